@@ -1,0 +1,4 @@
+//! The pure core of samkost: distributions, the coalition cost model, allocation keys and the
+//! Monte Carlo driver. Nothing in this crate does I/O, prints, or knows a file format.
+
+pub mod sampling;
