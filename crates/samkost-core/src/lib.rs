@@ -1,4 +1,7 @@
 //! The pure core of samkost: distributions, the coalition cost model, allocation keys and the
 //! Monte Carlo driver. Nothing in this crate does I/O, prints, or knows a file format.
 
+pub mod allocation;
+pub mod model;
 pub mod sampling;
+pub mod simulation;

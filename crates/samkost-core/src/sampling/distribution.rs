@@ -41,7 +41,9 @@ impl Distribution {
     /// A value known for certain.
     pub fn fixed(value: f64) -> Result<Self, DistributionError> {
         finite("value", value)?;
-        Ok(Self { kind: Kind::Fixed(value) })
+        Ok(Self {
+            kind: Kind::Fixed(value),
+        })
     }
 
     /// Triangular distribution on `[min, max]` with the given mode.
@@ -52,7 +54,54 @@ impl Distribution {
         if !(min <= mode && mode <= max) {
             return Err(DistributionError::Order { min, mode, max });
         }
-        Ok(Self { kind: Kind::Triangular { min, mode, max } })
+        Ok(Self {
+            kind: Kind::Triangular { min, mode, max },
+        })
+    }
+
+    /// Temporary stand-in.
+    pub fn uniform(min: f64, max: f64) -> Result<Self, DistributionError> {
+        Self::triangular(min, (min + max) / 2.0, max)
+    }
+    /// Temporary stand-in.
+    pub fn pert(
+        min: f64,
+        mode: f64,
+        max: f64,
+        _shape: Option<f64>,
+    ) -> Result<Self, DistributionError> {
+        Self::triangular(min, mode, max)
+    }
+    /// Temporary stand-in.
+    pub fn normal(
+        mean: f64,
+        sd: f64,
+        _lo: Option<f64>,
+        _hi: Option<f64>,
+    ) -> Result<Self, DistributionError> {
+        Self::triangular(mean - 2.0 * sd, mean, mean + 2.0 * sd)
+    }
+    /// Temporary stand-in.
+    pub fn lognormal_median_p90(median: f64, p90: f64) -> Result<Self, DistributionError> {
+        Self::triangular(median / 2.0, median, p90)
+    }
+    /// Temporary stand-in.
+    pub fn lognormal_mean_sd(mean: f64, sd: f64) -> Result<Self, DistributionError> {
+        Self::triangular(mean - sd, mean, mean + sd)
+    }
+    /// Temporary stand-in.
+    pub fn discrete(values: Vec<f64>, _w: Vec<f64>) -> Result<Self, DistributionError> {
+        Self::fixed(values[0])
+    }
+    /// Temporary stand-in.
+    pub fn overrun(
+        body: Distribution,
+        _p: f64,
+        _s: f64,
+        _a: f64,
+        _c: Option<f64>,
+    ) -> Result<Self, DistributionError> {
+        Ok(body)
     }
 
     /// Whether the distribution is a single point.

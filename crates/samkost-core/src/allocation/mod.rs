@@ -1,0 +1,234 @@
+//! Cost-allocation keys (fordelingsnøkler).
+//!
+//! A key is agreed before costs are known: it fixes each member's share of the pooled cost, and
+//! the shares are then applied to the realised pooled cost of every draw and year. A key can
+//! use a different rule for running and for start-up costs. Rules produce shares from
+//! observable member drivers; game-theoretic rules plug in through [`KeyContext`], which can
+//! carry the planning cost game.
+
+use crate::model::{Category, DriverTable};
+
+/// Why shares could not be computed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum KeyError {
+    /// The driver sums to zero or has a negative or non-finite value.
+    #[error("driver `{driver}` must be finite and non-negative with a positive total")]
+    BadDriver {
+        /// Driver name.
+        driver: String,
+    },
+    /// Fixed shares do not sum to one or are out of range.
+    #[error("fixed shares must each lie in [0, 1] and sum to 1, they sum to {sum}")]
+    BadShares {
+        /// Their sum.
+        sum: f64,
+    },
+    /// The fixed part of a hybrid key is outside `[0, 1]`.
+    #[error("the fixed part of a hybrid key must lie in [0, 1], got {0}")]
+    BadFixedPart(f64),
+}
+
+/// A rule that turns member drivers into shares of a pooled cost.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyRule {
+    /// `1/n` each.
+    Equal,
+    /// `D(i) / Σ D(j)` for one driver (population, users, …).
+    Proportional {
+        /// Driver index in the [`DriverTable`].
+        driver: usize,
+    },
+    /// `α/n + (1−α) · D(i)/Σ D(j)`: a fixed part split equally, the rest by a driver
+    /// (e.g. 30/70 is `α = 0.3` with population).
+    Hybrid {
+        /// Equal part `α`.
+        fixed_part: f64,
+        /// Driver index.
+        driver: usize,
+    },
+    /// Percentages agreed in the scenario, one per member.
+    Fixed {
+        /// Shares in member order.
+        shares: Vec<f64>,
+    },
+}
+
+/// What a rule may look at when it computes shares.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyContext<'a> {
+    /// Member drivers.
+    pub drivers: &'a DriverTable,
+    /// Number of members.
+    pub n_members: usize,
+}
+
+/// Tolerance on the sum of shares.
+pub const SHARE_SUM_TOLERANCE: f64 = 1e-9;
+
+impl KeyRule {
+    /// Each member's share, in member order, summing to one.
+    pub fn shares(&self, ctx: &KeyContext<'_>) -> Result<Vec<f64>, KeyError> {
+        let n = ctx.n_members;
+        match self {
+            KeyRule::Equal => Ok(vec![1.0 / n as f64; n]),
+            KeyRule::Proportional { driver } => proportional(ctx.drivers, *driver),
+            KeyRule::Hybrid { fixed_part, driver } => {
+                if !(0.0..=1.0).contains(fixed_part) {
+                    return Err(KeyError::BadFixedPart(*fixed_part));
+                }
+                let by_driver = proportional(ctx.drivers, *driver)?;
+                Ok(by_driver
+                    .iter()
+                    .map(|p| fixed_part / n as f64 + (1.0 - fixed_part) * p)
+                    .collect())
+            }
+            KeyRule::Fixed { shares } => {
+                let sum: f64 = shares.iter().sum();
+                let in_range = shares.iter().all(|s| (0.0..=1.0).contains(s));
+                if shares.len() != n || !in_range || (sum - 1.0).abs() > 1e-6 {
+                    return Err(KeyError::BadShares { sum });
+                }
+                // Renormalise away rounding in percentages written with few decimals.
+                Ok(shares.iter().map(|s| s / sum).collect())
+            }
+        }
+    }
+}
+
+fn proportional(drivers: &DriverTable, driver: usize) -> Result<Vec<f64>, KeyError> {
+    let values = drivers.values(driver);
+    let total: f64 = values.iter().sum();
+    if values.iter().any(|v| !v.is_finite() || *v < 0.0) || total <= 0.0 || !total.is_finite() {
+        return Err(KeyError::BadDriver {
+            driver: drivers.names()[driver].clone(),
+        });
+    }
+    Ok(values.iter().map(|v| v / total).collect())
+}
+
+/// A named key with a rule per cost category.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    /// Name shown in reports and used in JSON.
+    pub name: String,
+    /// Rule for running costs.
+    pub running: KeyRule,
+    /// Rule for start-up costs.
+    pub startup: KeyRule,
+}
+
+impl Key {
+    /// The same rule for every category.
+    pub fn uniform(name: impl Into<String>, rule: KeyRule) -> Self {
+        Self {
+            name: name.into(),
+            running: rule.clone(),
+            startup: rule,
+        }
+    }
+
+    /// The rule for one category.
+    pub fn rule(&self, category: Category) -> &KeyRule {
+        match category {
+            Category::Running => &self.running,
+            Category::StartUp => &self.startup,
+        }
+    }
+
+    /// Shares per category: `shares[category][member]`.
+    pub fn resolve(&self, ctx: &KeyContext<'_>) -> Result<ResolvedKey, KeyError> {
+        Ok(ResolvedKey {
+            name: self.name.clone(),
+            shares: [self.running.shares(ctx)?, self.startup.shares(ctx)?],
+        })
+    }
+}
+
+/// A key whose shares have been fixed before the simulation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolvedKey {
+    /// Key name.
+    pub name: String,
+    /// `shares[category][member]`, each row summing to one.
+    pub shares: [Vec<f64>; 2],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Member;
+    use proptest::prelude::*;
+
+    fn table(pops: &[f64]) -> DriverTable {
+        let members: Vec<Member> = pops
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Member {
+                id: format!("{i:04}"),
+                name: format!("m{i}"),
+                population: *p,
+            })
+            .collect();
+        DriverTable::new(&members)
+    }
+
+    #[test]
+    fn thirty_seventy_matches_hand_calculation() {
+        // Two members with 1,000 and 3,000 inhabitants under 30/70:
+        // 0.3/2 + 0.7·0.25 = 0.325 and 0.3/2 + 0.7·0.75 = 0.675.
+        let drivers = table(&[1000.0, 3000.0]);
+        let ctx = KeyContext {
+            drivers: &drivers,
+            n_members: 2,
+        };
+        let rule = KeyRule::Hybrid {
+            fixed_part: 0.3,
+            driver: 0,
+        };
+        let shares = rule.shares(&ctx).unwrap();
+        assert!((shares[0] - 0.325).abs() < 1e-15);
+        assert!((shares[1] - 0.675).abs() < 1e-15);
+    }
+
+    #[test]
+    fn fixed_shares_must_sum_to_one() {
+        let drivers = table(&[1.0, 1.0]);
+        let ctx = KeyContext {
+            drivers: &drivers,
+            n_members: 2,
+        };
+        let rule = KeyRule::Fixed {
+            shares: vec![0.5, 0.6],
+        };
+        assert!(matches!(rule.shares(&ctx), Err(KeyError::BadShares { .. })));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn shares_sum_to_one_and_are_monotone(
+            pops in proptest::collection::vec(1.0f64..1e6, 2..12),
+            alpha in 0.0f64..=1.0,
+        ) {
+            let drivers = table(&pops);
+            let ctx = KeyContext { drivers: &drivers, n_members: pops.len() };
+            for rule in [
+                KeyRule::Equal,
+                KeyRule::Proportional { driver: 0 },
+                KeyRule::Hybrid { fixed_part: alpha, driver: 0 },
+            ] {
+                let shares = rule.shares(&ctx).unwrap();
+                let sum: f64 = shares.iter().sum();
+                prop_assert!((sum - 1.0).abs() < SHARE_SUM_TOLERANCE);
+                // A larger driver never gives a smaller share.
+                for i in 0..pops.len() {
+                    for j in 0..pops.len() {
+                        if pops[i] > pops[j] {
+                            prop_assert!(shares[i] >= shares[j] - 1e-15);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,468 @@
+//! The Monte Carlo driver.
+//!
+//! Draw `d` uses its own random stream: a [`ChaCha8Rng`] seeded with the run's seed and set to
+//! stream `d`. A draw's numbers therefore depend only on the seed, the inputs and `d`, never on
+//! how rayon splits the work or how many draws the run has. Draws are processed in fixed-size
+//! chunks in parallel; chunk results are collected in chunk order and every floating-point
+//! reduction runs sequentially in draw order, so results are bit-identical for any thread
+//! count.
+//!
+//! Memory: per draw the run keeps one NPV per key and member plus the region's, and one payback
+//! year per key and member — what the exact P10/P50/P90 need. Everything else (means of yearly
+//! flows, win counts, probability of being ahead by year) is accumulated per chunk.
+
+mod summary;
+
+pub use summary::{Proportion, Summary, quantile_type1, quantile_type7};
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use crate::allocation::ResolvedKey;
+use crate::model::{LineCoefficients, Model, YearFlows};
+
+/// Draws per chunk: the unit of parallel work and of progress reporting.
+pub const CHUNK_DRAWS: u64 = 512;
+
+/// Marker for "never pays back within the horizon".
+const NEVER: u16 = u16::MAX;
+
+/// How to run the simulation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunConfig {
+    /// Number of draws.
+    pub n_draws: u64,
+    /// Seed of the random streams.
+    pub seed: u64,
+}
+
+/// Why a run could not be carried out.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SimulationError {
+    /// Nothing to simulate.
+    #[error("the number of draws must be at least 1")]
+    NoDraws,
+    /// A cooperation needs at least two members.
+    #[error("a cooperation needs at least two members, got {0}")]
+    TooFewMembers(usize),
+    /// A key's shares do not match the members.
+    #[error("key `{0}` does not have one share per member")]
+    KeyShape(String),
+    /// The model produced a non-finite number.
+    #[error(
+        "draw {draw} produced a non-finite cost (check expressions for division by zero or overflow)"
+    )]
+    NonFinite {
+        /// Index of the first offending draw.
+        draw: u64,
+    },
+}
+
+/// Receives progress from a running simulation (the core never prints).
+pub trait Progress: Sync {
+    /// `n` more draws are done.
+    fn advance(&self, n: u64);
+}
+
+/// A [`Progress`] that ignores everything.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn advance(&self, _n: u64) {}
+}
+
+/// What one member gets under one key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberOutcome {
+    /// Fraction of the pooled cost the member pays in the first operating year.
+    pub share_first_operating_year: f64,
+    /// NPV of net benefit (standalone cost − what the member pays), NOK.
+    pub npv_net_benefit: Summary,
+    /// Probability that the NPV is positive.
+    pub p_win: Proportion,
+    /// Payback year index (type-1 P10, P50, P90); `None` where it never pays back.
+    pub payback_year: [Option<u16>; 3],
+    /// Probability that the discounted cumulative net benefit is positive at the end of each
+    /// year.
+    pub p_ahead_by_year: Vec<f64>,
+}
+
+/// What all members get under one key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyOutcome {
+    /// Key name.
+    pub name: String,
+    /// Probability that every member's NPV is positive (win-win).
+    pub p_all_win: Proportion,
+    /// One entry per member, in member order.
+    pub members: Vec<MemberOutcome>,
+}
+
+/// Mean yearly cash flows over the draws, NOK (undiscounted).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeanFlows {
+    /// `standalone[member][year]`.
+    pub standalone: Vec<Vec<f64>>,
+    /// `direct[member][year]`.
+    pub direct: Vec<Vec<f64>>,
+    /// `pooled[category][year]`.
+    pub pooled: [Vec<f64>; 2],
+}
+
+/// The results of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunResults {
+    /// Number of draws.
+    pub n_draws: u64,
+    /// NPV of the region's net benefit: Σ standalone − cost of the cooperation.
+    pub region_npv: Summary,
+    /// Probability that the region as a whole gains.
+    pub region_p_win: Proportion,
+    /// One entry per key, in key order.
+    pub keys: Vec<KeyOutcome>,
+    /// Mean yearly flows.
+    pub mean_flows: MeanFlows,
+    /// Year index of the cooperation's first operating year, if within the horizon.
+    pub first_operating_year: Option<usize>,
+    /// Per-draw NPVs: `draw_npv[draw * stride + col]`, columns = keys × members, then region.
+    draw_npv: Vec<f64>,
+    stride: usize,
+}
+
+impl RunResults {
+    /// NPV of net benefit of `member` under `key` in draw `draw`.
+    pub fn draw_member_npv(&self, key: usize, member: usize, draw: usize) -> f64 {
+        let n_members = self.keys.first().map_or(0, |k| k.members.len());
+        self.draw_npv[draw * self.stride + key * n_members + member]
+    }
+
+    /// NPV of the region's net benefit in draw `draw`.
+    pub fn draw_region_npv(&self, draw: usize) -> f64 {
+        self.draw_npv[draw * self.stride + self.stride - 1]
+    }
+}
+
+/// Per-chunk output, merged in chunk order.
+struct ChunkOutput {
+    npv: Vec<f64>,
+    payback: Vec<u16>,
+    ahead: Vec<u64>,
+    flows: Vec<f64>,
+    first_bad_draw: Option<u64>,
+}
+
+/// Runs the simulation.
+pub fn run(
+    model: &Model,
+    keys: &[ResolvedKey],
+    config: &RunConfig,
+    progress: &dyn Progress,
+) -> Result<RunResults, SimulationError> {
+    let n = model.n_members();
+    if config.n_draws == 0 {
+        return Err(SimulationError::NoDraws);
+    }
+    if n < 2 {
+        return Err(SimulationError::TooFewMembers(n));
+    }
+    if let Some(bad) = keys.iter().find(|k| k.shares.iter().any(|s| s.len() != n)) {
+        return Err(SimulationError::KeyShape(bad.name.clone()));
+    }
+    let layout = Layout::new(model, keys.len());
+    let n_chunks = config.n_draws.div_ceil(CHUNK_DRAWS);
+    let chunks: Vec<ChunkOutput> = (0..n_chunks)
+        .into_par_iter()
+        .map(|chunk| {
+            let start = chunk * CHUNK_DRAWS;
+            let end = (start + CHUNK_DRAWS).min(config.n_draws);
+            let out = simulate_chunk(model, keys, &layout, config.seed, start..end);
+            progress.advance(end - start);
+            out
+        })
+        .collect();
+    if let Some(draw) = chunks.iter().find_map(|c| c.first_bad_draw) {
+        return Err(SimulationError::NonFinite { draw });
+    }
+    Ok(summarise(model, keys, &layout, config.n_draws, chunks))
+}
+
+/// Sizes of the per-draw and accumulated arrays.
+struct Layout {
+    n_members: usize,
+    n_keys: usize,
+    horizon: usize,
+    /// keys × members + 1 (region).
+    stride: usize,
+    discount: Vec<f64>,
+}
+
+impl Layout {
+    fn new(model: &Model, n_keys: usize) -> Self {
+        let n_members = model.n_members();
+        Self {
+            n_members,
+            n_keys,
+            horizon: model.horizon_years,
+            stride: n_keys * n_members + 1,
+            discount: model.discounting.factors(model.horizon_years),
+        }
+    }
+
+    /// Accumulated flows: standalone and direct per member and year, pooled per category
+    /// and year.
+    fn flows_len(&self) -> usize {
+        (2 * self.n_members + 2) * self.horizon
+    }
+}
+
+/// Reusable buffers of one worker.
+struct Scratch {
+    params: Vec<f64>,
+    coefficients: Vec<LineCoefficients>,
+    flows: YearFlows,
+    cumulative: Vec<f64>,
+    payback: Vec<u16>,
+}
+
+fn simulate_chunk(
+    model: &Model,
+    keys: &[ResolvedKey],
+    layout: &Layout,
+    seed: u64,
+    draws: std::ops::Range<u64>,
+) -> ChunkOutput {
+    let n_draws = (draws.end - draws.start) as usize;
+    let cols = layout.n_keys * layout.n_members;
+    let mut out = ChunkOutput {
+        npv: vec![0.0; n_draws * layout.stride],
+        payback: vec![NEVER; n_draws * cols],
+        ahead: vec![0; cols * layout.horizon],
+        flows: vec![0.0; layout.flows_len()],
+        first_bad_draw: None,
+    };
+    let mut scratch = Scratch {
+        params: vec![0.0; model.parameters.len()],
+        coefficients: Vec::new(),
+        flows: YearFlows::default(),
+        cumulative: vec![0.0; cols],
+        payback: vec![NEVER; cols],
+    };
+    for (local, draw) in draws.enumerate() {
+        let row = &mut out.npv[local * layout.stride..(local + 1) * layout.stride];
+        simulate_draw(
+            model,
+            keys,
+            layout,
+            seed,
+            draw,
+            &mut scratch,
+            row,
+            &mut out.ahead,
+            &mut out.flows,
+        );
+        if row.iter().any(|v| !v.is_finite()) && out.first_bad_draw.is_none() {
+            out.first_bad_draw = Some(draw);
+        }
+        out.payback[local * cols..(local + 1) * cols].copy_from_slice(&scratch.payback);
+    }
+    out
+}
+
+/// Simulates one draw: fills `row` with NPVs, updates the chunk's accumulators.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "internal hot loop with explicit buffers"
+)]
+fn simulate_draw(
+    model: &Model,
+    keys: &[ResolvedKey],
+    layout: &Layout,
+    seed: u64,
+    draw: u64,
+    scratch: &mut Scratch,
+    row: &mut [f64],
+    ahead: &mut [u64],
+    flows_acc: &mut [f64],
+) {
+    let n = layout.n_members;
+    let horizon = layout.horizon;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(draw);
+    for (value, parameter) in scratch.params.iter_mut().zip(&model.parameters) {
+        *value = parameter.distribution.sample(&mut rng);
+    }
+    model.coefficients(&scratch.params, &mut scratch.coefficients);
+    scratch.cumulative.fill(0.0);
+    scratch.payback.fill(NEVER);
+    row.fill(0.0);
+    for year in 0..horizon {
+        model.year_flows(&scratch.coefficients, year, &mut scratch.flows);
+        let flows = &scratch.flows;
+        let df = layout.discount[year];
+        accumulate_flows(flows_acc, flows, n, horizon, year);
+        let coop_total = flows.cooperation_total();
+        let alone_total: f64 = flows.standalone.iter().sum();
+        row[layout.stride - 1] += df * (alone_total - coop_total);
+        for (k, key) in keys.iter().enumerate() {
+            for i in 0..n {
+                let col = k * n + i;
+                let paid = flows.direct[i]
+                    + key.shares[0][i] * flows.pooled[0]
+                    + key.shares[1][i] * flows.pooled[1];
+                let net = df * (flows.standalone[i] - paid);
+                row[col] += net;
+                scratch.cumulative[col] += net;
+                update_payback(&mut scratch.payback[col], scratch.cumulative[col], year);
+                if scratch.cumulative[col] > 0.0 {
+                    ahead[col * horizon + year] += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Payback is the first year from which the cumulative discounted net benefit stays positive.
+fn update_payback(payback: &mut u16, cumulative: f64, year: usize) {
+    if cumulative > 0.0 {
+        if *payback == NEVER {
+            *payback = year as u16;
+        }
+    } else {
+        *payback = NEVER;
+    }
+}
+
+fn accumulate_flows(acc: &mut [f64], flows: &YearFlows, n: usize, horizon: usize, year: usize) {
+    for i in 0..n {
+        acc[i * horizon + year] += flows.standalone[i];
+        acc[(n + i) * horizon + year] += flows.direct[i];
+    }
+    acc[2 * n * horizon + year] += flows.pooled[0];
+    acc[(2 * n + 1) * horizon + year] += flows.pooled[1];
+}
+
+fn summarise(
+    model: &Model,
+    keys: &[ResolvedKey],
+    layout: &Layout,
+    n_draws: u64,
+    chunks: Vec<ChunkOutput>,
+) -> RunResults {
+    let (n, horizon, stride) = (layout.n_members, layout.horizon, layout.stride);
+    let cols = layout.n_keys * n;
+    let mut draw_npv = Vec::with_capacity(n_draws as usize * stride);
+    let mut payback = Vec::with_capacity(n_draws as usize * cols);
+    let mut ahead = vec![0u64; cols * horizon];
+    let mut flow_sums = vec![0.0; layout.flows_len()];
+    for chunk in chunks {
+        draw_npv.extend_from_slice(&chunk.npv);
+        payback.extend_from_slice(&chunk.payback);
+        ahead
+            .iter_mut()
+            .zip(&chunk.ahead)
+            .for_each(|(a, c)| *a += c);
+        flow_sums
+            .iter_mut()
+            .zip(&chunk.flows)
+            .for_each(|(a, c)| *a += c);
+    }
+    let mean_flows = mean_flows(&flow_sums, n, horizon, n_draws);
+    let first_operating_year = (model.operation_start < horizon).then_some(model.operation_start);
+    let mut column = vec![0.0; n_draws as usize];
+    let mut region_column: Vec<f64> = draw_npv
+        .iter()
+        .skip(stride - 1)
+        .step_by(stride)
+        .copied()
+        .collect();
+    let region_wins = region_column.iter().filter(|v| **v > 0.0).count() as u64;
+    let region_npv = Summary::from_values(&mut region_column);
+    let keys_out = keys
+        .iter()
+        .enumerate()
+        .map(|(k, key)| {
+            let all_win = (0..n_draws as usize)
+                .filter(|d| (0..n).all(|i| draw_npv[d * stride + k * n + i] > 0.0))
+                .count() as u64;
+            let members = (0..n)
+                .map(|i| {
+                    let col = k * n + i;
+                    for (d, slot) in column.iter_mut().enumerate() {
+                        *slot = draw_npv[d * stride + col];
+                    }
+                    let wins = column.iter().filter(|v| **v > 0.0).count() as u64;
+                    let mut years: Vec<u16> =
+                        payback.iter().skip(col).step_by(cols).copied().collect();
+                    years.sort_unstable();
+                    let payback_year = [0.1, 0.5, 0.9].map(|p| {
+                        let y = quantile_type1(&years, p);
+                        (y != NEVER).then_some(y)
+                    });
+                    MemberOutcome {
+                        share_first_operating_year: first_year_share(
+                            key,
+                            &mean_flows,
+                            first_operating_year,
+                            i,
+                        ),
+                        npv_net_benefit: Summary::from_values(&mut column),
+                        p_win: Proportion::from_count(wins, n_draws),
+                        payback_year,
+                        p_ahead_by_year: (0..horizon)
+                            .map(|t| ahead[col * horizon + t] as f64 / n_draws as f64)
+                            .collect(),
+                    }
+                })
+                .collect();
+            KeyOutcome {
+                name: key.name.clone(),
+                p_all_win: Proportion::from_count(all_win, n_draws),
+                members,
+            }
+        })
+        .collect();
+    RunResults {
+        n_draws,
+        region_npv,
+        region_p_win: Proportion::from_count(region_wins, n_draws),
+        keys: keys_out,
+        mean_flows,
+        first_operating_year,
+        draw_npv,
+        stride,
+    }
+}
+
+fn mean_flows(sums: &[f64], n: usize, horizon: usize, n_draws: u64) -> MeanFlows {
+    let row = |r: usize| -> Vec<f64> {
+        sums[r * horizon..(r + 1) * horizon]
+            .iter()
+            .map(|s| s / n_draws as f64)
+            .collect()
+    };
+    MeanFlows {
+        standalone: (0..n).map(row).collect(),
+        direct: (n..2 * n).map(row).collect(),
+        pooled: [row(2 * n), row(2 * n + 1)],
+    }
+}
+
+/// Share of the expected pooled cost of the first operating year that the key puts on `member`.
+fn first_year_share(
+    key: &ResolvedKey,
+    flows: &MeanFlows,
+    year: Option<usize>,
+    member: usize,
+) -> f64 {
+    let Some(t) = year else {
+        return key.shares[0][member];
+    };
+    let (running, startup) = (flows.pooled[0][t], flows.pooled[1][t]);
+    let total = running + startup;
+    if total == 0.0 {
+        return key.shares[0][member];
+    }
+    (key.shares[0][member] * running + key.shares[1][member] * startup) / total
+}

@@ -1,0 +1,126 @@
+//! Summary statistics of per-draw results.
+//!
+//! Quantiles follow one documented definition, Hyndman & Fan (1996) type 7 (the default of R
+//! and NumPy): for sorted values `x_0 ≤ … ≤ x_{n−1}` and probability `p`, with `h = (n−1)p`,
+//! `Q(p) = x_⌊h⌋ + (h − ⌊h⌋)(x_⌊h⌋+1 − x_⌊h⌋)`. Discrete outcomes (payback years) use type 1,
+//! the inverse of the empirical distribution function, so that a reported year is a year that
+//! occurred.
+
+/// Mean, spread and the P10/P50/P90 of one quantity over the draws.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    /// Arithmetic mean.
+    pub mean: f64,
+    /// Sample standard deviation (n − 1 denominator); 0 for one draw.
+    pub sd: f64,
+    /// Monte Carlo standard error of the mean, `sd / √n`.
+    pub se_mean: f64,
+    /// 10th percentile (type 7).
+    pub p10: f64,
+    /// Median (type 7).
+    pub p50: f64,
+    /// 90th percentile (type 7).
+    pub p90: f64,
+}
+
+impl Summary {
+    /// Summarises `values`; sorts them in place. `values` must be non-empty and finite.
+    pub fn from_values(values: &mut [f64]) -> Self {
+        let n = values.len();
+        debug_assert!(n > 0);
+        let mean = values.iter().sum::<f64>() / n as f64;
+        let sd = if n > 1 {
+            let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
+            (ss / (n - 1) as f64).sqrt()
+        } else {
+            0.0
+        };
+        values.sort_unstable_by(f64::total_cmp);
+        Self {
+            mean,
+            sd,
+            se_mean: sd / (n as f64).sqrt(),
+            p10: quantile_type7(values, 0.1),
+            p50: quantile_type7(values, 0.5),
+            p90: quantile_type7(values, 0.9),
+        }
+    }
+}
+
+/// Hyndman–Fan type 7 quantile of already sorted values.
+pub fn quantile_type7(sorted: &[f64], p: f64) -> f64 {
+    let n = sorted.len();
+    if n == 1 {
+        return sorted[0];
+    }
+    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    let frac = h - lo as f64;
+    if frac == 0.0 {
+        sorted[lo]
+    } else {
+        sorted[lo] + frac * (sorted[hi] - sorted[lo])
+    }
+}
+
+/// Hyndman–Fan type 1 quantile (inverse empirical CDF) of already sorted values:
+/// the smallest `x_k` with `(k+1)/n ≥ p`.
+pub fn quantile_type1<T: Copy>(sorted: &[T], p: f64) -> T {
+    let n = sorted.len();
+    let k = ((n as f64 * p.clamp(0.0, 1.0)).ceil() as usize).clamp(1, n);
+    sorted[k - 1]
+}
+
+/// A proportion estimated from the draws, with its binomial standard error.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Proportion {
+    /// Estimated probability.
+    pub p: f64,
+    /// Standard error `√(p(1−p)/n)`.
+    pub se: f64,
+}
+
+impl Proportion {
+    /// From a count of successes among `n` draws.
+    pub fn from_count(count: u64, n: u64) -> Self {
+        let p = count as f64 / n as f64;
+        Self {
+            p,
+            se: (p * (1.0 - p) / n as f64).sqrt(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type7_matches_numpy_default() {
+        // numpy.percentile([1, 2, 3, 4], [10, 50, 90]) = [1.3, 2.5, 3.7] (linear, type 7).
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert!((quantile_type7(&v, 0.1) - 1.3).abs() < 1e-12);
+        assert!((quantile_type7(&v, 0.5) - 2.5).abs() < 1e-12);
+        assert!((quantile_type7(&v, 0.9) - 3.7).abs() < 1e-12);
+    }
+
+    #[test]
+    fn type1_returns_observed_values() {
+        // R: quantile(1:10, c(0.1, 0.5, 0.91), type = 1) = 1, 5, 10.
+        let v: Vec<u16> = (1..=10).collect();
+        assert_eq!(quantile_type1(&v, 0.1), 1);
+        assert_eq!(quantile_type1(&v, 0.5), 5);
+        assert_eq!(quantile_type1(&v, 0.91), 10);
+    }
+
+    #[test]
+    fn summary_of_small_set() {
+        let mut v = [3.0, 1.0, 2.0];
+        let s = Summary::from_values(&mut v);
+        assert_eq!(s.mean, 2.0);
+        assert!((s.sd - 1.0).abs() < 1e-15);
+        assert_eq!(s.p50, 2.0);
+        assert!((s.p10 - 1.2).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,237 @@
+//! The command line: the only place that touches files, stdout/stderr, the environment and
+//! exit codes.
+
+mod output;
+mod progress;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use samkost_core::allocation::{KeyContext, ResolvedKey};
+use samkost_core::simulation::{self, RunConfig};
+
+use crate::report;
+use crate::scenario::{self, FileSource, Scenario};
+
+/// Exit code for success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code for input the user can fix.
+pub const EXIT_INPUT: u8 = 1;
+/// Exit code for I/O or internal failures.
+pub const EXIT_INTERNAL: u8 = 2;
+
+/// Does an inter-municipal ICT cooperation pay off for each member, and under which
+/// cost-allocation key?
+#[derive(Debug, Parser)]
+#[command(name = "samkost", version, about, long_about = None)]
+struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario (the embedded SSIKT scenario when none is given) and compare its keys.
+    Run(RunArgs),
+    /// Check a scenario file and list every problem.
+    Validate {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+    },
+    /// Print a complete, commented starter scenario for the given municipalities.
+    Init {
+        /// Kommunenummer, comma-separated (e.g. 1517,1515,1514).
+        #[arg(long, value_delimiter = ',', required = true)]
+        members: Vec<String>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// Scenario file (TOML); the embedded default when omitted.
+    scenario: Option<PathBuf>,
+    /// Number of draws (overrides the scenario).
+    #[arg(long)]
+    draws: Option<u64>,
+    /// Random seed (overrides the scenario).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Directory to write result files into (summary.json, members.csv).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// A readable side-by-side comparison of keys × members.
+    Table,
+    /// The JSON summary.
+    Json,
+}
+
+/// An error the user can fix (bad input): exit code 1.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InputError(pub String);
+
+/// Runs the command line with the given arguments and returns the exit code.
+pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
+    let args = match Args::try_parse_from(args) {
+        Ok(args) => args,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_INPUT } else { EXIT_OK };
+            let _ = e.print();
+            return Ok(ExitCode::from(code));
+        }
+    };
+    let command = args.command.unwrap_or(Command::Run(RunArgs {
+        scenario: None,
+        draws: None,
+        seed: None,
+        threads: None,
+        out: None,
+        format: Format::Table,
+    }));
+    let outcome = match command {
+        Command::Run(run) => run_command(&run),
+        Command::Validate { scenario } => validate_command(&scenario),
+        Command::Init { members } => init_command(&members),
+    };
+    match outcome {
+        Ok(()) => Ok(ExitCode::from(EXIT_OK)),
+        Err(err) if err.downcast_ref::<InputError>().is_some() => {
+            eprintln!("{err}");
+            Ok(ExitCode::from(EXIT_INPUT))
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Reads files a scenario refers to, relative to the scenario's directory.
+struct RelativeFiles {
+    base: PathBuf,
+}
+
+impl FileSource for RelativeFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        let full = self.base.join(path);
+        std::fs::read_to_string(&full).map_err(|e| format!("{} ({e})", full.display()))
+    }
+}
+
+/// Loads and validates a scenario file, or the embedded default.
+fn load_scenario(path: Option<&Path>) -> Result<Scenario> {
+    let Some(path) = path else {
+        return scenario::parse(
+            scenario::DEFAULT_SCENARIO_NAME,
+            scenario::DEFAULT_SCENARIO,
+            &scenario::NoFiles,
+        )
+        .map_err(|d| anyhow::anyhow!("the embedded scenario is invalid:\n{d}"));
+    };
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("failed to read scenario `{}`", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        InputError(format!(
+            "error: scenario `{}` is not valid UTF-8 (first bad byte at offset {})\n  = help: save the file as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let name = path.display().to_string();
+    scenario::parse(&name, &text, &RelativeFiles { base })
+        .map_err(|d| InputError(d.to_string()).into())
+}
+
+/// Fixes every key's shares before the simulation (keys are agreed before costs are known).
+fn resolve_keys(scenario: &Scenario) -> Result<Vec<ResolvedKey>> {
+    let ctx = KeyContext {
+        drivers: &scenario.model.drivers,
+        n_members: scenario.model.n_members(),
+    };
+    scenario
+        .keys
+        .iter()
+        .map(|k| {
+            k.resolve(&ctx)
+                .map_err(|e| InputError(format!("error: key `{}`: {e}", k.name)).into())
+        })
+        .collect()
+}
+
+fn run_command(args: &RunArgs) -> Result<()> {
+    let scenario = load_scenario(args.scenario.as_deref())?;
+    let keys = resolve_keys(&scenario)?;
+    let config = RunConfig {
+        n_draws: args.draws.unwrap_or(scenario.n_draws),
+        seed: args.seed.unwrap_or(scenario.seed),
+    };
+    if config.n_draws == 0 {
+        return Err(InputError("error: --draws must be at least 1".to_owned()).into());
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("failed to start worker threads")?;
+    let bar = progress::Bar::new(config.n_draws);
+    let results = pool
+        .install(|| simulation::run(&scenario.model, &keys, &config, &bar))
+        .map_err(|e| InputError(format!("error: {e}")))?;
+    bar.finish();
+    let summary = report::summary(&scenario, &results, config.seed);
+    let json = serde_json::to_string_pretty(&summary).context("failed to serialise the summary")?;
+    if let Some(dir) = &args.out {
+        let csv =
+            report::members_csv(&scenario, &results).context("failed to build members.csv")?;
+        output::write_files(
+            dir,
+            &[
+                ("summary.json", format!("{json}\n").as_bytes()),
+                ("members.csv", &csv),
+            ],
+        )?;
+    }
+    match args.format {
+        Format::Json => println!("{json}"),
+        Format::Table => print!("{}", report::render_table(&scenario, &results, config.seed)),
+    }
+    Ok(())
+}
+
+fn validate_command(path: &Path) -> Result<()> {
+    let scenario = load_scenario(Some(path))?;
+    resolve_keys(&scenario)?;
+    println!(
+        "ok: `{}` — {} members, {} uncertain inputs, {} cost lines, {} keys, {} years from {}",
+        scenario.name,
+        scenario.model.n_members(),
+        scenario
+            .model
+            .parameters
+            .iter()
+            .filter(|p| !p.distribution.is_fixed())
+            .count(),
+        scenario.model.lines.len(),
+        scenario.keys.len(),
+        scenario.model.horizon_years,
+        scenario.model.first_year
+    );
+    Ok(())
+}
+
+fn init_command(members: &[String]) -> Result<()> {
+    let text =
+        scenario::starter_scenario(members).map_err(|e| InputError(format!("error: {e}")))?;
+    print!("{text}");
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! The JSON summary (`--format json`, `summary.json`) and the tidy members CSV.
+//!
+//! Schema: `scenario` (name, seed, draws, horizon_years, first_year, discount_rate), `members`
+//! (id, name, population), `region` (npv_net_benefit {mean, p10, p50, p90}, p_win) and `keys`
+//! (name, p_all_win, members: id, share, p_win, npv_net_benefit, payback_year {p10, p50, p90},
+//! p_ahead_by_year). Money in NOK, years as calendar years. No timings: the same inputs give
+//! byte-identical JSON.
+
+use samkost_core::simulation::{RunResults, Summary};
+use serde::Serialize;
+
+use crate::scenario::Scenario;
+
+/// Root of the JSON summary.
+#[derive(Debug, Serialize)]
+pub struct SummaryJson {
+    scenario: ScenarioJson,
+    members: Vec<MemberJson>,
+    region: RegionJson,
+    keys: Vec<KeyJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct ScenarioJson {
+    name: String,
+    seed: u64,
+    draws: u64,
+    horizon_years: usize,
+    first_year: i32,
+    operation_start: i32,
+    discount_rate: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct MemberJson {
+    id: String,
+    name: String,
+    population: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct Stats {
+    mean: f64,
+    p10: f64,
+    p50: f64,
+    p90: f64,
+}
+
+impl From<&Summary> for Stats {
+    fn from(s: &Summary) -> Self {
+        Self {
+            mean: s.mean,
+            p10: s.p10,
+            p50: s.p50,
+            p90: s.p90,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct RegionJson {
+    npv_net_benefit: Stats,
+    p_win: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct KeyJson {
+    name: String,
+    p_all_win: f64,
+    members: Vec<KeyMemberJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct PaybackJson {
+    p10: Option<i32>,
+    p50: Option<i32>,
+    p90: Option<i32>,
+}
+
+#[derive(Debug, Serialize)]
+struct KeyMemberJson {
+    id: String,
+    share: f64,
+    p_win: f64,
+    npv_net_benefit: Stats,
+    payback_year: PaybackJson,
+    p_ahead_by_year: Vec<f64>,
+}
+
+/// Builds the JSON summary of a run; `seed` and `draws` are those actually used.
+pub fn summary(scenario: &Scenario, results: &RunResults, seed: u64) -> SummaryJson {
+    let model = &scenario.model;
+    let year = |idx: Option<u16>| idx.map(|t| model.first_year + i32::from(t));
+    SummaryJson {
+        scenario: ScenarioJson {
+            name: scenario.name.clone(),
+            seed,
+            draws: results.n_draws,
+            horizon_years: model.horizon_years,
+            first_year: model.first_year,
+            operation_start: model.first_year + model.operation_start as i32,
+            discount_rate: model.discounting.headline_rate(),
+        },
+        members: model
+            .members
+            .iter()
+            .map(|m| MemberJson {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                population: m.population,
+            })
+            .collect(),
+        region: RegionJson {
+            npv_net_benefit: (&results.region_npv).into(),
+            p_win: results.region_p_win.p,
+        },
+        keys: results
+            .keys
+            .iter()
+            .map(|k| KeyJson {
+                name: k.name.clone(),
+                p_all_win: k.p_all_win.p,
+                members: k
+                    .members
+                    .iter()
+                    .zip(&model.members)
+                    .map(|(o, m)| KeyMemberJson {
+                        id: m.id.clone(),
+                        share: o.share_first_operating_year,
+                        p_win: o.p_win.p,
+                        npv_net_benefit: (&o.npv_net_benefit).into(),
+                        payback_year: PaybackJson {
+                            p10: year(o.payback_year[0]),
+                            p50: year(o.payback_year[1]),
+                            p90: year(o.payback_year[2]),
+                        },
+                        p_ahead_by_year: o.p_ahead_by_year.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// One row per key and member: the tidy form of the key comparison.
+pub fn members_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "key",
+        "member_id",
+        "member_name",
+        "population",
+        "share",
+        "p_win",
+        "p_win_se",
+        "npv_mean",
+        "npv_se",
+        "npv_p10",
+        "npv_p50",
+        "npv_p90",
+    ])?;
+    for key in &results.keys {
+        for (o, m) in key.members.iter().zip(&scenario.model.members) {
+            let s = &o.npv_net_benefit;
+            w.write_record([
+                key.name.clone(),
+                m.id.clone(),
+                m.name.clone(),
+                m.population.to_string(),
+                o.share_first_operating_year.to_string(),
+                o.p_win.p.to_string(),
+                o.p_win.se.to_string(),
+                s.mean.to_string(),
+                s.se_mean.to_string(),
+                s.p10.to_string(),
+                s.p50.to_string(),
+                s.p90.to_string(),
+            ])?;
+        }
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}

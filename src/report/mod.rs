@@ -1,0 +1,11 @@
+//! Turning results into bytes: JSON summary, CSV tables, the terminal table.
+//!
+//! Only this module decides how results look; the command line decides where the bytes go.
+
+mod format;
+mod json;
+mod table;
+
+pub use format::{fmt_nok, fmt_percent};
+pub use json::{SummaryJson, members_csv, summary};
+pub use table::render_table;

@@ -1,0 +1,104 @@
+//! The terminal table: keys side by side, members as rows.
+
+use std::fmt::Write as _;
+
+use samkost_core::simulation::RunResults;
+
+use super::format::{fmt_nok, fmt_percent};
+use crate::scenario::Scenario;
+
+/// Renders the key comparison for a terminal.
+pub fn render_table(scenario: &Scenario, results: &RunResults, seed: u64) -> String {
+    let model = &scenario.model;
+    let mut out = String::new();
+    let last_year = model.first_year + model.horizon_years as i32 - 1;
+    let _ = writeln!(out, "{}", scenario.name);
+    let _ = writeln!(
+        out,
+        "{} draws, seed {seed}, {}–{}, shared operation from {}, real discount rate {:.1} %",
+        fmt_nok(results.n_draws as f64),
+        model.first_year,
+        last_year,
+        model.first_year + model.operation_start as i32,
+        model.discounting.headline_rate() * 100.0
+    );
+    let r = &results.region_npv;
+    let _ = writeln!(
+        out,
+        "\nRegion: NPV of net benefit {} NOK (P10 {}, P50 {}, P90 {}); the region gains in {} of draws",
+        fmt_nok(r.mean),
+        fmt_nok(r.p10),
+        fmt_nok(r.p50),
+        fmt_nok(r.p90),
+        fmt_percent(results.region_p_win.p)
+    );
+    let _ = writeln!(
+        out,
+        "\nNPV of net benefit per member, median in kNOK [probability of gaining]:"
+    );
+    let name_width = model
+        .members
+        .iter()
+        .map(|m| m.name.chars().count() + 7)
+        .max()
+        .unwrap_or(10)
+        .max(16);
+    let col_width = results
+        .keys
+        .iter()
+        .map(|k| k.name.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(17);
+    let _ = write!(out, "{:<name_width$} {:>9}", "member", "pop.");
+    for key in &results.keys {
+        let _ = write!(out, "  {:>col_width$}", key.name);
+    }
+    out.push('\n');
+    for (i, m) in model.members.iter().enumerate() {
+        let label = format!("{} ({})", m.name, m.id);
+        let _ = write!(out, "{label:<name_width$} {:>9}", fmt_nok(m.population));
+        for key in &results.keys {
+            let o = &key.members[i];
+            let cell = format!(
+                "{} [{}]",
+                fmt_nok(o.npv_net_benefit.p50 / 1000.0),
+                fmt_percent(o.p_win.p)
+            );
+            let _ = write!(out, "  {cell:>col_width$}");
+        }
+        out.push('\n');
+    }
+    let _ = write!(out, "{:<name_width$} {:>9}", "all members gain", "");
+    for key in &results.keys {
+        let _ = write!(out, "  {:>col_width$}", fmt_percent(key.p_all_win.p));
+    }
+    out.push_str("\n\n");
+    for key in &results.keys {
+        let _ = writeln!(out, "{}", verdict(scenario, results, &key.name));
+    }
+    out
+}
+
+/// One sentence per key: how likely all gain, and who loses most often.
+fn verdict(scenario: &Scenario, results: &RunResults, key_name: &str) -> String {
+    let Some(key) = results.keys.iter().find(|k| k.name == key_name) else {
+        return String::new();
+    };
+    let worst = key
+        .members
+        .iter()
+        .enumerate()
+        .min_by(|a, b| a.1.p_win.p.total_cmp(&b.1.p_win.p))
+        .map(|(i, o)| (&scenario.model.members[i].name, 1.0 - o.p_win.p));
+    let mut line = format!(
+        "{key_name}: all members gain with {} probability",
+        fmt_percent(key.p_all_win.p)
+    );
+    if let Some((name, p_loss)) = worst
+        && p_loss > 0.0
+    {
+        let _ = write!(line, "; {name} loses in {} of draws", fmt_percent(p_loss));
+    }
+    line
+}

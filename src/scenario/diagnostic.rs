@@ -1,0 +1,138 @@
+//! Problems found in an input file, located by file, line and column.
+
+use std::fmt;
+use std::ops::Range;
+
+/// One problem in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// File name as given by the user.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+    /// The source line that holds the problem.
+    pub source_line: String,
+    /// Width of the offending text on that line, in characters (at least 1).
+    pub width: usize,
+    /// What was expected, or how to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// Locates `span` (byte offsets) in `src`.
+    pub fn at(file: &str, src: &str, span: Range<usize>, message: impl Into<String>) -> Self {
+        let start = span.start.min(src.len());
+        let end = span.end.clamp(start, src.len());
+        let line_start = src[..start].rfind('\n').map_or(0, |p| p + 1);
+        let line_end = src[start..].find('\n').map_or(src.len(), |p| start + p);
+        let line = src[..start].matches('\n').count() + 1;
+        let column = src[line_start..start].chars().count() + 1;
+        let visible_end = end.min(line_end);
+        let width = src[start..visible_end].chars().count().max(1);
+        Self {
+            file: file.to_owned(),
+            line,
+            column,
+            message: message.into(),
+            source_line: src[line_start..line_end].trim_end_matches('\r').to_owned(),
+            width,
+            help: None,
+        }
+    }
+
+    /// A problem that concerns the whole file rather than a place in it.
+    pub fn whole_file(file: &str, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_owned(),
+            line: 1,
+            column: 1,
+            message: message.into(),
+            source_line: String::new(),
+            width: 0,
+            help: None,
+        }
+    }
+
+    /// Adds a hint.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}", self.message)?;
+        writeln!(f, "  --> {}:{}:{}", self.file, self.line, self.column)?;
+        if self.width > 0 {
+            let gutter = self.line.to_string().len();
+            writeln!(f, "{:gutter$} |", "")?;
+            writeln!(f, "{} | {}", self.line, self.source_line)?;
+            writeln!(
+                f,
+                "{:gutter$} | {}{}",
+                "",
+                " ".repeat(self.column - 1),
+                "^".repeat(self.width)
+            )?;
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in one input, sorted by position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        let n = self.0.len();
+        write!(f, "{n} problem{} found", if n == 1 { "" } else { "s" })
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// The closest candidate to `name`, if it is close enough to be a likely typo.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_line_and_column() {
+        let src = "a = 1\nbé = 2\n";
+        let d = Diagnostic::at("f.toml", src, 11..12, "bad");
+        assert_eq!((d.line, d.column, d.width), (2, 6, 1));
+        assert_eq!(d.source_line, "bé = 2");
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(closest("dsit", ["dist", "source"]), Some("dist"));
+        assert_eq!(closest("zzz", ["dist", "source"]), None);
+    }
+}

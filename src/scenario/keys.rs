@@ -1,0 +1,239 @@
+//! Allocation keys: `[[keys]]` tables.
+
+use samkost_core::allocation::{Key, KeyRule};
+use samkost_core::model::{DriverTable, Member};
+use toml::de::DeValue;
+
+use super::diagnostic::closest;
+use super::tree::{Ctx, Node, Table, as_f64, type_name};
+
+const RULES: &[&str] = &["equal", "proportional", "hybrid", "fixed"];
+const KEY_KEYS: &[&str] = &[
+    "name",
+    "rule",
+    "driver",
+    "fixed_part",
+    "shares",
+    "startup",
+    "note",
+];
+const RULE_KEYS: &[&str] = &["rule", "driver", "fixed_part", "shares"];
+
+/// Reads every `[[keys]]` entry.
+pub fn read_keys(
+    ctx: &mut Ctx<'_>,
+    node: Option<&Node<'_>>,
+    members: &[Member],
+    drivers: &DriverTable,
+) -> Vec<Key> {
+    let Some(node) = node else {
+        ctx.error_help(
+            0..0,
+            "the scenario has no allocation keys",
+            "add [[keys]] tables, e.g. `name = \"30/70\"`, `rule = \"hybrid\"`, `fixed_part = 0.3`",
+        );
+        return Vec::new();
+    };
+    let DeValue::Array(items) = node.get_ref() else {
+        ctx.error(
+            node.span(),
+            format!(
+                "`keys` must be an array of tables ([[keys]]), found {}",
+                type_name(node.get_ref())
+            ),
+        );
+        return Vec::new();
+    };
+    let mut keys: Vec<Key> = Vec::new();
+    for (idx, item) in items.iter().enumerate() {
+        let Some(table) = Table::from_node(ctx, item, format!("key #{}", idx + 1)) else {
+            continue;
+        };
+        let name = table.opt_str(ctx, "name").map(|(s, _)| s);
+        let table = Table {
+            what: format!("key `{}`", name.as_deref().unwrap_or("?")),
+            ..table
+        };
+        table.check_keys(ctx, KEY_KEYS);
+        if name.is_none() {
+            table.require(ctx, "name", "\"30/70\"");
+        }
+        let running = read_rule(ctx, &table, members, drivers);
+        let startup = match table.get("startup") {
+            Some(node) => Table::from_node(ctx, node, format!("`startup` of {}", table.what))
+                .and_then(|t| {
+                    t.check_keys(ctx, RULE_KEYS);
+                    read_rule(ctx, &t, members, drivers)
+                }),
+            None => running.clone(),
+        };
+        let (Some(name), Some(running), Some(startup)) = (name, running, startup) else {
+            continue;
+        };
+        if keys.iter().any(|k| k.name == name) {
+            ctx.error_help(
+                item.span(),
+                format!("two keys are named `{name}`"),
+                "give each key its own name",
+            );
+            continue;
+        }
+        keys.push(Key {
+            name,
+            running,
+            startup,
+        });
+    }
+    keys
+}
+
+fn read_rule(
+    ctx: &mut Ctx<'_>,
+    table: &Table<'_, '_>,
+    members: &[Member],
+    drivers: &DriverTable,
+) -> Option<KeyRule> {
+    let rule = match table.get("rule") {
+        Some(_) => table.opt_choice(ctx, "rule", RULES)?.0,
+        None => {
+            table.require(
+                ctx,
+                "rule",
+                "\"equal\" | \"proportional\" | \"hybrid\" | \"fixed\"",
+            );
+            return None;
+        }
+    };
+    let mut driver = || -> Option<usize> {
+        match table.get("driver") {
+            None => Some(0),
+            Some(node) => driver_index(ctx, node, drivers, &table.what),
+        }
+    };
+    match rule.as_str() {
+        "equal" => Some(KeyRule::Equal),
+        "proportional" => Some(KeyRule::Proportional { driver: driver()? }),
+        "hybrid" => {
+            let driver = driver();
+            let fixed_part = match table.get("fixed_part") {
+                Some(node) => as_f64(ctx, node, &format!("`fixed_part` of {}", table.what))
+                    .and_then(|v| {
+                        if (0.0..=1.0).contains(&v) {
+                            Some(v)
+                        } else {
+                            ctx.error_help(
+                                node.span(),
+                                format!(
+                                    "`fixed_part` of {} must lie between 0 and 1, got {v}",
+                                    table.what
+                                ),
+                                "30/70 is `fixed_part = 0.3`",
+                            );
+                            None
+                        }
+                    }),
+                None => {
+                    table.require(ctx, "fixed_part", "0.3");
+                    None
+                }
+            };
+            Some(KeyRule::Hybrid {
+                fixed_part: fixed_part?,
+                driver: driver?,
+            })
+        }
+        _ => fixed_shares(ctx, table, members),
+    }
+}
+
+fn driver_index(
+    ctx: &mut Ctx<'_>,
+    node: &Node<'_>,
+    drivers: &DriverTable,
+    what: &str,
+) -> Option<usize> {
+    let name = super::tree::as_str(ctx, node, &format!("`driver` of {what}"))?;
+    match drivers.index(&name) {
+        Some(d) => Some(d),
+        None => {
+            let names = drivers.names().join(", ");
+            let help = match closest(&name, drivers.names().iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`? drivers: {names}"),
+                None => format!("drivers: {names}"),
+            };
+            ctx.error_help(
+                node.span(),
+                format!("unknown driver `{name}` in {what}"),
+                help,
+            );
+            None
+        }
+    }
+}
+
+fn fixed_shares(ctx: &mut Ctx<'_>, table: &Table<'_, '_>, members: &[Member]) -> Option<KeyRule> {
+    let node = table.require(ctx, "shares", "{ \"1517\" = 0.12, … }")?;
+    let shares_table = Table::from_node(ctx, node, format!("`shares` of {}", table.what))?;
+    let mut shares = vec![f64::NAN; members.len()];
+    let mut ok = true;
+    for (key, value) in shares_table.table.iter() {
+        let id = key.get_ref().to_string();
+        let Some(idx) = members.iter().position(|m| m.id == id || m.name == id) else {
+            let help = match closest(&id, members.iter().map(|m| m.id.as_str())) {
+                Some(best) => format!("did you mean `{best}`? members: {}", member_list(members)),
+                None => format!("members: {}", member_list(members)),
+            };
+            ctx.error_help(
+                key.span(),
+                format!("`{id}` in {} is not a member", table.what),
+                help,
+            );
+            ok = false;
+            continue;
+        };
+        match as_f64(ctx, value, &format!("share of {id}")) {
+            Some(v) if (0.0..=1.0).contains(&v) => shares[idx] = v,
+            Some(v) => {
+                ctx.error_help(
+                    value.span(),
+                    format!("share of {id} must lie between 0 and 1, got {v}"),
+                    "write shares as fractions: 12 % is 0.12",
+                );
+                ok = false;
+            }
+            None => ok = false,
+        }
+    }
+    let missing: Vec<&str> = members
+        .iter()
+        .zip(&shares)
+        .filter(|(_, s)| s.is_nan())
+        .map(|(m, _)| m.id.as_str())
+        .collect();
+    if ok && !missing.is_empty() {
+        ctx.error_help(
+            node.span(),
+            format!("{} gives no share for {}", table.what, missing.join(", ")),
+            "give every member a share",
+        );
+        return None;
+    }
+    let sum: f64 = shares.iter().sum();
+    if ok && (sum - 1.0).abs() > 1e-6 {
+        ctx.error_help(
+            node.span(),
+            format!("shares of {} sum to {sum}, not 1", table.what),
+            "fixed shares are fractions of the pooled cost and must add up to 1",
+        );
+        return None;
+    }
+    ok.then_some(KeyRule::Fixed { shares })
+}
+
+fn member_list(members: &[Member]) -> String {
+    members
+        .iter()
+        .map(|m| format!("{} ({})", m.id, m.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

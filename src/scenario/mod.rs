@@ -1,0 +1,253 @@
+//! The scenario file format (TOML): the only module that knows it.
+//!
+//! [`parse`] reads a scenario into the core's validated [`Model`] and [`Key`]s. Every problem
+//! is collected and reported at once, each at its file, line and column with the offending text
+//! and what was expected; unknown keys get the closest valid name. Files a scenario refers to
+//! (a members CSV) are read through a [`FileSource`], so this module itself does no I/O.
+
+mod diagnostic;
+mod expr;
+mod init;
+mod keys;
+pub mod kommuner;
+mod lines;
+mod members;
+mod tree;
+mod values;
+
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use init::starter_scenario;
+
+use samkost_core::allocation::Key;
+use samkost_core::model::{Discounting, Model};
+use toml::de::{DeTable, DeValue};
+
+use lines::Horizon;
+use tree::{Ctx, Table};
+
+/// The default scenario, embedded in the binary: the seven SSIKT municipalities.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/ssikt.toml");
+/// File name shown for the embedded default scenario.
+pub const DEFAULT_SCENARIO_NAME: &str = "scenarios/ssikt.toml";
+
+/// Gives the scenario parser the text of files it refers to (paths as written in the file).
+pub trait FileSource {
+    /// Reads a file referred to by the scenario.
+    fn read(&self, path: &str) -> Result<String, String>;
+}
+
+/// A [`FileSource`] that has no files (for the embedded scenario and tests).
+pub struct NoFiles;
+
+impl FileSource for NoFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        Err(format!("no file `{path}` is available here"))
+    }
+}
+
+/// A validated scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Name shown in reports.
+    pub name: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// Default number of draws.
+    pub n_draws: u64,
+    /// Default seed.
+    pub seed: u64,
+    /// The cost model.
+    pub model: Model,
+    /// Keys to compare.
+    pub keys: Vec<Key>,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "first_year",
+    "horizon_years",
+    "operation_start",
+    "discount_rate",
+    "draws",
+    "seed",
+    "members",
+    "members_csv",
+    "drivers",
+    "parameters",
+    "lines",
+    "keys",
+];
+
+/// Largest horizon accepted: R-109 schedules go to 75+ years; beyond 200 is a mistake.
+const MAX_HORIZON: i64 = 200;
+/// Largest number of draws accepted in a scenario file.
+const MAX_DRAWS: i64 = 1_000_000_000;
+
+/// Parses and validates a scenario.
+pub fn parse(file: &str, src: &str, files: &dyn FileSource) -> Result<Scenario, Diagnostics> {
+    let mut ctx = Ctx::new(file, src);
+    let (root, syntax_errors) = DeTable::parse_recoverable(src);
+    if !syntax_errors.is_empty() {
+        for e in syntax_errors {
+            let span = e.span().unwrap_or(0..0);
+            ctx.error_help(
+                span,
+                format!("invalid TOML: {}", e.message().trim()),
+                "see https://toml.io for the syntax",
+            );
+        }
+        return Err(finish(ctx));
+    }
+    let root = Table {
+        table: root.get_ref(),
+        span: 0..0,
+        what: "the scenario".to_owned(),
+    };
+    root.check_keys(&mut ctx, TOP_KEYS);
+    let scenario = build(&mut ctx, &root, files);
+    match scenario {
+        Some(s) if ctx.errors.is_empty() => Ok(s),
+        _ => Err(finish(ctx)),
+    }
+}
+
+fn finish(ctx: Ctx<'_>) -> Diagnostics {
+    let mut errors = ctx.errors;
+    errors.sort_by_key(|d| (d.file != ctx.file, d.line, d.column));
+    errors.dedup();
+    Diagnostics(errors)
+}
+
+fn build(ctx: &mut Ctx<'_>, root: &Table<'_, '_>, files: &dyn FileSource) -> Option<Scenario> {
+    let name = match root.opt_str(ctx, "name") {
+        Some((n, _)) => Some(n),
+        None => {
+            if root.get("name").is_none() {
+                ctx.error_help(
+                    0..0,
+                    "the scenario has no `name`",
+                    "add `name = \"…\"` at the top",
+                );
+            }
+            None
+        }
+    };
+    let description = root.opt_str(ctx, "description").map(|(s, _)| s);
+    let horizon = read_horizon(ctx, root);
+    let operation_start = read_operation_start(ctx, root, horizon);
+    let discounting = read_discounting(ctx, root);
+    let n_draws = bounded_int(ctx, root, "draws", 10_000, 1, MAX_DRAWS);
+    let seed = bounded_int(ctx, root, "seed", 2024, 0, i64::MAX);
+    let specs = members::read_members(ctx, root, files);
+    let defaults = members::read_driver_defaults(ctx, root.get("drivers"));
+    let drivers = members::build_drivers(ctx, &specs, &defaults);
+    let mut params = values::read_parameters(ctx, root.get("parameters"));
+    let lines = lines::read_lines(ctx, root.get("lines"), &drivers, &mut params, horizon);
+    let member_list: Vec<_> = specs.into_iter().map(|s| s.member).collect();
+    let keys = keys::read_keys(ctx, root.get("keys"), &member_list, &drivers);
+    let horizon = horizon?;
+    let model = Model {
+        members: member_list,
+        drivers,
+        parameters: params.list,
+        lines,
+        horizon_years: horizon.years,
+        first_year: horizon.first_year as i32,
+        operation_start: operation_start?,
+        discounting: discounting?,
+    };
+    Some(Scenario {
+        name: name?,
+        description,
+        n_draws: n_draws? as u64,
+        seed: seed? as u64,
+        model,
+        keys,
+    })
+}
+
+fn bounded_int(
+    ctx: &mut Ctx<'_>,
+    root: &Table<'_, '_>,
+    key: &str,
+    default: i64,
+    min: i64,
+    max: i64,
+) -> Option<i64> {
+    match root.opt_i64(ctx, key) {
+        Some((v, span)) if v < min || v > max => {
+            ctx.error_help(
+                span,
+                format!("`{key}` must be between {min} and {max}, got {v}"),
+                format!("the default is {default}"),
+            );
+            None
+        }
+        Some((v, _)) => Some(v),
+        None if root.get(key).is_some() => None,
+        None => Some(default),
+    }
+}
+
+fn read_horizon(ctx: &mut Ctx<'_>, root: &Table<'_, '_>) -> Option<Horizon> {
+    let first_year = bounded_int(ctx, root, "first_year", 2026, 1900, 2200);
+    let years = bounded_int(ctx, root, "horizon_years", 10, 1, MAX_HORIZON);
+    Some(Horizon {
+        first_year: first_year?,
+        years: years? as usize,
+    })
+}
+
+fn read_operation_start(
+    ctx: &mut Ctx<'_>,
+    root: &Table<'_, '_>,
+    horizon: Option<Horizon>,
+) -> Option<usize> {
+    let horizon = horizon?;
+    let Some((year, span)) = root.opt_i64(ctx, "operation_start") else {
+        return root.get("operation_start").is_none().then_some(0);
+    };
+    if year < horizon.first_year || year > horizon.last_year() {
+        ctx.error_help(
+            span,
+            format!(
+                "`operation_start` {year} is outside the horizon {}–{}",
+                horizon.first_year,
+                horizon.last_year()
+            ),
+            "the cooperation must start operating within the horizon",
+        );
+        return None;
+    }
+    Some((year - horizon.first_year) as usize)
+}
+
+fn read_discounting(ctx: &mut Ctx<'_>, root: &Table<'_, '_>) -> Option<Discounting> {
+    let Some(node) = root.get("discount_rate") else {
+        return Some(Discounting::R109);
+    };
+    match node.get_ref() {
+        DeValue::String(s) if s.as_ref() == "r109" => Some(Discounting::R109),
+        DeValue::String(s) => {
+            ctx.error_help(
+                node.span(),
+                format!("unknown discount rate \"{s}\""),
+                "give a real rate such as 0.04, or \"r109\" for the declining R-109/21 schedule",
+            );
+            None
+        }
+        _ => {
+            let rate = tree::as_f64(ctx, node, "`discount_rate`")?;
+            if !(-0.05..=0.5).contains(&rate) {
+                ctx.error_help(
+                    node.span(),
+                    format!("`discount_rate` {rate} is not a plausible real rate"),
+                    "write rates as fractions: 4 % is 0.04",
+                );
+                return None;
+            }
+            Some(Discounting::Flat(rate))
+        }
+    }
+}

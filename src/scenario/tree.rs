@@ -1,0 +1,253 @@
+//! Reading a spanned TOML tree while collecting every problem.
+//!
+//! Scenario files are parsed into `toml`'s spanned document tree rather than straight into
+//! serde types: serde stops at the first error, while users should see every problem at once,
+//! each with its line and column.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::diagnostic::{Diagnostic, closest};
+
+/// A spanned node of the TOML tree.
+pub type Node<'i> = Spanned<DeValue<'i>>;
+
+/// Collects diagnostics for one file.
+pub struct Ctx<'s> {
+    /// File name for messages.
+    pub file: &'s str,
+    /// File contents.
+    pub src: &'s str,
+    /// Problems found so far.
+    pub errors: Vec<Diagnostic>,
+}
+
+impl<'s> Ctx<'s> {
+    /// A context for `file` with contents `src`.
+    pub fn new(file: &'s str, src: &'s str) -> Self {
+        Self {
+            file,
+            src,
+            errors: Vec::new(),
+        }
+    }
+
+    /// Records a problem at `span`.
+    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.errors
+            .push(Diagnostic::at(self.file, self.src, span, message));
+    }
+
+    /// Records a problem at `span` with a hint.
+    pub fn error_help(
+        &mut self,
+        span: Range<usize>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.errors
+            .push(Diagnostic::at(self.file, self.src, span, message).with_help(help));
+    }
+
+    /// The text of a span, for messages.
+    pub fn text(&self, span: Range<usize>) -> &'s str {
+        self.src.get(span).unwrap_or("")
+    }
+}
+
+/// A table together with its span and a description for messages ("line `Shared servers`").
+pub struct Table<'a, 'i> {
+    /// Entries.
+    pub table: &'a DeTable<'i>,
+    /// Span of the whole table (or its header).
+    pub span: Range<usize>,
+    /// Human description used in messages.
+    pub what: String,
+}
+
+impl<'a, 'i> Table<'a, 'i> {
+    /// Wraps a node that must be a table; records an error otherwise.
+    pub fn from_node(
+        ctx: &mut Ctx<'_>,
+        node: &'a Node<'i>,
+        what: impl Into<String>,
+    ) -> Option<Self> {
+        let what = what.into();
+        match node.get_ref() {
+            DeValue::Table(table) => Some(Self {
+                table,
+                span: node.span(),
+                what,
+            }),
+            other => {
+                ctx.error(
+                    node.span(),
+                    format!("{what} must be a table, found {}", type_name(other)),
+                );
+                None
+            }
+        }
+    }
+
+    /// Looks up a key.
+    pub fn get(&self, key: &str) -> Option<&'a Node<'i>> {
+        self.table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(_, v)| v)
+    }
+
+    /// Records an error for every key not in `allowed`, suggesting the closest valid key.
+    pub fn check_keys(&self, ctx: &mut Ctx<'_>, allowed: &[&str]) {
+        for (key, _) in self.table.iter() {
+            let name = key.get_ref().as_ref();
+            if allowed.contains(&name) {
+                continue;
+            }
+            let help = match closest(name, allowed.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`? valid keys: {}", allowed.join(", ")),
+                None => format!("valid keys: {}", allowed.join(", ")),
+            };
+            ctx.error_help(
+                key.span(),
+                format!("unknown key `{name}` in {}", self.what),
+                help,
+            );
+        }
+    }
+
+    /// A required key; records an error when missing.
+    pub fn require(&self, ctx: &mut Ctx<'_>, key: &str, expected: &str) -> Option<&'a Node<'i>> {
+        let found = self.get(key);
+        if found.is_none() {
+            ctx.error_help(
+                self.span.clone(),
+                format!("{} is missing `{key}`", self.what),
+                format!("add `{key} = {expected}`"),
+            );
+        }
+        found
+    }
+
+    /// An optional string.
+    pub fn opt_str(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<(String, Range<usize>)> {
+        let node = self.get(key)?;
+        as_str(ctx, node, &format!("`{key}` in {}", self.what)).map(|s| (s, node.span()))
+    }
+
+    /// An optional number.
+    pub fn opt_f64(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<(f64, Range<usize>)> {
+        let node = self.get(key)?;
+        as_f64(ctx, node, &format!("`{key}` in {}", self.what)).map(|v| (v, node.span()))
+    }
+
+    /// An optional integer.
+    pub fn opt_i64(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<(i64, Range<usize>)> {
+        let node = self.get(key)?;
+        as_i64(ctx, node, &format!("`{key}` in {}", self.what)).map(|v| (v, node.span()))
+    }
+
+    /// An optional string that must be one of `choices`.
+    pub fn opt_choice(
+        &self,
+        ctx: &mut Ctx<'_>,
+        key: &str,
+        choices: &[&str],
+    ) -> Option<(String, Range<usize>)> {
+        let (value, span) = self.opt_str(ctx, key)?;
+        if choices.contains(&value.as_str()) {
+            return Some((value, span));
+        }
+        let help = match closest(&value, choices.iter().copied()) {
+            Some(best) => format!(
+                "did you mean \"{best}\"? expected one of: {}",
+                choices.join(", ")
+            ),
+            None => format!("expected one of: {}", choices.join(", ")),
+        };
+        ctx.error_help(
+            span,
+            format!("unknown {key} \"{value}\" in {}", self.what),
+            help,
+        );
+        None
+    }
+}
+
+/// Name of a value's TOML type, for messages.
+pub fn type_name(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// A string value.
+pub fn as_str(ctx: &mut Ctx<'_>, node: &Node<'_>, what: &str) -> Option<String> {
+    match node.get_ref() {
+        DeValue::String(s) => Some(s.to_string()),
+        other => {
+            ctx.error(
+                node.span(),
+                format!("{what} must be a string, found {}", type_name(other)),
+            );
+            None
+        }
+    }
+}
+
+/// A finite number (integer or float).
+pub fn as_f64(ctx: &mut Ctx<'_>, node: &Node<'_>, what: &str) -> Option<f64> {
+    let value = match node.get_ref() {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .map(|v| v as f64),
+        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+        other => {
+            ctx.error(
+                node.span(),
+                format!("{what} must be a number, found {}", type_name(other)),
+            );
+            return None;
+        }
+    };
+    match value {
+        Some(v) if v.is_finite() => Some(v),
+        _ => {
+            let text = ctx.text(node.span()).to_owned();
+            ctx.error_help(
+                node.span(),
+                format!("{what} must be a finite number, found `{text}`"),
+                "nan and inf are not allowed",
+            );
+            None
+        }
+    }
+}
+
+/// An integer.
+pub fn as_i64(ctx: &mut Ctx<'_>, node: &Node<'_>, what: &str) -> Option<i64> {
+    match node.get_ref() {
+        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                ctx.error(node.span(), format!("{what} is out of range"));
+                None
+            }
+        },
+        other => {
+            ctx.error(
+                node.span(),
+                format!("{what} must be an integer, found {}", type_name(other)),
+            );
+            None
+        }
+    }
+}
