@@ -125,7 +125,7 @@ mod tests {
     #[test]
     fn locates_line_and_column() {
         let src = "a = 1\nbé = 2\n";
-        let d = Diagnostic::at("f.toml", src, 11..12, "bad");
+        let d = Diagnostic::at("f.toml", src, 12..13, "bad");
         assert_eq!((d.line, d.column, d.width), (2, 6, 1));
         assert_eq!(d.source_line, "bé = 2");
     }

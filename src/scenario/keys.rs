@@ -25,6 +25,7 @@ pub fn read_keys(
     node: Option<&Node<'_>>,
     members: &[Member],
     drivers: &DriverTable,
+    members_complete: bool,
 ) -> Vec<Key> {
     let Some(node) = node else {
         ctx.error_help(
@@ -58,12 +59,12 @@ pub fn read_keys(
         if name.is_none() {
             table.require(ctx, "name", "\"30/70\"");
         }
-        let running = read_rule(ctx, &table, members, drivers);
+        let running = read_rule(ctx, &table, members, drivers, members_complete);
         let startup = match table.get("startup") {
             Some(node) => Table::from_node(ctx, node, format!("`startup` of {}", table.what))
                 .and_then(|t| {
                     t.check_keys(ctx, RULE_KEYS);
-                    read_rule(ctx, &t, members, drivers)
+                    read_rule(ctx, &t, members, drivers, members_complete)
                 }),
             None => running.clone(),
         };
@@ -92,6 +93,7 @@ fn read_rule(
     table: &Table<'_, '_>,
     members: &[Member],
     drivers: &DriverTable,
+    members_complete: bool,
 ) -> Option<KeyRule> {
     let rule = match table.get("rule") {
         Some(_) => table.opt_choice(ctx, "rule", RULES)?.0,
@@ -142,6 +144,7 @@ fn read_rule(
                 driver: driver?,
             })
         }
+        _ if !members_complete => None,
         _ => fixed_shares(ctx, table, members),
     }
 }

@@ -139,13 +139,22 @@ fn build(ctx: &mut Ctx<'_>, root: &Table<'_, '_>, files: &dyn FileSource) -> Opt
     let discounting = read_discounting(ctx, root);
     let n_draws = bounded_int(ctx, root, "draws", 10_000, 1, MAX_DRAWS);
     let seed = bounded_int(ctx, root, "seed", 2024, 0, i64::MAX);
+    let errors_before_members = ctx.errors.len();
     let specs = members::read_members(ctx, root, files);
+    // When a member was rejected, checks that name members would only repeat that problem.
+    let members_complete = ctx.errors.len() == errors_before_members;
     let defaults = members::read_driver_defaults(ctx, root.get("drivers"));
     let drivers = members::build_drivers(ctx, &specs, &defaults);
     let mut params = values::read_parameters(ctx, root.get("parameters"));
     let lines = lines::read_lines(ctx, root.get("lines"), &drivers, &mut params, horizon);
     let member_list: Vec<_> = specs.into_iter().map(|s| s.member).collect();
-    let keys = keys::read_keys(ctx, root.get("keys"), &member_list, &drivers);
+    let keys = keys::read_keys(
+        ctx,
+        root.get("keys"),
+        &member_list,
+        &drivers,
+        members_complete,
+    );
     let horizon = horizon?;
     let model = Model {
         members: member_list,

@@ -1,1 +1,64 @@
+//! The one integration-test binary: command line, scenarios, invalid inputs, references.
 
+mod cli;
+mod invalid;
+mod model;
+mod scenarios;
+
+/// A small valid scenario that the tests mutate.
+pub const BASE: &str = r#"name = "Test"
+first_year = 2026
+horizon_years = 5
+operation_start = 2027
+discount_rate = 0.04
+draws = 200
+seed = 7
+members = ["1517", "1514", "1515"]
+
+[drivers]
+users = { per_inhabitant = 0.09 }
+
+[parameters]
+cost_per_user = { dist = "triangular", min = 7000, mode = 9500, max = 13000 }
+saving = { dist = "pert", min = 0.05, mode = 0.15, max = 0.30 }
+
+[[lines]]
+name = "Own operations"
+occurs = "alone"
+basis = "per_member"
+fixed = 400000
+per = { users = "cost_per_user" }
+
+[[lines]]
+name = "Shared operations"
+occurs = "together"
+start = 2027
+fixed = 900000
+per = { users = "cost_per_user * (1 - saving)" }
+
+[[lines]]
+name = "Project"
+category = "startup"
+occurs = "together"
+year = 2026
+per = { users = 6000 }
+
+[[keys]]
+name = "equal"
+rule = "equal"
+
+[[keys]]
+name = "30/70"
+rule = "hybrid"
+fixed_part = 0.3
+
+[[keys]]
+name = "agreed"
+rule = "fixed"
+shares = { "1517" = 0.3, "1514" = 0.2, "1515" = 0.5 }
+"#;
+
+/// Parses a scenario text without files.
+pub fn parse(text: &str) -> Result<samkost::scenario::Scenario, samkost::scenario::Diagnostics> {
+    samkost::scenario::parse("test.toml", text, &samkost::scenario::NoFiles)
+}

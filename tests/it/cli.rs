@@ -1,0 +1,245 @@
+//! The command line, run as a user would.
+
+use std::process::Command;
+
+fn samkost() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_samkost"))
+}
+
+fn run_json(args: &[&str]) -> (serde_json::Value, String) {
+    let out = samkost().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    (serde_json::from_str(&text).unwrap(), text)
+}
+
+#[test]
+fn json_output_has_the_documented_schema() {
+    let (json, _) = run_json(&["run", "--format", "json", "--draws", "400"]);
+    let scenario = &json["scenario"];
+    assert_eq!(scenario["draws"], 400);
+    assert_eq!(scenario["seed"], 20240101);
+    assert_eq!(scenario["horizon_years"], 10);
+    assert_eq!(scenario["discount_rate"], 0.04);
+    assert!(scenario["name"].as_str().unwrap().contains("SSIKT"));
+    let members = json["members"].as_array().unwrap();
+    assert_eq!(members.len(), 7);
+    assert_eq!(members[0]["id"], "1517");
+    assert_eq!(members[0]["name"], "Hareid");
+    assert_eq!(members[0]["population"], 5322.0);
+    for field in ["mean", "p10", "p50", "p90"] {
+        assert!(
+            json["region"]["npv_net_benefit"][field].is_f64(),
+            "region {field}"
+        );
+    }
+    let keys = json["keys"].as_array().unwrap();
+    assert!(keys.len() >= 4);
+    for key in keys {
+        assert!(key["name"].is_string());
+        let p_all = key["p_all_win"].as_f64().unwrap();
+        let km = key["members"].as_array().unwrap();
+        assert_eq!(km.len(), 7);
+        let share_sum: f64 = km.iter().map(|m| m["share"].as_f64().unwrap()).sum();
+        assert!(
+            (share_sum - 1.0).abs() < 1e-9,
+            "shares of {} sum to {share_sum}",
+            key["name"]
+        );
+        for m in km {
+            let p_win = m["p_win"].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&p_win) && p_all <= p_win + 1e-12);
+            let npv = &m["npv_net_benefit"];
+            let (p10, p50, p90) = (
+                npv["p10"].as_f64().unwrap(),
+                npv["p50"].as_f64().unwrap(),
+                npv["p90"].as_f64().unwrap(),
+            );
+            assert!(p10 <= p50 && p50 <= p90);
+            assert!(npv["mean"].is_f64());
+            assert_eq!(m["p_ahead_by_year"].as_array().unwrap().len(), 10);
+        }
+    }
+}
+
+#[test]
+fn same_seed_gives_identical_json_for_any_thread_count() {
+    let (_, one) = run_json(&[
+        "run",
+        "--format",
+        "json",
+        "--draws",
+        "1500",
+        "--threads",
+        "1",
+    ]);
+    let (_, two) = run_json(&[
+        "run",
+        "--format",
+        "json",
+        "--draws",
+        "1500",
+        "--threads",
+        "2",
+    ]);
+    let (_, again) = run_json(&[
+        "run",
+        "--format",
+        "json",
+        "--draws",
+        "1500",
+        "--threads",
+        "2",
+    ]);
+    assert_eq!(one, two);
+    assert_eq!(two, again);
+    let (_, other_seed) = run_json(&["run", "--format", "json", "--draws", "1500", "--seed", "3"]);
+    assert_ne!(one, other_seed);
+}
+
+#[test]
+fn table_output_compares_keys_side_by_side() {
+    let out = samkost().args(["run", "--draws", "300"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Sande (1514)"), "{text}");
+    assert!(text.contains("50/50") && text.contains("30/70"));
+    assert!(text.contains("all members gain"));
+}
+
+#[test]
+fn out_dir_receives_summary_and_members_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let (json, text) = run_json(&[
+        "run",
+        "--format",
+        "json",
+        "--draws",
+        "300",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    let written = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
+    assert_eq!(written.trim_end(), text.trim_end());
+    let csv = std::fs::read_to_string(dir.path().join("members.csv")).unwrap();
+    let keys = json["keys"].as_array().unwrap().len();
+    assert_eq!(csv.lines().count(), 1 + keys * 7);
+    // No temporary files are left behind.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn validate_reports_problems_with_exit_code_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, crate::BASE.replacen("horizon_years", "horizon", 1)).unwrap();
+    let out = samkost()
+        .args(["validate", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("bad.toml:3:1"), "{stderr}");
+    assert!(stderr.contains("did you mean `horizon_years`"), "{stderr}");
+
+    std::fs::write(&path, crate::BASE).unwrap();
+    let out = samkost()
+        .args(["validate", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    std::fs::write(&path, b"name = \"\xff\"").unwrap();
+    let out = samkost()
+        .args(["validate", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("UTF-8"));
+}
+
+#[test]
+fn missing_file_is_an_io_error_with_exit_code_2() {
+    let out = samkost()
+        .args(["run", "/nonexistent/scenario.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("failed to read scenario"));
+}
+
+#[test]
+fn init_prints_a_scenario_that_validates() {
+    let out = samkost()
+        .args(["init", "--members", "1517,1515,1514"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let scenario = crate::parse(&text).unwrap_or_else(|d| panic!("{d}\n{text}"));
+    let names: Vec<&str> = scenario
+        .model
+        .members
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(names, ["Hareid", "Herøy", "Sande"]);
+
+    let out = samkost()
+        .args(["init", "--members", "1517,9999"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("9999"));
+}
+
+#[test]
+fn members_csv_file_is_read_relative_to_the_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::write(
+        dir.path().join("data/members.csv"),
+        "kommunenummer,users\n1517,500\n1514,210\n1515,820\n",
+    )
+    .unwrap();
+    let text = crate::BASE.replacen(
+        "members = [\"1517\", \"1514\", \"1515\"]",
+        "members_csv = \"data/members.csv\"",
+        1,
+    );
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = samkost()
+        .args(["validate", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    std::fs::write(
+        dir.path().join("data/members.csv"),
+        "kommunenummer,users\n1517,500\n1514,-3\n1515,820\n",
+    )
+    .unwrap();
+    let out = samkost()
+        .args(["validate", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("data/members.csv:3"), "{stderr}");
+    assert!(stderr.contains("users"), "{stderr}");
+}

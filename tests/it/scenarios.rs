@@ -1,0 +1,60 @@
+//! Every shipped scenario loads and runs.
+
+use std::path::Path;
+
+use crate::parse;
+
+#[test]
+fn shipped_scenarios_are_valid_and_run() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let scenario = parse(&text).unwrap_or_else(|d| panic!("{}:\n{d}", path.display()));
+        assert!(
+            scenario.keys.len() >= 4,
+            "{}: compare at least four keys",
+            path.display()
+        );
+        n += 1;
+    }
+    assert!(
+        n >= 2,
+        "expected the default and a second scenario, found {n}"
+    );
+}
+
+#[test]
+fn embedded_default_is_the_shipped_file() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(samkost::scenario::DEFAULT_SCENARIO_NAME);
+    assert_eq!(
+        std::fs::read_to_string(path).unwrap(),
+        samkost::scenario::DEFAULT_SCENARIO
+    );
+}
+
+#[test]
+fn default_scenario_has_the_seven_ssikt_members_with_2024_populations() {
+    let scenario = parse(samkost::scenario::DEFAULT_SCENARIO).unwrap();
+    let ids: Vec<&str> = scenario
+        .model
+        .members
+        .iter()
+        .map(|m| m.id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["1517", "1515", "1514", "1516", "1511", "1577", "1520"]
+    );
+    // SSB 1.1.2024 (data/kommuner_2024.csv): Sande 2,438, Volda 11,093.
+    assert_eq!(scenario.model.members[2].population, 2438.0);
+    assert_eq!(scenario.model.members[5].population, 11093.0);
+    let names: Vec<&str> = scenario.keys.iter().map(|k| k.name.as_str()).collect();
+    for expected in ["equal", "population", "50/50", "30/70"] {
+        assert!(names.contains(&expected), "missing key {expected}");
+    }
+}
