@@ -1,1 +1,52 @@
-fn main() {}
+//! Throughput of the Monte Carlo loop on the embedded default scenario (SSIKT, 7 members,
+//! 5 keys, 10 years).
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use samkost::scenario::{self, NoFiles};
+use samkost_core::allocation::{KeyContext, ResolvedKey};
+use samkost_core::simulation::{NoProgress, RunConfig, run};
+
+fn default_scenario(c: &mut Criterion) {
+    let scenario = scenario::parse(
+        scenario::DEFAULT_SCENARIO_NAME,
+        scenario::DEFAULT_SCENARIO,
+        &NoFiles,
+    )
+    .expect("the embedded scenario is valid");
+    let ctx = KeyContext {
+        drivers: &scenario.model.drivers,
+        n_members: scenario.model.n_members(),
+    };
+    let keys: Vec<ResolvedKey> = scenario
+        .keys
+        .iter()
+        .map(|k| k.resolve(&ctx).expect("valid key"))
+        .collect();
+    let mut group = c.benchmark_group("monte_carlo/ssikt");
+    group.sample_size(10);
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
+        for n_draws in [10_000u64, 100_000] {
+            group.throughput(Throughput::Elements(n_draws));
+            let config = RunConfig { n_draws, seed: 1 };
+            group.bench_with_input(
+                BenchmarkId::new(format!("threads_{threads}"), n_draws),
+                &config,
+                |b, config| {
+                    b.iter(|| {
+                        pool.install(|| {
+                            run(&scenario.model, &keys, config, &NoProgress).expect("run")
+                        })
+                    })
+                },
+            );
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, default_scenario);
+criterion_main!(benches);

@@ -43,35 +43,50 @@ pub fn render_table(scenario: &Scenario, results: &RunResults, seed: u64) -> Str
         .max()
         .unwrap_or(10)
         .max(16);
-    let col_width = results
+    let cells: Vec<Vec<String>> = results
         .keys
         .iter()
-        .map(|k| k.name.chars().count())
-        .max()
-        .unwrap_or(8)
-        .max(17);
+        .map(|key| {
+            key.members
+                .iter()
+                .map(|o| {
+                    format!(
+                        "{} [{}]",
+                        fmt_nok(o.npv_net_benefit.p50 / 1000.0),
+                        fmt_percent(o.p_win.p)
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let widths: Vec<usize> = results
+        .keys
+        .iter()
+        .zip(&cells)
+        .map(|(key, col)| {
+            col.iter()
+                .map(|c| c.chars().count())
+                .chain([key.name.chars().count()])
+                .max()
+                .unwrap_or(8)
+        })
+        .collect();
     let _ = write!(out, "{:<name_width$} {:>9}", "member", "pop.");
-    for key in &results.keys {
-        let _ = write!(out, "  {:>col_width$}", key.name);
+    for (key, width) in results.keys.iter().zip(&widths) {
+        let _ = write!(out, "  {:>width$}", key.name);
     }
     out.push('\n');
     for (i, m) in model.members.iter().enumerate() {
         let label = format!("{} ({})", m.name, m.id);
         let _ = write!(out, "{label:<name_width$} {:>9}", fmt_nok(m.population));
-        for key in &results.keys {
-            let o = &key.members[i];
-            let cell = format!(
-                "{} [{}]",
-                fmt_nok(o.npv_net_benefit.p50 / 1000.0),
-                fmt_percent(o.p_win.p)
-            );
-            let _ = write!(out, "  {cell:>col_width$}");
+        for (col, width) in cells.iter().zip(&widths) {
+            let _ = write!(out, "  {:>width$}", col[i]);
         }
         out.push('\n');
     }
     let _ = write!(out, "{:<name_width$} {:>9}", "all members gain", "");
-    for key in &results.keys {
-        let _ = write!(out, "  {:>col_width$}", fmt_percent(key.p_all_win.p));
+    for (key, width) in results.keys.iter().zip(&widths) {
+        let _ = write!(out, "  {:>width$}", fmt_percent(key.p_all_win.p));
     }
     out.push_str("\n\n");
     for key in &results.keys {

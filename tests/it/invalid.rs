@@ -137,6 +137,27 @@ fn cases() -> Vec<(&'static str, String, usize)> {
             8,
         ),
         (
+            "overrun_without_cap",
+            mutate(
+                "saving = { dist = \"pert\", min = 0.05, mode = 0.15, max = 0.30 }",
+                "saving = { dist = \"overrun\", body = { dist = \"pert\", min = 0.9, mode = 1.0, max = 1.25 }, tail_probability = 0.18, tail_start = 1.25, alpha = 0.9 }",
+            ),
+            15,
+        ),
+        (
+            "lognormal_p90_below_median",
+            mutate(
+                "{ dist = \"pert\", min = 0.05, mode = 0.15, max = 0.30 }",
+                "{ dist = \"lognormal\", median = 0.15, p90 = 0.1 }",
+            ),
+            15,
+        ),
+        (
+            "members_and_csv",
+            mutate("seed = 7", "seed = 7\nmembers_csv = \"m.csv\""),
+            8,
+        ),
+        (
             "several_problems_at_once",
             mutate("horizon_years = 5", "horizon = 5")
                 .replacen("dist = \"pert\"", "dist = \"pret\"", 1)
