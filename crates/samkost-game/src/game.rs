@@ -317,3 +317,111 @@ fn cheapest_partitions(n: usize, listed: &[(u32, f64)], given: &[f64]) -> Vec<f6
     }
     part
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_constructor_validates() {
+        assert_eq!(
+            CostGame::from_table(0, vec![0.0]),
+            Err(GameError::NoPlayers)
+        );
+        assert_eq!(
+            CostGame::from_table(31, vec![]),
+            Err(GameError::TooManyPlayers {
+                n: 31,
+                max: MAX_PLAYERS
+            })
+        );
+        assert_eq!(
+            CostGame::from_table(2, vec![0.0, 1.0, 2.0]),
+            Err(GameError::TableLength {
+                n: 2,
+                expected: 4,
+                got: 3
+            })
+        );
+        assert_eq!(
+            CostGame::from_table(1, vec![1.0, 1.0]),
+            Err(GameError::EmptyCoalitionCost { value: 1.0 })
+        );
+        let err = CostGame::from_fn(2, |m| if m == 3 { f64::NAN } else { 1.0 }).unwrap_err();
+        assert!(matches!(err, GameError::NonFiniteCost { mask: 3, .. }));
+        assert_eq!(err.to_string(), "coalition 0b11 has a non-finite cost NaN");
+    }
+
+    #[test]
+    fn accessors() {
+        let game = CostGame::from_table(2, vec![0.0, 3.0, 4.0, 6.0]).unwrap();
+        assert_eq!((game.n(), game.grand(), game.grand_mask()), (2, 6.0, 0b11));
+        assert_eq!(game.standalones(), vec![3.0, 4.0]);
+        assert_eq!(game.cost(0b10), 4.0);
+        assert_eq!(game.scale(), 6.0);
+    }
+
+    #[test]
+    fn partial_game_is_completed_by_cheapest_partition() {
+        // Players 0, 1, 2 alone cost 5, 6, 7; the pair {0, 1} costs 8; nothing else is listed.
+        let listed = [(0b001, 5.0), (0b010, 6.0), (0b100, 7.0), (0b011, 8.0)];
+        let game = CostGame::from_partial(3, &listed, false).unwrap();
+        assert_eq!(game.cost(0b011), 8.0);
+        assert_eq!(game.cost(0b101), 12.0);
+        assert_eq!(game.cost(0b111), 15.0); // {0,1} + {2}
+        assert!(game.is_subadditive().unwrap());
+    }
+
+    #[test]
+    fn complete_lowers_listed_costs_to_their_cheapest_partition() {
+        // The listed pair costs more than its two members alone.
+        let listed = [(0b01, 5.0), (0b10, 6.0), (0b11, 20.0)];
+        let kept = CostGame::from_partial(2, &listed, false).unwrap();
+        assert_eq!(kept.cost(0b11), 20.0);
+        assert!(!kept.is_subadditive().unwrap());
+        let covered = CostGame::from_partial(2, &listed, true).unwrap();
+        assert_eq!(covered.cost(0b11), 11.0);
+        assert!(covered.is_subadditive().unwrap());
+    }
+
+    #[test]
+    fn partial_game_errors_name_the_problem() {
+        let missing = CostGame::from_partial(3, &[(0b001, 1.0), (0b100, 1.0)], false);
+        assert_eq!(missing, Err(GameError::MissingSingleton { player: 1 }));
+        assert_eq!(
+            missing.unwrap_err().to_string(),
+            "player 1 has no standalone cost: every singleton coalition must be listed"
+        );
+        let duplicate = CostGame::from_partial(1, &[(1, 1.0), (1, 2.0)], false);
+        assert_eq!(duplicate, Err(GameError::DuplicateCoalition { mask: 1 }));
+        let outside = CostGame::from_partial(2, &[(0b100, 1.0)], false);
+        assert_eq!(outside, Err(GameError::InvalidCoalition { mask: 4, n: 2 }));
+        let empty = CostGame::from_partial(2, &[(0, 1.0)], false);
+        assert_eq!(empty, Err(GameError::InvalidCoalition { mask: 0, n: 2 }));
+        let infinite = CostGame::from_partial(1, &[(1, f64::INFINITY)], false);
+        assert!(matches!(
+            infinite,
+            Err(GameError::NonFiniteCost { mask: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn submodularity_check() {
+        // Concave in the number of members: submodular.
+        let concave = CostGame::from_fn(4, |m| f64::from(m.count_ones()).sqrt()).unwrap();
+        assert!(concave.is_submodular());
+        // Convex in the number of members: not submodular (nor subadditive).
+        let convex = CostGame::from_fn(4, |m| f64::from(m.count_ones()).powi(2)).unwrap();
+        assert!(!convex.is_submodular());
+        assert!(!convex.is_subadditive().unwrap());
+    }
+
+    #[test]
+    fn subadditivity_check_is_capped() {
+        let game = CostGame::from_fn(21, |m| f64::from(m.count_ones())).unwrap();
+        assert!(matches!(
+            game.is_subadditive(),
+            Err(GameError::TooLargeFor { max: 20, .. })
+        ));
+    }
+}

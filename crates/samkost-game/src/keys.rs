@@ -109,3 +109,55 @@ pub fn scrb(game: &CostGame) -> Vec<f64> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrb_clamps_negative_remaining_benefits() {
+        // Player 1's separable cost c(N) − c({0}) = 9 exceeds its standalone cost 4, so its
+        // remaining benefit is clamped to 0 and player 0 takes the whole non-separable cost.
+        let game = CostGame::from_table(2, vec![0.0, 3.0, 4.0, 12.0]).unwrap();
+        // SC = (12 − 4, 12 − 3) = (8, 9); r = (3 − 8, 4 − 9) → (0, 0): NSC = −5 split equally.
+        assert_eq!(scrb(&game), vec![8.0 - 2.5, 9.0 - 2.5]);
+        let game = CostGame::from_table(2, vec![0.0, 6.0, 4.0, 8.0]).unwrap();
+        // SC = (4, 2), r = (2, 2), NSC = 2 → (5, 3).
+        assert_eq!(scrb(&game), vec![5.0, 3.0]);
+        // Three players, only player 2's remaining benefit is negative:
+        // SC = (10.5 − 6.5, 10.5 − 6.5, 10.5 − 9) = (4, 4, 1.5), r = (2, 2, −0.5 → 0),
+        // NSC = 10.5 − 9.5 = 1 goes to players 0 and 1 only.
+        let game = CostGame::from_table(3, vec![0.0, 6.0, 6.0, 9.0, 1.0, 6.5, 6.5, 10.5]).unwrap();
+        assert_eq!(scrb(&game), vec![4.5, 4.5, 1.5]);
+        let game = CostGame::from_table(2, vec![0.0, 10.0, 1.0, 12.0]).unwrap();
+        // SC = (11, 2), r = (−1 → 0, −1 → 0): NSC = −1 split equally.
+        assert_eq!(scrb(&game), vec![10.5, 1.5]);
+    }
+
+    #[test]
+    fn single_player_pays_everything() {
+        let game = CostGame::from_table(1, vec![0.0, 7.0]).unwrap();
+        assert_eq!(scrb(&game), vec![7.0]);
+        assert_eq!(equal_split(&game), vec![7.0]);
+        assert_eq!(equal_savings(&game), vec![7.0]);
+        assert_eq!(proportional_to_standalone(&game).unwrap(), vec![7.0]);
+    }
+
+    #[test]
+    fn proportional_keys_refuse_zero_or_negative_standalone_costs() {
+        let zero = CostGame::from_table(2, vec![0.0, 0.0, 0.0, 1.0]).unwrap();
+        let err = proportional_to_standalone(&zero).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "proportional to standalone cost is undefined: the standalone costs sum to zero"
+        );
+        let negative = CostGame::from_table(2, vec![0.0, -1.0, 3.0, 1.0]).unwrap();
+        assert!(matches!(
+            proportional_savings(&negative),
+            Err(GameError::UndefinedKey {
+                key: "proportional savings",
+                ..
+            })
+        ));
+    }
+}
