@@ -402,11 +402,10 @@ fn sampled_shapley_agrees_with_exact_within_four_standard_errors() {
     let mut rng = ChaCha8Rng::seed_from_u64(20240601);
     let sampled = shapley_sampled(cost_of, n, 4000, &mut rng).unwrap();
     assert!((sampled.values.iter().sum::<f64>() - game.grand()).abs() < 1e-9);
-    for i in 0..n {
-        let se = sampled.std_errors[i];
+    for (i, (&estimate, &se)) in sampled.values.iter().zip(&sampled.std_errors).enumerate() {
         assert!(se > 0.0 && se < 0.1, "se {se}");
         assert!(
-            (sampled.values[i] - exact[i]).abs() <= 4.0 * se + 1e-12,
+            (estimate - exact[i]).abs() <= 4.0 * se + 1e-12,
             "player {i}"
         );
     }
