@@ -34,6 +34,24 @@
 //!   about the same time (~0.15 s) and agreed to 6 decimals; with row generation the LPs
 //!   here have a few hundred rows and solve in milliseconds.
 //!
+//! # Limits
+//! - Exact tables: `n ≤ 30` ([`MAX_PLAYERS`]); the table takes `8·2^n` bytes, so memory
+//!   binds first (2 GiB at `n = 28`). Beyond that use [`shapley_sampled`],
+//!   [`shapley_size_game`] and [`core_search`], which take a cost oracle or a size function.
+//! - [`CostGame::from_partial`] is `O(2^n · L)` for `L` listed coalitions, at worst `O(3^n)`
+//!   when the list is dense (about 6 s for all coalitions at `n = 20`).
+//! - [`CostGame::is_subadditive`] is `O(3^n)` and refuses `n > 20`.
+//! - [`nucleolus`] and [`least_core`]: each row-generation round scans all `2^n` coalitions,
+//!   and the LPs have a few hundred rows; about 80 ms at `n = 20` on one core for the
+//!   benchmark games (see `benches/game.rs`), growing roughly 4× per two players beyond.
+//!   Tight coalitions are identified from duals with a tolerance (`1e-7` on a dual that
+//!   sums to one over the rows); excess levels closer than about `1e-9 · scale` are not
+//!   told apart.
+//! - [`shapley_size_game`] needs non-negative integer weights, `n ≤ 127` and
+//!   `(n + 1)(Σw + 1) ≤ 2^22`.
+//! - [`core_search`] is a heuristic: it can prove an allocation is outside the core, never
+//!   that it is inside.
+//!
 //! # Invariants
 //! - No I/O, no printing (the solver's `verbose` is off), no global state, no serde.
 //! - Randomness is injected (`&mut impl Rng`); nothing here creates a generator.
