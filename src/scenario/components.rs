@@ -693,11 +693,13 @@ pub fn read_assets(
     let replacement = f!(ctx, "replacement", Default::Tri(400.0, 600.0, 900.0));
     let life = f!(ctx, "life", Default::Value(5.0));
     let resale_share = f!(ctx, "resale_share", Default::Tri(0.0, 0.05, 0.15));
+    let pooled_replacement_share = f!(ctx, "pooled_replacement_share", Default::Tri(0.5, 0.7, 0.9));
     Some(Some(Assets {
         book_value: book_value?,
         remaining_life: remaining_life?,
         replacement: replacement?,
         life: life?,
         resale_share: resale_share?,
+        pooled_replacement_share: pooled_replacement_share?,
     }))
 }

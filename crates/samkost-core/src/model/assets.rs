@@ -21,6 +21,9 @@ pub struct Assets {
     pub life: Expr,
     /// Fraction of the remaining book value recovered when retired early.
     pub resale_share: Expr,
+    /// Replacement cost of the shared platform as a fraction of the members' summed
+    /// replacement costs (economies of scale in capital).
+    pub pooled_replacement_share: Expr,
 }
 
 /// One draw's asset numbers (lives rounded to whole years, at least 1).
@@ -36,6 +39,8 @@ pub struct AssetValues {
     pub life: usize,
     /// Fraction.
     pub resale_share: f64,
+    /// Fraction.
+    pub pooled_replacement_share: f64,
 }
 
 impl Assets {
@@ -48,6 +53,7 @@ impl Assets {
             replacement: self.replacement.eval(params),
             life: years(&self.life),
             resale_share: self.resale_share.eval(params),
+            pooled_replacement_share: self.pooled_replacement_share.eval(params),
         }
     }
 }
@@ -64,6 +70,25 @@ pub struct AssetYear {
 }
 
 impl AssetValues {
+    /// The shared platform of a coalition whose members have `population` inhabitants in
+    /// all, pooled from year `start`: it was bought by the start-up project, is replaced every
+    /// `life` years at `pooled_replacement_share` of the members' replacement cost, and each
+    /// replacement is depreciated over `life` years.
+    pub fn pooled_year(&self, population: f64, start: usize, year: usize) -> AssetYear {
+        let r = self.pooled_replacement_share * self.replacement * population;
+        let n = self.life;
+        if year < start + n {
+            return AssetYear::default();
+        }
+        let age = (year - start) % n;
+        let dep = r / n as f64;
+        AssetYear {
+            reinvestment: if age == 0 { r } else { 0.0 },
+            depreciation: dep,
+            book_value_start: r - dep * age as f64,
+        }
+    }
+
     /// What happens to a member of `population` inhabitants that keeps its own assets, in
     /// year `t`: the existing assets depreciate over their remaining life, are replaced at its
     /// end, and each replacement depreciates over `life` years and is replaced in turn.
@@ -120,5 +145,11 @@ mod tests {
         assert_eq!((y5.reinvestment, y5.book_value_start), (0.0, 360_000.0));
         let y8 = a.standalone_year(1000.0, 8);
         assert_eq!(y8.reinvestment, 600_000.0);
+        // A platform for 4,000 inhabitants pooled from year 1 is first replaced in year 6 at
+        // 0.5·600·4,000 = 1,200,000 and depreciated by 240,000 a year from then on.
+        assert_eq!(a.pooled_year(4000.0, 1, 5), AssetYear::default());
+        let p6 = a.pooled_year(4000.0, 1, 6);
+        assert_eq!((p6.reinvestment, p6.depreciation), (1_200_000.0, 240_000.0));
+        assert_eq!(a.pooled_year(4000.0, 1, 7).reinvestment, 0.0);
     }
 }

@@ -276,6 +276,8 @@ pub struct CoalitionFlows {
     pub pooled: [f64; 2],
     /// Budget view minus cash view for each member (depreciation + write-off − reinvestment).
     pub accounting: Vec<f64>,
+    /// Budget view minus cash view of the pooled running cost (shared platform).
+    pub pooled_accounting: f64,
 }
 
 impl CoalitionFlows {
@@ -287,6 +289,7 @@ impl CoalitionFlows {
         self.pooled = [0.0; 2];
         self.accounting.clear();
         self.accounting.resize(size, 0.0);
+        self.pooled_accounting = 0.0;
     }
 
     /// Total cash cost of the coalition.
@@ -543,6 +546,12 @@ impl Model {
                 out.transition(pos, -resale, self.pool_transition_costs);
                 out.accounting[pos] += event.book_value_start;
             }
+        }
+        if together && year >= self.operation_start {
+            let population: f64 = coalition.iter().map(|&i| self.members[i].population).sum();
+            let platform = assets.pooled_year(population, self.operation_start, year);
+            out.pooled[Category::Running.index()] += platform.reinvestment;
+            out.pooled_accounting += platform.depreciation - platform.reinvestment;
         }
     }
 

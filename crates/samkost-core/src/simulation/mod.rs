@@ -87,6 +87,10 @@ pub struct MemberOutcome {
     /// Probability that the discounted cumulative net benefit is positive at the end of each
     /// year.
     pub p_ahead_by_year: Vec<f64>,
+    /// Mean net benefit in each year, cash view (undiscounted).
+    pub mean_net_cash_by_year: Vec<f64>,
+    /// Mean net benefit in each year, budget view (undiscounted).
+    pub mean_net_budget_by_year: Vec<f64>,
 }
 
 /// What all members get under one key.
@@ -114,6 +118,8 @@ pub struct MeanFlows {
     pub accounting_alone: Vec<Vec<f64>>,
     /// Budget minus cash, member in the cooperation: `accounting_coop[member][year]`.
     pub accounting_coop: Vec<Vec<f64>>,
+    /// Budget minus cash of the pooled running cost, shared by the running key: `[year]`.
+    pub pooled_accounting: Vec<f64>,
 }
 
 impl MeanFlows {
@@ -128,10 +134,10 @@ impl MeanFlows {
     /// Mean yearly net benefit of member `i` under `key`: cash view and budget view.
     pub fn net_benefit(&self, key: &ResolvedKey, i: usize, year: usize) -> (f64, f64) {
         let cash = self.standalone[i][year] - self.paid(key, i, year);
-        (
-            cash,
-            cash + self.accounting_alone[i][year] - self.accounting_coop[i][year],
-        )
+        let accounting = self.accounting_alone[i][year]
+            - self.accounting_coop[i][year]
+            - key.shares[0][i] * self.pooled_accounting[year];
+        (cash, cash + accounting)
     }
 
     /// Mean yearly net benefit of the region: cash view and budget view.
@@ -145,7 +151,8 @@ impl MeanFlows {
             + self.pooled[1][year];
         let accounting: f64 = (0..n)
             .map(|i| self.accounting_alone[i][year] - self.accounting_coop[i][year])
-            .sum();
+            .sum::<f64>()
+            - self.pooled_accounting[year];
         (alone - coop, alone - coop + accounting)
     }
 }
@@ -253,7 +260,7 @@ impl Layout {
     /// start-up, accounting alone, accounting in the cooperation (each per member), then
     /// pooled running and pooled start-up.
     fn flows_len(&self) -> usize {
-        (5 * self.n_members + 2) * self.horizon
+        (5 * self.n_members + 3) * self.horizon
     }
 }
 
@@ -392,6 +399,7 @@ fn accumulate_flows(acc: &mut [f64], flows: &YearFlows, n: usize, horizon: usize
     }
     acc[5 * n * horizon + year] += coop.pooled[0];
     acc[(5 * n + 1) * horizon + year] += coop.pooled[1];
+    acc[(5 * n + 2) * horizon + year] += coop.pooled_accounting;
 }
 
 fn summarise(
@@ -464,6 +472,12 @@ fn summarise(
                         p_ahead_by_year: (0..horizon)
                             .map(|t| ahead[col * horizon + t] as f64 / n_draws as f64)
                             .collect(),
+                        mean_net_cash_by_year: (0..horizon)
+                            .map(|t| mean_flows.net_benefit(key, i, t).0)
+                            .collect(),
+                        mean_net_budget_by_year: (0..horizon)
+                            .map(|t| mean_flows.net_benefit(key, i, t).1)
+                            .collect(),
                     }
                 })
                 .collect();
@@ -502,6 +516,7 @@ fn mean_flows(sums: &[f64], n: usize, horizon: usize, n_draws: u64) -> MeanFlows
         accounting_alone: (3 * n..4 * n).map(row).collect(),
         accounting_coop: (4 * n..5 * n).map(row).collect(),
         pooled: [row(5 * n), row(5 * n + 1)],
+        pooled_accounting: row(5 * n + 2),
     }
 }
 
