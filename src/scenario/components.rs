@@ -672,6 +672,7 @@ pub fn read_assets(
             "replacement",
             "life",
             "resale_share",
+            "pooled_replacement_share",
             "source",
             "note",
         ],

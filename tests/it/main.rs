@@ -2,6 +2,7 @@
 
 mod architecture;
 mod cli;
+mod economies;
 mod invalid;
 mod model;
 mod scenarios;

@@ -128,6 +128,7 @@ mod tests {
             replacement: 600.0,
             life: 5,
             resale_share: 0.1,
+            pooled_replacement_share: 0.5,
         };
         let y0 = a.standalone_year(1000.0, 0);
         assert_eq!(
