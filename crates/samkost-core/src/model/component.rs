@@ -122,6 +122,10 @@ pub struct ComponentValues {
     pub scope_growth: f64,
     /// `(1 + growth)^t` per year.
     pub growth_factors: Vec<f64>,
+    /// Each member's cost alone (year-independent within a draw; filled by the model).
+    pub alone: Vec<BuyerCost>,
+    /// The grand coalition's pooled cost (filled by the model).
+    pub grand: BuyerCost,
 }
 
 /// Who buys: one member, or a coalition.
@@ -361,6 +365,7 @@ mod tests {
             tiers: Vec::new(),
             scope_growth: 0.0,
             growth_factors: vec![1.0],
+            ..ComponentValues::default()
         }
     }
 

@@ -340,12 +340,51 @@ impl Model {
             .resize_with(self.components.len(), ComponentValues::default);
         for (c, v) in self.components.iter().zip(out.components.iter_mut()) {
             c.evaluate(params, self.horizon_years, v);
+            // Costs alone and of the grand coalition do not change from year to year within a
+            // draw (growth is applied per year), so they are computed once here.
+            v.alone.clear();
+            for i in 0..self.n_members() {
+                v.alone.push(c.buyer_cost(v, self.alone_buyer(c, i)));
+            }
+            v.grand = c.buyer_cost(v, self.pooled_buyer(c, 0..self.n_members()));
         }
         out.organisation = self.organisation.evaluate(params);
         out.parallel = self.parallel.as_ref().map_or((0.0, 0.0), |p| {
             (p.months.eval(params), p.share.eval(params))
         });
         out.assets = self.assets.as_ref().map(|a| a.evaluate(params));
+    }
+
+    /// Member `i` buying a component alone.
+    fn alone_buyer(&self, component: &Component, i: usize) -> Buyer {
+        Buyer {
+            load: self.drivers.values[component.driver][i],
+            connection_load: component
+                .connection_driver()
+                .map_or(0.0, |d| self.drivers.values[d][i]),
+            coordinated: false,
+            payroll_tax: self.member_payroll_tax[i],
+        }
+    }
+
+    /// A coalition buying a component together, employing through the organisation.
+    fn pooled_buyer(
+        &self,
+        component: &Component,
+        coalition: impl Iterator<Item = usize> + Clone,
+    ) -> Buyer {
+        let sum = |d: usize| {
+            coalition
+                .clone()
+                .map(|i| self.drivers.values[d][i])
+                .sum::<f64>()
+        };
+        Buyer {
+            load: sum(component.driver),
+            connection_load: component.connection_driver().map_or(0.0, sum),
+            coordinated: true,
+            payroll_tax: self.organisation.payroll_tax,
+        }
     }
 
     /// Cost of one line for one member, before growth: `F + Σ r_d D_d(i)`.
@@ -445,17 +484,10 @@ impl Model {
     ) {
         let growth = values.growth_factors[year];
         let running = Category::Running.index();
-        let conn = component.connection_driver();
         scratch.alone.clear();
-        for &i in coalition {
-            let buyer = Buyer {
-                load: self.drivers.values[component.driver][i],
-                connection_load: conn.map_or(0.0, |d| self.drivers.values[d][i]),
-                coordinated: false,
-                payroll_tax: self.member_payroll_tax[i],
-            };
-            scratch.alone.push(component.buyer_cost(values, buyer));
-        }
+        scratch
+            .alone
+            .extend(coalition.iter().map(|&i| values.alone[i]));
         let together = coalition.len() >= 2 && year >= component.pooled_from;
         if !together {
             for (pos, cost) in scratch.alone.iter().enumerate() {
@@ -463,18 +495,14 @@ impl Model {
             }
             return;
         }
-        let buyer = Buyer {
-            load: coalition
-                .iter()
-                .map(|&i| self.drivers.values[component.driver][i])
-                .sum(),
-            connection_load: conn.map_or(0.0, |d| {
-                coalition.iter().map(|&i| self.drivers.values[d][i]).sum()
-            }),
-            coordinated: true,
-            payroll_tax: self.organisation.payroll_tax,
+        let pooled = if coalition.len() == self.n_members() {
+            values.grand
+        } else {
+            component.buyer_cost(
+                values,
+                self.pooled_buyer(component, coalition.iter().copied()),
+            )
         };
-        let pooled = component.buyer_cost(values, buyer);
         let mut cost = pooled.nok * (1.0 + values.scope_growth);
         if component.is_staffing() && v.organisation.attrition_rate > 0.0 {
             // Transfer of undertaking: the transferred staff can only shrink by attrition.
