@@ -192,9 +192,7 @@ fn read_component(
             None
         }
     };
-    let Some(kind) = kind else {
-        return None;
-    };
+    let kind = kind?;
     let label_base = name.clone().unwrap_or_default();
     let specific: &[&str] = match kind.as_str() {
         "infrastructure" => &["fixed", "unit_cost", "reference", "exponent", "connections"],

@@ -387,7 +387,7 @@ mod tests {
                 unit_cost: Expr::Const(0.0),
                 reference: 1000.0,
                 exponent: Expr::Const(1.0),
-                connections: conn.then(|| Connections {
+                connections: conn.then_some(Connections {
                     driver: 1,
                     unit_cost: Expr::Const(0.0),
                     coordination_saving: Expr::Const(0.0),
