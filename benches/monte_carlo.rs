@@ -3,7 +3,7 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use samkost::scenario::{self, NoFiles};
-use samkost_core::allocation::{KeyContext, ResolvedKey};
+use samkost_core::allocation::ResolvedKey;
 use samkost_core::simulation::{NoProgress, RunConfig, run};
 
 fn default_scenario(c: &mut Criterion) {
@@ -13,15 +13,14 @@ fn default_scenario(c: &mut Criterion) {
         &NoFiles,
     )
     .expect("the embedded scenario is valid");
-    let ctx = KeyContext {
-        drivers: &scenario.model.drivers,
-        n_members: scenario.model.n_members(),
-    };
-    let keys: Vec<ResolvedKey> = scenario
-        .keys
-        .iter()
-        .map(|k| k.resolve(&ctx).expect("valid key"))
-        .collect();
+    let keys: Vec<ResolvedKey> = samkost_core::simulation::resolve_keys(
+        &scenario.model,
+        &scenario.keys,
+        1,
+        &scenario.planning,
+    )
+    .expect("valid keys")
+    .0;
     let mut group = c.benchmark_group("monte_carlo/ssikt");
     group.sample_size(10);
     for threads in [1, 2] {
@@ -31,7 +30,11 @@ fn default_scenario(c: &mut Criterion) {
             .expect("thread pool");
         for n_draws in [10_000u64, 100_000] {
             group.throughput(Throughput::Elements(n_draws));
-            let config = RunConfig { n_draws, seed: 1 };
+            let config = RunConfig {
+                n_draws,
+                seed: 1,
+                stability_draws: 2000,
+            };
             group.bench_with_input(
                 BenchmarkId::new(format!("threads_{threads}"), n_draws),
                 &config,

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use samkost_core::allocation::{KeyContext, ResolvedKey};
+use samkost_core::allocation::ResolvedKey;
 use samkost_core::simulation::{self, RunConfig};
 
 use crate::report;
@@ -62,6 +62,9 @@ struct RunArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
+    /// Draws on which core stability is checked against every coalition (0: off).
+    #[arg(long, default_value_t = 2000)]
+    stability_draws: u64,
     /// Directory to write result files into (summary.json, members.csv).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -98,6 +101,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         draws: None,
         seed: None,
         threads: None,
+        stability_draws: 2000,
         out: None,
         format: Format::Table,
     }));
@@ -154,27 +158,20 @@ fn load_scenario(path: Option<&Path>) -> Result<Scenario> {
 }
 
 /// Fixes every key's shares before the simulation (keys are agreed before costs are known).
-fn resolve_keys(scenario: &Scenario) -> Result<Vec<ResolvedKey>> {
-    let ctx = KeyContext {
-        drivers: &scenario.model.drivers,
-        n_members: scenario.model.n_members(),
-    };
-    scenario
-        .keys
-        .iter()
-        .map(|k| {
-            k.resolve(&ctx)
-                .map_err(|e| InputError(format!("error: key `{}`: {e}", k.name)).into())
-        })
-        .collect()
+fn resolve_keys(scenario: &Scenario, seed: u64) -> Result<Vec<ResolvedKey>> {
+    let (keys, _) =
+        simulation::resolve_keys(&scenario.model, &scenario.keys, seed, &scenario.planning)
+            .map_err(|e| InputError(format!("error: {e}")))?;
+    Ok(keys)
 }
 
 fn run_command(args: &RunArgs) -> Result<()> {
     let scenario = load_scenario(args.scenario.as_deref())?;
-    let keys = resolve_keys(&scenario)?;
+    let seed = args.seed.unwrap_or(scenario.seed);
     let config = RunConfig {
         n_draws: args.draws.unwrap_or(scenario.n_draws),
-        seed: args.seed.unwrap_or(scenario.seed),
+        seed,
+        stability_draws: args.stability_draws,
     };
     if config.n_draws == 0 {
         return Err(InputError("error: --draws must be at least 1".to_owned()).into());
@@ -183,6 +180,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
         .num_threads(args.threads.unwrap_or(0))
         .build()
         .context("failed to start worker threads")?;
+    let keys = pool.install(|| resolve_keys(&scenario, seed))?;
     let bar = progress::Bar::new(config.n_draws);
     let results = pool
         .install(|| simulation::run(&scenario.model, &keys, &config, &bar))
@@ -210,7 +208,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
 
 fn validate_command(path: &Path) -> Result<()> {
     let scenario = load_scenario(Some(path))?;
-    resolve_keys(&scenario)?;
+    resolve_keys(&scenario, scenario.seed)?;
     println!(
         "ok: `{}` — {} members, {} uncertain inputs, {} cost lines, {} keys, {} years from {}",
         scenario.name,

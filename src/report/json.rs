@@ -63,6 +63,8 @@ struct ScenarioJson {
     first_year: i32,
     operation_start: i32,
     discount_rate: f64,
+    /// Draws on which core stability was checked.
+    stability_draws: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -101,7 +103,17 @@ struct RegionJson {
 struct KeyJson {
     name: String,
     p_all_win: f64,
+    /// Probability that no coalition would do better alone (null: not checked).
+    p_core_stable: Option<f64>,
+    /// The coalition most often tempted to break away (null: none was).
+    top_breakaway: Option<BreakawayJson>,
     members: Vec<KeyMemberJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct BreakawayJson {
+    members: Vec<String>,
+    p: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -135,6 +147,7 @@ pub fn summary(scenario: &Scenario, results: &RunResults, seed: u64) -> SummaryJ
             first_year: model.first_year,
             operation_start: model.first_year + model.operation_start as i32,
             discount_rate: model.discounting.headline_rate(),
+            stability_draws: results.stability_draws,
         },
         members: model
             .members
@@ -155,6 +168,14 @@ pub fn summary(scenario: &Scenario, results: &RunResults, seed: u64) -> SummaryJ
             .map(|k| KeyJson {
                 name: k.name.clone(),
                 p_all_win: k.p_all_win.p,
+                p_core_stable: k.p_core_stable.map(|p| p.p),
+                top_breakaway: k.top_breakaway.as_ref().map(|(members, p)| BreakawayJson {
+                    members: members
+                        .iter()
+                        .map(|&i| model.members[i].id.clone())
+                        .collect(),
+                    p: *p,
+                }),
                 members: k
                     .members
                     .iter()

@@ -103,7 +103,18 @@ pub fn render_table(scenario: &Scenario, results: &RunResults, seed: u64) -> Str
     for (key, width) in results.keys.iter().zip(&widths) {
         let _ = write!(out, "  {:>width$}", fmt_percent(key.p_all_win.p));
     }
-    out.push_str("\n\n");
+    out.push('\n');
+    if results.stability_draws > 0 {
+        let _ = write!(out, "{:<name_width$} {:>9}", "no group better alone", "");
+        for (key, width) in results.keys.iter().zip(&widths) {
+            let cell = key
+                .p_core_stable
+                .map_or("–".to_owned(), |p| fmt_percent(p.p));
+            let _ = write!(out, "  {cell:>width$}");
+        }
+        out.push('\n');
+    }
+    out.push('\n');
     for key in &results.keys {
         let _ = writeln!(out, "{}", verdict(scenario, results, &key.name));
     }
@@ -129,6 +140,18 @@ fn verdict(scenario: &Scenario, results: &RunResults, key_name: &str) -> String 
         && p_loss > 0.0
     {
         let _ = write!(line, "; {name} loses in {} of draws", fmt_percent(p_loss));
+    }
+    if let Some((members, p)) = &key.top_breakaway {
+        let names: Vec<&str> = members
+            .iter()
+            .map(|&i| scenario.model.members[i].name.as_str())
+            .collect();
+        let _ = write!(
+            line,
+            "; {} would do better alone in {} of draws",
+            names.join(" + "),
+            fmt_percent(*p)
+        );
     }
     line
 }

@@ -1,13 +1,25 @@
 //! Allocation keys: `[[keys]]` tables.
 
-use samkost_core::allocation::{Key, KeyRule};
+use samkost_core::allocation::{GameMethod, Key, KeyRule};
 use samkost_core::model::{DriverTable, Member};
 use toml::de::DeValue;
 
 use super::diagnostic::closest;
 use super::tree::{Ctx, Node, Table, as_f64, type_name};
 
-const RULES: &[&str] = &["equal", "proportional", "hybrid", "fixed"];
+const RULES: &[&str] = &[
+    "equal",
+    "proportional",
+    "hybrid",
+    "fixed",
+    "shapley",
+    "nucleolus",
+    "least_core",
+    "scrb",
+    "equal_savings",
+    "proportional_savings",
+    "proportional_to_standalone",
+];
 const KEY_KEYS: &[&str] = &[
     "name",
     "rule",
@@ -15,6 +27,7 @@ const KEY_KEYS: &[&str] = &[
     "fixed_part",
     "shares",
     "startup",
+    "ex_post",
     "note",
 ];
 const RULE_KEYS: &[&str] = &["rule", "driver", "fixed_part", "shares"];
@@ -79,10 +92,44 @@ pub fn read_keys(
             );
             continue;
         }
+        let ex_post = match table.get("ex_post") {
+            Some(node) => match node.get_ref() {
+                DeValue::Boolean(b) => *b,
+                other => {
+                    ctx.error(
+                        node.span(),
+                        format!(
+                            "`ex_post` of {} must be true or false, found {}",
+                            table.what,
+                            type_name(other)
+                        ),
+                    );
+                    false
+                }
+            },
+            None => false,
+        };
+        if ex_post
+            && !matches!(running, KeyRule::Game { .. })
+            && !matches!(startup, KeyRule::Game { .. })
+        {
+            let span = table
+                .get("ex_post")
+                .map_or(table.span.clone(), |n| n.span());
+            ctx.error_help(
+                span,
+                format!(
+                    "`ex_post` of {} only applies to game-theoretic rules",
+                    table.what
+                ),
+                "use it with rule = \"shapley\", \"nucleolus\", …, or remove it",
+            );
+        }
         keys.push(Key {
             name,
             running,
             startup,
+            ex_post,
         });
     }
     keys
@@ -114,6 +161,13 @@ fn read_rule(
     };
     match rule.as_str() {
         "equal" => Some(KeyRule::Equal),
+        game if GameMethod::ALL.iter().any(|(_, name)| *name == game) => {
+            let method = GameMethod::ALL
+                .iter()
+                .find(|(_, name)| *name == game)
+                .map(|(m, _)| *m)?;
+            Some(KeyRule::Game { method })
+        }
         "proportional" => Some(KeyRule::Proportional { driver: driver()? }),
         "hybrid" => {
             let driver = driver();

@@ -20,7 +20,9 @@ pub use diagnostic::{Diagnostic, Diagnostics};
 pub use init::starter_scenario;
 
 use samkost_core::allocation::Key;
+use samkost_core::games::PlanningBasis;
 use samkost_core::model::{Discounting, Model};
+use samkost_core::simulation::PlanningConfig;
 use toml::de::{DeTable, DeValue};
 
 use lines::Horizon;
@@ -63,6 +65,8 @@ pub struct Scenario {
     pub keys: Vec<Key>,
     /// Problems that do not stop a run but that the user must see.
     pub warnings: Vec<Diagnostic>,
+    /// How game-theoretic keys' planning game is built.
+    pub planning: PlanningConfig,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -85,6 +89,7 @@ const TOP_KEYS: &[&str] = &[
     "assets",
     "lines",
     "keys",
+    "planning",
 ];
 
 /// Largest horizon accepted: R-109 schedules go to 75+ years; beyond 200 is a mistake.
@@ -199,6 +204,7 @@ fn build(ctx: &mut Ctx<'_>, root: &Table<'_, '_>, files: &dyn FileSource) -> Opt
         &drivers,
         members_complete,
     );
+    let planning = read_planning(ctx, root.get("planning"));
     let horizon = horizon?;
     let (pool_transition_costs, parallel) = transition?;
     let model = Model {
@@ -226,7 +232,53 @@ fn build(ctx: &mut Ctx<'_>, root: &Table<'_, '_>, files: &dyn FileSource) -> Opt
         model,
         keys,
         warnings,
+        planning: planning?,
     })
+}
+
+/// Reads `[planning]`: the draws and basis of the planning game of game-theoretic keys.
+fn read_planning(ctx: &mut Ctx<'_>, node: Option<&tree::Node<'_>>) -> Option<PlanningConfig> {
+    let mut config = PlanningConfig::default();
+    let Some(node) = node else {
+        return Some(config);
+    };
+    let table = Table::from_node(ctx, node, "[planning]")?;
+    table.check_keys(ctx, &["draws", "basis", "percentile", "note"]);
+    config.n_draws = bounded_int(ctx, &table, "draws", 1000, 1, 1_000_000)? as u64;
+    let basis = table
+        .opt_choice(ctx, "basis", &["mean", "percentile"])
+        .map(|(b, _)| b);
+    match (basis.as_deref(), table.opt_f64(ctx, "percentile")) {
+        (Some("percentile"), Some((p, span))) => {
+            if !(0.0..=1.0).contains(&p) {
+                ctx.error_help(
+                    span,
+                    format!("`percentile` must lie between 0 and 1, got {p}"),
+                    "P85 is `percentile = 0.85`",
+                );
+                return None;
+            }
+            config.basis = PlanningBasis::Percentile(p);
+        }
+        (Some("percentile"), None) => {
+            ctx.error_help(
+                table.span.clone(),
+                "[planning] has `basis = \"percentile\"` but no `percentile`",
+                "add `percentile = 0.85`",
+            );
+            return None;
+        }
+        (_, Some((_, span))) => {
+            ctx.error_help(
+                span,
+                "`percentile` is only used with `basis = \"percentile\"`",
+                "add `basis = \"percentile\"` or remove `percentile`",
+            );
+            return None;
+        }
+        _ => {}
+    }
+    Some(config)
 }
 
 fn bounded_int(

@@ -2,7 +2,7 @@
 //! against a hand calculation.
 
 use samkost::scenario::Scenario;
-use samkost_core::allocation::{KeyContext, ResolvedKey};
+use samkost_core::allocation::ResolvedKey;
 use samkost_core::model::DrawValues;
 use samkost_core::simulation::{NoProgress, RunConfig, RunResults, run};
 
@@ -22,19 +22,22 @@ fn values(scenario: &Scenario) -> DrawValues {
 }
 
 fn simulate(scenario: &Scenario, n_draws: u64) -> RunResults {
-    let ctx = KeyContext {
-        drivers: &scenario.model.drivers,
-        n_members: scenario.model.n_members(),
-    };
-    let keys: Vec<ResolvedKey> = scenario
-        .keys
-        .iter()
-        .map(|k| k.resolve(&ctx).unwrap())
-        .collect();
+    let keys: Vec<ResolvedKey> = samkost_core::simulation::resolve_keys(
+        &scenario.model,
+        &scenario.keys,
+        1,
+        &scenario.planning,
+    )
+    .expect("valid keys")
+    .0;
     run(
         &scenario.model,
         &keys,
-        &RunConfig { n_draws, seed: 3 },
+        &RunConfig {
+            n_draws,
+            seed: 3,
+            stability_draws: 0,
+        },
         &NoProgress,
     )
     .unwrap()

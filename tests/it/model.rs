@@ -1,25 +1,28 @@
 //! The model and the Monte Carlo driver against hand calculations and identities.
 
 use samkost::scenario::Scenario;
-use samkost_core::allocation::{KeyContext, ResolvedKey};
+use samkost_core::allocation::ResolvedKey;
 use samkost_core::simulation::{NoProgress, RunConfig, RunResults, run};
 
 use crate::{BASE, parse};
 
 fn simulate(scenario: &Scenario, n_draws: u64, seed: u64) -> (Vec<ResolvedKey>, RunResults) {
-    let ctx = KeyContext {
-        drivers: &scenario.model.drivers,
-        n_members: scenario.model.n_members(),
-    };
-    let keys: Vec<ResolvedKey> = scenario
-        .keys
-        .iter()
-        .map(|k| k.resolve(&ctx).unwrap())
-        .collect();
+    let keys: Vec<ResolvedKey> = samkost_core::simulation::resolve_keys(
+        &scenario.model,
+        &scenario.keys,
+        1,
+        &scenario.planning,
+    )
+    .expect("valid keys")
+    .0;
     let results = run(
         &scenario.model,
         &keys,
-        &RunConfig { n_draws, seed },
+        &RunConfig {
+            n_draws,
+            seed,
+            stability_draws: 200,
+        },
         &NoProgress,
     )
     .unwrap();

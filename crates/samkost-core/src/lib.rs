@@ -2,6 +2,7 @@
 //! Monte Carlo driver. Nothing in this crate does I/O, prints, or knows a file format.
 
 pub mod allocation;
+pub mod games;
 pub mod model;
 pub mod sampling;
 pub mod simulation;

@@ -6,6 +6,9 @@
 //! observable member drivers; game-theoretic rules plug in through [`KeyContext`], which can
 //! carry the planning cost game.
 
+use samkost_game::CostGame;
+
+use crate::games::RealisedGame;
 use crate::model::{Category, DriverTable};
 
 /// Why shares could not be computed.
@@ -26,6 +29,82 @@ pub enum KeyError {
     /// The fixed part of a hybrid key is outside `[0, 1]`.
     #[error("the fixed part of a hybrid key must lie in [0, 1], got {0}")]
     BadFixedPart(f64),
+    /// A game-theoretic rule without a game, or a game the method cannot solve.
+    #[error("{0}")]
+    Game(String),
+}
+
+/// Solution concepts of cooperative cost games usable as keys (docs/MODEL.md, "Cost games").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GameMethod {
+    /// Shapley value.
+    Shapley,
+    /// Nucleolus.
+    Nucleolus,
+    /// Least core (the centre chosen by the LP).
+    LeastCore,
+    /// Separable costs, remaining benefits.
+    Scrb,
+    /// Savings split equally.
+    EqualSavings,
+    /// Savings split in proportion to standalone cost.
+    ProportionalSavings,
+    /// Costs in proportion to standalone cost.
+    ProportionalToStandalone,
+}
+
+impl GameMethod {
+    /// Every method with its name in files, in documentation order.
+    pub const ALL: [(GameMethod, &'static str); 7] = [
+        (GameMethod::Shapley, "shapley"),
+        (GameMethod::Nucleolus, "nucleolus"),
+        (GameMethod::LeastCore, "least_core"),
+        (GameMethod::Scrb, "scrb"),
+        (GameMethod::EqualSavings, "equal_savings"),
+        (GameMethod::ProportionalSavings, "proportional_savings"),
+        (
+            GameMethod::ProportionalToStandalone,
+            "proportional_to_standalone",
+        ),
+    ];
+
+    /// The allocation of the total NPV cost `c(N)` of `game`.
+    pub fn allocate(self, game: &RealisedGame) -> Result<Vec<f64>, KeyError> {
+        let n = game.direct.len();
+        let table: Vec<f64> = (0..game.costs.len()).map(|m| game.total(m)).collect();
+        let g = CostGame::from_table(n, table).map_err(|e| KeyError::Game(e.to_string()))?;
+        let err = |e: samkost_game::GameError| KeyError::Game(e.to_string());
+        match self {
+            GameMethod::Shapley => Ok(samkost_game::shapley_exact(&g)),
+            GameMethod::Nucleolus => samkost_game::nucleolus(&g).map_err(err),
+            GameMethod::LeastCore => samkost_game::least_core(&g)
+                .map(|l| l.allocation)
+                .map_err(err),
+            GameMethod::Scrb => Ok(samkost_game::scrb(&g)),
+            GameMethod::EqualSavings => Ok(samkost_game::equal_savings(&g)),
+            GameMethod::ProportionalSavings => samkost_game::proportional_savings(&g).map_err(err),
+            GameMethod::ProportionalToStandalone => {
+                samkost_game::proportional_to_standalone(&g).map_err(err)
+            }
+        }
+    }
+
+    /// Shares of the pooled cost that make each member pay its allocation `x_i` of the game:
+    /// `s_i = (x_i − direct_i) / Σ_j (x_j − direct_j)`, where `direct_i` is what member `i`
+    /// pays itself in the cooperation.
+    pub fn shares(self, game: &RealisedGame) -> Result<Vec<f64>, KeyError> {
+        let x = self.allocate(game)?;
+        let pooled: Vec<f64> = x.iter().zip(&game.direct).map(|(x, d)| x - d).collect();
+        let total: f64 = pooled.iter().sum();
+        if !total.is_finite()
+            || total.abs() < 1e-9 * game.total(game.costs.len() - 1).abs().max(1.0)
+        {
+            return Err(KeyError::Game(
+                "the cooperation has no pooled cost to share".to_owned(),
+            ));
+        }
+        Ok(pooled.iter().map(|p| p / total).collect())
+    }
 }
 
 /// A rule that turns member drivers into shares of a pooled cost.
@@ -51,6 +130,12 @@ pub enum KeyRule {
         /// Shares in member order.
         shares: Vec<f64>,
     },
+    /// A solution concept of the cost game: computed on the planning game before the run (or
+    /// on each draw's realised game when the key is ex post).
+    Game {
+        /// The solution concept.
+        method: GameMethod,
+    },
 }
 
 /// What a rule may look at when it computes shares.
@@ -60,6 +145,8 @@ pub struct KeyContext<'a> {
     pub drivers: &'a DriverTable,
     /// Number of members.
     pub n_members: usize,
+    /// The planning game, for game-theoretic rules.
+    pub planning: Option<&'a RealisedGame>,
 }
 
 /// Tolerance on the sum of shares.
@@ -82,6 +169,12 @@ impl KeyRule {
                     .map(|p| fixed_part / n as f64 + (1.0 - fixed_part) * p)
                     .collect())
             }
+            KeyRule::Game { method } => match ctx.planning {
+                Some(game) => method.shares(game),
+                None => Err(KeyError::Game(
+                    "a game-theoretic key needs the planning game".to_owned(),
+                )),
+            },
             KeyRule::Fixed { shares } => {
                 let sum: f64 = shares.iter().sum();
                 let in_range = shares.iter().all(|s| (0.0..=1.0).contains(s));
@@ -115,6 +208,9 @@ pub struct Key {
     pub running: KeyRule,
     /// Rule for start-up costs.
     pub startup: KeyRule,
+    /// Recompute game-theoretic rules on each draw's realised game (a research option)
+    /// instead of fixing them on the planning game.
+    pub ex_post: bool,
 }
 
 impl Key {
@@ -124,6 +220,7 @@ impl Key {
             name: name.into(),
             running: rule.clone(),
             startup: rule,
+            ex_post: false,
         }
     }
 
@@ -137,9 +234,14 @@ impl Key {
 
     /// Shares per category: `shares[category][member]`.
     pub fn resolve(&self, ctx: &KeyContext<'_>) -> Result<ResolvedKey, KeyError> {
+        let ex_post = |rule: &KeyRule| match rule {
+            KeyRule::Game { method } if self.ex_post => Some(*method),
+            _ => None,
+        };
         Ok(ResolvedKey {
             name: self.name.clone(),
             shares: [self.running.shares(ctx)?, self.startup.shares(ctx)?],
+            ex_post: [ex_post(&self.running), ex_post(&self.startup)],
         })
     }
 }
@@ -151,6 +253,20 @@ pub struct ResolvedKey {
     pub name: String,
     /// `shares[category][member]`, each row summing to one.
     pub shares: [Vec<f64>; 2],
+    /// Per category, the method recomputed on each draw (ex-post keys).
+    pub ex_post: [Option<GameMethod>; 2],
+}
+
+impl ResolvedKey {
+    /// Whether any category is recomputed on each draw.
+    pub fn is_ex_post(&self) -> bool {
+        self.ex_post.iter().any(Option::is_some)
+    }
+
+    /// Whether a rule needs the planning game.
+    pub fn needs_game(key: &Key) -> bool {
+        matches!(key.running, KeyRule::Game { .. }) || matches!(key.startup, KeyRule::Game { .. })
+    }
 }
 
 #[cfg(test)]
@@ -180,6 +296,7 @@ mod tests {
         let ctx = KeyContext {
             drivers: &drivers,
             n_members: 2,
+            planning: None,
         };
         let rule = KeyRule::Hybrid {
             fixed_part: 0.3,
@@ -196,6 +313,7 @@ mod tests {
         let ctx = KeyContext {
             drivers: &drivers,
             n_members: 2,
+            planning: None,
         };
         let rule = KeyRule::Fixed {
             shares: vec![0.5, 0.6],
@@ -211,7 +329,7 @@ mod tests {
             alpha in 0.0f64..=1.0,
         ) {
             let drivers = table(&pops);
-            let ctx = KeyContext { drivers: &drivers, n_members: pops.len() };
+            let ctx = KeyContext { drivers: &drivers, n_members: pops.len(), planning: None };
             for rule in [
                 KeyRule::Equal,
                 KeyRule::Proportional { driver: 0 },

@@ -265,6 +265,8 @@ pub struct DrawValues {
     pub parallel: (f64, f64),
     /// Existing assets.
     pub assets: Option<AssetValues>,
+    /// Changes with every evaluation, so that caches keyed on a draw can tell draws apart.
+    pub generation: u64,
 }
 
 /// The flows of one coalition in one year under one draw.
@@ -311,6 +313,37 @@ impl CoalitionFlows {
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
     alone: Vec<BuyerCost>,
+    /// Pooled buyer cost per component and coalition mask, for the draw `generation`.
+    cache: Vec<Option<BuyerCost>>,
+    generation: u64,
+}
+
+/// Coalitions of up to this many members have their pooled component costs cached per draw.
+const CACHE_MAX_MEMBERS: usize = 16;
+
+impl Scratch {
+    /// The pooled cost of component `c_idx` for `coalition`, computed once per draw.
+    fn pooled(
+        &mut self,
+        v: &DrawValues,
+        c_idx: usize,
+        n_members: usize,
+        coalition: &[usize],
+        compute: impl FnOnce() -> BuyerCost,
+    ) -> BuyerCost {
+        if n_members > CACHE_MAX_MEMBERS {
+            return compute();
+        }
+        let size = 1usize << n_members;
+        let len = v.components.len() * size;
+        if self.generation != v.generation || self.cache.len() != len {
+            self.cache.clear();
+            self.cache.resize(len, None);
+            self.generation = v.generation;
+        }
+        let mask: usize = coalition.iter().map(|&i| 1usize << i).sum();
+        *self.cache[c_idx * size + mask].get_or_insert_with(compute)
+    }
 }
 
 impl Model {
@@ -348,6 +381,7 @@ impl Model {
             }
             v.grand = c.buyer_cost(v, self.pooled_buyer(c, 0..self.n_members()));
         }
+        out.generation = out.generation.wrapping_add(1);
         out.organisation = self.organisation.evaluate(params);
         out.parallel = self.parallel.as_ref().map_or((0.0, 0.0), |p| {
             (p.months.eval(params), p.share.eval(params))
@@ -409,8 +443,8 @@ impl Model {
     ) {
         out.reset(coalition.len());
         self.add_lines(v, coalition, year, out);
-        for (component, values) in self.components.iter().zip(&v.components) {
-            self.add_component(v, component, values, coalition, year, scratch, out);
+        for c_idx in 0..self.components.len() {
+            self.add_component(v, c_idx, coalition, year, scratch, out);
         }
         if coalition.len() >= 2 {
             out.pooled[Category::Running.index()] += v.organisation.governance;
@@ -475,13 +509,14 @@ impl Model {
     fn add_component(
         &self,
         v: &DrawValues,
-        component: &Component,
-        values: &ComponentValues,
+        c_idx: usize,
         coalition: &[usize],
         year: usize,
         scratch: &mut Scratch,
         out: &mut CoalitionFlows,
     ) {
+        let component = &self.components[c_idx];
+        let values = &v.components[c_idx];
         let growth = values.growth_factors[year];
         let running = Category::Running.index();
         scratch.alone.clear();
@@ -498,10 +533,12 @@ impl Model {
         let pooled = if coalition.len() == self.n_members() {
             values.grand
         } else {
-            component.buyer_cost(
-                values,
-                self.pooled_buyer(component, coalition.iter().copied()),
-            )
+            scratch.pooled(v, c_idx, self.n_members(), coalition, || {
+                component.buyer_cost(
+                    values,
+                    self.pooled_buyer(component, coalition.iter().copied()),
+                )
+            })
         };
         let mut cost = pooled.nok * (1.0 + values.scope_growth);
         if component.is_staffing() && v.organisation.attrition_rate > 0.0 {

@@ -20,6 +20,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use crate::allocation::ResolvedKey;
+use crate::games::{GameScratch, MAX_EXACT_MEMBERS, RealisedGame, check_core, realised_game};
 use crate::model::{DrawValues, Model, YearFlows, YearScratch};
 
 /// Draws per chunk: the unit of parallel work and of progress reporting.
@@ -35,6 +36,9 @@ pub struct RunConfig {
     pub n_draws: u64,
     /// Seed of the random streams.
     pub seed: u64,
+    /// Core stability is checked on draws `0 … stability_draws − 1` (all coalitions, for up
+    /// to [`MAX_EXACT_MEMBERS`] members); 0 turns it off.
+    pub stability_draws: u64,
 }
 
 /// Why a run could not be carried out.
@@ -102,6 +106,11 @@ pub struct KeyOutcome {
     pub p_all_win: Proportion,
     /// One entry per member, in member order.
     pub members: Vec<MemberOutcome>,
+    /// Probability that no coalition would pay less on its own than the key makes its
+    /// members pay (core stability of the realised NPV game); `None` when not checked.
+    pub p_core_stable: Option<Proportion>,
+    /// The coalition most often tempted to break away (member indices) and how often.
+    pub top_breakaway: Option<(Vec<usize>, f64)>,
 }
 
 /// Mean yearly flows over the draws, NOK (undiscounted). Cash view unless named otherwise;
@@ -172,6 +181,10 @@ pub struct RunResults {
     pub mean_flows: MeanFlows,
     /// Year index of the cooperation's first operating year, if within the horizon.
     pub first_operating_year: Option<usize>,
+    /// Draws on which core stability was checked (0: not checked).
+    pub stability_draws: u64,
+    /// Draws × ex-post methods that failed and fell back to the planning shares.
+    pub ex_post_fallbacks: u64,
     /// Per-draw NPVs: `draw_npv[draw * stride + col]`, columns = keys × members, then region.
     draw_npv: Vec<f64>,
     stride: usize,
@@ -197,6 +210,14 @@ struct ChunkOutput {
     ahead: Vec<u64>,
     flows: Vec<f64>,
     first_bad_draw: Option<u64>,
+    /// Per key: draws whose payments were in the core of the realised game.
+    stable: Vec<u64>,
+    /// Per key and coalition mask: draws in which the coalition would gain by leaving.
+    tempted: Vec<u64>,
+    /// Draws whose stability was checked.
+    stability_checked: u64,
+    /// Ex-post keys whose method failed on a draw (the planning shares were used instead).
+    ex_post_fallbacks: u64,
 }
 
 /// Runs the simulation.
@@ -216,7 +237,7 @@ pub fn run(
     if let Some(bad) = keys.iter().find(|k| k.shares.iter().any(|s| s.len() != n)) {
         return Err(SimulationError::KeyShape(bad.name.clone()));
     }
-    let layout = Layout::new(model, keys.len());
+    let layout = Layout::new(model, keys, config);
     let n_chunks = config.n_draws.div_ceil(CHUNK_DRAWS);
     let chunks: Vec<ChunkOutput> = (0..n_chunks)
         .into_par_iter()
@@ -242,18 +263,36 @@ struct Layout {
     /// keys × members + 1 (region).
     stride: usize,
     discount: Vec<f64>,
+    /// Draws below this index get a realised game for the stability check.
+    stability_draws: u64,
+    /// Some key is recomputed on every draw's realised game.
+    any_ex_post: bool,
+    /// Coalitions per game (`2^n`), or 0 when games are out of reach.
+    n_masks: usize,
 }
 
 impl Layout {
-    fn new(model: &Model, n_keys: usize) -> Self {
+    fn new(model: &Model, keys: &[ResolvedKey], config: &RunConfig) -> Self {
         let n_members = model.n_members();
+        let exact = n_members <= MAX_EXACT_MEMBERS;
         Self {
             n_members,
-            n_keys,
+            n_keys: keys.len(),
             horizon: model.horizon_years,
-            stride: n_keys * n_members + 1,
+            stride: keys.len() * n_members + 1,
             discount: model.discounting.factors(model.horizon_years),
+            stability_draws: if exact {
+                config.stability_draws.min(config.n_draws)
+            } else {
+                0
+            },
+            any_ex_post: exact && keys.iter().any(ResolvedKey::is_ex_post),
+            n_masks: if exact { 1 << n_members } else { 0 },
         }
+    }
+
+    fn needs_game(&self, draw: u64) -> bool {
+        self.any_ex_post || draw < self.stability_draws
     }
 
     /// Accumulated flows: rows of `horizon` values — standalone, direct running, direct
@@ -272,6 +311,13 @@ struct Scratch {
     flows: YearFlows,
     cumulative: Vec<f64>,
     payback: Vec<u16>,
+    game: RealisedGame,
+    game_scratch: GameScratch,
+    /// Shares used in this draw, per key: `[category][member]`.
+    shares: Vec<[Vec<f64>; 2]>,
+    standalone_npv: Vec<f64>,
+    payments: Vec<f64>,
+    sums: Vec<f64>,
 }
 
 fn simulate_chunk(
@@ -289,6 +335,10 @@ fn simulate_chunk(
         ahead: vec![0; cols * layout.horizon],
         flows: vec![0.0; layout.flows_len()],
         first_bad_draw: None,
+        stable: vec![0; layout.n_keys],
+        tempted: vec![0; layout.n_keys * layout.n_masks],
+        stability_checked: 0,
+        ex_post_fallbacks: 0,
     };
     let mut scratch = Scratch {
         params: vec![0.0; model.parameters.len()],
@@ -297,20 +347,25 @@ fn simulate_chunk(
         flows: YearFlows::default(),
         cumulative: vec![0.0; cols],
         payback: vec![NEVER; cols],
+        game: RealisedGame::default(),
+        game_scratch: GameScratch::default(),
+        shares: keys.iter().map(|k| k.shares.clone()).collect(),
+        standalone_npv: vec![0.0; layout.n_members],
+        payments: vec![0.0; layout.n_members],
+        sums: Vec::new(),
     };
     for (local, draw) in draws.enumerate() {
-        let row = &mut out.npv[local * layout.stride..(local + 1) * layout.stride];
         simulate_draw(
             model,
             keys,
             layout,
             seed,
             draw,
+            local,
             &mut scratch,
-            row,
-            &mut out.ahead,
-            &mut out.flows,
+            &mut out,
         );
+        let row = &out.npv[local * layout.stride..(local + 1) * layout.stride];
         if row.iter().any(|v| !v.is_finite()) && out.first_bad_draw.is_none() {
             out.first_bad_draw = Some(draw);
         }
@@ -319,7 +374,7 @@ fn simulate_chunk(
     out
 }
 
-/// Simulates one draw: fills `row` with NPVs, updates the chunk's accumulators.
+/// Simulates one draw: fills row `local` of the chunk with NPVs and updates its accumulators.
 #[expect(
     clippy::too_many_arguments,
     reason = "internal hot loop with explicit buffers"
@@ -330,10 +385,9 @@ fn simulate_draw(
     layout: &Layout,
     seed: u64,
     draw: u64,
+    local: usize,
     scratch: &mut Scratch,
-    row: &mut [f64],
-    ahead: &mut [u64],
-    flows_acc: &mut [f64],
+    out: &mut ChunkOutput,
 ) {
     let n = layout.n_members;
     let horizon = layout.horizon;
@@ -343,8 +397,21 @@ fn simulate_draw(
         *value = parameter.distribution.sample(&mut rng);
     }
     model.evaluate(&scratch.params, &mut scratch.values);
+    let with_game = layout.needs_game(draw);
+    if with_game {
+        realised_game(
+            model,
+            &scratch.values,
+            &layout.discount,
+            &mut scratch.game_scratch,
+            &mut scratch.game,
+        );
+        out.ex_post_fallbacks += ex_post_shares(keys, &scratch.game, &mut scratch.shares);
+    }
     scratch.cumulative.fill(0.0);
     scratch.payback.fill(NEVER);
+    scratch.standalone_npv.fill(0.0);
+    let row = &mut out.npv[local * layout.stride..(local + 1) * layout.stride];
     row.fill(0.0);
     for year in 0..horizon {
         model.year_flows(
@@ -355,26 +422,63 @@ fn simulate_draw(
         );
         let flows = &scratch.flows;
         let df = layout.discount[year];
-        accumulate_flows(flows_acc, flows, n, horizon, year);
-        let coop_total = flows.cooperation.total();
+        accumulate_flows(&mut out.flows, flows, n, horizon, year);
         let pooled = flows.cooperation.pooled;
         let alone_total: f64 = flows.standalone.iter().sum();
-        row[layout.stride - 1] += df * (alone_total - coop_total);
-        for (k, key) in keys.iter().enumerate() {
+        row[layout.stride - 1] += df * (alone_total - flows.cooperation.total());
+        for (i, s) in scratch.standalone_npv.iter_mut().enumerate() {
+            *s += df * flows.standalone[i];
+        }
+        for (k, shares) in scratch.shares.iter().enumerate() {
             for i in 0..n {
                 let col = k * n + i;
-                let paid =
-                    flows.direct(i) + key.shares[0][i] * pooled[0] + key.shares[1][i] * pooled[1];
+                let paid = flows.direct(i) + shares[0][i] * pooled[0] + shares[1][i] * pooled[1];
                 let net = df * (flows.standalone[i] - paid);
                 row[col] += net;
                 scratch.cumulative[col] += net;
                 update_payback(&mut scratch.payback[col], scratch.cumulative[col], year);
                 if scratch.cumulative[col] > 0.0 {
-                    ahead[col * horizon + year] += 1;
+                    out.ahead[col * horizon + year] += 1;
                 }
             }
         }
     }
+    if draw < layout.stability_draws {
+        out.stability_checked += 1;
+        for k in 0..layout.n_keys {
+            for i in 0..n {
+                scratch.payments[i] = scratch.standalone_npv[i] - row[k * n + i];
+            }
+            let tempted = &mut out.tempted[k * layout.n_masks..(k + 1) * layout.n_masks];
+            if check_core(
+                &scratch.game,
+                &scratch.payments,
+                &mut scratch.sums,
+                |mask| tempted[mask] += 1,
+            ) {
+                out.stable[k] += 1;
+            }
+        }
+    }
+}
+
+/// Recomputes the shares of ex-post keys on this draw's realised game; returns how many
+/// methods failed (their planning shares are kept for this draw).
+fn ex_post_shares(keys: &[ResolvedKey], game: &RealisedGame, shares: &mut [[Vec<f64>; 2]]) -> u64 {
+    let mut failures = 0;
+    for (key, slot) in keys.iter().zip(shares.iter_mut()) {
+        for (c, method) in key.ex_post.iter().enumerate() {
+            let Some(method) = method else { continue };
+            match method.shares(game) {
+                Ok(s) => slot[c] = s,
+                Err(_) => {
+                    slot[c].clone_from(&key.shares[c]);
+                    failures += 1;
+                }
+            }
+        }
+    }
+    failures
 }
 
 /// Payback is the first year from which the cumulative discounted net benefit stays positive.
@@ -415,7 +519,20 @@ fn summarise(
     let mut payback = Vec::with_capacity(n_draws as usize * cols);
     let mut ahead = vec![0u64; cols * horizon];
     let mut flow_sums = vec![0.0; layout.flows_len()];
+    let mut stable = vec![0u64; layout.n_keys];
+    let mut tempted = vec![0u64; layout.n_keys * layout.n_masks];
+    let (mut checked, mut fallbacks) = (0u64, 0u64);
     for chunk in chunks {
+        stable
+            .iter_mut()
+            .zip(&chunk.stable)
+            .for_each(|(a, c)| *a += c);
+        tempted
+            .iter_mut()
+            .zip(&chunk.tempted)
+            .for_each(|(a, c)| *a += c);
+        checked += chunk.stability_checked;
+        fallbacks += chunk.ex_post_fallbacks;
         draw_npv.extend_from_slice(&chunk.npv);
         payback.extend_from_slice(&chunk.payback);
         ahead
@@ -481,10 +598,23 @@ fn summarise(
                     }
                 })
                 .collect();
+            let counts = &tempted[k * layout.n_masks..(k + 1) * layout.n_masks];
+            let top = counts
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .max_by_key(|(m, c)| (**c, std::cmp::Reverse(*m)));
             KeyOutcome {
                 name: key.name.clone(),
                 p_all_win: Proportion::from_count(all_win, n_draws),
                 members,
+                p_core_stable: (checked > 0).then(|| Proportion::from_count(stable[k], checked)),
+                top_breakaway: top.map(|(mask, c)| {
+                    (
+                        (0..n).filter(|i| mask & (1 << i) != 0).collect(),
+                        *c as f64 / checked as f64,
+                    )
+                }),
             }
         })
         .collect();
@@ -495,6 +625,8 @@ fn summarise(
         keys: keys_out,
         mean_flows,
         first_operating_year,
+        stability_draws: checked,
+        ex_post_fallbacks: fallbacks,
         draw_npv,
         stride,
     }
@@ -536,4 +668,55 @@ fn first_year_share(
         return key.shares[0][member];
     }
     (key.shares[0][member] * running + key.shares[1][member] * startup) / total
+}
+
+/// How the planning game of game-theoretic keys is built.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlanningConfig {
+    /// Planning draws (streams separate from the run's).
+    pub n_draws: u64,
+    /// Mean or percentile of each coalition's cost.
+    pub basis: crate::games::PlanningBasis,
+}
+
+impl Default for PlanningConfig {
+    fn default() -> Self {
+        Self {
+            n_draws: 1000,
+            basis: crate::games::PlanningBasis::Mean,
+        }
+    }
+}
+
+/// Fixes every key's shares before the run, as they would be agreed before costs are known.
+/// Game-theoretic rules are computed on the planning game, built only when a key needs it.
+pub fn resolve_keys(
+    model: &Model,
+    keys: &[crate::allocation::Key],
+    seed: u64,
+    planning: &PlanningConfig,
+) -> Result<(Vec<ResolvedKey>, Option<crate::games::PlanningGame>), crate::allocation::KeyError> {
+    use crate::allocation::{KeyContext, KeyError};
+    let needs_game = keys.iter().any(ResolvedKey::needs_game);
+    if needs_game && model.n_members() > MAX_EXACT_MEMBERS {
+        return Err(KeyError::Game(format!(
+            "game-theoretic keys need the cost of every coalition, which is computed for at most {MAX_EXACT_MEMBERS} members; this cooperation has {}",
+            model.n_members()
+        )));
+    }
+    let game = needs_game
+        .then(|| crate::games::planning_game(model, seed, planning.n_draws.max(1), planning.basis));
+    let ctx = KeyContext {
+        drivers: &model.drivers,
+        n_members: model.n_members(),
+        planning: game.as_ref().map(|g| &g.game),
+    };
+    let resolved = keys
+        .iter()
+        .map(|k| {
+            k.resolve(&ctx)
+                .map_err(|e| KeyError::Game(format!("key `{}`: {e}", k.name)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((resolved, game))
 }

@@ -1,0 +1,187 @@
+//! Cost games from the scenario's cost model: the planning game that game-theoretic keys are
+//! computed on, the realised game of each draw, and core stability.
+//!
+//! The NPV game of a draw is `c(S) = Σ_t d(t) · c(S, t)` (cash view) for every coalition `S`,
+//! computed with the same [`Model::coalition_flows`] that gives standalone and cooperation
+//! costs. Coalitions are bitmasks over member indices, so exact games need `n ≤`
+//! [`MAX_EXACT_MEMBERS`].
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use crate::model::{CoalitionFlows, DrawValues, Model, Scratch};
+
+/// Largest cooperation for which every coalition's cost is computed.
+pub const MAX_EXACT_MEMBERS: usize = 12;
+
+/// Random streams of the planning sample start here, far from the run's streams `0, 1, …`.
+pub const PLANNING_STREAM_OFFSET: u64 = 1 << 62;
+
+/// NPV cost of every coalition under one draw, `costs[mask] = [running, start-up]`, plus the
+/// grand coalition's direct (per-member) and pooled parts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RealisedGame {
+    /// `[running, start-up]` NPV cost per coalition mask; `costs[0]` is zero.
+    pub costs: Vec<[f64; 2]>,
+    /// NPV each member pays itself in the grand coalition (both categories).
+    pub direct: Vec<f64>,
+    /// NPV of the grand coalition's pooled cost (both categories).
+    pub pooled: f64,
+}
+
+impl RealisedGame {
+    /// Total NPV cost of coalition `mask`.
+    pub fn total(&self, mask: usize) -> f64 {
+        self.costs[mask][0] + self.costs[mask][1]
+    }
+}
+
+/// Reusable buffers for [`realised_game`].
+#[derive(Debug, Default)]
+pub struct GameScratch {
+    model: Scratch,
+    flows: CoalitionFlows,
+    members: Vec<usize>,
+}
+
+/// Computes the NPV game of one evaluated draw.
+pub fn realised_game(
+    model: &Model,
+    v: &DrawValues,
+    discount: &[f64],
+    scratch: &mut GameScratch,
+    out: &mut RealisedGame,
+) {
+    let n = model.n_members();
+    debug_assert!(n <= MAX_EXACT_MEMBERS);
+    let size = 1usize << n;
+    out.costs.clear();
+    out.costs.resize(size, [0.0; 2]);
+    out.direct.clear();
+    out.direct.resize(n, 0.0);
+    out.pooled = 0.0;
+    for mask in 1..size {
+        scratch.members.clear();
+        scratch
+            .members
+            .extend((0..n).filter(|i| mask & (1 << i) != 0));
+        let mut cost = [0.0; 2];
+        for (year, d) in discount.iter().enumerate() {
+            model.coalition_flows(
+                v,
+                &scratch.members,
+                year,
+                &mut scratch.model,
+                &mut scratch.flows,
+            );
+            for (c, slot) in cost.iter_mut().enumerate() {
+                *slot +=
+                    d * (scratch.flows.pooled[c] + scratch.flows.direct[c].iter().sum::<f64>());
+            }
+            if mask == size - 1 {
+                for (i, slot) in out.direct.iter_mut().enumerate() {
+                    *slot += d * (scratch.flows.direct[0][i] + scratch.flows.direct[1][i]);
+                }
+                out.pooled += d * (scratch.flows.pooled[0] + scratch.flows.pooled[1]);
+            }
+        }
+        out.costs[mask] = cost;
+    }
+}
+
+/// How the planning game summarises the planning draws.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PlanningBasis {
+    /// Expected NPV cost of every coalition.
+    Mean,
+    /// The given percentile (0–1) of every coalition's NPV cost, taken coalition by coalition.
+    Percentile(f64),
+}
+
+/// The game on which keys agreed in advance are computed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanningGame {
+    /// Summarised game (same layout as [`RealisedGame`]).
+    pub game: RealisedGame,
+    /// Number of planning draws.
+    pub n_draws: u64,
+}
+
+/// Builds the planning game from `n_draws` draws on streams `PLANNING_STREAM_OFFSET + d`.
+/// Draws are evaluated in parallel and reduced in draw order.
+pub fn planning_game(model: &Model, seed: u64, n_draws: u64, basis: PlanningBasis) -> PlanningGame {
+    let discount = model.discounting.factors(model.horizon_years);
+    let games: Vec<RealisedGame> = (0..n_draws)
+        .into_par_iter()
+        .map_init(
+            || {
+                (
+                    vec![0.0; model.parameters.len()],
+                    DrawValues::default(),
+                    GameScratch::default(),
+                )
+            },
+            |(params, values, scratch), d| {
+                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                rng.set_stream(PLANNING_STREAM_OFFSET + d);
+                for (value, p) in params.iter_mut().zip(&model.parameters) {
+                    *value = p.distribution.sample(&mut rng);
+                }
+                model.evaluate(params, values);
+                let mut game = RealisedGame::default();
+                realised_game(model, values, &discount, scratch, &mut game);
+                game
+            },
+        )
+        .collect();
+    let n = model.n_members();
+    let size = 1usize << n;
+    let mean = |f: &dyn Fn(&RealisedGame) -> f64| games.iter().map(f).sum::<f64>() / n_draws as f64;
+    let summarise = |f: &dyn Fn(&RealisedGame) -> f64| match basis {
+        PlanningBasis::Mean => mean(f),
+        PlanningBasis::Percentile(p) => {
+            let mut v: Vec<f64> = games.iter().map(f).collect();
+            v.sort_unstable_by(f64::total_cmp);
+            crate::simulation::quantile_type7(&v, p)
+        }
+    };
+    let costs = (0..size)
+        .map(|m| [summarise(&|g| g.costs[m][0]), summarise(&|g| g.costs[m][1])])
+        .collect();
+    let direct = (0..n).map(|i| mean(&|g| g.direct[i])).collect();
+    PlanningGame {
+        game: RealisedGame {
+            costs,
+            direct,
+            pooled: mean(&|g| g.pooled),
+        },
+        n_draws,
+    }
+}
+
+/// Coalitions whose members together pay more than the coalition would cost on its own
+/// (`Σ_{i∈S} x_i > c(S)` beyond a relative tolerance): they would be better off breaking away.
+/// Calls `tempted(mask)` for each; returns whether `x` is in the core.
+pub fn check_core(
+    game: &RealisedGame,
+    payments: &[f64],
+    sums: &mut Vec<f64>,
+    mut tempted: impl FnMut(usize),
+) -> bool {
+    let n = payments.len();
+    let size = 1usize << n;
+    sums.clear();
+    sums.resize(size, 0.0);
+    let tolerance = 1e-9 * game.total(size - 1).abs().max(1.0);
+    let mut in_core = true;
+    for mask in 1..size - 1 {
+        let low = mask.trailing_zeros() as usize;
+        sums[mask] = sums[mask & (mask - 1)] + payments[low];
+        if sums[mask] > game.total(mask) + tolerance {
+            in_core = false;
+            tempted(mask);
+        }
+    }
+    in_core
+}
