@@ -5,6 +5,7 @@
 //! `samkost-core` crate. This crate adds the edges: the scenario format ([`scenario`]), the
 //! output formats ([`report`]) and the command line ([`cli`]).
 
+pub mod allocate;
 pub mod cli;
 pub mod report;
 pub mod scenario;

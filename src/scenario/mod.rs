@@ -7,6 +7,7 @@
 
 mod diagnostic;
 mod expr;
+pub mod game_file;
 mod init;
 mod keys;
 pub mod kommuner;
