@@ -69,7 +69,7 @@ impl Method {
 
     /// Whether the allocation comes from a linear program (and is accurate to about
     /// [`LP_REL_TOL`] rather than to rounding).
-    fn from_lp(self) -> bool {
+    fn is_lp_based(self) -> bool {
         matches!(self, Self::Nucleolus | Self::LeastCore)
     }
 
@@ -182,7 +182,7 @@ pub fn analyse(game: &CostGame, settings: &Settings) -> Result<Analysis, GameErr
             },
         };
         let report = core_report(game, &allocation)?;
-        let tolerance = if method.from_lp() || std_errors.is_some() {
+        let tolerance = if method.is_lp_based() || std_errors.is_some() {
             LP_REL_TOL * scale
         } else {
             report.tolerance

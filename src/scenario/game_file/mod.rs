@@ -153,18 +153,22 @@ fn validate(ctx: &mut Ctx<'_>, raw: RawGame) -> Option<GameFile> {
     if !check_singletons(ctx, &players, &listed, costs.span.clone()) {
         return None;
     }
+    // A cost already rejected by the reader leaves its coalition without a value.
+    let listed: Vec<(u32, f64)> = listed
+        .iter()
+        .map(|c| c.cost.map(|cost| (c.mask, cost)))
+        .collect::<Option<_>>()?;
     if let Some(span) = raw.complete_error {
         check_complete(ctx, &players, &listed, span);
     }
     if !ctx.errors.is_empty() {
         return None;
     }
-    let masks: Vec<(u32, f64)> = listed.iter().map(|c| (c.mask, c.cost)).collect();
-    match CostGame::from_partial(players.len(), &masks, false) {
+    match CostGame::from_partial(players.len(), &listed, false) {
         Ok(game) => Some(GameFile {
             title: raw.title,
             units: raw.units,
-            n_listed: masks.len(),
+            n_listed: listed.len(),
             players,
             game,
         }),
@@ -239,10 +243,10 @@ fn validate_players(
     (ctx.errors.len() == errors_before).then(|| seen.iter().map(|s| (*s).to_owned()).collect())
 }
 
-/// A listed coalition after validation.
+/// A listed coalition after validation; `cost` is `None` when its value was rejected.
 struct Listed {
     mask: u32,
-    cost: f64,
+    cost: Option<f64>,
 }
 
 /// Checks every coalition key; returns the listed coalitions if all are valid.
@@ -274,9 +278,10 @@ fn validate_costs(ctx: &mut Ctx<'_>, costs: &[RawCost], players: &[String]) -> O
             continue;
         }
         first_seen.insert(mask, &entry.key);
-        if let Some(cost) = entry.cost {
-            listed.push(Listed { mask, cost });
-        }
+        listed.push(Listed {
+            mask,
+            cost: entry.cost,
+        });
     }
     (ctx.errors.len() == errors_before).then_some(listed)
 }
@@ -351,13 +356,18 @@ fn check_singletons(
 }
 
 /// With `complete = "error"`, every coalition must be listed.
-fn check_complete(ctx: &mut Ctx<'_>, players: &[String], listed: &[Listed], span: Range<usize>) {
+fn check_complete(
+    ctx: &mut Ctx<'_>,
+    players: &[String],
+    listed: &[(u32, f64)],
+    span: Range<usize>,
+) {
     let n_coalitions = (1u64 << players.len()) - 1;
     let n_missing = n_coalitions - listed.len() as u64;
     if n_missing == 0 {
         return;
     }
-    let masks: std::collections::HashSet<u32> = listed.iter().map(|c| c.mask).collect();
+    let masks: std::collections::HashSet<u32> = listed.iter().map(|c| c.0).collect();
     let shown: Vec<String> = (1..=n_coalitions as u32)
         .filter(|m| !masks.contains(m))
         .take(MAX_MISSING_SHOWN)
