@@ -253,9 +253,15 @@ mod tests {
 
     #[test]
     fn sampled_shapley_is_used_beyond_the_exact_limit() {
-        // c(S) = 1 + |S|: every player pays 1/n + 1 under Shapley.
+        // An additive game: every join order gives player i its own cost i + 1 exactly.
         let n = MAX_EXACT_SHAPLEY_PLAYERS + 1;
-        let game = CostGame::from_fn(n, |m| 1.0 + f64::from(m.count_ones())).unwrap();
+        let game = CostGame::from_fn(n, |m| {
+            (0..n)
+                .filter(|i| m & (1 << i) != 0)
+                .map(|i| (i + 1) as f64)
+                .sum()
+        })
+        .unwrap();
         let settings = Settings {
             methods: vec![Method::Shapley],
             seed: 1,
@@ -265,8 +271,8 @@ mod tests {
         let result = &analysis.results[0];
         assert_eq!(analysis.n_permutations, Some(8));
         assert!(result.std_errors.is_some());
-        for x in &result.allocation {
-            assert!((x - (1.0 + 1.0 / n as f64)).abs() < 1e-9, "{x}");
+        for (i, x) in result.allocation.iter().enumerate() {
+            assert!((x - (i + 1) as f64).abs() < 1e-9, "{x}");
         }
     }
 

@@ -438,3 +438,48 @@ fn a_missing_file_is_an_io_error() {
     let out = samkost(&["allocate", "no-such-game.toml"], repo());
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn every_example_game_file_is_valid() {
+    use samkost::scenario::game_file::{GameFormat, parse};
+    let dir = repo().join("scenarios/games");
+    let mut n_files = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let game = parse(&name, &text, GameFormat::detect(&name, &text))
+            .unwrap_or_else(|d| panic!("{name}:\n{d}"));
+        assert!(game.game.n() >= 2, "{name}");
+        n_files += 1;
+    }
+    assert!(n_files >= 5);
+}
+
+/// ARCHITECTURE.md invariant 1 for the game crate: pure, no file formats, no printing.
+#[test]
+fn the_game_crate_does_no_io() {
+    let manifest = std::fs::read_to_string(repo().join("crates/samkost-game/Cargo.toml")).unwrap();
+    let deps = manifest.split("[dependencies]").nth(1).unwrap();
+    let deps = deps.split("\n[").next().unwrap();
+    for banned in ["clap", "anyhow", "toml", "serde", "csv", "polars"] {
+        assert!(
+            !deps.lines().any(|l| l.trim_start().starts_with(banned)),
+            "samkost-game depends on {banned}"
+        );
+    }
+    for entry in std::fs::read_dir(repo().join("crates/samkost-game/src")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for banned in [
+            "println!",
+            "eprintln!",
+            "print!(",
+            "std::fs",
+            "std::env",
+            "static mut",
+        ] {
+            assert!(!text.contains(banned), "{} uses `{banned}`", path.display());
+        }
+    }
+}
