@@ -205,6 +205,16 @@ pub fn analyse(game: &CostGame, settings: &Settings) -> Result<Analysis, GameErr
     })
 }
 
+/// A solver message with player indices (`player 2 has …`) replaced by the players' names.
+pub fn with_player_names(reason: &str, players: &[String]) -> String {
+    let mut named = reason.to_owned();
+    // Highest index first, so `player 1` does not match inside `player 12`.
+    for (i, name) in players.iter().enumerate().rev() {
+        named = named.replace(&format!("player {i} "), &format!("`{name}` "));
+    }
+    named
+}
+
 /// The allocation of a method that needs no settings.
 fn allocation(game: &CostGame, method: Method) -> Result<Vec<f64>, GameError> {
     Ok(match method {
@@ -287,5 +297,10 @@ mod tests {
         let analysis = analyse(&game, &settings).unwrap();
         assert_eq!(analysis.results.len(), 1);
         assert_eq!(analysis.skipped[0].0, Method::ProportionalSavings);
+        let players = ["A".to_owned(), "B".to_owned()];
+        assert_eq!(
+            with_player_names(&analysis.skipped[0].1, &players),
+            "`A` has a negative standalone cost"
+        );
     }
 }

@@ -52,6 +52,7 @@ pub fn run(args: &AllocateArgs) -> Result<()> {
         other => InputError(format!("error: {other}")).into(),
     })?;
     for (method, reason) in &analysis.skipped {
+        let reason = allocate::with_player_names(reason, &file.players);
         let message = format!("{} is not defined for this game: {reason}", method.name());
         if explicit {
             return Err(InputError(format!("error: {message}")).into());

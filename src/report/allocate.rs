@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::allocate::{Analysis, MethodResult};
+use crate::allocate::{Analysis, MethodResult, with_player_names};
 use crate::scenario::game_file::GameFile;
 
 /// The JSON document of `samkost allocate --format json`.
@@ -230,8 +230,9 @@ fn write_notes(out: &mut String, file: &GameFile, analysis: &Analysis, seed: u64
     for (method, reason) in &analysis.skipped {
         let _ = writeln!(
             out,
-            "\n{} is not defined for this game: {reason}",
-            method.name()
+            "\n{} is not defined for this game: {}",
+            method.name(),
+            with_player_names(reason, &file.players)
         );
     }
 }

@@ -483,3 +483,24 @@ fn the_game_crate_does_no_io() {
         }
     }
 }
+
+/// Proportional keys are undefined with a negative standalone cost: left out with a warning
+/// by default, an error when asked for by name.
+#[test]
+fn undefined_keys_are_left_out_or_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "players = [\"A\", \"B\"]\n[costs]\nA = -1\nB = 3\n\"A,B\" = 1\n";
+    std::fs::write(dir.path().join("neg.toml"), text).unwrap();
+    let out = samkost(&["allocate", "neg.toml", "--format", "json"], dir.path());
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("warning: proportional_savings is not defined for this game: `A` has a negative standalone cost"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["methods"].get("proportional_savings").is_none());
+    assert!(json["methods"].get("shapley").is_some());
+    let out = samkost(
+        &["allocate", "neg.toml", "--methods", "proportional_savings"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
