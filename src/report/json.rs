@@ -18,6 +18,40 @@ pub struct SummaryJson {
     members: Vec<MemberJson>,
     region: RegionJson,
     keys: Vec<KeyJson>,
+    yearly: YearlyJson,
+    assumptions: Vec<AssumptionJson>,
+    warnings: Vec<String>,
+}
+
+/// Mean yearly flows of the region (undiscounted NOK), cash and budget views.
+#[derive(Debug, Serialize)]
+struct YearlyJson {
+    years: Vec<i32>,
+    standalone_cost: Vec<f64>,
+    cooperation_cost: Vec<f64>,
+    net_benefit_cash: Vec<f64>,
+    net_benefit_budget: Vec<f64>,
+}
+
+/// One uncertain input as the run used it.
+#[derive(Debug, Serialize)]
+struct AssumptionJson {
+    name: String,
+    distribution: &'static str,
+    mean: f64,
+    p10: f64,
+    p50: f64,
+    p90: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tail_share_of_mean: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct YearlyNetJson {
+    cash: Vec<f64>,
+    budget: Vec<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -85,6 +119,7 @@ struct KeyMemberJson {
     npv_net_benefit: Stats,
     payback_year: PaybackJson,
     p_ahead_by_year: Vec<f64>,
+    yearly_net_benefit: YearlyNetJson,
 }
 
 /// Builds the JSON summary of a run; `seed` and `draws` are those actually used.
@@ -135,11 +170,64 @@ pub fn summary(scenario: &Scenario, results: &RunResults, seed: u64) -> SummaryJ
                             p90: year(o.payback_year[2]),
                         },
                         p_ahead_by_year: o.p_ahead_by_year.clone(),
+                        yearly_net_benefit: YearlyNetJson {
+                            cash: o.mean_net_cash_by_year.clone(),
+                            budget: o.mean_net_budget_by_year.clone(),
+                        },
                     })
                     .collect(),
             })
             .collect(),
+        yearly: yearly(model, results),
+        assumptions: assumptions(model),
+        warnings: scenario
+            .warnings
+            .iter()
+            .map(|w| format!("{}:{}:{}: {}", w.file, w.line, w.column, w.message))
+            .collect(),
     }
+}
+
+fn yearly(model: &samkost_core::model::Model, results: &RunResults) -> YearlyJson {
+    let flows = &results.mean_flows;
+    let horizon = model.horizon_years;
+    let n = model.n_members();
+    let standalone_cost = (0..horizon)
+        .map(|t| (0..n).map(|i| flows.standalone[i][t]).sum())
+        .collect();
+    let (cash, budget): (Vec<f64>, Vec<f64>) =
+        (0..horizon).map(|t| flows.region_net_benefit(t)).unzip();
+    let cooperation_cost = (0..horizon)
+        .map(|t| (0..n).map(|i| flows.standalone[i][t]).sum::<f64>() - cash[t])
+        .collect();
+    YearlyJson {
+        years: (0..horizon).map(|t| model.first_year + t as i32).collect(),
+        standalone_cost,
+        cooperation_cost,
+        net_benefit_cash: cash,
+        net_benefit_budget: budget,
+    }
+}
+
+fn assumptions(model: &samkost_core::model::Model) -> Vec<AssumptionJson> {
+    model
+        .parameters
+        .iter()
+        .map(|p| {
+            let d = &p.distribution;
+            let tail = d.tail_share_of_mean();
+            AssumptionJson {
+                name: p.name.clone(),
+                distribution: d.kind_name(),
+                mean: d.mean(),
+                p10: d.quantile(0.1),
+                p50: d.quantile(0.5),
+                p90: d.quantile(0.9),
+                tail_share_of_mean: (d.kind_name() == "overrun").then_some(tail),
+                source: p.source.clone(),
+            }
+        })
+        .collect()
 }
 
 /// One row per key and member: the tidy form of the key comparison.

@@ -32,6 +32,21 @@ pub fn render_table(scenario: &Scenario, results: &RunResults, seed: u64) -> Str
         fmt_nok(r.p90),
         fmt_percent(results.region_p_win.p)
     );
+    for p in model
+        .parameters
+        .iter()
+        .filter(|p| p.distribution.kind_name() == "overrun")
+    {
+        let d = &p.distribution;
+        let _ = writeln!(
+            out,
+            "Overrun factor `{}`: mean {:.2}, P90 {:.2}; {} of the expected factor comes from its fat tail",
+            p.name,
+            d.mean(),
+            d.quantile(0.9),
+            fmt_percent(d.tail_share_of_mean())
+        );
+    }
     let _ = writeln!(
         out,
         "\nNPV of net benefit per member, median in kNOK [probability of gaining]:"

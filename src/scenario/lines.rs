@@ -36,12 +36,16 @@ pub fn read_lines(
     drivers: &DriverTable,
     params: &mut Parameters,
     horizon: Option<Horizon>,
+    has_components: bool,
 ) -> Vec<CostLine> {
     let Some(node) = node else {
+        if has_components {
+            return Vec::new();
+        }
         ctx.error_help(
             0..0,
-            "the scenario has no cost lines",
-            "add [[lines]] tables; `samkost init --members …` prints a complete example",
+            "the scenario has no cost lines or components",
+            "add [[components]] or [[lines]] tables; `samkost init --members …` prints a complete example",
         );
         return Vec::new();
     };

@@ -20,6 +20,8 @@ pub struct MemberSpec {
     pub drivers: Vec<(String, f64, Range<usize>)>,
     /// Where the member is written (for cross-field errors).
     pub span: Range<usize>,
+    /// Payroll tax rate of its zone.
+    pub payroll_tax: f64,
 }
 
 /// Reads `members` (array of kommunenummer or tables) or `members_csv`.
@@ -27,6 +29,7 @@ pub fn read_members(
     ctx: &mut Ctx<'_>,
     root: &Table<'_, '_>,
     files: &dyn FileSource,
+    default_tax: f64,
 ) -> Vec<MemberSpec> {
     let inline = root.get("members");
     let csv = root.get("members_csv");
@@ -50,6 +53,11 @@ pub fn read_members(
             Vec::new()
         }
     };
+    for spec in &mut specs {
+        if spec.payroll_tax.is_nan() {
+            spec.payroll_tax = default_tax;
+        }
+    }
     check_duplicates(ctx, &mut specs);
     if specs.len() == 1 {
         ctx.error_help(
@@ -105,6 +113,7 @@ fn read_one(ctx: &mut Ctx<'_>, item: &Node<'_>) -> Option<MemberSpec> {
                 },
                 drivers: Vec::new(),
                 span: item.span(),
+                payroll_tax: f64::NAN,
             })
         }
         DeValue::Table(_) => read_member_table(ctx, item),
@@ -131,7 +140,15 @@ fn member_id(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Option<String> {
 
 fn read_member_table(ctx: &mut Ctx<'_>, item: &Node<'_>) -> Option<MemberSpec> {
     let table = Table::from_node(ctx, item, "a member")?;
-    table.check_keys(ctx, &["id", "name", "population", "drivers"]);
+    table.check_keys(
+        ctx,
+        &["id", "name", "population", "payroll_zone", "drivers"],
+    );
+    let payroll_tax = match table.get("payroll_zone") {
+        Some(node) => super::components::payroll_zone(ctx, node, "`payroll_zone` of a member")
+            .unwrap_or(f64::NAN),
+        None => f64::NAN,
+    };
     let id_node = table.require(ctx, "id", "\"1517\"")?;
     let id = member_id(ctx, id_node)?;
     let known = kommuner::by_id(&id);
@@ -179,6 +196,7 @@ fn read_member_table(ctx: &mut Ctx<'_>, item: &Node<'_>) -> Option<MemberSpec> {
         },
         drivers,
         span: item.span(),
+        payroll_tax,
     })
 }
 
@@ -317,6 +335,7 @@ pub fn parse_members_csv(path: &str, text: &str) -> Result<Vec<MemberSpec>, Vec<
             },
             drivers,
             span: 0..0,
+            payroll_tax: f64::NAN,
         });
     }
     if errors.is_empty() {

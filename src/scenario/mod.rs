@@ -5,6 +5,7 @@
 //! and what was expected; unknown keys get the closest valid name. Files a scenario refers to
 //! (a members CSV) are read through a [`FileSource`], so this module itself does no I/O.
 
+mod components;
 mod diagnostic;
 mod expr;
 pub mod game_file;
@@ -61,6 +62,8 @@ pub struct Scenario {
     pub model: Model,
     /// Keys to compare.
     pub keys: Vec<Key>,
+    /// Problems that do not stop a run but that the user must see.
+    pub warnings: Vec<Diagnostic>,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -72,10 +75,15 @@ const TOP_KEYS: &[&str] = &[
     "discount_rate",
     "draws",
     "seed",
+    "payroll_zone",
     "members",
     "members_csv",
     "drivers",
     "parameters",
+    "components",
+    "organisation",
+    "transition",
+    "assets",
     "lines",
     "keys",
 ];
@@ -141,13 +149,49 @@ fn build(ctx: &mut Ctx<'_>, root: &Table<'_, '_>, files: &dyn FileSource) -> Opt
     let n_draws = bounded_int(ctx, root, "draws", 10_000, 1, MAX_DRAWS);
     let seed = bounded_int(ctx, root, "seed", 2024, 0, i64::MAX);
     let errors_before_members = ctx.errors.len();
-    let specs = members::read_members(ctx, root, files);
+    let default_tax = match root.get("payroll_zone") {
+        Some(node) => components::payroll_zone(ctx, node, "`payroll_zone`"),
+        None => Some(components::PAYROLL_ZONES[0].1),
+    };
+    let specs = members::read_members(ctx, root, files, default_tax.unwrap_or(0.141));
     // When a member was rejected, checks that name members would only repeat that problem.
     let members_complete = ctx.errors.len() == errors_before_members;
     let defaults = members::read_driver_defaults(ctx, root.get("drivers"));
     let drivers = members::build_drivers(ctx, &specs, &defaults);
     let mut params = values::read_parameters(ctx, root.get("parameters"));
-    let lines = lines::read_lines(ctx, root.get("lines"), &drivers, &mut params, horizon);
+    let components = components::read_components(
+        ctx,
+        root.get("components"),
+        &drivers,
+        &mut params,
+        horizon,
+        operation_start,
+    );
+    let first_tax = specs
+        .first()
+        .map_or(default_tax.unwrap_or(0.141), |s| s.payroll_tax);
+    let (organisation, org_warnings) =
+        components::read_organisation(ctx, root.get("organisation"), &mut params, first_tax);
+    let transition = components::read_transition(
+        ctx,
+        root.get("transition"),
+        &mut params,
+        !components.is_empty(),
+    );
+    let assets = components::read_assets(ctx, root.get("assets"), &mut params);
+    let lines = lines::read_lines(
+        ctx,
+        root.get("lines"),
+        &drivers,
+        &mut params,
+        horizon,
+        !components.is_empty(),
+    );
+    let warnings = org_warnings
+        .into_iter()
+        .map(|(span, message)| Diagnostic::at(ctx.file, ctx.src, span, message))
+        .collect();
+    let member_payroll_tax: Vec<f64> = specs.iter().map(|s| s.payroll_tax).collect();
     let member_list: Vec<_> = specs.into_iter().map(|s| s.member).collect();
     let keys = keys::read_keys(
         ctx,
@@ -157,16 +201,24 @@ fn build(ctx: &mut Ctx<'_>, root: &Table<'_, '_>, files: &dyn FileSource) -> Opt
         members_complete,
     );
     let horizon = horizon?;
+    let (pool_transition_costs, parallel) = transition?;
     let model = Model {
         members: member_list,
         drivers,
+        member_payroll_tax,
         parameters: params.list,
         lines,
+        components,
+        parallel,
+        assets: assets?,
+        organisation: organisation?,
+        pool_transition_costs,
         horizon_years: horizon.years,
         first_year: horizon.first_year as i32,
         operation_start: operation_start?,
         discounting: discounting?,
     };
+    default_tax?;
     Some(Scenario {
         name: name?,
         description,
@@ -174,6 +226,7 @@ fn build(ctx: &mut Ctx<'_>, root: &Table<'_, '_>, files: &dyn FileSource) -> Opt
         seed: seed? as u64,
         model,
         keys,
+        warnings,
     })
 }
 

@@ -158,6 +158,35 @@ fn cases() -> Vec<(&'static str, String, usize)> {
             8,
         ),
         (
+            "unknown_component_kind",
+            format!("{BASE}\n[[components]]\nname = \"Staff\"\nkind = \"stafing\"\n"),
+            54,
+        ),
+        (
+            "unsorted_licence_tiers",
+            format!(
+                "{BASE}\n[[components]]\nname = \"Lic\"\nkind = \"licence\"\ntiers = [{{ from = 0, price = 10 }}, {{ from = 500, price = 9 }}, {{ from = 100, price = 8 }}]\n"
+            ),
+            55,
+        ),
+        (
+            "pooled_before_operation",
+            format!(
+                "{BASE}\n[[components]]\nname = \"Infra\"\nkind = \"infrastructure\"\npooled_from = 2026\n"
+            ),
+            55,
+        ),
+        (
+            "unknown_payroll_zone",
+            mutate("seed = 7", "seed = 7\npayroll_zone = \"VI\""),
+            8,
+        ),
+        (
+            "unknown_organisation_model",
+            format!("{BASE}\n[organisation]\nmodel = \"ikks\"\n"),
+            53,
+        ),
+        (
             "several_problems_at_once",
             mutate("horizon_years = 5", "horizon = 5")
                 .replacen("dist = \"pert\"", "dist = \"pret\"", 1)

@@ -3,6 +3,7 @@
 mod allocate;
 mod architecture;
 mod cli;
+mod economies;
 mod invalid;
 mod model;
 mod scenarios;

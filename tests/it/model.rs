@@ -152,28 +152,32 @@ fn first_draws_do_not_depend_on_the_number_of_draws() {
 
 #[test]
 fn standalone_cost_is_the_singleton_coalition_cost() {
-    use samkost_core::model::YearFlows;
-    let scenario = parse(samkost::scenario::DEFAULT_SCENARIO).unwrap();
-    let model = &scenario.model;
-    let params: Vec<f64> = model
-        .parameters
-        .iter()
-        .map(|p| p.distribution.mean())
-        .collect();
-    let mut coefficients = Vec::new();
-    model.coefficients(&params, &mut coefficients);
-    let mut flows = YearFlows::default();
-    let all: Vec<usize> = (0..model.n_members()).collect();
-    for year in 0..model.horizon_years {
-        model.year_flows(&coefficients, year, &mut flows);
-        for i in 0..model.n_members() {
-            let alone: f64 = model.coalition_cost(&coefficients, &[i], year).iter().sum();
-            assert!((alone - flows.standalone[i]).abs() < 1e-6 * alone.abs().max(1.0));
+    use samkost_core::model::{DrawValues, YearFlows, YearScratch};
+    for text in [samkost::scenario::DEFAULT_SCENARIO, BASE] {
+        let scenario = parse(text).unwrap();
+        let model = &scenario.model;
+        let params: Vec<f64> = model
+            .parameters
+            .iter()
+            .map(|p| p.distribution.mean())
+            .collect();
+        let mut values = DrawValues::default();
+        model.evaluate(&params, &mut values);
+        let mut flows = YearFlows::default();
+        let mut scratch = YearScratch::default();
+        let all: Vec<usize> = (0..model.n_members()).collect();
+        for year in 0..model.horizon_years {
+            model.year_flows(&values, year, &mut scratch, &mut flows);
+            for i in 0..model.n_members() {
+                let alone: f64 = model.coalition_cost(&values, &[i], year).iter().sum();
+                assert!((alone - flows.standalone[i]).abs() < 1e-6 * alone.abs().max(1.0));
+            }
+            let grand: f64 = model.coalition_cost(&values, &all, year).iter().sum();
+            let total = flows.cooperation.total();
+            assert!(
+                (grand - total).abs() < 1e-6 * grand.abs().max(1.0),
+                "year {year}"
+            );
         }
-        let grand: f64 = model.coalition_cost(&coefficients, &all, year).iter().sum();
-        assert!(
-            (grand - flows.cooperation_total()).abs() < 1e-6 * grand.abs().max(1.0),
-            "year {year}"
-        );
     }
 }

@@ -1,15 +1,28 @@
 //! The coalition cost model: what ICT costs any subset of members in any year under one draw.
 //!
 //! A [`Model`] holds the members, their drivers (population, users, …), the uncertain
-//! parameters and the cost lines. [`Model::coefficients`] turns one draw of the parameters into
-//! the numbers each line needs; [`Model::coalition_cost`] then gives `c(S, t)` for any subset
-//! `S`. The standalone cost of member `i` is `c({i}, t)`; the cooperation's cost is `c(N, t)`.
+//! parameters, the structural components (infrastructure, licences, purchasing, staffing), the
+//! direct cost lines, the transition (parallel operation, existing assets) and the
+//! organisation. [`Model::evaluate`] turns one draw of the parameters into the numbers all of
+//! them need; [`Model::coalition_flows`] then gives the cost of any subset `S` in year `t`,
+//! split into what is pooled and what each member pays itself. The standalone cost of member
+//! `i` is the cost of `{i}`; the cooperation's cost is the cost of all members. One function
+//! computes both, so standalone costs, the cooperation's cost and every coalition's cost come
+//! from the same formulas.
 
+mod assets;
+mod component;
 mod discount;
 mod expr;
+mod organisation;
 
+pub use assets::{AssetValues, AssetYear, Assets};
+pub use component::{
+    Buyer, BuyerCost, Component, ComponentKind, ComponentValues, Connections, Tier,
+};
 pub use discount::Discounting;
 pub use expr::{BinaryOp, Expr};
+pub use organisation::{OrgKind, OrgValues, Organisation};
 
 use crate::sampling::Distribution;
 
@@ -194,6 +207,15 @@ pub struct LineCoefficients {
     pub growth_factors: Vec<f64>,
 }
 
+/// Old systems keep running for some months after a component is pooled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParallelOperation {
+    /// Months of parallel operation (may exceed 12: it then spills into the next year).
+    pub months: Expr,
+    /// Share of the old running cost still paid during parallel operation.
+    pub share: Expr,
+}
+
 /// The whole model of one scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
@@ -201,19 +223,94 @@ pub struct Model {
     pub members: Vec<Member>,
     /// Driver values.
     pub drivers: DriverTable,
+    /// Payroll tax rate of each member as an employer (its zone).
+    pub member_payroll_tax: Vec<f64>,
     /// Uncertain inputs, in sampling order.
     pub parameters: Vec<Parameter>,
-    /// Cost lines.
+    /// Direct cost lines.
     pub lines: Vec<CostLine>,
+    /// Structural components.
+    pub components: Vec<Component>,
+    /// Parallel operation when components are pooled.
+    pub parallel: Option<ParallelOperation>,
+    /// Existing ICT assets retired when the cooperation starts operating.
+    pub assets: Option<Assets>,
+    /// Organisation of the cooperation.
+    pub organisation: Organisation,
+    /// `true`: transition costs that arise per member (parallel operation, per-member start-up
+    /// lines, write-off and resale of assets) are pooled and shared by the key's start-up rule;
+    /// `false`: each member bears its own.
+    pub pool_transition_costs: bool,
     /// Number of years simulated.
     pub horizon_years: usize,
     /// Calendar year of year index 0.
     pub first_year: i32,
     /// Year index from which the cooperation operates; before it, members of a coalition keep
-    /// their own `Alone` costs.
+    /// their own `Alone` costs, and their existing assets are retired in that year.
     pub operation_start: usize,
     /// Discounting rule.
     pub discounting: Discounting,
+}
+
+/// One draw's numbers for the whole model.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DrawValues {
+    /// Per line.
+    pub lines: Vec<LineCoefficients>,
+    /// Per component.
+    pub components: Vec<ComponentValues>,
+    /// Organisation.
+    pub organisation: OrgValues,
+    /// Months of parallel operation and share of old cost.
+    pub parallel: (f64, f64),
+    /// Existing assets.
+    pub assets: Option<AssetValues>,
+}
+
+/// The flows of one coalition in one year under one draw.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CoalitionFlows {
+    /// Cash each member pays itself, per category: `direct[category][position in S]`.
+    pub direct: [Vec<f64>; 2],
+    /// Pooled cash cost per category, shared by the key.
+    pub pooled: [f64; 2],
+    /// Budget view minus cash view for each member (depreciation + write-off − reinvestment).
+    pub accounting: Vec<f64>,
+    /// Budget view minus cash view of the pooled running cost (shared platform).
+    pub pooled_accounting: f64,
+}
+
+impl CoalitionFlows {
+    fn reset(&mut self, size: usize) {
+        for d in &mut self.direct {
+            d.clear();
+            d.resize(size, 0.0);
+        }
+        self.pooled = [0.0; 2];
+        self.accounting.clear();
+        self.accounting.resize(size, 0.0);
+        self.pooled_accounting = 0.0;
+    }
+
+    /// Total cash cost of the coalition.
+    pub fn total(&self) -> f64 {
+        self.pooled.iter().sum::<f64>() + self.direct.iter().flatten().sum::<f64>()
+    }
+
+    /// A transition cost of the member at `pos`: its own, or pooled.
+    fn transition(&mut self, pos: usize, amount: f64, pooled: bool) {
+        if pooled {
+            self.pooled[Category::StartUp.index()] += amount;
+        } else {
+            self.direct[Category::StartUp.index()][pos] += amount;
+        }
+    }
+}
+
+/// Reusable buffers for [`Model::coalition_flows`].
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    alone: Vec<BuyerCost>,
 }
 
 impl Model {
@@ -222,10 +319,11 @@ impl Model {
         self.members.len()
     }
 
-    /// Evaluates every line's coefficients for one draw of the parameters.
-    pub fn coefficients(&self, params: &[f64], out: &mut Vec<LineCoefficients>) {
-        out.resize_with(self.lines.len(), LineCoefficients::default);
-        for (line, coef) in self.lines.iter().zip(out.iter_mut()) {
+    /// Evaluates every expression of the model for one draw of the parameters.
+    pub fn evaluate(&self, params: &[f64], out: &mut DrawValues) {
+        out.lines
+            .resize_with(self.lines.len(), LineCoefficients::default);
+        for (line, coef) in self.lines.iter().zip(out.lines.iter_mut()) {
             coef.fixed = line.fixed.eval(params);
             coef.rates.clear();
             coef.rates
@@ -238,9 +336,58 @@ impl Model {
                 g *= 1.0 + growth;
             }
         }
+        out.components
+            .resize_with(self.components.len(), ComponentValues::default);
+        for (c, v) in self.components.iter().zip(out.components.iter_mut()) {
+            c.evaluate(params, self.horizon_years, v);
+            // Costs alone and of the grand coalition do not change from year to year within a
+            // draw (growth is applied per year), so they are computed once here.
+            v.alone.clear();
+            for i in 0..self.n_members() {
+                v.alone.push(c.buyer_cost(v, self.alone_buyer(c, i)));
+            }
+            v.grand = c.buyer_cost(v, self.pooled_buyer(c, 0..self.n_members()));
+        }
+        out.organisation = self.organisation.evaluate(params);
+        out.parallel = self.parallel.as_ref().map_or((0.0, 0.0), |p| {
+            (p.months.eval(params), p.share.eval(params))
+        });
+        out.assets = self.assets.as_ref().map(|a| a.evaluate(params));
     }
 
-    /// Cost of one line for one member alone-or-in-S, before growth: `F + Σ r_d D_d(i)`.
+    /// Member `i` buying a component alone.
+    fn alone_buyer(&self, component: &Component, i: usize) -> Buyer {
+        Buyer {
+            load: self.drivers.values[component.driver][i],
+            connection_load: component
+                .connection_driver()
+                .map_or(0.0, |d| self.drivers.values[d][i]),
+            coordinated: false,
+            payroll_tax: self.member_payroll_tax[i],
+        }
+    }
+
+    /// A coalition buying a component together, employing through the organisation.
+    fn pooled_buyer(
+        &self,
+        component: &Component,
+        coalition: impl Iterator<Item = usize> + Clone,
+    ) -> Buyer {
+        let sum = |d: usize| {
+            coalition
+                .clone()
+                .map(|i| self.drivers.values[d][i])
+                .sum::<f64>()
+        };
+        Buyer {
+            load: sum(component.driver),
+            connection_load: component.connection_driver().map_or(0.0, sum),
+            coordinated: true,
+            payroll_tax: self.organisation.payroll_tax,
+        }
+    }
+
+    /// Cost of one line for one member, before growth: `F + Σ r_d D_d(i)`.
     fn member_part(&self, coef: &LineCoefficients, member: usize) -> f64 {
         coef.fixed
             + coef
@@ -250,25 +397,51 @@ impl Model {
                 .sum::<f64>()
     }
 
-    /// `c(S, t)`: the cost of coalition `S` (member indices, no duplicates) in year index `t`
-    /// under one draw, per category.
-    pub fn coalition_cost(
+    /// The flows of coalition `S` (member indices, no duplicates) in year index `t` under one
+    /// draw. For a single member these are its standalone costs, all paid by itself.
+    pub fn coalition_flows(
         &self,
-        coefficients: &[LineCoefficients],
+        v: &DrawValues,
         coalition: &[usize],
         year: usize,
-    ) -> [f64; 2] {
-        let mut cost = [0.0; 2];
+        scratch: &mut Scratch,
+        out: &mut CoalitionFlows,
+    ) {
+        out.reset(coalition.len());
+        self.add_lines(v, coalition, year, out);
+        for (component, values) in self.components.iter().zip(&v.components) {
+            self.add_component(v, component, values, coalition, year, scratch, out);
+        }
+        if coalition.len() >= 2 {
+            out.pooled[Category::Running.index()] += v.organisation.governance;
+        }
+        if let Some(assets) = &v.assets {
+            self.add_assets(assets, coalition, year, out);
+        }
+    }
+
+    fn add_lines(
+        &self,
+        v: &DrawValues,
+        coalition: &[usize],
+        year: usize,
+        out: &mut CoalitionFlows,
+    ) {
         let size = coalition.len();
-        for (line, coef) in self.lines.iter().zip(coefficients) {
+        let pool_transition = self.pool_transition_costs && size >= 2;
+        for (line, coef) in self.lines.iter().zip(&v.lines) {
             if !line.active(year) {
                 continue;
             }
-            let applies = line.occurs.applies(size, year, self.operation_start);
-            let amount = match (applies, line.basis) {
-                (Applies::No, _) => continue,
-                (Applies::AsBasis, Basis::Pooled) => {
-                    coef.fixed
+            let growth = coef.growth_factors[year];
+            let cat = line.category.index();
+            match (
+                line.occurs.applies(size, year, self.operation_start),
+                line.basis,
+            ) {
+                (Applies::No, _) => {}
+                (Applies::AsBasis, Basis::Pooled) if size >= 2 => {
+                    let amount = coef.fixed
                         + coef
                             .rates
                             .iter()
@@ -278,91 +451,200 @@ impl Model {
                                     .map(|&i| self.drivers.values[d][i])
                                     .sum::<f64>()
                             })
-                            .sum::<f64>()
+                            .sum::<f64>();
+                    out.pooled[cat] += amount * growth;
                 }
-                (Applies::AsBasis, Basis::PerMember) | (Applies::EachMember, _) => {
-                    coalition.iter().map(|&i| self.member_part(coef, i)).sum()
-                }
-            };
-            cost[line.category.index()] += amount * coef.growth_factors[year];
-        }
-        cost
-    }
-
-    /// One year of the cooperation of all members, split into what is pooled (shared by a
-    /// key) and what each member pays directly, plus every member's standalone cost.
-    pub fn year_flows(
-        &self,
-        coefficients: &[LineCoefficients],
-        year: usize,
-        flows: &mut YearFlows,
-    ) {
-        let n = self.n_members();
-        flows.reset(n);
-        let together = n >= 2;
-        for (line, coef) in self.lines.iter().zip(coefficients) {
-            if !line.active(year) {
-                continue;
-            }
-            let growth = coef.growth_factors[year];
-            let cat = line.category.index();
-            if line.occurs.applies(1, year, self.operation_start) != Applies::No {
-                for i in 0..n {
-                    flows.standalone[i] += self.member_part(coef, i) * growth;
-                }
-            }
-            if !together {
-                continue;
-            }
-            match (
-                line.occurs.applies(n, year, self.operation_start),
-                line.basis,
-            ) {
-                (Applies::No, _) => {}
-                (Applies::AsBasis, Basis::Pooled) => {
-                    flows.pooled[cat] += self.coalition_cost_pooled(coef) * growth;
-                }
-                (Applies::AsBasis, Basis::PerMember) | (Applies::EachMember, _) => {
-                    for i in 0..n {
-                        flows.direct[i] += self.member_part(coef, i) * growth;
+                _ => {
+                    for (pos, &i) in coalition.iter().enumerate() {
+                        let amount = self.member_part(coef, i) * growth;
+                        if line.category == Category::StartUp && pool_transition {
+                            out.pooled[cat] += amount;
+                        } else {
+                            out.direct[cat][pos] += amount;
+                        }
                     }
                 }
             }
         }
     }
 
-    fn coalition_cost_pooled(&self, coef: &LineCoefficients) -> f64 {
-        coef.fixed
-            + coef
-                .rates
-                .iter()
-                .map(|&(d, r)| r * self.drivers.values[d].iter().sum::<f64>())
-                .sum::<f64>()
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one coalition, one component, explicit buffers"
+    )]
+    fn add_component(
+        &self,
+        v: &DrawValues,
+        component: &Component,
+        values: &ComponentValues,
+        coalition: &[usize],
+        year: usize,
+        scratch: &mut Scratch,
+        out: &mut CoalitionFlows,
+    ) {
+        let growth = values.growth_factors[year];
+        let running = Category::Running.index();
+        scratch.alone.clear();
+        scratch
+            .alone
+            .extend(coalition.iter().map(|&i| values.alone[i]));
+        let together = coalition.len() >= 2 && year >= component.pooled_from;
+        if !together {
+            for (pos, cost) in scratch.alone.iter().enumerate() {
+                out.direct[running][pos] += cost.nok * growth;
+            }
+            return;
+        }
+        let pooled = if coalition.len() == self.n_members() {
+            values.grand
+        } else {
+            component.buyer_cost(
+                values,
+                self.pooled_buyer(component, coalition.iter().copied()),
+            )
+        };
+        let mut cost = pooled.nok * (1.0 + values.scope_growth);
+        if component.is_staffing() && v.organisation.attrition_rate > 0.0 {
+            // Transfer of undertaking: the transferred staff can only shrink by attrition.
+            let transferred: f64 = scratch.alone.iter().map(|c| c.fte).sum();
+            let held = transferred
+                * (1.0 - v.organisation.attrition_rate).powi((year - component.pooled_from) as i32);
+            let target = pooled.fte * (1.0 + values.scope_growth);
+            if held > target {
+                cost = component.staff_cost(values, held, self.organisation.payroll_tax);
+            }
+        }
+        out.pooled[running] += cost * v.organisation.price_factor * growth;
+        self.add_parallel_operation(v, component, coalition, year, growth, scratch, out);
     }
+
+    /// Old systems run on for `m` months at share `s` of their old cost: `s·min(m,12)/12` of
+    /// the standalone cost in the pooling year and `s·clamp(m−12, 0, 12)/12` in the next.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one coalition, one component, explicit buffers"
+    )]
+    fn add_parallel_operation(
+        &self,
+        v: &DrawValues,
+        component: &Component,
+        coalition: &[usize],
+        year: usize,
+        growth: f64,
+        scratch: &Scratch,
+        out: &mut CoalitionFlows,
+    ) {
+        let (months, share) = v.parallel;
+        let fraction = match year - component.pooled_from {
+            0 => months.clamp(0.0, 12.0) / 12.0,
+            1 => (months - 12.0).clamp(0.0, 12.0) / 12.0,
+            _ => 0.0,
+        };
+        if fraction == 0.0 || share == 0.0 {
+            return;
+        }
+        debug_assert_eq!(coalition.len(), scratch.alone.len());
+        for (pos, cost) in scratch.alone.iter().enumerate() {
+            out.transition(
+                pos,
+                share * fraction * cost.nok * growth,
+                self.pool_transition_costs,
+            );
+        }
+    }
+
+    fn add_assets(
+        &self,
+        assets: &AssetValues,
+        coalition: &[usize],
+        year: usize,
+        out: &mut CoalitionFlows,
+    ) {
+        let together = coalition.len() >= 2;
+        for (pos, &i) in coalition.iter().enumerate() {
+            let pop = self.members[i].population;
+            let event = assets.standalone_year(pop, year);
+            if !together || year < self.operation_start {
+                out.direct[Category::Running.index()][pos] += event.reinvestment;
+                out.accounting[pos] += event.depreciation - event.reinvestment;
+            } else if year == self.operation_start {
+                // Retired early: resale in cash, write-off of the remaining book value in the
+                // budget. A replacement due this very year is not made.
+                let resale = assets.resale_share * event.book_value_start;
+                out.transition(pos, -resale, self.pool_transition_costs);
+                out.accounting[pos] += event.book_value_start;
+            }
+        }
+        if together && year >= self.operation_start {
+            let population: f64 = coalition.iter().map(|&i| self.members[i].population).sum();
+            let platform = assets.pooled_year(population, self.operation_start, year);
+            out.pooled[Category::Running.index()] += platform.reinvestment;
+            out.pooled_accounting += platform.depreciation - platform.reinvestment;
+        }
+    }
+
+    /// `c(S, t)` per category under one draw (cash view).
+    pub fn coalition_cost(&self, v: &DrawValues, coalition: &[usize], year: usize) -> [f64; 2] {
+        let mut flows = CoalitionFlows::default();
+        self.coalition_flows(v, coalition, year, &mut Scratch::default(), &mut flows);
+        let mut cost = flows.pooled;
+        for (c, d) in flows.direct.iter().enumerate() {
+            cost[c] += d.iter().sum::<f64>();
+        }
+        cost
+    }
+
+    /// One year of the cooperation of all members and every member's standalone cost.
+    pub fn year_flows(
+        &self,
+        v: &DrawValues,
+        year: usize,
+        scratch: &mut YearScratch,
+        flows: &mut YearFlows,
+    ) {
+        let n = self.n_members();
+        flows.standalone.clear();
+        flows.accounting_alone.clear();
+        for i in 0..n {
+            self.coalition_flows(v, &[i], year, &mut scratch.model, &mut scratch.single);
+            flows.standalone.push(scratch.single.total());
+            flows.accounting_alone.push(scratch.single.accounting[0]);
+        }
+        if scratch.all.len() != n {
+            scratch.all = (0..n).collect();
+        }
+        self.coalition_flows(
+            v,
+            &scratch.all,
+            year,
+            &mut scratch.model,
+            &mut flows.cooperation,
+        );
+    }
+}
+
+/// Buffers for [`Model::year_flows`].
+#[derive(Debug, Clone, Default)]
+pub struct YearScratch {
+    model: Scratch,
+    single: CoalitionFlows,
+    all: Vec<usize>,
 }
 
 /// The cash flows of one year under one draw.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct YearFlows {
-    /// Each member's cost if it went alone.
+    /// Each member's cost if it went alone (cash).
     pub standalone: Vec<f64>,
-    /// Each member's own costs inside the cooperation (per-member lines).
-    pub direct: Vec<f64>,
-    /// Pooled cost of the cooperation per category ([`Category::index`]).
-    pub pooled: [f64; 2],
+    /// Budget minus cash for each member alone.
+    pub accounting_alone: Vec<f64>,
+    /// The cooperation of all members.
+    pub cooperation: CoalitionFlows,
 }
 
 impl YearFlows {
-    fn reset(&mut self, n: usize) {
-        self.standalone.clear();
-        self.standalone.resize(n, 0.0);
-        self.direct.clear();
-        self.direct.resize(n, 0.0);
-        self.pooled = [0.0; 2];
-    }
-
-    /// The cooperation's total cost `c(N, t)`.
-    pub fn cooperation_total(&self) -> f64 {
-        self.pooled.iter().sum::<f64>() + self.direct.iter().sum::<f64>()
+    /// What member `i` pays itself inside the cooperation (both categories).
+    pub fn direct(&self, i: usize) -> f64 {
+        self.cooperation.direct[0][i] + self.cooperation.direct[1][i]
     }
 }

@@ -20,7 +20,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use crate::allocation::ResolvedKey;
-use crate::model::{LineCoefficients, Model, YearFlows};
+use crate::model::{DrawValues, Model, YearFlows, YearScratch};
 
 /// Draws per chunk: the unit of parallel work and of progress reporting.
 pub const CHUNK_DRAWS: u64 = 512;
@@ -87,6 +87,10 @@ pub struct MemberOutcome {
     /// Probability that the discounted cumulative net benefit is positive at the end of each
     /// year.
     pub p_ahead_by_year: Vec<f64>,
+    /// Mean net benefit in each year, cash view (undiscounted).
+    pub mean_net_cash_by_year: Vec<f64>,
+    /// Mean net benefit in each year, budget view (undiscounted).
+    pub mean_net_budget_by_year: Vec<f64>,
 }
 
 /// What all members get under one key.
@@ -100,15 +104,57 @@ pub struct KeyOutcome {
     pub members: Vec<MemberOutcome>,
 }
 
-/// Mean yearly cash flows over the draws, NOK (undiscounted).
+/// Mean yearly flows over the draws, NOK (undiscounted). Cash view unless named otherwise;
+/// the budget view of a member adds its `accounting_*` row to the cash row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeanFlows {
     /// `standalone[member][year]`.
     pub standalone: Vec<Vec<f64>>,
-    /// `direct[member][year]`.
-    pub direct: Vec<Vec<f64>>,
+    /// What each member pays itself in the cooperation: `direct[category][member][year]`.
+    pub direct: [Vec<Vec<f64>>; 2],
     /// `pooled[category][year]`.
     pub pooled: [Vec<f64>; 2],
+    /// Budget minus cash, member alone: `accounting_alone[member][year]`.
+    pub accounting_alone: Vec<Vec<f64>>,
+    /// Budget minus cash, member in the cooperation: `accounting_coop[member][year]`.
+    pub accounting_coop: Vec<Vec<f64>>,
+    /// Budget minus cash of the pooled running cost, shared by the running key: `[year]`.
+    pub pooled_accounting: Vec<f64>,
+}
+
+impl MeanFlows {
+    /// Mean yearly amount member `i` pays in the cooperation under `key` (cash).
+    pub fn paid(&self, key: &ResolvedKey, i: usize, year: usize) -> f64 {
+        self.direct[0][i][year]
+            + self.direct[1][i][year]
+            + key.shares[0][i] * self.pooled[0][year]
+            + key.shares[1][i] * self.pooled[1][year]
+    }
+
+    /// Mean yearly net benefit of member `i` under `key`: cash view and budget view.
+    pub fn net_benefit(&self, key: &ResolvedKey, i: usize, year: usize) -> (f64, f64) {
+        let cash = self.standalone[i][year] - self.paid(key, i, year);
+        let accounting = self.accounting_alone[i][year]
+            - self.accounting_coop[i][year]
+            - key.shares[0][i] * self.pooled_accounting[year];
+        (cash, cash + accounting)
+    }
+
+    /// Mean yearly net benefit of the region: cash view and budget view.
+    pub fn region_net_benefit(&self, year: usize) -> (f64, f64) {
+        let n = self.standalone.len();
+        let alone: f64 = (0..n).map(|i| self.standalone[i][year]).sum();
+        let coop: f64 = (0..n)
+            .map(|i| self.direct[0][i][year] + self.direct[1][i][year])
+            .sum::<f64>()
+            + self.pooled[0][year]
+            + self.pooled[1][year];
+        let accounting: f64 = (0..n)
+            .map(|i| self.accounting_alone[i][year] - self.accounting_coop[i][year])
+            .sum::<f64>()
+            - self.pooled_accounting[year];
+        (alone - coop, alone - coop + accounting)
+    }
 }
 
 /// The results of a run.
@@ -210,17 +256,19 @@ impl Layout {
         }
     }
 
-    /// Accumulated flows: standalone and direct per member and year, pooled per category
-    /// and year.
+    /// Accumulated flows: rows of `horizon` values — standalone, direct running, direct
+    /// start-up, accounting alone, accounting in the cooperation (each per member), then
+    /// pooled running and pooled start-up.
     fn flows_len(&self) -> usize {
-        (2 * self.n_members + 2) * self.horizon
+        (5 * self.n_members + 3) * self.horizon
     }
 }
 
 /// Reusable buffers of one worker.
 struct Scratch {
     params: Vec<f64>,
-    coefficients: Vec<LineCoefficients>,
+    values: DrawValues,
+    model: YearScratch,
     flows: YearFlows,
     cumulative: Vec<f64>,
     payback: Vec<u16>,
@@ -244,7 +292,8 @@ fn simulate_chunk(
     };
     let mut scratch = Scratch {
         params: vec![0.0; model.parameters.len()],
-        coefficients: Vec::new(),
+        values: DrawValues::default(),
+        model: YearScratch::default(),
         flows: YearFlows::default(),
         cumulative: vec![0.0; cols],
         payback: vec![NEVER; cols],
@@ -293,24 +342,29 @@ fn simulate_draw(
     for (value, parameter) in scratch.params.iter_mut().zip(&model.parameters) {
         *value = parameter.distribution.sample(&mut rng);
     }
-    model.coefficients(&scratch.params, &mut scratch.coefficients);
+    model.evaluate(&scratch.params, &mut scratch.values);
     scratch.cumulative.fill(0.0);
     scratch.payback.fill(NEVER);
     row.fill(0.0);
     for year in 0..horizon {
-        model.year_flows(&scratch.coefficients, year, &mut scratch.flows);
+        model.year_flows(
+            &scratch.values,
+            year,
+            &mut scratch.model,
+            &mut scratch.flows,
+        );
         let flows = &scratch.flows;
         let df = layout.discount[year];
         accumulate_flows(flows_acc, flows, n, horizon, year);
-        let coop_total = flows.cooperation_total();
+        let coop_total = flows.cooperation.total();
+        let pooled = flows.cooperation.pooled;
         let alone_total: f64 = flows.standalone.iter().sum();
         row[layout.stride - 1] += df * (alone_total - coop_total);
         for (k, key) in keys.iter().enumerate() {
             for i in 0..n {
                 let col = k * n + i;
-                let paid = flows.direct[i]
-                    + key.shares[0][i] * flows.pooled[0]
-                    + key.shares[1][i] * flows.pooled[1];
+                let paid =
+                    flows.direct(i) + key.shares[0][i] * pooled[0] + key.shares[1][i] * pooled[1];
                 let net = df * (flows.standalone[i] - paid);
                 row[col] += net;
                 scratch.cumulative[col] += net;
@@ -335,12 +389,17 @@ fn update_payback(payback: &mut u16, cumulative: f64, year: usize) {
 }
 
 fn accumulate_flows(acc: &mut [f64], flows: &YearFlows, n: usize, horizon: usize, year: usize) {
+    let coop = &flows.cooperation;
     for i in 0..n {
         acc[i * horizon + year] += flows.standalone[i];
-        acc[(n + i) * horizon + year] += flows.direct[i];
+        acc[(n + i) * horizon + year] += coop.direct[0][i];
+        acc[(2 * n + i) * horizon + year] += coop.direct[1][i];
+        acc[(3 * n + i) * horizon + year] += flows.accounting_alone[i];
+        acc[(4 * n + i) * horizon + year] += coop.accounting[i];
     }
-    acc[2 * n * horizon + year] += flows.pooled[0];
-    acc[(2 * n + 1) * horizon + year] += flows.pooled[1];
+    acc[5 * n * horizon + year] += coop.pooled[0];
+    acc[(5 * n + 1) * horizon + year] += coop.pooled[1];
+    acc[(5 * n + 2) * horizon + year] += coop.pooled_accounting;
 }
 
 fn summarise(
@@ -413,6 +472,12 @@ fn summarise(
                         p_ahead_by_year: (0..horizon)
                             .map(|t| ahead[col * horizon + t] as f64 / n_draws as f64)
                             .collect(),
+                        mean_net_cash_by_year: (0..horizon)
+                            .map(|t| mean_flows.net_benefit(key, i, t).0)
+                            .collect(),
+                        mean_net_budget_by_year: (0..horizon)
+                            .map(|t| mean_flows.net_benefit(key, i, t).1)
+                            .collect(),
                     }
                 })
                 .collect();
@@ -444,8 +509,14 @@ fn mean_flows(sums: &[f64], n: usize, horizon: usize, n_draws: u64) -> MeanFlows
     };
     MeanFlows {
         standalone: (0..n).map(row).collect(),
-        direct: (n..2 * n).map(row).collect(),
-        pooled: [row(2 * n), row(2 * n + 1)],
+        direct: [
+            (n..2 * n).map(row).collect(),
+            (2 * n..3 * n).map(row).collect(),
+        ],
+        accounting_alone: (3 * n..4 * n).map(row).collect(),
+        accounting_coop: (4 * n..5 * n).map(row).collect(),
+        pooled: [row(5 * n), row(5 * n + 1)],
+        pooled_accounting: row(5 * n + 2),
     }
 }
 

@@ -1,0 +1,539 @@
+//! Structural cost components: why cooperation saves (or costs) money.
+//!
+//! Each component gives the yearly running cost of one *buyer* — a member alone, or a
+//! coalition buying together — from the buyer's load on the component's driver (users,
+//! inhabitants, workstations …). The same formula gives standalone costs (the buyer is one
+//! member) and pooled costs (the buyer is the coalition), so that every coalition's cost comes
+//! from the same place. Formulas and sources: docs/MODEL.md, "Components".
+
+use super::expr::Expr;
+
+/// A component with the settings common to all kinds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Component {
+    /// Name shown in reports.
+    pub name: String,
+    /// Driver index the load is measured in.
+    pub driver: usize,
+    /// The cost curve.
+    pub kind: ComponentKind,
+    /// Year index from which coalitions buy this component together; before it, each member
+    /// keeps its own.
+    pub pooled_from: usize,
+    /// Extra volume taken out once pooled, as a fraction of the pooled cost (scope growth).
+    pub scope_growth: Expr,
+    /// Yearly real growth of the cost (e.g. real wage growth for staff).
+    pub growth: Expr,
+}
+
+/// A tier of a volume price list: from `from_units` (inclusive) the price per unit is `price`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tier {
+    /// Lower bound of the tier in driver units.
+    pub from_units: f64,
+    /// Price per unit per year.
+    pub price: Expr,
+}
+
+/// Coordinated connections (network links, broadband digging).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connections {
+    /// Driver counting the connections (sites, km).
+    pub driver: usize,
+    /// Yearly cost per connection when each member builds its own.
+    pub unit_cost: Expr,
+    /// Fraction saved per connection when digging and links are coordinated.
+    pub coordination_saving: Expr,
+}
+
+/// The cost curves.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ComponentKind {
+    /// `F + u·R·(D/R)^β + connections`: a fixed cost per operating unit plus a concave
+    /// term in the load (servers, storage, data centre, network operation).
+    Infrastructure {
+        /// Fixed cost per buyer `F`, NOK/yr.
+        fixed: Expr,
+        /// Cost per unit of load at the reference load `u`, NOK/unit/yr.
+        unit_cost: Expr,
+        /// Reference load `R` in driver units.
+        reference: f64,
+        /// Scale elasticity `β` (1: no economies of scale).
+        exponent: Expr,
+        /// Optional coordinated connections.
+        connections: Option<Connections>,
+    },
+    /// Per-unit licence prices by volume tier, a fee per platform instance, and optionally an
+    /// enterprise licence that the buyer takes when it is cheaper.
+    Licence {
+        /// Fee per platform instance (each buyer runs one), NOK/yr.
+        platform_fee: Expr,
+        /// Tiers sorted by `from_units`, the first from 0.
+        tiers: Vec<Tier>,
+        /// `true`: each unit pays the price of the tier it falls in (graduated); `false`: all
+        /// units pay the price of the tier the total volume reaches (all-units discount).
+        graduated: bool,
+        /// Enterprise licence fee covering any volume, NOK/yr.
+        enterprise_fee: Option<Expr>,
+    },
+    /// Equipment bought in cycles at a unit price that falls with the buyer's yearly volume:
+    /// `V = k·D/L`, price `p·(1 − δ·V/(V + h))`.
+    Purchasing {
+        /// Units per driver unit `k` (e.g. 1.1 PCs per user).
+        units_per_driver: Expr,
+        /// List price per unit `p`, NOK.
+        unit_price: Expr,
+        /// Replacement cycle `L`, years.
+        cycle_years: Expr,
+        /// Largest discount `δ` (cap), fraction.
+        max_discount: Expr,
+        /// Yearly volume `h` at which half the largest discount is reached, units/yr.
+        half_volume: Expr,
+    },
+    /// IT staff: `FTE = max(m, r·(D/R)^γ)` at a loaded salary, payroll tax by the employer's
+    /// zone, and a recruitment/consultant premium `π/(1 + FTE/h)` that is largest for small
+    /// environments.
+    Staffing {
+        /// Critical mass `m`, FTE per operating unit (on-call, holidays, security).
+        critical_mass: Expr,
+        /// Workload `r` in FTE at the reference load `R`.
+        fte_at_reference: Expr,
+        /// Reference load `R` in driver units.
+        reference: f64,
+        /// Workload elasticity `γ` (< 1: workload grows less than proportionally).
+        exponent: Expr,
+        /// Salary and social costs per FTE before payroll tax, NOK/yr.
+        salary: Expr,
+        /// Premium for the smallest environments `π`, fraction.
+        premium_max: Expr,
+        /// Staff size `h` at which the premium is halved, FTE.
+        premium_half_fte: Expr,
+    },
+}
+
+/// One draw's numbers for one component.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ComponentValues {
+    /// Kind-specific values in the order of [`Component::exprs`].
+    pub values: Vec<f64>,
+    /// Tier thresholds and prices (licences).
+    pub tiers: Vec<(f64, f64)>,
+    /// Scope growth fraction.
+    pub scope_growth: f64,
+    /// `(1 + growth)^t` per year.
+    pub growth_factors: Vec<f64>,
+    /// Each member's cost alone (year-independent within a draw; filled by the model).
+    pub alone: Vec<BuyerCost>,
+    /// The grand coalition's pooled cost (filled by the model).
+    pub grand: BuyerCost,
+}
+
+/// Who buys: one member, or a coalition.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Buyer {
+    /// Load on the component's driver.
+    pub load: f64,
+    /// Load on the connection driver (0 when the component has none).
+    pub connection_load: f64,
+    /// Whether connections are coordinated (a coalition of two or more).
+    pub coordinated: bool,
+    /// Payroll tax rate of the employer.
+    pub payroll_tax: f64,
+}
+
+/// Cost of one buyer and, for staffing, its staff in FTE.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct BuyerCost {
+    /// NOK per year (before growth and scope growth).
+    pub nok: f64,
+    /// Staff, FTE (staffing only).
+    pub fte: f64,
+}
+
+impl Component {
+    /// The kind's expressions in a fixed order (evaluated once per draw).
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ComponentKind::Infrastructure {
+                fixed,
+                unit_cost,
+                exponent,
+                connections,
+                ..
+            } => {
+                let mut v = vec![fixed, unit_cost, exponent];
+                if let Some(c) = connections {
+                    v.push(&c.unit_cost);
+                    v.push(&c.coordination_saving);
+                }
+                v
+            }
+            ComponentKind::Licence {
+                platform_fee,
+                enterprise_fee,
+                ..
+            } => {
+                let mut v = vec![platform_fee];
+                if let Some(e) = enterprise_fee {
+                    v.push(e);
+                }
+                v
+            }
+            ComponentKind::Purchasing {
+                units_per_driver,
+                unit_price,
+                cycle_years,
+                max_discount,
+                half_volume,
+            } => {
+                vec![
+                    units_per_driver,
+                    unit_price,
+                    cycle_years,
+                    max_discount,
+                    half_volume,
+                ]
+            }
+            ComponentKind::Staffing {
+                critical_mass,
+                fte_at_reference,
+                exponent,
+                salary,
+                premium_max,
+                premium_half_fte,
+                ..
+            } => {
+                vec![
+                    critical_mass,
+                    fte_at_reference,
+                    exponent,
+                    salary,
+                    premium_max,
+                    premium_half_fte,
+                ]
+            }
+        }
+    }
+
+    /// Evaluates the component's expressions for one draw.
+    pub fn evaluate(&self, params: &[f64], horizon: usize, out: &mut ComponentValues) {
+        out.values.clear();
+        out.values
+            .extend(self.exprs().iter().map(|e| e.eval(params)));
+        out.tiers.clear();
+        if let ComponentKind::Licence { tiers, .. } = &self.kind {
+            out.tiers
+                .extend(tiers.iter().map(|t| (t.from_units, t.price.eval(params))));
+        }
+        out.scope_growth = self.scope_growth.eval(params);
+        let growth = self.growth.eval(params);
+        out.growth_factors.clear();
+        let mut g = 1.0;
+        for _ in 0..horizon {
+            out.growth_factors.push(g);
+            g *= 1.0 + growth;
+        }
+    }
+
+    /// The connection driver, if the component has connections.
+    pub fn connection_driver(&self) -> Option<usize> {
+        match &self.kind {
+            ComponentKind::Infrastructure {
+                connections: Some(c),
+                ..
+            } => Some(c.driver),
+            _ => None,
+        }
+    }
+
+    /// Whether the component's cost includes staff subject to payroll tax.
+    pub fn is_staffing(&self) -> bool {
+        matches!(self.kind, ComponentKind::Staffing { .. })
+    }
+
+    /// Yearly cost of one buyer (before growth and scope growth).
+    pub fn buyer_cost(&self, v: &ComponentValues, buyer: Buyer) -> BuyerCost {
+        let x = &v.values;
+        match &self.kind {
+            ComponentKind::Infrastructure {
+                reference,
+                connections,
+                ..
+            } => {
+                let scale = if buyer.load > 0.0 {
+                    x[1] * reference * (buyer.load / reference).powf(x[2])
+                } else {
+                    0.0
+                };
+                let links = if connections.is_some() {
+                    let saving = if buyer.coordinated { x[4] } else { 0.0 };
+                    x[3] * (1.0 - saving) * buyer.connection_load
+                } else {
+                    0.0
+                };
+                BuyerCost {
+                    nok: x[0] + scale + links,
+                    fte: 0.0,
+                }
+            }
+            ComponentKind::Licence {
+                graduated,
+                enterprise_fee,
+                ..
+            } => {
+                let per_unit = licence_volume_cost(&v.tiers, buyer.load, *graduated);
+                let licences = match enterprise_fee {
+                    Some(_) => per_unit.min(x[1]),
+                    None => per_unit,
+                };
+                BuyerCost {
+                    nok: x[0] + licences,
+                    fte: 0.0,
+                }
+            }
+            ComponentKind::Purchasing { .. } => {
+                let volume = x[0] * buyer.load / x[2];
+                let discount = if volume > 0.0 {
+                    x[3] * volume / (volume + x[4])
+                } else {
+                    0.0
+                };
+                BuyerCost {
+                    nok: volume * x[1] * (1.0 - discount),
+                    fte: 0.0,
+                }
+            }
+            ComponentKind::Staffing { reference, .. } => {
+                let workload = if buyer.load > 0.0 {
+                    x[1] * (buyer.load / reference).powf(x[2])
+                } else {
+                    0.0
+                };
+                let fte = x[0].max(workload);
+                BuyerCost {
+                    nok: staff_cost(x, fte, buyer.payroll_tax),
+                    fte,
+                }
+            }
+        }
+    }
+
+    /// Cost of a given staff size (staffing only; used when headcount is held up by transfer
+    /// of undertaking).
+    pub fn staff_cost(&self, v: &ComponentValues, fte: f64, payroll_tax: f64) -> f64 {
+        staff_cost(&v.values, fte, payroll_tax)
+    }
+}
+
+/// `FTE · salary · (1 + payroll tax) · (1 + π/(1 + FTE/h))`.
+fn staff_cost(x: &[f64], fte: f64, payroll_tax: f64) -> f64 {
+    let premium = x[4] / (1.0 + fte / x[5]);
+    fte * x[3] * (1.0 + payroll_tax) * (1.0 + premium)
+}
+
+/// Cost of `units` licences on a tier list (thresholds ascending, first at 0).
+fn licence_volume_cost(tiers: &[(f64, f64)], units: f64, graduated: bool) -> f64 {
+    if units <= 0.0 || tiers.is_empty() {
+        return 0.0;
+    }
+    if !graduated {
+        let price = tiers
+            .iter()
+            .rev()
+            .find(|(from, _)| units >= *from)
+            .map_or(tiers[0].1, |t| t.1);
+        return units * price;
+    }
+    let mut cost = 0.0;
+    for (k, &(from, price)) in tiers.iter().enumerate() {
+        let to = tiers.get(k + 1).map_or(f64::INFINITY, |t| t.0);
+        if units > from {
+            cost += (units.min(to) - from) * price;
+        }
+    }
+    cost
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn values(v: &[f64]) -> ComponentValues {
+        ComponentValues {
+            values: v.to_vec(),
+            tiers: Vec::new(),
+            scope_growth: 0.0,
+            growth_factors: vec![1.0],
+            ..ComponentValues::default()
+        }
+    }
+
+    fn buyer(load: f64) -> Buyer {
+        Buyer {
+            load,
+            connection_load: 0.0,
+            coordinated: false,
+            payroll_tax: 0.141,
+        }
+    }
+
+    fn infra(conn: bool) -> Component {
+        Component {
+            name: "infra".into(),
+            driver: 0,
+            kind: ComponentKind::Infrastructure {
+                fixed: Expr::Const(0.0),
+                unit_cost: Expr::Const(0.0),
+                reference: 1000.0,
+                exponent: Expr::Const(1.0),
+                connections: conn.then_some(Connections {
+                    driver: 1,
+                    unit_cost: Expr::Const(0.0),
+                    coordination_saving: Expr::Const(0.0),
+                }),
+            },
+            pooled_from: 0,
+            scope_growth: Expr::Const(0.0),
+            growth: Expr::Const(0.0),
+        }
+    }
+
+    fn staffing() -> Component {
+        Component {
+            name: "staff".into(),
+            driver: 0,
+            kind: ComponentKind::Staffing {
+                critical_mass: Expr::Const(0.0),
+                fte_at_reference: Expr::Const(0.0),
+                reference: 1000.0,
+                exponent: Expr::Const(1.0),
+                salary: Expr::Const(0.0),
+                premium_max: Expr::Const(0.0),
+                premium_half_fte: Expr::Const(1.0),
+            },
+            pooled_from: 0,
+            scope_growth: Expr::Const(0.0),
+            growth: Expr::Const(0.0),
+        }
+    }
+
+    #[test]
+    fn infrastructure_hand_calculation() {
+        // F = 400,000; u = 800 NOK/user at R = 1,000 users; β = 0.85; 500 users:
+        // 400,000 + 800·1,000·0.5^0.85 = 400,000 + 443,827.79 (0.5^0.85 = 0.55478474).
+        let c = infra(false);
+        let got = c
+            .buyer_cost(&values(&[400_000.0, 800.0, 0.85]), buyer(500.0))
+            .nok;
+        assert!((got - (400_000.0 + 800_000.0 * 0.5f64.powf(0.85))).abs() < 1e-6);
+        assert!((got - 843_827.79).abs() < 0.01, "{got}");
+        // Connections: 20 sites at 12,000, 40 % saved when coordinated.
+        let c = infra(true);
+        let v = values(&[0.0, 0.0, 1.0, 12_000.0, 0.4]);
+        let alone = c
+            .buyer_cost(
+                &v,
+                Buyer {
+                    connection_load: 20.0,
+                    ..buyer(0.0)
+                },
+            )
+            .nok;
+        let together = c
+            .buyer_cost(
+                &v,
+                Buyer {
+                    connection_load: 20.0,
+                    coordinated: true,
+                    ..buyer(0.0)
+                },
+            )
+            .nok;
+        assert_eq!((alone, together), (240_000.0, 144_000.0));
+    }
+
+    #[test]
+    fn licence_tiers_hand_calculation() {
+        // Tiers: 0–999 at 2,000; 1,000–2,499 at 1,800; 2,500+ at 1,600. 3,000 users:
+        // all-units: 3,000·1,600 = 4,800,000; graduated: 1,000·2,000 + 1,500·1,800 + 500·1,600
+        // = 2,000,000 + 2,700,000 + 800,000 = 5,500,000.
+        let tiers = [(0.0, 2000.0), (1000.0, 1800.0), (2500.0, 1600.0)];
+        assert_eq!(licence_volume_cost(&tiers, 3000.0, false), 4_800_000.0);
+        assert_eq!(licence_volume_cost(&tiers, 3000.0, true), 5_500_000.0);
+        assert_eq!(licence_volume_cost(&tiers, 500.0, true), 1_000_000.0);
+    }
+
+    #[test]
+    fn purchasing_hand_calculation() {
+        // 1,000 users, 1.1 PCs each, 4-year cycle → V = 275/yr; δ = 0.15, h = 500:
+        // discount 0.15·275/775 = 0.0532258; cost 275·9,000·(1 − 0.0532258) = 2,343,266.1.
+        let c = Component {
+            kind: ComponentKind::Purchasing {
+                units_per_driver: Expr::Const(0.0),
+                unit_price: Expr::Const(0.0),
+                cycle_years: Expr::Const(1.0),
+                max_discount: Expr::Const(0.0),
+                half_volume: Expr::Const(1.0),
+            },
+            ..infra(false)
+        };
+        let got = c
+            .buyer_cost(&values(&[1.1, 9000.0, 4.0, 0.15, 500.0]), buyer(1000.0))
+            .nok;
+        assert!((got - 2_343_266.13).abs() < 0.01, "{got}");
+    }
+
+    #[test]
+    fn staffing_hand_calculation() {
+        // m = 2 FTE, r = 4 FTE at 1,000 users, γ = 0.8, salary 880,000, zone I 14.1 %,
+        // π = 0.3, h = 3. 500 users: workload 4·0.5^0.8 = 2.2973967 > 2 →
+        // premium 0.3/(1 + 2.2973967/3) = 0.1698948;
+        // cost 2.2973967·880,000·1.141·1.1698948 = 2,698,678.26.
+        let c = staffing();
+        let got = c.buyer_cost(&values(&[2.0, 4.0, 0.8, 880_000.0, 0.3, 3.0]), buyer(500.0));
+        assert!((got.fte - 4.0 * 0.5f64.powf(0.8)).abs() < 1e-12);
+        assert!((got.nok - 2_698_678.26).abs() < 0.01, "{}", got.nok);
+        // A tiny unit is held at the critical mass.
+        assert_eq!(
+            c.buyer_cost(&values(&[2.0, 4.0, 0.8, 880_000.0, 0.3, 3.0]), buyer(100.0))
+                .fte,
+            2.0
+        );
+    }
+
+    #[test]
+    fn linear_component_saves_nothing() {
+        // β = 1, no fixed cost, no connections: pooling two buyers costs exactly the sum.
+        let c = infra(false);
+        let v = values(&[0.0, 900.0, 1.0]);
+        let a = c.buyer_cost(&v, buyer(300.0)).nok;
+        let b = c.buyer_cost(&v, buyer(700.0)).nok;
+        let ab = c.buyer_cost(&v, buyer(1000.0)).nok;
+        assert!((ab - (a + b)).abs() < 1e-6);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn concave_components_never_cost_more_pooled(
+            loads in proptest::collection::vec(1.0f64..20_000.0, 2..8),
+            fixed in 0.0f64..2e6, unit in 100.0f64..3000.0, beta in 0.3f64..=1.0,
+            cm in 0.0f64..4.0, gamma in 0.3f64..=1.0, premium in 0.0f64..0.5,
+            discount in 0.0f64..0.5, half in 1.0f64..5000.0,
+        ) {
+            let total: f64 = loads.iter().sum();
+            let cases = [
+                (infra(false), values(&[fixed, unit, beta])),
+                (staffing(), values(&[cm, 4.0, gamma, 880_000.0, premium, 3.0])),
+                (Component { kind: ComponentKind::Purchasing { units_per_driver: Expr::Const(0.0), unit_price: Expr::Const(0.0), cycle_years: Expr::Const(1.0), max_discount: Expr::Const(0.0), half_volume: Expr::Const(1.0) }, ..infra(false) },
+                 values(&[1.1, 9000.0, 4.0, discount, half])),
+            ];
+            for (c, v) in cases {
+                let alone: f64 = loads.iter().map(|&l| c.buyer_cost(&v, buyer(l)).nok).sum();
+                let pooled = c.buyer_cost(&v, buyer(total)).nok;
+                prop_assert!(pooled <= alone * (1.0 + 1e-12), "{}: pooled {pooled} > alone {alone}", c.name);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Organisation models of a cooperation and what they change in its costs.
+
+use super::expr::Expr;
+
+/// How the cooperation is organised (DOMAIN §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgKind {
+    /// One member runs the service for the others (vertskommune).
+    Host,
+    /// A joint body under the municipal act ch. 19 (kommunalt oppgavefellesskap).
+    JointBody,
+    /// An inter-municipal company (IKS), its own legal entity.
+    Iks,
+    /// A limited company (AS) owned by the members.
+    Company,
+    /// Operation bought from the market.
+    Outsourcing,
+}
+
+impl OrgKind {
+    /// Whether staff move to a new employer (transfer of undertaking): headcount then falls
+    /// only by attrition.
+    pub fn transfers_staff(self) -> bool {
+        matches!(self, OrgKind::Iks | OrgKind::Company)
+    }
+
+    /// Name as written in scenarios.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Host => "host",
+            OrgKind::JointBody => "joint_body",
+            OrgKind::Iks => "iks",
+            OrgKind::Company => "as",
+            OrgKind::Outsourcing => "outsourcing",
+        }
+    }
+}
+
+/// The organisation of the cooperation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Organisation {
+    /// The model.
+    pub kind: OrgKind,
+    /// Yearly governance overhead (board, representantskap, audit) or, for outsourcing,
+    /// contract management, NOK/yr. A pooled running cost of every coalition of two or more.
+    pub governance: Expr,
+    /// Payroll tax rate of the employing entity (host's zone, the IKS/AS's seat).
+    pub payroll_tax: f64,
+    /// Yearly attrition rate of transferred staff (IKS/AS).
+    pub attrition_rate: Expr,
+    /// Outsourcing: supplier's production cost as a fraction of the pooled cost.
+    pub supplier_efficiency: Expr,
+    /// Outsourcing: supplier's margin on its production cost.
+    pub margin: Expr,
+}
+
+impl Organisation {
+    /// A host-municipality organisation with no overhead (the plain cost-line model).
+    pub fn host(payroll_tax: f64) -> Self {
+        Self {
+            kind: OrgKind::Host,
+            governance: Expr::Const(0.0),
+            payroll_tax,
+            attrition_rate: Expr::Const(0.0),
+            supplier_efficiency: Expr::Const(1.0),
+            margin: Expr::Const(0.0),
+        }
+    }
+}
+
+/// One draw's numbers for the organisation.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct OrgValues {
+    /// Governance overhead, NOK/yr.
+    pub governance: f64,
+    /// Attrition rate.
+    pub attrition_rate: f64,
+    /// Multiplier on pooled component costs: `efficiency · (1 + margin)` for outsourcing, 1
+    /// otherwise.
+    pub price_factor: f64,
+}
+
+impl Organisation {
+    /// Evaluates the organisation's expressions for one draw.
+    pub fn evaluate(&self, params: &[f64]) -> OrgValues {
+        let price_factor = match self.kind {
+            OrgKind::Outsourcing => {
+                self.supplier_efficiency.eval(params) * (1.0 + self.margin.eval(params))
+            }
+            _ => 1.0,
+        };
+        OrgValues {
+            governance: self.governance.eval(params),
+            attrition_rate: if self.kind.transfers_staff() {
+                self.attrition_rate.eval(params)
+            } else {
+                0.0
+            },
+            price_factor,
+        }
+    }
+}

@@ -1,0 +1,704 @@
+//! Structural components (`[[components]]`), the organisation (`[organisation]`), the
+//! transition (`[transition]`) and existing assets (`[assets]`).
+//!
+//! Every numeric field may be left out: it then takes the documented default of
+//! docs/MODEL.md ("Default figures"), which is a fixed number or a distribution.
+
+use samkost_core::model::{
+    Assets, Component, ComponentKind, Connections, DriverTable, Expr, OrgKind, Organisation,
+    ParallelOperation, Parameter, Tier,
+};
+use samkost_core::sampling::Distribution;
+use toml::de::DeValue;
+
+use super::diagnostic::closest;
+use super::lines::Horizon;
+use super::tree::{Ctx, Node, Table, as_f64, type_name};
+use super::values::{Parameters, read_value};
+
+/// A documented default for a numeric field.
+#[derive(Debug, Clone, Copy)]
+pub enum Default {
+    /// A fixed number.
+    Value(f64),
+    /// Triangular(min, mode, max).
+    Tri(f64, f64, f64),
+    /// PERT(min, mode, max).
+    Pert(f64, f64, f64),
+}
+
+/// Reads field `key` of `table`, or its default (a distribution default becomes an anonymous
+/// parameter named `label`).
+pub fn field(
+    ctx: &mut Ctx<'_>,
+    table: &Table<'_, '_>,
+    key: &str,
+    label: &str,
+    params: &mut Parameters,
+    default: Default,
+) -> Option<Expr> {
+    if let Some(node) = table.get(key) {
+        return read_value(ctx, node, label, params);
+    }
+    let dist = match default {
+        Default::Value(v) => return Some(Expr::Const(v)),
+        Default::Tri(a, m, b) => Distribution::triangular(a, m, b),
+        Default::Pert(a, m, b) => Distribution::pert(a, m, b, None),
+    };
+    let distribution = dist.expect("documented defaults are valid distributions");
+    params.list.push(Parameter {
+        name: label.to_owned(),
+        distribution,
+        source: Some("default (docs/MODEL.md)".to_owned()),
+    });
+    Some(Expr::Param(params.list.len() - 1))
+}
+
+/// Payroll tax (arbeidsgiveravgift) zones and their 2026 rates (DOMAIN §8). Zones Ia and IVa
+/// are simplified to their reduced rate.
+pub const PAYROLL_ZONES: &[(&str, f64)] = &[
+    ("I", 0.141),
+    ("Ia", 0.106),
+    ("II", 0.106),
+    ("III", 0.064),
+    ("IV", 0.051),
+    ("IVa", 0.079),
+    ("V", 0.0),
+];
+
+/// The rate of a zone named at `node`.
+pub fn payroll_zone(ctx: &mut Ctx<'_>, node: &Node<'_>, what: &str) -> Option<f64> {
+    let name = super::tree::as_str(ctx, node, what)?;
+    match PAYROLL_ZONES.iter().find(|(z, _)| *z == name) {
+        Some((_, rate)) => Some(*rate),
+        None => {
+            let names: Vec<&str> = PAYROLL_ZONES.iter().map(|(z, _)| *z).collect();
+            ctx.error_help(
+                node.span(),
+                format!("unknown payroll tax zone \"{name}\" in {what}"),
+                format!("expected one of: {}", names.join(", ")),
+            );
+            None
+        }
+    }
+}
+
+const KINDS: &[&str] = &["infrastructure", "licence", "purchasing", "staffing"];
+const COMMON: &[&str] = &[
+    "name",
+    "kind",
+    "driver",
+    "pooled_from",
+    "scope_growth",
+    "growth",
+    "source",
+    "note",
+];
+
+/// Reads every `[[components]]` entry.
+pub fn read_components(
+    ctx: &mut Ctx<'_>,
+    node: Option<&Node<'_>>,
+    drivers: &DriverTable,
+    params: &mut Parameters,
+    horizon: Option<Horizon>,
+    operation_start: Option<usize>,
+) -> Vec<Component> {
+    let Some(node) = node else { return Vec::new() };
+    let DeValue::Array(items) = node.get_ref() else {
+        ctx.error(
+            node.span(),
+            format!(
+                "`components` must be an array of tables ([[components]]), found {}",
+                type_name(node.get_ref())
+            ),
+        );
+        return Vec::new();
+    };
+    let mut out: Vec<Component> = Vec::new();
+    for (idx, item) in items.iter().enumerate() {
+        let Some(c) = read_component(ctx, item, idx, drivers, params, horizon, operation_start)
+        else {
+            continue;
+        };
+        if out.iter().any(|o| o.name == c.name) {
+            ctx.error_help(
+                item.span(),
+                format!("two components are named `{}`", c.name),
+                "give each component its own name",
+            );
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn driver_of(
+    ctx: &mut Ctx<'_>,
+    table: &Table<'_, '_>,
+    key: &str,
+    drivers: &DriverTable,
+    default: &str,
+) -> Option<usize> {
+    let (name, span) = match table.opt_str(ctx, key) {
+        Some(found) => found,
+        None if table.get(key).is_some() => return None,
+        None => (default.to_owned(), table.span.clone()),
+    };
+    match drivers.index(&name) {
+        Some(d) => Some(d),
+        None => {
+            let names = drivers.names().join(", ");
+            let help = match closest(&name, drivers.names().iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`? drivers: {names}"),
+                None => format!("declare it under [drivers]; drivers: {names}"),
+            };
+            ctx.error_help(
+                span,
+                format!("unknown driver `{name}` in {}", table.what),
+                help,
+            );
+            None
+        }
+    }
+}
+
+fn read_component(
+    ctx: &mut Ctx<'_>,
+    item: &Node<'_>,
+    idx: usize,
+    drivers: &DriverTable,
+    params: &mut Parameters,
+    horizon: Option<Horizon>,
+    operation_start: Option<usize>,
+) -> Option<Component> {
+    let table = Table::from_node(ctx, item, format!("component #{}", idx + 1))?;
+    let name = table.opt_str(ctx, "name").map(|(s, _)| s);
+    let table = Table {
+        what: format!("component `{}`", name.as_deref().unwrap_or("?")),
+        ..table
+    };
+    if name.is_none() {
+        table.require(ctx, "name", "\"IT staff\"");
+    }
+    let kind = match table.get("kind") {
+        Some(_) => table.opt_choice(ctx, "kind", KINDS).map(|(k, _)| k),
+        None => {
+            table.require(
+                ctx,
+                "kind",
+                "\"infrastructure\" | \"licence\" | \"purchasing\" | \"staffing\"",
+            );
+            None
+        }
+    };
+    let kind = kind?;
+    let label_base = name.clone().unwrap_or_default();
+    let specific: &[&str] = match kind.as_str() {
+        "infrastructure" => &["fixed", "unit_cost", "reference", "exponent", "connections"],
+        "licence" => &["platform_fee", "tiers", "pricing", "enterprise_fee"],
+        "purchasing" => &[
+            "units_per_driver",
+            "unit_price",
+            "cycle_years",
+            "max_discount",
+            "half_volume",
+        ],
+        _ => &[
+            "critical_mass",
+            "fte_at_reference",
+            "reference",
+            "exponent",
+            "salary",
+            "premium_max",
+            "premium_half_fte",
+        ],
+    };
+    let allowed: Vec<&str> = COMMON.iter().chain(specific).copied().collect();
+    table.check_keys(ctx, &allowed);
+    let default_driver = if kind == "purchasing"
+        || kind == "licence"
+        || kind == "staffing"
+        || kind == "infrastructure"
+    {
+        "users"
+    } else {
+        "population"
+    };
+    let driver = driver_of(ctx, &table, "driver", drivers, default_driver);
+    macro_rules! f {
+        ($ctx:expr, $key:expr, $default:expr) => {
+            field(
+                $ctx,
+                &table,
+                $key,
+                &format!("{label_base}.{}", $key),
+                params,
+                $default,
+            )
+        };
+    }
+    let kind = match kind.as_str() {
+        "infrastructure" => {
+            let fixed = f!(ctx, "fixed", Default::Tri(300_000.0, 400_000.0, 600_000.0));
+            let unit_cost = f!(ctx, "unit_cost", Default::Tri(600.0, 800.0, 1_100.0));
+            let exponent = f!(ctx, "exponent", Default::Tri(0.75, 0.85, 0.95));
+            let reference = reference(ctx, &table);
+            let connections = match table.get("connections") {
+                Some(node) => Some(read_connections(ctx, node, &label_base, drivers, params)?),
+                None => None,
+            };
+            ComponentKind::Infrastructure {
+                fixed: fixed?,
+                unit_cost: unit_cost?,
+                reference: reference?,
+                exponent: exponent?,
+                connections,
+            }
+        }
+        "licence" => {
+            let platform_fee = f!(ctx, "platform_fee", Default::Value(100_000.0));
+            let enterprise_fee = match table.get("enterprise_fee") {
+                Some(node) => Some(read_value(
+                    ctx,
+                    node,
+                    &format!("{label_base}.enterprise_fee"),
+                    params,
+                )?),
+                None => None,
+            };
+            let graduated = match table.opt_choice(ctx, "pricing", &["all_units", "graduated"]) {
+                Some((p, _)) => p == "graduated",
+                None => false,
+            };
+            let tiers = read_tiers(ctx, &table, &label_base, params)?;
+            ComponentKind::Licence {
+                platform_fee: platform_fee?,
+                tiers,
+                graduated,
+                enterprise_fee,
+            }
+        }
+        "purchasing" => ComponentKind::Purchasing {
+            units_per_driver: f!(ctx, "units_per_driver", Default::Value(1.1))?,
+            unit_price: f!(ctx, "unit_price", Default::Tri(7_000.0, 8_000.0, 10_000.0))?,
+            cycle_years: f!(ctx, "cycle_years", Default::Value(5.0))?,
+            max_discount: f!(ctx, "max_discount", Default::Tri(0.05, 0.15, 0.30))?,
+            half_volume: f!(ctx, "half_volume", Default::Value(500.0))?,
+        },
+        _ => ComponentKind::Staffing {
+            critical_mass: f!(ctx, "critical_mass", Default::Tri(1.5, 2.0, 3.0))?,
+            fte_at_reference: f!(ctx, "fte_at_reference", Default::Tri(3.5, 4.0, 5.0))?,
+            exponent: f!(ctx, "exponent", Default::Tri(0.7, 0.8, 0.9))?,
+            salary: f!(
+                ctx,
+                "salary",
+                Default::Pert(750_000.0, 880_000.0, 1_100_000.0)
+            )?,
+            premium_max: f!(ctx, "premium_max", Default::Tri(0.1, 0.3, 0.5))?,
+            premium_half_fte: f!(ctx, "premium_half_fte", Default::Value(3.0))?,
+            reference: reference(ctx, &table)?,
+        },
+    };
+    let scope_growth = f!(ctx, "scope_growth", Default::Value(0.0));
+    let growth = f!(ctx, "growth", Default::Value(0.0));
+    let pooled_from = match (table.opt_i64(ctx, "pooled_from"), horizon) {
+        (Some((year, span)), Some(h)) => {
+            if year < h.first_year || year > h.last_year() {
+                ctx.error_help(
+                    span,
+                    format!(
+                        "`pooled_from` {year} of {} is outside the horizon {}–{}",
+                        table.what,
+                        h.first_year,
+                        h.last_year()
+                    ),
+                    "pool the component within the horizon",
+                );
+                None
+            } else {
+                Some((year - h.first_year) as usize)
+            }
+        }
+        (None, _) if table.get("pooled_from").is_none() => operation_start,
+        _ => None,
+    };
+    if let (Some(from), Some(start)) = (pooled_from, operation_start)
+        && from < start
+    {
+        ctx.error_help(
+            table
+                .get("pooled_from")
+                .map_or(table.span.clone(), |n| n.span()),
+            format!(
+                "{} is pooled before the cooperation starts operating",
+                table.what
+            ),
+            "`pooled_from` must not be before `operation_start`",
+        );
+    }
+    Some(Component {
+        name: name?,
+        driver: driver?,
+        kind,
+        pooled_from: pooled_from?,
+        scope_growth: scope_growth?,
+        growth: growth?,
+    })
+}
+
+fn reference(ctx: &mut Ctx<'_>, table: &Table<'_, '_>) -> Option<f64> {
+    match table.opt_f64(ctx, "reference") {
+        Some((v, span)) if v <= 0.0 => {
+            ctx.error_help(
+                span,
+                format!("`reference` of {} must be positive, got {v}", table.what),
+                "the reference load in driver units, e.g. 1000 users",
+            );
+            None
+        }
+        Some((v, _)) => Some(v),
+        None if table.get("reference").is_some() => None,
+        None => Some(1000.0),
+    }
+}
+
+fn read_connections(
+    ctx: &mut Ctx<'_>,
+    node: &Node<'_>,
+    label: &str,
+    drivers: &DriverTable,
+    params: &mut Parameters,
+) -> Option<Connections> {
+    let table = Table::from_node(ctx, node, format!("`connections` of component `{label}`"))?;
+    table.check_keys(ctx, &["driver", "unit_cost", "coordination_saving"]);
+    let driver = driver_of(ctx, &table, "driver", drivers, "sites");
+    let unit_cost = field(
+        ctx,
+        &table,
+        "unit_cost",
+        &format!("{label}.connections.unit_cost"),
+        params,
+        Default::Tri(8_000.0, 12_000.0, 20_000.0),
+    );
+    let saving = field(
+        ctx,
+        &table,
+        "coordination_saving",
+        &format!("{label}.connections.coordination_saving"),
+        params,
+        Default::Tri(0.10, 0.40, 0.80),
+    );
+    Some(Connections {
+        driver: driver?,
+        unit_cost: unit_cost?,
+        coordination_saving: saving?,
+    })
+}
+
+fn read_tiers(
+    ctx: &mut Ctx<'_>,
+    table: &Table<'_, '_>,
+    label: &str,
+    params: &mut Parameters,
+) -> Option<Vec<Tier>> {
+    let Some(node) = table.get("tiers") else {
+        // Default list prices [assumption]: NOK per user per year.
+        return Some(
+            [
+                (0.0, 1_800.0),
+                (1_000.0, 1_650.0),
+                (2_500.0, 1_500.0),
+                (5_000.0, 1_400.0),
+            ]
+            .iter()
+            .map(|&(from, p)| Tier {
+                from_units: from,
+                price: Expr::Const(p),
+            })
+            .collect(),
+        );
+    };
+    let DeValue::Array(items) = node.get_ref() else {
+        ctx.error_help(
+            node.span(),
+            format!("`tiers` of {} must be an array of tables", table.what),
+            "e.g. tiers = [{ from = 0, price = 1800 }, { from = 1000, price = 1650 }]",
+        );
+        return None;
+    };
+    let mut tiers: Vec<Tier> = Vec::new();
+    let mut ok = true;
+    for item in items {
+        let Some(t) = Table::from_node(ctx, item, format!("a tier of {}", table.what)) else {
+            ok = false;
+            continue;
+        };
+        t.check_keys(ctx, &["from", "price"]);
+        let from = t
+            .require(ctx, "from", "0")
+            .and_then(|n| as_f64(ctx, n, "`from` of a tier"));
+        let price = t
+            .require(ctx, "price", "1800")
+            .and_then(|n| read_value(ctx, n, &format!("{label}.tier price"), params));
+        match (from, price) {
+            (Some(from), Some(price)) => {
+                if tiers.last().is_some_and(|last| last.from_units >= from) {
+                    ctx.error_help(
+                        item.span(),
+                        format!(
+                            "tiers of {} must be sorted by `from`, each above the last",
+                            table.what
+                        ),
+                        "list tiers from the smallest volume up",
+                    );
+                    ok = false;
+                }
+                tiers.push(Tier {
+                    from_units: from,
+                    price,
+                });
+            }
+            _ => ok = false,
+        }
+    }
+    if ok && tiers.first().is_none_or(|t| t.from_units != 0.0) {
+        ctx.error_help(
+            node.span(),
+            format!("the first tier of {} must start at `from = 0`", table.what),
+            "every volume needs a price",
+        );
+        return None;
+    }
+    ok.then_some(tiers)
+}
+
+/// Reads `[organisation]`; `member_tax` gives the default employer zone (the first member's).
+pub fn read_organisation(
+    ctx: &mut Ctx<'_>,
+    node: Option<&Node<'_>>,
+    params: &mut Parameters,
+    default_tax: f64,
+) -> (Option<Organisation>, Vec<(std::ops::Range<usize>, String)>) {
+    let mut warnings = Vec::new();
+    let Some(node) = node else {
+        let mut org = Organisation::host(default_tax);
+        org.governance = Expr::Const(0.0);
+        return (Some(org), warnings);
+    };
+    let Some(table) = Table::from_node(ctx, node, "[organisation]") else {
+        return (None, warnings);
+    };
+    table.check_keys(
+        ctx,
+        &[
+            "model",
+            "employer_zone",
+            "governance",
+            "attrition_rate",
+            "supplier_efficiency",
+            "margin",
+            "external_sales_share",
+            "note",
+        ],
+    );
+    let kind = match table
+        .opt_choice(
+            ctx,
+            "model",
+            &["host", "joint_body", "iks", "as", "outsourcing"],
+        )
+        .map(|(m, _)| m)
+        .as_deref()
+    {
+        Some("joint_body") => OrgKind::JointBody,
+        Some("iks") => OrgKind::Iks,
+        Some("as") => OrgKind::Company,
+        Some("outsourcing") => OrgKind::Outsourcing,
+        Some("host") => OrgKind::Host,
+        _ if table.get("model").is_some() => return (None, warnings),
+        _ => OrgKind::Host,
+    };
+    let payroll_tax = match table.get("employer_zone") {
+        Some(n) => payroll_zone(ctx, n, "`employer_zone`"),
+        None => Some(default_tax),
+    };
+    let governance_default = match kind {
+        OrgKind::Host | OrgKind::JointBody => Default::Tri(50_000.0, 100_000.0, 300_000.0),
+        OrgKind::Iks | OrgKind::Company => Default::Tri(300_000.0, 500_000.0, 1_000_000.0),
+        OrgKind::Outsourcing => Default::Tri(300_000.0, 600_000.0, 1_200_000.0),
+    };
+    let governance = field(
+        ctx,
+        &table,
+        "governance",
+        "organisation.governance",
+        params,
+        governance_default,
+    );
+    let attrition_rate = if kind.transfers_staff() {
+        field(
+            ctx,
+            &table,
+            "attrition_rate",
+            "organisation.attrition_rate",
+            params,
+            Default::Tri(0.03, 0.05, 0.08),
+        )
+    } else {
+        Some(Expr::Const(0.0))
+    };
+    let (efficiency, margin) = if kind == OrgKind::Outsourcing {
+        (
+            field(
+                ctx,
+                &table,
+                "supplier_efficiency",
+                "organisation.supplier_efficiency",
+                params,
+                Default::Tri(0.8, 0.9, 1.0),
+            ),
+            field(
+                ctx,
+                &table,
+                "margin",
+                "organisation.margin",
+                params,
+                Default::Tri(0.05, 0.10, 0.15),
+            ),
+        )
+    } else {
+        (Some(Expr::Const(1.0)), Some(Expr::Const(0.0)))
+    };
+    if let Some((share, span)) = table.opt_f64(ctx, "external_sales_share") {
+        if !(0.0..=1.0).contains(&share) {
+            ctx.error_help(
+                span,
+                format!("`external_sales_share` must lie between 0 and 1, got {share}"),
+                "the share of turnover sold outside the owners, e.g. 0.1",
+            );
+        } else if kind.transfers_staff() && share > 0.2 {
+            warnings.push((span, format!("the {} sells {:.0} % outside its owners: above the 20 % the in-house exception allows, so the owners' purchases from it may have to be put out to tender", kind.as_str().to_uppercase(), share * 100.0)));
+        }
+    }
+    let org = (|| {
+        Some(Organisation {
+            kind,
+            governance: governance?,
+            payroll_tax: payroll_tax?,
+            attrition_rate: attrition_rate?,
+            supplier_efficiency: efficiency?,
+            margin: margin?,
+        })
+    })();
+    (org, warnings)
+}
+
+/// Reads `[transition]`: who bears per-member transition costs and parallel operation.
+pub fn read_transition(
+    ctx: &mut Ctx<'_>,
+    node: Option<&Node<'_>>,
+    params: &mut Parameters,
+    has_components: bool,
+) -> Option<(bool, Option<ParallelOperation>)> {
+    let defaults = |ctx: &mut Ctx<'_>,
+                    params: &mut Parameters,
+                    table: Option<&Table<'_, '_>>|
+     -> Option<ParallelOperation> {
+        let empty = toml::de::DeTable::default();
+        let fallback = Table {
+            table: &empty,
+            span: 0..0,
+            what: "[transition]".to_owned(),
+        };
+        let t = table.unwrap_or(&fallback);
+        let months = field(
+            ctx,
+            t,
+            "parallel_months",
+            "transition.parallel_months",
+            params,
+            Default::Tri(3.0, 6.0, 12.0),
+        );
+        let share = field(
+            ctx,
+            t,
+            "parallel_share",
+            "transition.parallel_share",
+            params,
+            Default::Pert(0.5, 0.75, 1.0),
+        );
+        Some(ParallelOperation {
+            months: months?,
+            share: share?,
+        })
+    };
+    let Some(node) = node else {
+        return Some((
+            false,
+            if has_components {
+                defaults(ctx, params, None)
+            } else {
+                None
+            },
+        ));
+    };
+    let table = Table::from_node(ctx, node, "[transition]")?;
+    table.check_keys(ctx, &["costs", "parallel_months", "parallel_share", "note"]);
+    let pooled = match table.opt_choice(ctx, "costs", &["own", "pooled"]) {
+        Some((c, _)) => c == "pooled",
+        None if table.get("costs").is_some() => return None,
+        None => false,
+    };
+    let parallel = defaults(ctx, params, Some(&table));
+    Some((pooled, parallel))
+}
+
+/// Reads `[assets]`: existing ICT assets per inhabitant.
+pub fn read_assets(
+    ctx: &mut Ctx<'_>,
+    node: Option<&Node<'_>>,
+    params: &mut Parameters,
+) -> Option<Option<Assets>> {
+    let Some(node) = node else { return Some(None) };
+    let table = Table::from_node(ctx, node, "[assets]")?;
+    table.check_keys(
+        ctx,
+        &[
+            "book_value",
+            "remaining_life",
+            "replacement",
+            "life",
+            "resale_share",
+            "pooled_replacement_share",
+            "source",
+            "note",
+        ],
+    );
+    macro_rules! f {
+        ($ctx:expr, $key:expr, $default:expr) => {
+            field(
+                $ctx,
+                &table,
+                $key,
+                &format!("assets.{}", $key),
+                params,
+                $default,
+            )
+        };
+    }
+    let book_value = f!(ctx, "book_value", Default::Tri(150.0, 300.0, 500.0));
+    let remaining_life = f!(ctx, "remaining_life", Default::Value(3.0));
+    let replacement = f!(ctx, "replacement", Default::Tri(400.0, 600.0, 900.0));
+    let life = f!(ctx, "life", Default::Value(5.0));
+    let resale_share = f!(ctx, "resale_share", Default::Tri(0.0, 0.05, 0.15));
+    let pooled_replacement_share = f!(ctx, "pooled_replacement_share", Default::Tri(0.5, 0.7, 0.9));
+    Some(Some(Assets {
+        book_value: book_value?,
+        remaining_life: remaining_life?,
+        replacement: replacement?,
+        life: life?,
+        resale_share: resale_share?,
+        pooled_replacement_share: pooled_replacement_share?,
+    }))
+}

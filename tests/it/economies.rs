@@ -1,0 +1,289 @@
+//! The economies model: components, transition, organisation, cash and budget views, each
+//! against a hand calculation.
+
+use samkost::scenario::Scenario;
+use samkost_core::allocation::{KeyContext, ResolvedKey};
+use samkost_core::model::DrawValues;
+use samkost_core::simulation::{NoProgress, RunConfig, RunResults, run};
+
+use crate::parse;
+
+/// Every parameter at its mean (all are fixed in these scenarios except unused defaults).
+fn values(scenario: &Scenario) -> DrawValues {
+    let params: Vec<f64> = scenario
+        .model
+        .parameters
+        .iter()
+        .map(|p| p.distribution.mean())
+        .collect();
+    let mut v = DrawValues::default();
+    scenario.model.evaluate(&params, &mut v);
+    v
+}
+
+fn simulate(scenario: &Scenario, n_draws: u64) -> RunResults {
+    let ctx = KeyContext {
+        drivers: &scenario.model.drivers,
+        n_members: scenario.model.n_members(),
+    };
+    let keys: Vec<ResolvedKey> = scenario
+        .keys
+        .iter()
+        .map(|k| k.resolve(&ctx).unwrap())
+        .collect();
+    run(
+        &scenario.model,
+        &keys,
+        &RunConfig { n_draws, seed: 3 },
+        &NoProgress,
+    )
+    .unwrap()
+}
+
+/// Two members, one infrastructure component, everything fixed.
+const HEAD: &str = r#"name = "Components by hand"
+first_year = 2026
+horizon_years = 3
+operation_start = 2027
+discount_rate = 0.04
+members = ["1517", "1514"]
+
+[drivers]
+users = { per_inhabitant = 0.1 }
+
+[[keys]]
+name = "equal"
+rule = "equal"
+"#;
+
+const INFRA: &str = r#"
+[[components]]
+name = "Infra"
+kind = "infrastructure"
+driver = "users"
+fixed = 400000
+unit_cost = 1000
+reference = 1000
+exponent = 0.5
+
+[organisation]
+model = "host"
+governance = 100000
+
+[transition]
+parallel_months = 0
+"#;
+
+#[test]
+fn deterministic_component_scenario_matches_hand_calculation() {
+    // Hareid 5,322 and Sande 2,438 inhabitants → 532.2 and 243.8 users.
+    // Alone: F + u·R·(D/R)^β = 400,000 + 1,000·1,000·√0.5322 = 1,129,520.39 (Hareid),
+    //        400,000 + 1,000,000·√0.2438 = 893,761.08 (Sande).
+    // Together from 2027: 400,000 + 1,000,000·√0.776 + governance 100,000 = 1,380,908.62.
+    // 2026: both still alone, governance already paid: region net −100,000.
+    // NPV = −100,000/1.04 + (2,023,281.47 − 1,380,908.62)·(1.04^−2 + 1.04^−3) = 1,068,823.08.
+    let scenario = parse(&format!("{HEAD}{INFRA}")).unwrap_or_else(|d| panic!("{d}"));
+    let results = simulate(&scenario, 2);
+    let hareid = 400_000.0 + 1e6 * 0.5322f64.sqrt();
+    let sande = 400_000.0 + 1e6 * 0.2438f64.sqrt();
+    let together = 400_000.0 + 1e6 * 0.776f64.sqrt() + 100_000.0;
+    let npv =
+        -100_000.0 / 1.04 + (hareid + sande - together) * (1.04f64.powi(-2) + 1.04f64.powi(-3));
+    assert_eq!(npv.round(), 1_068_823.0);
+    assert_eq!(results.region_npv.mean.round(), 1_068_823.0);
+}
+
+#[test]
+fn parallel_operation_runs_on_into_the_next_year() {
+    // 18 months at half the old cost: 0.5·12/12 of each member's standalone infrastructure
+    // cost in 2027 and 0.5·6/12 in 2028.
+    let text = format!(
+        "{HEAD}{}",
+        INFRA.replace(
+            "parallel_months = 0",
+            "parallel_months = 18\nparallel_share = 0.5"
+        )
+    );
+    let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
+    let model = &scenario.model;
+    let v = values(&scenario);
+    let alone: f64 = (0..2)
+        .map(|i| model.coalition_cost(&v, &[i], 1).iter().sum::<f64>())
+        .sum();
+    let base = parse(&format!("{HEAD}{INFRA}")).unwrap();
+    let vb = values(&base);
+    let with = |year| model.coalition_cost(&v, &[0, 1], year);
+    let without = |year| base.model.coalition_cost(&vb, &[0, 1], year);
+    assert!((with(1)[1] - without(1)[1] - 0.5 * alone).abs() < 1e-6);
+    assert!((with(2)[1] - without(2)[1] - 0.25 * alone).abs() < 1e-6);
+    assert_eq!(with(0), without(0));
+}
+
+#[test]
+fn cash_and_budget_views_differ_exactly_by_the_accounting_items() {
+    // Assets: 300/inh book value with 2 years left, replaced at 600/inh for 3 years, resale 10 %,
+    // shared platform at 50 % of the members' replacement. Region: 7,760 inhabitants.
+    // Budget − cash by year (alone − cooperation − pooled platform):
+    //  2026: dep 1,164,000 − 1,164,000 = 0
+    //  2027: dep 1,164,000 − write-off 1,164,000 = 0
+    //  2028: (dep 1,552,000 − reinvestment 4,656,000) − 0 = −3,104,000
+    //  2029: 1,552,000
+    //  2030: 1,552,000 − (dep 776,000 − platform 2,328,000) = 3,104,000
+    //  2031: −3,104,000 − 776,000 = −3,880,000
+    let text = format!(
+        "{}{}\n[assets]\nbook_value = 300\nremaining_life = 2\nreplacement = 600\nlife = 3\nresale_share = 0.1\npooled_replacement_share = 0.5\n",
+        HEAD.replace("horizon_years = 3", "horizon_years = 6"),
+        INFRA
+    );
+    let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
+    let results = simulate(&scenario, 2);
+    let expected = [
+        0.0,
+        0.0,
+        -3_104_000.0,
+        1_552_000.0,
+        3_104_000.0,
+        -3_880_000.0,
+    ];
+    for (t, want) in expected.iter().enumerate() {
+        let (cash, budget) = results.mean_flows.region_net_benefit(t);
+        assert!(
+            (budget - cash - want).abs() < 1e-6,
+            "year {t}: {} vs {want}",
+            budget - cash
+        );
+    }
+    // The cash view sees the resale (−116,400 cost) in 2027 and the platform in 2030.
+    let base = simulate(
+        &parse(&format!(
+            "{}{}",
+            HEAD.replace("horizon_years = 3", "horizon_years = 6"),
+            INFRA
+        ))
+        .unwrap(),
+        2,
+    );
+    let diff =
+        |t| results.mean_flows.region_net_benefit(t).0 - base.mean_flows.region_net_benefit(t).0;
+    assert!((diff(1) - 116_400.0).abs() < 1e-6);
+    assert!((diff(2) - 4_656_000.0).abs() < 1e-6);
+    assert!((diff(4) + 2_328_000.0).abs() < 1e-6);
+}
+
+const STAFF: &str = r#"
+[[components]]
+name = "Staff"
+kind = "staffing"
+driver = "users"
+critical_mass = 2
+fte_at_reference = 4
+reference = 1000
+exponent = 0.8
+salary = 880000
+premium_max = 0
+premium_half_fte = 3
+
+[transition]
+parallel_months = 0
+"#;
+
+#[test]
+fn transferred_staff_fall_only_by_attrition() {
+    // Alone: Hareid max(2, 4·0.5322^0.8) = 2.4235 FTE, Sande max(2, 4·0.2438^0.8) = 2 FTE:
+    // 4.4235 FTE transferred to the IKS. The pooled target is 4·0.776^0.8 = 3.3124 FTE.
+    // With 10 % attrition the IKS holds 4.4235, 3.9812, 3.5830 FTE in its first three years,
+    // then the target (3.2247 < 3.3124).
+    let iks = format!(
+        "{}{STAFF}\n[organisation]\nmodel = \"iks\"\ngovernance = 0\nattrition_rate = 0.1\n",
+        HEAD.replace("horizon_years = 3", "horizon_years = 6")
+    );
+    let host = iks
+        .replace("model = \"iks\"", "model = \"host\"")
+        .replace("attrition_rate = 0.1\n", "");
+    let (iks, host) = (
+        parse(&iks).unwrap_or_else(|d| panic!("{d}")),
+        parse(&host).unwrap_or_else(|d| panic!("{d}")),
+    );
+    let fte_cost = 880_000.0 * 1.141;
+    let transferred = 4.0 * 0.5322f64.powf(0.8) + 2.0;
+    let target = 4.0 * 0.776f64.powf(0.8);
+    for (year, held) in [
+        (1, transferred),
+        (2, transferred * 0.9),
+        (3, transferred * 0.81),
+        (4, target),
+    ] {
+        let v = values(&iks);
+        let got = iks.model.coalition_cost(&v, &[0, 1], year)[0];
+        assert!(
+            (got - held * fte_cost).abs() < 1e-3,
+            "year {year}: {got} vs {}",
+            held * fte_cost
+        );
+        let vh = values(&host);
+        let host_cost = host.model.coalition_cost(&vh, &[0, 1], year)[0];
+        assert!((host_cost - target * fte_cost).abs() < 1e-3);
+    }
+}
+
+#[test]
+fn in_house_rule_warns_above_twenty_percent_external_sales() {
+    let base =
+        format!("{HEAD}{STAFF}\n[organisation]\nmodel = \"iks\"\nexternal_sales_share = 0.25\n");
+    let warned = parse(&base).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(warned.warnings.len(), 1);
+    assert!(
+        warned.warnings[0].message.contains("20 %"),
+        "{}",
+        warned.warnings[0].message
+    );
+    assert!(
+        parse(&base.replace("0.25", "0.15"))
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
+    assert!(
+        parse(&base.replace("\"iks\"", "\"host\""))
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
+}
+
+#[test]
+fn pooling_transition_costs_moves_them_between_members_not_in_total() {
+    let own = parse(samkost::scenario::DEFAULT_SCENARIO).unwrap();
+    let pooled = parse(
+        &samkost::scenario::DEFAULT_SCENARIO.replace("costs = \"own\"", "costs = \"pooled\""),
+    )
+    .unwrap();
+    assert!(pooled.model.pool_transition_costs && !own.model.pool_transition_costs);
+    let (a, b) = (simulate(&own, 300), simulate(&pooled, 300));
+    for d in 0..300 {
+        assert!((a.draw_region_npv(d) - b.draw_region_npv(d)).abs() < 1e-3);
+    }
+    // Under the equal key, Sande (small) pays more when transition costs are pooled.
+    let sande = 2;
+    assert!(
+        b.keys[0].members[sande].npv_net_benefit.mean
+            < a.keys[0].members[sande].npv_net_benefit.mean
+    );
+}
+
+#[test]
+fn outsourcing_prices_pooled_components_at_cost_times_margin() {
+    // Supplier efficiency 0.9, margin 10 %: pooled infrastructure at 0.99 of its own cost.
+    let text = format!(
+        "{HEAD}{}",
+        INFRA.replace(
+            "model = \"host\"\ngovernance = 100000",
+            "model = \"outsourcing\"\ngovernance = 0\nsupplier_efficiency = 0.9\nmargin = 0.1"
+        )
+    );
+    let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
+    let v = values(&scenario);
+    let got = scenario.model.coalition_cost(&v, &[0, 1], 1)[0];
+    let own = 400_000.0 + 1e6 * 0.776f64.sqrt();
+    assert!((got - 0.99 * own).abs() < 1e-6, "{got}");
+}
