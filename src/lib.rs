@@ -3,8 +3,10 @@
 //!
 //! The pure core (model, sampling, allocation keys, Monte Carlo driver) lives in the
 //! `samkost-core` crate. This crate adds the edges: the scenario format ([`scenario`]), the
-//! output formats ([`report`]) and the command line ([`cli`]).
+//! output formats ([`report`]) and the command line ([`cli`]). [`allocate`] applies the
+//! `samkost-game` crate's solution concepts to a game read from a game file.
 
+pub mod allocate;
 pub mod cli;
 pub mod report;
 pub mod scenario;

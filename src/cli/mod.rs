@@ -1,6 +1,7 @@
 //! The command line: the only place that touches files, stdout/stderr, the environment and
 //! exit codes.
 
+mod allocate;
 mod output;
 mod progress;
 
@@ -47,6 +48,9 @@ enum Command {
         #[arg(long, value_delimiter = ',', required = true)]
         members: Vec<String>,
     },
+    /// Allocate the cost of a cooperative game given by its coalition costs (Shapley,
+    /// nucleolus, least core, SCRB, savings keys) and check each allocation against the core.
+    Allocate(allocate::AllocateArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -109,6 +113,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Command::Run(run) => run_command(&run),
         Command::Validate { scenario } => validate_command(&scenario),
         Command::Init { members } => init_command(&members),
+        Command::Allocate(allocate) => allocate::run(&allocate),
     };
     match outcome {
         Ok(()) => Ok(ExitCode::from(EXIT_OK)),

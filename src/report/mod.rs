@@ -2,6 +2,7 @@
 //!
 //! Only this module decides how results look; the command line decides where the bytes go.
 
+pub mod allocate;
 mod format;
 mod json;
 mod table;

@@ -8,6 +8,7 @@
 mod components;
 mod diagnostic;
 mod expr;
+pub mod game_file;
 mod init;
 mod keys;
 pub mod kommuner;

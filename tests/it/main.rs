@@ -1,5 +1,6 @@
 //! The one integration-test binary: command line, scenarios, invalid inputs, references.
 
+mod allocate;
 mod architecture;
 mod cli;
 mod economies;

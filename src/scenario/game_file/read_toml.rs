@@ -1,0 +1,90 @@
+//! Reading a TOML game file through `toml`'s spanned tree into the raw form.
+
+use toml::de::{DeTable, DeValue};
+
+use super::{COMPLETIONS, Located, RawCost, RawGame, TOP_KEYS};
+use crate::scenario::tree::{Ctx, Table, as_f64, as_str, type_name};
+
+/// Reads the file; `None` after a syntax error (reported in `ctx`).
+pub(super) fn read(ctx: &mut Ctx<'_>) -> Option<RawGame> {
+    let src = ctx.src;
+    let (root, syntax_errors) = DeTable::parse_recoverable(src);
+    if !syntax_errors.is_empty() {
+        for e in syntax_errors {
+            ctx.error_help(
+                e.span().unwrap_or(0..0),
+                format!("invalid TOML: {}", e.message().trim()),
+                "see https://toml.io for the syntax",
+            );
+        }
+        return None;
+    }
+    let root = Table {
+        table: root.get_ref(),
+        span: 0..0,
+        what: "the game file".to_owned(),
+    };
+    root.check_keys(ctx, TOP_KEYS);
+    Some(RawGame {
+        title: root.opt_str(ctx, "title").map(|(s, _)| s),
+        units: root.opt_str(ctx, "units").map(|(s, _)| s),
+        complete_error: root
+            .opt_choice(ctx, "complete", COMPLETIONS)
+            .filter(|(value, _)| value == "error")
+            .map(|(_, span)| span),
+        players: read_players(ctx, &root),
+        costs: read_costs(ctx, &root),
+    })
+}
+
+fn read_players(ctx: &mut Ctx<'_>, root: &Table<'_, '_>) -> Option<Located<Vec<Located<String>>>> {
+    let node = root.get("players")?;
+    let DeValue::Array(items) = node.get_ref() else {
+        ctx.error_help(
+            node.span(),
+            format!(
+                "`players` must be an array of names, found {}",
+                type_name(node.get_ref())
+            ),
+            "write `players = [\"A\", \"H\", \"K\"]`",
+        );
+        return None;
+    };
+    let names = items
+        .iter()
+        .filter_map(|item| {
+            as_str(ctx, item, "a player name").map(|value| Located {
+                value,
+                span: item.span(),
+            })
+        })
+        .collect();
+    Some(Located {
+        value: names,
+        span: node.span(),
+    })
+}
+
+fn read_costs(ctx: &mut Ctx<'_>, root: &Table<'_, '_>) -> Option<Located<Vec<RawCost>>> {
+    let node = root.get("costs")?;
+    let table = Table::from_node(ctx, node, "`costs`")?;
+    let costs = table
+        .table
+        .iter()
+        .map(|(key, value)| {
+            let name = key.get_ref().as_ref().to_owned();
+            let cost = as_f64(ctx, value, &format!("the cost of `{name}`"));
+            RawCost {
+                key: Located {
+                    value: name,
+                    span: key.span(),
+                },
+                cost,
+            }
+        })
+        .collect();
+    Some(Located {
+        value: costs,
+        span: table.span,
+    })
+}
