@@ -4,4 +4,5 @@
 pub mod allocation;
 pub mod model;
 pub mod sampling;
+pub mod sensitivity;
 pub mod simulation;
