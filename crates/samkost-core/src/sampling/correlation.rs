@@ -22,7 +22,9 @@
 //!
 //! The achieved Spearman correlations approach the targets as `n` grows (they are not exact:
 //! Spearman's ρ of normal scores with Pearson `C_ij` is `R_S,ij` only in the limit); use
-//! [`spearman_matrix`](super::spearman_matrix) to show what a run achieved.
+//! [`spearman_matrix`](super::spearman_matrix) to show what a run achieved. Inputs with many
+//! tied values (discrete distributions) cannot reach large targets: ties cap the attainable
+//! rank correlation, and the shortfall shows in the achieved matrix.
 
 use nalgebra::{Cholesky, DMatrix};
 use rand::SeedableRng;

@@ -30,7 +30,7 @@ use super::sobol_sequence::{MAX_SOBOL_DIMS, SobolSequence};
 const CHUNK_ROWS: usize = 512;
 
 /// The largest number of points of a Sobol' design (32-bit digits).
-pub const MAX_SOBOL_POINTS: usize = 1 << 32;
+pub const MAX_SOBOL_POINTS: u64 = 1 << 32;
 
 /// How the uniforms of a run are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -61,9 +61,9 @@ pub enum DesignError {
     #[error("a Sobol' design supports at most {max} points, got {requested}")]
     TooManySobolPoints {
         /// Points asked for.
-        requested: usize,
+        requested: u64,
         /// Points available.
-        max: usize,
+        max: u64,
     },
 }
 
@@ -159,9 +159,9 @@ pub fn uniforms(
         }),
         SamplingMethod::LatinHypercube => latin_hypercube(n_draws, n_dims, seed),
         SamplingMethod::Sobol => {
-            if n_draws > MAX_SOBOL_POINTS {
+            if n_draws as u64 > MAX_SOBOL_POINTS {
                 return Err(DesignError::TooManySobolPoints {
-                    requested: n_draws,
+                    requested: n_draws as u64,
                     max: MAX_SOBOL_POINTS,
                 });
             }

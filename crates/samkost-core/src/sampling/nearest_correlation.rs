@@ -32,8 +32,12 @@ pub(crate) struct Nearest {
     pub iterations: usize,
 }
 
-/// Smallest eigenvalue of a symmetric matrix.
+/// Smallest eigenvalue of a symmetric matrix (+∞ for the empty matrix, which nalgebra's
+/// eigensolver does not accept).
 pub(crate) fn min_eigenvalue(m: &DMatrix<f64>) -> f64 {
+    if m.is_empty() {
+        return f64::INFINITY;
+    }
     m.clone()
         .symmetric_eigenvalues()
         .iter()

@@ -40,7 +40,7 @@ use crate::sampling::Distribution;
 /// Evaluates `f` on every row of a row-major design with `n_cols` columns, in parallel, with
 /// the outputs in row order.
 fn evaluate_rows(rows: &[f64], n_cols: usize, f: impl Fn(&[f64]) -> f64 + Sync) -> Vec<f64> {
-    rows.par_chunks_exact(n_cols).map(|row| f(row)).collect()
+    rows.par_chunks_exact(n_cols).map(&f).collect()
 }
 
 /// Maps a row of design values through the inputs' quantile functions and evaluates `f`.

@@ -165,8 +165,16 @@ pub fn morris(
 /// The probability at which a grid level is read off a distribution.
 fn grid_probability(distribution: &Distribution, level: f64) -> f64 {
     let (low, high) = distribution.support();
-    let lowest = if low.is_finite() { 0.0 } else { MorrisDesign::TAIL_PROBABILITY };
-    let highest = if high.is_finite() { 1.0 } else { 1.0 - MorrisDesign::TAIL_PROBABILITY };
+    let lowest = if low.is_finite() {
+        0.0
+    } else {
+        MorrisDesign::TAIL_PROBABILITY
+    };
+    let highest = if high.is_finite() {
+        1.0
+    } else {
+        1.0 - MorrisDesign::TAIL_PROBABILITY
+    };
     level.clamp(lowest, highest)
 }
 
@@ -272,8 +280,14 @@ mod tests {
     fn unbounded_inputs_are_read_off_inside_their_tails() {
         let normal = Distribution::normal(0.0, 1.0, None, None).unwrap();
         let uniform = Distribution::uniform(2.0, 4.0).unwrap();
-        assert_eq!(grid_probability(&normal, 0.0), MorrisDesign::TAIL_PROBABILITY);
-        assert_eq!(grid_probability(&normal, 1.0), 1.0 - MorrisDesign::TAIL_PROBABILITY);
+        assert_eq!(
+            grid_probability(&normal, 0.0),
+            MorrisDesign::TAIL_PROBABILITY
+        );
+        assert_eq!(
+            grid_probability(&normal, 1.0),
+            1.0 - MorrisDesign::TAIL_PROBABILITY
+        );
         assert_eq!(grid_probability(&uniform, 1.0), 1.0);
     }
 
@@ -287,11 +301,17 @@ mod tests {
             MorrisDesign::new(3, 1, 4, 1).unwrap_err(),
             SensitivityError::TooFewTrajectories(1)
         );
-        assert_eq!(MorrisDesign::new(0, 4, 4, 1).unwrap_err(), SensitivityError::NoInputs);
+        assert_eq!(
+            MorrisDesign::new(0, 4, 4, 1).unwrap_err(),
+            SensitivityError::NoInputs
+        );
         let design = MorrisDesign::new(2, 3, 4, 1).unwrap();
         assert_eq!(
             design.estimate(&[0.0; 8]).unwrap_err(),
-            SensitivityError::OutputCount { expected: 9, got: 8 }
+            SensitivityError::OutputCount {
+                expected: 9,
+                got: 8
+            }
         );
     }
 }

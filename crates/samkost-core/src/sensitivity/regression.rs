@@ -50,7 +50,9 @@ pub fn standardised_regression(
     output: &[f64],
 ) -> Result<RegressionSensitivity, SensitivityError> {
     let n = check_sample(inputs, n_inputs, output)?;
-    let columns: Vec<Vec<f64>> = (0..n_inputs).map(|i| column(inputs, n_inputs, n, i)).collect();
+    let columns: Vec<Vec<f64>> = (0..n_inputs)
+        .map(|i| column(inputs, n_inputs, n, i))
+        .collect();
     fit(&columns, output)
 }
 
@@ -69,7 +71,11 @@ pub fn rank_regression(
 }
 
 /// Checks shapes and finiteness; returns the number of rows.
-fn check_sample(inputs: &[f64], n_inputs: usize, output: &[f64]) -> Result<usize, SensitivityError> {
+fn check_sample(
+    inputs: &[f64],
+    n_inputs: usize,
+    output: &[f64],
+) -> Result<usize, SensitivityError> {
     if n_inputs == 0 {
         return Err(SensitivityError::NoInputs);
     }
@@ -114,7 +120,9 @@ fn fit(columns: &[Vec<f64>], output: &[f64]) -> Result<RegressionSensitivity, Se
     let qr = z.clone().qr();
     let r = qr.r();
     let r_max = r.diagonal().iter().fold(0.0_f64, |m, d| m.max(d.abs()));
-    if let Some(input) = (0..columns.len()).find(|&i| r[(i, i)].abs() <= COLLINEARITY_TOLERANCE * r_max) {
+    if let Some(input) =
+        (0..columns.len()).find(|&i| r[(i, i)].abs() <= COLLINEARITY_TOLERANCE * r_max)
+    {
         return Err(SensitivityError::Collinear { input });
     }
     let qty = qr.q().transpose() * &y;
@@ -167,9 +175,13 @@ mod tests {
             .collect();
         let src = standardised_regression(&x, 3, &y).unwrap();
         let s_y = sd(&y);
-        for i in 0..3 {
+        for (i, b) in beta.iter().enumerate() {
             let s_i = sd(&column(&x, 3, 1000, i));
-            assert!((src.coefficients[i] - beta[i] * s_i / s_y).abs() < EXACT_FIT, "{src:?}");
+            let expected = b * s_i / s_y;
+            assert!(
+                (src.coefficients[i] - expected).abs() < EXACT_FIT,
+                "{src:?}"
+            );
         }
         assert!((src.r_squared - 1.0).abs() < EXACT_FIT);
         // For independent inputs, the squared SRCs then add up to about R² = 1.
@@ -185,7 +197,10 @@ mod tests {
         // Independent inputs: |ρ| of the other two is within about 3/√n ≈ 0.067 of 0.
         const INDEPENDENT_RHO: f64 = 3.0 / 44.7;
         assert!((rho[0] - 1.0).abs() < 1e-12);
-        assert!(rho[1].abs() < INDEPENDENT_RHO && rho[2].abs() < INDEPENDENT_RHO, "{rho:?}");
+        assert!(
+            rho[1].abs() < INDEPENDENT_RHO && rho[2].abs() < INDEPENDENT_RHO,
+            "{rho:?}"
+        );
         let srrc = rank_regression(&x, 3, &y).unwrap();
         assert!((srrc.coefficients[0] - 1.0).abs() < 1e-3 && srrc.r_squared > 0.999);
         let src = standardised_regression(&x, 3, &y).unwrap();

@@ -28,9 +28,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::{SensitivityError, check_finite, through_quantiles};
-use crate::sampling::{
-    DesignError, Distribution, MAX_SOBOL_POINTS, SobolSequence, UniformMatrix,
-};
+use crate::sampling::{DesignError, Distribution, MAX_SOBOL_POINTS, SobolSequence, UniformMatrix};
 use crate::simulation::quantile_type7;
 
 /// Rows of the Saltelli design per unit of parallel evaluation.
@@ -146,9 +144,9 @@ impl SaltelliDesign {
         if n_base < 2 || !n_base.is_power_of_two() {
             return Err(SensitivityError::NotPowerOfTwo(n_base));
         }
-        if n_base > MAX_SOBOL_POINTS {
+        if n_base as u64 > MAX_SOBOL_POINTS {
             return Err(DesignError::TooManySobolPoints {
-                requested: n_base,
+                requested: n_base as u64,
                 max: MAX_SOBOL_POINTS,
             }
             .into());
@@ -319,9 +317,7 @@ impl<'a> Blocks<'a> {
         Self {
             a: &outputs[..n],
             b: &outputs[n..2 * n],
-            ab: (0..k)
-                .map(|i| &outputs[(2 + i) * n..(3 + i) * n])
-                .collect(),
+            ab: (0..k).map(|i| &outputs[(2 + i) * n..(3 + i) * n]).collect(),
         }
     }
 

@@ -178,9 +178,15 @@ mod tests {
             let d = &dists[bar.input];
             let c = COEFFICIENTS[bar.input];
             let expected = c.abs() * (d.quantile(0.9) - d.quantile(0.1));
-            assert!((bar.swing - expected).abs() <= 1e-9 * expected.max(1.0), "{bar:?}");
+            assert!(
+                (bar.swing - expected).abs() <= 1e-9 * expected.max(1.0),
+                "{bar:?}"
+            );
             assert_eq!(bar.low_input, d.quantile(0.1));
-            assert!((bar.output_at_low - (t.base_output + c * (bar.low_input - base[bar.input]))).abs() < 1e-6);
+            assert!(
+                (bar.output_at_low - (t.base_output + c * (bar.low_input - base[bar.input]))).abs()
+                    < 1e-6
+            );
         }
         // Swings: 1·(P90−P10) of Tri(7000, 9500, 13000) ≈ 3,350; 20,000·2·1.2816·0.1 ≈ 5,126;
         // 0.5·(12,000 − 3,000) = 4,500; 0 for the fixed input.
@@ -211,7 +217,10 @@ mod tests {
         let dists = inputs();
         assert_eq!(
             tornado(&[1.0], &dists, 0.1, 0.9, linear).unwrap_err(),
-            SensitivityError::InputCount { expected: 4, got: 1 }
+            SensitivityError::InputCount {
+                expected: 4,
+                got: 1
+            }
         );
         assert_eq!(
             tornado(&[1.0; 4], &dists, 0.0, 0.9, linear).unwrap_err(),

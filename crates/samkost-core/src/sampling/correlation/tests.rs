@@ -135,10 +135,20 @@ fn non_positive_definite_target_is_repaired_and_reported() {
     );
     let frobenius = diffs.iter().map(|d| d * d).sum::<f64>().sqrt();
     assert!((report.frobenius_distance - frobenius).abs() < 1e-15);
-    // The repaired matrix keeps the signs and the symmetry x1 ↔ x3 of the original.
+    // The exact answer: the target's normal-score matrix is I + c·S with
+    // S = [[0, 1, −1], [1, 0, 1], [−1, 1, 0]] (eigenvalues 1, 1, −2) and c = 2 sin(0.9π/6).
+    // The problem is invariant under the symmetries of S, so its unique nearest correlation
+    // matrix is I + b·S too, with eigenvalues 1 + b (twice) and 1 − 2b; the nearest b to c
+    // with 1 − 2b ≥ δ is b = (1 − δ)/2. On the Spearman scale every off-diagonal entry
+    // becomes ±(6/π)·asin(b/2) ≈ ±(6/π)·asin(1/4) = ±0.48258.
+    const CONVERGENCE: f64 = 1e-6;
+    let b = (6.0 / std::f64::consts::PI) * (0.25_f64).asin();
     let r = &report.repaired;
-    assert!(r.get(0, 1) > 0.0 && r.get(1, 2) > 0.0 && r.get(0, 2) < 0.0);
-    assert!((r.get(0, 1) - r.get(1, 2)).abs() < 1e-9);
+    for (row, col, sign) in [(0, 1, 1.0), (1, 2, 1.0), (0, 2, -1.0)] {
+        assert!((r.get(row, col) - sign * b).abs() < CONVERGENCE, "{r:?}");
+    }
+    assert!((report.max_abs_change - (0.9 - b)).abs() < CONVERGENCE);
+    assert!((report.frobenius_distance - 6f64.sqrt() * (0.9 - b)).abs() < CONVERGENCE);
     // And it can be induced.
     let mut samples = three_input_sample(5000, 9);
     rc.induce(&mut samples, 3, 1).unwrap();
@@ -227,4 +237,17 @@ fn samples_that_do_not_fit_are_rejected() {
             needed: 4
         }
     );
+}
+
+#[test]
+fn one_or_no_inputs_are_left_as_they_are() {
+    let mut single = vec![0.3, 0.1, 0.2];
+    RankCorrelation::new(CorrelationMatrix::identity(1))
+        .induce(&mut single, 1, 1)
+        .unwrap();
+    assert_eq!(single, vec![0.3, 0.1, 0.2]);
+    let mut empty: Vec<f64> = Vec::new();
+    RankCorrelation::new(CorrelationMatrix::identity(0))
+        .induce(&mut empty, 0, 1)
+        .unwrap();
 }

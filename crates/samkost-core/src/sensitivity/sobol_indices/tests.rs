@@ -51,8 +51,14 @@ fn ishigami_indices_at_n_2_pow_14() {
     assert_eq!(indices.n_evaluations, (1 << 14) * 5);
     for i in 0..3 {
         let (first, total) = (indices.first_order[i], indices.total_order[i]);
-        assert!((first.estimate - s[i]).abs() < ISHIGAMI_TOLERANCE, "S{i}: {first:?}");
-        assert!((total.estimate - st[i]).abs() < ISHIGAMI_TOLERANCE, "ST{i}: {total:?}");
+        assert!(
+            (first.estimate - s[i]).abs() < ISHIGAMI_TOLERANCE,
+            "S{i}: {first:?}"
+        );
+        assert!(
+            (total.estimate - st[i]).abs() < ISHIGAMI_TOLERANCE,
+            "ST{i}: {total:?}"
+        );
         assert!(first.ci.unwrap().contains(s[i]), "S{i}: {first:?}");
         assert!(total.ci.unwrap().contains(st[i]), "ST{i}: {total:?}");
     }
@@ -69,7 +75,10 @@ fn linear_model_indices_are_squared_coefficients_over_their_sum() {
     assert!((indices.output_variance - 14.0 / 12.0).abs() < 0.01);
     for (i, exact) in [1.0 / 14.0, 4.0 / 14.0, 9.0 / 14.0].into_iter().enumerate() {
         for index in [indices.first_order[i], indices.total_order[i]] {
-            assert!((index.estimate - exact).abs() < LINEAR_TOLERANCE, "{i}: {index:?}");
+            assert!(
+                (index.estimate - exact).abs() < LINEAR_TOLERANCE,
+                "{i}: {index:?}"
+            );
             let ci = index.ci.unwrap();
             assert!(ci.contains(exact) && ci.low < ci.high, "{i}: {index:?}");
         }
@@ -95,7 +104,10 @@ fn design_rows_follow_saltelli_layout() {
 #[test]
 fn estimates_do_not_depend_on_the_thread_count() {
     let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         pool.install(|| {
             let inputs = vec![Distribution::uniform(-PI, PI).unwrap(); 3];
             let bootstrap = Bootstrap::new(50, 0.9, 4).unwrap();
@@ -115,7 +127,10 @@ fn invalid_inputs_are_rejected() {
         SaltelliDesign::new(3, 1, 1).unwrap_err(),
         SensitivityError::NotPowerOfTwo(1)
     );
-    assert_eq!(SaltelliDesign::new(0, 8, 1).unwrap_err(), SensitivityError::NoInputs);
+    assert_eq!(
+        SaltelliDesign::new(0, 8, 1).unwrap_err(),
+        SensitivityError::NoInputs
+    );
     assert!(matches!(
         SaltelliDesign::new(501, 8, 1).unwrap_err(),
         SensitivityError::Design(crate::sampling::DesignError::TooManySobolDims { .. })
@@ -123,11 +138,16 @@ fn invalid_inputs_are_rejected() {
     let design = SaltelliDesign::new(2, 8, 1).unwrap();
     assert_eq!(
         design.estimate(&[1.0; 31], &Bootstrap::none()).unwrap_err(),
-        SensitivityError::OutputCount { expected: 32, got: 31 }
+        SensitivityError::OutputCount {
+            expected: 32,
+            got: 31
+        }
     );
     let mut outputs = design.evaluate(|u| u[0]);
     assert_eq!(
-        design.estimate(&vec![3.0; 32], &Bootstrap::none()).unwrap_err(),
+        design
+            .estimate(&vec![3.0; 32], &Bootstrap::none())
+            .unwrap_err(),
         SensitivityError::ZeroVariance
     );
     outputs[5] = f64::NAN;
