@@ -5,4 +5,5 @@ pub mod allocation;
 pub mod games;
 pub mod model;
 pub mod sampling;
+pub mod sensitivity;
 pub mod simulation;

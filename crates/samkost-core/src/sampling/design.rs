@@ -1,0 +1,306 @@
+//! Sampling designs: matrices of uniforms `u[draw][dim]` in (0, 1) that callers map through
+//! the inputs' quantile functions.
+//!
+//! Three designs, each reproducible from its seed and independent of the thread count:
+//! * [`SamplingMethod::MonteCarlo`]: draw `d` uses its own ChaCha8 stream — the run's seed,
+//!   stream `d` — as the simulation driver does, and takes one 64-bit word per dimension.
+//!   Rows can be produced one at a time ([`monte_carlo_row`]). The numbers are not the ones
+//!   the driver's direct samplers draw from the same stream: they are uniforms for quantile
+//!   functions.
+//! * [`SamplingMethod::LatinHypercube`]: stratified per dimension (McKay, Beckman & Conover
+//!   1979). A Latin hypercube of `n` points is a *joint* design: which stratum row `d` gets in
+//!   a column depends on every other row. It is therefore generated for the whole run at once,
+//!   column by column (column `j` from stream `2^63 + j` of the seed), never per draw, and a
+//!   run of `n` draws is not the first `n` rows of a longer run.
+//! * [`SamplingMethod::Sobol`]: an Owen-scrambled Sobol' sequence with the Joe–Kuo (2008)
+//!   direction numbers ([`SobolSequence`]), up to [`MAX_SOBOL_DIMS`] dimensions and `2^32`
+//!   points. Its balance properties hold for `n` a power of two; other `n` work but lose them.
+//!
+//! Uniforms built from random bits are `(k + 1/2)·2⁻⁵²` for a 52-bit integer `k`, so they are
+//! never 0 or 1 and quantile functions of unbounded distributions stay finite.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use super::lhs::latin_hypercube;
+use super::sobol_sequence::{MAX_SOBOL_DIMS, SobolSequence};
+
+/// Rows per unit of parallel work when filling a design.
+const CHUNK_ROWS: usize = 512;
+
+/// The largest number of points of a Sobol' design (32-bit digits).
+pub const MAX_SOBOL_POINTS: u64 = 1 << 32;
+
+/// How the uniforms of a run are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SamplingMethod {
+    /// Independent pseudo-random rows, one ChaCha8 stream per draw.
+    MonteCarlo,
+    /// Latin hypercube: one point per stratum of width `1/n` in every dimension.
+    LatinHypercube,
+    /// Owen-scrambled Sobol' sequence (Joe–Kuo 2008 direction numbers).
+    Sobol,
+}
+
+/// Why a design could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DesignError {
+    /// A design needs at least one row.
+    #[error("the number of draws must be at least 1")]
+    NoDraws,
+    /// The embedded Sobol' direction numbers do not cover the dimensions asked for.
+    #[error("a Sobol' design supports at most {max} dimensions, got {requested}")]
+    TooManySobolDims {
+        /// Dimensions asked for.
+        requested: usize,
+        /// Dimensions available.
+        max: usize,
+    },
+    /// A Sobol' design has at most `2^32` points.
+    #[error("a Sobol' design supports at most {max} points, got {requested}")]
+    TooManySobolPoints {
+        /// Points asked for.
+        requested: u64,
+        /// Points available.
+        max: u64,
+    },
+}
+
+/// A row-major matrix of uniforms in (0, 1): one row per draw, one column per input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UniformMatrix {
+    n_draws: usize,
+    n_dims: usize,
+    values: Vec<f64>,
+}
+
+impl UniformMatrix {
+    /// Number of rows (draws).
+    pub fn n_draws(&self) -> usize {
+        self.n_draws
+    }
+
+    /// Number of columns (inputs).
+    pub fn n_dims(&self) -> usize {
+        self.n_dims
+    }
+
+    /// Row `draw`: one uniform per input.
+    pub fn row(&self, draw: usize) -> &[f64] {
+        &self.values[draw * self.n_dims..(draw + 1) * self.n_dims]
+    }
+
+    /// All rows in order.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = &[f64]> {
+        // `chunks_exact(0)` panics; a matrix without columns still has its rows.
+        let width = self.n_dims.max(1);
+        let n_rows = if self.n_dims == 0 { 0 } else { self.n_draws };
+        self.values.chunks_exact(width).take(n_rows)
+    }
+
+    /// Column `dim` as a new vector.
+    pub fn column(&self, dim: usize) -> Vec<f64> {
+        (0..self.n_draws)
+            .map(|d| self.values[d * self.n_dims + dim])
+            .collect()
+    }
+
+    /// All values, row-major.
+    pub fn as_slice(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// All values, row-major, for reordering within columns (rank-correlation induction).
+    /// Callers must keep every value in (0, 1).
+    pub(crate) fn as_mut_slice(&mut self) -> &mut [f64] {
+        &mut self.values
+    }
+
+    /// Gives up the row-major values.
+    pub fn into_values(self) -> Vec<f64> {
+        self.values
+    }
+
+    /// Builds a matrix from row-major values (crate-internal: callers guarantee (0, 1)).
+    pub(crate) fn from_values(n_draws: usize, n_dims: usize, values: Vec<f64>) -> Self {
+        debug_assert_eq!(values.len(), n_draws * n_dims);
+        Self {
+            n_draws,
+            n_dims,
+            values,
+        }
+    }
+}
+
+/// The uniforms of a design with `n_draws` rows and `n_dims` columns.
+///
+/// ```
+/// use samkost_core::sampling::{SamplingMethod, uniforms};
+///
+/// let u = uniforms(SamplingMethod::LatinHypercube, 10, 3, 42)?;
+/// let mut strata: Vec<usize> = u.column(0).iter().map(|x| (x * 10.0) as usize).collect();
+/// strata.sort();
+/// assert_eq!(strata, (0..10).collect::<Vec<_>>());
+/// # Ok::<(), samkost_core::sampling::DesignError>(())
+/// ```
+pub fn uniforms(
+    method: SamplingMethod,
+    n_draws: usize,
+    n_dims: usize,
+    seed: u64,
+) -> Result<UniformMatrix, DesignError> {
+    if n_draws == 0 {
+        return Err(DesignError::NoDraws);
+    }
+    let values = match method {
+        SamplingMethod::MonteCarlo => fill_rows(n_draws, n_dims, |d, row| {
+            monte_carlo_row(seed, d as u64, row);
+        }),
+        SamplingMethod::LatinHypercube => latin_hypercube(n_draws, n_dims, seed),
+        SamplingMethod::Sobol => {
+            if n_draws as u64 > MAX_SOBOL_POINTS {
+                return Err(DesignError::TooManySobolPoints {
+                    requested: n_draws as u64,
+                    max: MAX_SOBOL_POINTS,
+                });
+            }
+            if n_dims > MAX_SOBOL_DIMS {
+                return Err(DesignError::TooManySobolDims {
+                    requested: n_dims,
+                    max: MAX_SOBOL_DIMS,
+                });
+            }
+            let sobol = SobolSequence::scrambled(n_dims, seed)?;
+            fill_rows(n_draws, n_dims, |d, row| sobol.fill_point(d as u32, row))
+        }
+    };
+    Ok(UniformMatrix::from_values(n_draws, n_dims, values))
+}
+
+/// Row `draw` of the Monte Carlo design: `out.len()` uniforms from ChaCha8 stream `draw` of
+/// `seed`, one 64-bit word each.
+pub fn monte_carlo_row(seed: u64, draw: u64, out: &mut [f64]) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(draw);
+    for value in out {
+        *value = open_unit(rng.next_u64());
+    }
+}
+
+/// Maps 64 random bits to `(k + 1/2)·2⁻⁵²` with `k` the top 52 bits: uniform on a grid strictly
+/// inside (0, 1).
+pub(crate) fn open_unit(bits: u64) -> f64 {
+    ((bits >> 12) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64)
+}
+
+/// Fills a row-major matrix in parallel chunks of rows; `row_fn(d, row)` writes row `d`. The
+/// result does not depend on how the chunks are scheduled.
+fn fill_rows(n_draws: usize, n_dims: usize, row_fn: impl Fn(usize, &mut [f64]) + Sync) -> Vec<f64> {
+    let mut values = vec![0.0; n_draws * n_dims];
+    if n_dims == 0 {
+        return values;
+    }
+    values
+        .par_chunks_mut(CHUNK_ROWS * n_dims)
+        .enumerate()
+        .for_each(|(chunk, block)| {
+            for (local, row) in block.chunks_exact_mut(n_dims).enumerate() {
+                row_fn(chunk * CHUNK_ROWS + local, row);
+            }
+        });
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const METHODS: [SamplingMethod; 3] = [
+        SamplingMethod::MonteCarlo,
+        SamplingMethod::LatinHypercube,
+        SamplingMethod::Sobol,
+    ];
+
+    #[test]
+    fn every_design_lies_strictly_inside_the_unit_cube() {
+        for method in METHODS {
+            let u = uniforms(method, 1000, 7, 3).unwrap();
+            assert_eq!((u.n_draws(), u.n_dims()), (1000, 7));
+            assert!(
+                u.as_slice().iter().all(|&x| x > 0.0 && x < 1.0),
+                "{method:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn designs_are_reproducible_and_independent_of_the_thread_count() {
+        for method in METHODS {
+            let one = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .build()
+                .unwrap();
+            let two = rayon::ThreadPoolBuilder::new()
+                .num_threads(2)
+                .build()
+                .unwrap();
+            let a = one.install(|| uniforms(method, 3000, 5, 11).unwrap());
+            let b = two.install(|| uniforms(method, 3000, 5, 11).unwrap());
+            let c = uniforms(method, 3000, 5, 12).unwrap();
+            assert_eq!(a, b, "{method:?}");
+            assert_ne!(a, c, "{method:?}");
+        }
+    }
+
+    #[test]
+    fn monte_carlo_rows_follow_the_per_draw_stream_convention() {
+        let u = uniforms(SamplingMethod::MonteCarlo, 600, 3, 5).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        rng.set_stream(555);
+        let expected: Vec<f64> = (0..3).map(|_| open_unit(rng.next_u64())).collect();
+        assert_eq!(u.row(555), expected.as_slice());
+        // A row does not depend on the number of draws.
+        let short = uniforms(SamplingMethod::MonteCarlo, 556, 3, 5).unwrap();
+        assert_eq!(short.row(555), u.row(555));
+    }
+
+    #[test]
+    fn sobol_design_is_the_scrambled_sequence() {
+        let u = uniforms(SamplingMethod::Sobol, 64, 4, 9).unwrap();
+        let sobol = SobolSequence::scrambled(4, 9).unwrap();
+        assert_eq!(u.row(17)[2], sobol.point(17, 2));
+    }
+
+    #[test]
+    fn invalid_designs_are_rejected() {
+        assert_eq!(
+            uniforms(SamplingMethod::MonteCarlo, 0, 3, 1).unwrap_err(),
+            DesignError::NoDraws
+        );
+        assert_eq!(
+            uniforms(SamplingMethod::Sobol, 8, 1001, 1).unwrap_err(),
+            DesignError::TooManySobolDims {
+                requested: 1001,
+                max: MAX_SOBOL_DIMS
+            }
+        );
+    }
+
+    #[test]
+    fn rows_and_columns_agree() {
+        let u = uniforms(SamplingMethod::MonteCarlo, 5, 2, 1).unwrap();
+        let rows: Vec<&[f64]> = u.rows().collect();
+        assert_eq!(rows.len(), 5);
+        assert_eq!(rows[3], u.row(3));
+        assert_eq!(u.column(1)[3], u.row(3)[1]);
+        let empty = uniforms(SamplingMethod::MonteCarlo, 5, 0, 1).unwrap();
+        assert_eq!(empty.rows().len(), 0);
+    }
+
+    #[test]
+    fn open_unit_never_reaches_the_bounds() {
+        assert!(open_unit(0) > 0.0);
+        assert!(open_unit(u64::MAX) < 1.0);
+    }
+}
