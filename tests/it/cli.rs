@@ -25,6 +25,7 @@ fn json_output_has_the_documented_schema() {
     assert_eq!(scenario["seed"], 20240101);
     assert_eq!(scenario["horizon_years"], 10);
     assert_eq!(scenario["discount_rate"], 0.04);
+    assert_eq!(scenario["stability_draws"], 400);
     assert!(scenario["name"].as_str().unwrap().contains("SSIKT"));
     let members = json["members"].as_array().unwrap();
     assert_eq!(members.len(), 7);
@@ -41,6 +42,9 @@ fn json_output_has_the_documented_schema() {
     assert!(keys.len() >= 4);
     for key in keys {
         assert!(key["name"].is_string());
+        let stable = key["p_core_stable"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&stable));
+        assert!(key["top_breakaway"].is_null() || key["top_breakaway"]["members"].is_array());
         let p_all = key["p_all_win"].as_f64().unwrap();
         let km = key["members"].as_array().unwrap();
         assert_eq!(km.len(), 7);

@@ -4,6 +4,7 @@ mod allocate;
 mod architecture;
 mod cli;
 mod economies;
+mod games;
 mod invalid;
 mod model;
 mod scenarios;

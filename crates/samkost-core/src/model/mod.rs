@@ -502,10 +502,6 @@ impl Model {
         }
     }
 
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one coalition, one component, explicit buffers"
-    )]
     fn add_component(
         &self,
         v: &DrawValues,

@@ -430,6 +430,7 @@ fn simulate_draw(
             *s += df * flows.standalone[i];
         }
         for (k, shares) in scratch.shares.iter().enumerate() {
+            #[expect(clippy::needless_range_loop, reason = "i indexes five parallel arrays")]
             for i in 0..n {
                 let col = k * n + i;
                 let paid = flows.direct(i) + shares[0][i] * pooled[0] + shares[1][i] * pooled[1];

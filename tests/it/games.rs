@@ -1,0 +1,141 @@
+//! Game-theoretic keys in the Monte Carlo and core stability, against closed forms.
+
+use samkost::scenario::Scenario;
+use samkost_core::simulation::{NoProgress, RunConfig, RunResults, resolve_keys, run};
+
+use crate::parse;
+
+/// `c(S) = F + Σ_{i∈S} v_i` for every coalition, singletons included: each member alone pays
+/// F = 1,000,000 plus 500 per inhabitant; together the coalition pays F once plus 500 per
+/// inhabitant. Hareid 5,322 and Sande 2,438 inhabitants.
+const ADDITIVE: &str = r#"name = "Additive game"
+first_year = 2026
+horizon_years = 1
+discount_rate = 0.04
+members = ["1517", "1514"]
+
+[[lines]]
+name = "Alone"
+occurs = "alone"
+basis = "per_member"
+fixed = 1000000
+per = { population = 500 }
+
+[[lines]]
+name = "Together"
+occurs = "together"
+fixed = 1000000
+per = { population = 500 }
+
+[[keys]]
+name = "Shapley"
+rule = "shapley"
+
+[[keys]]
+name = "nucleolus"
+rule = "nucleolus"
+
+[[keys]]
+name = "SCRB"
+rule = "scrb"
+
+[[keys]]
+name = "equal"
+rule = "equal"
+"#;
+
+fn simulate(scenario: &Scenario, n_draws: u64) -> RunResults {
+    let (keys, _) = resolve_keys(&scenario.model, &scenario.keys, 1, &scenario.planning).unwrap();
+    run(
+        &scenario.model,
+        &keys,
+        &RunConfig {
+            n_draws,
+            seed: 1,
+            stability_draws: n_draws,
+        },
+        &NoProgress,
+    )
+    .unwrap()
+}
+
+#[test]
+fn shapley_and_nucleolus_of_an_additive_game_are_fixed_cost_split_plus_own_cost() {
+    // DOMAIN §4: Shapley = nucleolus = F/n + v_i. Shares of the pooled cost
+    // F + 500·7,760 = 4,880,000: Hareid (500,000 + 2,661,000)/4,880,000 = 0.6477459,
+    // Sande (500,000 + 1,219,000)/4,880,000 = 0.3522541.
+    let scenario = parse(ADDITIVE).unwrap_or_else(|d| panic!("{d}"));
+    let (keys, game) =
+        resolve_keys(&scenario.model, &scenario.keys, 1, &scenario.planning).unwrap();
+    assert!(game.is_some());
+    for key in &keys[..3] {
+        assert!(
+            (key.shares[0][0] - 3_161_000.0 / 4_880_000.0).abs() < 1e-9,
+            "{}: {:?}",
+            key.name,
+            key.shares
+        );
+        assert!((key.shares[0][1] - 1_719_000.0 / 4_880_000.0).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn equal_split_that_overcharges_a_member_is_not_core_stable() {
+    // Equal split: each pays 2,440,000 a year; Sande alone would pay 2,219,000, so Sande is
+    // tempted to leave in every draw, while Shapley (1,719,000 + 500,000) is in the core.
+    let scenario = parse(ADDITIVE).unwrap();
+    let results = simulate(&scenario, 50);
+    assert_eq!(results.stability_draws, 50);
+    let equal = &results.keys[3];
+    assert_eq!(equal.p_core_stable.unwrap().p, 0.0);
+    assert_eq!(equal.top_breakaway, Some((vec![1], 1.0)));
+    for key in &results.keys[..3] {
+        assert_eq!(key.p_core_stable.unwrap().p, 1.0, "{}", key.name);
+        assert_eq!(key.top_breakaway, None);
+    }
+}
+
+#[test]
+fn ex_post_shapley_is_stable_in_every_draw_of_a_concave_game() {
+    // Recomputed on each draw's realised game, the Shapley shares must still make the members'
+    // net benefits add up to the region's (efficiency), and in this game, whose economies are
+    // concave in the pooled drivers, the Shapley value lies in the core in almost every draw.
+    let text = samkost::scenario::DEFAULT_SCENARIO.replace(
+        "name = \"Shapley\"\nrule = \"shapley\"",
+        "name = \"Shapley\"\nrule = \"shapley\"\nex_post = true",
+    );
+    let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
+    let results = simulate(&scenario, 200);
+    assert_eq!(results.ex_post_fallbacks, 0);
+    let n = scenario.model.n_members();
+    let k = results
+        .keys
+        .iter()
+        .position(|k| k.name == "Shapley")
+        .unwrap();
+    for d in 0..200 {
+        let sum: f64 = (0..n).map(|i| results.draw_member_npv(k, i, d)).sum();
+        assert!(
+            (sum - results.draw_region_npv(d)).abs()
+                < 1e-3 * results.draw_region_npv(d).abs().max(1.0)
+        );
+    }
+    let stable = results.keys[k].p_core_stable.unwrap().p;
+    assert!(stable >= 0.95, "ex-post Shapley stable in {stable}");
+}
+
+#[test]
+fn game_keys_are_refused_beyond_exact_reach() {
+    let members: Vec<String> = samkost::scenario::kommuner::all()
+        .iter()
+        .take(13)
+        .map(|k| format!("\"{}\"", k.id))
+        .collect();
+    let text = ADDITIVE.replace(
+        "members = [\"1517\", \"1514\"]",
+        &format!("members = [{}]", members.join(", ")),
+    );
+    let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
+    let err = resolve_keys(&scenario.model, &scenario.keys, 1, &scenario.planning).unwrap_err();
+    assert!(err.to_string().contains("at most 12 members"), "{err}");
+}
