@@ -462,3 +462,54 @@ pub fn build_drivers(
     }
     table
 }
+
+/// Replaces the members by `ids` (kommunenummer): a member already in `specs` keeps its spec,
+/// others come from the embedded table.
+pub fn override_members(
+    ctx: &mut Ctx<'_>,
+    specs: Vec<MemberSpec>,
+    ids: &[String],
+    default_tax: f64,
+) -> Vec<MemberSpec> {
+    let mut out: Vec<MemberSpec> = Vec::with_capacity(ids.len());
+    for raw in ids {
+        let id = format!("{:0>4}", raw.trim());
+        if out.iter().any(|s| s.member.id == id) {
+            ctx.error(
+                0..0,
+                format!("member {id} is listed twice in the member override"),
+            );
+            continue;
+        }
+        if let Some(spec) = specs.iter().find(|s| s.member.id == id) {
+            out.push(MemberSpec {
+                member: spec.member.clone(),
+                drivers: spec.drivers.clone(),
+                span: spec.span.clone(),
+                payroll_tax: spec.payroll_tax,
+            });
+            continue;
+        }
+        match kommuner::by_id(&id) {
+            Some(k) => out.push(MemberSpec {
+                member: Member {
+                    id: k.id.clone(),
+                    name: k.name.clone(),
+                    population: k.population,
+                },
+                drivers: Vec::new(),
+                span: 0..0,
+                payroll_tax: default_tax,
+            }),
+            None => ctx.error_help(
+                0..0,
+                format!("unknown kommunenummer `{id}` in the member override"),
+                kommuner::hint_for_unknown(&id),
+            ),
+        }
+    }
+    if out.len() < 2 {
+        ctx.error(0..0, "a cooperation needs at least two members");
+    }
+    out
+}

@@ -100,6 +100,24 @@ const MAX_DRAWS: i64 = 1_000_000_000;
 
 /// Parses and validates a scenario.
 pub fn parse(file: &str, src: &str, files: &dyn FileSource) -> Result<Scenario, Diagnostics> {
+    parse_with(file, src, files, &Overrides::default())
+}
+
+/// Changes applied while a scenario is read (used by sweeps).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    /// Replace the members by these kommunenummer. A member also written in the scenario keeps
+    /// its drivers and zone; others come from the embedded table with the driver defaults.
+    pub members: Option<Vec<String>>,
+}
+
+/// Parses and validates a scenario with [`Overrides`].
+pub fn parse_with(
+    file: &str,
+    src: &str,
+    files: &dyn FileSource,
+    overrides: &Overrides,
+) -> Result<Scenario, Diagnostics> {
     let mut ctx = Ctx::new(file, src);
     let (root, syntax_errors) = DeTable::parse_recoverable(src);
     if !syntax_errors.is_empty() {
@@ -119,7 +137,7 @@ pub fn parse(file: &str, src: &str, files: &dyn FileSource) -> Result<Scenario, 
         what: "the scenario".to_owned(),
     };
     root.check_keys(&mut ctx, TOP_KEYS);
-    let scenario = build(&mut ctx, &root, files);
+    let scenario = build(&mut ctx, &root, files, overrides);
     match scenario {
         Some(s) if ctx.errors.is_empty() => Ok(s),
         _ => Err(finish(ctx)),
@@ -133,7 +151,12 @@ fn finish(ctx: Ctx<'_>) -> Diagnostics {
     Diagnostics(errors)
 }
 
-fn build(ctx: &mut Ctx<'_>, root: &Table<'_, '_>, files: &dyn FileSource) -> Option<Scenario> {
+fn build(
+    ctx: &mut Ctx<'_>,
+    root: &Table<'_, '_>,
+    files: &dyn FileSource,
+    overrides: &Overrides,
+) -> Option<Scenario> {
     let name = match root.opt_str(ctx, "name") {
         Some((n, _)) => Some(n),
         None => {
@@ -158,7 +181,10 @@ fn build(ctx: &mut Ctx<'_>, root: &Table<'_, '_>, files: &dyn FileSource) -> Opt
         Some(node) => components::payroll_zone(ctx, node, "`payroll_zone`"),
         None => Some(components::PAYROLL_ZONES[0].1),
     };
-    let specs = members::read_members(ctx, root, files, default_tax.unwrap_or(0.141));
+    let mut specs = members::read_members(ctx, root, files, default_tax.unwrap_or(0.141));
+    if let Some(ids) = &overrides.members {
+        specs = members::override_members(ctx, specs, ids, default_tax.unwrap_or(0.141));
+    }
     // When a member was rejected, checks that name members would only repeat that problem.
     let members_complete = ctx.errors.len() == errors_before_members;
     let defaults = members::read_driver_defaults(ctx, root.get("drivers"));
