@@ -34,6 +34,7 @@ fn default_scenario(c: &mut Criterion) {
                 n_draws,
                 seed: 1,
                 stability_draws: 2000,
+                sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
             };
             group.bench_with_input(
                 BenchmarkId::new(format!("threads_{threads}"), n_draws),

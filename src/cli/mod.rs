@@ -66,6 +66,10 @@ struct RunArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
+    /// How the uncertain inputs are sampled: plain Monte Carlo, Latin hypercube, or scrambled
+    /// Sobol' points.
+    #[arg(long, value_enum, default_value_t = Sampling::Mc)]
+    sampling: Sampling,
     /// Draws on which core stability is checked against every coalition (0: off).
     #[arg(long, default_value_t = 2000)]
     stability_draws: u64,
@@ -75,6 +79,28 @@ struct RunArgs {
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+}
+
+/// Sampling methods on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Sampling {
+    /// Plain Monte Carlo (a random stream per draw).
+    Mc,
+    /// Latin hypercube.
+    Lhs,
+    /// Owen-scrambled Sobol' sequence.
+    Sobol,
+}
+
+impl Sampling {
+    /// The core's method.
+    pub fn method(self) -> samkost_core::sampling::SamplingMethod {
+        match self {
+            Sampling::Mc => samkost_core::sampling::SamplingMethod::MonteCarlo,
+            Sampling::Lhs => samkost_core::sampling::SamplingMethod::LatinHypercube,
+            Sampling::Sobol => samkost_core::sampling::SamplingMethod::Sobol,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -106,6 +132,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         seed: None,
         threads: None,
         stability_draws: 2000,
+        sampling: Sampling::Mc,
         out: None,
         format: Format::Table,
     }));
@@ -170,13 +197,22 @@ fn resolve_keys(scenario: &Scenario, seed: u64) -> Result<Vec<ResolvedKey>> {
     Ok(keys)
 }
 
+/// Prints the scenario's warnings on stderr.
+fn print_warnings(scenario: &Scenario) {
+    for w in &scenario.warnings {
+        eprint!("{}", w.to_string().replacen("error:", "warning:", 1));
+    }
+}
+
 fn run_command(args: &RunArgs) -> Result<()> {
     let scenario = load_scenario(args.scenario.as_deref())?;
+    print_warnings(&scenario);
     let seed = args.seed.unwrap_or(scenario.seed);
     let config = RunConfig {
         n_draws: args.draws.unwrap_or(scenario.n_draws),
         seed,
         stability_draws: args.stability_draws,
+        sampling: args.sampling.method(),
     };
     if config.n_draws == 0 {
         return Err(InputError("error: --draws must be at least 1".to_owned()).into());
@@ -191,7 +227,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
         .install(|| simulation::run(&scenario.model, &keys, &config, &bar))
         .map_err(|e| InputError(format!("error: {e}")))?;
     bar.finish();
-    let summary = report::summary(&scenario, &results, config.seed);
+    let summary = report::summary(&scenario, &results, &config);
     let json = serde_json::to_string_pretty(&summary).context("failed to serialise the summary")?;
     if let Some(dir) = &args.out {
         let csv =
@@ -213,6 +249,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
 
 fn validate_command(path: &Path) -> Result<()> {
     let scenario = load_scenario(Some(path))?;
+    print_warnings(&scenario);
     resolve_keys(&scenario, scenario.seed)?;
     println!(
         "ok: `{}` — {} members, {} uncertain inputs, {} cost lines, {} keys, {} years from {}",

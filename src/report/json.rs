@@ -6,7 +6,8 @@
 //! p_ahead_by_year). Money in NOK, years as calendar years. No timings: the same inputs give
 //! byte-identical JSON.
 
-use samkost_core::simulation::{RunResults, Summary};
+use samkost_core::sampling::SamplingMethod;
+use samkost_core::simulation::{RunConfig, RunResults, Summary};
 use serde::Serialize;
 
 use crate::scenario::Scenario;
@@ -65,6 +66,8 @@ struct ScenarioJson {
     discount_rate: f64,
     /// Draws on which core stability was checked.
     stability_draws: u64,
+    /// `monte_carlo`, `latin_hypercube` or `sobol`.
+    sampling: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -135,7 +138,8 @@ struct KeyMemberJson {
 }
 
 /// Builds the JSON summary of a run; `seed` and `draws` are those actually used.
-pub fn summary(scenario: &Scenario, results: &RunResults, seed: u64) -> SummaryJson {
+pub fn summary(scenario: &Scenario, results: &RunResults, config: &RunConfig) -> SummaryJson {
+    let seed = config.seed;
     let model = &scenario.model;
     let year = |idx: Option<u16>| idx.map(|t| model.first_year + i32::from(t));
     SummaryJson {
@@ -148,6 +152,11 @@ pub fn summary(scenario: &Scenario, results: &RunResults, seed: u64) -> SummaryJ
             operation_start: model.first_year + model.operation_start as i32,
             discount_rate: model.discounting.headline_rate(),
             stability_draws: results.stability_draws,
+            sampling: match config.sampling {
+                SamplingMethod::MonteCarlo => "monte_carlo",
+                SamplingMethod::LatinHypercube => "latin_hypercube",
+                SamplingMethod::Sobol => "sobol",
+            },
         },
         members: model
             .members

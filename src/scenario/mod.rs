@@ -6,6 +6,7 @@
 //! (a members CSV) are read through a [`FileSource`], so this module itself does no I/O.
 
 mod components;
+mod correlations;
 mod diagnostic;
 mod expr;
 pub mod game_file;
@@ -91,6 +92,8 @@ const TOP_KEYS: &[&str] = &[
     "lines",
     "keys",
     "planning",
+    "correlations",
+    "correlation_matrix",
 ];
 
 /// Largest horizon accepted: R-109 schedules go to 75+ years; beyond 200 is a mistake.
@@ -218,9 +221,16 @@ fn build(
         horizon,
         !components.is_empty(),
     );
+    let (correlation, correlation_warnings) = correlations::read_correlations(
+        ctx,
+        root.get("correlations"),
+        root.get("correlation_matrix"),
+        &params,
+    );
     let warnings = org_warnings
         .into_iter()
         .map(|(span, message)| Diagnostic::at(ctx.file, ctx.src, span, message))
+        .chain(correlation_warnings)
         .collect();
     let member_payroll_tax: Vec<f64> = specs.iter().map(|s| s.payroll_tax).collect();
     let member_list: Vec<_> = specs.into_iter().map(|s| s.member).collect();
@@ -249,6 +259,7 @@ fn build(
         first_year: horizon.first_year as i32,
         operation_start: operation_start?,
         discounting: discounting?,
+        correlation,
     };
     default_tax?;
     Some(Scenario {

@@ -53,6 +53,7 @@ fn simulate(scenario: &Scenario, n_draws: u64) -> RunResults {
             n_draws,
             seed: 1,
             stability_draws: n_draws,
+            sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
         },
         &NoProgress,
     )

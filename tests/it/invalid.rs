@@ -187,6 +187,27 @@ fn cases() -> Vec<(&'static str, String, usize)> {
             53,
         ),
         (
+            "correlation_unknown_parameter",
+            format!(
+                "{BASE}\n[[correlations]]\nparameters = [\"cost_per_user\", \"savings\"]\nspearman = 0.5\n"
+            ),
+            53,
+        ),
+        (
+            "correlation_out_of_range",
+            format!(
+                "{BASE}\n[[correlations]]\nparameters = [\"cost_per_user\", \"saving\"]\nspearman = 1.5\n"
+            ),
+            54,
+        ),
+        (
+            "correlation_matrix_not_symmetric",
+            format!(
+                "{BASE}\n[correlation_matrix]\nparameters = [\"cost_per_user\", \"saving\"]\nspearman = [[1, 0.5], [0.4, 1]]\n"
+            ),
+            54,
+        ),
+        (
             "several_problems_at_once",
             mutate("horizon_years = 5", "horizon = 5")
                 .replacen("dist = \"pert\"", "dist = \"pret\"", 1)

@@ -7,6 +7,7 @@ mod economies;
 mod games;
 mod invalid;
 mod model;
+mod sampling;
 mod scenarios;
 
 /// A small valid scenario that the tests mutate.

@@ -22,6 +22,7 @@ fn simulate(scenario: &Scenario, n_draws: u64, seed: u64) -> (Vec<ResolvedKey>, 
             n_draws,
             seed,
             stability_draws: 200,
+            sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
         },
         &NoProgress,
     )

@@ -6,8 +6,6 @@
 //! costs. Coalitions are bitmasks over member indices, so exact games need `n ≤`
 //! [`MAX_EXACT_MEMBERS`].
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use crate::model::{CoalitionFlows, DrawValues, Model, Scratch};
@@ -112,6 +110,18 @@ pub struct PlanningGame {
 /// Draws are evaluated in parallel and reduced in draw order.
 pub fn planning_game(model: &Model, seed: u64, n_draws: u64, basis: PlanningBasis) -> PlanningGame {
     let discount = model.discounting.factors(model.horizon_years);
+    // The planning draws follow the run's correlations too (plain Monte Carlo rows on the
+    // planning streams, with Iman–Conover when the scenario correlates parameters). A design
+    // that cannot be built (it needs more rows than inputs) falls back to independent draws.
+    let design = crate::simulation::design::ParameterDesign::build(
+        model,
+        crate::sampling::SamplingMethod::MonteCarlo,
+        n_draws,
+        seed,
+        PLANNING_STREAM_OFFSET,
+    )
+    .ok()
+    .flatten();
     let games: Vec<RealisedGame> = (0..n_draws)
         .into_par_iter()
         .map_init(
@@ -123,10 +133,14 @@ pub fn planning_game(model: &Model, seed: u64, n_draws: u64, basis: PlanningBasi
                 )
             },
             |(params, values, scratch), d| {
-                let mut rng = ChaCha8Rng::seed_from_u64(seed);
-                rng.set_stream(PLANNING_STREAM_OFFSET + d);
-                for (value, p) in params.iter_mut().zip(&model.parameters) {
-                    *value = p.distribution.sample(&mut rng);
+                match &design {
+                    Some(design) => design.fill(model, d as usize, params),
+                    None => crate::simulation::design::sample_parameters(
+                        model,
+                        seed,
+                        PLANNING_STREAM_OFFSET + d,
+                        params,
+                    ),
                 }
                 model.evaluate(params, values);
                 let mut game = RealisedGame::default();

@@ -250,6 +250,18 @@ pub struct Model {
     pub operation_start: usize,
     /// Discounting rule.
     pub discounting: Discounting,
+    /// Rank correlations between uncertain parameters.
+    pub correlation: Option<Correlation>,
+}
+
+/// Target Spearman rank correlations between some uncertain parameters (imposed on every
+/// run's sample by Iman–Conover).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Correlation {
+    /// Parameter indices, in matrix order.
+    pub parameters: Vec<usize>,
+    /// Target Spearman matrix over them.
+    pub target: crate::sampling::CorrelationMatrix,
 }
 
 /// One draw's numbers for the whole model.

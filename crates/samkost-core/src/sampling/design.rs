@@ -113,7 +113,7 @@ impl UniformMatrix {
 
     /// All values, row-major, for reordering within columns (rank-correlation induction).
     /// Callers must keep every value in (0, 1).
-    pub(crate) fn as_mut_slice(&mut self) -> &mut [f64] {
+    pub fn as_mut_slice(&mut self) -> &mut [f64] {
         &mut self.values
     }
 
@@ -122,8 +122,8 @@ impl UniformMatrix {
         self.values
     }
 
-    /// Builds a matrix from row-major values (crate-internal: callers guarantee (0, 1)).
-    pub(crate) fn from_values(n_draws: usize, n_dims: usize, values: Vec<f64>) -> Self {
+    /// Builds a matrix from row-major values; callers guarantee every value is in (0, 1).
+    pub fn from_values(n_draws: usize, n_dims: usize, values: Vec<f64>) -> Self {
         debug_assert_eq!(values.len(), n_draws * n_dims);
         Self {
             n_draws,

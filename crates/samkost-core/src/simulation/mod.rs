@@ -11,12 +11,13 @@
 //! year per key and member — what the exact P10/P50/P90 need. Everything else (means of yearly
 //! flows, win counts, probability of being ahead by year) is accumulated per chunk.
 
+pub(crate) mod design;
 mod summary;
+
+pub use design::parameter_sample;
 
 pub use summary::{Proportion, Summary, quantile_type1, quantile_type7};
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use crate::allocation::ResolvedKey;
@@ -36,6 +37,8 @@ pub struct RunConfig {
     pub n_draws: u64,
     /// Seed of the random streams.
     pub seed: u64,
+    /// How the parameters are sampled.
+    pub sampling: crate::sampling::SamplingMethod,
     /// Core stability is checked on draws `0 … stability_draws − 1` (all coalitions, for up
     /// to [`MAX_EXACT_MEMBERS`] members); 0 turns it off.
     pub stability_draws: u64,
@@ -53,6 +56,9 @@ pub enum SimulationError {
     /// A key's shares do not match the members.
     #[error("key `{0}` does not have one share per member")]
     KeyShape(String),
+    /// The sampling design could not be built.
+    #[error("cannot build the sampling design: {0}")]
+    Design(String),
     /// The model produced a non-finite number.
     #[error(
         "draw {draw} produced a non-finite cost (check expressions for division by zero or overflow)"
@@ -237,7 +243,9 @@ pub fn run(
     if let Some(bad) = keys.iter().find(|k| k.shares.iter().any(|s| s.len() != n)) {
         return Err(SimulationError::KeyShape(bad.name.clone()));
     }
-    let layout = Layout::new(model, keys, config);
+    let mut layout = Layout::new(model, keys, config);
+    layout.design =
+        design::ParameterDesign::build(model, config.sampling, config.n_draws, config.seed, 0)?;
     let n_chunks = config.n_draws.div_ceil(CHUNK_DRAWS);
     let chunks: Vec<ChunkOutput> = (0..n_chunks)
         .into_par_iter()
@@ -269,6 +277,8 @@ struct Layout {
     any_ex_post: bool,
     /// Coalitions per game (`2^n`), or 0 when games are out of reach.
     n_masks: usize,
+    /// The run's design, unless plain Monte Carlo without correlations.
+    design: Option<design::ParameterDesign>,
 }
 
 impl Layout {
@@ -288,6 +298,7 @@ impl Layout {
             },
             any_ex_post: exact && keys.iter().any(ResolvedKey::is_ex_post),
             n_masks: if exact { 1 << n_members } else { 0 },
+            design: None,
         }
     }
 
@@ -391,10 +402,9 @@ fn simulate_draw(
 ) {
     let n = layout.n_members;
     let horizon = layout.horizon;
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(draw);
-    for (value, parameter) in scratch.params.iter_mut().zip(&model.parameters) {
-        *value = parameter.distribution.sample(&mut rng);
+    match &layout.design {
+        Some(design) => design.fill(model, draw as usize, &mut scratch.params),
+        None => design::sample_parameters(model, seed, draw, &mut scratch.params),
     }
     model.evaluate(&scratch.params, &mut scratch.values);
     let with_game = layout.needs_game(draw);
