@@ -4,6 +4,7 @@
 mod allocate;
 mod output;
 mod progress;
+mod sensitivity;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -42,6 +43,9 @@ enum Command {
         /// Scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Which assumptions drive an output: tornado, Sobol' indices, Morris screening, or rank
+    /// correlations from a run.
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Print a complete, commented starter scenario for the given municipalities.
     Init {
         /// Kommunenummer, comma-separated (e.g. 1517,1515,1514).
@@ -140,6 +144,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Command::Run(run) => run_command(&run),
         Command::Validate { scenario } => validate_command(&scenario),
         Command::Init { members } => init_command(&members),
+        Command::Sensitivity(args) => sensitivity::sensitivity_command(&args),
         Command::Allocate(allocate) => allocate::run(&allocate),
     };
     match outcome {

@@ -5,8 +5,10 @@
 pub mod allocate;
 mod format;
 mod json;
+mod sensitivity;
 mod table;
 
 pub use format::{fmt_nok, fmt_percent};
 pub use json::{SummaryJson, members_csv, summary};
+pub use sensitivity::{InputSensitivity, SensitivityReport, sensitivity_csv, sensitivity_table};
 pub use table::render_table;

@@ -9,6 +9,7 @@ mod invalid;
 mod model;
 mod sampling;
 mod scenarios;
+mod sensitivity;
 
 /// A small valid scenario that the tests mutate.
 pub const BASE: &str = r#"name = "Test"

@@ -14,7 +14,7 @@ use crate::model::{CoalitionFlows, DrawValues, Model, Scratch};
 pub const MAX_EXACT_MEMBERS: usize = 12;
 
 /// Random streams of the planning sample start here, far from the run's streams `0, 1, …`.
-pub const PLANNING_STREAM_OFFSET: u64 = 1 << 62;
+pub const PLANNING_STREAM_OFFSET: u64 = 1 << 61;
 
 /// NPV cost of every coalition under one draw, `costs[mask] = [running, start-up]`, plus the
 /// grand coalition's direct (per-member) and pooled parts.

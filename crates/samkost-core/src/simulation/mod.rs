@@ -731,3 +731,47 @@ pub fn resolve_keys(
         .collect::<Result<Vec<_>, _>>()?;
     Ok((resolved, game))
 }
+
+/// Buffers for [`evaluate_draw`].
+#[derive(Debug, Default)]
+pub struct DrawScratch {
+    values: DrawValues,
+    model: YearScratch,
+    flows: YearFlows,
+}
+
+/// The NPVs of one draw with the given parameter values (in model order): entry `k·n + i` is
+/// member `i`'s NPV of net benefit under key `k` (planning shares; ex-post rules are not
+/// recomputed), the last entry the region's. The same arithmetic as [`run`] (tested), for
+/// sensitivity analyses that choose the parameter values themselves.
+pub fn evaluate_draw(
+    model: &Model,
+    keys: &[ResolvedKey],
+    params: &[f64],
+    discount: &[f64],
+    scratch: &mut DrawScratch,
+) -> Vec<f64> {
+    let n = model.n_members();
+    let mut row = vec![0.0; keys.len() * n + 1];
+    model.evaluate(params, &mut scratch.values);
+    for (year, df) in discount.iter().enumerate() {
+        model.year_flows(
+            &scratch.values,
+            year,
+            &mut scratch.model,
+            &mut scratch.flows,
+        );
+        let flows = &scratch.flows;
+        let pooled = flows.cooperation.pooled;
+        let alone_total: f64 = flows.standalone.iter().sum();
+        row[keys.len() * n] += df * (alone_total - flows.cooperation.total());
+        for (k, key) in keys.iter().enumerate() {
+            for i in 0..n {
+                let paid =
+                    flows.direct(i) + key.shares[0][i] * pooled[0] + key.shares[1][i] * pooled[1];
+                row[k * n + i] += df * (flows.standalone[i] - paid);
+            }
+        }
+    }
+    row
+}

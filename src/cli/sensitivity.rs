@@ -1,0 +1,357 @@
+//! `samkost sensitivity`: which assumptions drive one output.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use samkost_core::allocation::ResolvedKey;
+use samkost_core::model::Model;
+use samkost_core::sampling::Distribution;
+use samkost_core::sensitivity::{
+    Bootstrap, input_output_spearman, morris, sobol_indices, spider, standardised_regression,
+    tornado,
+};
+use samkost_core::simulation::{DrawScratch, evaluate_draw, parameter_sample};
+
+use super::{InputError, Sampling, load_scenario, print_warnings, resolve_keys};
+use crate::report::{self, InputSensitivity, SensitivityReport};
+use crate::scenario::Scenario;
+
+/// Sensitivity methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Method {
+    /// Swing of the output when each input moves from its P10 to its P90, others at their median.
+    Tornado,
+    /// Variance-based Sobol' indices (Saltelli 2010 first order, Jansen total order).
+    Sobol,
+    /// Morris elementary effects (μ*, σ) for screening.
+    Morris,
+    /// Spearman rank correlation and standardised regression coefficients from a run.
+    Correlation,
+    /// Spider data: the output with each input at its P10, P25, P50, P75 and P90, others at
+    /// their median.
+    Spider,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SensitivityFormat {
+    /// A readable table.
+    Table,
+    /// JSON.
+    Json,
+    /// CSV, one row per input.
+    Csv,
+}
+
+/// Arguments of `samkost sensitivity`.
+#[derive(Debug, clap::Args)]
+pub struct SensitivityArgs {
+    /// Scenario file (TOML); the embedded default when omitted.
+    scenario: Option<PathBuf>,
+    /// The method.
+    #[arg(long, value_enum, default_value_t = Method::Tornado)]
+    method: Method,
+    /// The output: `region` (the region's NPV), `member:ID:KEY` (a member's NPV under a key),
+    /// or `all_win:KEY` (1 when every member gains under the key, else 0).
+    #[arg(long, default_value = "region")]
+    output: String,
+    /// Sobol': base sample size N (a power of two); correlation: draws.
+    #[arg(long, default_value_t = 4096)]
+    n: usize,
+    /// Morris: trajectories.
+    #[arg(long, default_value_t = 20)]
+    trajectories: usize,
+    /// Sobol': bootstrap resamples for the confidence intervals (0: none).
+    #[arg(long, default_value_t = 500)]
+    bootstrap: usize,
+    /// Random seed (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Sampling of the correlation method's run.
+    #[arg(long, value_enum, default_value_t = Sampling::Mc)]
+    sampling: Sampling,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = SensitivityFormat::Table)]
+    format: SensitivityFormat,
+}
+
+/// Which entry of an NPV row the output reads.
+enum Output {
+    Column(usize),
+    AllWin(usize),
+}
+
+fn parse_output(spec: &str, scenario: &Scenario) -> Result<Output> {
+    let n = scenario.model.n_members();
+    let key_index = |name: &str| {
+        scenario
+            .keys
+            .iter()
+            .position(|k| k.name == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = scenario.keys.iter().map(|k| k.name.as_str()).collect();
+                InputError(format!(
+                    "error: unknown key `{name}` in --output; keys: {}",
+                    names.join(", ")
+                ))
+            })
+    };
+    if spec == "region" {
+        return Ok(Output::Column(scenario.keys.len() * n));
+    }
+    if let Some(key) = spec.strip_prefix("all_win:") {
+        return Ok(Output::AllWin(key_index(key)?));
+    }
+    if let Some(rest) = spec.strip_prefix("member:")
+        && let Some((id, key)) = rest.split_once(':')
+    {
+        let Some(i) = scenario.model.members.iter().position(|m| m.id == id) else {
+            return Err(InputError(format!(
+                "error: `{id}` in --output is not a member of the scenario"
+            ))
+            .into());
+        };
+        return Ok(Output::Column(key_index(key)? * n + i));
+    }
+    Err(InputError(format!(
+        "error: --output `{spec}` is not `region`, `member:ID:KEY` or `all_win:KEY`"
+    ))
+    .into())
+}
+
+/// Runs `samkost sensitivity`.
+pub fn sensitivity_command(args: &SensitivityArgs) -> Result<()> {
+    let scenario = load_scenario(args.scenario.as_deref())?;
+    print_warnings(&scenario);
+    let seed = args.seed.unwrap_or(scenario.seed);
+    let keys = resolve_keys(&scenario, seed)?;
+    let output = parse_output(&args.output, &scenario)?;
+    let model = &scenario.model;
+    let uncertain: Vec<usize> = (0..model.parameters.len())
+        .filter(|&j| !model.parameters[j].distribution.is_fixed())
+        .collect();
+    if uncertain.is_empty() {
+        return Err(InputError(
+            "error: the scenario has no uncertain inputs to analyse".to_owned(),
+        )
+        .into());
+    }
+    let dists: Vec<Distribution> = uncertain
+        .iter()
+        .map(|&j| model.parameters[j].distribution.clone())
+        .collect();
+    let evaluator = Evaluator {
+        model,
+        keys: &keys,
+        uncertain: &uncertain,
+        output,
+        discount: model.discounting.factors(model.horizon_years),
+    };
+    let mut report = SensitivityReport {
+        scenario: scenario.name.clone(),
+        method: format!("{:?}", args.method).to_lowercase(),
+        output: args.output.clone(),
+        evaluations: 0,
+        seed,
+        base_output: None,
+        output_variance: None,
+        r_squared: None,
+        inputs: Vec::new(),
+    };
+    let name = |k: usize| model.parameters[uncertain[k]].name.clone();
+    let invalid =
+        |e: samkost_core::sensitivity::SensitivityError| InputError(format!("error: {e}"));
+    match args.method {
+        Method::Tornado => {
+            let base: Vec<f64> = dists.iter().map(|d| d.quantile(0.5)).collect();
+            let t = tornado(&base, &dists, 0.1, 0.9, |x| evaluator.eval(x)).map_err(invalid)?;
+            report.evaluations = 1 + 2 * dists.len();
+            report.base_output = Some(t.base_output);
+            report.inputs = t
+                .bars
+                .iter()
+                .map(|b| InputSensitivity {
+                    parameter: name(b.input),
+                    output_at_low: Some(b.output_at_low),
+                    output_at_high: Some(b.output_at_high),
+                    swing: Some(b.swing),
+                    ..Default::default()
+                })
+                .collect();
+        }
+        Method::Spider => {
+            let base: Vec<f64> = dists.iter().map(|d| d.quantile(0.5)).collect();
+            let probabilities = [0.1, 0.25, 0.5, 0.75, 0.9];
+            let lines =
+                spider(&base, &dists, &probabilities, |x| evaluator.eval(x)).map_err(invalid)?;
+            report.evaluations = 1 + probabilities.len() * dists.len();
+            report.base_output = Some(evaluator.eval(&base));
+            let mut rows: Vec<InputSensitivity> = lines
+                .iter()
+                .map(|l| InputSensitivity {
+                    parameter: name(l.input),
+                    spider: Some(
+                        l.probabilities
+                            .iter()
+                            .zip(&l.input_values)
+                            .zip(&l.outputs)
+                            .map(|((p, x), y)| [*p, *x, *y])
+                            .collect(),
+                    ),
+                    swing: Some((l.outputs[4] - l.outputs[0]).abs()),
+                    ..Default::default()
+                })
+                .collect();
+            rows.sort_by(|a, b| b.swing.unwrap_or(0.0).total_cmp(&a.swing.unwrap_or(0.0)));
+            report.inputs = rows;
+        }
+        Method::Sobol => {
+            let bootstrap = if args.bootstrap == 0 {
+                Bootstrap::none()
+            } else {
+                Bootstrap::new(args.bootstrap, 0.95, seed).map_err(invalid)?
+            };
+            let s = sobol_indices(&dists, args.n, seed, &bootstrap, |x| evaluator.eval(x))
+                .map_err(invalid)?;
+            report.evaluations = s.n_evaluations;
+            report.output_variance = Some(s.output_variance);
+            let triple = |e: &samkost_core::sensitivity::IndexEstimate| {
+                [
+                    e.estimate,
+                    e.ci.map_or(f64::NAN, |c| c.low),
+                    e.ci.map_or(f64::NAN, |c| c.high),
+                ]
+            };
+            let mut rows: Vec<InputSensitivity> = (0..dists.len())
+                .map(|k| InputSensitivity {
+                    parameter: name(k),
+                    first_order: Some(triple(&s.first_order[k])),
+                    total_order: Some(triple(&s.total_order[k])),
+                    ..Default::default()
+                })
+                .collect();
+            rows.sort_by(|a, b| {
+                b.total_order
+                    .map_or(0.0, |t| t[0])
+                    .total_cmp(&a.total_order.map_or(0.0, |t| t[0]))
+            });
+            report.inputs = rows;
+        }
+        Method::Morris => {
+            let effects = morris(&dists, args.trajectories, 4, seed, |x| evaluator.eval(x))
+                .map_err(invalid)?;
+            report.evaluations = args.trajectories * (dists.len() + 1);
+            let mut rows: Vec<InputSensitivity> = effects
+                .iter()
+                .enumerate()
+                .map(|(k, e)| InputSensitivity {
+                    parameter: name(k),
+                    mu_star: Some(e.mu_star),
+                    mu: Some(e.mu),
+                    sigma: Some(e.sigma),
+                    ..Default::default()
+                })
+                .collect();
+            rows.sort_by(|a, b| {
+                b.mu_star
+                    .unwrap_or(0.0)
+                    .total_cmp(&a.mu_star.unwrap_or(0.0))
+            });
+            report.inputs = rows;
+        }
+        Method::Correlation => {
+            let n_draws = args.n as u64;
+            let sample = parameter_sample(model, args.sampling.method(), n_draws, seed)
+                .map_err(|e| InputError(format!("error: {e}")))?;
+            let m = model.parameters.len();
+            let inputs: Vec<f64> = sample
+                .chunks(m)
+                .flat_map(|row| uncertain.iter().map(move |&j| row[j]))
+                .collect();
+            let outputs: Vec<f64> = sample
+                .chunks(m)
+                .map(|row| evaluator.eval_full(row))
+                .collect();
+            let rho = input_output_spearman(&inputs, uncertain.len(), &outputs).map_err(invalid)?;
+            let src =
+                standardised_regression(&inputs, uncertain.len(), &outputs).map_err(invalid)?;
+            report.evaluations = args.n;
+            report.r_squared = Some(src.r_squared);
+            let mut rows: Vec<InputSensitivity> = (0..uncertain.len())
+                .map(|k| InputSensitivity {
+                    parameter: name(k),
+                    spearman: Some(rho[k]),
+                    src: Some(src.coefficients[k]),
+                    ..Default::default()
+                })
+                .collect();
+            rows.sort_by(|a, b| {
+                b.spearman
+                    .unwrap_or(0.0)
+                    .abs()
+                    .total_cmp(&a.spearman.unwrap_or(0.0).abs())
+            });
+            report.inputs = rows;
+        }
+    }
+    match args.format {
+        SensitivityFormat::Table => print!("{}", report::sensitivity_table(&report)),
+        SensitivityFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).context("failed to serialise")?
+        ),
+        SensitivityFormat::Csv => print!(
+            "{}",
+            String::from_utf8_lossy(
+                &report::sensitivity_csv(&report).context("failed to build CSV")?
+            )
+        ),
+    }
+    Ok(())
+}
+
+/// Evaluates the chosen output at given values of the uncertain inputs (others at their
+/// fixed values).
+struct Evaluator<'a> {
+    model: &'a Model,
+    keys: &'a [ResolvedKey],
+    uncertain: &'a [usize],
+    output: Output,
+    discount: Vec<f64>,
+}
+
+impl Evaluator<'_> {
+    fn eval(&self, x: &[f64]) -> f64 {
+        let mut params: Vec<f64> = self
+            .model
+            .parameters
+            .iter()
+            .map(|p| {
+                if p.distribution.is_fixed() {
+                    p.distribution.mean()
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        for (&j, &v) in self.uncertain.iter().zip(x) {
+            params[j] = v;
+        }
+        self.eval_full(&params)
+    }
+
+    fn eval_full(&self, params: &[f64]) -> f64 {
+        let row = evaluate_draw(
+            self.model,
+            self.keys,
+            params,
+            &self.discount,
+            &mut DrawScratch::default(),
+        );
+        let n = self.model.n_members();
+        match self.output {
+            Output::Column(c) => row[c],
+            Output::AllWin(k) => f64::from(u8::from((0..n).all(|i| row[k * n + i] > 0.0))),
+        }
+    }
+}
