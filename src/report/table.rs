@@ -142,16 +142,38 @@ fn verdict(scenario: &Scenario, results: &RunResults, key_name: &str) -> String 
         let _ = write!(line, "; {name} loses in {} of draws", fmt_percent(p_loss));
     }
     if let Some((members, p)) = &key.top_breakaway {
-        let names: Vec<&str> = members
-            .iter()
-            .map(|&i| scenario.model.members[i].name.as_str())
-            .collect();
         let _ = write!(
             line,
             "; {} would do better alone in {} of draws",
-            names.join(" + "),
+            describe_group(scenario, members),
             fmt_percent(*p)
         );
     }
     line
+}
+
+/// Names a group of members readably: by name when small, as "all members except …" when it
+/// leaves out fewer members than it holds, with long lists cut short.
+pub fn describe_group(scenario: &Scenario, members: &[usize]) -> String {
+    const SHOWN: usize = 5;
+    let all = &scenario.model.members;
+    let list = |idx: &[usize], sep: &str| -> String {
+        let names: Vec<&str> = idx
+            .iter()
+            .take(SHOWN)
+            .map(|&i| all[i].name.as_str())
+            .collect();
+        let more = idx.len().saturating_sub(SHOWN);
+        let mut text = names.join(sep);
+        if more > 0 {
+            text.push_str(&format!(" and {more} more"));
+        }
+        text
+    };
+    let outside: Vec<usize> = (0..all.len()).filter(|i| !members.contains(i)).collect();
+    if members.len() > SHOWN && outside.len() < members.len() {
+        format!("all members except {}", list(&outside, ", "))
+    } else {
+        list(members, " + ")
+    }
 }

@@ -21,7 +21,15 @@ pub use summary::{Proportion, Summary, quantile_type1, quantile_type7};
 use rayon::prelude::*;
 
 use crate::allocation::ResolvedKey;
-use crate::games::{GameScratch, MAX_EXACT_MEMBERS, RealisedGame, check_core, realised_game};
+use crate::games::{
+    GameScratch, MAX_EXACT_MEMBERS, RealisedGame, check_core, check_core_sampled, realised_game,
+};
+
+/// Stability draws for cooperations beyond exact reach (each checks about `2n + 64` coalitions).
+pub const LARGE_STABILITY_DRAWS: u64 = 200;
+
+/// Random streams of the sampled core checks start here.
+const STABILITY_STREAM_OFFSET: u64 = 1 << 60;
 use crate::model::{DrawValues, Model, YearFlows, YearScratch};
 
 /// Draws per chunk: the unit of parallel work and of progress reporting.
@@ -115,7 +123,8 @@ pub struct KeyOutcome {
     /// Probability that no coalition would pay less on its own than the key makes its
     /// members pay (core stability of the realised NPV game); `None` when not checked.
     pub p_core_stable: Option<Proportion>,
-    /// The coalition most often tempted to break away (member indices) and how often.
+    /// The coalition most often tempted to break away (member indices) and how often; among
+    /// equally frequent ones the smallest.
     pub top_breakaway: Option<(Vec<usize>, f64)>,
 }
 
@@ -222,6 +231,8 @@ struct ChunkOutput {
     tempted: Vec<u64>,
     /// Draws whose stability was checked.
     stability_checked: u64,
+    /// Beyond exact reach: per key, counts of the tempted coalitions found.
+    tempted_sampled: Vec<std::collections::BTreeMap<Vec<usize>, u64>>,
     /// Ex-post keys whose method failed on a draw (the planning shares were used instead).
     ex_post_fallbacks: u64,
 }
@@ -293,6 +304,11 @@ impl Layout {
             discount: model.discounting.factors(model.horizon_years),
             stability_draws: if exact {
                 config.stability_draws.min(config.n_draws)
+            } else if n_members <= 1024 {
+                config
+                    .stability_draws
+                    .min(config.n_draws)
+                    .min(LARGE_STABILITY_DRAWS)
             } else {
                 0
             },
@@ -303,7 +319,7 @@ impl Layout {
     }
 
     fn needs_game(&self, draw: u64) -> bool {
-        self.any_ex_post || draw < self.stability_draws
+        self.any_ex_post || (self.n_masks > 0 && draw < self.stability_draws)
     }
 
     /// Accumulated flows: rows of `horizon` values — standalone, direct running, direct
@@ -350,6 +366,7 @@ fn simulate_chunk(
         tempted: vec![0; layout.n_keys * layout.n_masks],
         stability_checked: 0,
         ex_post_fallbacks: 0,
+        tempted_sampled: vec![std::collections::BTreeMap::new(); layout.n_keys],
     };
     let mut scratch = Scratch {
         params: vec![0.0; model.parameters.len()],
@@ -460,13 +477,31 @@ fn simulate_draw(
             for i in 0..n {
                 scratch.payments[i] = scratch.standalone_npv[i] - row[k * n + i];
             }
-            let tempted = &mut out.tempted[k * layout.n_masks..(k + 1) * layout.n_masks];
-            if check_core(
-                &scratch.game,
-                &scratch.payments,
-                &mut scratch.sums,
-                |mask| tempted[mask] += 1,
-            ) {
+            let stable = if layout.n_masks > 0 {
+                let tempted = &mut out.tempted[k * layout.n_masks..(k + 1) * layout.n_masks];
+                check_core(
+                    &scratch.game,
+                    &scratch.payments,
+                    &mut scratch.sums,
+                    |mask| tempted[mask] += 1,
+                )
+            } else {
+                let found = &mut out.tempted_sampled[k];
+                let stream = STABILITY_STREAM_OFFSET + draw * layout.n_keys as u64 + k as u64;
+                check_core_sampled(
+                    model,
+                    &scratch.values,
+                    &layout.discount,
+                    &scratch.payments,
+                    seed,
+                    stream,
+                    &mut scratch.game_scratch,
+                    |members| {
+                        *found.entry(members.to_vec()).or_insert(0) += 1;
+                    },
+                )
+            };
+            if stable {
                 out.stable[k] += 1;
             }
         }
@@ -533,7 +568,14 @@ fn summarise(
     let mut stable = vec![0u64; layout.n_keys];
     let mut tempted = vec![0u64; layout.n_keys * layout.n_masks];
     let (mut checked, mut fallbacks) = (0u64, 0u64);
+    let mut sampled: Vec<std::collections::BTreeMap<Vec<usize>, u64>> =
+        vec![std::collections::BTreeMap::new(); layout.n_keys];
     for chunk in chunks {
+        for (total, found) in sampled.iter_mut().zip(&chunk.tempted_sampled) {
+            for (members, c) in found {
+                *total.entry(members.clone()).or_insert(0) += c;
+            }
+        }
         stable
             .iter_mut()
             .zip(&chunk.stable)
@@ -614,18 +656,25 @@ fn summarise(
                 .iter()
                 .enumerate()
                 .filter(|(_, c)| **c > 0)
-                .max_by_key(|(m, c)| (**c, std::cmp::Reverse(*m)));
+                .max_by_key(|(m, c)| (**c, std::cmp::Reverse((m.count_ones(), *m))));
             KeyOutcome {
                 name: key.name.clone(),
                 p_all_win: Proportion::from_count(all_win, n_draws),
                 members,
                 p_core_stable: (checked > 0).then(|| Proportion::from_count(stable[k], checked)),
-                top_breakaway: top.map(|(mask, c)| {
-                    (
-                        (0..n).filter(|i| mask & (1 << i) != 0).collect(),
-                        *c as f64 / checked as f64,
-                    )
-                }),
+                top_breakaway: top
+                    .map(|(mask, c)| {
+                        (
+                            (0..n).filter(|i| mask & (1 << i) != 0).collect(),
+                            *c as f64 / checked as f64,
+                        )
+                    })
+                    .or_else(|| {
+                        sampled[k]
+                            .iter()
+                            .max_by_key(|(m, c)| (**c, std::cmp::Reverse((m.len(), (*m).clone()))))
+                            .map(|(m, c)| (m.clone(), *c as f64 / checked as f64))
+                    }),
             }
         })
         .collect();
