@@ -130,6 +130,9 @@ struct PaybackJson {
 struct KeyMemberJson {
     id: String,
     share: f64,
+    /// Standard error of the share when it was estimated by sampling.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    share_se: Option<f64>,
     p_win: f64,
     npv_net_benefit: Stats,
     payback_year: PaybackJson,
@@ -189,9 +192,11 @@ pub fn summary(scenario: &Scenario, results: &RunResults, config: &RunConfig) ->
                     .members
                     .iter()
                     .zip(&model.members)
-                    .map(|(o, m)| KeyMemberJson {
+                    .enumerate()
+                    .map(|(idx, (o, m))| KeyMemberJson {
                         id: m.id.clone(),
                         share: o.share_first_operating_year,
+                        share_se: k.share_std_errors.as_ref().map(|se| se[idx]),
                         p_win: o.p_win.p,
                         npv_net_benefit: (&o.npv_net_benefit).into(),
                         payback_year: PaybackJson {

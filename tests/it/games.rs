@@ -126,17 +126,38 @@ fn ex_post_shapley_is_stable_in_every_draw_of_a_concave_game() {
 }
 
 #[test]
-fn game_keys_are_refused_beyond_exact_reach() {
-    let members: Vec<String> = samkost::scenario::kommuner::all()
-        .iter()
-        .take(13)
-        .map(|k| format!("\"{}\"", k.id))
-        .collect();
+fn beyond_exact_reach_shapley_is_sampled_with_standard_errors_and_others_refused() {
+    // 13 members: the additive game's Shapley value F/n + v_i is estimated by 1,000 sampled
+    // join orders (Castro et al. 2009); each share must lie within 4 standard errors of it.
+    let ks: Vec<&samkost::scenario::kommuner::Kommune> =
+        samkost::scenario::kommuner::all().iter().take(13).collect();
+    let members: Vec<String> = ks.iter().map(|k| format!("\"{}\"", k.id)).collect();
     let text = ADDITIVE.replace(
         "members = [\"1517\", \"1514\"]",
         &format!("members = [{}]", members.join(", ")),
     );
+    let refused = parse(&text).unwrap_or_else(|d| panic!("{d}"));
+    let err = resolve_keys(&refused.model, &refused.keys, 1, &refused.planning).unwrap_err();
+    assert!(err.to_string().contains("only the Shapley value"), "{err}");
+    let text = text.replace("[[keys]]\nname = \"nucleolus\"\nrule = \"nucleolus\"\n\n[[keys]]\nname = \"SCRB\"\nrule = \"scrb\"\n", "");
     let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
-    let err = resolve_keys(&scenario.model, &scenario.keys, 1, &scenario.planning).unwrap_err();
-    assert!(err.to_string().contains("at most 12 members"), "{err}");
+    let (keys, _) = resolve_keys(&scenario.model, &scenario.keys, 1, &scenario.planning).unwrap();
+    let shapley = &keys[0];
+    let se = shapley
+        .share_std_errors
+        .as_ref()
+        .expect("sampled shares carry standard errors");
+    let total_pop: f64 = ks.iter().map(|k| k.population).sum();
+    let pooled = 1_000_000.0 + 500.0 * total_pop;
+    for (i, k) in ks.iter().enumerate() {
+        let exact = (1_000_000.0 / 13.0 + 500.0 * k.population) / pooled;
+        assert!(
+            (shapley.shares[0][i] - exact).abs() <= 4.0 * se[i] + 1e-12,
+            "{}: {} vs {exact} ± {}",
+            k.name,
+            shapley.shares[0][i],
+            se[i]
+        );
+    }
+    assert!(keys[1].share_std_errors.is_none());
 }

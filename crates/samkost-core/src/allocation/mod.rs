@@ -242,6 +242,7 @@ impl Key {
             name: self.name.clone(),
             shares: [self.running.shares(ctx)?, self.startup.shares(ctx)?],
             ex_post: [ex_post(&self.running), ex_post(&self.startup)],
+            share_std_errors: None,
         })
     }
 }
@@ -255,6 +256,9 @@ pub struct ResolvedKey {
     pub shares: [Vec<f64>; 2],
     /// Per category, the method recomputed on each draw (ex-post keys).
     pub ex_post: [Option<GameMethod>; 2],
+    /// Standard errors of the shares when they were estimated by sampling (the Shapley value
+    /// of a cooperation beyond exact reach).
+    pub share_std_errors: Option<Vec<f64>>,
 }
 
 impl ResolvedKey {

@@ -123,6 +123,8 @@ pub struct KeyOutcome {
     /// Probability that no coalition would pay less on its own than the key makes its
     /// members pay (core stability of the realised NPV game); `None` when not checked.
     pub p_core_stable: Option<Proportion>,
+    /// Standard errors of the key's shares when they were estimated by sampling.
+    pub share_std_errors: Option<Vec<f64>>,
     /// The coalition most often tempted to break away (member indices) and how often; among
     /// equally frequent ones the smallest.
     pub top_breakaway: Option<(Vec<usize>, f64)>,
@@ -661,6 +663,7 @@ fn summarise(
                 name: key.name.clone(),
                 p_all_win: Proportion::from_count(all_win, n_draws),
                 members,
+                share_std_errors: key.share_std_errors.clone(),
                 p_core_stable: (checked > 0).then(|| Proportion::from_count(stable[k], checked)),
                 top_breakaway: top
                     .map(|(mask, c)| {
@@ -759,10 +762,7 @@ pub fn resolve_keys(
     use crate::allocation::{KeyContext, KeyError};
     let needs_game = keys.iter().any(ResolvedKey::needs_game);
     if needs_game && model.n_members() > MAX_EXACT_MEMBERS {
-        return Err(KeyError::Game(format!(
-            "game-theoretic keys need the cost of every coalition, which is computed for at most {MAX_EXACT_MEMBERS} members; this cooperation has {}",
-            model.n_members()
-        )));
+        return resolve_keys_sampled(model, keys, seed).map(|k| (k, None));
     }
     let game = needs_game
         .then(|| crate::games::planning_game(model, seed, planning.n_draws.max(1), planning.basis));
@@ -823,4 +823,74 @@ pub fn evaluate_draw(
         }
     }
     row
+}
+
+/// Keys of a cooperation beyond exact reach: the Shapley value is estimated by permutation
+/// sampling (its standard errors are kept with the key); other game-theoretic rules need every
+/// coalition and are refused.
+fn resolve_keys_sampled(
+    model: &Model,
+    keys: &[crate::allocation::Key],
+    seed: u64,
+) -> Result<Vec<ResolvedKey>, crate::allocation::KeyError> {
+    use crate::allocation::{GameMethod, KeyContext, KeyError, KeyRule};
+    let n = model.n_members();
+    for key in keys {
+        for rule in [&key.running, &key.startup] {
+            if let KeyRule::Game { method } = rule
+                && *method != GameMethod::Shapley
+            {
+                return Err(KeyError::Game(format!(
+                    "key `{}`: for more than {MAX_EXACT_MEMBERS} members only the Shapley value can be used as a game-theoretic key (it is estimated by sampling); the other concepts need the cost of all 2^{n} coalitions",
+                    key.name
+                )));
+            }
+        }
+        if key.ex_post && ResolvedKey::needs_game(key) {
+            return Err(KeyError::Game(format!(
+                "key `{}`: ex-post game keys need at most {MAX_EXACT_MEMBERS} members",
+                key.name
+            )));
+        }
+    }
+    let (shapley, direct) =
+        crate::games::sampled_shapley(model, seed).map_err(|e| KeyError::Game(e.to_string()))?;
+    let pooled: f64 = shapley.values.iter().zip(&direct).map(|(x, d)| x - d).sum();
+    if !pooled.is_finite() || pooled.abs() < 1e-9 {
+        return Err(KeyError::Game(
+            "the cooperation has no pooled cost to share".to_owned(),
+        ));
+    }
+    let shares: Vec<f64> = shapley
+        .values
+        .iter()
+        .zip(&direct)
+        .map(|(x, d)| (x - d) / pooled)
+        .collect();
+    let share_se: Vec<f64> = shapley
+        .std_errors
+        .iter()
+        .map(|se| se / pooled.abs())
+        .collect();
+    let ctx = KeyContext {
+        drivers: &model.drivers,
+        n_members: n,
+        planning: None,
+    };
+    keys.iter()
+        .map(|key| {
+            let rule_shares = |rule: &KeyRule| match rule {
+                KeyRule::Game { .. } => Ok(shares.clone()),
+                other => other.shares(&ctx),
+            };
+            let resolved = ResolvedKey {
+                name: key.name.clone(),
+                shares: [rule_shares(&key.running)?, rule_shares(&key.startup)?],
+                ex_post: [None, None],
+                share_std_errors: ResolvedKey::needs_game(key).then(|| share_se.clone()),
+            };
+            Ok(resolved)
+        })
+        .collect::<Result<Vec<_>, KeyError>>()
+        .map_err(|e| KeyError::Game(e.to_string()))
 }
