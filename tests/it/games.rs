@@ -161,3 +161,38 @@ fn beyond_exact_reach_shapley_is_sampled_with_standard_errors_and_others_refused
     }
     assert!(keys[1].share_std_errors.is_none());
 }
+
+#[test]
+fn a_county_of_43_members_runs_with_practical_keys_sampled_shapley_and_sampled_stability() {
+    // All municipalities of Vestland (county 46) on the default figures.
+    let ids: Vec<String> = samkost::scenario::kommuner::all()
+        .iter()
+        .filter(|k| k.county_id == "46")
+        .map(|k| k.id.clone())
+        .collect();
+    assert_eq!(ids.len(), 43);
+    let text = samkost::scenario::starter_scenario(&ids).unwrap();
+    let text = text.replace("[[keys]]\nname = \"nucleolus\"\nrule = \"nucleolus\"\n\n[[keys]]\nname = \"SCRB\"\nrule = \"scrb\"\n", "");
+    let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
+    let results = simulate(&scenario, 300);
+    assert_eq!(
+        results.stability_draws, 200,
+        "sampled stability uses at most 200 draws"
+    );
+    let n = scenario.model.n_members();
+    for (k, key) in results.keys.iter().enumerate() {
+        assert!(key.p_core_stable.is_some(), "{}", key.name);
+        for d in 0..300 {
+            let sum: f64 = (0..n).map(|i| results.draw_member_npv(k, i, d)).sum();
+            let region = results.draw_region_npv(d);
+            assert!((sum - region).abs() < 1e-6 * region.abs().max(1.0));
+        }
+    }
+    let shapley = results.keys.iter().find(|k| k.name == "Shapley").unwrap();
+    assert!(
+        shapley
+            .share_std_errors
+            .as_ref()
+            .is_some_and(|se| se.len() == 43)
+    );
+}
