@@ -12,6 +12,7 @@
 //! flows, win counts, probability of being ahead by year) is accumulated per chunk.
 
 pub(crate) mod design;
+pub mod sketch;
 mod summary;
 
 pub use design::parameter_sample;
