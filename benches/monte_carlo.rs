@@ -35,6 +35,7 @@ fn default_scenario(c: &mut Criterion) {
                 seed: 1,
                 stability_draws: 2000,
                 sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
+                max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
             };
             group.bench_with_input(
                 BenchmarkId::new(format!("threads_{threads}"), n_draws),

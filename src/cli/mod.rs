@@ -74,6 +74,10 @@ struct RunArgs {
     /// Sobol' points.
     #[arg(long, value_enum, default_value_t = Sampling::Mc)]
     sampling: Sampling,
+    /// Runs up to this many draws keep every draw (exact quantiles); longer runs use a quantile
+    /// sketch with 0.1 % relative accuracy so memory stays bounded.
+    #[arg(long, default_value_t = samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS)]
+    max_stored_draws: u64,
     /// Draws on which core stability is checked against every coalition (0: off).
     #[arg(long, default_value_t = 2000)]
     stability_draws: u64,
@@ -136,6 +140,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         seed: None,
         threads: None,
         stability_draws: 2000,
+        max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
         sampling: Sampling::Mc,
         out: None,
         format: Format::Table,
@@ -218,6 +223,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
         seed,
         stability_draws: args.stability_draws,
         sampling: args.sampling.method(),
+        max_stored_draws: args.max_stored_draws,
     };
     if config.n_draws == 0 {
         return Err(InputError("error: --draws must be at least 1".to_owned()).into());

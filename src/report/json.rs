@@ -68,6 +68,8 @@ struct ScenarioJson {
     stability_draws: u64,
     /// `monte_carlo`, `latin_hypercube` or `sobol`.
     sampling: &'static str,
+    /// `type7` (exact, every draw kept) or `ddsketch_0.001` (relative accuracy 0.1 %).
+    quantiles: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -159,6 +161,11 @@ pub fn summary(scenario: &Scenario, results: &RunResults, config: &RunConfig) ->
                 SamplingMethod::MonteCarlo => "monte_carlo",
                 SamplingMethod::LatinHypercube => "latin_hypercube",
                 SamplingMethod::Sobol => "sobol",
+            },
+            quantiles: if results.draws_kept() {
+                "type7"
+            } else {
+                "ddsketch_0.001"
             },
         },
         members: model

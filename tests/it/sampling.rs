@@ -14,6 +14,7 @@ fn region_mean(scenario: &Scenario, sampling: SamplingMethod, n_draws: u64, seed
         seed,
         stability_draws: 0,
         sampling,
+        max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
     };
     run(&scenario.model, &keys, &config, &NoProgress)
         .unwrap()
@@ -123,4 +124,53 @@ spearman = [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]
             || message.contains("cost_per_user–third -0.900 →"),
         "{message}"
     );
+}
+
+#[test]
+fn long_runs_sketch_their_quantiles_within_the_stated_accuracy() {
+    // A run that keeps no draws (max_stored_draws below n_draws) must give the same counts and
+    // means as one that keeps them, and quantiles within the sketch's relative accuracy of the
+    // exact ones (DDSketch, α = 0.1 %). Exact quantiles are type 7 (interpolated); the sketch
+    // reports an order statistic, so allow the gap between neighbouring draws as well.
+    let scenario = parse(samkost::scenario::DEFAULT_SCENARIO).unwrap();
+    let (keys, _) = resolve_keys(&scenario.model, &scenario.keys, 4, &scenario.planning).unwrap();
+    let config = |max_stored_draws| RunConfig {
+        n_draws: 3000,
+        seed: 4,
+        stability_draws: 0,
+        sampling: SamplingMethod::MonteCarlo,
+        max_stored_draws,
+    };
+    let exact = run(&scenario.model, &keys, &config(10_000), &NoProgress).unwrap();
+    let sketched = run(&scenario.model, &keys, &config(100), &NoProgress).unwrap();
+    assert!(exact.draws_kept() && !sketched.draws_kept());
+    assert_eq!(sketched.draw_region_npv(0), None);
+    let mut region: Vec<f64> = (0..3000)
+        .map(|d| exact.draw_region_npv(d).unwrap())
+        .collect();
+    region.sort_by(f64::total_cmp);
+    let gap = |p: f64| {
+        let h = p * 2999.0;
+        (region[h.ceil() as usize] - region[h.floor() as usize]).abs()
+    };
+    let (e, s) = (exact.region_npv, sketched.region_npv);
+    assert!(((e.mean - s.mean) / e.mean).abs() < 1e-9);
+    for (p, a, b) in [
+        (0.1, e.p10, s.p10),
+        (0.5, e.p50, s.p50),
+        (0.9, e.p90, s.p90),
+    ] {
+        assert!(
+            (a - b).abs() <= 1e-3 * a.abs() + gap(p),
+            "p{p}: exact {a}, sketch {b}"
+        );
+    }
+    for (ke, ks) in exact.keys.iter().zip(&sketched.keys) {
+        assert_eq!(ke.p_all_win, ks.p_all_win);
+        for (me, ms) in ke.members.iter().zip(&ks.members) {
+            assert_eq!(me.p_win, ms.p_win);
+            assert_eq!(me.payback_year, ms.payback_year);
+            assert_eq!(me.p_ahead_by_year, ms.p_ahead_by_year);
+        }
+    }
 }

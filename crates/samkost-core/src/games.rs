@@ -112,13 +112,12 @@ pub fn planning_game(model: &Model, seed: u64, n_draws: u64, basis: PlanningBasi
     let discount = model.discounting.factors(model.horizon_years);
     // The planning draws follow the run's correlations too (plain Monte Carlo rows on the
     // planning streams, with Iman–Conover when the scenario correlates parameters). A design
-    // that cannot be built (it needs more rows than inputs) falls back to independent draws.
+    // with too few rows to carry the correlations stays independent.
     let design = crate::simulation::design::ParameterDesign::build(
         model,
         crate::sampling::SamplingMethod::MonteCarlo,
-        n_draws,
+        PLANNING_STREAM_OFFSET..PLANNING_STREAM_OFFSET + n_draws,
         seed,
-        PLANNING_STREAM_OFFSET,
     )
     .ok()
     .flatten();
@@ -134,7 +133,7 @@ pub fn planning_game(model: &Model, seed: u64, n_draws: u64, basis: PlanningBasi
             },
             |(params, values, scratch), d| {
                 match &design {
-                    Some(design) => design.fill(model, d as usize, params),
+                    Some(design) => design.fill(model, PLANNING_STREAM_OFFSET + d, params),
                     None => crate::simulation::design::sample_parameters(
                         model,
                         seed,

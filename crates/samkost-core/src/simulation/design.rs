@@ -10,29 +10,37 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::model::Model;
-use crate::sampling::{RankCorrelation, SamplingMethod, UniformMatrix, monte_carlo_row, uniforms};
+use crate::sampling::{
+    RankCorrelation, SamplingMethod, SobolSequence, UniformMatrix, monte_carlo_row, uniforms,
+};
 
 use super::SimulationError;
 
 /// Seed offset of the Iman–Conover scores, so they are independent of the design's uniforms.
 const CORRELATION_SEED_SALT: u64 = 0x9E37_79B9_7F4A_7C15;
 
-/// The design of one run.
+/// The design of one block of draws.
 pub(crate) struct ParameterDesign {
+    /// First draw (stream) of the block.
+    first: u64,
     /// Indices of the uncertain parameters, in column order.
     dims: Vec<usize>,
     uniforms: UniformMatrix,
 }
 
+/// Salt that makes each block's seed distinct.
+const BLOCK_SEED_SALT: u64 = 0xD1B5_4A32_D192_ED03;
+
 impl ParameterDesign {
-    /// Builds the design, or `None` for plain Monte Carlo without correlations. Monte Carlo
-    /// rows use streams `stream_offset + d`.
+    /// Builds the design of draws `draws` (global draw numbers, which are also the Monte Carlo
+    /// streams), or `None` for plain Monte Carlo without correlations. Latin hypercube strata
+    /// and Iman–Conover reorderings are per block; Sobol' points are taken at their global
+    /// index, so blocks continue one sequence.
     pub(crate) fn build(
         model: &Model,
         method: SamplingMethod,
-        n_draws: u64,
+        draws: std::ops::Range<u64>,
         seed: u64,
-        stream_offset: u64,
     ) -> Result<Option<Self>, SimulationError> {
         if method == SamplingMethod::MonteCarlo && model.correlation.is_none() {
             return Ok(None);
@@ -41,59 +49,56 @@ impl ParameterDesign {
             .filter(|&j| !model.parameters[j].distribution.is_fixed())
             .collect();
         let m = dims.len();
-        let n = usize::try_from(n_draws).map_err(|_| {
-            SimulationError::Design("too many draws for a design in memory".to_owned())
-        })?;
+        let n = usize::try_from(draws.end - draws.start)
+            .map_err(|_| SimulationError::Design("too many draws in one block".to_owned()))?;
+        let block_seed = seed ^ draws.start.wrapping_mul(BLOCK_SEED_SALT);
+        let err = |e: crate::sampling::DesignError| SimulationError::Design(e.to_string());
         let mut design = match method {
             SamplingMethod::MonteCarlo => {
                 let mut values = vec![0.0; n * m];
                 if m > 0 {
                     for (d, row) in values.chunks_mut(m).enumerate() {
-                        monte_carlo_row(seed, stream_offset + d as u64, row);
+                        monte_carlo_row(seed, draws.start + d as u64, row);
                     }
                 }
                 UniformMatrix::from_values(n, m, values)
             }
-            _ => {
-                uniforms(method, n, m, seed).map_err(|e| SimulationError::Design(e.to_string()))?
+            SamplingMethod::LatinHypercube => uniforms(method, n, m, block_seed).map_err(err)?,
+            SamplingMethod::Sobol => {
+                if draws.end > crate::sampling::MAX_SOBOL_POINTS {
+                    return Err(SimulationError::Design(format!(
+                        "a Sobol' design has at most {} points",
+                        crate::sampling::MAX_SOBOL_POINTS
+                    )));
+                }
+                let sobol = SobolSequence::scrambled(m, seed).map_err(err)?;
+                let mut values = vec![0.0; n * m];
+                if m > 0 {
+                    for (d, row) in values.chunks_mut(m).enumerate() {
+                        sobol.fill_point((draws.start + d as u64) as u32, row);
+                    }
+                }
+                UniformMatrix::from_values(n, m, values)
             }
         };
         if let Some(correlation) = &model.correlation {
-            let columns: Vec<usize> = correlation
-                .parameters
-                .iter()
-                .map(|p| {
-                    dims.iter()
-                        .position(|d| d == p)
-                        .expect("correlated parameters are uncertain")
-                })
-                .collect();
-            let rank = RankCorrelation::new(correlation.target.clone());
-            let k = columns.len();
-            let mut sub = vec![0.0; n * k];
-            for d in 0..n {
-                for (c, &col) in columns.iter().enumerate() {
-                    sub[d * k + c] = design.row(d)[col];
-                }
-            }
-            rank.induce(&mut sub, k, seed ^ CORRELATION_SEED_SALT)
-                .map_err(|e| SimulationError::Design(e.to_string()))?;
-            let values = design.as_mut_slice();
-            for d in 0..n {
-                for (c, &col) in columns.iter().enumerate() {
-                    values[d * m + col] = sub[d * k + c];
-                }
-            }
+            induce(
+                &mut design,
+                &dims,
+                correlation,
+                block_seed ^ CORRELATION_SEED_SALT,
+            )?;
         }
         Ok(Some(Self {
+            first: draws.start,
             dims,
             uniforms: design,
         }))
     }
 
-    /// Fills `params` for draw `d` (local index into the design).
-    pub(crate) fn fill(&self, model: &Model, d: usize, params: &mut [f64]) {
-        let row = self.uniforms.row(d);
+    /// Fills `params` for global draw `draw` (which must lie in the block).
+    pub(crate) fn fill(&self, model: &Model, draw: u64, params: &mut [f64]) {
+        let row = self.uniforms.row((draw - self.first) as usize);
         for (j, p) in model.parameters.iter().enumerate() {
             params[j] = if p.distribution.is_fixed() {
                 p.distribution.mean()
@@ -105,6 +110,46 @@ impl ParameterDesign {
             params[j] = model.parameters[j].distribution.quantile(u);
         }
     }
+}
+
+/// Imposes the target rank correlations on the correlated columns of a block.
+fn induce(
+    design: &mut UniformMatrix,
+    dims: &[usize],
+    correlation: &crate::model::Correlation,
+    seed: u64,
+) -> Result<(), SimulationError> {
+    let (n, m) = (design.n_draws(), design.n_dims());
+    let columns: Vec<usize> = correlation
+        .parameters
+        .iter()
+        .map(|p| {
+            dims.iter()
+                .position(|d| d == p)
+                .expect("correlated parameters are uncertain")
+        })
+        .collect();
+    let k = columns.len();
+    if n <= k {
+        // Too few draws to impose a rank structure: leave the block independent.
+        return Ok(());
+    }
+    let rank = RankCorrelation::new(correlation.target.clone());
+    let mut sub = vec![0.0; n * k];
+    for d in 0..n {
+        for (c, &col) in columns.iter().enumerate() {
+            sub[d * k + c] = design.row(d)[col];
+        }
+    }
+    rank.induce(&mut sub, k, seed)
+        .map_err(|e| SimulationError::Design(e.to_string()))?;
+    let values = design.as_mut_slice();
+    for d in 0..n {
+        for (c, &col) in columns.iter().enumerate() {
+            values[d * m + col] = sub[d * k + c];
+        }
+    }
+    Ok(())
 }
 
 /// Draws the parameters of draw `stream` by plain Monte Carlo: each parameter sampled in
@@ -126,13 +171,19 @@ pub fn parameter_sample(
     seed: u64,
 ) -> Result<Vec<f64>, SimulationError> {
     let m = model.parameters.len();
-    let design = ParameterDesign::build(model, method, n_draws, seed, 0)?;
     let mut out = vec![0.0; n_draws as usize * m];
-    for (d, row) in out.chunks_mut(m.max(1)).enumerate().take(n_draws as usize) {
-        match &design {
-            Some(design) => design.fill(model, d, row),
-            None => sample_parameters(model, seed, d as u64, row),
+    let mut start = 0;
+    while start < n_draws {
+        let end = (start + super::DESIGN_BLOCK_DRAWS).min(n_draws);
+        let design = ParameterDesign::build(model, method, start..end, seed)?;
+        for d in start..end {
+            let row = &mut out[d as usize * m..(d as usize + 1) * m];
+            match &design {
+                Some(design) => design.fill(model, d, row),
+                None => sample_parameters(model, seed, d, row),
+            }
         }
+        start = end;
     }
     Ok(out)
 }

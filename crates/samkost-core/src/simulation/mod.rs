@@ -7,12 +7,17 @@
 //! reduction runs sequentially in draw order, so results are bit-identical for any thread
 //! count.
 //!
-//! Memory: per draw the run keeps one NPV per key and member plus the region's, and one payback
-//! year per key and member — what the exact P10/P50/P90 need. Everything else (means of yearly
-//! flows, win counts, probability of being ahead by year) is accumulated per chunk.
+//! Memory: runs of up to `max_stored_draws` draws keep one NPV per key and member plus the
+//! region's per draw — what exact type-7 P10/P50/P90 need. Longer runs keep a DDSketch per
+//! column instead (relative accuracy 0.1 %), so memory does not grow with the number of draws.
+//! Everything else (win counts, payback-year histograms, probability of being ahead by year,
+//! means of yearly flows) is counted as the draws go. Sampling designs are built per block of
+//! `DESIGN_BLOCK_DRAWS` draws.
 
 pub(crate) mod design;
 pub mod sketch;
+
+use sketch::QuantileSketch;
 mod summary;
 
 pub use design::parameter_sample;
@@ -33,6 +38,14 @@ pub const LARGE_STABILITY_DRAWS: u64 = 200;
 const STABILITY_STREAM_OFFSET: u64 = 1 << 60;
 use crate::model::{DrawValues, Model, YearFlows, YearScratch};
 
+/// Default of [`RunConfig::max_stored_draws`]: one million draws.
+pub const DEFAULT_MAX_STORED_DRAWS: u64 = 1_000_000;
+
+/// Draws per design block: Latin hypercube strata, Sobol' scrambles and Iman–Conover
+/// reorderings are built for blocks of this many draws (a run of at most this many draws has
+/// one design).
+pub const DESIGN_BLOCK_DRAWS: u64 = 1 << 18;
+
 /// Draws per chunk: the unit of parallel work and of progress reporting.
 pub const CHUNK_DRAWS: u64 = 512;
 
@@ -48,6 +61,10 @@ pub struct RunConfig {
     pub seed: u64,
     /// How the parameters are sampled.
     pub sampling: crate::sampling::SamplingMethod,
+    /// Runs of at most this many draws keep every draw's NPVs (exact type-7 quantiles, per-draw
+    /// access); longer runs keep a quantile sketch per column instead, so memory does not grow
+    /// with the number of draws ([`DEFAULT_MAX_STORED_DRAWS`]).
+    pub max_stored_draws: u64,
     /// Core stability is checked on draws `0 … stability_draws − 1` (all coalitions, for up
     /// to [`MAX_EXACT_MEMBERS`] members); 0 turns it off.
     pub stability_draws: u64,
@@ -203,28 +220,61 @@ pub struct RunResults {
     pub stability_draws: u64,
     /// Draws × ex-post methods that failed and fell back to the planning shares.
     pub ex_post_fallbacks: u64,
-    /// Per-draw NPVs: `draw_npv[draw * stride + col]`, columns = keys × members, then region.
-    draw_npv: Vec<f64>,
+    /// Per-draw NPVs: `draw_npv[draw * stride + col]`, columns = keys × members, then region;
+    /// `None` when the run was too long to keep them.
+    draw_npv: Option<Vec<f64>>,
+    /// Per column quantile sketches, for runs that did not keep every draw.
+    sketches: Option<Vec<QuantileSketch>>,
     stride: usize,
 }
 
 impl RunResults {
-    /// NPV of net benefit of `member` under `key` in draw `draw`.
-    pub fn draw_member_npv(&self, key: usize, member: usize, draw: usize) -> f64 {
-        let n_members = self.keys.first().map_or(0, |k| k.members.len());
-        self.draw_npv[draw * self.stride + key * n_members + member]
+    /// Whether the run kept every draw's NPVs (runs up to [`RunConfig::max_stored_draws`]).
+    pub fn draws_kept(&self) -> bool {
+        self.draw_npv.is_some()
     }
 
-    /// NPV of the region's net benefit in draw `draw`.
-    pub fn draw_region_npv(&self, draw: usize) -> f64 {
-        self.draw_npv[draw * self.stride + self.stride - 1]
+    /// NPV of net benefit of `member` under `key` in draw `draw`; `None` when the run did not
+    /// keep its draws.
+    pub fn draw_member_npv(&self, key: usize, member: usize, draw: usize) -> Option<f64> {
+        let n_members = self.keys.first().map_or(0, |k| k.members.len());
+        self.draw_npv.as_ref().and_then(|v| {
+            v.get(draw * self.stride + key * n_members + member)
+                .copied()
+        })
+    }
+
+    /// NPV of the region's net benefit in draw `draw`; `None` when the run did not keep its
+    /// draws.
+    pub fn draw_region_npv(&self, draw: usize) -> Option<f64> {
+        self.draw_npv
+            .as_ref()
+            .and_then(|v| v.get(draw * self.stride + self.stride - 1).copied())
+    }
+
+    /// The quantile sketch of `member`'s NPV under `key` (`None` for the region's column index
+    /// semantics: pass `member == n` for the region), for runs that did not keep their draws.
+    pub fn column_sketch(&self, key: usize, member: usize) -> Option<&QuantileSketch> {
+        let n_members = self.keys.first().map_or(0, |k| k.members.len());
+        let col = if member >= n_members {
+            self.stride - 1
+        } else {
+            key * n_members + member
+        };
+        self.sketches.as_ref().and_then(|s| s.get(col))
     }
 }
 
 /// Per-chunk output, merged in chunk order.
 struct ChunkOutput {
+    /// Per-draw NPV rows of the chunk.
     npv: Vec<f64>,
-    payback: Vec<u16>,
+    /// Per column: draws with a positive NPV.
+    wins: Vec<u64>,
+    /// Per key: draws in which every member's NPV is positive.
+    all_win: Vec<u64>,
+    /// Per key × member column: payback year counts, index `horizon` = never.
+    payback: Vec<u64>,
     ahead: Vec<u64>,
     flows: Vec<f64>,
     first_bad_draw: Option<u64>,
@@ -258,23 +308,39 @@ pub fn run(
         return Err(SimulationError::KeyShape(bad.name.clone()));
     }
     let mut layout = Layout::new(model, keys, config);
-    layout.design =
-        design::ParameterDesign::build(model, config.sampling, config.n_draws, config.seed, 0)?;
-    let n_chunks = config.n_draws.div_ceil(CHUNK_DRAWS);
-    let chunks: Vec<ChunkOutput> = (0..n_chunks)
-        .into_par_iter()
-        .map(|chunk| {
-            let start = chunk * CHUNK_DRAWS;
-            let end = (start + CHUNK_DRAWS).min(config.n_draws);
-            let out = simulate_chunk(model, keys, &layout, config.seed, start..end);
-            progress.advance(end - start);
-            out
-        })
-        .collect();
-    if let Some(draw) = chunks.iter().find_map(|c| c.first_bad_draw) {
-        return Err(SimulationError::NonFinite { draw });
+    let mut totals = Totals::new(&layout, config.n_draws);
+    // Designs (Latin hypercube, Sobol', correlated samples) are built block by block, so that
+    // memory does not grow with the number of draws; within a block, chunks run in parallel
+    // and are merged in order.
+    let mut block_start = 0;
+    while block_start < config.n_draws {
+        let block_end = (block_start + DESIGN_BLOCK_DRAWS).min(config.n_draws);
+        layout.design = design::ParameterDesign::build(
+            model,
+            config.sampling,
+            block_start..block_end,
+            config.seed,
+        )?;
+        let n_chunks = (block_end - block_start).div_ceil(CHUNK_DRAWS);
+        let chunks: Vec<ChunkOutput> = (0..n_chunks)
+            .into_par_iter()
+            .map(|chunk| {
+                let start = block_start + chunk * CHUNK_DRAWS;
+                let end = (start + CHUNK_DRAWS).min(block_end);
+                let out = simulate_chunk(model, keys, &layout, config.seed, start..end);
+                progress.advance(end - start);
+                out
+            })
+            .collect();
+        if let Some(draw) = chunks.iter().find_map(|c| c.first_bad_draw) {
+            return Err(SimulationError::NonFinite { draw });
+        }
+        for chunk in chunks {
+            totals.add(chunk, layout.store_draws);
+        }
+        block_start = block_end;
     }
-    Ok(summarise(model, keys, &layout, config.n_draws, chunks))
+    Ok(summarise(model, keys, &layout, config.n_draws, totals))
 }
 
 /// Sizes of the per-draw and accumulated arrays.
@@ -293,6 +359,8 @@ struct Layout {
     n_masks: usize,
     /// The run's design, unless plain Monte Carlo without correlations.
     design: Option<design::ParameterDesign>,
+    /// Keep every draw's NPVs (exact quantiles) or sketch them (bounded memory).
+    store_draws: bool,
 }
 
 impl Layout {
@@ -318,6 +386,7 @@ impl Layout {
             any_ex_post: exact && keys.iter().any(ResolvedKey::is_ex_post),
             n_masks: if exact { 1 << n_members } else { 0 },
             design: None,
+            store_draws: config.n_draws <= config.max_stored_draws,
         }
     }
 
@@ -348,6 +417,8 @@ struct Scratch {
     standalone_npv: Vec<f64>,
     payments: Vec<f64>,
     sums: Vec<f64>,
+    /// This draw's NPVs (keys × members, then the region).
+    row: Vec<f64>,
 }
 
 fn simulate_chunk(
@@ -359,10 +430,14 @@ fn simulate_chunk(
 ) -> ChunkOutput {
     let n_draws = (draws.end - draws.start) as usize;
     let cols = layout.n_keys * layout.n_members;
+    let stride = layout.stride;
+    let horizon = layout.horizon;
     let mut out = ChunkOutput {
-        npv: vec![0.0; n_draws * layout.stride],
-        payback: vec![NEVER; n_draws * cols],
-        ahead: vec![0; cols * layout.horizon],
+        npv: vec![0.0; n_draws * stride],
+        wins: vec![0; stride],
+        all_win: vec![0; layout.n_keys],
+        payback: vec![0; cols * (horizon + 1)],
+        ahead: vec![0; cols * horizon],
         flows: vec![0.0; layout.flows_len()],
         first_bad_draw: None,
         stable: vec![0; layout.n_keys],
@@ -384,46 +459,49 @@ fn simulate_chunk(
         standalone_npv: vec![0.0; layout.n_members],
         payments: vec![0.0; layout.n_members],
         sums: Vec::new(),
+        row: vec![0.0; stride],
     };
+    let n = layout.n_members;
     for (local, draw) in draws.enumerate() {
-        simulate_draw(
-            model,
-            keys,
-            layout,
-            seed,
-            draw,
-            local,
-            &mut scratch,
-            &mut out,
-        );
-        let row = &out.npv[local * layout.stride..(local + 1) * layout.stride];
-        if row.iter().any(|v| !v.is_finite()) && out.first_bad_draw.is_none() {
-            out.first_bad_draw = Some(draw);
+        simulate_draw(model, keys, layout, seed, draw, &mut scratch, &mut out);
+        let row = &scratch.row;
+        if row.iter().any(|v| !v.is_finite()) {
+            out.first_bad_draw.get_or_insert(draw);
+            continue;
         }
-        out.payback[local * cols..(local + 1) * cols].copy_from_slice(&scratch.payback);
+        out.npv[local * stride..(local + 1) * stride].copy_from_slice(row);
+        for (c, &v) in row.iter().enumerate() {
+            out.wins[c] += u64::from(v > 0.0);
+        }
+        for k in 0..layout.n_keys {
+            out.all_win[k] += u64::from(row[k * n..(k + 1) * n].iter().all(|v| *v > 0.0));
+        }
+        for (col, &year) in scratch.payback.iter().enumerate() {
+            let bin = if year == NEVER {
+                horizon
+            } else {
+                usize::from(year)
+            };
+            out.payback[col * (horizon + 1) + bin] += 1;
+        }
     }
     out
 }
 
-/// Simulates one draw: fills row `local` of the chunk with NPVs and updates its accumulators.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "internal hot loop with explicit buffers"
-)]
+/// Simulates one draw: fills `scratch.row` with its NPVs and updates the chunk's accumulators.
 fn simulate_draw(
     model: &Model,
     keys: &[ResolvedKey],
     layout: &Layout,
     seed: u64,
     draw: u64,
-    local: usize,
     scratch: &mut Scratch,
     out: &mut ChunkOutput,
 ) {
     let n = layout.n_members;
     let horizon = layout.horizon;
     match &layout.design {
-        Some(design) => design.fill(model, draw as usize, &mut scratch.params),
+        Some(design) => design.fill(model, draw, &mut scratch.params),
         None => design::sample_parameters(model, seed, draw, &mut scratch.params),
     }
     model.evaluate(&scratch.params, &mut scratch.values);
@@ -441,7 +519,7 @@ fn simulate_draw(
     scratch.cumulative.fill(0.0);
     scratch.payback.fill(NEVER);
     scratch.standalone_npv.fill(0.0);
-    let row = &mut out.npv[local * layout.stride..(local + 1) * layout.stride];
+    let row = &mut scratch.row;
     row.fill(0.0);
     for year in 0..horizon {
         model.year_flows(
@@ -560,78 +638,32 @@ fn summarise(
     keys: &[ResolvedKey],
     layout: &Layout,
     n_draws: u64,
-    chunks: Vec<ChunkOutput>,
+    acc: Totals,
 ) -> RunResults {
     let (n, horizon, stride) = (layout.n_members, layout.horizon, layout.stride);
     let cols = layout.n_keys * n;
-    let mut draw_npv = Vec::with_capacity(n_draws as usize * stride);
-    let mut payback = Vec::with_capacity(n_draws as usize * cols);
-    let mut ahead = vec![0u64; cols * horizon];
-    let mut flow_sums = vec![0.0; layout.flows_len()];
-    let mut stable = vec![0u64; layout.n_keys];
-    let mut tempted = vec![0u64; layout.n_keys * layout.n_masks];
-    let (mut checked, mut fallbacks) = (0u64, 0u64);
-    let mut sampled: Vec<std::collections::BTreeMap<Vec<usize>, u64>> =
-        vec![std::collections::BTreeMap::new(); layout.n_keys];
-    for chunk in chunks {
-        for (total, found) in sampled.iter_mut().zip(&chunk.tempted_sampled) {
-            for (members, c) in found {
-                *total.entry(members.clone()).or_insert(0) += c;
-            }
-        }
-        stable
-            .iter_mut()
-            .zip(&chunk.stable)
-            .for_each(|(a, c)| *a += c);
-        tempted
-            .iter_mut()
-            .zip(&chunk.tempted)
-            .for_each(|(a, c)| *a += c);
-        checked += chunk.stability_checked;
-        fallbacks += chunk.ex_post_fallbacks;
-        draw_npv.extend_from_slice(&chunk.npv);
-        payback.extend_from_slice(&chunk.payback);
-        ahead
-            .iter_mut()
-            .zip(&chunk.ahead)
-            .for_each(|(a, c)| *a += c);
-        flow_sums
-            .iter_mut()
-            .zip(&chunk.flows)
-            .for_each(|(a, c)| *a += c);
-    }
-    let mean_flows = mean_flows(&flow_sums, n, horizon, n_draws);
+    let mean_flows = mean_flows(&acc.flow_sums, n, horizon, n_draws);
     let first_operating_year = (model.operation_start < horizon).then_some(model.operation_start);
-    let mut column = vec![0.0; n_draws as usize];
-    let mut region_column: Vec<f64> = draw_npv
-        .iter()
-        .skip(stride - 1)
-        .step_by(stride)
-        .copied()
-        .collect();
-    let region_wins = region_column.iter().filter(|v| **v > 0.0).count() as u64;
-    let region_npv = Summary::from_values(&mut region_column);
+    let mut column = Vec::new();
+    let mut summary_of = |c: usize| -> Summary {
+        if layout.store_draws {
+            column.clear();
+            column.extend(acc.draw_npv.iter().skip(c).step_by(stride).copied());
+            Summary::from_values(&mut column)
+        } else {
+            Summary::from_sketch(&acc.sketches[c], acc.sums[c], n_draws)
+        }
+    };
+    let region_npv = summary_of(stride - 1);
+    let mut member_summaries: Vec<Summary> = (0..cols).map(&mut summary_of).collect();
     let keys_out = keys
         .iter()
         .enumerate()
         .map(|(k, key)| {
-            let all_win = (0..n_draws as usize)
-                .filter(|d| (0..n).all(|i| draw_npv[d * stride + k * n + i] > 0.0))
-                .count() as u64;
             let members = (0..n)
                 .map(|i| {
                     let col = k * n + i;
-                    for (d, slot) in column.iter_mut().enumerate() {
-                        *slot = draw_npv[d * stride + col];
-                    }
-                    let wins = column.iter().filter(|v| **v > 0.0).count() as u64;
-                    let mut years: Vec<u16> =
-                        payback.iter().skip(col).step_by(cols).copied().collect();
-                    years.sort_unstable();
-                    let payback_year = [0.1, 0.5, 0.9].map(|p| {
-                        let y = quantile_type1(&years, p);
-                        (y != NEVER).then_some(y)
-                    });
+                    let hist = &acc.payback[col * (horizon + 1)..(col + 1) * (horizon + 1)];
                     MemberOutcome {
                         share_first_operating_year: first_year_share(
                             key,
@@ -639,11 +671,14 @@ fn summarise(
                             first_operating_year,
                             i,
                         ),
-                        npv_net_benefit: Summary::from_values(&mut column),
-                        p_win: Proportion::from_count(wins, n_draws),
-                        payback_year,
+                        npv_net_benefit: std::mem::replace(
+                            &mut member_summaries[col],
+                            Summary::from_values(&mut [0.0]),
+                        ),
+                        p_win: Proportion::from_count(acc.wins[col], n_draws),
+                        payback_year: [0.1, 0.5, 0.9].map(|p| payback_quantile(hist, p)),
                         p_ahead_by_year: (0..horizon)
-                            .map(|t| ahead[col * horizon + t] as f64 / n_draws as f64)
+                            .map(|t| acc.ahead[col * horizon + t] as f64 / n_draws as f64)
                             .collect(),
                         mean_net_cash_by_year: (0..horizon)
                             .map(|t| mean_flows.net_benefit(key, i, t).0)
@@ -654,45 +689,163 @@ fn summarise(
                     }
                 })
                 .collect();
-            let counts = &tempted[k * layout.n_masks..(k + 1) * layout.n_masks];
-            let top = counts
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| **c > 0)
-                .max_by_key(|(m, c)| (**c, std::cmp::Reverse((m.count_ones(), *m))));
             KeyOutcome {
                 name: key.name.clone(),
-                p_all_win: Proportion::from_count(all_win, n_draws),
+                p_all_win: Proportion::from_count(acc.all_win[k], n_draws),
                 members,
                 share_std_errors: key.share_std_errors.clone(),
-                p_core_stable: (checked > 0).then(|| Proportion::from_count(stable[k], checked)),
-                top_breakaway: top
-                    .map(|(mask, c)| {
-                        (
-                            (0..n).filter(|i| mask & (1 << i) != 0).collect(),
-                            *c as f64 / checked as f64,
-                        )
-                    })
-                    .or_else(|| {
-                        sampled[k]
-                            .iter()
-                            .max_by_key(|(m, c)| (**c, std::cmp::Reverse((m.len(), (*m).clone()))))
-                            .map(|(m, c)| (m.clone(), *c as f64 / checked as f64))
-                    }),
+                p_core_stable: (acc.checked > 0)
+                    .then(|| Proportion::from_count(acc.stable[k], acc.checked)),
+                top_breakaway: acc.top_breakaway(layout, k),
             }
         })
         .collect();
     RunResults {
         n_draws,
         region_npv,
-        region_p_win: Proportion::from_count(region_wins, n_draws),
+        region_p_win: Proportion::from_count(acc.wins[stride - 1], n_draws),
         keys: keys_out,
         mean_flows,
         first_operating_year,
-        stability_draws: checked,
-        ex_post_fallbacks: fallbacks,
-        draw_npv,
+        stability_draws: acc.checked,
+        ex_post_fallbacks: acc.fallbacks,
+        draw_npv: if layout.store_draws {
+            Some(acc.draw_npv)
+        } else {
+            None
+        },
+        sketches: if layout.store_draws {
+            None
+        } else {
+            Some(acc.sketches)
+        },
         stride,
+    }
+}
+
+/// Type-1 quantile of payback years from their histogram (last bin: never).
+fn payback_quantile(hist: &[u64], p: f64) -> Option<u16> {
+    let n: u64 = hist.iter().sum();
+    let k = ((n as f64 * p.clamp(0.0, 1.0)).ceil() as u64).clamp(1, n.max(1));
+    let mut seen = 0;
+    for (year, c) in hist.iter().enumerate() {
+        seen += c;
+        if seen >= k {
+            return (year + 1 < hist.len()).then_some(year as u16);
+        }
+    }
+    None
+}
+
+/// Everything the chunks accumulated, merged in chunk order.
+struct Totals {
+    draw_npv: Vec<f64>,
+    sketches: Vec<QuantileSketch>,
+    sums: Vec<(f64, f64)>,
+    wins: Vec<u64>,
+    all_win: Vec<u64>,
+    payback: Vec<u64>,
+    ahead: Vec<u64>,
+    flow_sums: Vec<f64>,
+    stable: Vec<u64>,
+    tempted: Vec<u64>,
+    sampled: Vec<std::collections::BTreeMap<Vec<usize>, u64>>,
+    checked: u64,
+    fallbacks: u64,
+}
+
+fn add_counts(into: &mut [u64], from: &[u64]) {
+    into.iter_mut().zip(from).for_each(|(a, c)| *a += c);
+}
+
+impl Totals {
+    fn new(layout: &Layout, n_draws: u64) -> Self {
+        let (stride, cols) = (layout.stride, layout.n_keys * layout.n_members);
+        Self {
+            draw_npv: if layout.store_draws {
+                Vec::with_capacity(n_draws as usize * stride)
+            } else {
+                Vec::new()
+            },
+            sketches: if layout.store_draws {
+                Vec::new()
+            } else {
+                vec![QuantileSketch::new(sketch::DEFAULT_RELATIVE_ACCURACY); stride]
+            },
+            sums: vec![(0.0, 0.0); stride],
+            wins: vec![0; stride],
+            all_win: vec![0; layout.n_keys],
+            payback: vec![0; cols * (layout.horizon + 1)],
+            ahead: vec![0; cols * layout.horizon],
+            flow_sums: vec![0.0; layout.flows_len()],
+            stable: vec![0; layout.n_keys],
+            tempted: vec![0; layout.n_keys * layout.n_masks],
+            sampled: vec![std::collections::BTreeMap::new(); layout.n_keys],
+            checked: 0,
+            fallbacks: 0,
+        }
+    }
+
+    fn add(&mut self, chunk: ChunkOutput, store_draws: bool) {
+        if store_draws {
+            self.draw_npv.extend_from_slice(&chunk.npv);
+        } else {
+            // Sketches and sums take the draws one by one, in draw order.
+            let stride = self.sums.len();
+            for row in chunk.npv.chunks(stride) {
+                for ((sketch, sums), &v) in
+                    self.sketches.iter_mut().zip(self.sums.iter_mut()).zip(row)
+                {
+                    if v.is_finite() {
+                        sketch.add(v);
+                        sums.0 += v;
+                        sums.1 += v * v;
+                    }
+                }
+            }
+        }
+        add_counts(&mut self.wins, &chunk.wins);
+        add_counts(&mut self.all_win, &chunk.all_win);
+        add_counts(&mut self.payback, &chunk.payback);
+        add_counts(&mut self.ahead, &chunk.ahead);
+        add_counts(&mut self.stable, &chunk.stable);
+        add_counts(&mut self.tempted, &chunk.tempted);
+        self.flow_sums
+            .iter_mut()
+            .zip(&chunk.flows)
+            .for_each(|(a, c)| *a += c);
+        for (total, found) in self.sampled.iter_mut().zip(&chunk.tempted_sampled) {
+            for (members, c) in found {
+                *total.entry(members.clone()).or_insert(0) += c;
+            }
+        }
+        self.checked += chunk.stability_checked;
+        self.fallbacks += chunk.ex_post_fallbacks;
+    }
+
+    /// The coalition most often tempted to leave under key `k` (among equally frequent ones,
+    /// the smallest), and the fraction of checked draws in which it was.
+    fn top_breakaway(&self, layout: &Layout, k: usize) -> Option<(Vec<usize>, f64)> {
+        let n = layout.n_members;
+        let checked = self.checked as f64;
+        let counts = &self.tempted[k * layout.n_masks..(k + 1) * layout.n_masks];
+        counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .max_by_key(|(m, c)| (**c, std::cmp::Reverse((m.count_ones(), *m))))
+            .map(|(mask, c)| {
+                (
+                    (0..n).filter(|i| mask & (1 << i) != 0).collect(),
+                    *c as f64 / checked,
+                )
+            })
+            .or_else(|| {
+                self.sampled[k]
+                    .iter()
+                    .max_by_key(|(m, c)| (**c, std::cmp::Reverse((m.len(), (*m).clone()))))
+                    .map(|(m, c)| (m.clone(), *c as f64 / checked))
+            })
     }
 }
 

@@ -11,7 +11,38 @@
 //! depend on the thread count. Memory grows with `log(max/min)/α`, not with the number of
 //! values.
 
-use std::collections::BTreeMap;
+/// Bucket counts indexed densely from `offset` (buckets of one sign).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Store {
+    offset: i32,
+    counts: Vec<u64>,
+}
+
+impl Store {
+    fn add(&mut self, index: i32, count: u64) {
+        if self.counts.is_empty() {
+            self.offset = index;
+        }
+        if index < self.offset {
+            let grow = (self.offset - index) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.offset = index;
+        }
+        let pos = (index - self.offset) as usize;
+        if pos >= self.counts.len() {
+            self.counts.resize(pos + 1, 0);
+        }
+        self.counts[pos] += count;
+    }
+
+    fn iter(&self) -> impl DoubleEndedIterator<Item = (i32, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(k, c)| (self.offset + k as i32, *c))
+    }
+}
 
 /// Default relative accuracy: 0.1 %.
 pub const DEFAULT_RELATIVE_ACCURACY: f64 = 1e-3;
@@ -24,8 +55,8 @@ pub const ZERO_THRESHOLD: f64 = 1e-6;
 pub struct QuantileSketch {
     ln_gamma: f64,
     gamma: f64,
-    positive: BTreeMap<i32, u64>,
-    negative: BTreeMap<i32, u64>,
+    positive: Store,
+    negative: Store,
     zeros: u64,
     count: u64,
     min: f64,
@@ -39,8 +70,8 @@ impl QuantileSketch {
         Self {
             ln_gamma: gamma.ln(),
             gamma,
-            positive: BTreeMap::new(),
-            negative: BTreeMap::new(),
+            positive: Store::default(),
+            negative: Store::default(),
             zeros: 0,
             count: 0,
             min: f64::INFINITY,
@@ -64,19 +95,21 @@ impl QuantileSketch {
         if x.abs() < ZERO_THRESHOLD {
             self.zeros += 1;
         } else if x > 0.0 {
-            *self.positive.entry(self.index(x)).or_insert(0) += 1;
+            let i = self.index(x);
+            self.positive.add(i, 1);
         } else {
-            *self.negative.entry(self.index(-x)).or_insert(0) += 1;
+            let i = self.index(-x);
+            self.negative.add(i, 1);
         }
     }
 
     /// Adds every value of `other` (same accuracy).
     pub fn merge(&mut self, other: &Self) {
-        for (i, c) in &other.positive {
-            *self.positive.entry(*i).or_insert(0) += c;
+        for (i, c) in other.positive.iter() {
+            self.positive.add(i, c);
         }
-        for (i, c) in &other.negative {
-            *self.negative.entry(*i).or_insert(0) += c;
+        for (i, c) in other.negative.iter() {
+            self.negative.add(i, c);
         }
         self.zeros += other.zeros;
         self.count += other.count;
@@ -95,12 +128,12 @@ impl QuantileSketch {
             .negative
             .iter()
             .rev()
-            .map(|(i, c)| (-self.representative(*i), *c));
+            .map(|(i, c)| (-self.representative(i), c));
         let zero = (self.zeros > 0).then_some((0.0, self.zeros));
         let positive = self
             .positive
             .iter()
-            .map(|(i, c)| (self.representative(*i), *c));
+            .map(|(i, c)| (self.representative(i), c));
         negative.chain(zero).chain(positive)
     }
 

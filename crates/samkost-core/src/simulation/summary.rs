@@ -47,6 +47,31 @@ impl Summary {
     }
 }
 
+impl Summary {
+    /// Summarises a run that kept no per-draw values: mean and standard deviation from the
+    /// running sums `(Σx, Σx²)`, quantiles from the sketch (within its relative accuracy, see
+    /// [`super::sketch`]).
+    pub fn from_sketch(sketch: &super::sketch::QuantileSketch, sums: (f64, f64), n: u64) -> Self {
+        let nf = n as f64;
+        let mean = sums.0 / nf;
+        let var = if n > 1 {
+            ((sums.1 - nf * mean * mean) / (nf - 1.0)).max(0.0)
+        } else {
+            0.0
+        };
+        let sd = var.sqrt();
+        let q = |p| sketch.quantile(p).unwrap_or(f64::NAN);
+        Self {
+            mean,
+            sd,
+            se_mean: sd / nf.sqrt(),
+            p10: q(0.1),
+            p50: q(0.5),
+            p90: q(0.9),
+        }
+    }
+}
+
 /// Hyndman–Fan type 7 quantile of already sorted values.
 pub fn quantile_type7(sorted: &[f64], p: f64) -> f64 {
     let n = sorted.len();
