@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use samkost_game::GameError;
 
 use super::{Format, InputError};
+use super::{emitf, emitln};
 use crate::allocate::{self, Method, Settings};
 use crate::report::allocate::{allocation_json, render_allocation_table};
 use crate::scenario::game_file::{self, GameFile, GameFormat};
@@ -63,9 +64,9 @@ pub fn run(args: &AllocateArgs) -> Result<()> {
         Format::Json => {
             let json = serde_json::to_string_pretty(&allocation_json(&file, &analysis))
                 .context("failed to serialise the allocations")?;
-            println!("{json}");
+            emitln!("{json}");
         }
-        Format::Table => print!(
+        Format::Table => emitf!(
             "{}",
             render_allocation_table(&file, &analysis, settings.seed)
         ),

@@ -18,6 +18,16 @@ use samkost_core::simulation::{self, RunConfig};
 use crate::report;
 use crate::scenario::{self, FileSource, Scenario};
 
+/// `print!` through [`emit`].
+macro_rules! emitf {
+    ($($arg:tt)*) => { $crate::cli::emit(&format!($($arg)*))? };
+}
+/// `println!` through [`emit`].
+macro_rules! emitln {
+    ($($arg:tt)*) => { $crate::cli::emit(&format!("{}\n", format!($($arg)*)))? };
+}
+pub(crate) use {emitf, emitln};
+
 /// Exit code for success.
 pub const EXIT_OK: u8 = 0;
 /// Exit code for input the user can fix.
@@ -207,6 +217,19 @@ fn resolve_keys(scenario: &Scenario, seed: u64) -> Result<Vec<ResolvedKey>> {
     Ok(keys)
 }
 
+/// Writes `text` to stdout. A closed pipe (`samkost run | head`) ends the output quietly
+/// instead of failing.
+pub fn emit(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("failed to write to stdout")
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Prints the scenario's warnings on stderr.
 fn print_warnings(scenario: &Scenario) {
     for w in &scenario.warnings {
@@ -252,8 +275,8 @@ fn run_command(args: &RunArgs) -> Result<()> {
         )?;
     }
     match args.format {
-        Format::Json => println!("{json}"),
-        Format::Table => print!("{}", report::render_table(&scenario, &results, config.seed)),
+        Format::Json => emitln!("{json}"),
+        Format::Table => emitf!("{}", report::render_table(&scenario, &results, config.seed)),
     }
     Ok(())
 }
@@ -262,7 +285,7 @@ fn validate_command(path: &Path) -> Result<()> {
     let scenario = load_scenario(Some(path))?;
     print_warnings(&scenario);
     resolve_keys(&scenario, scenario.seed)?;
-    println!(
+    emitln!(
         "ok: `{}` — {} members, {} uncertain inputs, {} cost lines, {} keys, {} years from {}",
         scenario.name,
         scenario.model.n_members(),
@@ -283,6 +306,6 @@ fn validate_command(path: &Path) -> Result<()> {
 fn init_command(members: &[String]) -> Result<()> {
     let text =
         scenario::starter_scenario(members).map_err(|e| InputError(format!("error: {e}")))?;
-    print!("{text}");
+    emitf!("{text}");
     Ok(())
 }

@@ -13,6 +13,7 @@ use samkost_core::sensitivity::{
 use samkost_core::simulation::{DrawScratch, evaluate_draw, parameter_sample};
 
 use super::{InputError, Sampling, load_scenario, print_warnings, resolve_keys};
+use super::{emitf, emitln};
 use crate::report::{self, InputSensitivity, SensitivityReport};
 use crate::scenario::Scenario;
 
@@ -295,12 +296,12 @@ pub fn sensitivity_command(args: &SensitivityArgs) -> Result<()> {
         }
     }
     match args.format {
-        SensitivityFormat::Table => print!("{}", report::sensitivity_table(&report)),
-        SensitivityFormat::Json => println!(
+        SensitivityFormat::Table => emitf!("{}", report::sensitivity_table(&report)),
+        SensitivityFormat::Json => emitln!(
             "{}",
             serde_json::to_string_pretty(&report).context("failed to serialise")?
         ),
-        SensitivityFormat::Csv => print!(
+        SensitivityFormat::Csv => emitf!(
             "{}",
             String::from_utf8_lossy(
                 &report::sensitivity_csv(&report).context("failed to build CSV")?

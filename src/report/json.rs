@@ -15,6 +15,7 @@ use crate::scenario::Scenario;
 /// Root of the JSON summary.
 #[derive(Debug, Serialize)]
 pub struct SummaryJson {
+    provenance: ProvenanceJson,
     scenario: ScenarioJson,
     members: Vec<MemberJson>,
     region: RegionJson,
@@ -55,6 +56,16 @@ struct YearlyNetJson {
     budget: Vec<f64>,
 }
 
+/// Everything needed to reproduce the numbers.
+#[derive(Debug, Serialize)]
+struct ProvenanceJson {
+    samkost_version: &'static str,
+    scenario_hash: String,
+    seed: u64,
+    draws: u64,
+    sampling: &'static str,
+}
+
 #[derive(Debug, Serialize)]
 struct ScenarioJson {
     name: String,
@@ -82,6 +93,11 @@ struct MemberJson {
 #[derive(Debug, Serialize)]
 struct Stats {
     mean: f64,
+    /// Monte Carlo standard error of the mean.
+    mean_se: f64,
+    /// False when the standard error exceeds the mean itself: the draws do not establish the
+    /// mean's sign, so it must not be read as a number.
+    mean_reliable: bool,
     p10: f64,
     p50: f64,
     p90: f64,
@@ -91,6 +107,8 @@ impl From<&Summary> for Stats {
     fn from(s: &Summary) -> Self {
         Self {
             mean: s.mean,
+            mean_se: s.se_mean,
+            mean_reliable: s.se_mean <= s.mean.abs(),
             p10: s.p10,
             p50: s.p50,
             p90: s.p90,
@@ -147,7 +165,19 @@ pub fn summary(scenario: &Scenario, results: &RunResults, config: &RunConfig) ->
     let seed = config.seed;
     let model = &scenario.model;
     let year = |idx: Option<u16>| idx.map(|t| model.first_year + i32::from(t));
+    let sampling = match config.sampling {
+        SamplingMethod::MonteCarlo => "monte_carlo",
+        SamplingMethod::LatinHypercube => "latin_hypercube",
+        SamplingMethod::Sobol => "sobol",
+    };
     SummaryJson {
+        provenance: ProvenanceJson {
+            samkost_version: env!("CARGO_PKG_VERSION"),
+            scenario_hash: scenario.hash(),
+            seed,
+            draws: results.n_draws,
+            sampling,
+        },
         scenario: ScenarioJson {
             name: scenario.name.clone(),
             seed,
@@ -157,11 +187,7 @@ pub fn summary(scenario: &Scenario, results: &RunResults, config: &RunConfig) ->
             operation_start: model.first_year + model.operation_start as i32,
             discount_rate: model.discounting.headline_rate(),
             stability_draws: results.stability_draws,
-            sampling: match config.sampling {
-                SamplingMethod::MonteCarlo => "monte_carlo",
-                SamplingMethod::LatinHypercube => "latin_hypercube",
-                SamplingMethod::Sobol => "sobol",
-            },
+            sampling,
             quantiles: if results.draws_kept() {
                 "type7"
             } else {

@@ -23,10 +23,16 @@ pub fn render_table(scenario: &Scenario, results: &RunResults, seed: u64) -> Str
         model.discounting.headline_rate() * 100.0
     );
     let r = &results.region_npv;
+    // A mean whose standard error exceeds it is not shown as a number (its sign is unknown).
+    let mean = if r.se_mean > r.mean.abs() {
+        format!("not established (0 ± {})", fmt_nok(r.se_mean))
+    } else {
+        format!("{} NOK (± {})", fmt_nok(r.mean), fmt_nok(1.96 * r.se_mean))
+    };
     let _ = writeln!(
         out,
-        "\nRegion: NPV of net benefit {} NOK (P10 {}, P50 {}, P90 {}); the region gains in {} of draws",
-        fmt_nok(r.mean),
+        "\nRegion: NPV of net benefit {} (P10 {}, P50 {}, P90 {}); the region gains in {} of draws",
+        mean,
         fmt_nok(r.p10),
         fmt_nok(r.p50),
         fmt_nok(r.p90),

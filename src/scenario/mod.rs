@@ -101,6 +101,30 @@ const MAX_HORIZON: i64 = 200;
 /// Largest number of draws accepted in a scenario file.
 const MAX_DRAWS: i64 = 1_000_000_000;
 
+impl Scenario {
+    /// A fingerprint of the validated scenario (FNV-1a, 64 bits, hex): the same model, keys
+    /// and settings give the same hash whatever the file's layout, comments or key order.
+    pub fn hash(&self) -> String {
+        let canonical = format!(
+            "{:?}",
+            (
+                &self.name,
+                &self.model,
+                &self.keys,
+                &self.planning,
+                self.n_draws,
+                self.seed
+            )
+        );
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in canonical.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+}
+
 /// Parses and validates a scenario.
 pub fn parse(file: &str, src: &str, files: &dyn FileSource) -> Result<Scenario, Diagnostics> {
     parse_with(file, src, files, &Overrides::default())
