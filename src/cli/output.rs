@@ -1,18 +1,27 @@
 //! Writing result files atomically: each file is written to a temporary name in the target
-//! directory and renamed into place, so an interrupted run never leaves a half-written file.
+//! directory (prefix [`TEMP_PREFIX`]) and renamed into place, so an interrupted run leaves every
+//! file either complete (old or new) or absent, never half-written. A temporary file left by a
+//! run that was killed between writing and renaming is removed by the next write into the
+//! same directory.
 
 use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
+/// Prefix of temporary files in an output directory.
+pub const TEMP_PREFIX: &str = ".samkost-partial-";
+
 /// Writes `(name, bytes)` files into `dir`, creating it if needed.
 pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) -> Result<()> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("failed to create output directory `{}`", dir.display()))?;
+    remove_stale_partials(dir);
     for (name, bytes) in files {
         let target = dir.join(name);
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        let mut tmp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(dir)
             .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
         tmp.write_all(bytes)
             .with_context(|| format!("failed to write `{}`", target.display()))?;
@@ -23,4 +32,16 @@ pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) -> Result<()> {
             .with_context(|| format!("failed to move `{}` into place", target.display()))?;
     }
     Ok(())
+}
+
+/// Removes temporary files a killed run may have left (best effort: they are never results).
+fn remove_stale_partials(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }

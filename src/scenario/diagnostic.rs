@@ -25,8 +25,16 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// Locates `span` (byte offsets) in `src`.
     pub fn at(file: &str, src: &str, span: Range<usize>, message: impl Into<String>) -> Self {
-        let start = span.start.min(src.len());
-        let end = span.end.clamp(start, src.len());
+        // Spans from the parser of a damaged file may fall inside a multi-byte character.
+        let floor = |mut i: usize| {
+            i = i.min(src.len());
+            while !src.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let start = floor(span.start);
+        let end = floor(span.end.max(start)).max(start);
         let line_start = src[..start].rfind('\n').map_or(0, |p| p + 1);
         let line_end = src[start..].find('\n').map_or(src.len(), |p| start + p);
         let line = src[..start].matches('\n').count() + 1;
@@ -128,6 +136,14 @@ mod tests {
         let d = Diagnostic::at("f.toml", src, 12..13, "bad");
         assert_eq!((d.line, d.column, d.width), (2, 6, 1));
         assert_eq!(d.source_line, "bé = 2");
+    }
+
+    #[test]
+    fn spans_inside_a_character_do_not_panic() {
+        // Regression (found by tests/it/fuzz.rs): a span ending inside 'ٞ'.
+        let src = "ٞd";
+        let d = Diagnostic::at("f.toml", src, 0..1, "bad");
+        assert_eq!((d.line, d.column), (1, 1));
     }
 
     #[test]
