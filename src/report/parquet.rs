@@ -48,12 +48,16 @@ pub fn draws_parquet(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8
         member.push("region".to_owned());
         npv.push(results.draw_region_npv(d).ok_or(ParquetError::NoDraws)?);
     }
-    let mut frame = DataFrame::new(vec![
-        Column::new("draw".into(), draw),
-        Column::new("key".into(), key),
-        Column::new("member_id".into(), member),
-        Column::new("npv_net_benefit".into(), npv),
-    ])?;
+    let height = draw.len();
+    let mut frame = DataFrame::new(
+        height,
+        vec![
+            Column::new("draw".into(), draw),
+            Column::new("key".into(), key),
+            Column::new("member_id".into(), member),
+            Column::new("npv_net_benefit".into(), npv),
+        ],
+    )?;
     let mut bytes = Vec::new();
     ParquetWriter::new(&mut bytes).finish(&mut frame)?;
     Ok(bytes)

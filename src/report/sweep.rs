@@ -131,7 +131,7 @@ pub fn parquet_bytes(
             }
         })
         .collect();
-    let mut frame = DataFrame::new(columns)?;
+    let mut frame = DataFrame::new(records.len(), columns)?;
     let mut bytes = Vec::new();
     ParquetWriter::new(&mut bytes).finish(&mut frame)?;
     Ok(bytes)

@@ -13,6 +13,7 @@ mod parquet;
 mod sampling;
 mod scenarios;
 mod sensitivity;
+mod sweep;
 
 /// A small valid scenario that the tests mutate.
 pub const BASE: &str = r#"name = "Test"
