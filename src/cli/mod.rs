@@ -2,6 +2,7 @@
 //! exit codes.
 
 mod allocate;
+mod interrupt;
 mod output;
 mod progress;
 mod sensitivity;
@@ -15,6 +16,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use samkost_core::allocation::ResolvedKey;
 use samkost_core::simulation::{self, RunConfig};
+
+pub use interrupt::install_handler as install_interrupt_handler;
 
 use crate::report;
 use crate::scenario::{self, FileSource, Scenario};
@@ -77,8 +80,8 @@ enum Command {
 struct RunArgs {
     /// Scenario file (TOML); the embedded default when omitted.
     scenario: Option<PathBuf>,
-    /// Number of draws (overrides the scenario).
-    #[arg(long)]
+    /// Number of draws (overrides the scenario; at most 10^9).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=scenario::MAX_DRAWS as u64))]
     draws: Option<u64>,
     /// Random seed (overrides the scenario).
     #[arg(long)]
@@ -91,8 +94,9 @@ struct RunArgs {
     #[arg(long, value_enum, default_value_t = Sampling::Mc)]
     sampling: Sampling,
     /// Runs up to this many draws keep every draw (exact quantiles); longer runs use a quantile
-    /// sketch with 0.1 % relative accuracy so memory stays bounded.
-    #[arg(long, default_value_t = samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS)]
+    /// sketch with 0.1 % relative accuracy so memory stays bounded (at most 10^8).
+    #[arg(long, default_value_t = samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
+          value_parser = clap::value_parser!(u64).range(0..=MAX_STORED_DRAWS))]
     max_stored_draws: u64,
     /// Draws on which core stability is checked against every coalition (0: off).
     #[arg(long, default_value_t = 2000)]
@@ -138,6 +142,9 @@ enum Format {
     /// The JSON summary.
     Json,
 }
+
+/// Largest `--max-stored-draws`: beyond it, keeping every draw would need tens of gigabytes.
+const MAX_STORED_DRAWS: u64 = 100_000_000;
 
 /// An error the user can fix (bad input): exit code 1.
 #[derive(Debug, thiserror::Error)]
