@@ -589,6 +589,9 @@ fn absurd_draw_counts_and_horizons_are_rejected() {
         ["run", "--draws", "1000000000000"],
         ["run", "--draws", "0"],
         ["run", "--max-stored-draws", "1000000000000"],
+        ["sensitivity", "--trajectories", "1000000000000"],
+        ["sensitivity", "--n", "1099511627776"],
+        ["sensitivity", "--bootstrap", "1000000000000"],
     ] {
         let (code, stderr) = samkost(&args);
         assert_eq!(code, Some(1), "{args:?}: {stderr}");

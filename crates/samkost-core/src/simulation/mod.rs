@@ -90,7 +90,7 @@ pub enum SimulationError {
     /// The sampling design could not be built.
     #[error("cannot build the sampling design: {0}")]
     Design(String),
-    /// The model produced a non-finite number.
+    /// The model produced a non-finite amount, or one beyond [`MAX_ABS_NOK`].
     #[error(
         "draw {draw} produced a non-finite cost or one beyond 1e100 NOK (check expressions for division by zero or overflow)"
     )]
