@@ -23,6 +23,22 @@ pub struct SummaryJson {
     yearly: YearlyJson,
     assumptions: Vec<AssumptionJson>,
     warnings: Vec<String>,
+    /// The precision reached when the run was asked for one (`--precision`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionJson>,
+}
+
+/// The outcome of precision control.
+#[derive(Debug, Serialize)]
+pub struct PrecisionJson {
+    /// `p_all_win` or `npv_mean`.
+    pub measure: String,
+    /// The 95 % half-width asked for.
+    pub target: f64,
+    /// The 95 % half-width achieved.
+    pub achieved: f64,
+    /// Whether the target was reached (else the run stopped at --max-draws).
+    pub reached: bool,
 }
 
 /// Mean yearly flows of the region (undiscounted NOK), cash and budget views.
@@ -101,6 +117,8 @@ struct Stats {
     p10: f64,
     p50: f64,
     p90: f64,
+    /// Mean of the worst 10 % of draws (CVaR₁₀; a negative value is the expected loss there).
+    cvar10: f64,
 }
 
 impl From<&Summary> for Stats {
@@ -112,6 +130,7 @@ impl From<&Summary> for Stats {
             p10: s.p10,
             p50: s.p50,
             p90: s.p90,
+            cvar10: s.cvar10,
         }
     }
 }
@@ -120,12 +139,21 @@ impl From<&Summary> for Stats {
 struct RegionJson {
     npv_net_benefit: Stats,
     p_win: f64,
+    /// Expected NPV of the start-up (transition) costs.
+    startup_cost_npv: f64,
+    /// Region's mean NPV per krone of start-up cost (Digdir's ranking measure).
+    npv_per_invested_krone: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
 struct KeyJson {
     name: String,
     p_all_win: f64,
+    p_all_win_se: f64,
+    /// Highest over lowest cost per inhabitant per year among the members.
+    burden_ratio: Option<f64>,
+    /// Whether the burden ratio exceeds the threshold.
+    burden_flag: bool,
     /// Probability that no coalition would do better alone (null: not checked).
     p_core_stable: Option<f64>,
     /// The coalition most often tempted to break away (null: none was).
@@ -150,6 +178,10 @@ struct PaybackJson {
 struct KeyMemberJson {
     id: String,
     share: f64,
+    /// Mean yearly cost per inhabitant in the cooperation over the operating years, NOK.
+    cost_per_inhabitant: f64,
+    p_loss: f64,
+    p_win_se: f64,
     /// Standard error of the share when it was estimated by sampling.
     #[serde(skip_serializing_if = "Option::is_none")]
     share_se: Option<f64>,
@@ -161,7 +193,12 @@ struct KeyMemberJson {
 }
 
 /// Builds the JSON summary of a run; `seed` and `draws` are those actually used.
-pub fn summary(scenario: &Scenario, results: &RunResults, config: &RunConfig) -> SummaryJson {
+pub fn summary(
+    scenario: &Scenario,
+    results: &RunResults,
+    config: &RunConfig,
+    burden_threshold: f64,
+) -> SummaryJson {
     let seed = config.seed;
     let model = &scenario.model;
     let year = |idx: Option<u16>| idx.map(|t| model.first_year + i32::from(t));
@@ -203,16 +240,33 @@ pub fn summary(scenario: &Scenario, results: &RunResults, config: &RunConfig) ->
                 population: m.population,
             })
             .collect(),
-        region: RegionJson {
-            npv_net_benefit: (&results.region_npv).into(),
-            p_win: results.region_p_win.p,
+        region: {
+            let startup = super::metrics::startup_npv(scenario, results);
+            RegionJson {
+                npv_net_benefit: (&results.region_npv).into(),
+                p_win: results.region_p_win.p,
+                startup_cost_npv: startup,
+                npv_per_invested_krone: (startup > 0.0).then(|| results.region_npv.mean / startup),
+            }
         },
         keys: results
             .keys
             .iter()
-            .map(|k| KeyJson {
+            .enumerate()
+            .map(|(key_idx, k)| {
+                (
+                    key_idx,
+                    k,
+                    super::metrics::cost_per_inhabitant(scenario, results, key_idx),
+                )
+            })
+            .map(|(_, k, per_inhabitant)| KeyJson {
                 name: k.name.clone(),
                 p_all_win: k.p_all_win.p,
+                p_all_win_se: k.p_all_win.se,
+                burden_ratio: super::metrics::burden_ratio(&per_inhabitant).map(|b| b.0),
+                burden_flag: super::metrics::burden_ratio(&per_inhabitant)
+                    .is_some_and(|b| b.0 > burden_threshold),
                 p_core_stable: k.p_core_stable.map(|p| p.p),
                 top_breakaway: k.top_breakaway.as_ref().map(|(members, p)| BreakawayJson {
                     members: members
@@ -229,6 +283,9 @@ pub fn summary(scenario: &Scenario, results: &RunResults, config: &RunConfig) ->
                     .map(|(idx, (o, m))| KeyMemberJson {
                         id: m.id.clone(),
                         share: o.share_first_operating_year,
+                        cost_per_inhabitant: per_inhabitant[idx],
+                        p_loss: 1.0 - o.p_win.p,
+                        p_win_se: o.p_win.se,
                         share_se: k.share_std_errors.as_ref().map(|se| se[idx]),
                         p_win: o.p_win.p,
                         npv_net_benefit: (&o.npv_net_benefit).into(),
@@ -248,6 +305,7 @@ pub fn summary(scenario: &Scenario, results: &RunResults, config: &RunConfig) ->
             .collect(),
         yearly: yearly(model, results),
         assumptions: assumptions(model),
+        precision: None,
         warnings: scenario
             .warnings
             .iter()
