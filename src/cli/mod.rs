@@ -108,7 +108,7 @@ struct RunArgs {
     /// Flag keys whose highest cost per inhabitant exceeds the lowest by more than this factor.
     #[arg(long, default_value_t = report::metrics::DEFAULT_BURDEN_THRESHOLD)]
     burden_threshold: f64,
-    /// Directory to write result files into (summary.json, members.csv).
+    /// Directory to write result files into (summary.json, members.csv, keys.csv, yearly.csv).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Also write every draw's NPVs to `draws.parquet` in the --out directory (needs a build
@@ -397,8 +397,16 @@ fn run_command(args: &RunArgs) -> Result<()> {
         let csv =
             report::members_csv(&scenario, &results).context("failed to build members.csv")?;
         let summary = format!("{json}\n");
-        let mut files: Vec<(&str, Vec<u8>)> =
-            vec![("summary.json", summary.into_bytes()), ("members.csv", csv)];
+        let keys_csv = report::keys_csv(&scenario, &results, args.burden_threshold)
+            .context("failed to build keys.csv")?;
+        let yearly_csv =
+            report::yearly_csv(&scenario, &results).context("failed to build yearly.csv")?;
+        let mut files: Vec<(&str, Vec<u8>)> = vec![
+            ("summary.json", summary.into_bytes()),
+            ("members.csv", csv),
+            ("keys.csv", keys_csv),
+            ("yearly.csv", yearly_csv),
+        ];
         if args.save_draws {
             files.push(("draws.parquet", draws_parquet(&scenario, &results)?));
         }

@@ -394,3 +394,114 @@ pub fn members_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>,
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
+
+/// One row per key: the key-level measures.
+pub fn keys_csv(
+    scenario: &Scenario,
+    results: &RunResults,
+    burden_threshold: f64,
+) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "key",
+        "p_all_win",
+        "p_all_win_se",
+        "p_core_stable",
+        "top_breakaway",
+        "top_breakaway_p",
+        "burden_ratio",
+        "burden_flag",
+    ])?;
+    for (k, key) in results.keys.iter().enumerate() {
+        let burden = super::metrics::burden_ratio(&super::metrics::cost_per_inhabitant(
+            scenario, results, k,
+        ))
+        .map(|b| b.0);
+        let (group, p) =
+            key.top_breakaway
+                .as_ref()
+                .map_or((String::new(), String::new()), |(m, p)| {
+                    (
+                        m.iter()
+                            .map(|&i| scenario.model.members[i].id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        p.to_string(),
+                    )
+                });
+        w.write_record([
+            key.name.clone(),
+            key.p_all_win.p.to_string(),
+            key.p_all_win.se.to_string(),
+            key.p_core_stable
+                .map_or_else(String::new, |p| p.p.to_string()),
+            group,
+            p,
+            burden.map_or_else(String::new, |b| b.to_string()),
+            burden.is_some_and(|b| b > burden_threshold).to_string(),
+        ])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// Yearly flows, tidy: the region's rows (mean costs, mean net benefit in both views, and the
+/// P10/P50/P90 band of its discounted cumulative net benefit), then one row per key, member and
+/// year (mean net benefit in both views, probability of being ahead).
+pub fn yearly_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, csv::Error> {
+    let model = &scenario.model;
+    let flows = &results.mean_flows;
+    let n = model.n_members();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "year",
+        "key",
+        "member_id",
+        "standalone_cost_mean",
+        "cooperation_cost_mean",
+        "net_benefit_cash_mean",
+        "net_benefit_budget_mean",
+        "p_ahead",
+        "cumulative_npv_p10",
+        "cumulative_npv_p50",
+        "cumulative_npv_p90",
+    ])?;
+    for t in 0..model.horizon_years {
+        let year = (model.first_year + t as i32).to_string();
+        let alone: f64 = (0..n).map(|i| flows.standalone[i][t]).sum();
+        let (cash, budget) = flows.region_net_benefit(t);
+        let band = results.region_cumulative_bands[t];
+        w.write_record([
+            year,
+            String::new(),
+            "region".to_owned(),
+            alone.to_string(),
+            (alone - cash).to_string(),
+            cash.to_string(),
+            budget.to_string(),
+            String::new(),
+            band[0].to_string(),
+            band[1].to_string(),
+            band[2].to_string(),
+        ])?;
+    }
+    for key in &results.keys {
+        for (o, m) in key.members.iter().zip(&model.members) {
+            for t in 0..model.horizon_years {
+                w.write_record([
+                    (model.first_year + t as i32).to_string(),
+                    key.name.clone(),
+                    m.id.clone(),
+                    String::new(),
+                    String::new(),
+                    o.mean_net_cash_by_year[t].to_string(),
+                    o.mean_net_budget_by_year[t].to_string(),
+                    o.p_ahead_by_year[t].to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ])?;
+            }
+        }
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
