@@ -2,6 +2,7 @@
 //! exit codes.
 
 mod allocate;
+mod game;
 mod output;
 mod progress;
 mod sensitivity;
@@ -60,6 +61,9 @@ enum Command {
     /// Run a scenario over a grid of values (parameters, a key's fixed part, member sets), in
     /// shards if asked; writes tidy CSV (and Parquet in builds with the `parquet` feature).
     Sweep(sweep::SweepArgs),
+    /// Print the scenario's cost game (expected cost of every coalition, NPV or one year) as a
+    /// game file for `samkost allocate`.
+    Game(game::GameArgs),
     /// Merge the shard files of a sweep into the result of an unsharded run.
     Merge(sweep::MergeArgs),
     /// Print a complete, commented starter scenario for the given municipalities.
@@ -187,6 +191,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Command::Sensitivity(args) => sensitivity::sensitivity_command(&args),
         Command::Sweep(args) => sweep::sweep_command(&args),
         Command::Merge(args) => sweep::merge_command(&args),
+        Command::Game(args) => game::game_command(&args),
         Command::Allocate(allocate) => allocate::run(&allocate),
     };
     match outcome {
