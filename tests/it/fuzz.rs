@@ -352,10 +352,13 @@ fn exercise(text: &str) {
             );
         }
     }
-    let json = samkost::report::summary(&scenario, &results, &config);
+    let burden = samkost::report::metrics::DEFAULT_BURDEN_THRESHOLD;
+    let json = samkost::report::summary(&scenario, &results, &config, burden);
     assert!(serde_json::to_string(&json).is_ok());
     assert!(samkost::report::members_csv(&scenario, &results).is_ok());
-    assert!(!samkost::report::render_table(&scenario, &results, 1).is_empty());
+    assert!(samkost::report::keys_csv(&scenario, &results, burden).is_ok());
+    assert!(samkost::report::yearly_csv(&scenario, &results).is_ok());
+    assert!(!samkost::report::render_table(&scenario, &results, 1, burden).is_empty());
 }
 
 /// Parses a game file and, when it is valid, computes every allocation and renders them.
@@ -589,6 +592,7 @@ fn absurd_draw_counts_and_horizons_are_rejected() {
         ["run", "--draws", "1000000000000"],
         ["run", "--draws", "0"],
         ["run", "--max-stored-draws", "1000000000000"],
+        ["run", "--max-draws", "1000000000000"],
         ["sensitivity", "--trajectories", "1000000000000"],
         ["sensitivity", "--n", "1099511627776"],
         ["sensitivity", "--bootstrap", "1000000000000"],

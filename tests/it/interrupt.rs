@@ -2,6 +2,7 @@
 //! either the previous complete files or the new complete files, never a partial one, and no
 //! temporary file.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -18,12 +19,15 @@ fn files(dir: &Path) -> Vec<String> {
     names
 }
 
-/// `(summary.json, members.csv)` of a directory.
-fn outputs(dir: &Path) -> (String, String) {
-    (
-        std::fs::read_to_string(dir.join("summary.json")).unwrap(),
-        std::fs::read_to_string(dir.join("members.csv")).unwrap(),
-    )
+/// Every file of a directory with its contents.
+fn outputs(dir: &Path) -> BTreeMap<String, String> {
+    files(dir)
+        .into_iter()
+        .map(|name| {
+            let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+            (name, text)
+        })
+        .collect()
 }
 
 fn run_to(scenario: &Path, out: &Path, draws: &str) -> Command {
@@ -57,8 +61,8 @@ struct Setup {
     _dir: tempfile::TempDir,
     scenario: PathBuf,
     out: PathBuf,
-    previous: (String, String),
-    complete: (String, String),
+    previous: BTreeMap<String, String>,
+    complete: BTreeMap<String, String>,
     run_time: Duration,
 }
 
@@ -87,7 +91,7 @@ fn setup() -> Setup {
     }
 }
 
-/// The directory holds both files from one complete run (the previous or the new one), and
+/// The directory holds every file of one complete run (the previous or the new one), and
 /// nothing else.
 fn check_outputs(s: &Setup, status: ExitStatus, when: &str) {
     use std::os::unix::process::ExitStatusExt;
@@ -96,13 +100,13 @@ fn check_outputs(s: &Setup, status: ExitStatus, when: &str) {
         "{when}: ended with {status:?} (signal {:?})",
         status.signal()
     );
-    assert_eq!(
-        files(&s.out),
-        ["members.csv", "summary.json"],
-        "{when}: leftover or missing files"
-    );
     let found = outputs(&s.out);
-    serde_json::from_str::<serde_json::Value>(&found.0)
+    assert!(
+        found.keys().eq(s.complete.keys()),
+        "{when}: leftover or missing files: {:?}",
+        found.keys()
+    );
+    serde_json::from_str::<serde_json::Value>(&found["summary.json"])
         .unwrap_or_else(|e| panic!("{when}: partial summary.json: {e}"));
     assert!(
         found == s.previous || found == s.complete,
@@ -178,5 +182,9 @@ fn a_temporary_file_left_by_a_killed_run_is_cleaned_up() {
         .status()
         .unwrap();
     assert!(status.success());
-    assert_eq!(files(&out), ["members.csv", "summary.json"]);
+    let names = files(&out);
+    assert!(
+        names.contains(&"summary.json".to_owned()) && names.iter().all(|n| !n.starts_with('.')),
+        "{names:?}"
+    );
 }
