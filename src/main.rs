@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    samkost::cli::install_interrupt_handler();
     match samkost::cli::main(std::env::args_os()) {
         Ok(code) => code,
         Err(err) => {

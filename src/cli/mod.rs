@@ -3,6 +3,7 @@
 
 mod allocate;
 mod game;
+mod interrupt;
 mod output;
 mod progress;
 mod sensitivity;
@@ -16,6 +17,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use samkost_core::allocation::ResolvedKey;
 use samkost_core::simulation::{self, RunConfig};
+
+pub use interrupt::install_handler as install_interrupt_handler;
 
 use crate::report;
 use crate::scenario::{self, FileSource, Scenario};
@@ -81,8 +84,8 @@ enum Command {
 struct RunArgs {
     /// Scenario file (TOML); the embedded default when omitted.
     scenario: Option<PathBuf>,
-    /// Number of draws (overrides the scenario).
-    #[arg(long)]
+    /// Number of draws (overrides the scenario; at most 10^9).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=scenario::MAX_DRAWS as u64))]
     draws: Option<u64>,
     /// Random seed (overrides the scenario).
     #[arg(long)]
@@ -95,8 +98,9 @@ struct RunArgs {
     #[arg(long, value_enum, default_value_t = Sampling::Mc)]
     sampling: Sampling,
     /// Runs up to this many draws keep every draw (exact quantiles); longer runs use a quantile
-    /// sketch with 0.1 % relative accuracy so memory stays bounded.
-    #[arg(long, default_value_t = samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS)]
+    /// sketch with 0.1 % relative accuracy so memory stays bounded (at most 10^8).
+    #[arg(long, default_value_t = samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
+          value_parser = clap::value_parser!(u64).range(0..=MAX_STORED_DRAWS))]
     max_stored_draws: u64,
     /// Draws on which core stability is checked against every coalition (0: off).
     #[arg(long, default_value_t = 2000)]
@@ -106,8 +110,9 @@ struct RunArgs {
     /// region's mean NPV, relative).
     #[arg(long)]
     precision: Option<String>,
-    /// Upper limit on draws for --precision.
-    #[arg(long, default_value_t = 1_000_000)]
+    /// Upper limit on draws for --precision (at most 10^9).
+    #[arg(long, default_value_t = 1_000_000,
+          value_parser = clap::value_parser!(u64).range(1..=scenario::MAX_DRAWS as u64))]
     max_draws: u64,
     /// Flag keys whose highest cost per inhabitant exceeds the lowest by more than this factor.
     #[arg(long, default_value_t = report::metrics::DEFAULT_BURDEN_THRESHOLD)]
@@ -153,6 +158,9 @@ enum Format {
     /// The JSON summary.
     Json,
 }
+
+/// Largest `--max-stored-draws`: beyond it, keeping every draw would need tens of gigabytes.
+const MAX_STORED_DRAWS: u64 = 100_000_000;
 
 /// An error the user can fix (bad input): exit code 1.
 #[derive(Debug, thiserror::Error)]

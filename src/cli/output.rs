@@ -2,7 +2,8 @@
 //! directory (prefix [`TEMP_PREFIX`]) and renamed into place, so an interrupted run leaves every
 //! file either complete (old or new) or absent, never half-written. A temporary file left by a
 //! run that was killed between writing and renaming is removed by the next write into the
-//! same directory.
+//! same directory. Writing holds [`super::interrupt::write_guard`], so Ctrl-C or SIGTERM waits
+//! for the files to be in place before the process exits.
 
 use std::io::Write;
 use std::path::Path;
@@ -16,11 +17,11 @@ pub const TEMP_PREFIX: &str = ".samkost-partial-";
 pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) -> Result<()> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("failed to create output directory `{}`", dir.display()))?;
+    let _no_exit_while_writing = super::interrupt::write_guard();
     remove_stale_partials(dir);
     for (name, bytes) in files {
         let target = dir.join(name);
-        let mut tmp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
+        let mut tmp = temp_builder()
             .tempfile_in(dir)
             .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
         tmp.write_all(bytes)
@@ -32,6 +33,19 @@ pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) -> Result<()> {
             .with_context(|| format!("failed to move `{}` into place", target.display()))?;
     }
     Ok(())
+}
+
+/// Temporary files get the permissions of any new file (`0o666` less the umask) rather than
+/// tempfile's private `0o600`, since they become the results.
+fn temp_builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder
 }
 
 /// Removes temporary files a killed run may have left (best effort: they are never results).

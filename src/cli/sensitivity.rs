@@ -56,14 +56,17 @@ pub struct SensitivityArgs {
     /// or `all_win:KEY` (1 when every member gains under the key, else 0).
     #[arg(long, default_value = "region")]
     output: String,
-    /// Sobol': base sample size N (a power of two); correlation: draws.
-    #[arg(long, default_value_t = 4096)]
+    /// Sobol': base sample size N (a power of two); correlation: draws. At most 2^24.
+    #[arg(long, default_value_t = 4096,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1 << 24))]
     n: usize,
-    /// Morris: trajectories.
-    #[arg(long, default_value_t = 20)]
+    /// Morris: trajectories (at most 100,000).
+    #[arg(long, default_value_t = 20,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000))]
     trajectories: usize,
-    /// Sobol': bootstrap resamples for the confidence intervals (0: none).
-    #[arg(long, default_value_t = 500)]
+    /// Sobol': bootstrap resamples for the confidence intervals (0: none; at most 100,000).
+    #[arg(long, default_value_t = 500,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=100_000))]
     bootstrap: usize,
     /// Random seed (default: the scenario's).
     #[arg(long)]

@@ -99,8 +99,8 @@ const TOP_KEYS: &[&str] = &[
 
 /// Largest horizon accepted: R-109 schedules go to 75+ years; beyond 200 is a mistake.
 const MAX_HORIZON: i64 = 200;
-/// Largest number of draws accepted in a scenario file.
-const MAX_DRAWS: i64 = 1_000_000_000;
+/// Largest number of draws accepted in a scenario file or on the command line.
+pub const MAX_DRAWS: i64 = 1_000_000_000;
 
 impl Scenario {
     /// A fingerprint of the validated scenario (FNV-1a, 64 bits, hex): the same model, keys

@@ -43,15 +43,31 @@ pub struct AssetValues {
     pub pooled_replacement_share: f64,
 }
 
+/// Longest asset life used, in years: any life beyond the longest horizon (200 years) has the
+/// same effect, and the cap keeps year arithmetic from overflowing on absurd inputs.
+pub const MAX_LIFE_YEARS: f64 = 1000.0;
+
 impl Assets {
     /// Evaluates for one draw.
     pub fn evaluate(&self, params: &[f64]) -> AssetValues {
-        let years = |e: &Expr| e.eval(params).round().max(1.0) as usize;
+        let years = |e: &Expr| e.eval(params).round().clamp(1.0, MAX_LIFE_YEARS);
+        let (remaining_life, life) = (years(&self.remaining_life), years(&self.life));
+        // A life that is not a number (an expression such as `0 / 0`) makes the draw's asset
+        // amounts NaN, so that the run stops with a non-finite-cost error naming the draw.
+        let poison = if remaining_life.is_nan() || life.is_nan() {
+            f64::NAN
+        } else {
+            0.0
+        };
         AssetValues {
-            book_value: self.book_value.eval(params),
-            remaining_life: years(&self.remaining_life),
-            replacement: self.replacement.eval(params),
-            life: years(&self.life),
+            book_value: self.book_value.eval(params) + poison,
+            remaining_life: if remaining_life.is_nan() {
+                1
+            } else {
+                remaining_life as usize
+            },
+            replacement: self.replacement.eval(params) + poison,
+            life: if life.is_nan() { 1 } else { life as usize },
             resale_share: self.resale_share.eval(params),
             pooled_replacement_share: self.pooled_replacement_share.eval(params),
         }

@@ -49,6 +49,11 @@ pub const DESIGN_BLOCK_DRAWS: u64 = 1 << 18;
 /// Draws per chunk: the unit of parallel work and of progress reporting.
 pub const CHUNK_DRAWS: u64 = 512;
 
+/// Largest amount, in NOK, a draw may produce in any year or NPV. Far beyond any public
+/// budget, and small enough that sums over a billion draws and every year stay finite, so a
+/// run either fails naming the draw or gives finite summaries.
+pub const MAX_ABS_NOK: f64 = 1e100;
+
 /// Marker for "never pays back within the horizon".
 const NEVER: u16 = u16::MAX;
 
@@ -85,9 +90,9 @@ pub enum SimulationError {
     /// The sampling design could not be built.
     #[error("cannot build the sampling design: {0}")]
     Design(String),
-    /// The model produced a non-finite number.
+    /// The model produced a non-finite amount, or one beyond [`MAX_ABS_NOK`].
     #[error(
-        "draw {draw} produced a non-finite cost (check expressions for division by zero or overflow)"
+        "draw {draw} produced a non-finite cost or one beyond 1e100 NOK (check expressions for division by zero or overflow)"
     )]
     NonFinite {
         /// Index of the first offending draw.
@@ -474,7 +479,7 @@ fn simulate_chunk(
     for (local, draw) in draws.enumerate() {
         simulate_draw(model, keys, layout, seed, draw, &mut scratch, &mut out);
         let row = &scratch.row;
-        if row.iter().any(|v| !v.is_finite()) {
+        if !row.iter().all(|v| v.abs() <= MAX_ABS_NOK) {
             out.first_bad_draw.get_or_insert(draw);
             continue;
         }
@@ -542,6 +547,10 @@ fn simulate_draw(
         let flows = &scratch.flows;
         let df = layout.discount[year];
         accumulate_flows(&mut out.flows, flows, n, horizon, year);
+        if !flows_in_range(flows) {
+            // Marks the draw as bad (see `simulate_chunk`) even when huge flows cancel out.
+            row[layout.stride - 1] = f64::NAN;
+        }
         let pooled = flows.cooperation.pooled;
         let alone_total: f64 = flows.standalone.iter().sum();
         row[layout.stride - 1] += df * (alone_total - flows.cooperation.total());
@@ -629,6 +638,20 @@ fn update_payback(payback: &mut u16, cumulative: f64, year: usize) {
     } else {
         *payback = NEVER;
     }
+}
+
+/// Whether every amount of a year's flows is finite and at most [`MAX_ABS_NOK`].
+fn flows_in_range(flows: &YearFlows) -> bool {
+    let coop = &flows.cooperation;
+    flows
+        .standalone
+        .iter()
+        .chain(&flows.accounting_alone)
+        .chain(coop.direct.iter().flatten())
+        .chain(&coop.accounting)
+        .chain(&coop.pooled)
+        .chain([&coop.pooled_accounting])
+        .all(|v| v.abs() <= MAX_ABS_NOK)
 }
 
 fn accumulate_flows(acc: &mut [f64], flows: &YearFlows, n: usize, horizon: usize, year: usize) {
