@@ -5,6 +5,7 @@ mod allocate;
 mod output;
 mod progress;
 mod sensitivity;
+mod sweep;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -65,6 +66,11 @@ enum Command {
     /// Allocate the cost of a cooperative game given by its coalition costs (Shapley,
     /// nucleolus, least core, SCRB, savings keys) and check each allocation against the core.
     Allocate(allocate::AllocateArgs),
+    /// Run a scenario over the points of a grid file (optionally one shard of them) and write
+    /// a tidy table: one row per point × key × member.
+    Sweep(sweep::SweepArgs),
+    /// Combine the shards of a sweep into the table an unsharded sweep writes.
+    Merge(sweep::MergeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -161,6 +167,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Command::Init { members } => init_command(&members),
         Command::Sensitivity(args) => sensitivity::sensitivity_command(&args),
         Command::Allocate(allocate) => allocate::run(&allocate),
+        Command::Sweep(args) => sweep::sweep_command(&args),
+        Command::Merge(args) => sweep::merge_command(&args),
     };
     match outcome {
         Ok(()) => Ok(ExitCode::from(EXIT_OK)),

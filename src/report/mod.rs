@@ -6,6 +6,7 @@ pub mod allocate;
 mod format;
 mod json;
 mod sensitivity;
+pub mod sweep;
 mod table;
 
 pub use format::{fmt_nok, fmt_percent};

@@ -10,6 +10,7 @@ mod correlations;
 mod diagnostic;
 mod expr;
 pub mod game_file;
+pub mod grid;
 mod init;
 mod keys;
 pub mod kommuner;

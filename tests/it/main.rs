@@ -12,6 +12,7 @@ mod model;
 mod sampling;
 mod scenarios;
 mod sensitivity;
+mod sweep;
 
 /// A small valid scenario that the tests mutate.
 pub const BASE: &str = r#"name = "Test"

@@ -1,0 +1,466 @@
+//! `samkost sweep` and `samkost merge`: a scenario run over the points of a grid file, split
+//! into shards that separate processes (or machines) run, and the shards combined.
+//!
+//! Files in the output directory (several shards may share it):
+//! - `shard-K-of-N.csv` (or `sweep.csv` without `--shard`): the tidy table of the shard's
+//!   points, written atomically;
+//! - `shard-K-of-N.done` (`sweep.done`): a JSON marker written last, with the sweep's hash
+//!   and the CSV's checksum. A rerun whose marker matches skips the shard;
+//! - `.sweep-HASH/point-P.csv` while a shard runs: each finished point, so that a rerun after an
+//!   interruption only computes the points that were not finished. Removed when the shard is
+//!   complete.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use samkost_core::allocation::ResolvedKey;
+use samkost_core::games::MAX_EXACT_MEMBERS;
+use samkost_core::simulation::{self, NoProgress, RunConfig};
+
+use super::output::write_file_shared;
+use super::{InputError, RelativeFiles, Sampling};
+use crate::report::sweep::{
+    AxisColumn, MARKER_FORMAT, ShardMarker, SweepTable, fnv1a_hex, merge_tables, point_rows,
+    read_sweep_csv, sweep_csv,
+};
+use crate::scenario::grid::{self, Grid, PointScenarios};
+use crate::scenario::{self, FileSource, Scenario};
+
+/// Arguments of `samkost sweep`.
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML); the embedded default when omitted.
+    scenario: Option<PathBuf>,
+    /// Grid file (TOML): the axes to vary (see docs/SWEEPS.md).
+    #[arg(long)]
+    grid: PathBuf,
+    /// Directory for the results (shared by all shards of a sweep).
+    #[arg(long)]
+    out: PathBuf,
+    /// Run only shard K of N (0-based): the points with `point % N == K`.
+    #[arg(long, value_parser = parse_shard)]
+    shard: Option<Shard>,
+    /// Draws per point (overrides the grid file and the scenario).
+    #[arg(long)]
+    draws: Option<u64>,
+    /// Seed of every point (overrides the grid file and the scenario).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// How the uncertain inputs are sampled.
+    #[arg(long, value_enum, default_value_t = Sampling::Mc)]
+    sampling: Sampling,
+    /// Draws on which core stability is checked per point (0: off, the default, which keeps
+    /// sweeps fast; `p_core_stable` is then empty).
+    #[arg(long, default_value_t = 0)]
+    stability_draws: u64,
+}
+
+/// Arguments of `samkost merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Directories holding the shard files (`shard-K-of-N.csv` and `.done`).
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// The merged CSV (the same bytes as an unsharded sweep's `sweep.csv`).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+/// `K/N`: shard `K` of `N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    k: u64,
+    n: u64,
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    let (k, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("expected K/N such as 0/4, got `{text}`"))?;
+    let k: u64 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("K in `{text}` is not a whole number"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("N in `{text}` is not a whole number"))?;
+    if n == 0 || k >= n {
+        return Err(format!(
+            "shard {k} of {n} does not exist: shards are numbered 0 to N−1"
+        ));
+    }
+    Ok(Shard { k, n })
+}
+
+/// A scenario file's name and text (the embedded default when `path` is `None`).
+fn scenario_text(path: Option<&Path>) -> Result<(String, String, Box<dyn FileSource>)> {
+    let Some(path) = path else {
+        return Ok((
+            scenario::DEFAULT_SCENARIO_NAME.to_owned(),
+            scenario::DEFAULT_SCENARIO.to_owned(),
+            Box::new(scenario::NoFiles),
+        ));
+    };
+    let text = read_utf8(path, "scenario")?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    Ok((path.display().to_string(), text, Box::new(RelativeFiles { base })))
+}
+
+fn read_utf8(path: &Path, what: &str) -> Result<String> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("failed to read {what} `{}`", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        InputError(format!(
+            "error: {what} `{}` is not valid UTF-8 (first bad byte at offset {})\n  = help: save the file as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+        .into()
+    })
+}
+
+/// Everything that decides a sweep's numbers.
+struct Plan {
+    grid: Grid,
+    points: PointScenarios,
+    config: RunConfig,
+    hash: String,
+}
+
+fn plan(args: &SweepArgs) -> Result<Plan> {
+    let (name, text, files) = scenario_text(args.scenario.as_deref())?;
+    let base = scenario::parse(&name, &text, files.as_ref())
+        .map_err(|d| InputError(d.to_string()))?;
+    for w in &base.warnings {
+        eprint!("{}", w.to_string().replacen("error:", "warning:", 1));
+    }
+    let grid_text = read_utf8(&args.grid, "grid")?;
+    let grid_name = args.grid.display().to_string();
+    let grid = grid::parse(&grid_name, &grid_text, &base).map_err(|d| InputError(d.to_string()))?;
+    let config = RunConfig {
+        n_draws: args.draws.or(grid.n_draws).unwrap_or(base.n_draws),
+        seed: args.seed.or(grid.seed).unwrap_or(base.seed),
+        stability_draws: args.stability_draws,
+        sampling: args.sampling.method(),
+        max_stored_draws: simulation::DEFAULT_MAX_STORED_DRAWS,
+    };
+    if config.n_draws == 0 {
+        return Err(InputError("error: --draws must be at least 1".to_owned()).into());
+    }
+    let base_hash = base.hash();
+    let points = PointScenarios::new(&grid, base, &name, &text, files.as_ref())
+        .map_err(|e| InputError(format!("error: {e}")))?;
+    let hash = fnv1a_hex(
+        format!(
+            "{:?}",
+            (env!("CARGO_PKG_VERSION"), base_hash, &grid, &config)
+        )
+        .as_bytes(),
+    );
+    Ok(Plan {
+        grid,
+        points,
+        config,
+        hash,
+    })
+}
+
+/// Runs `samkost sweep`.
+pub fn sweep_command(args: &SweepArgs) -> Result<()> {
+    let plan = plan(args)?;
+    let shard = args.shard.unwrap_or(Shard { k: 0, n: 1 });
+    let stem = match args.shard {
+        Some(s) => format!("shard-{}-of-{}", s.k, s.n),
+        None => "sweep".to_owned(),
+    };
+    let dir = &args.out;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("failed to create output directory `{}`", dir.display()))?;
+    if complete_marker(dir, &stem, &plan.hash).is_some() {
+        eprintln!(
+            "sweep: `{}` is already complete (same sweep), skipped",
+            dir.join(format!("{stem}.csv")).display()
+        );
+        return Ok(());
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("failed to start worker threads")?;
+    let axes = axis_columns(&plan.grid);
+    let checkpoints = dir.join(format!(".sweep-{}", plan.hash));
+    std::fs::create_dir_all(&checkpoints)
+        .with_context(|| format!("failed to create `{}`", checkpoints.display()))?;
+    let temp_prefix = format!(".partial-{stem}-");
+    remove_own_partials(dir, &temp_prefix);
+    remove_own_partials(&checkpoints, &temp_prefix);
+    let points: Vec<u64> = (0..plan.grid.n_points())
+        .filter(|p| p % shard.n == shard.k)
+        .collect();
+    let mut table = SweepTable {
+        axes: axes.clone(),
+        rows: Vec::new(),
+    };
+    let mut reused = 0;
+    for (done, &point) in points.iter().enumerate() {
+        let file = checkpoints.join(format!("point-{point}.csv"));
+        if let Some(rows) = std::fs::read(&file)
+            .ok()
+            .and_then(|b| read_sweep_csv(&b, &axes).ok())
+        {
+            table.rows.extend(rows.rows);
+            reused += 1;
+            continue;
+        }
+        let rows = pool.install(|| run_point(&plan, point))?;
+        let bytes = sweep_csv(&rows).context("failed to build the point's rows")?;
+        write_file_shared(
+            &checkpoints,
+            &format!("point-{point}.csv"),
+            &bytes,
+            &temp_prefix,
+        )?;
+        table.rows.extend(rows.rows);
+        eprintln!(
+            "sweep: point {point} done ({}/{} of this shard)",
+            done + 1,
+            points.len()
+        );
+    }
+    if reused > 0 {
+        eprintln!("sweep: {reused} point(s) reused from an interrupted run");
+    }
+    let csv = sweep_csv(&table).context("failed to build the sweep table")?;
+    write_file_shared(dir, &format!("{stem}.csv"), &csv, &temp_prefix)?;
+    let marker = ShardMarker {
+        format: MARKER_FORMAT.to_owned(),
+        samkost_version: env!("CARGO_PKG_VERSION").to_owned(),
+        sweep_hash: plan.hash.clone(),
+        shard: shard.k,
+        shards: shard.n,
+        grid_points: plan.grid.n_points(),
+        points: points.len() as u64,
+        rows: table.rows.len() as u64,
+        csv: format!("{stem}.csv"),
+        csv_fnv1a: fnv1a_hex(&csv),
+        axes,
+    };
+    let json = marker.to_json().context("failed to build the marker")?;
+    write_file_shared(dir, &format!("{stem}.done"), &json, &temp_prefix)?;
+    for &point in &points {
+        let _ = std::fs::remove_file(checkpoints.join(format!("point-{point}.csv")));
+    }
+    // Other shards may still be using the directory: remove it only when empty.
+    let _ = std::fs::remove_dir(&checkpoints);
+    eprintln!(
+        "sweep: wrote `{}` ({} points, {} rows)",
+        dir.join(format!("{stem}.csv")).display(),
+        points.len(),
+        table.rows.len()
+    );
+    Ok(())
+}
+
+fn axis_columns(grid: &Grid) -> Vec<AxisColumn> {
+    grid.axes
+        .iter()
+        .map(|a| AxisColumn {
+            name: a.column.clone(),
+            text: a.is_text(),
+        })
+        .collect()
+}
+
+/// The marker of a complete shard of this sweep: it parses, has the sweep's hash, and its CSV
+/// has the recorded checksum.
+fn complete_marker(dir: &Path, stem: &str, hash: &str) -> Option<ShardMarker> {
+    let marker = ShardMarker::from_json(&std::fs::read(dir.join(format!("{stem}.done"))).ok()?)?;
+    let csv = std::fs::read(dir.join(&marker.csv)).ok()?;
+    (marker.sweep_hash == hash && fnv1a_hex(&csv) == marker.csv_fnv1a).then_some(marker)
+}
+
+fn remove_own_partials(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(prefix) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Runs one grid point: every point uses the sweep's seed (common random numbers).
+fn run_point(plan: &Plan, point: u64) -> Result<SweepTable> {
+    let scenario = plan
+        .points
+        .scenario(&plan.grid, point)
+        .map_err(|e| InputError(format!("error: grid point {point}: {e}")))?;
+    let (keys, skipped) = resolve_point_keys(&scenario, plan.config.seed)
+        .map_err(|e| InputError(format!("error: grid point {point}: {e}")))?;
+    for (name, why) in &skipped {
+        eprintln!("warning: grid point {point}: key `{name}` skipped: {why}");
+    }
+    let results = simulation::run(&scenario.model, &keys, &plan.config, &NoProgress)
+        .map_err(|e| InputError(format!("error: grid point {point}: {e}")))?;
+    let values = plan.grid.values(point);
+    Ok(SweepTable {
+        axes: axis_columns(&plan.grid),
+        rows: point_rows(point, &values, &scenario, &results, &skipped),
+    })
+}
+
+/// Resolves the keys of a point. Beyond [`MAX_EXACT_MEMBERS`] members the core refuses the
+/// game-theoretic keys that need every coalition (all but the sampled Shapley value): those
+/// keys are skipped for the point, with the core's reason, instead of failing the sweep.
+fn resolve_point_keys(
+    scenario: &Scenario,
+    seed: u64,
+) -> Result<(Vec<ResolvedKey>, Vec<(String, String)>), String> {
+    let (model, planning) = (&scenario.model, &scenario.planning);
+    match simulation::resolve_keys(model, &scenario.keys, seed, planning) {
+        Ok((keys, _)) => Ok((keys, Vec::new())),
+        Err(e) if model.n_members() <= MAX_EXACT_MEMBERS => Err(e.to_string()),
+        Err(_) => {
+            let mut kept = Vec::new();
+            let mut skipped = Vec::new();
+            for key in &scenario.keys {
+                match simulation::resolve_keys(model, std::slice::from_ref(key), seed, planning) {
+                    Ok(_) => kept.push(key.clone()),
+                    Err(e) => skipped.push((key.name.clone(), e.to_string())),
+                }
+            }
+            let (keys, _) = simulation::resolve_keys(model, &kept, seed, planning)
+                .map_err(|e| e.to_string())?;
+            Ok((keys, skipped))
+        }
+    }
+}
+
+/// Runs `samkost merge`.
+pub fn merge_command(args: &MergeArgs) -> Result<()> {
+    let mut markers: Vec<(PathBuf, ShardMarker)> = Vec::new();
+    for dir in &args.dirs {
+        let entries = std::fs::read_dir(dir)
+            .with_context(|| format!("failed to read directory `{}`", dir.display()))?;
+        let mut names: Vec<String> = entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("shard-") && n.ends_with(".done"))
+            .collect();
+        names.sort();
+        for name in names {
+            let path = dir.join(&name);
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("failed to read `{}`", path.display()))?;
+            let marker = ShardMarker::from_json(&bytes).ok_or_else(|| {
+                InputError(format!("error: `{}` is not a shard marker", path.display()))
+            })?;
+            markers.push((dir.clone(), marker));
+        }
+    }
+    let markers = check_shards(markers)?;
+    let mut tables = Vec::new();
+    for (dir, marker) in &markers {
+        let path = dir.join(&marker.csv);
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("failed to read `{}`", path.display()))?;
+        if fnv1a_hex(&bytes) != marker.csv_fnv1a {
+            return Err(InputError(format!(
+                "error: `{}` does not match its marker (changed or incomplete); rerun shard {}/{}",
+                path.display(),
+                marker.shard,
+                marker.shards
+            ))
+            .into());
+        }
+        let table = read_sweep_csv(&bytes, &marker.axes)
+            .map_err(|e| InputError(format!("error: `{}`: {e}", path.display())))?;
+        tables.push(table);
+    }
+    let merged = merge_tables(tables).map_err(|e| InputError(format!("error: {e}")))?;
+    let csv = sweep_csv(&merged).context("failed to build the merged table")?;
+    let out = &args.out;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("failed to create `{}`", parent.display()))?;
+    let name = out
+        .file_name()
+        .ok_or_else(|| InputError(format!("error: `{}` is not a file name", out.display())))?
+        .to_string_lossy()
+        .into_owned();
+    write_file_shared(&parent, &name, &csv, ".partial-merge-")?;
+    eprintln!(
+        "merge: {} shards, {} rows → `{}`",
+        markers.len(),
+        merged.rows.len(),
+        out.display()
+    );
+    Ok(())
+}
+
+/// Checks that the shards belong to one sweep and that each of its `N` shards is there once;
+/// returns them in shard order.
+fn check_shards(
+    markers: Vec<(PathBuf, ShardMarker)>,
+) -> Result<Vec<(PathBuf, ShardMarker)>, InputError> {
+    let Some((first_dir, first)) = markers.first().cloned() else {
+        return Err(InputError(
+            "error: no complete shard (`shard-K-of-N.done`) found in the given directories"
+                .to_owned(),
+        ));
+    };
+    let mut by_shard: Vec<Option<(PathBuf, ShardMarker)>> = vec![None; first.shards as usize];
+    for (dir, marker) in markers {
+        if marker.sweep_hash != first.sweep_hash || marker.shards != first.shards {
+            return Err(InputError(format!(
+                "error: shard {}/{} in `{}` belongs to another sweep than shard {}/{} in `{}` (sweep {} vs {})\n  = help: merge the shards of one sweep; rerun shards that were made with another scenario, grid or settings",
+                marker.shard,
+                marker.shards,
+                dir.display(),
+                first.shard,
+                first.shards,
+                first_dir.display(),
+                marker.sweep_hash,
+                first.sweep_hash
+            )));
+        }
+        let slot = &mut by_shard[marker.shard as usize];
+        match slot {
+            Some((other, m)) if m.csv_fnv1a != marker.csv_fnv1a => {
+                return Err(InputError(format!(
+                    "error: shard {}/{} is in both `{}` and `{}` with different contents",
+                    marker.shard,
+                    marker.shards,
+                    other.display(),
+                    dir.display()
+                )));
+            }
+            Some(_) => {}
+            None => *slot = Some((dir, marker)),
+        }
+    }
+    let missing: Vec<String> = by_shard
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.is_none())
+        .map(|(k, _)| k.to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(InputError(format!(
+            "error: {} of {} shards are missing or incomplete: {}\n  = help: run them with `samkost sweep … --shard K/{}` (complete shards are skipped)",
+            missing.len(),
+            first.shards,
+            missing.join(", "),
+            first.shards
+        )));
+    }
+    Ok(by_shard.into_iter().flatten().collect())
+}

@@ -1,0 +1,258 @@
+//! `samkost sweep` and `samkost merge`: grid files, point order, shards run as separate
+//! processes, merging, reruns.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use samkost::scenario::grid::{self, AxisValue, GridMode};
+
+use crate::{BASE, parse};
+
+fn samkost() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_samkost"))
+}
+
+fn run(args: &[&str]) -> Output {
+    samkost().args(args).output().unwrap()
+}
+
+fn run_ok(args: &[&str]) -> Output {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "samkost {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The test scenario without its agreed-percentages key (which only fits its own members).
+fn scenario_text() -> String {
+    let cut = BASE.find("[[keys]]\nname = \"agreed\"").unwrap();
+    BASE[..cut].to_owned()
+}
+
+const GRID: &str = r#"# 2 × 3 = 6 points
+draws = 300
+seed = 11
+
+[[axes]]
+parameter = "cost_per_user"
+values = [8000, 11000]
+
+[[axes]]
+key = "30/70"
+fixed_part = [0.1, 0.3, 0.5]
+"#;
+
+/// Writes the scenario and a grid into a fresh directory.
+fn setup(grid: &str) -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("scenario.toml");
+    std::fs::write(&scenario, scenario_text()).unwrap();
+    let grid_path = dir.path().join("grid.toml");
+    std::fs::write(&grid_path, grid).unwrap();
+    let s = scenario.display().to_string();
+    let g = grid_path.display().to_string();
+    (dir, s, g)
+}
+
+fn path(dir: &Path, name: &str) -> String {
+    dir.join(name).display().to_string()
+}
+
+#[test]
+fn grid_points_are_numbered_with_the_last_axis_fastest() {
+    let base = parse(&scenario_text()).unwrap();
+    let grid = grid::parse("grid.toml", GRID, &base).unwrap();
+    assert_eq!(grid.mode, GridMode::Grid);
+    assert_eq!(grid.n_points(), 6);
+    let order: Vec<Vec<usize>> = (0..6).map(|p| grid.indices(p)).collect();
+    assert_eq!(
+        order,
+        [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]].map(Vec::from)
+    );
+    assert_eq!(
+        grid.values(4),
+        [AxisValue::Number(11000.0), AxisValue::Number(0.3)]
+    );
+    assert_eq!(grid.axes[1].column, "fixed_part[30/70]");
+    let list = GRID.replace("draws = 300", "mode = \"list\"\ndraws = 300")
+        .replace("values = [8000, 11000]", "values = [8000, 9000, 11000]");
+    let list = grid::parse("grid.toml", &list, &base).unwrap();
+    assert_eq!(list.n_points(), 3);
+    assert_eq!(list.indices(2), [2, 2]);
+}
+
+#[test]
+fn invalid_grids_report_every_problem_with_its_place() {
+    let base = parse(&scenario_text()).unwrap();
+    let text = r#"mode = "lst"
+draws = 0
+seeds = 4
+
+[[axes]]
+parameter = "cost_per_usr"
+values = [1, 2]
+
+[[axes]]
+key = "equal"
+fixed_part = [0.3]
+
+[[axes]]
+key = "30/70"
+fixed_part = [0.3, 1.5]
+
+[[axes]]
+members = [["1517", "9999"], { county = "Møre og Romdal" }, ["1517"]]
+
+[[axes]]
+parameter = "saving"
+key = "30/70"
+"#;
+    let err = grid::parse("grid.toml", text, &base).unwrap_err();
+    insta::assert_snapshot!("sweep_invalid_grid", err.to_string());
+    let syntax = grid::parse("grid.toml", "[[axes]\nparameter = 1", &base).unwrap_err();
+    insta::assert_snapshot!("sweep_grid_syntax", syntax.to_string());
+    let list = "mode = \"list\"\n[[axes]]\nparameter = \"saving\"\nvalues = [0.1, 0.2]\n[[axes]]\nkey = \"30/70\"\nfixed_part = [0.3]\n";
+    let err = grid::parse("grid.toml", list, &base).unwrap_err();
+    insta::assert_snapshot!("sweep_list_lengths", err.to_string());
+}
+
+#[test]
+fn shards_merged_equal_the_unsharded_sweep_byte_for_byte() {
+    let (dir, scenario, grid) = setup(GRID);
+    let whole = dir.path().join("whole");
+    run_ok(&["sweep", &scenario, "--grid", &grid, "--out", &whole.display().to_string()]);
+    let expected = std::fs::read(whole.join("sweep.csv")).unwrap();
+    // 6 points × 2 keys × 3 members, plus the header.
+    let text = String::from_utf8(expected.clone()).unwrap();
+    assert_eq!(text.lines().count(), 1 + 6 * 2 * 3);
+    assert!(text.starts_with("point,cost_per_user,fixed_part[30/70],key,member_id,"));
+    // Shards as separate processes with different thread counts, in two directories.
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for (k, out, threads) in [(0, &a, "1"), (2, &a, "2"), (1, &b, "1"), (3, &b, "2")] {
+        run_ok(&[
+            "sweep", &scenario, "--grid", &grid, "--out", &out.display().to_string(),
+            "--shard", &format!("{k}/4"), "--threads", threads,
+        ]);
+    }
+    assert!(a.join("shard-0-of-4.csv").exists() && a.join("shard-0-of-4.done").exists());
+    let merged = path(dir.path(), "merged.csv");
+    run_ok(&["merge", &a.display().to_string(), &b.display().to_string(), "--out", &merged]);
+    assert_eq!(std::fs::read(&merged).unwrap(), expected);
+    // Nothing but results and markers is left behind.
+    let mut names: Vec<String> = std::fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["shard-0-of-4.csv", "shard-0-of-4.done", "shard-2-of-4.csv", "shard-2-of-4.done"]
+    );
+}
+
+#[test]
+fn points_share_their_draws_so_the_region_does_not_depend_on_the_key() {
+    let (dir, scenario, grid) = setup(GRID);
+    let out = dir.path().join("out");
+    run_ok(&["sweep", &scenario, "--grid", &grid, "--out", &out.display().to_string()]);
+    let text = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    // Points 0–2 differ only in the key's fixed part: common random numbers give the very same
+    // region NPV, so differences between keys are not noise.
+    let region: Vec<&str> = rows[..18].iter().map(|r| &r[col("region_npv_mean")]).collect();
+    assert!(region.iter().all(|r| *r == region[0]), "{region:?}");
+    let shares: Vec<f64> = rows
+        .iter()
+        .filter(|r| &r[col("key")] == "30/70" && &r[col("member_id")] == "1514")
+        .map(|r| r[col("share")].parse().unwrap())
+        .collect();
+    // Sande is the smallest member: a larger equal part raises its share.
+    assert!(shares[0] < shares[1] && shares[1] < shares[2], "{shares:?}");
+}
+
+#[test]
+fn a_rerun_skips_a_complete_shard_and_redoes_a_damaged_one() {
+    let (dir, scenario, grid) = setup(GRID);
+    let out = dir.path().join("out");
+    let out_s = out.display().to_string();
+    let args = ["sweep", &scenario, "--grid", &grid, "--out", &out_s, "--shard", "1/2"];
+    run_ok(&args);
+    let csv = out.join("shard-1-of-2.csv");
+    let before = std::fs::metadata(&csv).unwrap().modified().unwrap();
+    let bytes = std::fs::read(&csv).unwrap();
+    let again = run_ok(&args);
+    assert!(stderr(&again).contains("already complete"), "{}", stderr(&again));
+    assert_eq!(std::fs::metadata(&csv).unwrap().modified().unwrap(), before);
+    // A truncated CSV no longer matches its marker: the shard is computed again.
+    std::fs::write(&csv, &bytes[..bytes.len() / 2]).unwrap();
+    let redo = run_ok(&args);
+    assert!(!stderr(&redo).contains("already complete"));
+    assert_eq!(std::fs::read(&csv).unwrap(), bytes);
+    // A shard of another sweep (another seed) is not taken for complete.
+    let other = run_ok(&[&args[..], &["--seed", "99"]].concat());
+    assert!(!stderr(&other).contains("already complete"));
+    assert_ne!(std::fs::read(&csv).unwrap(), bytes);
+}
+
+#[test]
+fn merge_refuses_shards_of_different_sweeps_and_missing_shards() {
+    let (dir, scenario, grid) = setup(GRID);
+    let out = dir.path().join("out");
+    let out_s = out.display().to_string();
+    let base = ["sweep", scenario.as_str(), "--grid", &grid, "--out", &out_s];
+    run_ok(&[&base[..], &["--shard", "0/2"]].concat());
+    let merged = path(dir.path(), "merged.csv");
+    let missing = run(&["merge", &out_s, "--out", &merged]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("1 of 2 shards are missing or incomplete: 1"), "{}", stderr(&missing));
+    run_ok(&[&base[..], &["--shard", "1/2", "--draws", "301"]].concat());
+    let mixed = run(&["merge", &out_s, "--out", &merged]);
+    assert_eq!(mixed.status.code(), Some(1));
+    assert!(stderr(&mixed).contains("belongs to another sweep"), "{}", stderr(&mixed));
+    assert!(!Path::new(&merged).exists());
+    let bad_shard = run(&[&base[..], &["--shard", "2/2"]].concat());
+    assert_eq!(bad_shard.status.code(), Some(1));
+    assert!(stderr(&bad_shard).contains("shards are numbered 0 to N−1"));
+}
+
+#[test]
+fn a_county_member_set_runs_and_skips_keys_that_need_every_coalition() {
+    let scenario_with_games = format!(
+        "{}\n[[keys]]\nname = \"nucleolus\"\nrule = \"nucleolus\"\n",
+        scenario_text()
+    );
+    let grid = r#"draws = 64
+[[axes]]
+members = [["1517", "1514"], { county = "15" }]
+"#;
+    let (dir, scenario, grid) = setup(grid);
+    std::fs::write(&scenario, scenario_with_games).unwrap();
+    let out = dir.path().join("out");
+    let done = run_ok(&["sweep", &scenario, "--grid", &grid, "--out", &out.display().to_string()]);
+    assert!(stderr(&done).contains("key `nucleolus` skipped"), "{}", stderr(&done));
+    let text = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let county: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == "1").collect();
+    // Møre og Romsdal has 27 municipalities; three keys each.
+    assert_eq!(county.len(), 27 * 3);
+    assert!(county.iter().all(|r| &r[col("members")] == "Møre og Romsdal"));
+    assert_eq!(&rows[0][col("members")], "Hareid+Sande");
+    for r in &county {
+        let skipped = &r[col("key")] == "nucleolus";
+        assert_eq!(r[col("share")].is_empty(), skipped);
+        assert_eq!(r[col("note")].starts_with("skipped: "), skipped);
+    }
+}
