@@ -6,7 +6,7 @@
 //!   points, written atomically;
 //! - `shard-K-of-N.done` (`sweep.done`): a JSON marker written last, with the sweep's hash
 //!   and the CSV's checksum. A rerun whose marker matches skips the shard;
-//! - `.sweep-HASH/point-P.csv` while a shard runs: each finished point, so that a rerun after an
+//! - `.shard-K-of-N-HASH.points/point-P.csv` (`.sweep-HASH.points/…`) while a shard runs: each finished point, so that a rerun after an
 //!   interruption only computes the points that were not finished. Removed when the shard is
 //!   complete.
 
@@ -107,12 +107,16 @@ fn scenario_text(path: Option<&Path>) -> Result<(String, String, Box<dyn FileSou
     };
     let text = read_utf8(path, "scenario")?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    Ok((path.display().to_string(), text, Box::new(RelativeFiles { base })))
+    Ok((
+        path.display().to_string(),
+        text,
+        Box::new(RelativeFiles { base }),
+    ))
 }
 
 fn read_utf8(path: &Path, what: &str) -> Result<String> {
-    let bytes =
-        std::fs::read(path).with_context(|| format!("failed to read {what} `{}`", path.display()))?;
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("failed to read {what} `{}`", path.display()))?;
     String::from_utf8(bytes).map_err(|e| {
         InputError(format!(
             "error: {what} `{}` is not valid UTF-8 (first bad byte at offset {})\n  = help: save the file as UTF-8",
@@ -133,8 +137,8 @@ struct Plan {
 
 fn plan(args: &SweepArgs) -> Result<Plan> {
     let (name, text, files) = scenario_text(args.scenario.as_deref())?;
-    let base = scenario::parse(&name, &text, files.as_ref())
-        .map_err(|d| InputError(d.to_string()))?;
+    let base =
+        scenario::parse(&name, &text, files.as_ref()).map_err(|d| InputError(d.to_string()))?;
     for w in &base.warnings {
         eprint!("{}", w.to_string().replacen("error:", "warning:", 1));
     }
@@ -192,7 +196,9 @@ pub fn sweep_command(args: &SweepArgs) -> Result<()> {
         .build()
         .context("failed to start worker threads")?;
     let axes = axis_columns(&plan.grid);
-    let checkpoints = dir.join(format!(".sweep-{}", plan.hash));
+    // Each shard has its own directory of finished points, so that removing it when the shard
+    // is complete cannot disturb another shard writing into DIR at the same time.
+    let checkpoints = dir.join(format!(".{stem}-{}.points", plan.hash));
     std::fs::create_dir_all(&checkpoints)
         .with_context(|| format!("failed to create `{}`", checkpoints.display()))?;
     let temp_prefix = format!(".partial-{stem}-");
@@ -254,7 +260,6 @@ pub fn sweep_command(args: &SweepArgs) -> Result<()> {
     for &point in &points {
         let _ = std::fs::remove_file(checkpoints.join(format!("point-{point}.csv")));
     }
-    // Other shards may still be using the directory: remove it only when empty.
     let _ = std::fs::remove_dir(&checkpoints);
     eprintln!(
         "sweep: wrote `{}` ({} points, {} rows)",
@@ -314,13 +319,16 @@ fn run_point(plan: &Plan, point: u64) -> Result<SweepTable> {
     })
 }
 
+/// A key left out at a point: its name and the core's reason.
+type SkippedKey = (String, String);
+
 /// Resolves the keys of a point. Beyond [`MAX_EXACT_MEMBERS`] members the core refuses the
 /// game-theoretic keys that need every coalition (all but the sampled Shapley value): those
 /// keys are skipped for the point, with the core's reason, instead of failing the sweep.
 fn resolve_point_keys(
     scenario: &Scenario,
     seed: u64,
-) -> Result<(Vec<ResolvedKey>, Vec<(String, String)>), String> {
+) -> Result<(Vec<ResolvedKey>, Vec<SkippedKey>), String> {
     let (model, planning) = (&scenario.model, &scenario.planning);
     match simulation::resolve_keys(model, &scenario.keys, seed, planning) {
         Ok((keys, _)) => Ok((keys, Vec::new())),
@@ -355,8 +363,8 @@ pub fn merge_command(args: &MergeArgs) -> Result<()> {
         names.sort();
         for name in names {
             let path = dir.join(&name);
-            let bytes =
-                std::fs::read(&path).with_context(|| format!("failed to read `{}`", path.display()))?;
+            let bytes = std::fs::read(&path)
+                .with_context(|| format!("failed to read `{}`", path.display()))?;
             let marker = ShardMarker::from_json(&bytes).ok_or_else(|| {
                 InputError(format!("error: `{}` is not a shard marker", path.display()))
             })?;

@@ -1,7 +1,8 @@
 //! Sweep results as bytes: the tidy table (one row per grid point × key × member, the grid
 //! values as columns) in CSV, its reader (for merging shards) and the shard completion marker.
 //!
-//! Numbers are written with Rust's shortest round-trip formatting, so reading a CSV back and
+//! Numbers are written with Rust's shortest round-trip formatting (always with a decimal point
+//! or an exponent), so reading a CSV back and
 //! writing it again gives the same bytes, and the same inputs give byte-identical files on
 //! any thread count. Rows are ordered by point, then key (scenario order), then member.
 
@@ -153,8 +154,10 @@ pub fn header(axes: &[AxisColumn]) -> Vec<String> {
         .collect()
 }
 
+/// Shortest round-trip decimal that always reads as a float (`0.0`, `5322.0`, `1e21`), so that
+/// readers that infer column types do not take a column for integers.
 fn num(v: f64) -> String {
-    v.to_string()
+    format!("{v:?}")
 }
 
 fn opt(v: Option<f64>) -> String {
@@ -220,7 +223,11 @@ pub fn read_sweep_csv(bytes: &[u8], axes: &[AxisColumn]) -> Result<SweepTable, S
 }
 
 fn read_row(record: &csv::StringRecord, axes: &[AxisColumn]) -> Result<SweepRow, String> {
-    let field = |i: usize| record.get(i).ok_or_else(|| format!("missing column {}", i + 1));
+    let field = |i: usize| {
+        record
+            .get(i)
+            .ok_or_else(|| format!("missing column {}", i + 1))
+    };
     let float = |i: usize| -> Result<f64, String> {
         let text = field(i)?;
         text.parse::<f64>()
@@ -377,15 +384,25 @@ mod tests {
                 p_core_stable: None,
             }),
             region: [1.0, 2.0, 3.0, 4.0, 0.9],
-            note: if outcome { String::new() } else { "skipped: x".to_owned() },
+            note: if outcome {
+                String::new()
+            } else {
+                "skipped: x".to_owned()
+            },
         }
     }
 
     #[test]
     fn csv_reads_back_to_the_same_bytes() {
         let axes = vec![
-            AxisColumn { name: "scope_growth".to_owned(), text: false },
-            AxisColumn { name: "members".to_owned(), text: true },
+            AxisColumn {
+                name: "scope_growth".to_owned(),
+                text: false,
+            },
+            AxisColumn {
+                name: "members".to_owned(),
+                text: true,
+            },
         ];
         let table = SweepTable {
             axes: axes.clone(),
@@ -399,7 +416,10 @@ mod tests {
 
     #[test]
     fn merge_orders_by_point_and_keeps_row_order_within_a_point() {
-        let axes = vec![AxisColumn { name: "a".to_owned(), text: false }];
+        let axes = vec![AxisColumn {
+            name: "a".to_owned(),
+            text: false,
+        }];
         let mk = |points: &[u64]| SweepTable {
             axes: axes.clone(),
             rows: points

@@ -463,7 +463,10 @@ fn read_axes(
     let DeValue::Array(items) = node.get_ref() else {
         ctx.error_help(
             node.span(),
-            format!("`axes` must be an array of tables, found {}", type_name(node.get_ref())),
+            format!(
+                "`axes` must be an array of tables, found {}",
+                type_name(node.get_ref())
+            ),
             "write each axis as an `[[axes]]` table",
         );
         return None;
@@ -521,7 +524,10 @@ fn read_axis(ctx: &mut Ctx<'_>, node: &Node<'_>, number: usize, base: &Scenario)
         {
             ctx.error_help(
                 extra.span(),
-                format!("`{key}` belongs to a `{present}` axis, this axis varies `{}`", kinds[0]),
+                format!(
+                    "`{key}` belongs to a `{present}` axis, this axis varies `{}`",
+                    kinds[0]
+                ),
                 format!("remove `{key}`"),
             );
         }
@@ -597,7 +603,13 @@ fn read_key_axis(ctx: &mut Ctx<'_>, table: &Table<'_, '_>, base: &Scenario) -> O
         }
         Some(_) => {}
     }
-    let values = read_numbers(ctx, table, "fixed_part", "[0.1, 0.3, 0.5]", Some((0.0, 1.0)));
+    let values = read_numbers(
+        ctx,
+        table,
+        "fixed_part",
+        "[0.1, 0.3, 0.5]",
+        Some((0.0, 1.0)),
+    );
     let key = key.filter(|k| {
         [&k.running, &k.startup]
             .iter()
@@ -715,7 +727,10 @@ fn read_labels(ctx: &mut Ctx<'_>, table: &Table<'_, '_>, n_sets: usize) -> Optio
     if items.len() != n_sets {
         ctx.error_help(
             node.span(),
-            format!("`labels` has {} entries for {n_sets} member sets", items.len()),
+            format!(
+                "`labels` has {} entries for {n_sets} member sets",
+                items.len()
+            ),
             "give one label per member set, in order",
         );
         return None;
@@ -749,7 +764,10 @@ fn read_member_set(ctx: &mut Ctx<'_>, node: &Node<'_>, base: &Scenario) -> Optio
                     );
                     ok = false;
                 } else if ids.contains(&id) {
-                    ctx.error(item.span(), format!("member {id} is listed twice in this set"));
+                    ctx.error(
+                        item.span(),
+                        format!("member {id} is listed twice in this set"),
+                    );
                     ok = false;
                 } else {
                     ids.push(id);
@@ -758,10 +776,7 @@ fn read_member_set(ctx: &mut Ctx<'_>, node: &Node<'_>, base: &Scenario) -> Optio
             if !ok {
                 return None;
             }
-            let names: Vec<String> = ids
-                .iter()
-                .map(|id| member_name(base, id))
-                .collect();
+            let names: Vec<String> = ids.iter().map(|id| member_name(base, id)).collect();
             MemberSet {
                 label: names.join("+"),
                 ids,
@@ -770,7 +785,10 @@ fn read_member_set(ctx: &mut Ctx<'_>, node: &Node<'_>, base: &Scenario) -> Optio
         other => {
             ctx.error_help(
                 node.span(),
-                format!("a member set must be an array of kommunenummer or a table, found {}", type_name(other)),
+                format!(
+                    "a member set must be an array of kommunenummer or a table, found {}",
+                    type_name(other)
+                ),
                 format!("e.g. `members = {MEMBERS_EXAMPLE}`"),
             );
             return None;
@@ -779,7 +797,11 @@ fn read_member_set(ctx: &mut Ctx<'_>, node: &Node<'_>, base: &Scenario) -> Optio
     if set.ids.len() < 2 {
         ctx.error_help(
             node.span(),
-            format!("the member set `{}` has {} member; a cooperation needs at least two", set.label, set.ids.len()),
+            format!(
+                "the member set `{}` has {} member; a cooperation needs at least two",
+                set.label,
+                set.ids.len()
+            ),
             "add members",
         );
         return None;
@@ -806,7 +828,8 @@ fn county_set(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Option<MemberSet> {
         None
     })?;
     let matches = |k: &kommuner::Kommune| {
-        k.county_id == format!("{:0>2}", county.trim()) || k.county.eq_ignore_ascii_case(&county)
+        k.county_id == format!("{:0>2}", county.trim())
+            || k.county.eq_ignore_ascii_case(&county)
             || k.county.to_lowercase() == county.to_lowercase()
     };
     let members: Vec<&kommuner::Kommune> = kommuner::all().iter().filter(|k| matches(k)).collect();

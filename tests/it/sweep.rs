@@ -81,7 +81,8 @@ fn grid_points_are_numbered_with_the_last_axis_fastest() {
         [AxisValue::Number(11000.0), AxisValue::Number(0.3)]
     );
     assert_eq!(grid.axes[1].column, "fixed_part[30/70]");
-    let list = GRID.replace("draws = 300", "mode = \"list\"\ndraws = 300")
+    let list = GRID
+        .replace("draws = 300", "mode = \"list\"\ndraws = 300")
         .replace("values = [8000, 11000]", "values = [8000, 9000, 11000]");
     let list = grid::parse("grid.toml", &list, &base).unwrap();
     assert_eq!(list.n_points(), 3);
@@ -127,7 +128,14 @@ key = "30/70"
 fn shards_merged_equal_the_unsharded_sweep_byte_for_byte() {
     let (dir, scenario, grid) = setup(GRID);
     let whole = dir.path().join("whole");
-    run_ok(&["sweep", &scenario, "--grid", &grid, "--out", &whole.display().to_string()]);
+    run_ok(&[
+        "sweep",
+        &scenario,
+        "--grid",
+        &grid,
+        "--out",
+        &whole.display().to_string(),
+    ]);
     let expected = std::fs::read(whole.join("sweep.csv")).unwrap();
     // 6 points × 2 keys × 3 members, plus the header.
     let text = String::from_utf8(expected.clone()).unwrap();
@@ -137,13 +145,27 @@ fn shards_merged_equal_the_unsharded_sweep_byte_for_byte() {
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     for (k, out, threads) in [(0, &a, "1"), (2, &a, "2"), (1, &b, "1"), (3, &b, "2")] {
         run_ok(&[
-            "sweep", &scenario, "--grid", &grid, "--out", &out.display().to_string(),
-            "--shard", &format!("{k}/4"), "--threads", threads,
+            "sweep",
+            &scenario,
+            "--grid",
+            &grid,
+            "--out",
+            &out.display().to_string(),
+            "--shard",
+            &format!("{k}/4"),
+            "--threads",
+            threads,
         ]);
     }
     assert!(a.join("shard-0-of-4.csv").exists() && a.join("shard-0-of-4.done").exists());
     let merged = path(dir.path(), "merged.csv");
-    run_ok(&["merge", &a.display().to_string(), &b.display().to_string(), "--out", &merged]);
+    run_ok(&[
+        "merge",
+        &a.display().to_string(),
+        &b.display().to_string(),
+        "--out",
+        &merged,
+    ]);
     assert_eq!(std::fs::read(&merged).unwrap(), expected);
     // Nothing but results and markers is left behind.
     let mut names: Vec<String> = std::fs::read_dir(&a)
@@ -153,7 +175,12 @@ fn shards_merged_equal_the_unsharded_sweep_byte_for_byte() {
     names.sort();
     assert_eq!(
         names,
-        ["shard-0-of-4.csv", "shard-0-of-4.done", "shard-2-of-4.csv", "shard-2-of-4.done"]
+        [
+            "shard-0-of-4.csv",
+            "shard-0-of-4.done",
+            "shard-2-of-4.csv",
+            "shard-2-of-4.done"
+        ]
     );
 }
 
@@ -161,7 +188,14 @@ fn shards_merged_equal_the_unsharded_sweep_byte_for_byte() {
 fn points_share_their_draws_so_the_region_does_not_depend_on_the_key() {
     let (dir, scenario, grid) = setup(GRID);
     let out = dir.path().join("out");
-    run_ok(&["sweep", &scenario, "--grid", &grid, "--out", &out.display().to_string()]);
+    run_ok(&[
+        "sweep",
+        &scenario,
+        "--grid",
+        &grid,
+        "--out",
+        &out.display().to_string(),
+    ]);
     let text = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader.headers().unwrap().clone();
@@ -169,7 +203,10 @@ fn points_share_their_draws_so_the_region_does_not_depend_on_the_key() {
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     // Points 0–2 differ only in the key's fixed part: common random numbers give the very same
     // region NPV, so differences between keys are not noise.
-    let region: Vec<&str> = rows[..18].iter().map(|r| &r[col("region_npv_mean")]).collect();
+    let region: Vec<&str> = rows[..18]
+        .iter()
+        .map(|r| &r[col("region_npv_mean")])
+        .collect();
     assert!(region.iter().all(|r| *r == region[0]), "{region:?}");
     let shares: Vec<f64> = rows
         .iter()
@@ -185,13 +222,19 @@ fn a_rerun_skips_a_complete_shard_and_redoes_a_damaged_one() {
     let (dir, scenario, grid) = setup(GRID);
     let out = dir.path().join("out");
     let out_s = out.display().to_string();
-    let args = ["sweep", &scenario, "--grid", &grid, "--out", &out_s, "--shard", "1/2"];
+    let args = [
+        "sweep", &scenario, "--grid", &grid, "--out", &out_s, "--shard", "1/2",
+    ];
     run_ok(&args);
     let csv = out.join("shard-1-of-2.csv");
     let before = std::fs::metadata(&csv).unwrap().modified().unwrap();
     let bytes = std::fs::read(&csv).unwrap();
     let again = run_ok(&args);
-    assert!(stderr(&again).contains("already complete"), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("already complete"),
+        "{}",
+        stderr(&again)
+    );
     assert_eq!(std::fs::metadata(&csv).unwrap().modified().unwrap(), before);
     // A truncated CSV no longer matches its marker: the shard is computed again.
     std::fs::write(&csv, &bytes[..bytes.len() / 2]).unwrap();
@@ -214,11 +257,19 @@ fn merge_refuses_shards_of_different_sweeps_and_missing_shards() {
     let merged = path(dir.path(), "merged.csv");
     let missing = run(&["merge", &out_s, "--out", &merged]);
     assert_eq!(missing.status.code(), Some(1));
-    assert!(stderr(&missing).contains("1 of 2 shards are missing or incomplete: 1"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("1 of 2 shards are missing or incomplete: 1"),
+        "{}",
+        stderr(&missing)
+    );
     run_ok(&[&base[..], &["--shard", "1/2", "--draws", "301"]].concat());
     let mixed = run(&["merge", &out_s, "--out", &merged]);
     assert_eq!(mixed.status.code(), Some(1));
-    assert!(stderr(&mixed).contains("belongs to another sweep"), "{}", stderr(&mixed));
+    assert!(
+        stderr(&mixed).contains("belongs to another sweep"),
+        "{}",
+        stderr(&mixed)
+    );
     assert!(!Path::new(&merged).exists());
     let bad_shard = run(&[&base[..], &["--shard", "2/2"]].concat());
     assert_eq!(bad_shard.status.code(), Some(1));
@@ -238,8 +289,19 @@ members = [["1517", "1514"], { county = "15" }]
     let (dir, scenario, grid) = setup(grid);
     std::fs::write(&scenario, scenario_with_games).unwrap();
     let out = dir.path().join("out");
-    let done = run_ok(&["sweep", &scenario, "--grid", &grid, "--out", &out.display().to_string()]);
-    assert!(stderr(&done).contains("key `nucleolus` skipped"), "{}", stderr(&done));
+    let done = run_ok(&[
+        "sweep",
+        &scenario,
+        "--grid",
+        &grid,
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(
+        stderr(&done).contains("key `nucleolus` skipped"),
+        "{}",
+        stderr(&done)
+    );
     let text = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader.headers().unwrap().clone();
@@ -248,11 +310,88 @@ members = [["1517", "1514"], { county = "15" }]
     let county: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == "1").collect();
     // Møre og Romsdal has 27 municipalities; three keys each.
     assert_eq!(county.len(), 27 * 3);
-    assert!(county.iter().all(|r| &r[col("members")] == "Møre og Romsdal"));
+    assert!(
+        county
+            .iter()
+            .all(|r| &r[col("members")] == "Møre og Romsdal")
+    );
     assert_eq!(&rows[0][col("members")], "Hareid+Sande");
     for r in &county {
         let skipped = &r[col("key")] == "nucleolus";
         assert_eq!(r[col("share")].is_empty(), skipped);
         assert_eq!(r[col("note")].starts_with("skipped: "), skipped);
     }
+}
+
+#[test]
+fn the_example_grids_fit_the_default_scenario() {
+    let base = samkost::scenario::parse(
+        samkost::scenario::DEFAULT_SCENARIO_NAME,
+        samkost::scenario::DEFAULT_SCENARIO,
+        &samkost::scenario::NoFiles,
+    )
+    .unwrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/grids");
+    let mut n_files = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let grid = grid::parse(&path.display().to_string(), &text, &base)
+            .unwrap_or_else(|d| panic!("{}:\n{d}", path.display()));
+        let points = grid::PointScenarios::new(
+            &grid,
+            base.clone(),
+            samkost::scenario::DEFAULT_SCENARIO_NAME,
+            samkost::scenario::DEFAULT_SCENARIO,
+            &samkost::scenario::NoFiles,
+        )
+        .unwrap();
+        for point in 0..grid.n_points() {
+            points.scenario(&grid, point).unwrap();
+        }
+        n_files += 1;
+    }
+    assert_eq!(n_files, 2);
+}
+
+#[test]
+fn an_interrupted_shard_reuses_its_finished_points() {
+    let (dir, scenario, grid) = setup(GRID);
+    let out = dir.path().join("out");
+    let out_s = out.display().to_string();
+    let args = ["sweep", &scenario, "--grid", &grid, "--out", &out_s];
+    run_ok(&args);
+    let complete = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let marker: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("sweep.done")).unwrap()).unwrap();
+    // As if the run had been killed after point 0: its point file is there, the table and the
+    // marker are not. The point file is marked so that reuse is visible.
+    let points = out.join(format!(
+        ".sweep-{}.points",
+        marker["sweep_hash"].as_str().unwrap()
+    ));
+    std::fs::create_dir_all(&points).unwrap();
+    let mut lines = complete.lines();
+    let header = lines.next().unwrap();
+    let point0: Vec<String> = lines
+        .filter(|l| l.starts_with("0,"))
+        .map(|l| l.replacen("Hareid", "Hareid (reused)", 1))
+        .collect();
+    std::fs::write(
+        points.join("point-0.csv"),
+        format!("{header}\n{}\n", point0.join("\n")),
+    )
+    .unwrap();
+    std::fs::remove_file(out.join("sweep.done")).unwrap();
+    std::fs::remove_file(out.join("sweep.csv")).unwrap();
+    let resumed = run_ok(&args);
+    assert!(
+        stderr(&resumed).contains("1 point(s) reused"),
+        "{}",
+        stderr(&resumed)
+    );
+    let text = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    assert_eq!(text.matches("Hareid (reused)").count(), 2);
+    assert_eq!(text.replace("Hareid (reused)", "Hareid"), complete);
+    assert!(!points.exists());
 }
