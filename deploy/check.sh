@@ -2,7 +2,7 @@
 # Checks the cluster examples without a cluster: shell syntax of the Slurm scripts, the
 # structure of the Kubernetes manifests, and the very command lines of both run locally as
 # separate processes (array tasks / indexed pods), merged and compared byte for byte with an
-# unsharded sweep. Needs python3 with PyYAML and a built binary (SAMKOST_BIN, default the
+# unsharded sweep. Needs python3 (or $PYTHON) with PyYAML and a built binary (SAMKOST_BIN, default the
 # debug build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # The Kubernetes manifests: structure, and the container commands for the local run below.
-python3 - "$work" <<'PY'
+"${PYTHON:-python3}" - "$work" <<'PY'
 import sys, yaml
 work = sys.argv[1]
 docs = {}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Submits a sweep as a Slurm array job of SHARDS tasks plus a merge job that runs only when
 # every task has succeeded. Environment: SAMKOST, SCENARIO, GRID, OUT as in sweep.sbatch.
-#   SHARDS=8 GRID=scenarios/grids/ssikt-30-70.toml OUT=$SCRATCH/sweep deploy/slurm/submit.sh
+#   SHARDS=8 GRID=scenarios/grids/ssikt-key-and-scope.toml OUT=$SCRATCH/sweep deploy/slurm/submit.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SHARDS=${SHARDS:-8}

@@ -57,6 +57,11 @@ enum Command {
     /// Which assumptions drive an output: tornado, Sobol' indices, Morris screening, or rank
     /// correlations from a run.
     Sensitivity(sensitivity::SensitivityArgs),
+    /// Run a scenario over a grid of values (parameters, a key's fixed part, member sets), in
+    /// shards if asked; writes tidy CSV (and Parquet in builds with the `parquet` feature).
+    Sweep(sweep::SweepArgs),
+    /// Merge the shard files of a sweep into the result of an unsharded run.
+    Merge(sweep::MergeArgs),
     /// Print a complete, commented starter scenario for the given municipalities.
     Init {
         /// Kommunenummer, comma-separated (e.g. 1517,1515,1514).
@@ -66,11 +71,6 @@ enum Command {
     /// Allocate the cost of a cooperative game given by its coalition costs (Shapley,
     /// nucleolus, least core, SCRB, savings keys) and check each allocation against the core.
     Allocate(allocate::AllocateArgs),
-    /// Run a scenario over the points of a grid file (optionally one shard of them) and write
-    /// a tidy table: one row per point × key × member.
-    Sweep(sweep::SweepArgs),
-    /// Combine the shards of a sweep into the table an unsharded sweep writes.
-    Merge(sweep::MergeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -100,6 +100,10 @@ struct RunArgs {
     /// Directory to write result files into (summary.json, members.csv).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Also write every draw's NPVs to `draws.parquet` in the --out directory (needs a build
+    /// with the `parquet` feature).
+    #[arg(long, requires = "out")]
+    save_draws: bool,
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -156,6 +160,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         seed: None,
         threads: None,
         stability_draws: 2000,
+        save_draws: false,
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
         sampling: Sampling::Mc,
         out: None,
@@ -166,9 +171,9 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Command::Validate { scenario } => validate_command(&scenario),
         Command::Init { members } => init_command(&members),
         Command::Sensitivity(args) => sensitivity::sensitivity_command(&args),
-        Command::Allocate(allocate) => allocate::run(&allocate),
         Command::Sweep(args) => sweep::sweep_command(&args),
         Command::Merge(args) => sweep::merge_command(&args),
+        Command::Allocate(allocate) => allocate::run(&allocate),
     };
     match outcome {
         Ok(()) => Ok(ExitCode::from(EXIT_OK)),
@@ -238,6 +243,31 @@ pub fn emit(text: &str) -> Result<()> {
     }
 }
 
+/// The per-draw Parquet file, or a clear error when this build cannot write it.
+#[cfg(feature = "parquet")]
+fn draws_parquet(
+    scenario: &Scenario,
+    results: &samkost_core::simulation::RunResults,
+) -> Result<Vec<u8>> {
+    report::draws_parquet(scenario, results).map_err(|e| match e {
+        report::ParquetError::NoDraws => InputError(
+            "error: --save-draws needs every draw kept: raise --max-stored-draws above --draws"
+                .to_owned(),
+        )
+        .into(),
+        other => anyhow::Error::from(other),
+    })
+}
+
+#[cfg(not(feature = "parquet"))]
+fn draws_parquet(_: &Scenario, _: &samkost_core::simulation::RunResults) -> Result<Vec<u8>> {
+    draws_parquet_unavailable()
+}
+
+fn draws_parquet_unavailable<T>() -> Result<T> {
+    Err(InputError("error: this samkost was built without Parquet support; build it with `cargo build --release --features parquet`".to_owned()).into())
+}
+
 /// Prints the scenario's warnings on stderr.
 fn print_warnings(scenario: &Scenario) {
     for w in &scenario.warnings {
@@ -246,6 +276,9 @@ fn print_warnings(scenario: &Scenario) {
 }
 
 fn run_command(args: &RunArgs) -> Result<()> {
+    if args.save_draws && !cfg!(feature = "parquet") {
+        return draws_parquet_unavailable();
+    }
     let scenario = load_scenario(args.scenario.as_deref())?;
     print_warnings(&scenario);
     let seed = args.seed.unwrap_or(scenario.seed);
@@ -274,13 +307,14 @@ fn run_command(args: &RunArgs) -> Result<()> {
     if let Some(dir) = &args.out {
         let csv =
             report::members_csv(&scenario, &results).context("failed to build members.csv")?;
-        output::write_files(
-            dir,
-            &[
-                ("summary.json", format!("{json}\n").as_bytes()),
-                ("members.csv", &csv),
-            ],
-        )?;
+        let summary = format!("{json}\n");
+        let mut files: Vec<(&str, Vec<u8>)> =
+            vec![("summary.json", summary.into_bytes()), ("members.csv", csv)];
+        if args.save_draws {
+            files.push(("draws.parquet", draws_parquet(&scenario, &results)?));
+        }
+        let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        output::write_files(dir, &refs)?;
     }
     match args.format {
         Format::Json => emitln!("{json}"),

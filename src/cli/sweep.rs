@@ -3,7 +3,7 @@
 //!
 //! Files in the output directory (several shards may share it):
 //! - `shard-K-of-N.csv` (or `sweep.csv` without `--shard`): the tidy table of the shard's
-//!   points, written atomically;
+//!   points, written atomically; `.parquet` beside it in builds with the `parquet` feature;
 //! - `shard-K-of-N.done` (`sweep.done`): a JSON marker written last, with the sweep's hash
 //!   and the CSV's checksum. A rerun whose marker matches skips the shard;
 //! - `.shard-K-of-N-HASH.points/point-P.csv` (`.sweep-HASH.points/…`) while a shard runs: each finished point, so that a rerun after an
@@ -64,7 +64,8 @@ pub struct MergeArgs {
     /// Directories holding the shard files (`shard-K-of-N.csv` and `.done`).
     #[arg(required = true)]
     dirs: Vec<PathBuf>,
-    /// The merged CSV (the same bytes as an unsharded sweep's `sweep.csv`).
+    /// The merged CSV (the same bytes as an unsharded sweep's `sweep.csv`); with the `parquet`
+    /// feature also the same name with the extension `.parquet`.
     #[arg(long)]
     out: PathBuf,
 }
@@ -184,7 +185,16 @@ pub fn sweep_command(args: &SweepArgs) -> Result<()> {
     let dir = &args.out;
     std::fs::create_dir_all(dir)
         .with_context(|| format!("failed to create output directory `{}`", dir.display()))?;
-    if complete_marker(dir, &stem, &plan.hash).is_some() {
+    if let Some(marker) = complete_marker(dir, &stem, &plan.hash) {
+        #[cfg(feature = "parquet")]
+        if !dir.join(format!("{stem}.parquet")).exists() {
+            // Complete, but written by a build without Parquet: add it from the CSV.
+            let csv = std::fs::read(dir.join(&marker.csv)).context("failed to read the shard")?;
+            let table = read_sweep_csv(&csv, &marker.axes).map_err(|e| anyhow::anyhow!(e))?;
+            write_parquet(dir, &format!("{stem}.parquet"), &table, ".partial-parquet-")?;
+        }
+        #[cfg(not(feature = "parquet"))]
+        let _ = marker;
         eprintln!(
             "sweep: `{}` is already complete (same sweep), skipped",
             dir.join(format!("{stem}.csv")).display()
@@ -241,6 +251,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<()> {
         eprintln!("sweep: {reused} point(s) reused from an interrupted run");
     }
     let csv = sweep_csv(&table).context("failed to build the sweep table")?;
+    write_parquet(dir, &format!("{stem}.parquet"), &table, &temp_prefix)?;
     write_file_shared(dir, &format!("{stem}.csv"), &csv, &temp_prefix)?;
     let marker = ShardMarker {
         format: MARKER_FORMAT.to_owned(),
@@ -267,6 +278,21 @@ pub fn sweep_command(args: &SweepArgs) -> Result<()> {
         points.len(),
         table.rows.len()
     );
+    Ok(())
+}
+
+/// Writes the table as Parquet in builds with the `parquet` feature; nothing otherwise.
+#[cfg_attr(
+    not(feature = "parquet"),
+    expect(unused_variables, reason = "Parquet is written only with the feature")
+)]
+fn write_parquet(dir: &Path, name: &str, table: &SweepTable, temp_prefix: &str) -> Result<()> {
+    #[cfg(feature = "parquet")]
+    {
+        let bytes = crate::report::sweep::sweep_parquet(table)
+            .context("failed to build the Parquet file")?;
+        write_file_shared(dir, name, &bytes, temp_prefix)?;
+    }
     Ok(())
 }
 
@@ -404,6 +430,13 @@ pub fn merge_command(args: &MergeArgs) -> Result<()> {
         .ok_or_else(|| InputError(format!("error: `{}` is not a file name", out.display())))?
         .to_string_lossy()
         .into_owned();
+    let parquet_name = Path::new(&name).with_extension("parquet");
+    write_parquet(
+        &parent,
+        &parquet_name.to_string_lossy(),
+        &merged,
+        ".partial-merge-",
+    )?;
     write_file_shared(&parent, &name, &csv, ".partial-merge-")?;
     eprintln!(
         "merge: {} shards, {} rows → `{}`",

@@ -288,6 +288,86 @@ fn read_row(record: &csv::StringRecord, axes: &[AxisColumn]) -> Result<SweepRow,
     })
 }
 
+/// The table as Parquet: the same columns as the CSV, typed (`point` u64; axis values f64 or
+/// text; result columns f64, null where a key was skipped or stability was not checked).
+#[cfg(feature = "parquet")]
+pub fn sweep_parquet(table: &SweepTable) -> Result<Vec<u8>, polars::prelude::PolarsError> {
+    use polars::prelude::*;
+    let rows = &table.rows;
+    let text = |f: &dyn Fn(&SweepRow) -> String| rows.iter().map(f).collect::<Vec<String>>();
+    let nums = |f: &dyn Fn(&SweepRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
+    let out = |f: &dyn Fn(&MemberRow) -> Option<f64>| {
+        rows.iter()
+            .map(|r| r.outcome.as_ref().and_then(f))
+            .collect::<Vec<_>>()
+    };
+    let mut columns = vec![Column::new(
+        "point".into(),
+        rows.iter().map(|r| r.point).collect::<Vec<u64>>(),
+    )];
+    for (i, axis) in table.axes.iter().enumerate() {
+        let name = axis.name.as_str().into();
+        columns.push(if axis.text {
+            Column::new(
+                name,
+                text(&|r| match &r.axis_values[i] {
+                    AxisValue::Label(s) => s.clone(),
+                    AxisValue::Number(x) => x.to_string(),
+                }),
+            )
+        } else {
+            Column::new(
+                name,
+                nums(&|r| match &r.axis_values[i] {
+                    AxisValue::Number(x) => Some(*x),
+                    AxisValue::Label(_) => None,
+                }),
+            )
+        });
+    }
+    columns.push(Column::new("key".into(), text(&|r| r.key.clone())));
+    columns.push(Column::new(
+        "member_id".into(),
+        text(&|r| r.member_id.clone()),
+    ));
+    columns.push(Column::new(
+        "member_name".into(),
+        text(&|r| r.member_name.clone()),
+    ));
+    columns.push(Column::new(
+        "population".into(),
+        nums(&|r| Some(r.population)),
+    ));
+    columns.push(Column::new("share".into(), out(&|o| Some(o.share))));
+    for (i, name) in ["p_win", "p_win_se"].into_iter().enumerate() {
+        columns.push(Column::new(name.into(), out(&|o| Some(o.p_win[i]))));
+    }
+    let npv = ["npv_mean", "npv_se", "npv_p10", "npv_p50", "npv_p90"];
+    for (i, name) in npv.into_iter().enumerate() {
+        columns.push(Column::new(name.into(), out(&|o| Some(o.npv[i]))));
+    }
+    columns.push(Column::new("p_all_win".into(), out(&|o| Some(o.p_all_win))));
+    columns.push(Column::new(
+        "p_core_stable".into(),
+        out(&|o| o.p_core_stable),
+    ));
+    let region = [
+        "region_npv_mean",
+        "region_npv_p10",
+        "region_npv_p50",
+        "region_npv_p90",
+        "region_p_win",
+    ];
+    for (i, name) in region.into_iter().enumerate() {
+        columns.push(Column::new(name.into(), nums(&|r| Some(r.region[i]))));
+    }
+    columns.push(Column::new("note".into(), text(&|r| r.note.clone())));
+    let mut frame = DataFrame::new(rows.len(), columns)?;
+    let mut bytes = Vec::new();
+    ParquetWriter::new(&mut bytes).finish(&mut frame)?;
+    Ok(bytes)
+}
+
 /// Combines shard tables into the table of the whole sweep: rows ordered by point (each
 /// point's rows keep their order).
 pub fn merge_tables(tables: Vec<SweepTable>) -> Result<SweepTable, String> {

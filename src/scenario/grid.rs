@@ -534,8 +534,8 @@ fn read_axis(ctx: &mut Ctx<'_>, node: &Node<'_>, number: usize, base: &Scenario)
     }
     let kind = kind?;
     let column = name.unwrap_or_else(|| match &kind {
-        AxisKind::Parameter { name, .. } => name.clone(),
-        AxisKind::FixedPart { key, .. } => format!("fixed_part[{key}]"),
+        AxisKind::Parameter { name, .. } => format!("parameter:{name}"),
+        AxisKind::FixedPart { key, .. } => format!("key:{key}:fixed_part"),
         AxisKind::Members { .. } => "members".to_owned(),
     });
     Some(Axis { column, kind })

@@ -9,6 +9,7 @@ mod games;
 mod interrupt;
 mod invalid;
 mod model;
+mod parquet;
 mod sampling;
 mod scenarios;
 mod sensitivity;
