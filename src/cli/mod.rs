@@ -2,6 +2,7 @@
 //! exit codes.
 
 mod allocate;
+mod game;
 mod output;
 mod progress;
 mod sensitivity;
@@ -60,6 +61,9 @@ enum Command {
     /// Run a scenario over a grid of values (parameters, a key's fixed part, member sets), in
     /// shards if asked; writes tidy CSV (and Parquet in builds with the `parquet` feature).
     Sweep(sweep::SweepArgs),
+    /// Print the scenario's cost game (expected cost of every coalition, NPV or one year) as a
+    /// game file for `samkost allocate`.
+    Game(game::GameArgs),
     /// Merge the shard files of a sweep into the result of an unsharded run.
     Merge(sweep::MergeArgs),
     /// Print a complete, commented starter scenario for the given municipalities.
@@ -97,7 +101,18 @@ struct RunArgs {
     /// Draws on which core stability is checked against every coalition (0: off).
     #[arg(long, default_value_t = 2000)]
     stability_draws: u64,
-    /// Directory to write result files into (summary.json, members.csv).
+    /// Run until a precision is reached, doubling the draws: `p_all_win=0.005` (95 % half-width
+    /// of every key's win-win probability, absolute) or `npv_mean=0.01` (95 % half-width of the
+    /// region's mean NPV, relative).
+    #[arg(long)]
+    precision: Option<String>,
+    /// Upper limit on draws for --precision.
+    #[arg(long, default_value_t = 1_000_000)]
+    max_draws: u64,
+    /// Flag keys whose highest cost per inhabitant exceeds the lowest by more than this factor.
+    #[arg(long, default_value_t = report::metrics::DEFAULT_BURDEN_THRESHOLD)]
+    burden_threshold: f64,
+    /// Directory to write result files into (summary.json, members.csv, keys.csv, yearly.csv).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Also write every draw's NPVs to `draws.parquet` in the --out directory (needs a build
@@ -160,6 +175,9 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         seed: None,
         threads: None,
         stability_draws: 2000,
+        precision: None,
+        max_draws: 1_000_000,
+        burden_threshold: report::metrics::DEFAULT_BURDEN_THRESHOLD,
         save_draws: false,
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
         sampling: Sampling::Mc,
@@ -173,6 +191,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Command::Sensitivity(args) => sensitivity::sensitivity_command(&args),
         Command::Sweep(args) => sweep::sweep_command(&args),
         Command::Merge(args) => sweep::merge_command(&args),
+        Command::Game(args) => game::game_command(&args),
         Command::Allocate(allocate) => allocate::run(&allocate),
     };
     match outcome {
@@ -268,6 +287,49 @@ fn draws_parquet_unavailable<T>() -> Result<T> {
     Err(InputError("error: this samkost was built without Parquet support; build it with `cargo build --release --features parquet`".to_owned()).into())
 }
 
+/// A precision target of `--precision`.
+#[derive(Debug, Clone, Copy)]
+struct PrecisionTarget {
+    measure: &'static str,
+    half_width: f64,
+}
+
+impl PrecisionTarget {
+    /// The 95 % half-width the run achieved on the target's measure.
+    fn achieved(&self, r: &samkost_core::simulation::RunResults) -> f64 {
+        match self.measure {
+            "p_all_win" => r
+                .keys
+                .iter()
+                .map(|k| 1.96 * k.p_all_win.se)
+                .fold(0.0, f64::max),
+            _ => 1.96 * r.region_npv.se_mean / r.region_npv.mean.abs().max(f64::MIN_POSITIVE),
+        }
+    }
+}
+
+fn parse_precision(spec: &str) -> Result<PrecisionTarget> {
+    let bad = || {
+        InputError(format!(
+            "error: --precision `{spec}` must be `p_all_win=0.005` or `npv_mean=0.01` (a positive half-width)"
+        ))
+    };
+    let (measure, value) = spec.split_once('=').ok_or_else(bad)?;
+    let half_width: f64 = value.trim().parse().map_err(|_| bad())?;
+    let measure = match measure.trim() {
+        "p_all_win" => "p_all_win",
+        "npv_mean" => "npv_mean",
+        _ => return Err(bad().into()),
+    };
+    if !(half_width > 0.0 && half_width.is_finite()) {
+        return Err(bad().into());
+    }
+    Ok(PrecisionTarget {
+        measure,
+        half_width,
+    })
+}
+
 /// Prints the scenario's warnings on stderr.
 fn print_warnings(scenario: &Scenario) {
     for w in &scenario.warnings {
@@ -297,19 +359,59 @@ fn run_command(args: &RunArgs) -> Result<()> {
         .build()
         .context("failed to start worker threads")?;
     let keys = pool.install(|| resolve_keys(&scenario, seed))?;
-    let bar = progress::Bar::new(config.n_draws);
-    let results = pool
-        .install(|| simulation::run(&scenario.model, &keys, &config, &bar))
-        .map_err(|e| InputError(format!("error: {e}")))?;
-    bar.finish();
-    let summary = report::summary(&scenario, &results, &config);
+    let target = args.precision.as_deref().map(parse_precision).transpose()?;
+    let mut config = config;
+    let (results, precision) = loop {
+        let bar = progress::Bar::new(config.n_draws);
+        let results = pool
+            .install(|| simulation::run(&scenario.model, &keys, &config, &bar))
+            .map_err(|e| InputError(format!("error: {e}")))?;
+        bar.finish();
+        let Some(target) = target else {
+            break (results, None);
+        };
+        let achieved = target.achieved(&results);
+        if achieved <= target.half_width || config.n_draws >= args.max_draws {
+            break (
+                results,
+                Some(report::PrecisionJson {
+                    measure: target.measure.to_owned(),
+                    target: target.half_width,
+                    achieved,
+                    reached: achieved <= target.half_width,
+                }),
+            );
+        }
+        // Draw d is the same in every run, so the doubled run extends this one.
+        config.n_draws = (config.n_draws * 2).min(args.max_draws);
+    };
+    if let Some(p) = &precision
+        && !p.reached
+    {
+        eprintln!(
+            "warning: --precision {} not reached within --max-draws {} (achieved {:.4})",
+            args.precision.as_deref().unwrap_or(""),
+            args.max_draws,
+            p.achieved
+        );
+    }
+    let mut summary = report::summary(&scenario, &results, &config, args.burden_threshold);
+    summary.precision = precision;
     let json = serde_json::to_string_pretty(&summary).context("failed to serialise the summary")?;
     if let Some(dir) = &args.out {
         let csv =
             report::members_csv(&scenario, &results).context("failed to build members.csv")?;
         let summary = format!("{json}\n");
-        let mut files: Vec<(&str, Vec<u8>)> =
-            vec![("summary.json", summary.into_bytes()), ("members.csv", csv)];
+        let keys_csv = report::keys_csv(&scenario, &results, args.burden_threshold)
+            .context("failed to build keys.csv")?;
+        let yearly_csv =
+            report::yearly_csv(&scenario, &results).context("failed to build yearly.csv")?;
+        let mut files: Vec<(&str, Vec<u8>)> = vec![
+            ("summary.json", summary.into_bytes()),
+            ("members.csv", csv),
+            ("keys.csv", keys_csv),
+            ("yearly.csv", yearly_csv),
+        ];
         if args.save_draws {
             files.push(("draws.parquet", draws_parquet(&scenario, &results)?));
         }
@@ -318,7 +420,10 @@ fn run_command(args: &RunArgs) -> Result<()> {
     }
     match args.format {
         Format::Json => emitln!("{json}"),
-        Format::Table => emitf!("{}", report::render_table(&scenario, &results, config.seed)),
+        Format::Table => emitf!(
+            "{}",
+            report::render_table(&scenario, &results, config.seed, args.burden_threshold)
+        ),
     }
     Ok(())
 }

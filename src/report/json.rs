@@ -23,6 +23,22 @@ pub struct SummaryJson {
     yearly: YearlyJson,
     assumptions: Vec<AssumptionJson>,
     warnings: Vec<String>,
+    /// The precision reached when the run was asked for one (`--precision`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionJson>,
+}
+
+/// The outcome of precision control.
+#[derive(Debug, Serialize)]
+pub struct PrecisionJson {
+    /// `p_all_win` or `npv_mean`.
+    pub measure: String,
+    /// The 95 % half-width asked for.
+    pub target: f64,
+    /// The 95 % half-width achieved.
+    pub achieved: f64,
+    /// Whether the target was reached (else the run stopped at --max-draws).
+    pub reached: bool,
 }
 
 /// Mean yearly flows of the region (undiscounted NOK), cash and budget views.
@@ -101,6 +117,8 @@ struct Stats {
     p10: f64,
     p50: f64,
     p90: f64,
+    /// Mean of the worst 10 % of draws (CVaR₁₀; a negative value is the expected loss there).
+    cvar10: f64,
 }
 
 impl From<&Summary> for Stats {
@@ -112,6 +130,7 @@ impl From<&Summary> for Stats {
             p10: s.p10,
             p50: s.p50,
             p90: s.p90,
+            cvar10: s.cvar10,
         }
     }
 }
@@ -120,12 +139,21 @@ impl From<&Summary> for Stats {
 struct RegionJson {
     npv_net_benefit: Stats,
     p_win: f64,
+    /// Expected NPV of the start-up (transition) costs.
+    startup_cost_npv: f64,
+    /// Region's mean NPV per krone of start-up cost (Digdir's ranking measure).
+    npv_per_invested_krone: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
 struct KeyJson {
     name: String,
     p_all_win: f64,
+    p_all_win_se: f64,
+    /// Highest over lowest cost per inhabitant per year among the members.
+    burden_ratio: Option<f64>,
+    /// Whether the burden ratio exceeds the threshold.
+    burden_flag: bool,
     /// Probability that no coalition would do better alone (null: not checked).
     p_core_stable: Option<f64>,
     /// The coalition most often tempted to break away (null: none was).
@@ -150,6 +178,10 @@ struct PaybackJson {
 struct KeyMemberJson {
     id: String,
     share: f64,
+    /// Mean yearly cost per inhabitant in the cooperation over the operating years, NOK.
+    cost_per_inhabitant: f64,
+    p_loss: f64,
+    p_win_se: f64,
     /// Standard error of the share when it was estimated by sampling.
     #[serde(skip_serializing_if = "Option::is_none")]
     share_se: Option<f64>,
@@ -161,7 +193,12 @@ struct KeyMemberJson {
 }
 
 /// Builds the JSON summary of a run; `seed` and `draws` are those actually used.
-pub fn summary(scenario: &Scenario, results: &RunResults, config: &RunConfig) -> SummaryJson {
+pub fn summary(
+    scenario: &Scenario,
+    results: &RunResults,
+    config: &RunConfig,
+    burden_threshold: f64,
+) -> SummaryJson {
     let seed = config.seed;
     let model = &scenario.model;
     let year = |idx: Option<u16>| idx.map(|t| model.first_year + i32::from(t));
@@ -203,16 +240,33 @@ pub fn summary(scenario: &Scenario, results: &RunResults, config: &RunConfig) ->
                 population: m.population,
             })
             .collect(),
-        region: RegionJson {
-            npv_net_benefit: (&results.region_npv).into(),
-            p_win: results.region_p_win.p,
+        region: {
+            let startup = super::metrics::startup_npv(scenario, results);
+            RegionJson {
+                npv_net_benefit: (&results.region_npv).into(),
+                p_win: results.region_p_win.p,
+                startup_cost_npv: startup,
+                npv_per_invested_krone: (startup > 0.0).then(|| results.region_npv.mean / startup),
+            }
         },
         keys: results
             .keys
             .iter()
-            .map(|k| KeyJson {
+            .enumerate()
+            .map(|(key_idx, k)| {
+                (
+                    key_idx,
+                    k,
+                    super::metrics::cost_per_inhabitant(scenario, results, key_idx),
+                )
+            })
+            .map(|(_, k, per_inhabitant)| KeyJson {
                 name: k.name.clone(),
                 p_all_win: k.p_all_win.p,
+                p_all_win_se: k.p_all_win.se,
+                burden_ratio: super::metrics::burden_ratio(&per_inhabitant).map(|b| b.0),
+                burden_flag: super::metrics::burden_ratio(&per_inhabitant)
+                    .is_some_and(|b| b.0 > burden_threshold),
                 p_core_stable: k.p_core_stable.map(|p| p.p),
                 top_breakaway: k.top_breakaway.as_ref().map(|(members, p)| BreakawayJson {
                     members: members
@@ -229,6 +283,9 @@ pub fn summary(scenario: &Scenario, results: &RunResults, config: &RunConfig) ->
                     .map(|(idx, (o, m))| KeyMemberJson {
                         id: m.id.clone(),
                         share: o.share_first_operating_year,
+                        cost_per_inhabitant: per_inhabitant[idx],
+                        p_loss: 1.0 - o.p_win.p,
+                        p_win_se: o.p_win.se,
                         share_se: k.share_std_errors.as_ref().map(|se| se[idx]),
                         p_win: o.p_win.p,
                         npv_net_benefit: (&o.npv_net_benefit).into(),
@@ -248,6 +305,7 @@ pub fn summary(scenario: &Scenario, results: &RunResults, config: &RunConfig) ->
             .collect(),
         yearly: yearly(model, results),
         assumptions: assumptions(model),
+        precision: None,
         warnings: scenario
             .warnings
             .iter()
@@ -332,6 +390,117 @@ pub fn members_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>,
                 s.p50.to_string(),
                 s.p90.to_string(),
             ])?;
+        }
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// One row per key: the key-level measures.
+pub fn keys_csv(
+    scenario: &Scenario,
+    results: &RunResults,
+    burden_threshold: f64,
+) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "key",
+        "p_all_win",
+        "p_all_win_se",
+        "p_core_stable",
+        "top_breakaway",
+        "top_breakaway_p",
+        "burden_ratio",
+        "burden_flag",
+    ])?;
+    for (k, key) in results.keys.iter().enumerate() {
+        let burden = super::metrics::burden_ratio(&super::metrics::cost_per_inhabitant(
+            scenario, results, k,
+        ))
+        .map(|b| b.0);
+        let (group, p) =
+            key.top_breakaway
+                .as_ref()
+                .map_or((String::new(), String::new()), |(m, p)| {
+                    (
+                        m.iter()
+                            .map(|&i| scenario.model.members[i].id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        p.to_string(),
+                    )
+                });
+        w.write_record([
+            key.name.clone(),
+            key.p_all_win.p.to_string(),
+            key.p_all_win.se.to_string(),
+            key.p_core_stable
+                .map_or_else(String::new, |p| p.p.to_string()),
+            group,
+            p,
+            burden.map_or_else(String::new, |b| b.to_string()),
+            burden.is_some_and(|b| b > burden_threshold).to_string(),
+        ])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// Yearly flows, tidy: the region's rows (mean costs, mean net benefit in both views, and the
+/// P10/P50/P90 band of its discounted cumulative net benefit), then one row per key, member and
+/// year (mean net benefit in both views, probability of being ahead).
+pub fn yearly_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, csv::Error> {
+    let model = &scenario.model;
+    let flows = &results.mean_flows;
+    let n = model.n_members();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "year",
+        "key",
+        "member_id",
+        "standalone_cost_mean",
+        "cooperation_cost_mean",
+        "net_benefit_cash_mean",
+        "net_benefit_budget_mean",
+        "p_ahead",
+        "cumulative_npv_p10",
+        "cumulative_npv_p50",
+        "cumulative_npv_p90",
+    ])?;
+    for t in 0..model.horizon_years {
+        let year = (model.first_year + t as i32).to_string();
+        let alone: f64 = (0..n).map(|i| flows.standalone[i][t]).sum();
+        let (cash, budget) = flows.region_net_benefit(t);
+        let band = results.region_cumulative_bands[t];
+        w.write_record([
+            year,
+            String::new(),
+            "region".to_owned(),
+            alone.to_string(),
+            (alone - cash).to_string(),
+            cash.to_string(),
+            budget.to_string(),
+            String::new(),
+            band[0].to_string(),
+            band[1].to_string(),
+            band[2].to_string(),
+        ])?;
+    }
+    for key in &results.keys {
+        for (o, m) in key.members.iter().zip(&model.members) {
+            for t in 0..model.horizon_years {
+                w.write_record([
+                    (model.first_year + t as i32).to_string(),
+                    key.name.clone(),
+                    m.id.clone(),
+                    String::new(),
+                    String::new(),
+                    o.mean_net_cash_by_year[t].to_string(),
+                    o.mean_net_budget_by_year[t].to_string(),
+                    o.p_ahead_by_year[t].to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ])?;
+            }
         }
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))

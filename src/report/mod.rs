@@ -5,6 +5,7 @@
 pub mod allocate;
 mod format;
 mod json;
+pub mod metrics;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod sensitivity;
@@ -12,7 +13,7 @@ pub mod sweep;
 mod table;
 
 pub use format::{fmt_nok, fmt_percent};
-pub use json::{SummaryJson, members_csv, summary};
+pub use json::{PrecisionJson, SummaryJson, keys_csv, members_csv, summary, yearly_csv};
 #[cfg(feature = "parquet")]
 pub use parquet::{ParquetError, draws_parquet};
 pub use sensitivity::{InputSensitivity, SensitivityReport, sensitivity_csv, sensitivity_table};

@@ -8,7 +8,12 @@ use super::format::{fmt_nok, fmt_percent};
 use crate::scenario::Scenario;
 
 /// Renders the key comparison for a terminal.
-pub fn render_table(scenario: &Scenario, results: &RunResults, seed: u64) -> String {
+pub fn render_table(
+    scenario: &Scenario,
+    results: &RunResults,
+    seed: u64,
+    burden_threshold: f64,
+) -> String {
     let model = &scenario.model;
     let mut out = String::new();
     let last_year = model.first_year + model.horizon_years as i32 - 1;
@@ -120,11 +125,61 @@ pub fn render_table(scenario: &Scenario, results: &RunResults, seed: u64) -> Str
         }
         out.push('\n');
     }
+    burden_block(
+        &mut out,
+        scenario,
+        results,
+        name_width,
+        &widths,
+        burden_threshold,
+    );
     out.push('\n');
     for key in &results.keys {
         let _ = writeln!(out, "{}", verdict(scenario, results, &key.name));
     }
     out
+}
+
+/// Cost per inhabitant per year in the cooperation, per key, and the ratio between the most and
+/// least burdened members (flagged above the threshold).
+fn burden_block(
+    out: &mut String,
+    scenario: &Scenario,
+    results: &RunResults,
+    name_width: usize,
+    widths: &[usize],
+    threshold: f64,
+) {
+    let model = &scenario.model;
+    let costs: Vec<Vec<f64>> = (0..results.keys.len())
+        .map(|k| super::metrics::cost_per_inhabitant(scenario, results, k))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\nCost per inhabitant per year in the cooperation, NOK (mean over operating years):"
+    );
+    for (i, m) in model.members.iter().enumerate() {
+        let _ = write!(
+            out,
+            "{:<name_width$} {:>9}",
+            format!("{} ({})", m.name, m.id),
+            ""
+        );
+        for (k, width) in widths.iter().enumerate() {
+            let _ = write!(out, "  {:>width$}", fmt_nok(costs[k][i]));
+        }
+        out.push('\n');
+    }
+    let _ = write!(out, "{:<name_width$} {:>9}", "highest / lowest", "");
+    for (k, width) in widths.iter().enumerate() {
+        let cell = match super::metrics::burden_ratio(&costs[k]) {
+            Some((r, _, _)) if r > threshold => format!("{r:.2} (> {threshold})"),
+            Some((r, _, _)) => format!("{r:.2}"),
+            None => "–".to_owned(),
+        };
+        let _ = write!(out, "  {cell:>width$}");
+    }
+    out.push('\n');
 }
 
 /// One sentence per key: how likely all gain, and who loses most often.

@@ -172,15 +172,7 @@ fn read_component(
     horizon: Option<Horizon>,
     operation_start: Option<usize>,
 ) -> Option<Component> {
-    let table = Table::from_node(ctx, item, format!("component #{}", idx + 1))?;
-    let name = table.opt_str(ctx, "name").map(|(s, _)| s);
-    let table = Table {
-        what: format!("component `{}`", name.as_deref().unwrap_or("?")),
-        ..table
-    };
-    if name.is_none() {
-        table.require(ctx, "name", "\"IT staff\"");
-    }
+    let (table, name) = Table::named(ctx, item, "component", idx, "\"IT staff\"")?;
     let kind = match table.get("kind") {
         Some(_) => table.opt_choice(ctx, "kind", KINDS).map(|(k, _)| k),
         None => {

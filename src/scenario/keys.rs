@@ -60,18 +60,10 @@ pub fn read_keys(
     };
     let mut keys: Vec<Key> = Vec::new();
     for (idx, item) in items.iter().enumerate() {
-        let Some(table) = Table::from_node(ctx, item, format!("key #{}", idx + 1)) else {
+        let Some((table, name)) = Table::named(ctx, item, "key", idx, "\"30/70\"") else {
             continue;
         };
-        let name = table.opt_str(ctx, "name").map(|(s, _)| s);
-        let table = Table {
-            what: format!("key `{}`", name.as_deref().unwrap_or("?")),
-            ..table
-        };
         table.check_keys(ctx, KEY_KEYS);
-        if name.is_none() {
-            table.require(ctx, "name", "\"30/70\"");
-        }
         let running = read_rule(ctx, &table, members, drivers, members_complete);
         let startup = match table.get("startup") {
             Some(node) => Table::from_node(ctx, node, format!("`startup` of {}", table.what))

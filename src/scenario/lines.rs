@@ -84,17 +84,8 @@ fn read_line(
     params: &mut Parameters,
     horizon: Option<Horizon>,
 ) -> Option<CostLine> {
-    let table = Table::from_node(ctx, item, format!("line #{}", idx + 1))?;
-    let name = table.opt_str(ctx, "name").map(|(s, _)| s);
-    let table = Table {
-        what: format!("line `{}`", name.as_deref().unwrap_or("?")),
-        ..table
-    };
+    let (table, name) = Table::named(ctx, item, "line", idx, "\"Shared servers\"")?;
     table.check_keys(ctx, LINE_KEYS);
-    let name = name.or_else(|| {
-        table.require(ctx, "name", "\"Shared servers\"");
-        None
-    });
     let category = match table
         .opt_choice(ctx, "category", &["running", "startup"])
         .map(|(s, _)| s)

@@ -91,6 +91,27 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
+    /// An entry of an array of named tables (`[[lines]]`, `[[keys]]` …): the table, described
+    /// by its `name` in messages (`kind `name``), and the name (an error when it is missing).
+    pub fn named(
+        ctx: &mut Ctx<'_>,
+        node: &'a Node<'i>,
+        kind: &str,
+        idx: usize,
+        example: &str,
+    ) -> Option<(Self, Option<String>)> {
+        let table = Self::from_node(ctx, node, format!("{kind} #{}", idx + 1))?;
+        let name = table.opt_str(ctx, "name").map(|(s, _)| s);
+        let table = Table {
+            what: format!("{kind} `{}`", name.as_deref().unwrap_or("?")),
+            ..table
+        };
+        if name.is_none() && table.get("name").is_none() {
+            table.require(ctx, "name", example);
+        }
+        Some((table, name))
+    }
+
     /// Looks up a key.
     pub fn get(&self, key: &str) -> Option<&'a Node<'i>> {
         self.table

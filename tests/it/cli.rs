@@ -132,8 +132,20 @@ fn out_dir_receives_summary_and_members_csv() {
     let csv = std::fs::read_to_string(dir.path().join("members.csv")).unwrap();
     let keys = json["keys"].as_array().unwrap().len();
     assert_eq!(csv.lines().count(), 1 + keys * 7);
+    let keys_csv = std::fs::read_to_string(dir.path().join("keys.csv")).unwrap();
+    assert_eq!(keys_csv.lines().count(), 1 + keys);
+    // yearly.csv: 10 region rows, then 10 rows per key and member.
+    let yearly = std::fs::read_to_string(dir.path().join("yearly.csv")).unwrap();
+    assert_eq!(yearly.lines().count(), 1 + 10 + keys * 7 * 10);
+    let region_2030: Vec<&str> = yearly.lines().nth(5).unwrap().split(',').collect();
+    assert_eq!((region_2030[0], region_2030[2]), ("2030", "region"));
+    let band: Vec<f64> = region_2030[8..11]
+        .iter()
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert!(band[0] <= band[1] && band[1] <= band[2], "{band:?}");
     // No temporary files are left behind.
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
 }
 
 #[test]

@@ -201,3 +201,47 @@ fn a_county_of_43_members_runs_with_practical_keys_sampled_shapley_and_sampled_s
             .is_some_and(|se| se.len() == 43)
     );
 }
+
+#[test]
+fn the_scenarios_year_game_exported_for_allocate_matches_the_hand_calculation() {
+    // tests/it/model.rs HAND, year 2027: c(Hareid) = 5,622,000, c(Sande) = 2,738,000,
+    // c(both) = 6,708,000; the Shapley value splits the 1,652,000 saved equally:
+    // Hareid 4,796,000, Sande 1,912,000.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("hand.toml");
+    std::fs::write(&scenario, crate::model::HAND).unwrap();
+    let bin = env!("CARGO_BIN_EXE_samkost");
+    let out = std::process::Command::new(bin)
+        .args(["game", scenario.to_str().unwrap(), "--year", "2027"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let game = dir.path().join("game.toml");
+    std::fs::write(&game, &out.stdout).unwrap();
+    let out = std::process::Command::new(bin)
+        .args(["allocate", game.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let shapley: Vec<f64> = json["methods"]["shapley"]["allocation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(shapley, [4_796_000.0, 1_912_000.0]);
+    let bad = std::process::Command::new(bin)
+        .args(["game", scenario.to_str().unwrap(), "--year", "2040"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+}

@@ -67,7 +67,7 @@ fn an_interrupted_run_leaves_complete_files_or_the_previous_ones() {
         );
         assert_eq!(
             names,
-            ["members.csv", "summary.json"],
+            ["keys.csv", "members.csv", "summary.json", "yearly.csv"],
             "after {delay_ms} ms"
         );
         let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
@@ -95,5 +95,8 @@ fn a_temporary_file_left_by_a_killed_run_is_cleaned_up() {
         .status()
         .unwrap();
     assert!(status.success());
-    assert_eq!(files(&out), ["members.csv", "summary.json"]);
+    assert_eq!(
+        files(&out),
+        ["keys.csv", "members.csv", "summary.json", "yearly.csv"]
+    );
 }

@@ -8,6 +8,7 @@ mod fuzz;
 mod games;
 mod interrupt;
 mod invalid;
+mod metrics;
 mod model;
 mod parquet;
 mod sampling;

@@ -68,7 +68,7 @@ fn member_net_benefits_add_up_to_the_region_in_every_draw() {
 ///     = −961,538.46 + 1,652,000 · 3.4902839 = 4,804,410.49 (to the krone: 4,804,410).
 /// Under the equal key A pays 3,354,000 + 500,000 start-up, B the same:
 /// A net NPV = −500,000/1.04 + (5,622,000 − 3,354,000)·3.4902839 = 7,435,194.59.
-const HAND: &str = r#"name = "Hand calculation"
+pub const HAND: &str = r#"name = "Hand calculation"
 first_year = 2026
 horizon_years = 5
 operation_start = 2027

@@ -109,7 +109,25 @@ pub struct PlanningGame {
 /// Builds the planning game from `n_draws` draws on streams `PLANNING_STREAM_OFFSET + d`.
 /// Draws are evaluated in parallel and reduced in draw order.
 pub fn planning_game(model: &Model, seed: u64, n_draws: u64, basis: PlanningBasis) -> PlanningGame {
-    let discount = model.discounting.factors(model.horizon_years);
+    planning_game_weighted(
+        model,
+        seed,
+        n_draws,
+        basis,
+        &model.discounting.factors(model.horizon_years),
+    )
+}
+
+/// [`planning_game`] with any weights per year instead of the discount factors: weight 1 on
+/// year `t` and 0 elsewhere gives the game of year `t`.
+pub fn planning_game_weighted(
+    model: &Model,
+    seed: u64,
+    n_draws: u64,
+    basis: PlanningBasis,
+    discount: &[f64],
+) -> PlanningGame {
+    let discount = discount.to_vec();
     // The planning draws follow the run's correlations too (plain Monte Carlo rows on the
     // planning streams, with Iman–Conover when the scenario correlates parameters). A design
     // with too few rows to carry the correlations stays independent.

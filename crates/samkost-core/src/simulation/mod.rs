@@ -214,6 +214,9 @@ pub struct RunResults {
     pub keys: Vec<KeyOutcome>,
     /// Mean yearly flows.
     pub mean_flows: MeanFlows,
+    /// The region's discounted cumulative net benefit at the end of each year: P10, P50, P90
+    /// (from quantile sketches, within 0.1 % relative accuracy).
+    pub region_cumulative_bands: Vec<[f64; 3]>,
     /// Year index of the cooperation's first operating year, if within the horizon.
     pub first_operating_year: Option<usize>,
     /// Draws on which core stability was checked (0: not checked).
@@ -269,6 +272,8 @@ impl RunResults {
 struct ChunkOutput {
     /// Per-draw NPV rows of the chunk.
     npv: Vec<f64>,
+    /// Per draw: the region's discounted cumulative net benefit at the end of each year.
+    region_cumulative: Vec<f64>,
     /// Per column: draws with a positive NPV.
     wins: Vec<u64>,
     /// Per key: draws in which every member's NPV is positive.
@@ -419,6 +424,8 @@ struct Scratch {
     sums: Vec<f64>,
     /// This draw's NPVs (keys × members, then the region).
     row: Vec<f64>,
+    /// This draw's regional discounted cumulative net benefit by year.
+    region_cumulative: Vec<f64>,
 }
 
 fn simulate_chunk(
@@ -434,6 +441,7 @@ fn simulate_chunk(
     let horizon = layout.horizon;
     let mut out = ChunkOutput {
         npv: vec![0.0; n_draws * stride],
+        region_cumulative: vec![0.0; n_draws * horizon],
         wins: vec![0; stride],
         all_win: vec![0; layout.n_keys],
         payback: vec![0; cols * (horizon + 1)],
@@ -460,6 +468,7 @@ fn simulate_chunk(
         payments: vec![0.0; layout.n_members],
         sums: Vec::new(),
         row: vec![0.0; stride],
+        region_cumulative: vec![0.0; horizon],
     };
     let n = layout.n_members;
     for (local, draw) in draws.enumerate() {
@@ -470,6 +479,8 @@ fn simulate_chunk(
             continue;
         }
         out.npv[local * stride..(local + 1) * stride].copy_from_slice(row);
+        out.region_cumulative[local * horizon..(local + 1) * horizon]
+            .copy_from_slice(&scratch.region_cumulative);
         for (c, &v) in row.iter().enumerate() {
             out.wins[c] += u64::from(v > 0.0);
         }
@@ -534,6 +545,7 @@ fn simulate_draw(
         let pooled = flows.cooperation.pooled;
         let alone_total: f64 = flows.standalone.iter().sum();
         row[layout.stride - 1] += df * (alone_total - flows.cooperation.total());
+        scratch.region_cumulative[year] = row[layout.stride - 1];
         for (i, s) in scratch.standalone_npv.iter_mut().enumerate() {
             *s += df * flows.standalone[i];
         }
@@ -707,6 +719,11 @@ fn summarise(
         keys: keys_out,
         mean_flows,
         first_operating_year,
+        region_cumulative_bands: acc
+            .region_yearly
+            .iter()
+            .map(|s| [0.1, 0.5, 0.9].map(|p| s.quantile(p).unwrap_or(f64::NAN)))
+            .collect(),
         stability_draws: acc.checked,
         ex_post_fallbacks: acc.fallbacks,
         draw_npv: if layout.store_draws {
@@ -739,6 +756,8 @@ fn payback_quantile(hist: &[u64], p: f64) -> Option<u16> {
 
 /// Everything the chunks accumulated, merged in chunk order.
 struct Totals {
+    /// Per year: sketch of the region's discounted cumulative net benefit.
+    region_yearly: Vec<QuantileSketch>,
     draw_npv: Vec<f64>,
     sketches: Vec<QuantileSketch>,
     sums: Vec<(f64, f64)>,
@@ -762,6 +781,10 @@ impl Totals {
     fn new(layout: &Layout, n_draws: u64) -> Self {
         let (stride, cols) = (layout.stride, layout.n_keys * layout.n_members);
         Self {
+            region_yearly: vec![
+                QuantileSketch::new(sketch::DEFAULT_RELATIVE_ACCURACY);
+                layout.horizon
+            ],
             draw_npv: if layout.store_draws {
                 Vec::with_capacity(n_draws as usize * stride)
             } else {
@@ -787,6 +810,14 @@ impl Totals {
     }
 
     fn add(&mut self, chunk: ChunkOutput, store_draws: bool) {
+        let horizon = self.region_yearly.len();
+        for row in chunk.region_cumulative.chunks(horizon.max(1)) {
+            for (sketch, &v) in self.region_yearly.iter_mut().zip(row) {
+                if v.is_finite() {
+                    sketch.add(v);
+                }
+            }
+        }
         if store_draws {
             self.draw_npv.extend_from_slice(&chunk.npv);
         } else {

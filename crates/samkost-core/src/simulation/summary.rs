@@ -21,6 +21,9 @@ pub struct Summary {
     pub p50: f64,
     /// 90th percentile (type 7).
     pub p90: f64,
+    /// Expected value in the worst 10 % of draws (CVaR₁₀): the mean of the `⌈0.1·n⌉` smallest
+    /// values. For a member's NPV, a negative value is the expected loss in the worst tenth.
+    pub cvar10: f64,
 }
 
 impl Summary {
@@ -43,8 +46,15 @@ impl Summary {
             p10: quantile_type7(values, 0.1),
             p50: quantile_type7(values, 0.5),
             p90: quantile_type7(values, 0.9),
+            cvar10: lower_tail_mean(values, 0.1),
         }
     }
+}
+
+/// Mean of the `⌈p·n⌉` smallest of already sorted values.
+pub fn lower_tail_mean(sorted: &[f64], p: f64) -> f64 {
+    let k = ((p.clamp(0.0, 1.0) * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[..k].iter().sum::<f64>() / k as f64
 }
 
 impl Summary {
@@ -68,6 +78,7 @@ impl Summary {
             p10: q(0.1),
             p50: q(0.5),
             p90: q(0.9),
+            cvar10: sketch.lower_tail_mean(0.1).unwrap_or(f64::NAN),
         }
     }
 }
@@ -137,6 +148,16 @@ mod tests {
         assert_eq!(quantile_type1(&v, 0.1), 1);
         assert_eq!(quantile_type1(&v, 0.5), 5);
         assert_eq!(quantile_type1(&v, 0.91), 10);
+    }
+
+    #[test]
+    fn cvar_is_the_mean_of_the_worst_tenth() {
+        // 20 values 1..=20: the worst 10 % are the 2 smallest, mean 1.5; 25 values: ⌈2.5⌉ = 3
+        // smallest, mean 2.
+        let mut v: Vec<f64> = (1..=20).rev().map(f64::from).collect();
+        assert_eq!(Summary::from_values(&mut v).cvar10, 1.5);
+        let mut w: Vec<f64> = (1..=25).map(f64::from).collect();
+        assert_eq!(Summary::from_values(&mut w).cvar10, 2.0);
     }
 
     #[test]
