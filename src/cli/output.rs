@@ -59,3 +59,22 @@ fn remove_stale_partials(dir: &Path) {
         }
     }
 }
+
+/// Writes one file atomically into `dir` (which must exist) through a temporary file named
+/// with `temp_prefix`, without touching other temporary files: several processes (the shards
+/// of a sweep) may write into the same directory at once.
+pub fn write_file_shared(dir: &Path, name: &str, bytes: &[u8], temp_prefix: &str) -> Result<()> {
+    let target = dir.join(name);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(temp_prefix)
+        .tempfile_in(dir)
+        .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("failed to write `{}`", target.display()))?;
+    tmp.as_file()
+        .sync_all()
+        .with_context(|| format!("failed to flush `{}`", target.display()))?;
+    tmp.persist(&target)
+        .with_context(|| format!("failed to move `{}` into place", target.display()))?;
+    Ok(())
+}

@@ -1,138 +1,203 @@
-//! `samkost sweep` and `samkost merge`: a scenario over a grid of values, split into shards
-//! that can run on different machines and be merged into exactly the unsharded result.
+//! `samkost sweep` and `samkost merge`: a scenario run over the points of a grid file, split
+//! into shards that separate processes (or machines) run, and the shards combined.
+//!
+//! Files in the output directory (several shards may share it):
+//! - `shard-K-of-N.csv` (or `sweep.csv` without `--shard`): the tidy table of the shard's
+//!   points, written atomically; `.parquet` beside it in builds with the `parquet` feature;
+//! - `shard-K-of-N.done` (`sweep.done`): a JSON marker written last, with the sweep's hash
+//!   and the CSV's checksum. A rerun whose marker matches skips the shard;
+//! - `.shard-K-of-N-HASH.points/point-P.csv` (`.sweep-HASH.points/…`) while a shard runs: each finished point, so that a rerun after an
+//!   interruption only computes the points that were not finished. Removed when the shard is
+//!   complete.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use samkost_core::allocation::KeyRule;
-use samkost_core::sampling::{Distribution, SamplingMethod};
+use samkost_core::allocation::ResolvedKey;
+use samkost_core::games::MAX_EXACT_MEMBERS;
 use samkost_core::simulation::{self, NoProgress, RunConfig};
 
-use super::{InputError, RelativeFiles, emitln, output};
-use crate::report::sweep::{SweepRow, csv_bytes, sweep_header, sweep_record};
-use crate::scenario::grid::{Axis, Grid, parse_grid};
-use crate::scenario::{self, Overrides, Scenario};
+use super::output::write_file_shared;
+use super::{InputError, RelativeFiles, Sampling};
+use crate::report::sweep::{
+    AxisColumn, MARKER_FORMAT, ShardMarker, SweepTable, fnv1a_hex, merge_tables, point_rows,
+    read_sweep_csv, sweep_csv,
+};
+use crate::scenario::grid::{self, Grid, PointScenarios};
+use crate::scenario::{self, FileSource, Scenario};
 
 /// Arguments of `samkost sweep`.
 #[derive(Debug, clap::Args)]
 pub struct SweepArgs {
-    /// Scenario file (TOML).
-    scenario: PathBuf,
-    /// Grid file (TOML): axes of parameter values, key fixed parts or member sets.
+    /// Scenario file (TOML); the embedded default when omitted.
+    scenario: Option<PathBuf>,
+    /// Grid file (TOML): the axes to vary (see docs/SWEEPS.md).
     #[arg(long)]
     grid: PathBuf,
-    /// Output directory.
+    /// Directory for the results (shared by all shards of a sweep).
     #[arg(long)]
     out: PathBuf,
-    /// Run only shard K of N (0-based, points with number mod N = K), e.g. `--shard 3/16`.
+    /// Run only shard K of N (0-based): the points with `point % N == K`.
+    #[arg(long, value_parser = parse_shard)]
+    shard: Option<Shard>,
+    /// Draws per point (overrides the grid file and the scenario).
     #[arg(long)]
-    shard: Option<String>,
-    /// Draws per point on which core stability is checked (0: off).
-    #[arg(long, default_value_t = 0)]
-    stability_draws: u64,
+    draws: Option<u64>,
+    /// Seed of every point (overrides the grid file and the scenario).
+    #[arg(long)]
+    seed: Option<u64>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
+    /// How the uncertain inputs are sampled.
+    #[arg(long, value_enum, default_value_t = Sampling::Mc)]
+    sampling: Sampling,
+    /// Draws on which core stability is checked per point (0: off, the default, which keeps
+    /// sweeps fast; `p_core_stable` is then empty).
+    #[arg(long, default_value_t = 0)]
+    stability_draws: u64,
 }
 
 /// Arguments of `samkost merge`.
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
-    /// Directories holding the shard files of one sweep.
+    /// Directories holding the shard files (`shard-K-of-N.csv` and `.done`).
     #[arg(required = true)]
     dirs: Vec<PathBuf>,
-    /// Directory to write the merged `sweep.csv` into.
+    /// The merged CSV (the same bytes as an unsharded sweep's `sweep.csv`); with the `parquet`
+    /// feature also the same name with the extension `.parquet`.
     #[arg(long)]
     out: PathBuf,
 }
 
-/// The marker written after a shard's (or sweep's) data file: what it belongs to.
-#[derive(Debug, serde::Serialize, serde::Deserialize, PartialEq)]
-struct Marker {
-    sweep_hash: String,
-    shard: usize,
-    n_shards: usize,
-    rows: usize,
+/// `K/N`: shard `K` of `N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    k: u64,
+    n: u64,
 }
 
-fn fnv(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
-
-fn parse_shard(spec: &str) -> Result<(usize, usize)> {
-    let bad = || {
-        InputError(format!(
-            "error: --shard `{spec}` must be K/N with 0 ≤ K < N, e.g. 0/4"
-        ))
-    };
-    let (k, n) = spec.split_once('/').ok_or_else(bad)?;
-    let (k, n): (usize, usize) = (
-        k.trim().parse().map_err(|_| bad())?,
-        n.trim().parse().map_err(|_| bad())?,
-    );
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    let (k, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("expected K/N such as 0/4, got `{text}`"))?;
+    let k: u64 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("K in `{text}` is not a whole number"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("N in `{text}` is not a whole number"))?;
     if n == 0 || k >= n {
-        return Err(bad().into());
+        return Err(format!(
+            "shard {k} of {n} does not exist: shards are numbered 0 to N−1"
+        ));
     }
-    Ok((k, n))
+    Ok(Shard { k, n })
 }
 
-fn read_text(path: &Path, what: &str) -> Result<String> {
+/// A scenario file's name and text (the embedded default when `path` is `None`).
+fn scenario_text(path: Option<&Path>) -> Result<(String, String, Box<dyn FileSource>)> {
+    let Some(path) = path else {
+        return Ok((
+            scenario::DEFAULT_SCENARIO_NAME.to_owned(),
+            scenario::DEFAULT_SCENARIO.to_owned(),
+            Box::new(scenario::NoFiles),
+        ));
+    };
+    let text = read_utf8(path, "scenario")?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    Ok((
+        path.display().to_string(),
+        text,
+        Box::new(RelativeFiles { base }),
+    ))
+}
+
+fn read_utf8(path: &Path, what: &str) -> Result<String> {
     let bytes = std::fs::read(path)
         .with_context(|| format!("failed to read {what} `{}`", path.display()))?;
-    String::from_utf8(bytes).map_err(|_| {
+    String::from_utf8(bytes).map_err(|e| {
         InputError(format!(
-            "error: {what} `{}` is not valid UTF-8",
-            path.display()
+            "error: {what} `{}` is not valid UTF-8 (first bad byte at offset {})\n  = help: save the file as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
         ))
         .into()
     })
 }
 
+/// Everything that decides a sweep's numbers.
+struct Plan {
+    grid: Grid,
+    points: PointScenarios,
+    config: RunConfig,
+    hash: String,
+}
+
+fn plan(args: &SweepArgs) -> Result<Plan> {
+    let (name, text, files) = scenario_text(args.scenario.as_deref())?;
+    let base =
+        scenario::parse(&name, &text, files.as_ref()).map_err(|d| InputError(d.to_string()))?;
+    for w in &base.warnings {
+        eprint!("{}", w.to_string().replacen("error:", "warning:", 1));
+    }
+    let grid_text = read_utf8(&args.grid, "grid")?;
+    let grid_name = args.grid.display().to_string();
+    let grid = grid::parse(&grid_name, &grid_text, &base).map_err(|d| InputError(d.to_string()))?;
+    let config = RunConfig {
+        n_draws: args.draws.or(grid.n_draws).unwrap_or(base.n_draws),
+        seed: args.seed.or(grid.seed).unwrap_or(base.seed),
+        stability_draws: args.stability_draws,
+        sampling: args.sampling.method(),
+        max_stored_draws: simulation::DEFAULT_MAX_STORED_DRAWS,
+    };
+    if config.n_draws == 0 {
+        return Err(InputError("error: --draws must be at least 1".to_owned()).into());
+    }
+    let base_hash = base.hash();
+    let points = PointScenarios::new(&grid, base, &name, &text, files.as_ref())
+        .map_err(|e| InputError(format!("error: {e}")))?;
+    let hash = fnv1a_hex(
+        format!(
+            "{:?}",
+            (env!("CARGO_PKG_VERSION"), base_hash, &grid, &config)
+        )
+        .as_bytes(),
+    );
+    Ok(Plan {
+        grid,
+        points,
+        config,
+        hash,
+    })
+}
+
 /// Runs `samkost sweep`.
 pub fn sweep_command(args: &SweepArgs) -> Result<()> {
-    let text = read_text(&args.scenario, "scenario")?;
-    let grid_text = read_text(&args.grid, "grid")?;
-    let grid = parse_grid(&args.grid.display().to_string(), &grid_text)
-        .map_err(|d| InputError(d.to_string()))?;
-    let files = RelativeFiles {
-        base: args
-            .scenario
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default(),
+    let plan = plan(args)?;
+    let shard = args.shard.unwrap_or(Shard { k: 0, n: 1 });
+    let stem = match args.shard {
+        Some(s) => format!("shard-{}-of-{}", s.k, s.n),
+        None => "sweep".to_owned(),
     };
-    let name = args.scenario.display().to_string();
-    let base = scenario::parse(&name, &text, &files).map_err(|d| InputError(d.to_string()))?;
-    let (shard, n_shards) = match &args.shard {
-        Some(spec) => parse_shard(spec)?,
-        None => (0, 1),
-    };
-    let draws = grid.draws.unwrap_or(base.n_draws);
-    let seed = grid.seed.unwrap_or(base.seed);
-    let sweep_hash = fnv(&format!(
-        "{}|{}|{draws}|{seed}|{}",
-        base.hash(),
-        grid_text,
-        args.stability_draws
-    ));
-    let stem = if args.shard.is_some() {
-        format!("shard-{shard}-of-{n_shards}")
-    } else {
-        "sweep".to_owned()
-    };
-    let marker_path = args.out.join(format!("{stem}.json"));
-    if let Ok(existing) = std::fs::read_to_string(&marker_path)
-        && serde_json::from_str::<Marker>(&existing).is_ok_and(|m| m.sweep_hash == sweep_hash)
-        && args.out.join(format!("{stem}.csv")).exists()
-    {
+    let dir = &args.out;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("failed to create output directory `{}`", dir.display()))?;
+    if let Some(marker) = complete_marker(dir, &stem, &plan.hash) {
+        #[cfg(feature = "parquet")]
+        if !dir.join(format!("{stem}.parquet")).exists() {
+            // Complete, but written by a build without Parquet: add it from the CSV.
+            let csv = std::fs::read(dir.join(&marker.csv)).context("failed to read the shard")?;
+            let table = read_sweep_csv(&csv, &marker.axes).map_err(|e| anyhow::anyhow!(e))?;
+            write_parquet(dir, &format!("{stem}.parquet"), &table, ".partial-parquet-")?;
+        }
+        #[cfg(not(feature = "parquet"))]
+        let _ = marker;
         eprintln!(
-            "{stem} is already complete in `{}`; nothing to do",
-            args.out.display()
+            "sweep: `{}` is already complete (same sweep), skipped",
+            dir.join(format!("{stem}.csv")).display()
         );
         return Ok(());
     }
@@ -140,291 +205,303 @@ pub fn sweep_command(args: &SweepArgs) -> Result<()> {
         .num_threads(args.threads.unwrap_or(0))
         .build()
         .context("failed to start worker threads")?;
-    let mut records = Vec::new();
-    for point in (0..grid.n_points()).filter(|p| p % n_shards == shard) {
-        let rows = pool.install(|| {
-            run_point(
-                &name,
-                &text,
-                &files,
-                &grid,
-                point,
-                draws,
-                seed,
-                args.stability_draws,
-            )
-        })?;
-        records.extend(rows.iter().map(sweep_record));
+    let axes = axis_columns(&plan.grid);
+    // Each shard has its own directory of finished points, so that removing it when the shard
+    // is complete cannot disturb another shard writing into DIR at the same time.
+    let checkpoints = dir.join(format!(".{stem}-{}.points", plan.hash));
+    std::fs::create_dir_all(&checkpoints)
+        .with_context(|| format!("failed to create `{}`", checkpoints.display()))?;
+    let temp_prefix = format!(".partial-{stem}-");
+    remove_own_partials(dir, &temp_prefix);
+    remove_own_partials(&checkpoints, &temp_prefix);
+    let points: Vec<u64> = (0..plan.grid.n_points())
+        .filter(|p| p % shard.n == shard.k)
+        .collect();
+    let mut table = SweepTable {
+        axes: axes.clone(),
+        rows: Vec::new(),
+    };
+    let mut reused = 0;
+    for (done, &point) in points.iter().enumerate() {
+        let file = checkpoints.join(format!("point-{point}.csv"));
+        if let Some(rows) = std::fs::read(&file)
+            .ok()
+            .and_then(|b| read_sweep_csv(&b, &axes).ok())
+        {
+            table.rows.extend(rows.rows);
+            reused += 1;
+            continue;
+        }
+        let rows = pool.install(|| run_point(&plan, point))?;
+        let bytes = sweep_csv(&rows).context("failed to build the point's rows")?;
+        write_file_shared(
+            &checkpoints,
+            &format!("point-{point}.csv"),
+            &bytes,
+            &temp_prefix,
+        )?;
+        table.rows.extend(rows.rows);
+        eprintln!(
+            "sweep: point {point} done ({}/{} of this shard)",
+            done + 1,
+            points.len()
+        );
     }
-    let header = sweep_header(&grid.axes.iter().map(Axis::column).collect::<Vec<_>>());
-    write_result(
-        &args.out,
-        &stem,
-        &header,
-        &records,
-        &Marker {
-            sweep_hash,
-            shard,
-            n_shards,
-            rows: records.len(),
-        },
-    )?;
-    emitln!(
-        "{} rows of {} points written to `{}`",
-        records.len(),
-        grid.n_points(),
-        args.out.join(format!("{stem}.csv")).display()
+    if reused > 0 {
+        eprintln!("sweep: {reused} point(s) reused from an interrupted run");
+    }
+    let csv = sweep_csv(&table).context("failed to build the sweep table")?;
+    write_parquet(dir, &format!("{stem}.parquet"), &table, &temp_prefix)?;
+    write_file_shared(dir, &format!("{stem}.csv"), &csv, &temp_prefix)?;
+    let marker = ShardMarker {
+        format: MARKER_FORMAT.to_owned(),
+        samkost_version: env!("CARGO_PKG_VERSION").to_owned(),
+        sweep_hash: plan.hash.clone(),
+        shard: shard.k,
+        shards: shard.n,
+        grid_points: plan.grid.n_points(),
+        points: points.len() as u64,
+        rows: table.rows.len() as u64,
+        csv: format!("{stem}.csv"),
+        csv_fnv1a: fnv1a_hex(&csv),
+        axes,
+    };
+    let json = marker.to_json().context("failed to build the marker")?;
+    write_file_shared(dir, &format!("{stem}.done"), &json, &temp_prefix)?;
+    for &point in &points {
+        let _ = std::fs::remove_file(checkpoints.join(format!("point-{point}.csv")));
+    }
+    let _ = std::fs::remove_dir(&checkpoints);
+    eprintln!(
+        "sweep: wrote `{}` ({} points, {} rows)",
+        dir.join(format!("{stem}.csv")).display(),
+        points.len(),
+        table.rows.len()
     );
     Ok(())
 }
 
-/// Writes the data file(s) first and the marker last, each atomically.
-fn write_result(
-    dir: &Path,
-    stem: &str,
-    header: &[String],
-    records: &[Vec<String>],
-    marker: &Marker,
-) -> Result<()> {
-    let csv = csv_bytes(header, records).context("failed to build the CSV")?;
-    #[cfg_attr(
-        not(feature = "parquet"),
-        expect(unused_mut, reason = "Parquet is added only with the feature")
-    )]
-    let mut files: Vec<(String, Vec<u8>)> = vec![(format!("{stem}.csv"), csv)];
+/// Writes the table as Parquet in builds with the `parquet` feature; nothing otherwise.
+#[cfg_attr(
+    not(feature = "parquet"),
+    expect(unused_variables, reason = "Parquet is written only with the feature")
+)]
+fn write_parquet(dir: &Path, name: &str, table: &SweepTable, temp_prefix: &str) -> Result<()> {
     #[cfg(feature = "parquet")]
-    files.push((
-        format!("{stem}.parquet"),
-        crate::report::sweep::parquet_bytes(header, records)
-            .context("failed to build the Parquet file")?,
-    ));
-    let refs: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
-        .collect();
-    output::write_files(dir, &refs)?;
-    let marker = serde_json::to_string_pretty(marker).context("failed to serialise the marker")?;
-    output::write_files(
-        dir,
-        &[(&format!("{stem}.json"), format!("{marker}\n").as_bytes())],
-    )
+    {
+        let bytes = crate::report::sweep::sweep_parquet(table)
+            .context("failed to build the Parquet file")?;
+        write_file_shared(dir, name, &bytes, temp_prefix)?;
+    }
+    Ok(())
 }
 
-/// Runs one grid point and returns its rows.
-#[expect(clippy::too_many_arguments, reason = "one point of a sweep")]
-fn run_point(
-    name: &str,
-    text: &str,
-    files: &RelativeFiles,
-    grid: &Grid,
-    point: usize,
-    draws: u64,
-    seed: u64,
-    stability_draws: u64,
-) -> Result<Vec<SweepRow>> {
-    let idx = grid.point(point);
-    let members = grid
-        .axes
+fn axis_columns(grid: &Grid) -> Vec<AxisColumn> {
+    grid.axes
         .iter()
-        .zip(&idx)
-        .find_map(|(axis, &i)| match axis {
-            Axis::Members { sets } => Some(sets[i].1.clone()),
-            _ => None,
-        });
-    let context = |msg: String| InputError(format!("error: grid point {point}: {msg}"));
-    let mut scenario = scenario::parse_with(name, text, files, &Overrides { members })
-        .map_err(|d| context(format!("\n{d}")))?;
-    for (axis, &i) in grid.axes.iter().zip(&idx) {
-        apply(&mut scenario, axis, i).map_err(context)?;
-    }
-    let (keys, _) =
-        simulation::resolve_keys(&scenario.model, &scenario.keys, seed, &scenario.planning)
-            .map_err(|e| context(e.to_string()))?;
-    let config = RunConfig {
-        n_draws: draws,
-        seed,
-        stability_draws,
-        sampling: SamplingMethod::MonteCarlo,
-        max_stored_draws: simulation::DEFAULT_MAX_STORED_DRAWS,
+        .map(|a| AxisColumn {
+            name: a.column.clone(),
+            text: a.is_text(),
+        })
+        .collect()
+}
+
+/// The marker of a complete shard of this sweep: it parses, has the sweep's hash, and its CSV
+/// has the recorded checksum.
+fn complete_marker(dir: &Path, stem: &str, hash: &str) -> Option<ShardMarker> {
+    let marker = ShardMarker::from_json(&std::fs::read(dir.join(format!("{stem}.done"))).ok()?)?;
+    let csv = std::fs::read(dir.join(&marker.csv)).ok()?;
+    (marker.sweep_hash == hash && fnv1a_hex(&csv) == marker.csv_fnv1a).then_some(marker)
+}
+
+fn remove_own_partials(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
     };
-    let results = simulation::run(&scenario.model, &keys, &config, &NoProgress)
-        .map_err(|e| context(e.to_string()))?;
-    let labels: Vec<String> = grid
-        .axes
-        .iter()
-        .zip(&idx)
-        .map(|(a, &i)| a.label(i))
-        .collect();
-    let mut rows = Vec::new();
-    for key in &results.keys {
-        for (o, m) in key.members.iter().zip(&scenario.model.members) {
-            let s = &o.npv_net_benefit;
-            rows.push(SweepRow {
-                point,
-                axis_values: labels.clone(),
-                key: key.name.clone(),
-                member_id: m.id.clone(),
-                member_name: m.name.clone(),
-                population: m.population,
-                share: o.share_first_operating_year,
-                p_win: o.p_win.p,
-                npv: [s.mean, s.p10, s.p50, s.p90],
-                p_all_win: key.p_all_win.p,
-                region_npv_mean: results.region_npv.mean,
-                p_core_stable: key.p_core_stable.map(|p| p.p),
-            });
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(prefix) {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
-    Ok(rows)
 }
 
-/// Applies value `i` of `axis` to the scenario.
-fn apply(scenario: &mut Scenario, axis: &Axis, i: usize) -> Result<(), String> {
-    match axis {
-        Axis::Parameter { name, values } => {
-            let p = scenario
-                .model
-                .parameters
-                .iter_mut()
-                .find(|p| &p.name == name)
-                .ok_or_else(|| format!("the scenario has no parameter `{name}`"))?;
-            p.distribution = Distribution::fixed(values[i]).map_err(|e| e.to_string())?;
-            Ok(())
-        }
-        Axis::FixedPart { key, values } => {
-            let k = scenario
-                .keys
-                .iter_mut()
-                .find(|k| &k.name == key)
-                .ok_or_else(|| format!("the scenario has no key `{key}`"))?;
-            let mut changed = false;
-            for rule in [&mut k.running, &mut k.startup] {
-                if let KeyRule::Hybrid { fixed_part, .. } = rule {
-                    *fixed_part = values[i];
-                    changed = true;
+/// Runs one grid point: every point uses the sweep's seed (common random numbers).
+fn run_point(plan: &Plan, point: u64) -> Result<SweepTable> {
+    let scenario = plan
+        .points
+        .scenario(&plan.grid, point)
+        .map_err(|e| InputError(format!("error: grid point {point}: {e}")))?;
+    let (keys, skipped) = resolve_point_keys(&scenario, plan.config.seed)
+        .map_err(|e| InputError(format!("error: grid point {point}: {e}")))?;
+    for (name, why) in &skipped {
+        eprintln!("warning: grid point {point}: key `{name}` skipped: {why}");
+    }
+    let results = simulation::run(&scenario.model, &keys, &plan.config, &NoProgress)
+        .map_err(|e| InputError(format!("error: grid point {point}: {e}")))?;
+    let values = plan.grid.values(point);
+    Ok(SweepTable {
+        axes: axis_columns(&plan.grid),
+        rows: point_rows(point, &values, &scenario, &results, &skipped),
+    })
+}
+
+/// A key left out at a point: its name and the core's reason.
+type SkippedKey = (String, String);
+
+/// Resolves the keys of a point. Beyond [`MAX_EXACT_MEMBERS`] members the core refuses the
+/// game-theoretic keys that need every coalition (all but the sampled Shapley value): those
+/// keys are skipped for the point, with the core's reason, instead of failing the sweep.
+fn resolve_point_keys(
+    scenario: &Scenario,
+    seed: u64,
+) -> Result<(Vec<ResolvedKey>, Vec<SkippedKey>), String> {
+    let (model, planning) = (&scenario.model, &scenario.planning);
+    match simulation::resolve_keys(model, &scenario.keys, seed, planning) {
+        Ok((keys, _)) => Ok((keys, Vec::new())),
+        Err(e) if model.n_members() <= MAX_EXACT_MEMBERS => Err(e.to_string()),
+        Err(_) => {
+            let mut kept = Vec::new();
+            let mut skipped = Vec::new();
+            for key in &scenario.keys {
+                match simulation::resolve_keys(model, std::slice::from_ref(key), seed, planning) {
+                    Ok(_) => kept.push(key.clone()),
+                    Err(e) => skipped.push((key.name.clone(), e.to_string())),
                 }
             }
-            if changed {
-                Ok(())
-            } else {
-                Err(format!(
-                    "key `{key}` is not a hybrid key, so it has no fixed part"
-                ))
-            }
+            let (keys, _) = simulation::resolve_keys(model, &kept, seed, planning)
+                .map_err(|e| e.to_string())?;
+            Ok((keys, skipped))
         }
-        Axis::Members { .. } => Ok(()),
     }
 }
 
 /// Runs `samkost merge`.
 pub fn merge_command(args: &MergeArgs) -> Result<()> {
-    let mut shards: Vec<(Marker, PathBuf)> = Vec::new();
+    let mut markers: Vec<(PathBuf, ShardMarker)> = Vec::new();
     for dir in &args.dirs {
         let entries = std::fs::read_dir(dir)
-            .with_context(|| format!("failed to read `{}`", dir.display()))?;
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with("shard-") && name.ends_with(".json") {
-                let text = std::fs::read_to_string(entry.path())
-                    .with_context(|| format!("failed to read `{}`", entry.path().display()))?;
-                let marker: Marker = serde_json::from_str(&text).map_err(|e| {
-                    InputError(format!(
-                        "error: `{}` is not a shard marker: {e}",
-                        entry.path().display()
-                    ))
-                })?;
-                shards.push((marker, entry.path().with_extension("csv")));
-            }
+            .with_context(|| format!("failed to read directory `{}`", dir.display()))?;
+        let mut names: Vec<String> = entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("shard-") && n.ends_with(".done"))
+            .collect();
+        names.sort();
+        for name in names {
+            let path = dir.join(&name);
+            let bytes = std::fs::read(&path)
+                .with_context(|| format!("failed to read `{}`", path.display()))?;
+            let marker = ShardMarker::from_json(&bytes).ok_or_else(|| {
+                InputError(format!("error: `{}` is not a shard marker", path.display()))
+            })?;
+            markers.push((dir.clone(), marker));
         }
     }
-    let Some((first, _)) = shards.first() else {
-        return Err(
-            InputError("error: no shard files (shard-K-of-N.json) found".to_owned()).into(),
-        );
-    };
-    let (hash, n) = (first.sweep_hash.clone(), first.n_shards);
-    if let Some((m, p)) = shards
-        .iter()
-        .find(|(m, _)| m.sweep_hash != hash || m.n_shards != n)
-    {
-        return Err(InputError(format!(
-            "error: `{}` belongs to another sweep (hash {} of {} shards, expected {hash} of {n})",
-            p.display(),
-            m.sweep_hash,
-            m.n_shards
-        ))
-        .into());
+    let markers = check_shards(markers)?;
+    let mut tables = Vec::new();
+    for (dir, marker) in &markers {
+        let path = dir.join(&marker.csv);
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("failed to read `{}`", path.display()))?;
+        if fnv1a_hex(&bytes) != marker.csv_fnv1a {
+            return Err(InputError(format!(
+                "error: `{}` does not match its marker (changed or incomplete); rerun shard {}/{}",
+                path.display(),
+                marker.shard,
+                marker.shards
+            ))
+            .into());
+        }
+        let table = read_sweep_csv(&bytes, &marker.axes)
+            .map_err(|e| InputError(format!("error: `{}`: {e}", path.display())))?;
+        tables.push(table);
     }
-    shards.sort_by_key(|(m, _)| m.shard);
-    shards.dedup_by_key(|(m, _)| m.shard);
-    let missing: Vec<String> = (0..n)
-        .filter(|k| !shards.iter().any(|(m, _)| m.shard == *k))
-        .map(|k| k.to_string())
+    let merged = merge_tables(tables).map_err(|e| InputError(format!("error: {e}")))?;
+    let csv = sweep_csv(&merged).context("failed to build the merged table")?;
+    let out = &args.out;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("failed to create `{}`", parent.display()))?;
+    let name = out
+        .file_name()
+        .ok_or_else(|| InputError(format!("error: `{}` is not a file name", out.display())))?
+        .to_string_lossy()
+        .into_owned();
+    let parquet_name = Path::new(&name).with_extension("parquet");
+    write_parquet(
+        &parent,
+        &parquet_name.to_string_lossy(),
+        &merged,
+        ".partial-merge-",
+    )?;
+    write_file_shared(&parent, &name, &csv, ".partial-merge-")?;
+    eprintln!(
+        "merge: {} shards, {} rows → `{}`",
+        markers.len(),
+        merged.rows.len(),
+        out.display()
+    );
+    Ok(())
+}
+
+/// Checks that the shards belong to one sweep and that each of its `N` shards is there once;
+/// returns them in shard order.
+fn check_shards(
+    markers: Vec<(PathBuf, ShardMarker)>,
+) -> Result<Vec<(PathBuf, ShardMarker)>, InputError> {
+    let Some((first_dir, first)) = markers.first().cloned() else {
+        return Err(InputError(
+            "error: no complete shard (`shard-K-of-N.done`) found in the given directories"
+                .to_owned(),
+        ));
+    };
+    let mut by_shard: Vec<Option<(PathBuf, ShardMarker)>> = vec![None; first.shards as usize];
+    for (dir, marker) in markers {
+        if marker.sweep_hash != first.sweep_hash || marker.shards != first.shards {
+            return Err(InputError(format!(
+                "error: shard {}/{} in `{}` belongs to another sweep than shard {}/{} in `{}` (sweep {} vs {})\n  = help: merge the shards of one sweep; rerun shards that were made with another scenario, grid or settings",
+                marker.shard,
+                marker.shards,
+                dir.display(),
+                first.shard,
+                first.shards,
+                first_dir.display(),
+                marker.sweep_hash,
+                first.sweep_hash
+            )));
+        }
+        let slot = &mut by_shard[marker.shard as usize];
+        match slot {
+            Some((other, m)) if m.csv_fnv1a != marker.csv_fnv1a => {
+                return Err(InputError(format!(
+                    "error: shard {}/{} is in both `{}` and `{}` with different contents",
+                    marker.shard,
+                    marker.shards,
+                    other.display(),
+                    dir.display()
+                )));
+            }
+            Some(_) => {}
+            None => *slot = Some((dir, marker)),
+        }
+    }
+    let missing: Vec<String> = by_shard
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.is_none())
+        .map(|(k, _)| k.to_string())
         .collect();
     if !missing.is_empty() {
         return Err(InputError(format!(
-            "error: shards {} of {n} are missing",
-            missing.join(", ")
-        ))
-        .into());
+            "error: {} of {} shards are missing or incomplete: {}\n  = help: run them with `samkost sweep … --shard K/{}` (complete shards are skipped)",
+            missing.len(),
+            first.shards,
+            missing.join(", "),
+            first.shards
+        )));
     }
-    let mut header: Option<Vec<String>> = None;
-    let mut records: Vec<Vec<String>> = Vec::new();
-    for (marker, path) in &shards {
-        let mut reader = csv::Reader::from_path(path)
-            .with_context(|| format!("failed to read `{}`", path.display()))?;
-        let h: Vec<String> = reader
-            .headers()
-            .context("failed to read a shard header")?
-            .iter()
-            .map(str::to_owned)
-            .collect();
-        if header.as_ref().is_some_and(|known| *known != h) {
-            return Err(InputError(format!(
-                "error: `{}` has other columns than the first shard",
-                path.display()
-            ))
-            .into());
-        }
-        header = Some(h);
-        let before = records.len();
-        for r in reader.records() {
-            records.push(
-                r.with_context(|| format!("malformed row in `{}`", path.display()))?
-                    .iter()
-                    .map(str::to_owned)
-                    .collect(),
-            );
-        }
-        if records.len() - before != marker.rows {
-            return Err(InputError(format!(
-                "error: `{}` has {} rows, its marker says {}",
-                path.display(),
-                records.len() - before,
-                marker.rows
-            ))
-            .into());
-        }
-    }
-    // Rows of one point stay in their order; points in ascending order, as an unsharded sweep.
-    records.sort_by_key(|r| r[0].parse::<usize>().unwrap_or(usize::MAX));
-    let header = header.unwrap_or_default();
-    let rows = records.len();
-    write_result(
-        &args.out,
-        "sweep",
-        &header,
-        &records,
-        &Marker {
-            sweep_hash: hash,
-            shard: 0,
-            n_shards: 1,
-            rows,
-        },
-    )?;
-    emitln!(
-        "{rows} rows from {n} shards merged into `{}`",
-        args.out.join("sweep.csv").display()
-    );
-    Ok(())
+    Ok(by_shard.into_iter().flatten().collect())
 }

@@ -1,283 +1,854 @@
-//! The sweep grid file format (TOML):
+//! Grid files for `samkost sweep`: which scenario inputs to vary, over which values.
 //!
-//! ```toml
-//! mode = "grid"            # Cartesian product (default) or "list" (axes zipped)
-//! draws = 2000             # optional: draws per point (default: the scenario's)
-//! seed = 1                 # optional: seed of every point (default: the scenario's)
+//! A grid file (TOML) lists axes, each varying one thing: a scenario parameter (its
+//! distribution is replaced by a fixed value), the fixed part of a hybrid key, or the set of
+//! members (explicit kommunenummer or every municipality of a county from the embedded table).
+//! `mode = "grid"` (default) takes the Cartesian product of the axes, `mode = "list"` zips
+//! axes of equal length. Points are numbered `0 … P−1`: in grid mode like nested loops with the
+//! first axis outermost (the last axis varies fastest); in list mode in the order of the values.
 //!
-//! [[axes]]
-//! parameter = "scope_growth"        # a named parameter, fixed at each value
-//! values = [0.0, 0.1, 0.2]
-//!
-//! [[axes]]
-//! key = "30/70"                     # a hybrid key's equal part
-//! fixed_part = [0.1, 0.3, 0.5]
-//!
-//! [[axes]]
-//! members = [["1517", "1515"], { county = "15" }]   # member sets
-//! ```
+//! The file is read like a scenario: every problem at once, each at file:line:column, with the
+//! closest valid name for unknown keys, parameters, keys and counties. Names are checked
+//! against the base scenario, so reading a grid needs it.
 
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use samkost_core::allocation::KeyRule;
+use samkost_core::model::Correlation;
+use samkost_core::sampling::{CorrelationMatrix, Distribution};
 use toml::de::{DeTable, DeValue};
 
-use super::diagnostic::Diagnostics;
-use super::kommuner;
+use super::diagnostic::closest;
 use super::tree::{Ctx, Node, Table, as_f64, as_str, type_name};
+use super::{Diagnostics, FileSource, Overrides, Scenario, kommuner};
 
-/// One axis of a sweep.
+/// Largest number of points a grid may have.
+pub const MAX_POINTS: u64 = 1_000_000;
+
+/// Columns every sweep row has; an axis may not use these names.
+pub const RESERVED_COLUMNS: &[&str] = &[
+    "point",
+    "key",
+    "member_id",
+    "member_name",
+    "population",
+    "share",
+    "p_win",
+    "p_win_se",
+    "npv_mean",
+    "npv_se",
+    "npv_p10",
+    "npv_p50",
+    "npv_p90",
+    "p_all_win",
+    "p_core_stable",
+    "region_npv_mean",
+    "region_npv_p10",
+    "region_npv_p50",
+    "region_npv_p90",
+    "region_p_win",
+    "note",
+];
+
+const TOP_KEYS: &[&str] = &["mode", "draws", "seed", "axes", "note"];
+const AXIS_KEYS: &[&str] = &[
+    "parameter",
+    "values",
+    "key",
+    "fixed_part",
+    "members",
+    "labels",
+    "name",
+    "note",
+];
+
+/// How axes combine into points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GridMode {
+    /// Cartesian product; the first axis is outermost.
+    Grid,
+    /// Axes of equal length, zipped.
+    List,
+}
+
+/// A validated grid.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Axis {
-    /// A named parameter fixed at each value.
+pub struct Grid {
+    /// How axes combine.
+    pub mode: GridMode,
+    /// Draws per point (overrides the scenario).
+    pub n_draws: Option<u64>,
+    /// Seed of every point (overrides the scenario).
+    pub seed: Option<u64>,
+    /// The axes in file order.
+    pub axes: Vec<Axis>,
+}
+
+/// One axis: a column of the output and the values it takes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    /// Column name in the output.
+    pub column: String,
+    /// What it varies.
+    pub kind: AxisKind,
+}
+
+/// What an axis varies.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AxisKind {
+    /// A scenario parameter, fixed at each value in turn.
     Parameter {
         /// Parameter name.
         name: String,
         /// Values.
         values: Vec<f64>,
     },
-    /// The equal part of a hybrid key.
+    /// The fixed (equal) part `α` of a hybrid key's rules.
     FixedPart {
         /// Key name.
         key: String,
-        /// Values in [0, 1].
+        /// Values in `[0, 1]`.
         values: Vec<f64>,
     },
-    /// Member sets, each with a label.
+    /// The set of members.
     Members {
-        /// `(label, kommunenummer)` per value.
-        sets: Vec<(String, Vec<String>)>,
+        /// Member sets.
+        sets: Vec<MemberSet>,
     },
 }
 
-impl Axis {
-    /// Column name in the tidy output.
-    pub fn column(&self) -> String {
-        match self {
-            Axis::Parameter { name, .. } => format!("parameter:{name}"),
-            Axis::FixedPart { key, .. } => format!("key:{key}:fixed_part"),
-            Axis::Members { .. } => "members".to_owned(),
-        }
-    }
+/// One set of members on a members axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberSet {
+    /// Readable label (the value of the `members` column).
+    pub label: String,
+    /// Kommunenummer.
+    pub ids: Vec<String>,
+}
 
+/// The value an axis takes at a point.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AxisValue {
+    /// A number (parameter value or fixed part).
+    Number(f64),
+    /// A member set's label.
+    Label(String),
+}
+
+impl Axis {
     /// Number of values.
     pub fn len(&self) -> usize {
-        match self {
-            Axis::Parameter { values, .. } | Axis::FixedPart { values, .. } => values.len(),
-            Axis::Members { sets } => sets.len(),
+        match &self.kind {
+            AxisKind::Parameter { values, .. } | AxisKind::FixedPart { values, .. } => values.len(),
+            AxisKind::Members { sets } => sets.len(),
         }
     }
 
-    /// Whether the axis has no values.
+    /// Whether the axis has no values (never true for a validated grid).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// The label of value `i` as written in the output.
-    pub fn label(&self, i: usize) -> String {
-        match self {
-            Axis::Parameter { values, .. } | Axis::FixedPart { values, .. } => {
-                values[i].to_string()
+    /// Whether the column holds text (member-set labels) rather than numbers.
+    pub fn is_text(&self) -> bool {
+        matches!(self.kind, AxisKind::Members { .. })
+    }
+
+    /// The value at index `idx`.
+    pub fn value(&self, idx: usize) -> AxisValue {
+        match &self.kind {
+            AxisKind::Parameter { values, .. } | AxisKind::FixedPart { values, .. } => {
+                AxisValue::Number(values[idx])
             }
-            Axis::Members { sets } => sets[i].0.clone(),
+            AxisKind::Members { sets } => AxisValue::Label(sets[idx].label.clone()),
         }
     }
-}
-
-/// A validated grid.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Grid {
-    /// Axes in file order.
-    pub axes: Vec<Axis>,
-    /// Cartesian product (`true`) or zipped list.
-    pub product: bool,
-    /// Draws per point.
-    pub draws: Option<u64>,
-    /// Seed of every point.
-    pub seed: Option<u64>,
 }
 
 impl Grid {
     /// Number of points.
-    pub fn n_points(&self) -> usize {
-        if self.product {
-            self.axes.iter().map(Axis::len).product()
-        } else {
-            self.axes.first().map_or(0, Axis::len)
+    pub fn n_points(&self) -> u64 {
+        match self.mode {
+            GridMode::Grid => self.axes.iter().map(|a| a.len() as u64).product(),
+            GridMode::List => self.axes.first().map_or(1, |a| a.len() as u64),
         }
     }
 
-    /// The value index on each axis of point `p`: in a product the last axis varies fastest.
-    pub fn point(&self, mut p: usize) -> Vec<usize> {
-        if !self.product {
-            return vec![p; self.axes.len()];
+    /// Each axis's value index at point `point` (see the module docs for the order).
+    pub fn indices(&self, point: u64) -> Vec<usize> {
+        match self.mode {
+            GridMode::List => vec![point as usize; self.axes.len()],
+            GridMode::Grid => {
+                let mut rest = point;
+                let mut out = vec![0; self.axes.len()];
+                for (slot, axis) in out.iter_mut().zip(&self.axes).rev() {
+                    let len = axis.len() as u64;
+                    *slot = (rest % len) as usize;
+                    rest /= len;
+                }
+                out
+            }
         }
-        let mut idx = vec![0; self.axes.len()];
-        for (a, axis) in self.axes.iter().enumerate().rev() {
-            idx[a] = p % axis.len();
-            p /= axis.len();
-        }
-        idx
+    }
+
+    /// Each axis's value at point `point`.
+    pub fn values(&self, point: u64) -> Vec<AxisValue> {
+        self.indices(point)
+            .iter()
+            .zip(&self.axes)
+            .map(|(&idx, axis)| axis.value(idx))
+            .collect()
     }
 }
 
-/// Parses a grid file; every problem is reported at once.
-pub fn parse_grid(file: &str, src: &str) -> Result<Grid, Diagnostics> {
+/// The scenarios of a sweep: the base scenario with each member set applied once, so that
+/// points only clone and set values.
+pub struct PointScenarios {
+    base: Scenario,
+    /// Per members axis value (when there is a members axis): the re-read scenario.
+    by_member_set: Vec<Scenario>,
+    members_axis: Option<usize>,
+}
+
+impl PointScenarios {
+    /// Reads the scenario once per member set of the grid. A member set the scenario cannot
+    /// take (e.g. agreed percentages for other members) is an error naming the set.
+    pub fn new(
+        grid: &Grid,
+        base: Scenario,
+        file: &str,
+        src: &str,
+        files: &dyn FileSource,
+    ) -> Result<Self, String> {
+        let members_axis = grid
+            .axes
+            .iter()
+            .position(|a| matches!(a.kind, AxisKind::Members { .. }));
+        let mut by_member_set = Vec::new();
+        if let Some(AxisKind::Members { sets }) = members_axis.map(|i| &grid.axes[i].kind) {
+            for set in sets {
+                let overrides = Overrides {
+                    members: Some(set.ids.clone()),
+                };
+                let scenario = super::parse_with(file, src, files, &overrides).map_err(|d| {
+                    format!(
+                        "the scenario does not accept the member set `{}`:\n{d}",
+                        set.label
+                    )
+                })?;
+                by_member_set.push(scenario);
+            }
+        }
+        Ok(Self {
+            base,
+            by_member_set,
+            members_axis,
+        })
+    }
+
+    /// The scenario of point `point`: parameters fixed, fixed parts set, members replaced.
+    pub fn scenario(&self, grid: &Grid, point: u64) -> Result<Scenario, String> {
+        let indices = grid.indices(point);
+        let mut scenario = match self.members_axis {
+            Some(axis) => self.by_member_set[indices[axis]].clone(),
+            None => self.base.clone(),
+        };
+        for (axis, &idx) in grid.axes.iter().zip(&indices) {
+            match &axis.kind {
+                AxisKind::Parameter { name, values } => {
+                    fix_parameter(&mut scenario, name, values[idx])?;
+                }
+                AxisKind::FixedPart { key, values } => {
+                    set_fixed_part(&mut scenario, key, values[idx]);
+                }
+                AxisKind::Members { .. } => {}
+            }
+        }
+        Ok(scenario)
+    }
+}
+
+/// Replaces a parameter's distribution by a fixed value and drops it from the rank
+/// correlations (a constant has no rank).
+fn fix_parameter(scenario: &mut Scenario, name: &str, value: f64) -> Result<(), String> {
+    let model = &mut scenario.model;
+    let Some(j) = model.parameters.iter().position(|p| p.name == name) else {
+        return Err(format!("parameter `{name}` is not in the scenario"));
+    };
+    model.parameters[j].distribution = Distribution::fixed(value).map_err(|e| e.to_string())?;
+    if let Some(corr) = model.correlation.take() {
+        model.correlation = drop_from_correlation(corr, j)?;
+    }
+    Ok(())
+}
+
+fn drop_from_correlation(corr: Correlation, j: usize) -> Result<Option<Correlation>, String> {
+    let Some(pos) = corr.parameters.iter().position(|&p| p == j) else {
+        return Ok(Some(corr));
+    };
+    let dim = corr.parameters.len();
+    let keep: Vec<usize> = (0..dim).filter(|&r| r != pos).collect();
+    if keep.len() < 2 {
+        return Ok(None);
+    }
+    let values = keep
+        .iter()
+        .flat_map(|&r| keep.iter().map(move |&c| (r, c)))
+        .map(|(r, c)| corr.target.get(r, c))
+        .collect();
+    let target = CorrelationMatrix::new(keep.len(), values).map_err(|e| e.to_string())?;
+    Ok(Some(Correlation {
+        parameters: keep.iter().map(|&r| corr.parameters[r]).collect(),
+        target,
+    }))
+}
+
+/// Sets `α` in every hybrid rule of the key (running and start-up).
+fn set_fixed_part(scenario: &mut Scenario, key_name: &str, value: f64) {
+    for key in scenario.keys.iter_mut().filter(|k| k.name == key_name) {
+        for rule in [&mut key.running, &mut key.startup] {
+            if let KeyRule::Hybrid { fixed_part, .. } = rule {
+                *fixed_part = value;
+            }
+        }
+    }
+}
+
+/// Reads and validates a grid file against the base scenario.
+pub fn parse(file: &str, src: &str, base: &Scenario) -> Result<Grid, Diagnostics> {
     let mut ctx = Ctx::new(file, src);
-    let (root, errors) = DeTable::parse_recoverable(src);
-    if !errors.is_empty() {
-        for e in errors {
-            ctx.error(
+    let (root, syntax_errors) = DeTable::parse_recoverable(src);
+    if !syntax_errors.is_empty() {
+        for e in syntax_errors {
+            ctx.error_help(
                 e.span().unwrap_or(0..0),
                 format!("invalid TOML: {}", e.message().trim()),
+                "see https://toml.io for the syntax",
             );
         }
-        return Err(Diagnostics(ctx.errors));
+        return Err(finish(ctx));
     }
     let root = Table {
         table: root.get_ref(),
         span: 0..0,
         what: "the grid".to_owned(),
     };
-    root.check_keys(&mut ctx, &["mode", "draws", "seed", "axes", "note"]);
-    let product = !matches!(
-        root.opt_choice(&mut ctx, "mode", &["grid", "list"])
-            .map(|(m, _)| m)
-            .as_deref(),
-        Some("list")
-    );
-    let positive = |ctx: &mut Ctx<'_>, key: &str| -> Option<u64> {
-        let (v, span) = root.opt_i64(ctx, key)?;
-        if v < 0 || (key == "draws" && v == 0) {
-            ctx.error(
-                span,
-                format!(
-                    "`{key}` must be {}, got {v}",
-                    if key == "draws" {
-                        "at least 1"
-                    } else {
-                        "non-negative"
-                    }
-                ),
-            );
-            return None;
-        }
-        Some(v as u64)
-    };
-    let draws = positive(&mut ctx, "draws");
-    let seed = positive(&mut ctx, "seed");
-    let mut axes = Vec::new();
-    match root.get("axes").map(|n| (n, n.get_ref())) {
-        Some((_, DeValue::Array(items))) => {
-            for item in items {
-                if let Some(axis) = read_axis(&mut ctx, item) {
-                    axes.push(axis);
-                }
-            }
-        }
-        Some((n, other)) => ctx.error(
-            n.span(),
-            format!(
-                "`axes` must be an array of tables ([[axes]]), found {}",
-                type_name(other)
-            ),
-        ),
-        None => ctx.error_help(0..0, "the grid has no axes", "add [[axes]] tables"),
-    }
-    if !product && axes.windows(2).any(|w| w[0].len() != w[1].len()) {
-        ctx.error_help(
-            0..0,
-            "in `mode = \"list\"` every axis needs the same number of values",
-            "give each axis as many values, or use `mode = \"grid\"`",
-        );
-    }
-    if ctx.errors.is_empty() {
-        Ok(Grid {
-            axes,
-            product,
-            draws,
-            seed,
-        })
-    } else {
-        Err(Diagnostics(ctx.errors))
+    root.check_keys(&mut ctx, TOP_KEYS);
+    let grid = read_grid(&mut ctx, &root, base);
+    match grid {
+        Some(g) if ctx.errors.is_empty() => Ok(g),
+        _ => Err(finish(ctx)),
     }
 }
 
-fn numbers(ctx: &mut Ctx<'_>, node: &Node<'_>, what: &str) -> Option<Vec<f64>> {
+fn finish(ctx: Ctx<'_>) -> Diagnostics {
+    let mut errors = ctx.errors;
+    errors.sort_by_key(|d| (d.line, d.column));
+    errors.dedup();
+    Diagnostics(errors)
+}
+
+fn read_grid(ctx: &mut Ctx<'_>, root: &Table<'_, '_>, base: &Scenario) -> Option<Grid> {
+    let mode = match root.opt_choice(ctx, "mode", &["grid", "list"]) {
+        Some((m, _)) if m == "list" => Some(GridMode::List),
+        Some(_) => Some(GridMode::Grid),
+        None if root.get("mode").is_some() => None,
+        None => Some(GridMode::Grid),
+    };
+    let n_draws = opt_bounded(ctx, root, "draws", 1, 1_000_000_000);
+    let seed = opt_bounded(ctx, root, "seed", 0, i64::MAX);
+    let axes = read_axes(ctx, root, base);
+    let (mode, axes) = (mode?, axes?);
+    let grid = Grid {
+        mode,
+        n_draws: n_draws?,
+        seed: seed?,
+        axes: axes.iter().map(|(a, _)| a.clone()).collect(),
+    };
+    check_shape(ctx, &grid, &axes)?;
+    Some(grid)
+}
+
+fn opt_bounded(
+    ctx: &mut Ctx<'_>,
+    root: &Table<'_, '_>,
+    key: &str,
+    min: i64,
+    max: i64,
+) -> Option<Option<u64>> {
+    match root.opt_i64(ctx, key) {
+        Some((v, span)) if v < min || v > max => {
+            ctx.error_help(
+                span,
+                format!("`{key}` must be between {min} and {max}, got {v}"),
+                "leave it out to use the scenario's",
+            );
+            None
+        }
+        Some((v, _)) => Some(Some(v as u64)),
+        None if root.get(key).is_some() => None,
+        None => Some(None),
+    }
+}
+
+/// Checks lengths (list mode), the number of points and distinct column names.
+fn check_shape(ctx: &mut Ctx<'_>, grid: &Grid, axes: &[(Axis, Range<usize>)]) -> Option<()> {
+    let mut ok = true;
+    if grid.mode == GridMode::List
+        && let Some((first, _)) = axes.first()
+    {
+        for (axis, span) in &axes[1..] {
+            if axis.len() != first.len() {
+                ctx.error_help(
+                    span.clone(),
+                    format!(
+                        "in list mode every axis needs {} values (as many as `{}`), `{}` has {}",
+                        first.len(),
+                        first.column,
+                        axis.column,
+                        axis.len()
+                    ),
+                    "give every axis the same number of values, or use `mode = \"grid\"` for all combinations",
+                );
+                ok = false;
+            }
+        }
+    }
+    let n_points = axes
+        .iter()
+        .try_fold(1u64, |acc, (a, _)| acc.checked_mul(a.len() as u64));
+    if grid.mode == GridMode::Grid && n_points.is_none_or(|n| n > MAX_POINTS) {
+        ctx.error_help(
+            0..0,
+            format!("the grid has more than {MAX_POINTS} points"),
+            "use fewer values per axis, or `mode = \"list\"`",
+        );
+        ok = false;
+    }
+    let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
+    for (axis, span) in axes {
+        if RESERVED_COLUMNS.contains(&axis.column.as_str()) {
+            ctx.error_help(
+                span.clone(),
+                format!("the column name `{}` is taken by the output", axis.column),
+                "give the axis another column with `name = \"…\"`",
+            );
+            ok = false;
+        } else if seen.insert(&axis.column, ()).is_some() {
+            ctx.error_help(
+                span.clone(),
+                format!("two axes vary `{}`", axis.column),
+                "vary each parameter, key and the member set on one axis only (give several values instead)",
+            );
+            ok = false;
+        }
+    }
+    ok.then_some(())
+}
+
+fn read_axes(
+    ctx: &mut Ctx<'_>,
+    root: &Table<'_, '_>,
+    base: &Scenario,
+) -> Option<Vec<(Axis, Range<usize>)>> {
+    let Some(node) = root.get("axes") else {
+        ctx.error_help(
+            0..0,
+            "the grid has no axes",
+            "add `[[axes]]` tables, e.g. `parameter = \"scope_growth\"` with `values = [0.0, 0.1, 0.2]`",
+        );
+        return None;
+    };
     let DeValue::Array(items) = node.get_ref() else {
-        ctx.error(node.span(), format!("{what} must be an array of numbers"));
+        ctx.error_help(
+            node.span(),
+            format!(
+                "`axes` must be an array of tables, found {}",
+                type_name(node.get_ref())
+            ),
+            "write each axis as an `[[axes]]` table",
+        );
         return None;
     };
     if items.is_empty() {
-        ctx.error(node.span(), format!("{what} is empty"));
+        ctx.error(node.span(), "`axes` is empty");
         return None;
     }
-    items.iter().map(|n| as_f64(ctx, n, what)).collect()
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        match read_axis(ctx, item, i + 1, base) {
+            Some(axis) => out.push((axis, item.span())),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
 }
 
-fn read_axis(ctx: &mut Ctx<'_>, item: &Node<'_>) -> Option<Axis> {
-    let table = Table::from_node(ctx, item, "an axis")?;
-    table.check_keys(
-        ctx,
-        &[
-            "parameter",
-            "values",
-            "key",
-            "fixed_part",
-            "members",
-            "note",
-        ],
-    );
-    if let Some((name, _)) = table.opt_str(ctx, "parameter") {
-        let node = table.require(ctx, "values", "[0.1, 0.2]")?;
-        let values = numbers(ctx, node, "`values`")?;
-        return Some(Axis::Parameter { name, values });
+fn read_axis(ctx: &mut Ctx<'_>, node: &Node<'_>, number: usize, base: &Scenario) -> Option<Axis> {
+    let table = Table::from_node(ctx, node, format!("axis {number}"))?;
+    table.check_keys(ctx, AXIS_KEYS);
+    let kinds: Vec<&str> = ["parameter", "key", "members"]
+        .into_iter()
+        .filter(|k| table.get(k).is_some())
+        .collect();
+    if kinds.len() != 1 {
+        ctx.error_help(
+            table.span.clone(),
+            format!(
+                "axis {number} must vary exactly one thing, found {}",
+                if kinds.is_empty() {
+                    "none".to_owned()
+                } else {
+                    kinds.join(" and ")
+                }
+            ),
+            "give `parameter` with `values`, `key` with `fixed_part`, or `members`",
+        );
+        return None;
     }
-    if let Some((key, _)) = table.opt_str(ctx, "key") {
-        let node = table.require(ctx, "fixed_part", "[0.3, 0.5]")?;
-        let values = numbers(ctx, node, "`fixed_part`")?;
-        if let Some(bad) = values.iter().find(|v| !(0.0..=1.0).contains(*v)) {
-            ctx.error(
+    let name = table.opt_str(ctx, "name").map(|(n, _)| n);
+    let kind = match kinds[0] {
+        "parameter" => read_parameter_axis(ctx, &table, base),
+        "key" => read_key_axis(ctx, &table, base),
+        _ => read_members_axis(ctx, &table, base),
+    };
+    for (present, key, belongs) in [
+        ("parameter", "values", "parameter"),
+        ("key", "fixed_part", "key"),
+        ("members", "labels", "members"),
+    ] {
+        if kinds[0] != belongs
+            && let Some(extra) = table.get(key)
+        {
+            ctx.error_help(
+                extra.span(),
+                format!(
+                    "`{key}` belongs to a `{present}` axis, this axis varies `{}`",
+                    kinds[0]
+                ),
+                format!("remove `{key}`"),
+            );
+        }
+    }
+    let kind = kind?;
+    let column = name.unwrap_or_else(|| match &kind {
+        AxisKind::Parameter { name, .. } => format!("parameter:{name}"),
+        AxisKind::FixedPart { key, .. } => format!("key:{key}:fixed_part"),
+        AxisKind::Members { .. } => "members".to_owned(),
+    });
+    Some(Axis { column, kind })
+}
+
+fn read_parameter_axis(
+    ctx: &mut Ctx<'_>,
+    table: &Table<'_, '_>,
+    base: &Scenario,
+) -> Option<AxisKind> {
+    let (name, span) = table.opt_str(ctx, "parameter")?;
+    let known = base.model.parameters.iter().any(|p| p.name == name);
+    if !known {
+        let names = base.model.parameters.iter().map(|p| p.name.as_str());
+        let help = match closest(&name, names) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!(
+                "the scenario's parameters: {}",
+                base.model
+                    .parameters
+                    .iter()
+                    .map(|p| format!("`{}`", p.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        ctx.error_help(span, format!("unknown parameter `{name}`"), help);
+    }
+    let values = read_numbers(ctx, table, "values", "[0.0, 0.1, 0.2]", None);
+    known.then_some(())?;
+    Some(AxisKind::Parameter {
+        name,
+        values: values?,
+    })
+}
+
+fn read_key_axis(ctx: &mut Ctx<'_>, table: &Table<'_, '_>, base: &Scenario) -> Option<AxisKind> {
+    let (name, span) = table.opt_str(ctx, "key")?;
+    let key = base.keys.iter().find(|k| k.name == name);
+    match key {
+        None => {
+            let help = match closest(&name, base.keys.iter().map(|k| k.name.as_str())) {
+                Some(best) => format!("did you mean \"{best}\"?"),
+                None => format!(
+                    "the scenario's keys: {}",
+                    base.keys
+                        .iter()
+                        .map(|k| format!("\"{}\"", k.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            ctx.error_help(span.clone(), format!("unknown key \"{name}\""), help);
+        }
+        Some(k)
+            if ![&k.running, &k.startup]
+                .iter()
+                .any(|r| matches!(r, KeyRule::Hybrid { .. })) =>
+        {
+            ctx.error_help(
+                span.clone(),
+                format!("key \"{name}\" is not a hybrid key, it has no fixed part"),
+                "a `fixed_part` axis needs a key with `rule = \"hybrid\"`",
+            );
+        }
+        Some(_) => {}
+    }
+    let values = read_numbers(
+        ctx,
+        table,
+        "fixed_part",
+        "[0.1, 0.3, 0.5]",
+        Some((0.0, 1.0)),
+    );
+    let key = key.filter(|k| {
+        [&k.running, &k.startup]
+            .iter()
+            .any(|r| matches!(r, KeyRule::Hybrid { .. }))
+    })?;
+    Some(AxisKind::FixedPart {
+        key: key.name.clone(),
+        values: values?,
+    })
+}
+
+/// A non-empty array of finite numbers, optionally within `range`.
+fn read_numbers(
+    ctx: &mut Ctx<'_>,
+    table: &Table<'_, '_>,
+    key: &str,
+    example: &str,
+    range: Option<(f64, f64)>,
+) -> Option<Vec<f64>> {
+    let node = table.require(ctx, key, example)?;
+    let items = non_empty_array(ctx, node, key, example)?;
+    let mut out = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for item in items {
+        match as_f64(ctx, item, &format!("a value of `{key}`")) {
+            Some(v) if range.is_some_and(|(lo, hi)| !(lo..=hi).contains(&v)) => {
+                let (lo, hi) = range.unwrap_or_default();
+                ctx.error_help(
+                    item.span(),
+                    format!("`{key}` must lie between {lo} and {hi}, got {v}"),
+                    "30 % equal and 70 % by the driver is 0.3",
+                );
+                ok = false;
+            }
+            Some(v) => out.push(v),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+fn non_empty_array<'a, 'i>(
+    ctx: &mut Ctx<'_>,
+    node: &'a Node<'i>,
+    key: &str,
+    example: &str,
+) -> Option<&'a [Node<'i>]> {
+    match node.get_ref() {
+        DeValue::Array(items) if items.is_empty() => {
+            ctx.error_help(
                 node.span(),
-                format!("a fixed part must lie between 0 and 1, got {bad}"),
+                format!("`{key}` is empty"),
+                format!("give at least one value, e.g. `{key} = {example}`"),
+            );
+            None
+        }
+        DeValue::Array(items) => Some(items),
+        other => {
+            ctx.error_help(
+                node.span(),
+                format!("`{key}` must be an array, found {}", type_name(other)),
+                format!("e.g. `{key} = {example}`"),
+            );
+            None
+        }
+    }
+}
+
+const MEMBERS_EXAMPLE: &str = "[[\"1517\", \"1515\"], { county = \"15\" }]";
+
+fn read_members_axis(
+    ctx: &mut Ctx<'_>,
+    table: &Table<'_, '_>,
+    base: &Scenario,
+) -> Option<AxisKind> {
+    let node = table.get("members")?;
+    // `members = { county = "46" }` is one member set; otherwise an array of sets.
+    let set_nodes: Vec<&Node<'_>> = match node.get_ref() {
+        DeValue::Table(_) => vec![node],
+        _ => non_empty_array(ctx, node, "members", MEMBERS_EXAMPLE)?
+            .iter()
+            .collect(),
+    };
+    let labels = read_labels(ctx, table, set_nodes.len());
+    let mut sets = Vec::new();
+    let mut ok = true;
+    for (i, set_node) in set_nodes.iter().enumerate() {
+        match read_member_set(ctx, set_node, base) {
+            Some(mut set) => {
+                if let Some(Some(label)) = labels.as_ref().map(|l| l.get(i).cloned()) {
+                    set.label = label;
+                }
+                if sets.iter().any(|s: &MemberSet| s.label == set.label) {
+                    ctx.error_help(
+                        set_node.span(),
+                        format!("two member sets are labelled `{}`", set.label),
+                        "give each set its own label with `labels = [\"…\", …]`",
+                    );
+                    ok = false;
+                }
+                sets.push(set);
+            }
+            None => ok = false,
+        }
+    }
+    labels?;
+    ok.then_some(AxisKind::Members { sets })
+}
+
+fn read_labels(ctx: &mut Ctx<'_>, table: &Table<'_, '_>, n_sets: usize) -> Option<Vec<String>> {
+    let Some(node) = table.get("labels") else {
+        return Some(Vec::new());
+    };
+    let items = non_empty_array(ctx, node, "labels", "[\"pair\", \"county\"]")?;
+    if items.len() != n_sets {
+        ctx.error_help(
+            node.span(),
+            format!(
+                "`labels` has {} entries for {n_sets} member sets",
+                items.len()
+            ),
+            "give one label per member set, in order",
+        );
+        return None;
+    }
+    items
+        .iter()
+        .map(|n| as_str(ctx, n, "a label"))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
+}
+
+fn read_member_set(ctx: &mut Ctx<'_>, node: &Node<'_>, base: &Scenario) -> Option<MemberSet> {
+    let set = match node.get_ref() {
+        DeValue::Table(_) => county_set(ctx, node)?,
+        DeValue::Array(items) => {
+            let mut ids = Vec::new();
+            let mut ok = true;
+            for item in items {
+                let Some(raw) = as_str(ctx, item, "a kommunenummer") else {
+                    ok = false;
+                    continue;
+                };
+                let id = format!("{:0>4}", raw.trim());
+                let in_scenario = base.model.members.iter().any(|m| m.id == id);
+                if !in_scenario && kommuner::by_id(&id).is_none() {
+                    ctx.error_help(
+                        item.span(),
+                        format!("unknown kommunenummer `{raw}`"),
+                        kommuner::hint_for_unknown(&raw),
+                    );
+                    ok = false;
+                } else if ids.contains(&id) {
+                    ctx.error(
+                        item.span(),
+                        format!("member {id} is listed twice in this set"),
+                    );
+                    ok = false;
+                } else {
+                    ids.push(id);
+                }
+            }
+            if !ok {
+                return None;
+            }
+            let names: Vec<String> = ids.iter().map(|id| member_name(base, id)).collect();
+            MemberSet {
+                label: names.join("+"),
+                ids,
+            }
+        }
+        other => {
+            ctx.error_help(
+                node.span(),
+                format!(
+                    "a member set must be an array of kommunenummer or a table, found {}",
+                    type_name(other)
+                ),
+                format!("e.g. `members = {MEMBERS_EXAMPLE}`"),
             );
             return None;
         }
-        return Some(Axis::FixedPart { key, values });
+    };
+    if set.ids.len() < 2 {
+        ctx.error_help(
+            node.span(),
+            format!(
+                "the member set `{}` has {} member; a cooperation needs at least two",
+                set.label,
+                set.ids.len()
+            ),
+            "add members",
+        );
+        return None;
     }
-    if let Some(node) = table.get("members") {
-        let DeValue::Array(items) = node.get_ref() else {
-            ctx.error(node.span(), "`members` must be an array of member sets");
-            return None;
+    Some(set)
+}
+
+fn member_name(base: &Scenario, id: &str) -> String {
+    base.model
+        .members
+        .iter()
+        .find(|m| m.id == id)
+        .map(|m| m.name.clone())
+        .or_else(|| kommuner::by_id(id).map(|k| k.name.clone()))
+        .unwrap_or_else(|| id.to_owned())
+}
+
+/// `{ county = "15" }` or `{ county = "Møre og Romsdal" }`: every municipality of the county.
+fn county_set(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Option<MemberSet> {
+    let table = Table::from_node(ctx, node, "a member set")?;
+    table.check_keys(ctx, &["county"]);
+    let (county, span) = table.opt_str(ctx, "county").or_else(|| {
+        table.require(ctx, "county", "\"15\"");
+        None
+    })?;
+    let matches = |k: &kommuner::Kommune| {
+        k.county_id == format!("{:0>2}", county.trim())
+            || k.county.eq_ignore_ascii_case(&county)
+            || k.county.to_lowercase() == county.to_lowercase()
+    };
+    let members: Vec<&kommuner::Kommune> = kommuner::all().iter().filter(|k| matches(k)).collect();
+    let Some(first) = members.first() else {
+        let mut counties: Vec<String> = kommuner::all()
+            .iter()
+            .map(|k| format!("{} {}", k.county_id, k.county))
+            .collect();
+        counties.dedup();
+        let names: Vec<&str> = kommuner::all().iter().map(|k| k.county.as_str()).collect();
+        let help = match closest(&county, names) {
+            Some(best) => format!("did you mean \"{best}\"?"),
+            None => format!("counties of 2024: {}", counties.join(", ")),
         };
-        let mut sets = Vec::new();
-        for set in items {
-            match set.get_ref() {
-                DeValue::Array(ids) => {
-                    let ids: Vec<String> = ids.iter().filter_map(|n| as_str(ctx, n, "a kommunenummer")).collect();
-                    for id in &ids {
-                        if kommuner::by_id(id).is_none() {
-                            ctx.error_help(set.span(), format!("unknown kommunenummer `{id}`"), kommuner::hint_for_unknown(id));
-                        }
-                    }
-                    sets.push((ids.join(" "), ids));
-                }
-                DeValue::Table(_) => {
-                    let t = Table::from_node(ctx, set, "a member set")?;
-                    t.check_keys(ctx, &["county"]);
-                    let (county, span) = t.opt_str(ctx, "county")?;
-                    let ids: Vec<String> = kommuner::all().iter().filter(|k| k.county_id == county).map(|k| k.id.clone()).collect();
-                    if ids.is_empty() {
-                        ctx.error_help(span, format!("no municipality has county number `{county}`"), "use the two-digit county number of 2024, e.g. \"46\" for Vestland");
-                    }
-                    sets.push((format!("county {county}"), ids));
-                }
-                other => ctx.error(set.span(), format!("a member set must be an array of kommunenummer or {{ county = \"…\" }}, found {}", type_name(other))),
-            }
-        }
-        return Some(Axis::Members { sets });
-    }
-    ctx.error_help(
-        table.span.clone(),
-        "an axis needs `parameter`, `key` or `members`",
-        "e.g. parameter = \"scope_growth\", values = [0.0, 0.1]",
-    );
-    None
+        ctx.error_help(span, format!("unknown county \"{county}\""), help);
+        return None;
+    };
+    Some(MemberSet {
+        label: first.county.clone(),
+        ids: members.iter().map(|k| k.id.clone()).collect(),
+    })
 }

@@ -1,270 +1,491 @@
-//! `samkost sweep` and `samkost merge`.
+//! `samkost sweep` and `samkost merge`: grid files, point order, shards run as separate
+//! processes, merging, reruns.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
 
-fn samkost(args: &[&str]) -> std::process::Output {
+use samkost::scenario::grid::{self, AxisValue, GridMode};
+
+use crate::{BASE, parse};
+
+fn samkost() -> Command {
     Command::new(env!("CARGO_BIN_EXE_samkost"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
-fn root(path: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(path)
-        .display()
-        .to_string()
+fn run(args: &[&str]) -> Output {
+    samkost().args(args).output().unwrap()
 }
 
-const GRID: &str = r#"
-mode = "grid"
-draws = 200
-seed = 3
+fn run_ok(args: &[&str]) -> Output {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "samkost {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The test scenario without its agreed-percentages key (which only fits its own members).
+fn scenario_text() -> String {
+    let cut = BASE.find("[[keys]]\nname = \"agreed\"").unwrap();
+    BASE[..cut].to_owned()
+}
+
+const GRID: &str = r#"# 2 × 3 = 6 points
+draws = 300
+seed = 11
+
+[[axes]]
+parameter = "cost_per_user"
+values = [8000, 11000]
 
 [[axes]]
 key = "30/70"
-fixed_part = [0.1, 0.3]
-
-[[axes]]
-parameter = "scope_growth"
-values = [0.0, 0.2, 0.3]
+fixed_part = [0.1, 0.3, 0.5]
 "#;
 
-#[test]
-fn sharded_sweep_merges_to_the_unsharded_result_byte_for_byte() {
+/// Writes the scenario and a grid into a fresh directory.
+fn setup(grid: &str) -> (tempfile::TempDir, String, String) {
     let dir = tempfile::tempdir().unwrap();
-    let grid = dir.path().join("grid.toml");
-    std::fs::write(&grid, GRID).unwrap();
-    let (grid, scenario) = (grid.to_str().unwrap(), root("scenarios/ssikt.toml"));
+    let scenario = dir.path().join("scenario.toml");
+    std::fs::write(&scenario, scenario_text()).unwrap();
+    let grid_path = dir.path().join("grid.toml");
+    std::fs::write(&grid_path, grid).unwrap();
+    let s = scenario.display().to_string();
+    let g = grid_path.display().to_string();
+    (dir, s, g)
+}
+
+fn path(dir: &Path, name: &str) -> String {
+    dir.join(name).display().to_string()
+}
+
+#[test]
+fn grid_points_are_numbered_with_the_last_axis_fastest() {
+    let base = parse(&scenario_text()).unwrap();
+    let grid = grid::parse("grid.toml", GRID, &base).unwrap();
+    assert_eq!(grid.mode, GridMode::Grid);
+    assert_eq!(grid.n_points(), 6);
+    let order: Vec<Vec<usize>> = (0..6).map(|p| grid.indices(p)).collect();
+    assert_eq!(
+        order,
+        [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]].map(Vec::from)
+    );
+    assert_eq!(
+        grid.values(4),
+        [AxisValue::Number(11000.0), AxisValue::Number(0.3)]
+    );
+    assert_eq!(grid.axes[1].column, "key:30/70:fixed_part");
+    let list = GRID
+        .replace("draws = 300", "mode = \"list\"\ndraws = 300")
+        .replace("values = [8000, 11000]", "values = [8000, 9000, 11000]");
+    let list = grid::parse("grid.toml", &list, &base).unwrap();
+    assert_eq!(list.n_points(), 3);
+    assert_eq!(list.indices(2), [2, 2]);
+}
+
+#[test]
+fn invalid_grids_report_every_problem_with_its_place() {
+    let base = parse(&scenario_text()).unwrap();
+    let text = r#"mode = "lst"
+draws = 0
+seeds = 4
+
+[[axes]]
+parameter = "cost_per_usr"
+values = [1, 2]
+
+[[axes]]
+key = "equal"
+fixed_part = [0.3]
+
+[[axes]]
+key = "30/70"
+fixed_part = [0.3, 1.5]
+
+[[axes]]
+members = [["1517", "9999"], { county = "Møre og Romdal" }, ["1517"]]
+
+[[axes]]
+parameter = "saving"
+key = "30/70"
+"#;
+    let err = grid::parse("grid.toml", text, &base).unwrap_err();
+    insta::assert_snapshot!("sweep_invalid_grid", err.to_string());
+    let syntax = grid::parse("grid.toml", "[[axes]\nparameter = 1", &base).unwrap_err();
+    insta::assert_snapshot!("sweep_grid_syntax", syntax.to_string());
+    let list = "mode = \"list\"\n[[axes]]\nparameter = \"saving\"\nvalues = [0.1, 0.2]\n[[axes]]\nkey = \"30/70\"\nfixed_part = [0.3]\n";
+    let err = grid::parse("grid.toml", list, &base).unwrap_err();
+    insta::assert_snapshot!("sweep_list_lengths", err.to_string());
+}
+
+#[test]
+fn shards_merged_equal_the_unsharded_sweep_byte_for_byte() {
+    let (dir, scenario, grid) = setup(GRID);
     let whole = dir.path().join("whole");
-    let out = samkost(&[
+    run_ok(&[
         "sweep",
         &scenario,
         "--grid",
-        grid,
+        &grid,
         "--out",
-        whole.to_str().unwrap(),
+        &whole.display().to_string(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut shard_dirs = Vec::new();
-    for k in 0..4 {
-        let d = dir.path().join(format!("s{k}"));
-        let out = samkost(&[
+    let expected = std::fs::read(whole.join("sweep.csv")).unwrap();
+    // 6 points × 2 keys × 3 members, plus the header.
+    let text = String::from_utf8(expected.clone()).unwrap();
+    assert_eq!(text.lines().count(), 1 + 6 * 2 * 3);
+    assert!(text.starts_with("point,parameter:cost_per_user,key:30/70:fixed_part,key,member_id,"));
+    // Shards as separate processes with different thread counts, in two directories.
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for (k, out, threads) in [(0, &a, "1"), (2, &a, "2"), (1, &b, "1"), (3, &b, "2")] {
+        run_ok(&[
             "sweep",
             &scenario,
             "--grid",
-            grid,
+            &grid,
             "--out",
-            d.to_str().unwrap(),
+            &out.display().to_string(),
             "--shard",
             &format!("{k}/4"),
             "--threads",
-            "1",
+            threads,
         ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        shard_dirs.push(d.to_str().unwrap().to_owned());
     }
-    // A rerun of a complete shard does nothing.
-    let modified = std::fs::metadata(dir.path().join("s2/shard-2-of-4.csv"))
+    assert!(a.join("shard-0-of-4.csv").exists() && a.join("shard-0-of-4.done").exists());
+    let merged = path(dir.path(), "merged.csv");
+    run_ok(&[
+        "merge",
+        &a.display().to_string(),
+        &b.display().to_string(),
+        "--out",
+        &merged,
+    ]);
+    assert_eq!(std::fs::read(&merged).unwrap(), expected);
+    // Nothing but results and markers is left behind.
+    let mut names: Vec<String> = std::fs::read_dir(&a)
         .unwrap()
-        .modified()
-        .unwrap();
-    let out = samkost(&[
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".parquet")) // present in builds with the feature
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "shard-0-of-4.csv",
+            "shard-0-of-4.done",
+            "shard-2-of-4.csv",
+            "shard-2-of-4.done"
+        ]
+    );
+}
+
+#[test]
+fn points_share_their_draws_so_the_region_does_not_depend_on_the_key() {
+    let (dir, scenario, grid) = setup(GRID);
+    let out = dir.path().join("out");
+    run_ok(&[
         "sweep",
         &scenario,
         "--grid",
-        grid,
-        "--out",
-        &shard_dirs[2],
-        "--shard",
-        "2/4",
-    ]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("already complete"));
-    assert_eq!(
-        std::fs::metadata(dir.path().join("s2/shard-2-of-4.csv"))
-            .unwrap()
-            .modified()
-            .unwrap(),
-        modified
-    );
-    let merged = dir.path().join("merged");
-    let mut args = vec!["merge"];
-    args.extend(shard_dirs.iter().map(String::as_str));
-    args.extend(["--out", merged.to_str().unwrap()]);
-    let out = samkost(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let a = std::fs::read(whole.join("sweep.csv")).unwrap();
-    let b = std::fs::read(merged.join("sweep.csv")).unwrap();
-    assert_eq!(a, b);
-    // 6 points × 5 practical + 3 game keys × 7 members.
-    let text = String::from_utf8(a).unwrap();
-    assert_eq!(text.lines().count(), 1 + 6 * 8 * 7);
-    assert!(text.starts_with("point,key:30/70:fixed_part,parameter:scope_growth,key,member_id"));
-    // Missing shards are refused.
-    let out = samkost(&[
-        "merge",
-        &shard_dirs[0],
-        &shard_dirs[1],
-        "--out",
-        merged.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("missing"));
-}
-
-#[test]
-fn the_key_fixed_part_moves_the_small_members_result_the_right_way() {
-    // More of the pooled cost split equally (a larger fixed part) costs Sande, the smallest
-    // member, more: its NPV under 30/70 falls as the fixed part rises.
-    let dir = tempfile::tempdir().unwrap();
-    let grid = dir.path().join("grid.toml");
-    std::fs::write(
         &grid,
-        "draws = 100\n[[axes]]\nkey = \"30/70\"\nfixed_part = [0.0, 0.5, 1.0]\n",
-    )
-    .unwrap();
-    let out = samkost(&[
-        "sweep",
-        &root("scenarios/ssikt.toml"),
-        "--grid",
-        grid.to_str().unwrap(),
         "--out",
-        dir.path().to_str().unwrap(),
+        &out.display().to_string(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut reader = csv::Reader::from_path(dir.path().join("sweep.csv")).unwrap();
-    let sande: Vec<f64> = reader
-        .records()
-        .map(|r| r.unwrap())
-        .filter(|r| &r[2] == "30/70" && &r[3] == "1514")
-        .map(|r| r[8].parse().unwrap())
-        .collect();
-    assert_eq!(sande.len(), 3);
-    assert!(sande[0] > sande[1] && sande[1] > sande[2], "{sande:?}");
-}
-
-#[test]
-fn member_set_axes_and_grid_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let grid = dir.path().join("grid.toml");
-    std::fs::write(&grid, "draws = 50\n[[axes]]\nmembers = [[\"1517\", \"1515\"], [\"1517\", \"1515\", \"1514\"], { county = \"15\" }]\n").unwrap();
-    let base = root("scenarios/hamar-region.toml");
-    let text = std::fs::read_to_string(&base).unwrap();
-    // Drop the fixed-share and game keys (they name the original members or need all coalitions).
-    let cut = text.find("[[keys]]\nname = \"agreed shares\"").unwrap();
-    let scenario = dir.path().join("s.toml");
-    std::fs::write(&scenario, &text[..cut]).unwrap();
-    let out = samkost(&[
-        "sweep",
-        scenario.to_str().unwrap(),
-        "--grid",
-        grid.to_str().unwrap(),
-        "--out",
-        dir.path().join("o").to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let csv = std::fs::read_to_string(dir.path().join("o/sweep.csv")).unwrap();
-    let county_rows = csv.lines().filter(|l| l.contains(",county 15,")).count();
-    let n_county = samkost::scenario::kommuner::all()
+    let text = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    // Points 0–2 differ only in the key's fixed part: common random numbers give the very same
+    // region NPV, so differences between keys are not noise.
+    let region: Vec<&str> = rows[..18]
         .iter()
-        .filter(|k| k.county_id == "15")
-        .count();
-    assert_eq!(county_rows, 4 * n_county);
-
-    std::fs::write(
-        &grid,
-        "[[axes]]\nparamter = \"x\"\nvalues = [1]\n[[axes]]\nkey = \"30/70\"\nfixed_part = [1.5]\n",
-    )
-    .unwrap();
-    let out = samkost(&[
-        "sweep",
-        scenario.to_str().unwrap(),
-        "--grid",
-        grid.to_str().unwrap(),
-        "--out",
-        dir.path().join("p").to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("did you mean `parameter`") && stderr.contains("between 0 and 1"),
-        "{stderr}"
-    );
+        .map(|r| &r[col("region_npv_mean")])
+        .collect();
+    assert!(region.iter().all(|r| *r == region[0]), "{region:?}");
+    let shares: Vec<f64> = rows
+        .iter()
+        .filter(|r| &r[col("key")] == "30/70" && &r[col("member_id")] == "1514")
+        .map(|r| r[col("share")].parse().unwrap())
+        .collect();
+    // Sande is the smallest member: a larger equal part raises its share.
+    assert!(shares[0] < shares[1] && shares[1] < shares[2], "{shares:?}");
 }
 
 #[test]
-fn the_slurm_example_runs_its_shards_as_separate_processes() {
-    // The array job script, run here once per task index as Slurm would.
-    let dir = tempfile::tempdir().unwrap();
-    let grid = dir.path().join("grid.toml");
-    std::fs::write(
+fn a_rerun_skips_a_complete_shard_and_redoes_a_damaged_one() {
+    let (dir, scenario, grid) = setup(GRID);
+    let out = dir.path().join("out");
+    let out_s = out.display().to_string();
+    let args = [
+        "sweep", &scenario, "--grid", &grid, "--out", &out_s, "--shard", "1/2",
+    ];
+    run_ok(&args);
+    let csv = out.join("shard-1-of-2.csv");
+    let before = std::fs::metadata(&csv).unwrap().modified().unwrap();
+    let bytes = std::fs::read(&csv).unwrap();
+    let again = run_ok(&args);
+    assert!(
+        stderr(&again).contains("already complete"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(std::fs::metadata(&csv).unwrap().modified().unwrap(), before);
+    // A truncated CSV no longer matches its marker: the shard is computed again.
+    std::fs::write(&csv, &bytes[..bytes.len() / 2]).unwrap();
+    let redo = run_ok(&args);
+    assert!(!stderr(&redo).contains("already complete"));
+    assert_eq!(std::fs::read(&csv).unwrap(), bytes);
+    // A shard of another sweep (another seed) is not taken for complete.
+    let other = run_ok(&[&args[..], &["--seed", "99"]].concat());
+    assert!(!stderr(&other).contains("already complete"));
+    assert_ne!(std::fs::read(&csv).unwrap(), bytes);
+}
+
+#[test]
+fn merge_refuses_shards_of_different_sweeps_and_missing_shards() {
+    let (dir, scenario, grid) = setup(GRID);
+    let out = dir.path().join("out");
+    let out_s = out.display().to_string();
+    let base = ["sweep", scenario.as_str(), "--grid", &grid, "--out", &out_s];
+    run_ok(&[&base[..], &["--shard", "0/2"]].concat());
+    let merged = path(dir.path(), "merged.csv");
+    let missing = run(&["merge", &out_s, "--out", &merged]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("1 of 2 shards are missing or incomplete: 1"),
+        "{}",
+        stderr(&missing)
+    );
+    run_ok(&[&base[..], &["--shard", "1/2", "--draws", "301"]].concat());
+    let mixed = run(&["merge", &out_s, "--out", &merged]);
+    assert_eq!(mixed.status.code(), Some(1));
+    assert!(
+        stderr(&mixed).contains("belongs to another sweep"),
+        "{}",
+        stderr(&mixed)
+    );
+    assert!(!Path::new(&merged).exists());
+    let bad_shard = run(&[&base[..], &["--shard", "2/2"]].concat());
+    assert_eq!(bad_shard.status.code(), Some(1));
+    assert!(stderr(&bad_shard).contains("shards are numbered 0 to N−1"));
+}
+
+#[test]
+fn a_county_member_set_runs_and_skips_keys_that_need_every_coalition() {
+    let scenario_with_games = format!(
+        "{}\n[[keys]]\nname = \"nucleolus\"\nrule = \"nucleolus\"\n",
+        scenario_text()
+    );
+    let grid = r#"draws = 64
+[[axes]]
+members = [["1517", "1514"], { county = "15" }]
+"#;
+    let (dir, scenario, grid) = setup(grid);
+    std::fs::write(&scenario, scenario_with_games).unwrap();
+    let out = dir.path().join("out");
+    let done = run_ok(&[
+        "sweep",
+        &scenario,
+        "--grid",
         &grid,
-        "draws = 100\n[[axes]]\nparameter = \"scope_growth\"\nvalues = [0.0, 0.1, 0.2]\n",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(
+        stderr(&done).contains("key `nucleolus` skipped"),
+        "{}",
+        stderr(&done)
+    );
+    let text = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let county: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == "1").collect();
+    // Møre og Romsdal has 27 municipalities; three keys each.
+    assert_eq!(county.len(), 27 * 3);
+    assert!(
+        county
+            .iter()
+            .all(|r| &r[col("members")] == "Møre og Romsdal")
+    );
+    assert_eq!(&rows[0][col("members")], "Hareid+Sande");
+    for r in &county {
+        let skipped = &r[col("key")] == "nucleolus";
+        assert_eq!(r[col("share")].is_empty(), skipped);
+        assert_eq!(r[col("note")].starts_with("skipped: "), skipped);
+    }
+}
+
+#[test]
+fn the_example_grids_fit_the_default_scenario() {
+    let base = samkost::scenario::parse(
+        samkost::scenario::DEFAULT_SCENARIO_NAME,
+        samkost::scenario::DEFAULT_SCENARIO,
+        &samkost::scenario::NoFiles,
     )
     .unwrap();
-    let out = dir.path().join("out");
-    for k in 0..2 {
-        let status = Command::new("bash")
-            .arg(root("deploy/slurm/sweep.sbatch"))
-            .args([
-                root("scenarios/ssikt.toml").as_str(),
-                grid.to_str().unwrap(),
-                out.to_str().unwrap(),
-            ])
-            .env("N", "2")
-            .env("SLURM_ARRAY_TASK_ID", k.to_string())
-            .env("SAMKOST", env!("CARGO_BIN_EXE_samkost"))
-            .status()
-            .unwrap();
-        assert!(status.success());
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/grids");
+    let mut n_files = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let grid = grid::parse(&path.display().to_string(), &text, &base)
+            .unwrap_or_else(|d| panic!("{}:\n{d}", path.display()));
+        let points = grid::PointScenarios::new(
+            &grid,
+            base.clone(),
+            samkost::scenario::DEFAULT_SCENARIO_NAME,
+            samkost::scenario::DEFAULT_SCENARIO,
+            &samkost::scenario::NoFiles,
+        )
+        .unwrap();
+        for point in 0..grid.n_points() {
+            points.scenario(&grid, point).unwrap();
+        }
+        n_files += 1;
     }
-    let merged = dir.path().join("merged");
+    assert_eq!(n_files, 2, "scenarios/grids/ holds two examples");
+}
+
+#[test]
+fn an_interrupted_shard_reuses_its_finished_points() {
+    let (dir, scenario, grid) = setup(GRID);
+    let out = dir.path().join("out");
+    let out_s = out.display().to_string();
+    let args = ["sweep", &scenario, "--grid", &grid, "--out", &out_s];
+    run_ok(&args);
+    let complete = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let marker: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("sweep.done")).unwrap()).unwrap();
+    // As if the run had been killed after point 0: its point file is there, the table and the
+    // marker are not. The point file is marked so that reuse is visible.
+    let points = out.join(format!(
+        ".sweep-{}.points",
+        marker["sweep_hash"].as_str().unwrap()
+    ));
+    std::fs::create_dir_all(&points).unwrap();
+    let mut lines = complete.lines();
+    let header = lines.next().unwrap();
+    let point0: Vec<String> = lines
+        .filter(|l| l.starts_with("0,"))
+        .map(|l| l.replacen("Hareid", "Hareid (reused)", 1))
+        .collect();
+    std::fs::write(
+        points.join("point-0.csv"),
+        format!("{header}\n{}\n", point0.join("\n")),
+    )
+    .unwrap();
+    std::fs::remove_file(out.join("sweep.done")).unwrap();
+    std::fs::remove_file(out.join("sweep.csv")).unwrap();
+    let resumed = run_ok(&args);
     assert!(
-        samkost(&[
-            "merge",
-            out.to_str().unwrap(),
-            "--out",
-            merged.to_str().unwrap()
-        ])
-        .status
-        .success()
+        stderr(&resumed).contains("1 point(s) reused"),
+        "{}",
+        stderr(&resumed)
     );
+    let text = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    assert_eq!(text.matches("Hareid (reused)").count(), 2);
+    assert_eq!(text.replace("Hareid (reused)", "Hareid"), complete);
+    assert!(!points.exists());
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_files_hold_the_csv_table_and_merge_like_it() {
+    use polars::prelude::*;
+    let read = |path: &Path| {
+        ParquetReader::new(std::fs::File::open(path).unwrap())
+            .finish()
+            .unwrap()
+    };
+    let (dir, scenario, grid) = setup(GRID);
     let whole = dir.path().join("whole");
-    assert!(
-        samkost(&[
+    run_ok(&[
+        "sweep",
+        &scenario,
+        "--grid",
+        &grid,
+        "--out",
+        &whole.display().to_string(),
+    ]);
+    let shards = dir.path().join("shards");
+    for k in 0..2 {
+        run_ok(&[
             "sweep",
-            &root("scenarios/ssikt.toml"),
+            &scenario,
             "--grid",
-            grid.to_str().unwrap(),
+            &grid,
             "--out",
-            whole.to_str().unwrap()
-        ])
-        .status
-        .success()
-    );
+            &shards.display().to_string(),
+            "--shard",
+            &format!("{k}/2"),
+        ]);
+    }
+    let merged = path(dir.path(), "merged.csv");
+    run_ok(&["merge", &shards.display().to_string(), "--out", &merged]);
+    let expected = read(&whole.join("sweep.parquet"));
+    assert!(read(&dir.path().join("merged.parquet")).equals_missing(&expected));
+    // The same numbers as the CSV, typed.
+    assert_eq!(expected.height(), 6 * 2 * 3);
+    let csv = std::fs::read_to_string(whole.join("sweep.csv")).unwrap();
+    let first: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    let npv_mean = expected
+        .column("npv_mean")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .get(0)
+        .unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "npv_mean").unwrap();
+    assert_eq!(npv_mean, first[col].parse::<f64>().unwrap());
+    assert_eq!(expected.column("point").unwrap().dtype(), &DataType::UInt64);
+    assert!(expected.column("p_core_stable").unwrap().is_null().all());
+}
+
+#[test]
+fn the_slurm_scripts_run_their_array_tasks_as_separate_processes() {
+    let (dir, scenario, grid) = setup(GRID);
+    let out = dir.path().join("slurm");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let script = |name: &str, task: Option<usize>| {
+        let mut cmd = Command::new("bash");
+        cmd.arg(format!("{root}/deploy/slurm/{name}"))
+            .env("SAMKOST", env!("CARGO_BIN_EXE_samkost"))
+            .env("SCENARIO", &scenario)
+            .env("GRID", &grid)
+            .env("OUT", &out)
+            .env("SLURM_ARRAY_TASK_COUNT", "3")
+            .env("SLURM_CPUS_PER_TASK", "1");
+        if let Some(k) = task {
+            cmd.env("SLURM_ARRAY_TASK_ID", k.to_string());
+        }
+        cmd.spawn().unwrap()
+    };
+    let tasks: Vec<_> = (0..3).map(|k| script("sweep.sbatch", Some(k))).collect();
+    for mut task in tasks {
+        assert!(task.wait().unwrap().success());
+    }
+    assert!(script("merge.sbatch", None).wait().unwrap().success());
+    let whole = dir.path().join("whole");
+    run_ok(&[
+        "sweep",
+        &scenario,
+        "--grid",
+        &grid,
+        "--out",
+        &whole.display().to_string(),
+    ]);
     assert_eq!(
-        std::fs::read(merged.join("sweep.csv")).unwrap(),
+        std::fs::read(out.join("sweep.csv")).unwrap(),
         std::fs::read(whole.join("sweep.csv")).unwrap()
     );
 }
