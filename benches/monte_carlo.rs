@@ -34,6 +34,7 @@ fn default_scenario(c: &mut Criterion) {
                 n_draws,
                 seed: 1,
                 stability_draws: 2000,
+                band_draws: samkost_core::simulation::DEFAULT_BAND_DRAWS,
                 sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
                 max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
             };

@@ -127,6 +127,36 @@ struct RunArgs {
     /// What to print on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Language of the terminal table, the HTML report and the Excel workbook (identifiers,
+    /// JSON and CSV stay the same).
+    #[arg(long, value_enum, default_value_t = Language::En)]
+    lang: Language,
+    /// Draws whose members' yearly cumulative net benefit is kept for the fan bands (exact
+    /// P10/P50/P90 per key, member and year; capped at 8 M values; 0: none).
+    #[arg(long, default_value_t = samkost_core::simulation::DEFAULT_BAND_DRAWS)]
+    band_draws: u64,
+    /// The key whose fan chart the HTML report draws (default: the key the report recommends
+    /// considering first).
+    #[arg(long)]
+    report_key: Option<String>,
+}
+
+/// Languages on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Language {
+    /// English.
+    En,
+    /// Norwegian Bokmål.
+    Nb,
+}
+
+impl Language {
+    fn lang(self) -> report::Lang {
+        match self {
+            Language::En => report::Lang::En,
+            Language::Nb => report::Lang::Nb,
+        }
+    }
 }
 
 /// Sampling methods on the command line.
@@ -191,6 +221,9 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         sampling: Sampling::Mc,
         out: None,
         format: Format::Table,
+        lang: Language::En,
+        band_draws: samkost_core::simulation::DEFAULT_BAND_DRAWS,
+        report_key: None,
     }));
     let outcome = match command {
         Command::Run(run) => run_command(&run),
@@ -358,7 +391,18 @@ fn run_command(args: &RunArgs) -> Result<()> {
         stability_draws: args.stability_draws,
         sampling: args.sampling.method(),
         max_stored_draws: args.max_stored_draws,
+        band_draws: args.band_draws,
     };
+    if let Some(name) = &args.report_key
+        && !scenario.keys.iter().any(|k| &k.name == name)
+    {
+        let names: Vec<&str> = scenario.keys.iter().map(|k| k.name.as_str()).collect();
+        return Err(InputError(format!(
+            "error: --report-key `{name}` is not a key of the scenario; keys: {}",
+            names.join(", ")
+        ))
+        .into());
+    }
     if config.n_draws == 0 {
         return Err(InputError("error: --draws must be at least 1".to_owned()).into());
     }
@@ -405,6 +449,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
     }
     let mut summary = report::summary(&scenario, &results, &config, args.burden_threshold);
     summary.precision = precision;
+    summary.tornado = pool.install(|| sensitivity::region_tornado(&scenario, &keys))?;
     let json = serde_json::to_string_pretty(&summary).context("failed to serialise the summary")?;
     if let Some(dir) = &args.out {
         let csv =
@@ -430,7 +475,13 @@ fn run_command(args: &RunArgs) -> Result<()> {
         Format::Json => emitln!("{json}"),
         Format::Table => emitf!(
             "{}",
-            report::render_table(&scenario, &results, config.seed, args.burden_threshold)
+            report::render_table(
+                &scenario,
+                &results,
+                &summary,
+                args.burden_threshold,
+                args.lang.lang()
+            )
         ),
     }
     Ok(())

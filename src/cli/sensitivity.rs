@@ -314,6 +314,50 @@ pub fn sensitivity_command(args: &SensitivityArgs) -> Result<()> {
     Ok(())
 }
 
+/// The tornado of the region's NPV (each uncertain input at its P10 and P90, the others at
+/// their medians) for the report; `None` when the scenario has no uncertain input.
+pub fn region_tornado(
+    scenario: &Scenario,
+    keys: &[ResolvedKey],
+) -> Result<Option<report::TornadoJson>> {
+    let model = &scenario.model;
+    let uncertain: Vec<usize> = (0..model.parameters.len())
+        .filter(|&j| !model.parameters[j].distribution.is_fixed())
+        .collect();
+    if uncertain.is_empty() {
+        return Ok(None);
+    }
+    let dists: Vec<Distribution> = uncertain
+        .iter()
+        .map(|&j| model.parameters[j].distribution.clone())
+        .collect();
+    let evaluator = Evaluator {
+        model,
+        keys,
+        uncertain: &uncertain,
+        output: Output::Column(keys.len() * model.n_members()),
+        discount: model.discounting.factors(model.horizon_years),
+    };
+    let base: Vec<f64> = dists.iter().map(|d| d.quantile(0.5)).collect();
+    let t = tornado(&base, &dists, 0.1, 0.9, |x| evaluator.eval(x))
+        .map_err(|e| InputError(format!("error: tornado of the region's NPV: {e}")))?;
+    Ok(Some(report::TornadoJson {
+        base_output: t.base_output,
+        bars: t
+            .bars
+            .iter()
+            .map(|b| report::TornadoBarJson {
+                parameter: model.parameters[uncertain[b.input]].name.clone(),
+                input_low: b.low_input,
+                input_high: b.high_input,
+                output_at_low: b.output_at_low,
+                output_at_high: b.output_at_high,
+                swing: b.swing,
+            })
+            .collect(),
+    }))
+}
+
 /// Evaluates the chosen output at given values of the uncertain inputs (others at their
 /// fixed values).
 struct Evaluator<'a> {

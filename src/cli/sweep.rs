@@ -150,6 +150,7 @@ fn plan(args: &SweepArgs) -> Result<Plan> {
         n_draws: args.draws.or(grid.n_draws).unwrap_or(base.n_draws),
         seed: args.seed.or(grid.seed).unwrap_or(base.seed),
         stability_draws: args.stability_draws,
+        band_draws: 0,
         sampling: args.sampling.method(),
         max_stored_draws: simulation::DEFAULT_MAX_STORED_DRAWS,
     };

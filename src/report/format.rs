@@ -22,20 +22,13 @@ pub fn group_thousands(value: f64, sep: char) -> String {
 
 /// NOK with thousands separators, e.g. `1,234,567`.
 pub fn fmt_nok(value: f64) -> String {
-    group_thousands(value, ',')
+    super::lang::Lang::En.int(value)
 }
 
 /// A probability as a percentage, e.g. `87 %`; shows `<1 %`/`>99 %` rather than rounding to
 /// a certainty that the draws do not support.
 pub fn fmt_percent(p: f64) -> String {
-    let pct = p * 100.0;
-    if pct > 0.0 && pct < 0.5 {
-        "<1 %".to_owned()
-    } else if pct < 100.0 && pct > 99.5 {
-        ">99 %".to_owned()
-    } else {
-        format!("{pct:.0} %")
-    }
+    super::lang::Lang::En.percent(p)
 }
 
 #[cfg(test)]

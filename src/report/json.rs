@@ -15,17 +15,55 @@ use crate::scenario::Scenario;
 /// Root of the JSON summary.
 #[derive(Debug, Serialize)]
 pub struct SummaryJson {
-    provenance: ProvenanceJson,
-    scenario: ScenarioJson,
-    members: Vec<MemberJson>,
-    region: RegionJson,
-    keys: Vec<KeyJson>,
-    yearly: YearlyJson,
-    assumptions: Vec<AssumptionJson>,
-    warnings: Vec<String>,
+    /// What produced these numbers.
+    pub provenance: ProvenanceJson,
+    /// The scenario as run.
+    pub scenario: ScenarioJson,
+    /// The members, in scenario order.
+    pub members: Vec<MemberJson>,
+    /// The region as a whole.
+    pub region: RegionJson,
+    /// One entry per key, in scenario order.
+    pub keys: Vec<KeyJson>,
+    /// The region's mean yearly flows.
+    pub yearly: YearlyJson,
+    /// The uncertain inputs as the run used them.
+    pub assumptions: Vec<AssumptionJson>,
+    /// The scenario's warnings (`file:line:column: message`).
+    pub warnings: Vec<String>,
+    /// One-at-a-time sensitivity of the region's NPV (each input at its P10 and P90, the others
+    /// at their medians), largest swing first; absent when not computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tornado: Option<TornadoJson>,
     /// The precision reached when the run was asked for one (`--precision`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<PrecisionJson>,
+}
+
+/// Tornado data of the region's NPV.
+#[derive(Debug, Serialize)]
+pub struct TornadoJson {
+    /// The region's NPV with every uncertain input at its median.
+    pub base_output: f64,
+    /// One bar per uncertain input, largest swing first.
+    pub bars: Vec<TornadoBarJson>,
+}
+
+/// One input's tornado bar.
+#[derive(Debug, Serialize)]
+pub struct TornadoBarJson {
+    /// The scenario parameter.
+    pub parameter: String,
+    /// The input at its P10 and P90.
+    pub input_low: f64,
+    /// The input at its P90.
+    pub input_high: f64,
+    /// The region's NPV with this input at its P10.
+    pub output_at_low: f64,
+    /// The region's NPV with this input at its P90.
+    pub output_at_high: f64,
+    /// `|output_at_high − output_at_low|`.
+    pub swing: f64,
 }
 
 /// The outcome of precision control.
@@ -43,82 +81,155 @@ pub struct PrecisionJson {
 
 /// Mean yearly flows of the region (undiscounted NOK), cash and budget views.
 #[derive(Debug, Serialize)]
-struct YearlyJson {
-    years: Vec<i32>,
-    standalone_cost: Vec<f64>,
-    cooperation_cost: Vec<f64>,
-    net_benefit_cash: Vec<f64>,
-    net_benefit_budget: Vec<f64>,
+pub struct YearlyJson {
+    /// Calendar years of the horizon.
+    pub years: Vec<i32>,
+    /// Sum of the members' expected standalone costs by year.
+    pub standalone_cost: Vec<f64>,
+    /// Expected cost of the cooperation by year.
+    pub cooperation_cost: Vec<f64>,
+    /// Expected net benefit by year, cash view.
+    pub net_benefit_cash: Vec<f64>,
+    /// Expected net benefit by year, budget view.
+    pub net_benefit_budget: Vec<f64>,
+    /// The region's discounted cumulative net benefit at the end of each year: P10, P50, P90
+    /// (from quantile sketches, within 0.1 % relative accuracy).
+    pub cumulative_npv: BandJson,
+}
+
+/// P10, P50 and P90 of a quantity by year.
+#[derive(Debug, Serialize)]
+pub struct BandJson {
+    /// 10th percentile by year.
+    pub p10: Vec<f64>,
+    /// Median by year.
+    pub p50: Vec<f64>,
+    /// 90th percentile by year.
+    pub p90: Vec<f64>,
+}
+
+impl BandJson {
+    fn from_triples(triples: impl Iterator<Item = [f64; 3]>) -> Self {
+        let mut band = Self {
+            p10: Vec::new(),
+            p50: Vec::new(),
+            p90: Vec::new(),
+        };
+        for [a, b, c] in triples {
+            band.p10.push(a);
+            band.p50.push(b);
+            band.p90.push(c);
+        }
+        band
+    }
 }
 
 /// One uncertain input as the run used it.
 #[derive(Debug, Serialize)]
-struct AssumptionJson {
-    name: String,
-    distribution: &'static str,
-    mean: f64,
-    p10: f64,
-    p50: f64,
-    p90: f64,
+pub struct AssumptionJson {
+    /// Name.
+    pub name: String,
+    /// Distribution kind.
+    pub distribution: &'static str,
+    /// Mean.
+    pub mean: f64,
+    /// 10th percentile.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// For overrun factors: the share of the mean that comes from the fat tail.
     #[serde(skip_serializing_if = "Option::is_none")]
-    tail_share_of_mean: Option<f64>,
+    pub tail_share_of_mean: Option<f64>,
+    /// Where the figure comes from.
     #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<String>,
+    pub source: Option<String>,
 }
 
+/// Mean net benefit by year in both views.
 #[derive(Debug, Serialize)]
-struct YearlyNetJson {
-    cash: Vec<f64>,
-    budget: Vec<f64>,
+pub struct YearlyNetJson {
+    /// Cash view, NOK by year.
+    pub cash: Vec<f64>,
+    /// Budget view, NOK by year.
+    pub budget: Vec<f64>,
 }
 
 /// Everything needed to reproduce the numbers.
 #[derive(Debug, Serialize)]
-struct ProvenanceJson {
-    samkost_version: &'static str,
-    scenario_hash: String,
-    seed: u64,
-    draws: u64,
-    sampling: &'static str,
-}
-
-#[derive(Debug, Serialize)]
-struct ScenarioJson {
-    name: String,
-    seed: u64,
-    draws: u64,
-    horizon_years: usize,
-    first_year: i32,
-    operation_start: i32,
-    discount_rate: f64,
-    /// Draws on which core stability was checked.
-    stability_draws: u64,
+pub struct ProvenanceJson {
+    /// Version of samkost.
+    pub samkost_version: &'static str,
+    /// SHA-256-style hash of the scenario's text.
+    pub scenario_hash: String,
+    /// Random seed.
+    pub seed: u64,
+    /// Number of draws.
+    pub draws: u64,
     /// `monte_carlo`, `latin_hypercube` or `sobol`.
-    sampling: &'static str,
+    pub sampling: &'static str,
+}
+
+/// The scenario as run.
+#[derive(Debug, Serialize)]
+pub struct ScenarioJson {
+    /// Name.
+    pub name: String,
+    /// Random seed.
+    pub seed: u64,
+    /// Number of draws.
+    pub draws: u64,
+    /// Years in the horizon.
+    pub horizon_years: usize,
+    /// First calendar year.
+    pub first_year: i32,
+    /// First year of shared operation.
+    pub operation_start: i32,
+    /// Real discount rate (headline).
+    pub discount_rate: f64,
+    /// Draws on which core stability was checked.
+    pub stability_draws: u64,
+    /// `monte_carlo`, `latin_hypercube` or `sobol`.
+    pub sampling: &'static str,
     /// `type7` (exact, every draw kept) or `ddsketch_0.001` (relative accuracy 0.1 %).
-    quantiles: &'static str,
+    pub quantiles: &'static str,
+    /// Draws the members' fan bands (`cumulative_npv` of each key's members) come from: the
+    /// run's first draws (0: no bands).
+    pub band_draws: u64,
 }
 
+/// A member.
 #[derive(Debug, Serialize)]
-struct MemberJson {
-    id: String,
-    name: String,
-    population: f64,
+pub struct MemberJson {
+    /// Member id (kommunenummer).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Inhabitants.
+    pub population: f64,
 }
 
+/// Summary statistics of one NPV over the draws.
 #[derive(Debug, Serialize)]
-struct Stats {
-    mean: f64,
+pub struct Stats {
+    /// Mean.
+    pub mean: f64,
     /// Monte Carlo standard error of the mean.
-    mean_se: f64,
+    pub mean_se: f64,
     /// False when the standard error exceeds the mean itself: the draws do not establish the
     /// mean's sign, so it must not be read as a number.
-    mean_reliable: bool,
-    p10: f64,
-    p50: f64,
-    p90: f64,
+    pub mean_reliable: bool,
+    /// 10th percentile.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
     /// Mean of the worst 10 % of draws (CVaR₁₀; a negative value is the expected loss there).
-    cvar10: f64,
+    pub cvar10: f64,
+    /// Quantiles for an S-curve: `p01`, `p05`, `p10`, `p20` … `p90`, `p95`, `p99`.
+    pub percentiles: std::collections::BTreeMap<String, f64>,
 }
 
 impl From<&Summary> for Stats {
@@ -131,65 +242,99 @@ impl From<&Summary> for Stats {
             p50: s.p50,
             p90: s.p90,
             cvar10: s.cvar10,
+            percentiles: samkost_core::simulation::PERCENTILE_LEVELS
+                .iter()
+                .zip(s.percentiles)
+                .map(|(p, v)| (format!("p{:02.0}", p * 100.0), v))
+                .collect(),
         }
     }
 }
 
+/// The region as a whole.
 #[derive(Debug, Serialize)]
-struct RegionJson {
-    npv_net_benefit: Stats,
-    p_win: f64,
+pub struct RegionJson {
+    /// NPV of the net benefit, NOK.
+    pub npv_net_benefit: Stats,
+    /// Probability of gaining.
+    pub p_win: f64,
     /// Expected NPV of the start-up (transition) costs.
-    startup_cost_npv: f64,
+    pub startup_cost_npv: f64,
     /// Region's mean NPV per krone of start-up cost (Digdir's ranking measure).
-    npv_per_invested_krone: Option<f64>,
+    pub npv_per_invested_krone: Option<f64>,
 }
 
+/// One key and its members.
 #[derive(Debug, Serialize)]
-struct KeyJson {
-    name: String,
-    p_all_win: f64,
-    p_all_win_se: f64,
+pub struct KeyJson {
+    /// Name.
+    pub name: String,
+    /// Probability that every member gains.
+    pub p_all_win: f64,
+    /// Its Monte Carlo standard error.
+    pub p_all_win_se: f64,
     /// Highest over lowest cost per inhabitant per year among the members.
-    burden_ratio: Option<f64>,
+    pub burden_ratio: Option<f64>,
     /// Whether the burden ratio exceeds the threshold.
-    burden_flag: bool,
+    pub burden_flag: bool,
     /// Probability that no coalition would do better alone (null: not checked).
-    p_core_stable: Option<f64>,
+    pub p_core_stable: Option<f64>,
     /// The coalition most often tempted to break away (null: none was).
-    top_breakaway: Option<BreakawayJson>,
-    members: Vec<KeyMemberJson>,
+    pub top_breakaway: Option<BreakawayJson>,
+    /// The members, in scenario order.
+    pub members: Vec<KeyMemberJson>,
 }
 
+/// A coalition tempted to leave, and how often.
 #[derive(Debug, Serialize)]
-struct BreakawayJson {
-    members: Vec<String>,
-    p: f64,
+pub struct BreakawayJson {
+    /// The members, in scenario order.
+    pub members: Vec<String>,
+    /// Fraction of checked draws.
+    pub p: f64,
 }
 
+/// Payback year quantiles (type 1).
 #[derive(Debug, Serialize)]
-struct PaybackJson {
-    p10: Option<i32>,
-    p50: Option<i32>,
-    p90: Option<i32>,
+pub struct PaybackJson {
+    /// 10th percentile.
+    pub p10: Option<i32>,
+    /// Median.
+    pub p50: Option<i32>,
+    /// 90th percentile.
+    pub p90: Option<i32>,
 }
 
+/// One member under one key.
 #[derive(Debug, Serialize)]
-struct KeyMemberJson {
-    id: String,
-    share: f64,
+pub struct KeyMemberJson {
+    /// Member id (kommunenummer).
+    pub id: String,
+    /// Share of the expected pooled cost of the first operating year.
+    pub share: f64,
     /// Mean yearly cost per inhabitant in the cooperation over the operating years, NOK.
-    cost_per_inhabitant: f64,
-    p_loss: f64,
-    p_win_se: f64,
+    pub cost_per_inhabitant: f64,
+    /// Probability of losing (1 − p_win).
+    pub p_loss: f64,
+    /// Monte Carlo standard error of p_win.
+    pub p_win_se: f64,
     /// Standard error of the share when it was estimated by sampling.
     #[serde(skip_serializing_if = "Option::is_none")]
-    share_se: Option<f64>,
-    p_win: f64,
-    npv_net_benefit: Stats,
-    payback_year: PaybackJson,
-    p_ahead_by_year: Vec<f64>,
-    yearly_net_benefit: YearlyNetJson,
+    pub share_se: Option<f64>,
+    /// Probability of gaining.
+    pub p_win: f64,
+    /// NPV of the net benefit, NOK.
+    pub npv_net_benefit: Stats,
+    /// Payback year P10, P50, P90 (null: not within the horizon).
+    pub payback_year: PaybackJson,
+    /// Probability of being ahead (cumulative discounted net benefit > 0) at the end of each year.
+    pub p_ahead_by_year: Vec<f64>,
+    /// Mean net benefit by year.
+    pub yearly_net_benefit: YearlyNetJson,
+    /// P10, P50, P90 of the discounted cumulative net benefit at the end of each year (fan
+    /// chart), from the run's first `band_draws` draws; absent without bands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cumulative_npv: Option<BandJson>,
 }
 
 /// Builds the JSON summary of a run; `seed` and `draws` are those actually used.
@@ -230,6 +375,7 @@ pub fn summary(
             } else {
                 "ddsketch_0.001"
             },
+            band_draws: results.band_draws,
         },
         members: model
             .members
@@ -260,7 +406,7 @@ pub fn summary(
                     super::metrics::cost_per_inhabitant(scenario, results, key_idx),
                 )
             })
-            .map(|(_, k, per_inhabitant)| KeyJson {
+            .map(|(key_idx, k, per_inhabitant)| KeyJson {
                 name: k.name.clone(),
                 p_all_win: k.p_all_win.p,
                 p_all_win_se: k.p_all_win.se,
@@ -299,6 +445,13 @@ pub fn summary(
                             cash: o.mean_net_cash_by_year.clone(),
                             budget: o.mean_net_budget_by_year.clone(),
                         },
+                        cumulative_npv: (results.band_draws > 0).then(|| {
+                            BandJson::from_triples((0..model.horizon_years).map(|t| {
+                                results
+                                    .member_band(key_idx, idx, t)
+                                    .unwrap_or([f64::NAN; 3])
+                            }))
+                        }),
                     })
                     .collect(),
             })
@@ -306,6 +459,7 @@ pub fn summary(
         yearly: yearly(model, results),
         assumptions: assumptions(model),
         precision: None,
+        tornado: None,
         warnings: scenario
             .warnings
             .iter()
@@ -332,6 +486,7 @@ fn yearly(model: &samkost_core::model::Model, results: &RunResults) -> YearlyJso
         cooperation_cost,
         net_benefit_cash: cash,
         net_benefit_budget: budget,
+        cumulative_npv: BandJson::from_triples(results.region_cumulative_bands.iter().copied()),
     }
 }
 
@@ -446,7 +601,8 @@ pub fn keys_csv(
 
 /// Yearly flows, tidy: the region's rows (mean costs, mean net benefit in both views, and the
 /// P10/P50/P90 band of its discounted cumulative net benefit), then one row per key, member and
-/// year (mean net benefit in both views, probability of being ahead).
+/// year (mean net benefit in both views, probability of being ahead, and the member's fan band
+/// when the run computed one).
 pub fn yearly_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, csv::Error> {
     let model = &scenario.model;
     let flows = &results.mean_flows;
@@ -484,9 +640,13 @@ pub fn yearly_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, 
             band[2].to_string(),
         ])?;
     }
-    for key in &results.keys {
-        for (o, m) in key.members.iter().zip(&model.members) {
+    for (k, key) in results.keys.iter().enumerate() {
+        for (i, (o, m)) in key.members.iter().zip(&model.members).enumerate() {
             for t in 0..model.horizon_years {
+                let band = results
+                    .member_band(k, i, t)
+                    .map(|b| b.map(|v| v.to_string()));
+                let [p10, p50, p90] = band.unwrap_or_default();
                 w.write_record([
                     (model.first_year + t as i32).to_string(),
                     key.name.clone(),
@@ -496,9 +656,9 @@ pub fn yearly_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, 
                     o.mean_net_cash_by_year[t].to_string(),
                     o.mean_net_budget_by_year[t].to_string(),
                     o.p_ahead_by_year[t].to_string(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
+                    p10,
+                    p50,
+                    p90,
                 ])?;
             }
         }

@@ -4,7 +4,8 @@
 
 pub mod allocate;
 mod format;
-mod json;
+pub mod json;
+pub mod lang;
 pub mod metrics;
 #[cfg(feature = "parquet")]
 mod parquet;
@@ -13,7 +14,11 @@ pub mod sweep;
 mod table;
 
 pub use format::{fmt_nok, fmt_percent};
-pub use json::{PrecisionJson, SummaryJson, keys_csv, members_csv, summary, yearly_csv};
+pub use json::{
+    BandJson, PrecisionJson, SummaryJson, TornadoBarJson, TornadoJson, keys_csv, members_csv,
+    summary, yearly_csv,
+};
+pub use lang::Lang;
 #[cfg(feature = "parquet")]
 pub use parquet::{ParquetError, draws_parquet};
 pub use sensitivity::{InputSensitivity, SensitivityReport, sensitivity_csv, sensitivity_table};

@@ -1,47 +1,59 @@
-//! The terminal table: keys side by side, members as rows.
+//! The terminal table: keys side by side, members as rows, in English or Norwegian.
 
 use std::fmt::Write as _;
 
 use samkost_core::simulation::RunResults;
 
-use super::format::{fmt_nok, fmt_percent};
+use super::json::SummaryJson;
+use super::lang::{Lang, verdict};
 use crate::scenario::Scenario;
 
-/// Renders the key comparison for a terminal.
+/// Renders the key comparison for a terminal, from the run and its summary.
 pub fn render_table(
     scenario: &Scenario,
     results: &RunResults,
-    seed: u64,
+    summary: &SummaryJson,
     burden_threshold: f64,
+    lang: Lang,
 ) -> String {
+    let l = lang.labels();
     let model = &scenario.model;
     let mut out = String::new();
     let last_year = model.first_year + model.horizon_years as i32 - 1;
     let _ = writeln!(out, "{}", scenario.name);
     let _ = writeln!(
         out,
-        "{} draws, seed {seed}, {}–{}, shared operation from {}, real discount rate {:.1} %",
-        fmt_nok(results.n_draws as f64),
+        "{} {}, {} {}, {}–{}, {} {}, {} {}",
+        lang.int(results.n_draws as f64),
+        l.draws,
+        l.seed,
+        summary.scenario.seed,
         model.first_year,
         last_year,
+        l.operation_from,
         model.first_year + model.operation_start as i32,
-        model.discounting.headline_rate() * 100.0
+        l.discount_rate,
+        lang.percent1(model.discounting.headline_rate())
     );
     let r = &results.region_npv;
     // A mean whose standard error exceeds it is not shown as a number (its sign is unknown).
     let mean = if r.se_mean > r.mean.abs() {
-        format!("not established (0 ± {})", fmt_nok(r.se_mean))
+        format!("{} (0 ± {})", l.not_established, lang.int(r.se_mean))
     } else {
-        format!("{} NOK (± {})", fmt_nok(r.mean), fmt_nok(1.96 * r.se_mean))
+        format!("{} (± {})", lang.nok(r.mean), lang.int(1.96 * r.se_mean))
     };
     let _ = writeln!(
         out,
-        "\nRegion: NPV of net benefit {} (P10 {}, P50 {}, P90 {}); the region gains in {} of draws",
+        "\n{}: {} {} (P10 {}, P50 {}, P90 {}); {}{}{}",
+        l.region,
+        l.npv_net_benefit,
         mean,
-        fmt_nok(r.p10),
-        fmt_nok(r.p50),
-        fmt_nok(r.p90),
-        fmt_percent(results.region_p_win.p)
+        lang.int(r.p10),
+        lang.int(r.p50),
+        lang.int(r.p90),
+        l.region_gains.0,
+        lang.percent(results.region_p_win.p),
+        l.region_gains.1
     );
     for p in model
         .parameters
@@ -51,24 +63,25 @@ pub fn render_table(
         let d = &p.distribution;
         let _ = writeln!(
             out,
-            "Overrun factor `{}`: mean {:.2}, P90 {:.2}; {} of the expected factor comes from its fat tail",
+            "{} `{}`: {} {}, P90 {}; {} {}",
+            l.overrun_factor,
             p.name,
-            d.mean(),
-            d.quantile(0.9),
-            fmt_percent(d.tail_share_of_mean())
+            l.mean,
+            lang.decimal(d.mean(), 2),
+            lang.decimal(d.quantile(0.9), 2),
+            lang.percent(d.tail_share_of_mean()),
+            l.tail_share
         );
     }
-    let _ = writeln!(
-        out,
-        "\nNPV of net benefit per member, median in kNOK [probability of gaining]:"
-    );
+    let _ = writeln!(out, "\n{}", l.member_table_heading);
     let name_width = model
         .members
         .iter()
         .map(|m| m.name.chars().count() + 7)
         .max()
         .unwrap_or(10)
-        .max(16);
+        .max(16)
+        .max(l.no_group_better_alone.chars().count());
     let cells: Vec<Vec<String>> = results
         .keys
         .iter()
@@ -78,8 +91,8 @@ pub fn render_table(
                 .map(|o| {
                     format!(
                         "{} [{}]",
-                        fmt_nok(o.npv_net_benefit.p50 / 1000.0),
-                        fmt_percent(o.p_win.p)
+                        lang.int(o.npv_net_benefit.p50 / 1000.0),
+                        lang.percent(o.p_win.p)
                     )
                 })
                 .collect()
@@ -97,144 +110,86 @@ pub fn render_table(
                 .unwrap_or(8)
         })
         .collect();
-    let _ = write!(out, "{:<name_width$} {:>9}", "member", "pop.");
+    let row_start = |out: &mut String, label: &str, pop: &str| {
+        let _ = write!(out, "{}{pop:>9}", pad(label, name_width + 1));
+    };
+    row_start(&mut out, l.member, l.population_short);
     for (key, width) in results.keys.iter().zip(&widths) {
-        let _ = write!(out, "  {:>width$}", key.name);
+        let _ = write!(out, "  {}", pad_left(&key.name, *width));
     }
     out.push('\n');
     for (i, m) in model.members.iter().enumerate() {
-        let label = format!("{} ({})", m.name, m.id);
-        let _ = write!(out, "{label:<name_width$} {:>9}", fmt_nok(m.population));
+        row_start(
+            &mut out,
+            &format!("{} ({})", m.name, m.id),
+            &lang.int(m.population),
+        );
         for (col, width) in cells.iter().zip(&widths) {
-            let _ = write!(out, "  {:>width$}", col[i]);
+            let _ = write!(out, "  {}", pad_left(&col[i], *width));
         }
         out.push('\n');
     }
-    let _ = write!(out, "{:<name_width$} {:>9}", "all members gain", "");
+    row_start(&mut out, l.all_gain, "");
     for (key, width) in results.keys.iter().zip(&widths) {
-        let _ = write!(out, "  {:>width$}", fmt_percent(key.p_all_win.p));
+        let _ = write!(
+            out,
+            "  {}",
+            pad_left(&lang.percent(key.p_all_win.p), *width)
+        );
     }
     out.push('\n');
     if results.stability_draws > 0 {
-        let _ = write!(out, "{:<name_width$} {:>9}", "no group better alone", "");
+        row_start(&mut out, l.no_group_better_alone, "");
         for (key, width) in results.keys.iter().zip(&widths) {
             let cell = key
                 .p_core_stable
-                .map_or("–".to_owned(), |p| fmt_percent(p.p));
-            let _ = write!(out, "  {cell:>width$}");
+                .map_or("–".to_owned(), |p| lang.percent(p.p));
+            let _ = write!(out, "  {}", pad_left(&cell, *width));
         }
         out.push('\n');
     }
-    burden_block(
-        &mut out,
-        scenario,
-        results,
-        name_width,
-        &widths,
-        burden_threshold,
-    );
+    let _ = writeln!(out, "\n{}", l.per_inhabitant_heading);
+    for (i, m) in model.members.iter().enumerate() {
+        row_start(&mut out, &format!("{} ({})", m.name, m.id), "");
+        for (key, width) in summary.keys.iter().zip(&widths) {
+            let cell = lang.int(key.members[i].cost_per_inhabitant);
+            let _ = write!(out, "  {}", pad_left(&cell, *width));
+        }
+        out.push('\n');
+    }
+    row_start(&mut out, l.highest_lowest, "");
+    for (key, width) in summary.keys.iter().zip(&widths) {
+        let cell = match key.burden_ratio {
+            Some(r) if key.burden_flag => format!(
+                "{} (> {})",
+                lang.decimal(r, 2),
+                match lang {
+                    Lang::En => burden_threshold.to_string(),
+                    Lang::Nb => burden_threshold.to_string().replace('.', ","),
+                }
+            ),
+            Some(r) => lang.decimal(r, 2),
+            None => "–".to_owned(),
+        };
+        let _ = write!(out, "  {}", pad_left(&cell, *width));
+    }
     out.push('\n');
-    for key in &results.keys {
-        let _ = writeln!(out, "{}", verdict(scenario, results, &key.name));
+    out.push('\n');
+    for k in 0..summary.keys.len() {
+        let _ = writeln!(out, "{}", verdict(summary, k, lang));
     }
     out
 }
 
-/// Cost per inhabitant per year in the cooperation, per key, and the ratio between the most and
-/// least burdened members (flagged above the threshold).
-fn burden_block(
-    out: &mut String,
-    scenario: &Scenario,
-    results: &RunResults,
-    name_width: usize,
-    widths: &[usize],
-    threshold: f64,
-) {
-    let model = &scenario.model;
-    let costs: Vec<Vec<f64>> = (0..results.keys.len())
-        .map(|k| super::metrics::cost_per_inhabitant(scenario, results, k))
-        .collect();
-    let _ = writeln!(
-        out,
-        "\nCost per inhabitant per year in the cooperation, NOK (mean over operating years):"
-    );
-    for (i, m) in model.members.iter().enumerate() {
-        let _ = write!(
-            out,
-            "{:<name_width$} {:>9}",
-            format!("{} ({})", m.name, m.id),
-            ""
-        );
-        for (k, width) in widths.iter().enumerate() {
-            let _ = write!(out, "  {:>width$}", fmt_nok(costs[k][i]));
-        }
-        out.push('\n');
-    }
-    let _ = write!(out, "{:<name_width$} {:>9}", "highest / lowest", "");
-    for (k, width) in widths.iter().enumerate() {
-        let cell = match super::metrics::burden_ratio(&costs[k]) {
-            Some((r, _, _)) if r > threshold => format!("{r:.2} (> {threshold})"),
-            Some((r, _, _)) => format!("{r:.2}"),
-            None => "–".to_owned(),
-        };
-        let _ = write!(out, "  {cell:>width$}");
-    }
-    out.push('\n');
+/// Pads on the right to `width` characters (not bytes: names and numbers hold `ø` and
+/// no-break spaces).
+fn pad(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    format!("{text}{}", " ".repeat(width.saturating_sub(n)))
 }
 
-/// One sentence per key: how likely all gain, and who loses most often.
-fn verdict(scenario: &Scenario, results: &RunResults, key_name: &str) -> String {
-    let Some(key) = results.keys.iter().find(|k| k.name == key_name) else {
-        return String::new();
-    };
-    let worst = key
-        .members
-        .iter()
-        .enumerate()
-        .min_by(|a, b| a.1.p_win.p.total_cmp(&b.1.p_win.p))
-        .map(|(i, o)| (&scenario.model.members[i].name, 1.0 - o.p_win.p));
-    let mut line = format!(
-        "{key_name}: all members gain with {} probability",
-        fmt_percent(key.p_all_win.p)
-    );
-    if let Some((name, p_loss)) = worst
-        && p_loss > 0.0
-    {
-        let _ = write!(line, "; {name} loses in {} of draws", fmt_percent(p_loss));
-    }
-    if let Some((members, p)) = &key.top_breakaway {
-        let _ = write!(
-            line,
-            "; {} would do better alone in {} of draws",
-            describe_group(scenario, members),
-            fmt_percent(*p)
-        );
-    }
-    line
-}
-
-/// Names a group of members readably: by name when small, as "all members except …" when it
-/// leaves out fewer members than it holds, with long lists cut short.
-pub fn describe_group(scenario: &Scenario, members: &[usize]) -> String {
-    const SHOWN: usize = 5;
-    let all = &scenario.model.members;
-    let list = |idx: &[usize], sep: &str| -> String {
-        let names: Vec<&str> = idx
-            .iter()
-            .take(SHOWN)
-            .map(|&i| all[i].name.as_str())
-            .collect();
-        let more = idx.len().saturating_sub(SHOWN);
-        let mut text = names.join(sep);
-        if more > 0 {
-            text.push_str(&format!(" and {more} more"));
-        }
-        text
-    };
-    let outside: Vec<usize> = (0..all.len()).filter(|i| !members.contains(i)).collect();
-    if members.len() > SHOWN && outside.len() < members.len() {
-        format!("all members except {}", list(&outside, ", "))
-    } else {
-        list(members, " + ")
-    }
+/// Pads on the left to `width` characters.
+fn pad_left(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    format!("{}{text}", " ".repeat(width.saturating_sub(n)))
 }

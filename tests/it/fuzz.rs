@@ -329,6 +329,7 @@ fn exercise(text: &str) {
         n_draws: 20,
         seed: 1,
         stability_draws: 4,
+        band_draws: 0,
         sampling: SamplingMethod::MonteCarlo,
         max_stored_draws: 1000,
     };
@@ -358,7 +359,11 @@ fn exercise(text: &str) {
     assert!(samkost::report::members_csv(&scenario, &results).is_ok());
     assert!(samkost::report::keys_csv(&scenario, &results, burden).is_ok());
     assert!(samkost::report::yearly_csv(&scenario, &results).is_ok());
-    assert!(!samkost::report::render_table(&scenario, &results, 1, burden).is_empty());
+    for lang in [samkost::report::Lang::En, samkost::report::Lang::Nb] {
+        assert!(
+            !samkost::report::render_table(&scenario, &results, &json, burden, lang).is_empty()
+        );
+    }
 }
 
 /// Parses a game file and, when it is valid, computes every allocation and renders them.
@@ -577,6 +582,7 @@ fn huge_amounts_that_cancel_out_are_an_error_naming_the_draw() {
         n_draws: 20,
         seed: 1,
         stability_draws: 0,
+        band_draws: 0,
         sampling: SamplingMethod::MonteCarlo,
         max_stored_draws: 1000,
     };

@@ -53,6 +53,7 @@ fn simulate(scenario: &Scenario, n_draws: u64) -> RunResults {
             n_draws,
             seed: 1,
             stability_draws: n_draws,
+            band_draws: 0,
             sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
             max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
         },

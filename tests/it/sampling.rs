@@ -13,6 +13,7 @@ fn region_mean(scenario: &Scenario, sampling: SamplingMethod, n_draws: u64, seed
         n_draws,
         seed,
         stability_draws: 0,
+        band_draws: 0,
         sampling,
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
     };
@@ -138,6 +139,7 @@ fn long_runs_sketch_their_quantiles_within_the_stated_accuracy() {
         n_draws: 3000,
         seed: 4,
         stability_draws: 0,
+        band_draws: 0,
         sampling: SamplingMethod::MonteCarlo,
         max_stored_draws,
     };

@@ -22,6 +22,7 @@ fn evaluate_draw_reproduces_the_run_draw_by_draw() {
         n_draws: 20,
         seed: 2,
         stability_draws: 0,
+        band_draws: 0,
         sampling: SamplingMethod::MonteCarlo,
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
     };

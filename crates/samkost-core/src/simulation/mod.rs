@@ -22,7 +22,10 @@ mod summary;
 
 pub use design::parameter_sample;
 
-pub use summary::{Proportion, Summary, quantile_type1, quantile_type7};
+pub use summary::{
+    PERCENTILE_LEVELS, Proportion, Summary, quantile_type1, quantile_type7,
+    quantiles_type7_unsorted,
+};
 
 use rayon::prelude::*;
 
@@ -54,6 +57,14 @@ pub const CHUNK_DRAWS: u64 = 512;
 /// run either fails naming the draw or gives finite summaries.
 pub const MAX_ABS_NOK: f64 = 1e100;
 
+/// Default number of draws whose members' cumulative net benefit is kept for the fan bands
+/// ([`RunConfig::band_draws`]).
+pub const DEFAULT_BAND_DRAWS: u64 = 10_000;
+
+/// Most values (draws × keys × members × years) kept for the fan bands: 8 M values, 64 MB.
+/// Runs that would exceed it keep fewer draws for the bands.
+pub const MAX_BAND_VALUES: u64 = 8_000_000;
+
 /// Marker for "never pays back within the horizon".
 const NEVER: u16 = u16::MAX;
 
@@ -73,6 +84,10 @@ pub struct RunConfig {
     /// Core stability is checked on draws `0 … stability_draws − 1` (all coalitions, for up
     /// to [`MAX_EXACT_MEMBERS`] members); 0 turns it off.
     pub stability_draws: u64,
+    /// The members' fan bands (P10/P50/P90 of the discounted cumulative net benefit at the end
+    /// of each year, per key) come from draws `0 … band_draws − 1`, kept whole so that the
+    /// quantiles are exact (type 7); capped by [`MAX_BAND_VALUES`]. 0 turns them off.
+    pub band_draws: u64,
 }
 
 /// Why a run could not be carried out.
@@ -224,6 +239,13 @@ pub struct RunResults {
     pub region_cumulative_bands: Vec<[f64; 3]>,
     /// Year index of the cooperation's first operating year, if within the horizon.
     pub first_operating_year: Option<usize>,
+    /// Draws the members' fan bands were computed from (0: no bands).
+    pub band_draws: u64,
+    /// Members' fan bands: P10, P50, P90 of the discounted cumulative net benefit at the end of
+    /// each year, indexed `[(key × members + member) × horizon + year]` (type 7 over the first
+    /// [`Self::band_draws`] draws); empty when `band_draws` is 0.
+    member_bands: Vec<[f64; 3]>,
+    horizon: usize,
     /// Draws on which core stability was checked (0: not checked).
     pub stability_draws: u64,
     /// Draws × ex-post methods that failed and fell back to the planning shares.
@@ -260,6 +282,18 @@ impl RunResults {
             .and_then(|v| v.get(draw * self.stride + self.stride - 1).copied())
     }
 
+    /// P10, P50, P90 of `member`'s discounted cumulative net benefit under `key` at the end of
+    /// year index `year`, over the first [`Self::band_draws`] draws; `None` without bands.
+    pub fn member_band(&self, key: usize, member: usize, year: usize) -> Option<[f64; 3]> {
+        let n_members = self.keys.first().map_or(0, |k| k.members.len());
+        if year >= self.horizon || member >= n_members {
+            return None;
+        }
+        self.member_bands
+            .get((key * n_members + member) * self.horizon + year)
+            .copied()
+    }
+
     /// The quantile sketch of `member`'s NPV under `key` (`None` for the region's column index
     /// semantics: pass `member == n` for the region), for runs that did not keep their draws.
     pub fn column_sketch(&self, key: usize, member: usize) -> Option<&QuantileSketch> {
@@ -279,6 +313,10 @@ struct ChunkOutput {
     npv: Vec<f64>,
     /// Per draw: the region's discounted cumulative net benefit at the end of each year.
     region_cumulative: Vec<f64>,
+    /// Per band draw (see [`Layout::band_draws`]): every member's discounted cumulative net
+    /// benefit under every key at the end of each year, `[(key × members + member) × horizon
+    /// + year]`.
+    band: Vec<f64>,
     /// Per column: draws with a positive NPV.
     wins: Vec<u64>,
     /// Per key: draws in which every member's NPV is positive.
@@ -371,6 +409,8 @@ struct Layout {
     design: Option<design::ParameterDesign>,
     /// Keep every draw's NPVs (exact quantiles) or sketch them (bounded memory).
     store_draws: bool,
+    /// Draws below this index keep their members' yearly cumulative net benefit (fan bands).
+    band_draws: u64,
 }
 
 impl Layout {
@@ -397,6 +437,13 @@ impl Layout {
             n_masks: if exact { 1 << n_members } else { 0 },
             design: None,
             store_draws: config.n_draws <= config.max_stored_draws,
+            band_draws: {
+                let per_draw = (keys.len() * n_members * model.horizon_years).max(1) as u64;
+                config
+                    .band_draws
+                    .min(config.n_draws)
+                    .min(MAX_BAND_VALUES / per_draw)
+            },
         }
     }
 
@@ -431,6 +478,8 @@ struct Scratch {
     row: Vec<f64>,
     /// This draw's regional discounted cumulative net benefit by year.
     region_cumulative: Vec<f64>,
+    /// This draw's cumulative net benefit per key × member column and year (band draws only).
+    band: Vec<f64>,
 }
 
 fn simulate_chunk(
@@ -447,6 +496,7 @@ fn simulate_chunk(
     let mut out = ChunkOutput {
         npv: vec![0.0; n_draws * stride],
         region_cumulative: vec![0.0; n_draws * horizon],
+        band: Vec::new(),
         wins: vec![0; stride],
         all_win: vec![0; layout.n_keys],
         payback: vec![0; cols * (horizon + 1)],
@@ -474,6 +524,7 @@ fn simulate_chunk(
         sums: Vec::new(),
         row: vec![0.0; stride],
         region_cumulative: vec![0.0; horizon],
+        band: vec![0.0; cols * horizon],
     };
     let n = layout.n_members;
     for (local, draw) in draws.enumerate() {
@@ -486,6 +537,9 @@ fn simulate_chunk(
         out.npv[local * stride..(local + 1) * stride].copy_from_slice(row);
         out.region_cumulative[local * horizon..(local + 1) * horizon]
             .copy_from_slice(&scratch.region_cumulative);
+        if draw < layout.band_draws {
+            out.band.extend_from_slice(&scratch.band);
+        }
         for (c, &v) in row.iter().enumerate() {
             out.wins[c] += u64::from(v > 0.0);
         }
@@ -566,6 +620,7 @@ fn simulate_draw(
                 let net = df * (flows.standalone[i] - paid);
                 row[col] += net;
                 scratch.cumulative[col] += net;
+                scratch.band[col * horizon + year] = scratch.cumulative[col];
                 update_payback(&mut scratch.payback[col], scratch.cumulative[col], year);
                 if scratch.cumulative[col] > 0.0 {
                     out.ahead[col * horizon + year] += 1;
@@ -742,6 +797,9 @@ fn summarise(
         keys: keys_out,
         mean_flows,
         first_operating_year,
+        band_draws: layout.band_draws,
+        member_bands: member_bands(&acc.band, cols * horizon),
+        horizon,
         region_cumulative_bands: acc
             .region_yearly
             .iter()
@@ -763,6 +821,21 @@ fn summarise(
     }
 }
 
+/// P10/P50/P90 of every (column, year) of the band draws' rows (`width` values per draw).
+fn member_bands(band: &[f64], width: usize) -> Vec<[f64; 3]> {
+    if band.is_empty() || width == 0 {
+        return Vec::new();
+    }
+    let mut column = Vec::with_capacity(band.len() / width);
+    (0..width)
+        .map(|c| {
+            column.clear();
+            column.extend(band.iter().skip(c).step_by(width).copied());
+            quantiles_type7_unsorted(&mut column, [0.1, 0.5, 0.9])
+        })
+        .collect()
+}
+
 /// Type-1 quantile of payback years from their histogram (last bin: never).
 fn payback_quantile(hist: &[u64], p: f64) -> Option<u16> {
     let n: u64 = hist.iter().sum();
@@ -781,6 +854,8 @@ fn payback_quantile(hist: &[u64], p: f64) -> Option<u16> {
 struct Totals {
     /// Per year: sketch of the region's discounted cumulative net benefit.
     region_yearly: Vec<QuantileSketch>,
+    /// The band draws' cumulative net benefit rows, in draw order.
+    band: Vec<f64>,
     draw_npv: Vec<f64>,
     sketches: Vec<QuantileSketch>,
     sums: Vec<(f64, f64)>,
@@ -808,6 +883,9 @@ impl Totals {
                 QuantileSketch::new(sketch::DEFAULT_RELATIVE_ACCURACY);
                 layout.horizon
             ],
+            band: Vec::with_capacity(
+                layout.band_draws as usize * layout.n_keys * layout.n_members * layout.horizon,
+            ),
             draw_npv: if layout.store_draws {
                 Vec::with_capacity(n_draws as usize * stride)
             } else {
@@ -841,6 +919,7 @@ impl Totals {
                 }
             }
         }
+        self.band.extend_from_slice(&chunk.band);
         if store_draws {
             self.draw_npv.extend_from_slice(&chunk.npv);
         } else {

@@ -6,6 +6,12 @@
 //! the inverse of the empirical distribution function, so that a reported year is a year that
 //! occurred.
 
+/// Probabilities of [`Summary::percentiles`]: enough points to draw an S-curve (cumulative
+/// distribution) of an NPV.
+pub const PERCENTILE_LEVELS: [f64; 13] = [
+    0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99,
+];
+
 /// Mean, spread and the P10/P50/P90 of one quantity over the draws.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Summary {
@@ -24,6 +30,8 @@ pub struct Summary {
     /// Expected value in the worst 10 % of draws (CVaR₁₀): the mean of the `⌈0.1·n⌉` smallest
     /// values. For a member's NPV, a negative value is the expected loss in the worst tenth.
     pub cvar10: f64,
+    /// Quantiles at [`PERCENTILE_LEVELS`] (type 7, or from the sketch in long runs).
+    pub percentiles: [f64; 13],
 }
 
 impl Summary {
@@ -47,6 +55,7 @@ impl Summary {
             p50: quantile_type7(values, 0.5),
             p90: quantile_type7(values, 0.9),
             cvar10: lower_tail_mean(values, 0.1),
+            percentiles: PERCENTILE_LEVELS.map(|p| quantile_type7(values, p)),
         }
     }
 }
@@ -79,6 +88,7 @@ impl Summary {
             p50: q(0.5),
             p90: q(0.9),
             cvar10: sketch.lower_tail_mean(0.1).unwrap_or(f64::NAN),
+            percentiles: PERCENTILE_LEVELS.map(q),
         }
     }
 }
@@ -98,6 +108,27 @@ pub fn quantile_type7(sorted: &[f64], p: f64) -> f64 {
     } else {
         sorted[lo] + frac * (sorted[hi] - sorted[lo])
     }
+}
+
+/// Hyndman–Fan type 7 quantiles of unsorted values at each of `ps`, by selection (linear time
+/// per probability instead of a sort); reorders `values`. Equal to [`quantile_type7`] of the
+/// sorted values. `values` must be non-empty and free of NaN.
+pub fn quantiles_type7_unsorted<const K: usize>(values: &mut [f64], ps: [f64; K]) -> [f64; K] {
+    let n = values.len();
+    ps.map(|p| {
+        if n == 1 {
+            return values[0];
+        }
+        let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+        let lo = h.floor() as usize;
+        let frac = h - lo as f64;
+        let (_, &mut x_lo, upper) = values.select_nth_unstable_by(lo, f64::total_cmp);
+        if frac == 0.0 || upper.is_empty() {
+            return x_lo;
+        }
+        let x_hi = upper.iter().copied().fold(f64::INFINITY, f64::min);
+        x_lo + frac * (x_hi - x_lo)
+    })
 }
 
 /// Hyndman–Fan type 1 quantile (inverse empirical CDF) of already sorted values:
@@ -131,6 +162,22 @@ impl Proportion {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn selection_quantiles_equal_sorted_quantiles() {
+        // A scrambled sequence with ties; the reference is the sort-based type 7.
+        let values: Vec<f64> = (0..1001)
+            .map(|i| f64::from((i * 7919) % 613) - 300.0)
+            .collect();
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        let ps = [0.0, 0.01, 0.1, 0.333, 0.5, 0.9, 0.99, 1.0];
+        let got = quantiles_type7_unsorted(&mut values.clone(), ps);
+        for (p, q) in ps.iter().zip(got) {
+            assert_eq!(q, quantile_type7(&sorted, *p), "p = {p}");
+        }
+        assert_eq!(quantiles_type7_unsorted(&mut [4.0], [0.3]), [4.0]);
+    }
 
     #[test]
     fn type7_matches_numpy_default() {

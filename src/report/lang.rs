@@ -1,0 +1,347 @@
+//! Languages of the human-readable outputs (terminal table, HTML report, Excel workbook):
+//! number formatting and the sentences shared by those outputs.
+//!
+//! English uses `1,234,567`, `1.29`, `87 %` and `NOK`; Norwegian Bokmål follows Språkrådet's
+//! rules: a no-break space between groups of three digits (`1 234 567`), a decimal comma
+//! (`1,29`), a space before the percent sign (`87 %`) and `kr` after the amount. Identifiers
+//! (member ids, key names, JSON and CSV fields) are the same in both languages.
+//!
+//! Every output keeps its labels in one struct per language (`Labels` here, and one per output
+//! module), so a language cannot leave a label out: the compiler insists on every field.
+
+use std::fmt::Write as _;
+
+use super::json::SummaryJson;
+
+/// No-break space: Norwegian digit groups and the space before `%` and `kr`.
+pub const NBSP: char = '\u{a0}';
+
+/// The language of the human-readable outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English (the default).
+    #[default]
+    En,
+    /// Norwegian Bokmål.
+    Nb,
+}
+
+impl Lang {
+    /// ISO 639-1 code, as in `<html lang="…">`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Nb => "nb",
+        }
+    }
+
+    /// A whole number with digit groups: `1,234,567` or `1 234 567`.
+    pub fn int(self, value: f64) -> String {
+        super::format::group_thousands(
+            value,
+            match self {
+                Lang::En => ',',
+                Lang::Nb => NBSP,
+            },
+        )
+    }
+
+    /// An amount in kroner: `1,234,567 NOK` or `1 234 567 kr`.
+    pub fn nok(self, value: f64) -> String {
+        match self {
+            Lang::En => format!("{} NOK", self.int(value)),
+            Lang::Nb => format!("{}{NBSP}kr", self.int(value)),
+        }
+    }
+
+    /// A number with `digits` decimals: `1.29` or `1,29` (digit groups in the whole part).
+    pub fn decimal(self, value: f64, digits: usize) -> String {
+        let text = format!("{:.digits$}", value.abs());
+        let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let whole: f64 = whole.parse().unwrap_or(0.0);
+        let mut out = self.int(whole);
+        if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+            out = format!("−{}", out.trim_start_matches('−'));
+        }
+        if !frac.is_empty() {
+            out.push(match self {
+                Lang::En => '.',
+                Lang::Nb => ',',
+            });
+            out.push_str(frac);
+        }
+        out
+    }
+
+    /// A probability as a whole percentage (`87 %`), with `<1 %` and `>99 %` rather than a
+    /// rounded certainty that the draws do not support.
+    pub fn percent(self, p: f64) -> String {
+        let sp = self.space();
+        let pct = p * 100.0;
+        if pct > 0.0 && pct < 0.5 {
+            format!("<1{sp}%")
+        } else if pct < 100.0 && pct > 99.5 {
+            format!(">99{sp}%")
+        } else {
+            format!("{}{sp}%", self.decimal(pct, 0))
+        }
+    }
+
+    /// A percentage with one decimal (`4.0 %`, `4,0 %`), e.g. a discount rate or a share.
+    pub fn percent1(self, p: f64) -> String {
+        format!("{}{}%", self.decimal(p * 100.0, 1), self.space())
+    }
+
+    /// The space before a unit: a plain space in English, a no-break space in Norwegian.
+    fn space(self) -> char {
+        match self {
+            Lang::En => ' ',
+            Lang::Nb => NBSP,
+        }
+    }
+
+    /// Joins names as a list: `A, B and C` or `A, B og C`.
+    pub fn list(self, items: &[&str]) -> String {
+        let and = match self {
+            Lang::En => "and",
+            Lang::Nb => "og",
+        };
+        match items {
+            [] => String::new(),
+            [one] => (*one).to_owned(),
+            [init @ .., last] => format!("{} {and} {last}", init.join(", ")),
+        }
+    }
+
+    /// This language's shared labels.
+    pub fn labels(self) -> &'static Labels {
+        match self {
+            Lang::En => &EN,
+            Lang::Nb => &NB,
+        }
+    }
+}
+
+/// Labels shared by the terminal table, the report and the workbook.
+#[derive(Debug)]
+pub struct Labels {
+    /// "draws".
+    pub draws: &'static str,
+    /// "seed".
+    pub seed: &'static str,
+    /// "shared operation from".
+    pub operation_from: &'static str,
+    /// "real discount rate".
+    pub discount_rate: &'static str,
+    /// "Region".
+    pub region: &'static str,
+    /// "NPV of net benefit".
+    pub npv_net_benefit: &'static str,
+    /// "not established".
+    pub not_established: &'static str,
+    /// "the region gains in {} of draws" (before and after the percentage).
+    pub region_gains: (&'static str, &'static str),
+    /// "Overrun factor".
+    pub overrun_factor: &'static str,
+    /// "mean".
+    pub mean: &'static str,
+    /// "of the expected factor comes from its fat tail".
+    pub tail_share: &'static str,
+    /// Heading of the member table.
+    pub member_table_heading: &'static str,
+    /// "member".
+    pub member: &'static str,
+    /// "pop." (population, short).
+    pub population_short: &'static str,
+    /// "population".
+    pub population: &'static str,
+    /// "all members gain".
+    pub all_gain: &'static str,
+    /// "no group better alone".
+    pub no_group_better_alone: &'static str,
+    /// Heading of the cost-per-inhabitant block.
+    pub per_inhabitant_heading: &'static str,
+    /// "highest / lowest".
+    pub highest_lowest: &'static str,
+    /// Verdict: "all members gain with {} probability".
+    pub verdict_all_gain: (&'static str, &'static str),
+    /// Verdict: "{name} loses in {} of draws".
+    pub verdict_loses: (&'static str, &'static str),
+    /// Verdict: "{group} would do better alone in {} of draws".
+    pub verdict_breakaway: (&'static str, &'static str),
+    /// "all members except".
+    pub all_except: &'static str,
+    /// "and {n} more" (before and after the count).
+    pub and_more: (&'static str, &'static str),
+}
+
+const EN: Labels = Labels {
+    draws: "draws",
+    seed: "seed",
+    operation_from: "shared operation from",
+    discount_rate: "real discount rate",
+    region: "Region",
+    npv_net_benefit: "NPV of net benefit",
+    not_established: "not established",
+    region_gains: ("the region gains in ", " of draws"),
+    overrun_factor: "Overrun factor",
+    mean: "mean",
+    tail_share: "of the expected factor comes from its fat tail",
+    member_table_heading: "NPV of net benefit per member, median in kNOK [probability of gaining]:",
+    member: "member",
+    population_short: "pop.",
+    population: "population",
+    all_gain: "all members gain",
+    no_group_better_alone: "no group better alone",
+    per_inhabitant_heading: "Cost per inhabitant per year in the cooperation, NOK (mean over operating years):",
+    highest_lowest: "highest / lowest",
+    verdict_all_gain: ("all members gain with ", " probability"),
+    verdict_loses: (" loses in ", " of draws"),
+    verdict_breakaway: (" would do better alone in ", " of draws"),
+    all_except: "all members except",
+    and_more: (" and ", " more"),
+};
+
+const NB: Labels = Labels {
+    draws: "trekninger",
+    seed: "frø",
+    operation_from: "felles drift fra",
+    discount_rate: "reell kalkulasjonsrente",
+    region: "Regionen",
+    npv_net_benefit: "netto nåverdi av gevinsten",
+    not_established: "ikke fastslått",
+    region_gains: ("regionen vinner i ", " av trekningene"),
+    overrun_factor: "Overskridelsesfaktor",
+    mean: "gjennomsnitt",
+    tail_share: "av forventet faktor kommer fra den tunge halen",
+    member_table_heading: "Netto nåverdi av gevinsten per kommune, median i 1000 kr [sannsynlighet for gevinst]:",
+    member: "kommune",
+    population_short: "innb.",
+    population: "innbyggere",
+    all_gain: "alle vinner",
+    no_group_better_alone: "ingen gruppe tjener på å gå ut",
+    per_inhabitant_heading: "Kostnad per innbygger per år i samarbeidet, kr (gjennomsnitt over driftsårene):",
+    highest_lowest: "høyeste / laveste",
+    verdict_all_gain: ("alle vinner med ", " sannsynlighet"),
+    verdict_loses: (" taper i ", " av trekningene"),
+    verdict_breakaway: (" ville klart seg bedre alene i ", " av trekningene"),
+    all_except: "alle unntatt",
+    and_more: (" og ", " til"),
+};
+
+/// Names a group of members readably: by name when small, as "all members except …" when it
+/// leaves out fewer members than it holds, with long lists cut short. `members` are indices
+/// into `names`.
+pub fn describe_group(names: &[&str], members: &[usize], lang: Lang) -> String {
+    const SHOWN: usize = 5;
+    let l = lang.labels();
+    let list = |idx: &[usize], sep: &str| -> String {
+        let shown: Vec<&str> = idx.iter().take(SHOWN).map(|&i| names[i]).collect();
+        let more = idx.len().saturating_sub(SHOWN);
+        let mut text = shown.join(sep);
+        if more > 0 {
+            let _ = write!(text, "{}{more}{}", l.and_more.0, l.and_more.1);
+        }
+        text
+    };
+    let outside: Vec<usize> = (0..names.len()).filter(|i| !members.contains(i)).collect();
+    if members.len() > SHOWN && outside.len() < members.len() {
+        format!("{} {}", l.all_except, list(&outside, ", "))
+    } else {
+        list(members, " + ")
+    }
+}
+
+/// One sentence per key: how likely all members gain, who loses most often, and which group
+/// is most often tempted to leave ("50/50: all members gain with 65 % probability; Sande loses
+/// in 35 % of draws; …"). Built from the summary, so every output says the same.
+pub fn verdict(summary: &SummaryJson, key: usize, lang: Lang) -> String {
+    let l = lang.labels();
+    let k = &summary.keys[key];
+    let names: Vec<&str> = summary.members.iter().map(|m| m.name.as_str()).collect();
+    let mut line = format!(
+        "{}: {}{}{}",
+        k.name,
+        l.verdict_all_gain.0,
+        lang.percent(k.p_all_win),
+        l.verdict_all_gain.1
+    );
+    // Lowest probability of gaining; the first such member on ties.
+    let worst = k
+        .members
+        .iter()
+        .enumerate()
+        .min_by(|a, b| a.1.p_win.total_cmp(&b.1.p_win));
+    if let Some((i, m)) = worst
+        && m.p_loss > 0.0
+    {
+        let _ = write!(
+            line,
+            "; {}{}{}{}",
+            names[i],
+            l.verdict_loses.0,
+            lang.percent(m.p_loss),
+            l.verdict_loses.1
+        );
+    }
+    if let Some(b) = &k.top_breakaway {
+        let idx: Vec<usize> = b
+            .members
+            .iter()
+            .filter_map(|id| summary.members.iter().position(|m| &m.id == id))
+            .collect();
+        let _ = write!(
+            line,
+            "; {}{}{}{}",
+            describe_group(&names, &idx, lang),
+            l.verdict_breakaway.0,
+            lang.percent(b.p),
+            l.verdict_breakaway.1
+        );
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn norwegian_numbers_follow_the_language_council() {
+        let nb = Lang::Nb;
+        assert_eq!(nb.int(1_234_567.4), "1\u{a0}234\u{a0}567");
+        assert_eq!(nb.nok(-1500.0), "−1\u{a0}500\u{a0}kr");
+        assert_eq!(nb.decimal(1.2949, 2), "1,29");
+        assert_eq!(nb.decimal(-0.004, 2), "0,00");
+        assert_eq!(nb.decimal(-12345.678, 1), "−12\u{a0}345,7");
+        assert_eq!(nb.percent(0.871), "87\u{a0}%");
+        assert_eq!(nb.percent1(0.04), "4,0\u{a0}%");
+        assert_eq!(nb.percent(0.002), "<1\u{a0}%");
+        assert_eq!(
+            nb.list(&["Sande", "Herøy", "Volda"]),
+            "Sande, Herøy og Volda"
+        );
+    }
+
+    #[test]
+    fn english_numbers_are_unchanged() {
+        let en = Lang::En;
+        assert_eq!(en.int(1_234_567.4), "1,234,567");
+        assert_eq!(en.nok(2500.0), "2,500 NOK");
+        assert_eq!(en.decimal(1234.5, 2), "1,234.50");
+        assert_eq!(en.percent(0.999), ">99 %");
+        assert_eq!(en.percent(1.0), "100 %");
+        assert_eq!(en.list(&["A", "B"]), "A and B");
+        assert_eq!(en.list(&["A"]), "A");
+    }
+
+    #[test]
+    fn groups_are_described_by_name_or_by_exception() {
+        let names = ["A", "B", "C", "D", "E", "F", "G", "H"];
+        assert_eq!(describe_group(&names, &[0, 2], Lang::En), "A + C");
+        assert_eq!(
+            describe_group(&names, &[0, 1, 2, 3, 4, 5, 6], Lang::Nb),
+            "alle unntatt H"
+        );
+    }
+}
