@@ -259,3 +259,76 @@ fn members_csv_file_is_read_relative_to_the_scenario() {
     assert!(stderr.contains("data/members.csv:3"), "{stderr}");
     assert!(stderr.contains("users"), "{stderr}");
 }
+
+#[test]
+fn norwegian_table_uses_norwegian_words_and_number_format() {
+    let run = |lang: &str| {
+        let out = samkost()
+            .args([
+                "run",
+                "--draws",
+                "300",
+                "--stability-draws",
+                "50",
+                "--lang",
+                lang,
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (en, nb) = (run("en"), run("nb"));
+    let (json, _) = run_json(&[
+        "run",
+        "--draws",
+        "300",
+        "--stability-draws",
+        "50",
+        "--format",
+        "json",
+    ]);
+    // The same numbers, written the Norwegian way: no-break space between digit groups,
+    // decimal comma, `kr` after the amount.
+    let mean = json["region"]["npv_net_benefit"]["mean"].as_f64().unwrap();
+    let nb_mean = samkost::report::Lang::Nb.nok(mean);
+    assert!(nb_mean.contains('\u{a0}') && nb_mean.ends_with("kr"));
+    assert!(nb.contains(&nb_mean), "{nb_mean} not in\n{nb}");
+    assert!(en.contains(&samkost::report::Lang::En.nok(mean)));
+    for word in [
+        "trekninger",
+        "reell kalkulasjonsrente",
+        "alle vinner",
+        "høyeste / laveste",
+    ] {
+        assert!(nb.contains(word), "`{word}` missing:\n{nb}");
+    }
+    assert!(
+        nb.contains("4,0\u{a0}%"),
+        "discount rate with a decimal comma"
+    );
+    assert!(en.contains("real discount rate 4.0 %"));
+    // One verdict per key in both languages, built by the same function.
+    for (k, key) in json["keys"].as_array().unwrap().iter().enumerate() {
+        let name = key["name"].as_str().unwrap();
+        assert!(
+            en.contains(&format!("{name}: all members gain with ")),
+            "{k}"
+        );
+        assert!(nb.contains(&format!("{name}: alle vinner med ")), "{k}");
+    }
+}
+
+#[test]
+fn an_unknown_report_key_is_refused_with_the_keys_listed() {
+    let out = samkost()
+        .args(["run", "--draws", "10", "--report-key", "fifty-fifty"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("--report-key `fifty-fifty`") && err.contains("50/50"),
+        "{err}"
+    );
+}
