@@ -144,6 +144,14 @@ fn out_dir_receives_summary_and_members_csv() {
         .map(|v| v.parse().unwrap())
         .collect();
     assert!(band[0] <= band[1] && band[1] <= band[2], "{band:?}");
+    // Member rows carry the member's fan band, the same numbers as summary.json.
+    let first_member_2030: Vec<&str> = yearly.lines().nth(11 + 4).unwrap().split(',').collect();
+    assert_eq!(first_member_2030[2], "1517");
+    let fan = &json["keys"][0]["members"][0]["cumulative_npv"];
+    for (col, q) in [(8, "p10"), (9, "p50"), (10, "p90")] {
+        let v: f64 = first_member_2030[col].parse().unwrap();
+        assert_eq!(v, fan[q][4].as_f64().unwrap(), "{q}");
+    }
     // No temporary files are left behind.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
 }
