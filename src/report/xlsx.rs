@@ -352,8 +352,8 @@ enum Kind {
     Share,
     /// A ratio, two decimals.
     Ratio,
-    /// A calendar year (no digit groups).
-    Year,
+    /// A whole number without digit groups: a calendar year, a seed.
+    Plain,
     /// A count with digit groups.
     Count,
     /// Excel's general format: inputs of any magnitude.
@@ -367,6 +367,9 @@ enum Cell {
     Text(String),
     /// Bold text: a heading inside the summary sheet.
     Heading(String),
+    /// A sentence that runs on into the empty cells to its right rather than widening its
+    /// column (verdicts, warnings).
+    Sentence(String),
     /// A number and how to show it.
     Number(f64, Kind),
     /// TRUE or FALSE (Excel shows them in its own language).
@@ -383,6 +386,15 @@ fn number(value: f64, kind: Kind) -> Cell {
     Cell::Number(value, kind)
 }
 
+/// A seed: a number when a double holds it exactly (up to 2^53), else text.
+fn seed(seed: u64) -> Cell {
+    if seed <= 1 << f64::MANTISSA_DIGITS {
+        Cell::Number(seed as f64, Kind::Plain)
+    } else {
+        Cell::Text(seed.to_string())
+    }
+}
+
 fn optional(value: Option<f64>, kind: Kind) -> Cell {
     value.map_or(Cell::Empty, |v| Cell::Number(v, kind))
 }
@@ -395,7 +407,7 @@ struct Formats {
     probability: Format,
     share: Format,
     ratio: Format,
-    year: Format,
+    plain: Format,
     count: Format,
     general: Format,
 }
@@ -413,7 +425,7 @@ impl Formats {
             probability: num("0.0%"),
             share: num("0.00%"),
             ratio: num("0.00"),
-            year: num("0"),
+            plain: num("0"),
             count: num("#,##0"),
             general: Format::new(),
         }
@@ -425,7 +437,7 @@ impl Formats {
             Kind::Probability => &self.probability,
             Kind::Share => &self.share,
             Kind::Ratio => &self.ratio,
-            Kind::Year => &self.year,
+            Kind::Plain => &self.plain,
             Kind::Count => &self.count,
             Kind::General => &self.general,
         }
@@ -497,6 +509,10 @@ fn write_cell(
             sheet.write_string(row, col, clip(s))?;
             s.chars().count()
         }
+        Cell::Sentence(s) => {
+            sheet.write_string(row, col, clip(s))?;
+            0
+        }
         Cell::Heading(s) => {
             sheet.write_string_with_format(row, col, clip(s), &formats.heading)?;
             s.chars().count().min(HEADER_WIDTH)
@@ -522,7 +538,7 @@ fn shown_width(value: f64, kind: Kind, lang: Lang) -> usize {
         Kind::Probability => 7,
         Kind::Share => 8,
         Kind::Ratio => lang.decimal(value, 2).chars().count(),
-        Kind::Year => 5,
+        Kind::Plain => 5,
         Kind::General => value.to_string().chars().count().min(12),
     }
 }
@@ -541,12 +557,11 @@ fn summary_rows(summary: &SummaryJson, lang: Lang, l: &XlsxLabels) -> Vec<Vec<Ce
     let last_year = s.first_year as f64 + s.horizon_years as f64 - 1.0;
     let scenario_values = [
         text(&s.name),
-        number(f64::from(s.first_year), Kind::Year),
-        number(last_year, Kind::Year),
-        number(f64::from(s.operation_start), Kind::Year),
+        number(f64::from(s.first_year), Kind::Plain),
+        number(last_year, Kind::Plain),
+        number(f64::from(s.operation_start), Kind::Plain),
         number(s.draws as f64, Kind::Count),
-        // Seeds may exceed 2^53, where doubles lose digits: kept as text.
-        text(s.seed.to_string()),
+        seed(s.seed),
         text(sampling(s.sampling)),
         number(s.discount_rate, Kind::Share),
     ];
@@ -576,7 +591,8 @@ fn summary_rows(summary: &SummaryJson, lang: Lang, l: &XlsxLabels) -> Vec<Vec<Ce
     rows.push(vec![]);
     rows.push(vec![Cell::Heading(l.verdicts.to_owned())]);
     for (key_idx, key) in summary.keys.iter().enumerate() {
-        rows.push(vec![text(&key.name), text(verdict(summary, key_idx, lang))]);
+        let sentence = Cell::Sentence(verdict(summary, key_idx, lang));
+        rows.push(vec![text(&key.name), sentence]);
     }
     rows.extend(provenance_rows(summary, l));
     rows
@@ -589,7 +605,7 @@ fn provenance_rows(summary: &SummaryJson, l: &XlsxLabels) -> Vec<Vec<Cell>> {
     let values = [
         text(p.samkost_version),
         text(&p.scenario_hash),
-        text(p.seed.to_string()),
+        seed(p.seed),
         number(p.draws as f64, Kind::Count),
         text(p.sampling),
         text(s.quantiles),
@@ -618,7 +634,7 @@ fn provenance_rows(summary: &SummaryJson, l: &XlsxLabels) -> Vec<Vec<Cell>> {
         rows.push(vec![text(l.no_warnings)]);
     }
     for warning in &summary.warnings {
-        rows.push(vec![text(warning)]);
+        rows.push(vec![Cell::Sentence(warning.clone())]);
     }
     rows
 }
@@ -656,7 +672,7 @@ fn member_rows(summary: &SummaryJson, l: &XlsxLabels) -> Vec<Vec<Cell>> {
     let payback = |year: Option<i32>| {
         year.map_or_else(
             || text(l.not_within_horizon),
-            |y| number(f64::from(y), Kind::Year),
+            |y| number(f64::from(y), Kind::Plain),
         )
     };
     let mut rows = Vec::new();
@@ -715,7 +731,7 @@ fn yearly_rows(summary: &SummaryJson, l: &XlsxLabels) -> Vec<Vec<Cell>> {
     for (t, year) in y.years.iter().enumerate() {
         let at = |values: &[f64]| optional(values.get(t).copied(), Kind::Nok);
         let mut row = vec![
-            number(f64::from(*year), Kind::Year),
+            number(f64::from(*year), Kind::Plain),
             Cell::Empty,
             Cell::Empty,
             text(l.region),
@@ -733,7 +749,7 @@ fn yearly_rows(summary: &SummaryJson, l: &XlsxLabels) -> Vec<Vec<Cell>> {
             for (t, year) in y.years.iter().enumerate() {
                 let at = |values: &[f64], kind| optional(values.get(t).copied(), kind);
                 let mut row = vec![
-                    number(f64::from(*year), Kind::Year),
+                    number(f64::from(*year), Kind::Plain),
                     text(&key.name),
                     text(&m.id),
                     text(&member.name),
