@@ -117,7 +117,8 @@ struct RunArgs {
     /// Flag keys whose highest cost per inhabitant exceeds the lowest by more than this factor.
     #[arg(long, default_value_t = report::metrics::DEFAULT_BURDEN_THRESHOLD)]
     burden_threshold: f64,
-    /// Directory to write result files into (summary.json, members.csv, keys.csv, yearly.csv).
+    /// Directory to write result files into (summary.json, members.csv, keys.csv, yearly.csv,
+    /// samkost.xlsx).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Also write every draw's NPVs to `draws.parquet` in the --out directory (needs a build
@@ -454,6 +455,8 @@ fn run_command(args: &RunArgs) -> Result<()> {
     if let Some(dir) = &args.out {
         let csv =
             report::members_csv(&scenario, &results).context("failed to build members.csv")?;
+        let xlsx =
+            report::workbook(&summary, args.lang.lang()).context("failed to build samkost.xlsx")?;
         let summary = format!("{json}\n");
         let keys_csv = report::keys_csv(&scenario, &results, args.burden_threshold)
             .context("failed to build keys.csv")?;
@@ -464,6 +467,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
             ("members.csv", csv),
             ("keys.csv", keys_csv),
             ("yearly.csv", yearly_csv),
+            ("samkost.xlsx", xlsx),
         ];
         if args.save_draws {
             files.push(("draws.parquet", draws_parquet(&scenario, &results)?));

@@ -1,4 +1,5 @@
-//! Turning results into bytes: JSON summary, CSV tables, the terminal table.
+//! Turning results into bytes: JSON summary, CSV tables, the Excel workbook, the terminal
+//! table.
 //!
 //! Only this module decides how results look; the command line decides where the bytes go.
 
@@ -12,6 +13,7 @@ mod parquet;
 mod sensitivity;
 pub mod sweep;
 mod table;
+mod xlsx;
 
 pub use format::{fmt_nok, fmt_percent};
 pub use json::{
@@ -23,3 +25,4 @@ pub use lang::Lang;
 pub use parquet::{ParquetError, draws_parquet};
 pub use sensitivity::{InputSensitivity, SensitivityReport, sensitivity_csv, sensitivity_table};
 pub use table::render_table;
+pub use xlsx::{XlsxLabels, workbook};

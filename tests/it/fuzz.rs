@@ -363,6 +363,8 @@ fn exercise(text: &str) {
         assert!(
             !samkost::report::render_table(&scenario, &results, &json, burden, lang).is_empty()
         );
+        let workbook = samkost::report::workbook(&json, lang);
+        assert!(workbook.is_ok_and(|bytes| !bytes.is_empty()));
     }
 }
 

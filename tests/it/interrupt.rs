@@ -20,12 +20,13 @@ fn files(dir: &Path) -> Vec<String> {
 }
 
 /// Every file of a directory with its contents.
-fn outputs(dir: &Path) -> BTreeMap<String, String> {
+fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files(dir)
         .into_iter()
         .map(|name| {
-            let text = std::fs::read_to_string(dir.join(&name)).unwrap();
-            (name, text)
+            // Bytes, not text: the workbook is a zip archive.
+            let bytes = std::fs::read(dir.join(&name)).unwrap();
+            (name, bytes)
         })
         .collect()
 }
@@ -61,8 +62,8 @@ struct Setup {
     _dir: tempfile::TempDir,
     scenario: PathBuf,
     out: PathBuf,
-    previous: BTreeMap<String, String>,
-    complete: BTreeMap<String, String>,
+    previous: BTreeMap<String, Vec<u8>>,
+    complete: BTreeMap<String, Vec<u8>>,
     run_time: Duration,
 }
 
@@ -111,7 +112,7 @@ fn check_outputs(s: &Setup, status: ExitStatus, when: &str) {
         "{when}: leftover or missing files: {:?}",
         found.keys()
     );
-    serde_json::from_str::<serde_json::Value>(&found["summary.json"])
+    serde_json::from_slice::<serde_json::Value>(&found["summary.json"])
         .unwrap_or_else(|e| panic!("{when}: partial summary.json: {e}"));
     assert!(
         found == s.previous || found == s.complete,

@@ -15,6 +15,7 @@ mod sampling;
 mod scenarios;
 mod sensitivity;
 mod sweep;
+mod workbook;
 
 /// A small valid scenario that the tests mutate.
 pub const BASE: &str = r#"name = "Test"

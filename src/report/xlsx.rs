@@ -1,0 +1,788 @@
+//! The Excel workbook (`samkost.xlsx`): the summary, keys, members, yearly flows and
+//! assumptions of a run as filterable sheets, in English or Norwegian Bokmål.
+//!
+//! Built from the JSON summary only, so the workbook says what `summary.json` says: every value
+//! is stored as a number at full precision (the cell holds the shortest decimal text that reads
+//! back as the same `f64`); number formats only change how Excel shows it. Identifiers (member
+//! ids, key names, distributions) are text. Values the summary leaves out (`null`, not finite)
+//! are empty cells. The document's creation date is fixed, so the same run gives the same bytes.
+
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
+};
+
+use super::json::{BandJson, KeyJson, Stats, SummaryJson};
+use super::lang::{Lang, verdict};
+
+/// Builds the workbook of a run, in `lang`.
+pub fn workbook(summary: &SummaryJson, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let l = XlsxLabels::of(lang);
+    let mut book = Workbook::new();
+    // Excel stamps every file with the time it was created; a fixed date keeps the bytes a
+    // function of the run alone.
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(&summary.scenario.name)
+            .set_comment(format!("samkost {}", summary.provenance.samkost_version))
+            .set_creation_datetime(&created),
+    );
+    let formats = Formats::new();
+    let sheets = [
+        (
+            l.sheets[0],
+            summary_rows(summary, lang, l),
+            &l.summary_headers[..],
+            false,
+        ),
+        (l.sheets[1], key_rows(summary), &l.keys_headers[..], true),
+        (
+            l.sheets[2],
+            member_rows(summary, l),
+            &l.members_headers[..],
+            true,
+        ),
+        (
+            l.sheets[3],
+            yearly_rows(summary, l),
+            &l.yearly_headers[..],
+            true,
+        ),
+        (
+            l.sheets[4],
+            assumption_rows(summary),
+            &l.assumptions_headers[..],
+            true,
+        ),
+    ];
+    for (name, rows, headers, filter) in sheets {
+        let mut sheet = Worksheet::new();
+        sheet.set_name(name)?;
+        write_table(&mut sheet, &formats, lang, headers, &rows, filter)?;
+        book.push_worksheet(sheet);
+    }
+    book.save_to_buffer()
+}
+
+/// Labels of the workbook in one language: sheet names, column headers and the row labels of
+/// the summary sheet. Table headers are arrays in column order, so every language names every
+/// column.
+#[derive(Debug)]
+pub struct XlsxLabels {
+    /// Sheet names: summary, keys, members, yearly flows, assumptions.
+    pub sheets: [&'static str; 5],
+    /// Columns of the summary sheet: item, value.
+    pub summary_headers: [&'static str; 2],
+    /// Columns of the keys sheet.
+    pub keys_headers: [&'static str; 9],
+    /// Columns of the members sheet.
+    pub members_headers: [&'static str; 20],
+    /// Columns of the yearly flows sheet.
+    pub yearly_headers: [&'static str; 12],
+    /// Columns of the assumptions sheet.
+    pub assumptions_headers: [&'static str; 8],
+    /// Summary rows about the scenario: name, first year, last year, shared operation from,
+    /// draws, seed, sampling method, real discount rate.
+    pub scenario_rows: [&'static str; 8],
+    /// Names of the sampling methods: Monte Carlo, Latin hypercube, Sobol'.
+    pub sampling_names: [&'static str; 3],
+    /// Summary rows about the region: NPV mean, its standard error, whether the draws establish
+    /// its sign, P10, P50, P90, CVaR10, probability of gaining, start-up cost NPV, NPV per
+    /// invested krone.
+    pub region_rows: [&'static str; 10],
+    /// Heading of the verdicts, one per key.
+    pub verdicts: &'static str,
+    /// Heading of the provenance block.
+    pub provenance: &'static str,
+    /// Provenance rows: samkost version, scenario hash, seed, draws, sampling, quantile method,
+    /// stability draws, band draws.
+    pub provenance_rows: [&'static str; 8],
+    /// Heading of the precision block, then its rows: measure, target, achieved, reached.
+    pub precision_rows: [&'static str; 5],
+    /// Heading of the warnings block.
+    pub warnings: &'static str,
+    /// Written under the warnings heading when there are none.
+    pub no_warnings: &'static str,
+    /// The region in the member column of the yearly flows.
+    pub region: &'static str,
+    /// A payback year beyond the horizon.
+    pub not_within_horizon: &'static str,
+}
+
+impl XlsxLabels {
+    /// The labels of `lang`.
+    pub fn of(lang: Lang) -> &'static XlsxLabels {
+        match lang {
+            Lang::En => &Self::EN,
+            Lang::Nb => &Self::NB,
+        }
+    }
+
+    const EN: XlsxLabels = XlsxLabels {
+        sheets: ["Summary", "Keys", "Members", "Yearly flows", "Assumptions"],
+        summary_headers: ["Item", "Value"],
+        keys_headers: [
+            "Key",
+            "P(all members gain)",
+            "Standard error of P(all members gain)",
+            "P(no group better alone)",
+            "Group most often better alone",
+            "Its member ids",
+            "P(that group better alone)",
+            "Highest / lowest cost per inhabitant",
+            "Above the burden threshold",
+        ],
+        members_headers: [
+            "Key",
+            "Member id",
+            "Member",
+            "Population",
+            "Share of pooled cost, first operating year",
+            "Standard error of the share",
+            "Cost per inhabitant per year (NOK)",
+            "P(gain)",
+            "Standard error of P(gain)",
+            "P(loss)",
+            "NPV of net benefit, mean (NOK)",
+            "Standard error of the mean (NOK)",
+            "Sign of the mean established",
+            "NPV P10 (NOK)",
+            "NPV P50 (NOK)",
+            "NPV P90 (NOK)",
+            "CVaR10: mean of the worst 10 % (NOK)",
+            "Payback year P10",
+            "Payback year P50",
+            "Payback year P90",
+        ],
+        yearly_headers: [
+            "Year",
+            "Key",
+            "Member id",
+            "Member",
+            "Standalone cost, mean (NOK)",
+            "Cooperation cost, mean (NOK)",
+            "Net benefit, cash view, mean (NOK)",
+            "Net benefit, budget view, mean (NOK)",
+            "P(cumulative NPV > 0)",
+            "Cumulative NPV P10 (NOK)",
+            "Cumulative NPV P50 (NOK)",
+            "Cumulative NPV P90 (NOK)",
+        ],
+        assumptions_headers: [
+            "Assumption",
+            "Distribution",
+            "Mean",
+            "P10",
+            "P50",
+            "P90",
+            "Share of the mean from the fat tail",
+            "Source",
+        ],
+        scenario_rows: [
+            "Scenario",
+            "First year",
+            "Last year",
+            "Shared operation from",
+            "Draws",
+            "Seed",
+            "Sampling method",
+            "Real discount rate",
+        ],
+        sampling_names: ["Monte Carlo", "Latin hypercube", "Sobol'"],
+        region_rows: [
+            "Region: NPV of net benefit, mean (NOK)",
+            "Region: standard error of the mean (NOK)",
+            "Region: sign of the mean established",
+            "Region: NPV P10 (NOK)",
+            "Region: NPV P50 (NOK)",
+            "Region: NPV P90 (NOK)",
+            "Region: CVaR10, mean of the worst 10 % (NOK)",
+            "Probability that the region gains",
+            "Start-up costs, NPV (NOK)",
+            "Region's NPV per krone of start-up cost",
+        ],
+        verdicts: "Verdict per key",
+        provenance: "Provenance",
+        provenance_rows: [
+            "samkost version",
+            "Scenario hash",
+            "Seed",
+            "Draws",
+            "Sampling",
+            "Quantiles",
+            "Draws checked for stability",
+            "Draws behind the members' bands",
+        ],
+        precision_rows: [
+            "Precision",
+            "Measure",
+            "Target 95 % half-width",
+            "Achieved 95 % half-width",
+            "Target reached",
+        ],
+        warnings: "Warnings",
+        no_warnings: "none",
+        region: "Region",
+        not_within_horizon: "not within the horizon",
+    };
+
+    const NB: XlsxLabels = XlsxLabels {
+        sheets: [
+            "Sammendrag",
+            "Fordelingsnøkler",
+            "Kommuner",
+            "Årlige beløp",
+            "Forutsetninger",
+        ],
+        summary_headers: ["Post", "Verdi"],
+        keys_headers: [
+            "Fordelingsnøkkel",
+            "Sannsynlighet for at alle vinner",
+            "Standardfeil, sannsynlighet for at alle vinner",
+            "Sannsynlighet for at ingen gruppe tjener på å gå ut",
+            "Gruppe som oftest tjener på å gå ut",
+            "Gruppens kommunenumre",
+            "Sannsynlighet for at gruppen tjener på å gå ut",
+            "Høyeste / laveste kostnad per innbygger",
+            "Over terskelen for skjev belastning",
+        ],
+        members_headers: [
+            "Fordelingsnøkkel",
+            "Kommunenummer",
+            "Kommune",
+            "Innbyggere",
+            "Andel av felles kostnad, første driftsår",
+            "Standardfeil for andelen",
+            "Kostnad per innbygger per år (kr)",
+            "Sannsynlighet for gevinst",
+            "Standardfeil, sannsynlighet for gevinst",
+            "Sannsynlighet for tap",
+            "Netto nåverdi, gjennomsnitt (kr)",
+            "Standardfeil for gjennomsnittet (kr)",
+            "Gjennomsnittets fortegn fastslått",
+            "Netto nåverdi P10 (kr)",
+            "Netto nåverdi P50 (kr)",
+            "Netto nåverdi P90 (kr)",
+            "CVaR10: gjennomsnitt av de 10 % dårligste (kr)",
+            "Tilbakebetalingsår P10",
+            "Tilbakebetalingsår P50",
+            "Tilbakebetalingsår P90",
+        ],
+        yearly_headers: [
+            "År",
+            "Fordelingsnøkkel",
+            "Kommunenummer",
+            "Kommune",
+            "Kostnad alene, forventet (kr)",
+            "Kostnad i samarbeid, forventet (kr)",
+            "Netto gevinst, kontantstrøm, forventet (kr)",
+            "Netto gevinst, budsjettvirkning, forventet (kr)",
+            "Sannsynlighet for positiv akkumulert nåverdi",
+            "Akkumulert netto nåverdi P10 (kr)",
+            "Akkumulert netto nåverdi P50 (kr)",
+            "Akkumulert netto nåverdi P90 (kr)",
+        ],
+        assumptions_headers: [
+            "Forutsetning",
+            "Sannsynlighetsfordeling",
+            "Forventningsverdi",
+            "P10",
+            "P50",
+            "P90",
+            "Andel av forventningsverdien fra den tunge halen",
+            "Kilde",
+        ],
+        scenario_rows: [
+            "Scenario",
+            "Første år",
+            "Siste år",
+            "Felles drift fra",
+            "Antall trekninger",
+            "Frø (seed)",
+            "Utvalgsmetode",
+            "Reell kalkulasjonsrente",
+        ],
+        sampling_names: ["Monte Carlo", "Latinsk hyperkube", "Sobol'"],
+        region_rows: [
+            "Regionen: netto nåverdi, gjennomsnitt (kr)",
+            "Regionen: standardfeil for gjennomsnittet (kr)",
+            "Regionen: gjennomsnittets fortegn fastslått",
+            "Regionen: netto nåverdi P10 (kr)",
+            "Regionen: netto nåverdi P50 (kr)",
+            "Regionen: netto nåverdi P90 (kr)",
+            "Regionen: CVaR10, gjennomsnitt av de 10 % dårligste (kr)",
+            "Sannsynlighet for at regionen vinner",
+            "Omstillingskostnader, nåverdi (kr)",
+            "Regionens netto nåverdi per krone i omstillingskostnad",
+        ],
+        verdicts: "Vurdering per fordelingsnøkkel",
+        provenance: "Sporbarhet",
+        provenance_rows: [
+            "samkost-versjon",
+            "Sjekksum for scenariet",
+            "Frø (seed)",
+            "Antall trekninger",
+            "Utvalgsmetode",
+            "Kvantiler",
+            "Trekninger kontrollert for stabilitet",
+            "Trekninger bak kommunenes usikkerhetsbånd",
+        ],
+        precision_rows: [
+            "Presisjon",
+            "Mål",
+            "Ønsket halv bredde (95 %)",
+            "Oppnådd halv bredde (95 %)",
+            "Målet nådd",
+        ],
+        warnings: "Advarsler",
+        no_warnings: "ingen",
+        region: "Regionen",
+        not_within_horizon: "ikke innen analyseperioden",
+    };
+}
+
+/// How a number is shown.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    /// Whole kroner with digit groups, negatives in red.
+    Nok,
+    /// A probability, one decimal in percent.
+    Probability,
+    /// A share or a rate, two decimals in percent.
+    Share,
+    /// A ratio, two decimals.
+    Ratio,
+    /// A whole number without digit groups: a calendar year, a seed.
+    Plain,
+    /// A count with digit groups.
+    Count,
+    /// Excel's general format: inputs of any magnitude.
+    General,
+}
+
+/// One cell of a sheet.
+#[derive(Debug)]
+enum Cell {
+    /// Text (identifiers, names, sentences).
+    Text(String),
+    /// Bold text: a heading inside the summary sheet.
+    Heading(String),
+    /// A sentence that runs on into the empty cells to its right rather than widening its
+    /// column (verdicts, warnings).
+    Sentence(String),
+    /// A number and how to show it.
+    Number(f64, Kind),
+    /// TRUE or FALSE (Excel shows them in its own language).
+    Flag(bool),
+    /// Nothing: the summary has no value here.
+    Empty,
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn number(value: f64, kind: Kind) -> Cell {
+    Cell::Number(value, kind)
+}
+
+/// A seed: a number when a double holds it exactly (up to 2^53), else text.
+fn seed(seed: u64) -> Cell {
+    if seed <= 1 << f64::MANTISSA_DIGITS {
+        Cell::Number(seed as f64, Kind::Plain)
+    } else {
+        Cell::Text(seed.to_string())
+    }
+}
+
+fn optional(value: Option<f64>, kind: Kind) -> Cell {
+    value.map_or(Cell::Empty, |v| Cell::Number(v, kind))
+}
+
+/// The cell formats, made once per workbook.
+struct Formats {
+    header: Format,
+    heading: Format,
+    nok: Format,
+    probability: Format,
+    share: Format,
+    ratio: Format,
+    plain: Format,
+    count: Format,
+    general: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let num = |f: &str| Format::new().set_num_format(f);
+        Self {
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            heading: Format::new().set_bold(),
+            nok: num("#,##0;[Red]-#,##0"),
+            probability: num("0.0%"),
+            share: num("0.00%"),
+            ratio: num("0.00"),
+            plain: num("0"),
+            count: num("#,##0"),
+            general: Format::new(),
+        }
+    }
+
+    fn of(&self, kind: Kind) -> &Format {
+        match kind {
+            Kind::Nok => &self.nok,
+            Kind::Probability => &self.probability,
+            Kind::Share => &self.share,
+            Kind::Ratio => &self.ratio,
+            Kind::Plain => &self.plain,
+            Kind::Count => &self.count,
+            Kind::General => &self.general,
+        }
+    }
+}
+
+/// Excel's longest text in a cell, in characters.
+const MAX_CELL_CHARS: usize = 32_767;
+/// Widest column set, in characters (longer text runs on into the empty cells beside it).
+const MAX_WIDTH: f64 = 90.0;
+/// Widest a header widens its column; longer headers wrap.
+const HEADER_WIDTH: usize = 18;
+
+/// Writes a header row and the rows below it; a table gets an autofilter. The header row stays
+/// in view while scrolling.
+fn write_table(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    lang: Lang,
+    headers: &[&str],
+    rows: &[Vec<Cell>],
+    filter: bool,
+) -> Result<(), XlsxError> {
+    let mut widths: Vec<usize> = headers
+        .iter()
+        .map(|h| h.chars().count().min(HEADER_WIDTH))
+        .collect();
+    for (col, header) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *header, &formats.header)?;
+    }
+    for (row_idx, row) in rows.iter().enumerate() {
+        let row_num = u32::try_from(row_idx + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+        for (col, cell) in row.iter().enumerate() {
+            let width = write_cell(sheet, formats, lang, row_num, col as u16, cell)?;
+            if let Some(w) = widths.get_mut(col) {
+                *w = (*w).max(width);
+            }
+        }
+    }
+    let mut header_lines = 1;
+    for (col, (width, header)) in widths.iter().zip(headers).enumerate() {
+        let width = (*width as f64 + 2.0).min(MAX_WIDTH);
+        sheet.set_column_width(col as u16, width)?;
+        // Word wrapping breaks early; count a tenth more characters than the header has.
+        let lines = (header.chars().count() as f64 * 1.1 / (width - 1.0)).ceil() as u32;
+        header_lines = header_lines.max(lines);
+    }
+    sheet.set_row_height(0, 15 * header_lines.min(5))?;
+    sheet.set_freeze_panes(1, 0)?;
+    if filter {
+        let last_row = u32::try_from(rows.len()).map_err(|_| XlsxError::RowColumnLimitError)?;
+        sheet.autofilter(0, 0, last_row, headers.len().saturating_sub(1) as u16)?;
+    }
+    Ok(())
+}
+
+/// Writes one cell and returns the width it needs, in characters.
+fn write_cell(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    lang: Lang,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+) -> Result<usize, XlsxError> {
+    let clip = |s: &str| -> String { s.chars().take(MAX_CELL_CHARS).collect() };
+    Ok(match cell {
+        Cell::Text(s) => {
+            sheet.write_string(row, col, clip(s))?;
+            s.chars().count()
+        }
+        Cell::Sentence(s) => {
+            sheet.write_string(row, col, clip(s))?;
+            0
+        }
+        Cell::Heading(s) => {
+            sheet.write_string_with_format(row, col, clip(s), &formats.heading)?;
+            s.chars().count().min(HEADER_WIDTH)
+        }
+        // Excel has no NaN or infinity: such a value is left out, as in the JSON (`null`).
+        Cell::Number(v, _) if !v.is_finite() => 0,
+        Cell::Number(v, kind) => {
+            sheet.write_number_with_format(row, col, *v, formats.of(*kind))?;
+            shown_width(*v, *kind, lang)
+        }
+        Cell::Flag(b) => {
+            sheet.write_boolean(row, col, *b)?;
+            5
+        }
+        Cell::Empty => 0,
+    })
+}
+
+/// Roughly how many characters Excel needs to show `value` in `kind`'s format.
+fn shown_width(value: f64, kind: Kind, lang: Lang) -> usize {
+    match kind {
+        Kind::Nok | Kind::Count => lang.int(value).chars().count() + 1,
+        Kind::Probability => 7,
+        Kind::Share => 8,
+        Kind::Ratio => lang.decimal(value, 2).chars().count(),
+        Kind::Plain => 5,
+        Kind::General => value.to_string().chars().count().min(12),
+    }
+}
+
+/// The summary sheet: the scenario, the region, one verdict per key, provenance and warnings.
+fn summary_rows(summary: &SummaryJson, lang: Lang, l: &XlsxLabels) -> Vec<Vec<Cell>> {
+    let s = &summary.scenario;
+    let sampling = |id: &'static str| -> &'static str {
+        match id {
+            "monte_carlo" => l.sampling_names[0],
+            "latin_hypercube" => l.sampling_names[1],
+            "sobol" => l.sampling_names[2],
+            other => other,
+        }
+    };
+    let last_year = s.first_year as f64 + s.horizon_years as f64 - 1.0;
+    let scenario_values = [
+        text(&s.name),
+        number(f64::from(s.first_year), Kind::Plain),
+        number(last_year, Kind::Plain),
+        number(f64::from(s.operation_start), Kind::Plain),
+        number(s.draws as f64, Kind::Count),
+        seed(s.seed),
+        text(sampling(s.sampling)),
+        number(s.discount_rate, Kind::Share),
+    ];
+    let region = &summary.region;
+    let npv = &region.npv_net_benefit;
+    let region_values = [
+        number(npv.mean, Kind::Nok),
+        number(npv.mean_se, Kind::Nok),
+        Cell::Flag(npv.mean_reliable),
+        number(npv.p10, Kind::Nok),
+        number(npv.p50, Kind::Nok),
+        number(npv.p90, Kind::Nok),
+        number(npv.cvar10, Kind::Nok),
+        number(region.p_win, Kind::Probability),
+        number(region.startup_cost_npv, Kind::Nok),
+        optional(region.npv_per_invested_krone, Kind::Ratio),
+    ];
+    let labelled = |labels: &[&str], values: Vec<Cell>| -> Vec<Vec<Cell>> {
+        labels
+            .iter()
+            .zip(values)
+            .map(|(label, value)| vec![text(*label), value])
+            .collect()
+    };
+    let mut rows = labelled(&l.scenario_rows, scenario_values.into());
+    rows.extend(labelled(&l.region_rows, region_values.into()));
+    rows.push(vec![]);
+    rows.push(vec![Cell::Heading(l.verdicts.to_owned())]);
+    for (key_idx, key) in summary.keys.iter().enumerate() {
+        let sentence = Cell::Sentence(verdict(summary, key_idx, lang));
+        rows.push(vec![text(&key.name), sentence]);
+    }
+    rows.extend(provenance_rows(summary, l));
+    rows
+}
+
+/// Provenance, precision (when asked for) and warnings.
+fn provenance_rows(summary: &SummaryJson, l: &XlsxLabels) -> Vec<Vec<Cell>> {
+    let p = &summary.provenance;
+    let s = &summary.scenario;
+    let values = [
+        text(p.samkost_version),
+        text(&p.scenario_hash),
+        seed(p.seed),
+        number(p.draws as f64, Kind::Count),
+        text(p.sampling),
+        text(s.quantiles),
+        number(s.stability_draws as f64, Kind::Count),
+        number(s.band_draws as f64, Kind::Count),
+    ];
+    let mut rows = vec![vec![], vec![Cell::Heading(l.provenance.to_owned())]];
+    for (label, value) in l.provenance_rows.iter().zip(values) {
+        rows.push(vec![text(*label), value]);
+    }
+    if let Some(precision) = &summary.precision {
+        let [heading, measure, target, achieved, reached] = l.precision_rows;
+        rows.push(vec![]);
+        rows.push(vec![Cell::Heading(heading.to_owned())]);
+        rows.push(vec![text(measure), text(&precision.measure)]);
+        rows.push(vec![text(target), number(precision.target, Kind::General)]);
+        rows.push(vec![
+            text(achieved),
+            number(precision.achieved, Kind::General),
+        ]);
+        rows.push(vec![text(reached), Cell::Flag(precision.reached)]);
+    }
+    rows.push(vec![]);
+    rows.push(vec![Cell::Heading(l.warnings.to_owned())]);
+    if summary.warnings.is_empty() {
+        rows.push(vec![text(l.no_warnings)]);
+    }
+    for warning in &summary.warnings {
+        rows.push(vec![Cell::Sentence(warning.clone())]);
+    }
+    rows
+}
+
+/// One row per key.
+fn key_rows(summary: &SummaryJson) -> Vec<Vec<Cell>> {
+    let name_of = |id: &String| -> String {
+        let member = summary.members.iter().find(|m| &m.id == id);
+        member.map_or_else(|| id.clone(), |m| m.name.clone())
+    };
+    summary
+        .keys
+        .iter()
+        .map(|key: &KeyJson| {
+            let breakaway = key.top_breakaway.as_ref();
+            vec![
+                text(&key.name),
+                number(key.p_all_win, Kind::Probability),
+                number(key.p_all_win_se, Kind::Share),
+                optional(key.p_core_stable, Kind::Probability),
+                breakaway.map_or(Cell::Empty, |b| {
+                    text(b.members.iter().map(name_of).collect::<Vec<_>>().join(", "))
+                }),
+                breakaway.map_or(Cell::Empty, |b| text(b.members.join(" "))),
+                optional(breakaway.map(|b| b.p), Kind::Probability),
+                optional(key.burden_ratio, Kind::Ratio),
+                Cell::Flag(key.burden_flag),
+            ]
+        })
+        .collect()
+}
+
+/// One row per key and member.
+fn member_rows(summary: &SummaryJson, l: &XlsxLabels) -> Vec<Vec<Cell>> {
+    let payback = |year: Option<i32>| {
+        year.map_or_else(
+            || text(l.not_within_horizon),
+            |y| number(f64::from(y), Kind::Plain),
+        )
+    };
+    let mut rows = Vec::new();
+    for key in &summary.keys {
+        for (m, member) in key.members.iter().zip(&summary.members) {
+            let mut row = vec![
+                text(&key.name),
+                text(&m.id),
+                text(&member.name),
+                number(member.population, Kind::Count),
+                number(m.share, Kind::Share),
+                optional(m.share_se, Kind::Share),
+                number(m.cost_per_inhabitant, Kind::Nok),
+                number(m.p_win, Kind::Probability),
+                number(m.p_win_se, Kind::Share),
+                number(m.p_loss, Kind::Probability),
+            ];
+            row.extend(stats_cells(&m.npv_net_benefit));
+            row.extend([
+                payback(m.payback_year.p10),
+                payback(m.payback_year.p50),
+                payback(m.payback_year.p90),
+            ]);
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// Mean, its standard error, whether its sign is established, P10, P50, P90 and CVaR10.
+fn stats_cells(stats: &Stats) -> [Cell; 7] {
+    [
+        number(stats.mean, Kind::Nok),
+        number(stats.mean_se, Kind::Nok),
+        Cell::Flag(stats.mean_reliable),
+        number(stats.p10, Kind::Nok),
+        number(stats.p50, Kind::Nok),
+        number(stats.p90, Kind::Nok),
+        number(stats.cvar10, Kind::Nok),
+    ]
+}
+
+/// The region's rows by year, then one row per key, member and year.
+fn yearly_rows(summary: &SummaryJson, l: &XlsxLabels) -> Vec<Vec<Cell>> {
+    let y = &summary.yearly;
+    let band = |band: Option<&BandJson>, t: usize| -> [Cell; 3] {
+        let at =
+            |values: Option<&Vec<f64>>| optional(values.and_then(|v| v.get(t).copied()), Kind::Nok);
+        [
+            at(band.map(|b| &b.p10)),
+            at(band.map(|b| &b.p50)),
+            at(band.map(|b| &b.p90)),
+        ]
+    };
+    let mut rows = Vec::new();
+    for (t, year) in y.years.iter().enumerate() {
+        let at = |values: &[f64]| optional(values.get(t).copied(), Kind::Nok);
+        let mut row = vec![
+            number(f64::from(*year), Kind::Plain),
+            Cell::Empty,
+            Cell::Empty,
+            text(l.region),
+            at(&y.standalone_cost),
+            at(&y.cooperation_cost),
+            at(&y.net_benefit_cash),
+            at(&y.net_benefit_budget),
+            Cell::Empty,
+        ];
+        row.extend(band(Some(&y.cumulative_npv), t));
+        rows.push(row);
+    }
+    for key in &summary.keys {
+        for (m, member) in key.members.iter().zip(&summary.members) {
+            for (t, year) in y.years.iter().enumerate() {
+                let at = |values: &[f64], kind| optional(values.get(t).copied(), kind);
+                let mut row = vec![
+                    number(f64::from(*year), Kind::Plain),
+                    text(&key.name),
+                    text(&m.id),
+                    text(&member.name),
+                    Cell::Empty,
+                    Cell::Empty,
+                    at(&m.yearly_net_benefit.cash, Kind::Nok),
+                    at(&m.yearly_net_benefit.budget, Kind::Nok),
+                    at(&m.p_ahead_by_year, Kind::Probability),
+                ];
+                row.extend(band(m.cumulative_npv.as_ref(), t));
+                rows.push(row);
+            }
+        }
+    }
+    rows
+}
+
+/// One row per uncertain input.
+fn assumption_rows(summary: &SummaryJson) -> Vec<Vec<Cell>> {
+    summary
+        .assumptions
+        .iter()
+        .map(|a| {
+            vec![
+                text(&a.name),
+                text(a.distribution),
+                number(a.mean, Kind::General),
+                number(a.p10, Kind::General),
+                number(a.p50, Kind::General),
+                number(a.p90, Kind::General),
+                optional(a.tail_share_of_mean, Kind::Probability),
+                a.source.as_ref().map_or(Cell::Empty, text),
+            ]
+        })
+        .collect()
+}

@@ -1,0 +1,460 @@
+//! The Excel workbook (`samkost.xlsx`), read back with an independent reader (calamine): every
+//! number equals `summary.json` bit for bit, labels follow the language, the verdicts are the
+//! terminal's, and the same run gives the same bytes.
+
+use std::io::Cursor;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
+use samkost::report::{Lang, XlsxLabels};
+use serde_json::Value;
+
+/// One `run --out` of the embedded scenario.
+struct Run {
+    /// `summary.json`, with every number kept as its text (see [`numbers_as_text`]).
+    json: Value,
+    /// `samkost.xlsx`.
+    xlsx: Vec<u8>,
+    /// The terminal table.
+    stdout: String,
+}
+
+const ARGS: [&str; 6] = ["run", "--draws", "400", "--stability-draws", "50", "--lang"];
+
+fn run(lang: &str, extra: &[&str]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_samkost"))
+        .args(ARGS)
+        .arg(lang)
+        .args(extra)
+        .arg("--out")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |name: &str| std::fs::read(dir.path().join(name)).unwrap();
+    let json = String::from_utf8(read("summary.json")).unwrap();
+    Run {
+        json: serde_json::from_str(&numbers_as_text(&json)).unwrap(),
+        xlsx: read("samkost.xlsx"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+    }
+}
+
+fn cached(lang: Lang) -> &'static Run {
+    static EN: OnceLock<Run> = OnceLock::new();
+    static NB: OnceLock<Run> = OnceLock::new();
+    match lang {
+        Lang::En => EN.get_or_init(|| run("en", &[])),
+        Lang::Nb => NB.get_or_init(|| run("nb", &[])),
+    }
+}
+
+/// Quotes every number in a JSON text, so that the test parses each with `str::parse::<f64>`
+/// (correctly rounded) rather than with serde_json's faster, not always exact, float parser.
+fn numbers_as_text(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + json.len() / 4);
+    let (mut in_string, mut escaped, mut in_number) = (false, false, false);
+    for c in json.chars() {
+        if in_number && !(c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')) {
+            out.push('"');
+            in_number = false;
+        }
+        if in_string {
+            in_string = escaped || c != '"';
+            escaped = !escaped && c == '\\';
+        } else if c == '"' {
+            in_string = true;
+        } else if !in_number && (c.is_ascii_digit() || c == '-') {
+            out.push('"');
+            in_number = true;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A number of the summary (`null` → `None`).
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))),
+        other => panic!("not a number: {other}"),
+    }
+}
+
+fn sheets(xlsx: &[u8]) -> Vec<(String, Range<Data>)> {
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(xlsx.to_vec())).unwrap();
+    let sheets = book.worksheets();
+    for (name, range) in &sheets {
+        assert_eq!(range.start(), Some((0, 0)), "{name} starts at A1");
+    }
+    sheets
+}
+
+fn cell(sheet: &Range<Data>, row: usize, col: usize) -> &Data {
+    sheet.get((row, col)).unwrap_or(&Data::Empty)
+}
+
+/// The cell holds exactly the summary's number, or is empty where the summary has `null`.
+fn assert_number(sheet: &Range<Data>, row: usize, col: usize, expected: &Value) {
+    let found = cell(sheet, row, col);
+    match (number(expected), found) {
+        (Some(want), Data::Float(got)) => assert!(
+            got.to_bits() == want.to_bits(),
+            "row {row}, column {col}: {got:e} in the workbook, {want:e} in summary.json"
+        ),
+        (None, Data::Empty) => {}
+        (want, got) => panic!("row {row}, column {col}: {got:?} in the workbook, {want:?}"),
+    }
+}
+
+fn assert_text(sheet: &Range<Data>, row: usize, col: usize, expected: &str) {
+    assert_eq!(
+        cell(sheet, row, col),
+        &Data::String(expected.to_owned()),
+        "row {row}, column {col}"
+    );
+}
+
+fn assert_flag(sheet: &Range<Data>, row: usize, col: usize, expected: &Value) {
+    let want = expected.as_bool().unwrap();
+    assert_eq!(
+        cell(sheet, row, col),
+        &Data::Bool(want),
+        "row {row}, column {col}"
+    );
+}
+
+fn assert_headers(sheet: &Range<Data>, headers: &[&str]) {
+    let row: Vec<&Data> = (0..sheet.width()).map(|c| cell(sheet, 0, c)).collect();
+    let want: Vec<Data> = headers
+        .iter()
+        .map(|h| Data::String((*h).to_owned()))
+        .collect();
+    assert_eq!(row, want.iter().collect::<Vec<_>>());
+}
+
+fn check_keys(sheet: &Range<Data>, json: &Value) {
+    let keys = json["keys"].as_array().unwrap();
+    assert_eq!(sheet.height(), 1 + keys.len());
+    let name_of = |id: &Value| -> String {
+        let members = json["members"].as_array().unwrap();
+        let m = members.iter().find(|m| m["id"] == *id).unwrap();
+        m["name"].as_str().unwrap().to_owned()
+    };
+    for (k, key) in keys.iter().enumerate() {
+        let row = 1 + k;
+        assert_text(sheet, row, 0, key["name"].as_str().unwrap());
+        assert_number(sheet, row, 1, &key["p_all_win"]);
+        assert_number(sheet, row, 2, &key["p_all_win_se"]);
+        assert_number(sheet, row, 3, &key["p_core_stable"]);
+        let breakaway = &key["top_breakaway"];
+        if breakaway.is_null() {
+            assert_eq!(cell(sheet, row, 4), &Data::Empty);
+            assert_number(sheet, row, 6, &Value::Null);
+        } else {
+            let ids = breakaway["members"].as_array().unwrap();
+            let names: Vec<String> = ids.iter().map(name_of).collect();
+            let ids: Vec<&str> = ids.iter().map(|id| id.as_str().unwrap()).collect();
+            assert_text(sheet, row, 4, &names.join(", "));
+            assert_text(sheet, row, 5, &ids.join(" "));
+            assert_number(sheet, row, 6, &breakaway["p"]);
+        }
+        assert_number(sheet, row, 7, &key["burden_ratio"]);
+        assert_flag(sheet, row, 8, &key["burden_flag"]);
+    }
+}
+
+fn check_members(sheet: &Range<Data>, json: &Value, lang: Lang) {
+    let members = json["members"].as_array().unwrap();
+    let keys = json["keys"].as_array().unwrap();
+    assert_eq!(sheet.height(), 1 + keys.len() * members.len());
+    let mut row = 1;
+    for key in keys {
+        for (m, member) in key["members"].as_array().unwrap().iter().zip(members) {
+            assert_text(sheet, row, 0, key["name"].as_str().unwrap());
+            assert_text(sheet, row, 1, m["id"].as_str().unwrap());
+            assert_text(sheet, row, 2, member["name"].as_str().unwrap());
+            assert_number(sheet, row, 3, &member["population"]);
+            let fields = [
+                "share",
+                "share_se",
+                "cost_per_inhabitant",
+                "p_win",
+                "p_win_se",
+            ];
+            for (col, field) in (4..).zip(fields) {
+                let value = m.get(field).unwrap_or(&Value::Null);
+                assert_number(sheet, row, col, value);
+            }
+            assert_number(sheet, row, 9, &m["p_loss"]);
+            let npv = &m["npv_net_benefit"];
+            assert_number(sheet, row, 10, &npv["mean"]);
+            assert_number(sheet, row, 11, &npv["mean_se"]);
+            assert_flag(sheet, row, 12, &npv["mean_reliable"]);
+            for (col, field) in (13..).zip(["p10", "p50", "p90", "cvar10"]) {
+                assert_number(sheet, row, col, &npv[field]);
+            }
+            for (col, field) in (17..).zip(["p10", "p50", "p90"]) {
+                let year = &m["payback_year"][field];
+                if year.is_null() {
+                    assert_text(sheet, row, col, XlsxLabels::of(lang).not_within_horizon);
+                } else {
+                    assert_number(sheet, row, col, year);
+                }
+            }
+            row += 1;
+        }
+    }
+}
+
+fn check_assumptions(sheet: &Range<Data>, json: &Value) {
+    let assumptions = json["assumptions"].as_array().unwrap();
+    assert_eq!(sheet.height(), 1 + assumptions.len());
+    for (i, a) in assumptions.iter().enumerate() {
+        let row = 1 + i;
+        assert_text(sheet, row, 0, a["name"].as_str().unwrap());
+        assert_text(sheet, row, 1, a["distribution"].as_str().unwrap());
+        for (col, field) in (2..).zip(["mean", "p10", "p50", "p90", "tail_share_of_mean"]) {
+            assert_number(sheet, row, col, a.get(field).unwrap_or(&Value::Null));
+        }
+        match a.get("source").and_then(Value::as_str) {
+            Some(source) => assert_text(sheet, row, 7, source),
+            None => assert_eq!(cell(sheet, row, 7), &Data::Empty),
+        }
+    }
+}
+
+fn check_yearly(sheet: &Range<Data>, json: &Value, lang: Lang) {
+    let y = &json["yearly"];
+    let years = y["years"].as_array().unwrap();
+    let members = json["members"].as_array().unwrap();
+    let keys = json["keys"].as_array().unwrap();
+    assert_eq!(
+        sheet.height(),
+        1 + years.len() * (1 + keys.len() * members.len())
+    );
+    for (t, year) in years.iter().enumerate() {
+        let row = 1 + t;
+        assert_number(sheet, row, 0, year);
+        assert_text(sheet, row, 3, XlsxLabels::of(lang).region);
+        let flows = [
+            "standalone_cost",
+            "cooperation_cost",
+            "net_benefit_cash",
+            "net_benefit_budget",
+        ];
+        for (col, field) in (4..).zip(flows) {
+            assert_number(sheet, row, col, &y[field][t]);
+        }
+        for (col, p) in (9..).zip(["p10", "p50", "p90"]) {
+            assert_number(sheet, row, col, &y["cumulative_npv"][p][t]);
+        }
+    }
+    let mut row = 1 + years.len();
+    for key in keys {
+        for m in key["members"].as_array().unwrap() {
+            for (t, year) in years.iter().enumerate() {
+                assert_number(sheet, row, 0, year);
+                assert_text(sheet, row, 1, key["name"].as_str().unwrap());
+                assert_text(sheet, row, 2, m["id"].as_str().unwrap());
+                assert_number(sheet, row, 6, &m["yearly_net_benefit"]["cash"][t]);
+                assert_number(sheet, row, 7, &m["yearly_net_benefit"]["budget"][t]);
+                assert_number(sheet, row, 8, &m["p_ahead_by_year"][t]);
+                for (col, p) in (9..).zip(["p10", "p50", "p90"]) {
+                    let band = &m["cumulative_npv"];
+                    let value = if band.is_null() { band } else { &band[p][t] };
+                    assert_number(sheet, row, col, value);
+                }
+                row += 1;
+            }
+        }
+    }
+}
+
+/// Rows of the summary sheet by their label in column A.
+fn summary_row(sheet: &Range<Data>, label: &str) -> usize {
+    (0..sheet.height())
+        .find(|&r| cell(sheet, r, 0) == &Data::String(label.to_owned()))
+        .unwrap_or_else(|| panic!("no row `{label}` in the summary sheet"))
+}
+
+fn check_summary(sheet: &Range<Data>, json: &Value, lang: Lang) {
+    let l = XlsxLabels::of(lang);
+    let region = &json["region"];
+    let npv = &region["npv_net_benefit"];
+    let values = [
+        &npv["mean"],
+        &npv["mean_se"],
+        &npv["mean_reliable"],
+        &npv["p10"],
+        &npv["p50"],
+        &npv["p90"],
+        &npv["cvar10"],
+        &region["p_win"],
+        &region["startup_cost_npv"],
+        &region["npv_per_invested_krone"],
+    ];
+    for (label, value) in l.region_rows.iter().zip(values) {
+        let row = summary_row(sheet, label);
+        if value.is_boolean() {
+            assert_flag(sheet, row, 1, value);
+        } else {
+            assert_number(sheet, row, 1, value);
+        }
+    }
+    let s = &json["scenario"];
+    assert_text(
+        sheet,
+        summary_row(sheet, l.scenario_rows[0]),
+        1,
+        s["name"].as_str().unwrap(),
+    );
+    assert_number(
+        sheet,
+        summary_row(sheet, l.scenario_rows[4]),
+        1,
+        &s["draws"],
+    );
+    assert_number(
+        sheet,
+        summary_row(sheet, l.scenario_rows[7]),
+        1,
+        &s["discount_rate"],
+    );
+    let p = &json["provenance"];
+    let hash = summary_row(sheet, l.provenance_rows[1]);
+    assert_text(sheet, hash, 1, p["scenario_hash"].as_str().unwrap());
+    // The seed is a number while a double holds it exactly, else text.
+    let seed = p["seed"].as_str().unwrap();
+    if seed.parse::<u64>().unwrap() <= 1 << 53 {
+        assert_number(sheet, hash + 1, 1, &p["seed"]);
+    } else {
+        assert_text(sheet, hash + 1, 1, seed);
+    }
+}
+
+/// Every sheet of a run's workbook against its summary.json.
+fn check_workbook(run: &Run, lang: Lang) {
+    let l = XlsxLabels::of(lang);
+    let sheets = sheets(&run.xlsx);
+    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, l.sheets);
+    let [summary, keys, members, yearly, assumptions] = [0, 1, 2, 3, 4].map(|i| &sheets[i].1);
+    assert_headers(summary, &l.summary_headers);
+    assert_headers(keys, &l.keys_headers);
+    assert_headers(members, &l.members_headers);
+    assert_headers(yearly, &l.yearly_headers);
+    assert_headers(assumptions, &l.assumptions_headers);
+    check_summary(summary, &run.json, lang);
+    check_keys(keys, &run.json);
+    check_members(members, &run.json, lang);
+    check_assumptions(assumptions, &run.json);
+    check_yearly(yearly, &run.json, lang);
+}
+
+#[test]
+fn workbook_numbers_equal_the_summary_bit_for_bit() {
+    check_workbook(cached(Lang::En), Lang::En);
+}
+
+#[test]
+fn norwegian_workbook_has_norwegian_labels_and_the_same_numbers() {
+    check_workbook(cached(Lang::Nb), Lang::Nb);
+    let (en, nb) = (XlsxLabels::of(Lang::En), XlsxLabels::of(Lang::Nb));
+    for (e, n) in en.sheets.iter().zip(nb.sheets) {
+        assert_ne!(*e, n, "sheet names are translated");
+    }
+    assert!(nb.members_headers.contains(&"Kommunenummer"));
+    assert!(nb.members_headers.contains(&"Innbyggere"));
+    assert!(nb.scenario_rows.contains(&"Reell kalkulasjonsrente"));
+    assert!(
+        nb.members_headers
+            .iter()
+            .any(|h| h.contains("Tilbakebetalingsår"))
+    );
+    assert!(nb.assumptions_headers.contains(&"Kilde"));
+    // Both runs have the same numbers: the language changes labels only.
+    let numbers = |run: &Run| run.json.to_string();
+    assert_eq!(numbers(cached(Lang::En)), numbers(cached(Lang::Nb)));
+}
+
+#[test]
+fn workbook_verdicts_are_the_terminal_verdicts() {
+    for lang in [Lang::En, Lang::Nb] {
+        let run = cached(lang);
+        let sheets = sheets(&run.xlsx);
+        let summary = &sheets[0].1;
+        let n_keys = run.json["keys"].as_array().unwrap().len();
+        let heading = summary_row(summary, XlsxLabels::of(lang).verdicts);
+        let in_workbook: Vec<String> = (0..n_keys)
+            .map(|k| match cell(summary, heading + 1 + k, 1) {
+                Data::String(s) => s.clone(),
+                other => panic!("verdict {k}: {other:?}"),
+            })
+            .collect();
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        let in_terminal = &lines[lines.len() - n_keys..];
+        assert_eq!(in_workbook, in_terminal);
+        for (k, key) in run.json["keys"].as_array().unwrap().iter().enumerate() {
+            assert_text(summary, heading + 1 + k, 0, key["name"].as_str().unwrap());
+        }
+    }
+}
+
+#[test]
+fn same_run_gives_identical_workbook_bytes() {
+    let first = cached(Lang::En);
+    // Results do not depend on the thread count, so neither do the bytes.
+    let again = run("en", &["--threads", "1"]);
+    assert_eq!(again.json, first.json);
+    assert!(
+        again.xlsx == first.xlsx,
+        "two runs of the same scenario gave different workbooks"
+    );
+    assert!(cached(Lang::Nb).xlsx != first.xlsx);
+}
+
+/// The premise of the bit-for-bit comparison: a double written to a cell reads back as the
+/// same double, including ones whose shortest decimal form needs 17 digits or an exponent.
+#[test]
+fn workbook_cells_keep_every_bit_of_a_double() {
+    let values = [
+        0.1 + 0.2,
+        1.0 / 3.0,
+        -2.0 / 3.0 * 1e9,
+        5e-324,
+        f64::MIN_POSITIVE,
+        f64::MAX,
+        -1.234_567_890_123_456_7e-7,
+        123_456_789.123_456_78,
+        9_007_199_254_740_993.0,
+    ];
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (row, v) in (0..).zip(values) {
+        sheet.write_number(row, 0, v).unwrap();
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let sheets = sheets(&bytes);
+    for (row, v) in values.iter().enumerate() {
+        assert_eq!(cell(&sheets[0].1, row, 0), &Data::Float(*v), "{v:e}");
+    }
+}
+
+#[test]
+fn quoting_numbers_keeps_strings_intact() {
+    let text = r#"{"a": -1.5e-3, "b": "x\"1, 2", "c": [3, null, true], "d": "-4"}"#;
+    let v: Value = serde_json::from_str(&numbers_as_text(text)).unwrap();
+    assert_eq!(number(&v["a"]), Some(-1.5e-3));
+    assert_eq!(v["b"], "x\"1, 2");
+    assert_eq!(number(&v["c"][0]), Some(3.0));
+    assert_eq!(v["c"][1], Value::Null);
+    assert_eq!(v["d"], "-4");
+}
