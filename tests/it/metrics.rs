@@ -288,7 +288,7 @@ fn every_measure_matches_a_four_draw_hand_calculation() {
                 .collect();
             paybacks.sort_by_key(|p| p.unwrap_or(i64::MAX));
             for (name, p) in [("p10", 0.1), ("p50", 0.5), ("p90", 0.9)] {
-                let idx = (4.0 * p).ceil() as usize - 1;
+                let idx = (4.0_f64 * p).ceil() as usize - 1;
                 assert_eq!(
                     m["payback_year"][name].as_i64(),
                     paybacks[idx],
