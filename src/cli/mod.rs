@@ -2,6 +2,7 @@
 //! exit codes.
 
 mod allocate;
+mod date;
 mod game;
 mod interrupt;
 mod output;
@@ -117,7 +118,8 @@ struct RunArgs {
     /// Flag keys whose highest cost per inhabitant exceeds the lowest by more than this factor.
     #[arg(long, default_value_t = report::metrics::DEFAULT_BURDEN_THRESHOLD)]
     burden_threshold: f64,
-    /// Directory to write result files into (summary.json, members.csv, keys.csv, yearly.csv).
+    /// Directory to write result files into (summary.json, members.csv, keys.csv, yearly.csv,
+    /// report.html).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Also write every draw's NPVs to `draws.parquet` in the --out directory (needs a build
@@ -452,6 +454,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
     summary.tornado = pool.install(|| sensitivity::region_tornado(&scenario, &keys))?;
     let json = serde_json::to_string_pretty(&summary).context("failed to serialise the summary")?;
     if let Some(dir) = &args.out {
+        let summary_json = &summary;
         let csv =
             report::members_csv(&scenario, &results).context("failed to build members.csv")?;
         let summary = format!("{json}\n");
@@ -464,6 +467,16 @@ fn run_command(args: &RunArgs) -> Result<()> {
             ("members.csv", csv),
             ("keys.csv", keys_csv),
             ("yearly.csv", yearly_csv),
+            (
+                "report.html",
+                report::report_html(
+                    &summary_json,
+                    args.lang.lang(),
+                    args.report_key.as_deref(),
+                    &date::report_date(),
+                )
+                .into_bytes(),
+            ),
         ];
         if args.save_draws {
             files.push(("draws.parquet", draws_parquet(&scenario, &results)?));

@@ -1,15 +1,17 @@
-//! Turning results into bytes: JSON summary, CSV tables, the terminal table.
+//! Turning results into bytes: JSON summary, CSV tables, the terminal table, the HTML report.
 //!
 //! Only this module decides how results look; the command line decides where the bytes go.
 
 pub mod allocate;
 mod format;
+pub mod html;
 pub mod json;
 pub mod lang;
 pub mod metrics;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod sensitivity;
+mod svg;
 pub mod sweep;
 mod table;
 
@@ -18,6 +20,7 @@ pub use json::{
     BandJson, PrecisionJson, SummaryJson, TornadoBarJson, TornadoJson, keys_csv, members_csv,
     summary, yearly_csv,
 };
+pub use html::{HtmlLabels, key_to_consider_first, report_html};
 pub use lang::Lang;
 #[cfg(feature = "parquet")]
 pub use parquet::{ParquetError, draws_parquet};
