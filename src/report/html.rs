@@ -114,10 +114,12 @@ pub struct HtmlLabels {
     pub population: &'static str,
     /// "Share".
     pub share: &'static str,
-    /// "Cost per inhabitant per year".
+    /// "Cost per inhabitant per year, NOK".
     pub cost_per_inhabitant: &'static str,
     /// "Probability of gain".
     pub p_gain: &'static str,
+    /// "P(gain)", a column header in charts.
+    pub p_gain_short: &'static str,
     /// "Probability of loss".
     pub p_loss: &'static str,
     /// "NPV".
@@ -249,8 +251,9 @@ impl HtmlLabels {
         member: "Member",
         population: "Inhabitants",
         share: "Share",
-        cost_per_inhabitant: "Cost per inhabitant per year",
+        cost_per_inhabitant: "Cost per inhabitant per year, NOK",
         p_gain: "Probability of gain",
+        p_gain_short: "P(gain)",
         p_loss: "Probability of loss",
         npv: "NPV",
         mean: "Mean",
@@ -340,8 +343,9 @@ impl HtmlLabels {
         member: "Kommune",
         population: "Innbyggere",
         share: "Andel",
-        cost_per_inhabitant: "Kostnad per innbygger per år",
+        cost_per_inhabitant: "Kostnad per innbygger per år, kr",
         p_gain: "Sannsynlighet for gevinst",
+        p_gain_short: "P(gevinst)",
         p_loss: "Sannsynlighet for tap",
         npv: "Netto nåverdi",
         mean: "Gjennomsnitt",
@@ -506,7 +510,10 @@ footer{margin-top:32px}
 table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0 4px}
 th,td{padding:4px 6px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{background:#f3f4f6;font-weight:600}
-.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n{white-space:nowrap}
+td.n.wrap{white-space:normal}
+th{font-size:12px;line-height:1.25}
 tr.first td{background:#eaf3fd}
 .tag{display:inline-block;font-size:11px;font-weight:600;color:#fff;background:var(--accent);border-radius:3px;padding:0 5px;margin-left:4px;white-space:nowrap}
 .flag{color:var(--loss);font-weight:600}
@@ -829,7 +836,7 @@ impl<'a> Report<'a> {
             c((left + W - right) / 2.0),
             escape(l.npv_axis),
             c(W),
-            escape(l.p_gain.split(' ').next().unwrap_or(""))
+            escape(l.p_gain_short)
         );
         self.x_money_axis(out, &x, top - 6.0, height - 24.0, top - 10.0);
         let (bottom_ticks, step) = svg::ticks(x.domain().0, x.domain().1, 6);
@@ -979,7 +986,7 @@ impl<'a> Report<'a> {
         (width, height): (f64, f64),
         label: &str,
     ) {
-        let (left, right, top, bottom) = (46.0, 10.0, 10.0, 24.0);
+        let (left, right, top, bottom) = (46.0, 10.0, 18.0, 24.0);
         let n = years.len().min(p10.len()).min(p50.len()).min(p90.len());
         let (lo, hi) = svg::extent(p10[..n].iter().chain(&p90[..n]).copied()).unwrap_or((0.0, 1.0));
         let y = Scale::new(svg::padded_with_zero(lo, hi), (height - bottom, top));
@@ -1007,6 +1014,11 @@ impl<'a> Report<'a> {
                 escape(&self.tick_money(t, step))
             );
         }
+        let _ = write!(
+            out,
+            "<text x=\"4\" y=\"10\" class=\"muted\">{}</text>",
+            escape(self.l.million)
+        );
         // Year labels: all when they fit, else every other (always the first and last).
         let every = if (width - left) / (n.max(1) as f64) < 34.0 {
             2
@@ -1014,7 +1026,7 @@ impl<'a> Report<'a> {
             1
         };
         for (i, yr) in years.iter().take(n).enumerate() {
-            if i % every == 0 || i + 1 == n {
+            if (n - 1 - i) % every == 0 {
                 let _ = write!(
                     out,
                     "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"muted\">{yr}</text>",
@@ -1180,7 +1192,7 @@ impl<'a> Report<'a> {
             last.2 += pending;
         }
         let (width, height) = (W, 260.0);
-        let (left, right, top, bottom) = (20.0, 20.0, 26.0, 40.0);
+        let (left, right, top, bottom) = (20.0, 20.0, 34.0, 40.0);
         Self::svg_open(out, "distribution", width, height, l.aria_dist);
         if bins.is_empty() {
             let _ = writeln!(
@@ -1234,16 +1246,22 @@ impl<'a> Report<'a> {
                 );
             }
         }
-        // P10, P50, P90 and the mean.
-        for (name, v) in [
+        // P10, P50, P90 and the mean; a label too close to the one before moves up a row.
+        let mut markers = [
             ("P10", npv.p10),
             ("P50", npv.p50),
             ("P90", npv.p90),
             (l.mean, npv.mean),
-        ] {
+        ];
+        markers.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let mut last_x = [f64::NEG_INFINITY; 2];
+        for (name, v) in markers {
             if !v.is_finite() {
                 continue;
             }
+            let row = usize::from(x.at(v) - last_x[0] < 40.0 && x.at(v) - last_x[1] >= 40.0);
+            last_x[row] = x.at(v);
+            let label_y = top - 4.0 - 12.0 * row as f64;
             let px = c(x.at(v));
             let _ = writeln!(
                 out,
@@ -1251,7 +1269,7 @@ impl<'a> Report<'a> {
                  <text x=\"{px}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 c(top),
                 c(height - bottom),
-                c(top - 4.0),
+                c(label_y),
                 escape(name)
             );
         }
@@ -1298,7 +1316,7 @@ impl<'a> Report<'a> {
             escape(l.input_high)
         );
         let (row, top, bottom) = (28.0, 30.0, 30.0);
-        let (left, right) = (250.0, 20.0);
+        let (left, right) = (300.0, 20.0);
         let height = top + t.bars.len() as f64 * row + bottom;
         let (lo, hi) = svg::extent(
             t.bars
@@ -1309,10 +1327,7 @@ impl<'a> Report<'a> {
         .unwrap_or((-1.0, 1.0));
         let span = (hi - lo).max(1.0);
         // Room for the input labels at the bar ends.
-        let x = Scale::new(
-            svg::padded_with_zero(lo - 0.12 * span, hi + 0.12 * span),
-            (left, W - right),
-        );
+        let x = Scale::new((lo - 0.14 * span, hi + 0.14 * span), (left, W - right));
         Self::svg_open(out, "tornado", W, height, l.aria_tornado);
         self.x_money_axis(out, &x, top - 6.0, height - bottom, height - bottom + 14.0);
         let _ = writeln!(
@@ -1347,7 +1362,7 @@ impl<'a> Report<'a> {
                  x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{GRID}\"/>",
                 c(left - 8.0),
                 c(y0 + h / 2.0 + 4.0),
-                escape(&b.parameter),
+                escape(&shorten(&b.parameter, 46)),
                 escape(&b.parameter),
                 b.output_at_low,
                 b.output_at_high,
@@ -1437,12 +1452,12 @@ impl<'a> Report<'a> {
                     out,
                     "<tr data-member=\"{}\"><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
                      <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-                     <td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                     <td class=\"n\">{}</td><td class=\"n wrap\">{}</td></tr>",
                     escape(&m.id),
                     escape(self.member_name(&m.id)),
                     escape(&lang.int(population)),
                     escape(&lang.percent1(m.share)),
-                    escape(&lang.nok(m.cost_per_inhabitant)),
+                    escape(&lang.int(m.cost_per_inhabitant)),
                     escape(&lang.percent(m.p_win)),
                     escape(&self.mnok(st.p10)),
                     escape(&self.mnok(st.p50)),
@@ -1569,6 +1584,16 @@ impl<'a> Report<'a> {
         }
         out.push_str("</section>\n");
     }
+}
+
+/// `text` cut to at most `max` characters, with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
 }
 
 /// A quantity's percentiles as (probability, value), in increasing probability.
