@@ -470,7 +470,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
             (
                 "report.html",
                 report::report_html(
-                    &summary_json,
+                    summary_json,
                     args.lang.lang(),
                     args.report_key.as_deref(),
                     &date::report_date(),

@@ -369,8 +369,8 @@ impl HtmlLabels {
         date: "Dato",
         precision: "Presisjon: {0} til ± {1} bedt om, ± {2} oppnådd",
         precision_not_reached: "(ikke oppnådd: kjøringen stoppet ved grensen for trekninger)",
-        million: "mill. kr",
-        npv_axis: "Netto nåverdi av gevinsten, mill. kr",
+        million: "mill.\u{a0}kr",
+        npv_axis: "Netto nåverdi av gevinsten, mill.\u{a0}kr",
         year: "År",
         cdf_axis: "Sannsynlighet for nåverdi ≤ x",
         density_axis: "Relativ sannsynlighet",
@@ -407,13 +407,12 @@ impl HtmlLabels {
 /// no group of members would do better on its own; unchecked counts as lowest) is chosen, ties
 /// going to the higher `p_all_win` and then to the key listed first.
 pub fn key_to_consider_first(keys: &[KeyJson]) -> Option<usize> {
-    let best = (0..keys.len())
-        .max_by(|&a, &b| {
-            keys[a]
-                .p_all_win
-                .total_cmp(&keys[b].p_all_win)
-                .then(b.cmp(&a))
-        })?;
+    let best = (0..keys.len()).max_by(|&a, &b| {
+        keys[a]
+            .p_all_win
+            .total_cmp(&keys[b].p_all_win)
+            .then(b.cmp(&a))
+    })?;
     let top = &keys[best];
     let stable = |k: &KeyJson| k.p_core_stable.unwrap_or(f64::NEG_INFINITY);
     (0..keys.len())
@@ -456,9 +455,9 @@ pub fn report_html(
     r.assumptions(&mut out);
     r.warnings(&mut out);
     r.about(&mut out, date);
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<footer class=\"note\">{}</footer>\n</main>\n</body>\n</html>\n",
+        "<footer class=\"note\">{}</footer>\n</main>\n</body>\n</html>",
         fill(
             r.l.footer,
             &[summary.provenance.samkost_version, date].map(escape)
@@ -626,19 +625,19 @@ impl<'a> Report<'a> {
     fn head(&self, out: &mut String) {
         let s = self.s;
         let title = escape(&s.scenario.name);
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              <meta name=\"generator\" content=\"samkost {}\">\n<title>{title}</title>\n\
-             <style>\n{CSS}\n</style>\n</head>\n<body>\n<main>\n",
+             <style>\n{CSS}\n</style>\n</head>\n<body>\n<main>",
             self.lang.code(),
             escape(s.provenance.samkost_version),
         );
         let last = s.scenario.first_year + s.scenario.horizon_years as i32 - 1;
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<header id=\"answer\">\n<h1>{title}</h1>\n<p class=\"meta\">{}</p>\n",
+            "<header id=\"answer\">\n<h1>{title}</h1>\n<p class=\"meta\">{}</p>",
             fill(
                 self.l.meta,
                 &[
@@ -655,20 +654,20 @@ impl<'a> Report<'a> {
 
     fn answer(&self, out: &mut String, first: Option<usize>, fan_key: Option<usize>) {
         let (s, l, lang) = (self.s, self.l, self.lang);
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<div class=\"qa\">\n<div class=\"lbl\">{}</div><div class=\"question\">{}</div>\n\
-             <div class=\"lbl\">{}</div><div class=\"answer\">\n",
+             <div class=\"lbl\">{}</div><div class=\"answer\">",
             escape(l.question_label),
             escape(l.question),
             escape(l.answer_label)
         );
         if let Some(k) = first {
             let key = &s.keys[k];
-            let _ = write!(
+            let _ = writeln!(
                 out,
                 "<p class=\"first\" data-recommended-key=\"{}\"><small>{}</small>{}</p>\n\
-                 <p class=\"verdict\">{}.</p>\n<p class=\"note\">{}</p>\n",
+                 <p class=\"verdict\">{}.</p>\n<p class=\"note\">{}</p>",
                 escape(&key.name),
                 escape(l.consider_first),
                 escape(&key.name),
@@ -695,9 +694,9 @@ impl<'a> Report<'a> {
                 &[half, self.money(npv.p10), self.money(npv.p90)].map(|t| escape(&t)),
             )
         };
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<p class=\"region\" data-mean=\"{}\" data-mean-se=\"{}\" data-p10=\"{}\" data-p90=\"{}\" data-p-win=\"{}\">{line} {}</p>\n",
+            "<p class=\"region\" data-mean=\"{}\" data-mean-se=\"{}\" data-p10=\"{}\" data-p90=\"{}\" data-p-win=\"{}\">{line} {}</p>",
             npv.mean,
             npv.mean_se,
             npv.p10,
@@ -717,10 +716,10 @@ impl<'a> Report<'a> {
         out.push_str("</div>\n</div>\n</header>\n");
 
         // One verdict row per key.
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<section id=\"keys\">\n<h2>{}</h2>\n<table class=\"keys\">\n<thead><tr><th>{}</th>\
-             <th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+             <th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead>\n<tbody>",
             escape(l.keys_heading),
             escape(l.key),
             escape(l.all_gain),
@@ -755,7 +754,11 @@ impl<'a> Report<'a> {
                 out,
                 "<tr{} data-key=\"{}\" data-p-all-win=\"{}\" data-p-all-win-se=\"{}\"{}><td><span class=\"sw\" style=\"background:{}\"></span>{}{tag}</td>\
                  <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{burden}</td><td>{}</td></tr>",
-                if Some(i) == first { " class=\"first\"" } else { "" },
+                if Some(i) == first {
+                    " class=\"first\""
+                } else {
+                    ""
+                },
                 escape(&k.name),
                 k.p_all_win,
                 k.p_all_win_se,
@@ -768,9 +771,9 @@ impl<'a> Report<'a> {
                 escape(&verdict)
             );
         }
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "</tbody>\n</table>\n<p class=\"note\">{}</p>\n</section>\n",
+            "</tbody>\n</table>\n<p class=\"note\">{}</p>\n</section>",
             escape(l.burden_note)
         );
     }
@@ -778,11 +781,11 @@ impl<'a> Report<'a> {
     /// Opens an `<svg>` with its accessible name.
     fn svg_open(out: &mut String, chart: &str, width: f64, height: f64, label: &str) {
         let label = escape(label);
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<svg class=\"chart\" data-chart=\"{chart}\" role=\"img\" aria-label=\"{label}\" \
-             viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">\
-             <title>{label}</title>\n",
+             viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\">\
+             <title>{label}</title>",
             c(width),
             c(height),
             c(width),
@@ -797,10 +800,10 @@ impl<'a> Report<'a> {
         for t in ticks {
             let px = c(x.at(t));
             let (stroke, width) = if t == 0.0 { (INK, 1.5) } else { (GRID, 1.0) };
-            let _ = write!(
+            let _ = writeln!(
                 out,
                 "<line x1=\"{px}\" x2=\"{px}\" y1=\"{}\" y2=\"{}\" stroke=\"{stroke}\" stroke-width=\"{width}\"/>\
-                 <text x=\"{px}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+                 <text x=\"{px}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 c(y0),
                 c(y1),
                 c(y_label),
@@ -811,9 +814,9 @@ impl<'a> Report<'a> {
 
     fn comparison(&self, out: &mut String) {
         let (s, l, lang) = (self.s, self.l, self.lang);
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<section id=\"comparison\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
+            "<section id=\"comparison\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>",
             escape(l.comparison_heading),
             escape(l.comparison_note)
         );
@@ -913,9 +916,9 @@ impl<'a> Report<'a> {
         let (s, l) = (self.s, self.l);
         let key = fan_key.map(|k| &s.keys[k]);
         let key_name = key.map_or(String::new(), |k| escape(&k.name));
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<section id=\"fan\"{}>\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
+            "<section id=\"fan\"{}>\n<h2>{}</h2>\n<p class=\"note\">{}</p>",
             key.map_or(String::new(), |k| format!(
                 " data-key=\"{}\"",
                 escape(&k.name)
@@ -952,11 +955,7 @@ impl<'a> Report<'a> {
             out.push_str("<div class=\"fans\">\n");
             for (m, b) in bands {
                 let name = self.member_name(&m.id);
-                let _ = writeln!(
-                    out,
-                    "<figure><figcaption>{}</figcaption>",
-                    escape(name)
-                );
+                let _ = writeln!(out, "<figure><figcaption>{}</figcaption>", escape(name));
                 self.fan_chart(
                     out,
                     "fan",
@@ -1071,7 +1070,11 @@ impl<'a> Report<'a> {
                 p50[i],
                 p90[i],
                 c(x.at(f64::from(years[i]))),
-                c(if p50[i].is_finite() { y.at(p50[i]) } else { y.at(0.0) }),
+                c(if p50[i].is_finite() {
+                    y.at(p50[i])
+                } else {
+                    y.at(0.0)
+                }),
             );
         }
         out.push_str("\n</svg>\n");
@@ -1097,7 +1100,11 @@ impl<'a> Report<'a> {
         let (width, height) = (470.0, 270.0);
         let (left, right, top, bottom) = (40.0, 12.0, 10.0, 34.0);
         for key in &s.keys {
-            let _ = writeln!(out, "<figure><figcaption>{}</figcaption>", escape(&key.name));
+            let _ = writeln!(
+                out,
+                "<figure><figcaption>{}</figcaption>",
+                escape(&key.name)
+            );
             let (lo, hi) = svg::extent(
                 key.members
                     .iter()
@@ -1168,9 +1175,9 @@ impl<'a> Report<'a> {
         let npv = &s.region.npv_net_benefit;
         let pts = levels(npv);
         let p_loss = 1.0 - s.region.p_win;
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<section id=\"distribution\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
+            "<section id=\"distribution\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>",
             escape(l.dist_heading),
             fill(l.dist_note, &[escape(&self.lang.percent(p_loss))])
         );
@@ -1208,10 +1215,7 @@ impl<'a> Report<'a> {
         let lo = bins.first().map_or(0.0, |b| b.0);
         let hi = bins.last().map_or(1.0, |b| b.1);
         let x = Scale::new(svg::padded_with_zero(lo, hi), (left, width - right));
-        let max_density = bins
-            .iter()
-            .map(|(a, b, m)| m / (b - a))
-            .fold(0.0, f64::max);
+        let max_density = bins.iter().map(|(a, b, m)| m / (b - a)).fold(0.0, f64::max);
         let y = Scale::new((0.0, max_density * 1.08), (height - bottom, top));
         self.x_money_axis(out, &x, top, height - bottom, height - bottom + 14.0);
         let _ = writeln!(
@@ -1292,9 +1296,9 @@ impl<'a> Report<'a> {
 
     fn tornado(&self, out: &mut String) {
         let l = self.l;
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<section id=\"tornado\">\n<h2>{}</h2>\n",
+            "<section id=\"tornado\">\n<h2>{}</h2>",
             escape(l.tornado_heading)
         );
         let Some(t) = &self.s.tornado else {
@@ -1391,8 +1395,8 @@ impl<'a> Report<'a> {
                     c((to - from).max(0.5)),
                     c(h)
                 );
-                let right_side = output >= t.base_output
-                    && !(output == t.base_output && side == "low");
+                let right_side =
+                    output >= t.base_output && !(output == t.base_output && side == "low");
                 let (tx, anchor) = if right_side {
                     (x.at(output) + 4.0, "start")
                 } else {
@@ -1413,18 +1417,18 @@ impl<'a> Report<'a> {
 
     fn tables(&self, out: &mut String) {
         let (s, l, lang) = (self.s, self.l, self.lang);
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<section id=\"tables\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
+            "<section id=\"tables\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>",
             escape(l.tables_heading),
             escape(l.tables_note)
         );
         for key in &s.keys {
-            let _ = write!(
+            let _ = writeln!(
                 out,
                 "<h3>{}</h3>\n<table class=\"numbers\" data-key=\"{}\">\n<thead><tr><th>{}</th><th class=\"n\">{}</th>\
                  <th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">P10</th><th class=\"n\">P50</th>\
-                 <th class=\"n\">P90</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead>\n<tbody>\n",
+                 <th class=\"n\">P90</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead>\n<tbody>",
                 escape(&key.name),
                 escape(&key.name),
                 escape(l.member),
@@ -1474,10 +1478,10 @@ impl<'a> Report<'a> {
 
     fn assumptions(&self, out: &mut String) {
         let (s, l, lang) = (self.s, self.l, self.lang);
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<section id=\"assumptions\">\n<h2>{}</h2>\n<table class=\"assumptions\">\n<thead><tr><th>{}</th><th>{}</th>\
-             <th class=\"n\">{}</th><th class=\"n\">P10</th><th class=\"n\">P50</th><th class=\"n\">P90</th><th>{}</th></tr></thead>\n<tbody>\n",
+             <th class=\"n\">{}</th><th class=\"n\">P10</th><th class=\"n\">P50</th><th class=\"n\">P90</th><th>{}</th></tr></thead>\n<tbody>",
             escape(l.assumptions_heading),
             escape(l.assumption),
             escape(l.distribution),
@@ -1515,9 +1519,9 @@ impl<'a> Report<'a> {
         if self.s.warnings.is_empty() {
             return;
         }
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<section id=\"warnings\">\n<h2>{}</h2>\n<ul class=\"warnings\">\n",
+            "<section id=\"warnings\">\n<h2>{}</h2>\n<ul class=\"warnings\">",
             escape(self.l.warnings_heading)
         );
         for w in &self.s.warnings {
@@ -1528,9 +1532,9 @@ impl<'a> Report<'a> {
 
     fn about(&self, out: &mut String, date: &str) {
         let (s, l, lang) = (self.s, self.l, self.lang);
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<section id=\"about\">\n<h2>{}</h2>\n<p>{}</p>\n<p id=\"rule\">{}</p>\n<h3>{}</h3>\n<dl class=\"prov\">\n",
+            "<section id=\"about\">\n<h2>{}</h2>\n<p>{}</p>\n<p id=\"rule\">{}</p>\n<h3>{}</h3>\n<dl class=\"prov\">",
             escape(l.about_heading),
             fill(
                 l.method,

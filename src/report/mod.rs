@@ -16,11 +16,11 @@ pub mod sweep;
 mod table;
 
 pub use format::{fmt_nok, fmt_percent};
+pub use html::{HtmlLabels, key_to_consider_first, report_html};
 pub use json::{
     BandJson, PrecisionJson, SummaryJson, TornadoBarJson, TornadoJson, keys_csv, members_csv,
     summary, yearly_csv,
 };
-pub use html::{HtmlLabels, key_to_consider_first, report_html};
 pub use lang::Lang;
 #[cfg(feature = "parquet")]
 pub use parquet::{ParquetError, draws_parquet};

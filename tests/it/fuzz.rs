@@ -363,6 +363,8 @@ fn exercise(text: &str) {
         assert!(
             !samkost::report::render_table(&scenario, &results, &json, burden, lang).is_empty()
         );
+        let html = samkost::report::report_html(&json, lang, None, "2026-01-01");
+        assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
     }
 }
 
