@@ -70,6 +70,8 @@ pub struct HtmlLabels {
     pub comparison_heading: &'static str,
     /// How to read the key comparison.
     pub comparison_note: &'static str,
+    /// Note when each member of the key comparison has its own scale.
+    pub comparison_own_scale: &'static str,
     /// Heading of the fan charts.
     pub fan_heading: &'static str,
     /// How to read the fan charts ({0}: key).
@@ -229,6 +231,7 @@ impl HtmlLabels {
         first_marker: "consider first",
         comparison_heading: "The keys compared, member by member",
         comparison_note: "Each line is one key for one member: the dot is the median NPV of the member's net benefit, the line runs from P10 to P90 (8 draws in 10 fall inside). The percentage is the probability that the member gains. Right of the zero line the member gains.",
+        comparison_own_scale: "The members differ much in size, so each member has its own scale (in MNOK, shown on the member's row).",
         fan_heading: "When does the cooperation pay back?",
         fan_note: "Discounted cumulative net benefit at the end of each year under the key {0}: the band holds 8 draws in 10 (P10–P90), the line is the median. Where the band lies above zero the member is ahead. Each chart has its own scale.",
         fan_absent: "The run kept no draws for the members' fan bands (--band-draws 0), so only the region's fan is drawn.",
@@ -321,6 +324,7 @@ impl HtmlLabels {
         first_marker: "vurder først",
         comparison_heading: "Fordelingsnøklene sammenlignet, kommune for kommune",
         comparison_note: "Hver linje er én fordelingsnøkkel for én kommune: punktet er median netto nåverdi av kommunens gevinst, linjen går fra P10 til P90 (8 av 10 trekninger ligger innenfor). Prosenten er sannsynligheten for gevinst. Til høyre for nullinjen vinner kommunen.",
+        comparison_own_scale: "Kommunene er svært ulike i størrelse, så hver kommune har sin egen skala (i mill.\u{a0}kr, vist på kommunens linje).",
         fan_heading: "Når betaler samarbeidet seg tilbake?",
         fan_note: "Diskontert akkumulert gevinst ved utgangen av hvert år med fordelingsnøkkelen {0}: båndet rommer 8 av 10 trekninger (P10–P90), linjen er medianen. Der båndet ligger over null, ligger kommunen foran. Hvert diagram har sin egen skala.",
         fan_absent: "Kjøringen tok ikke vare på trekninger til kommunenes viftebånd (--band-draws 0), så bare regionens vifte vises.",
@@ -830,7 +834,29 @@ impl<'a> Report<'a> {
                 .flat_map(|m| [m.npv_net_benefit.p10, m.npv_net_benefit.p90])
         }))
         .unwrap_or((-1.0, 1.0));
-        let x = Scale::new(svg::padded_with_zero(lo, hi), (left, W - right));
+        let shared = Scale::new(svg::padded_with_zero(lo, hi), (left, W - right));
+        // Members of very different size get a scale each, else the small ones shrink to dots.
+        let member_extent = |mi: usize| {
+            svg::extent(
+                s.keys
+                    .iter()
+                    .filter_map(|k| k.members.get(mi))
+                    .flat_map(|m| [m.npv_net_benefit.p10, m.npv_net_benefit.p90]),
+            )
+        };
+        let spans: Vec<f64> = (0..s.members.len())
+            .filter_map(|mi| member_extent(mi).map(|(a, b)| b.max(0.0) - a.min(0.0)))
+            .collect();
+        let widest = spans.iter().copied().fold(0.0, f64::max);
+        let narrowest = spans.iter().copied().fold(f64::INFINITY, f64::min);
+        let own_scales = narrowest > 0.0 && widest / narrowest > 4.0;
+        if own_scales {
+            let _ = writeln!(
+                out,
+                "<p class=\"note\">{}</p>",
+                escape(l.comparison_own_scale)
+            );
+        }
         Self::svg_open(out, "comparison", W, height, l.aria_comparison);
         let _ = writeln!(
             out,
@@ -841,9 +867,12 @@ impl<'a> Report<'a> {
             c(W),
             escape(l.p_gain_short)
         );
-        self.x_money_axis(out, &x, top - 6.0, height - 24.0, top - 10.0);
+        let x = shared;
+        if !own_scales {
+            self.x_money_axis(out, &x, top - 6.0, height - 24.0, top - 10.0);
+        }
         let (bottom_ticks, step) = svg::ticks(x.domain().0, x.domain().1, 6);
-        for t in bottom_ticks {
+        for t in bottom_ticks.into_iter().filter(|_| !own_scales) {
             let _ = write!(
                 out,
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
@@ -863,6 +892,20 @@ impl<'a> Report<'a> {
                 escape(&lang.int(member.population)),
                 escape(lang.labels().population_short)
             );
+            let x = match member_extent(mi) {
+                Some((a, b)) if own_scales => {
+                    let x = Scale::new(svg::padded_with_zero(a, b), (left, W - right));
+                    self.x_money_axis(
+                        out,
+                        &x,
+                        y + head - 2.0,
+                        y + head + n_keys as f64 * row,
+                        y + 14.0,
+                    );
+                    x
+                }
+                _ => x,
+            };
             y += head;
             for (ki, key) in s.keys.iter().enumerate() {
                 let Some(m) = key.members.get(mi) else {
