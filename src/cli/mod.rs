@@ -2,6 +2,7 @@
 //! exit codes.
 
 mod allocate;
+mod date;
 mod game;
 mod interrupt;
 mod output;
@@ -118,7 +119,7 @@ struct RunArgs {
     #[arg(long, default_value_t = report::metrics::DEFAULT_BURDEN_THRESHOLD)]
     burden_threshold: f64,
     /// Directory to write result files into (summary.json, members.csv, keys.csv, yearly.csv,
-    /// samkost.xlsx).
+    /// samkost.xlsx, report.html).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Also write every draw's NPVs to `draws.parquet` in the --out directory (needs a build
@@ -453,6 +454,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
     summary.tornado = pool.install(|| sensitivity::region_tornado(&scenario, &keys))?;
     let json = serde_json::to_string_pretty(&summary).context("failed to serialise the summary")?;
     if let Some(dir) = &args.out {
+        let summary_json = &summary;
         let csv =
             report::members_csv(&scenario, &results).context("failed to build members.csv")?;
         let xlsx =
@@ -468,6 +470,16 @@ fn run_command(args: &RunArgs) -> Result<()> {
             ("keys.csv", keys_csv),
             ("yearly.csv", yearly_csv),
             ("samkost.xlsx", xlsx),
+            (
+                "report.html",
+                report::report_html(
+                    summary_json,
+                    args.lang.lang(),
+                    args.report_key.as_deref(),
+                    &date::report_date(),
+                )
+                .into_bytes(),
+            ),
         ];
         if args.save_draws {
             files.push(("draws.parquet", draws_parquet(&scenario, &results)?));

@@ -1,21 +1,24 @@
-//! Turning results into bytes: JSON summary, CSV tables, the Excel workbook, the terminal
-//! table.
+//! Turning results into bytes: JSON summary, CSV tables, the terminal table, the Excel
+//! workbook, the HTML report.
 //!
 //! Only this module decides how results look; the command line decides where the bytes go.
 
 pub mod allocate;
 mod format;
+pub mod html;
 pub mod json;
 pub mod lang;
 pub mod metrics;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod sensitivity;
+mod svg;
 pub mod sweep;
 mod table;
 mod xlsx;
 
 pub use format::{fmt_nok, fmt_percent};
+pub use html::{HtmlLabels, key_to_consider_first, report_html};
 pub use json::{
     BandJson, PrecisionJson, SummaryJson, TornadoBarJson, TornadoJson, keys_csv, members_csv,
     summary, yearly_csv,

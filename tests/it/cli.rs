@@ -154,7 +154,8 @@ fn out_dir_receives_summary_and_members_csv() {
     }
     // No temporary files are left behind.
     assert!(dir.path().join("samkost.xlsx").is_file());
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 5);
+    assert!(dir.path().join("report.html").is_file());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 6);
 }
 
 #[test]

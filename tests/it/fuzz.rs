@@ -365,6 +365,8 @@ fn exercise(text: &str) {
         );
         let workbook = samkost::report::workbook(&json, lang);
         assert!(workbook.is_ok_and(|bytes| !bytes.is_empty()));
+        let html = samkost::report::report_html(&json, lang, None, "2026-01-01");
+        assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
     }
 }
 

@@ -11,6 +11,7 @@ mod invalid;
 mod metrics;
 mod model;
 mod parquet;
+mod report_html;
 mod sampling;
 mod scenarios;
 mod sensitivity;

@@ -1,0 +1,420 @@
+//! The HTML report: self-contained, complete, and drawing exactly the numbers of summary.json.
+
+use std::collections::HashMap;
+use std::process::Command;
+
+use samkost::report::json::KeyJson;
+use samkost::report::{Lang, key_to_consider_first};
+use serde_json::Value;
+
+/// Runs `samkost run --out TMP` with extra arguments; returns the report and the summary.
+fn run_report(extra: &[&str], env: &[(&str, &str)]) -> (String, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_samkost"))
+        .args(["run", "--draws", "400", "--stability-draws", "50", "--out"])
+        .arg(dir.path())
+        .args(extra)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    let summary = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
+    (html, serde_json::from_str(&summary).unwrap())
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The attributes of every `<tag class="class" …>` element, in document order.
+fn elements(html: &str, tag: &str, class: &str) -> Vec<HashMap<String, String>> {
+    let open = format!("<{tag} class=\"{class}\"");
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find(&open) {
+        let after = &rest[start + open.len()..];
+        let end = after.find('>').unwrap();
+        let mut attrs = HashMap::new();
+        let mut text = &after[..end];
+        while let Some(eq) = text.find("=\"") {
+            let name = text[..eq].trim().to_owned();
+            let value_end = text[eq + 2..].find('"').unwrap();
+            attrs.insert(name, unescape(&text[eq + 2..eq + 2 + value_end]));
+            text = &text[eq + 2 + value_end + 1..];
+        }
+        found.push(attrs);
+        rest = &after[end..];
+    }
+    found
+}
+
+fn num(attrs: &HashMap<String, String>, name: &str) -> f64 {
+    attrs
+        .get(name)
+        .unwrap_or_else(|| panic!("no {name} in {attrs:?}"))
+        .parse()
+        .unwrap()
+}
+
+/// A JSON number, or NaN for `null` (how serde_json writes a NaN).
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}
+
+/// Exact equality, with NaN equal to NaN.
+fn same(a: f64, b: f64) -> bool {
+    a == b || (a.is_nan() && b.is_nan())
+}
+
+fn count(html: &str, needle: &str) -> usize {
+    html.matches(needle).count()
+}
+
+/// The key the report recommends.
+fn recommended(html: &str) -> String {
+    let start = html.find("data-recommended-key=\"").unwrap() + 22;
+    unescape(&html[start..start + html[start..].find('"').unwrap()])
+}
+
+#[test]
+fn report_is_self_contained_and_has_every_section_and_chart() {
+    let (html, summary) = run_report(&[], &[]);
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    let lower = html.to_lowercase();
+    for banned in [
+        "<script", "http://", "https://", "src=", "href=", "@import", "url(", "<link", "<img",
+        "<iframe", "<object",
+    ] {
+        assert!(!lower.contains(banned), "report contains `{banned}`");
+    }
+    for id in [
+        "answer",
+        "keys",
+        "comparison",
+        "fan",
+        "s-curves",
+        "distribution",
+        "tornado",
+        "tables",
+        "assumptions",
+        "about",
+    ] {
+        assert_eq!(count(&html, &format!(" id=\"{id}\"")), 1, "section {id}");
+    }
+    // The sections come in the documented order.
+    let pos = |id: &str| html.find(&format!(" id=\"{id}\"")).unwrap();
+    assert!(pos("answer") < pos("keys") && pos("keys") < pos("comparison"));
+    assert!(pos("comparison") < pos("fan") && pos("fan") < pos("s-curves"));
+    assert!(pos("s-curves") < pos("distribution") && pos("distribution") < pos("tornado"));
+    assert!(pos("tornado") < pos("tables") && pos("tables") < pos("assumptions"));
+    assert!(pos("assumptions") < pos("about"));
+    let members = summary["members"].as_array().unwrap().len();
+    let keys = summary["keys"].as_array().unwrap().len();
+    assert_eq!(count(&html, "data-chart=\"comparison\""), 1);
+    assert_eq!(count(&html, "data-chart=\"fan\""), members);
+    assert_eq!(count(&html, "data-chart=\"fan-region\""), 1);
+    assert_eq!(count(&html, "data-chart=\"s-curve\""), keys);
+    assert_eq!(count(&html, "data-chart=\"distribution\""), 1);
+    assert_eq!(count(&html, "data-chart=\"tornado\""), 1);
+    // Every chart has an accessible name.
+    let svgs = count(&html, "<svg ");
+    assert_eq!(svgs, 4 + members + keys);
+    assert_eq!(count(&html, "<svg class=\"chart\" data-chart="), svgs);
+    assert_eq!(count(&html, "role=\"img\" aria-label=\""), svgs);
+    assert_eq!(count(&html, "<title>"), svgs + 1);
+    // Print rules and one verdict row per key.
+    assert!(html.contains("@media print") && html.contains("size:A4"));
+    assert_eq!(count(&html, " data-p-all-win=\""), keys);
+    assert_eq!(count(&html, "<table class=\"numbers\""), keys);
+    assert_eq!(
+        count(&html, "<tr data-member=\""),
+        keys * members,
+        "one table row per key and member"
+    );
+    // Provenance.
+    let p = &summary["provenance"];
+    assert!(html.contains(p["scenario_hash"].as_str().unwrap()));
+    assert!(html.contains(p["samkost_version"].as_str().unwrap()));
+    assert!(html.contains("monte_carlo"));
+    assert!(html.len() < 1_000_000, "report of {} bytes", html.len());
+}
+
+#[test]
+fn chart_data_equal_the_summary_exactly() {
+    let (html, summary) = run_report(&[], &[]);
+    let keys = summary["keys"].as_array().unwrap();
+    let whiskers = elements(&html, "line", "whisker");
+    let medians = elements(&html, "circle", "median");
+    let curves = elements(&html, "path", "s-curve");
+    let n = keys.len() * summary["members"].as_array().unwrap().len();
+    assert_eq!((whiskers.len(), medians.len(), curves.len()), (n, n, n));
+    for key in keys {
+        let name = key["name"].as_str().unwrap();
+        for m in key["members"].as_array().unwrap() {
+            let id = m["id"].as_str().unwrap();
+            let npv = &m["npv_net_benefit"];
+            let is = |a: &&HashMap<String, String>| a["data-key"] == name && a["data-member"] == id;
+            let w: Vec<_> = whiskers.iter().filter(is).collect();
+            assert_eq!(w.len(), 1, "{name} {id}");
+            for q in ["p10", "p50", "p90"] {
+                assert!(
+                    same(num(w[0], &format!("data-{q}")), f(&npv[q])),
+                    "{name} {id} {q}"
+                );
+            }
+            let c: Vec<_> = medians.iter().filter(is).collect();
+            assert_eq!(c.len(), 1);
+            assert!(same(num(c[0], "data-p-win"), f(&m["p_win"])));
+            assert!(same(num(c[0], "data-p50"), f(&npv["p50"])));
+            let s: Vec<_> = curves.iter().filter(is).collect();
+            assert_eq!(s.len(), 1);
+            let percentiles = npv["percentiles"].as_object().unwrap();
+            let levels: Vec<&str> = s[0]["data-levels"].split(' ').collect();
+            let values: Vec<f64> = s[0]["data-values"]
+                .split(' ')
+                .map(|v| v.parse().unwrap())
+                .collect();
+            assert_eq!(levels.len(), percentiles.len());
+            for (level, value) in levels.iter().zip(values) {
+                assert!(same(value, f(&percentiles[*level])), "{name} {id} {level}");
+            }
+        }
+    }
+    // Fan chart of the recommended key, per member and year, and the region's fan.
+    let key_name = recommended(&html);
+    let key = keys
+        .iter()
+        .find(|k| k["name"] == key_name.as_str())
+        .unwrap();
+    let years = summary["yearly"]["years"].as_array().unwrap();
+    let points = elements(&html, "circle", "fan-point");
+    let region: Vec<_> = points
+        .iter()
+        .filter(|p| p["data-member"] == "region")
+        .collect();
+    assert_eq!(region.len(), years.len());
+    for (t, p) in region.iter().enumerate() {
+        assert_eq!(num(p, "data-year"), f(&years[t]));
+        for q in ["p10", "p50", "p90"] {
+            let band = f(&summary["yearly"]["cumulative_npv"][q][t]);
+            assert!(same(num(p, &format!("data-{q}")), band), "region {t} {q}");
+        }
+    }
+    let mut checked = 0;
+    for m in key["members"].as_array().unwrap() {
+        let id = m["id"].as_str().unwrap();
+        let mine: Vec<_> = points.iter().filter(|p| p["data-member"] == id).collect();
+        assert_eq!(mine.len(), years.len(), "{id}");
+        for (t, p) in mine.iter().enumerate() {
+            assert_eq!(p["data-key"], key_name);
+            assert_eq!(num(p, "data-year"), f(&years[t]));
+            for q in ["p10", "p50", "p90"] {
+                let band = f(&m["cumulative_npv"][q][t]);
+                assert!(same(num(p, &format!("data-{q}")), band), "{id} {t} {q}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
+    // Tornado bars, in the summary's order.
+    let bars = elements(&html, "rect", "tornado-bar");
+    let expected = summary["tornado"]["bars"].as_array().unwrap();
+    assert_eq!(bars.len(), expected.len());
+    assert!(!bars.is_empty());
+    for (bar, e) in bars.iter().zip(expected) {
+        assert_eq!(bar["data-parameter"], e["parameter"].as_str().unwrap());
+        assert!(same(num(bar, "data-low"), f(&e["output_at_low"])));
+        assert!(same(num(bar, "data-high"), f(&e["output_at_high"])));
+        assert!(same(num(bar, "data-input-low"), f(&e["input_low"])));
+        assert!(same(num(bar, "data-input-high"), f(&e["input_high"])));
+    }
+    let base = elements(&html, "line", "base");
+    assert!(same(
+        num(&base[0], "data-base"),
+        f(&summary["tornado"]["base_output"])
+    ));
+    // The distribution holds the mass between the first and last percentile, loss side below 0.
+    let pct = summary["region"]["npv_net_benefit"]["percentiles"]
+        .as_object()
+        .unwrap();
+    let mass: f64 = elements(&html, "rect", "mass")
+        .iter()
+        .map(|r| num(r, "data-probability"))
+        .sum();
+    let first: f64 = pct.keys().next().unwrap()[1..].parse().unwrap();
+    let last: f64 = pct.keys().next_back().unwrap()[1..].parse().unwrap();
+    assert!(((last - first) / 100.0 - mass).abs() < 1e-9, "mass {mass}");
+    for r in elements(&html, "rect", "mass") {
+        let loss = num(&r, "data-to") <= 0.0;
+        assert_eq!(r["fill"] == "#c4314b", loss, "{r:?}");
+    }
+}
+
+#[test]
+fn report_key_selects_the_fan_chart() {
+    let (default_html, summary) = run_report(&[], &[]);
+    let first = recommended(&default_html);
+    let other = summary["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .find(|k| *k != first)
+        .unwrap();
+    let (html, summary) = run_report(&["--report-key", other], &[]);
+    assert_eq!(
+        recommended(&html),
+        first,
+        "the recommendation does not move"
+    );
+    let key = summary["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == other)
+        .unwrap();
+    let points: Vec<_> = elements(&html, "circle", "fan-point")
+        .into_iter()
+        .filter(|p| p["data-member"] != "region")
+        .collect();
+    assert!(!points.is_empty());
+    assert!(points.iter().all(|p| p["data-key"] == other));
+    let m = &key["members"][0];
+    let mine: Vec<_> = points
+        .iter()
+        .filter(|p| p["data-member"] == m["id"].as_str().unwrap())
+        .collect();
+    for (t, p) in mine.iter().enumerate() {
+        assert!(same(num(p, "data-p50"), f(&m["cumulative_npv"]["p50"][t])));
+    }
+}
+
+#[test]
+fn fan_bands_absent_are_said_not_drawn() {
+    let (html, summary) = run_report(&["--band-draws", "0"], &[]);
+    assert_eq!(count(&html, "data-chart=\"fan\""), 0);
+    assert_eq!(count(&html, "data-chart=\"fan-region\""), 1);
+    assert!(html.contains("--band-draws 0"));
+    assert_eq!(summary["scenario"]["band_draws"], 0);
+}
+
+#[test]
+fn norwegian_report_uses_norwegian_words_and_numbers() {
+    let (html, summary) = run_report(&["--lang", "nb"], &[("SOURCE_DATE_EPOCH", "1709251200")]);
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"nb\">"));
+    for word in [
+        "Om beregningen",
+        "Forutsetninger",
+        "Kilde",
+        "netto nåverdi",
+        "Fordelingsnøkkel",
+        "Sannsynlighet for gevinst",
+        "Innbyggere",
+        "Tilbakebetalingsår",
+        "mill.\u{a0}kr",
+        "Lønner samarbeidet seg",
+    ] {
+        assert!(html.contains(word), "missing `{word}`");
+    }
+    for english in [
+        "About the calculation",
+        "Assumptions",
+        "Probability of gain",
+    ] {
+        assert!(
+            !html.contains(english),
+            "English `{english}` in the Norwegian report"
+        );
+    }
+    // Digit groups with a no-break space, a decimal comma, the percent sign after a space.
+    let pop = summary["members"][0]["population"].as_f64().unwrap();
+    assert!(pop >= 1000.0);
+    assert!(html.contains(&format!(">{}<", Lang::Nb.int(pop))));
+    let rate = summary["scenario"]["discount_rate"].as_f64().unwrap();
+    assert!(html.contains(&Lang::Nb.percent1(rate)));
+    assert!(Lang::Nb.percent1(rate).contains(','));
+    assert!(
+        html.contains("2024-03-01"),
+        "SOURCE_DATE_EPOCH sets the date"
+    );
+}
+
+#[test]
+fn the_report_recommends_the_key_the_rule_picks() {
+    let (html, summary) = run_report(&[], &[]);
+    // The rule, computed independently from summary.json.
+    let keys = summary["keys"].as_array().unwrap();
+    let p = |k: &Value| k["p_all_win"].as_f64().unwrap();
+    let se = |k: &Value| k["p_all_win_se"].as_f64().unwrap();
+    let stable = |k: &Value| k["p_core_stable"].as_f64().unwrap_or(-1.0);
+    let mut best = &keys[0];
+    for k in keys {
+        if p(k) > p(best) {
+            best = k;
+        }
+    }
+    let mut pick = best;
+    for k in keys {
+        let within = p(best) - p(k) <= 1.96 * (se(best).powi(2) + se(k).powi(2)).sqrt();
+        if within && (stable(k) > stable(pick) || (stable(k) == stable(pick) && p(k) > p(pick))) {
+            pick = k;
+        }
+    }
+    assert_eq!(recommended(&html), pick["name"].as_str().unwrap());
+    assert!(
+        html.contains("1.96 × √(SE₁² + SE₂²)"),
+        "the rule is documented"
+    );
+}
+
+fn key(name: &str, p_all_win: f64, se: f64, stable: Option<f64>) -> KeyJson {
+    KeyJson {
+        name: name.to_owned(),
+        p_all_win,
+        p_all_win_se: se,
+        burden_ratio: None,
+        burden_flag: false,
+        p_core_stable: stable,
+        top_breakaway: None,
+        members: Vec::new(),
+    }
+}
+
+#[test]
+fn key_to_consider_first_prefers_stability_among_indistinguishable_keys() {
+    assert_eq!(key_to_consider_first(&[]), None);
+    // B is within 1.96 × √2 × 0.01 ≈ 0.028 of A and more often stable; C is more stable still
+    // but clearly worse on p_all_win.
+    let keys = [
+        key("A", 0.90, 0.01, Some(0.5)),
+        key("B", 0.88, 0.01, Some(0.9)),
+        key("C", 0.80, 0.01, Some(1.0)),
+    ];
+    assert_eq!(key_to_consider_first(&keys), Some(1));
+    // With precise estimates B is distinguishable from A: the highest p_all_win wins.
+    let keys = [
+        key("A", 0.90, 0.001, Some(0.5)),
+        key("B", 0.88, 0.001, Some(0.9)),
+    ];
+    assert_eq!(key_to_consider_first(&keys), Some(0));
+    // Unchecked stability ranks lowest; ties in stability go to p_all_win, then to order.
+    let keys = [
+        key("A", 0.90, 0.05, None),
+        key("B", 0.85, 0.05, Some(0.0)),
+        key("C", 0.87, 0.05, Some(0.0)),
+        key("D", 0.87, 0.05, Some(0.0)),
+    ];
+    assert_eq!(key_to_consider_first(&keys), Some(2));
+    // Ties on p_all_win: the first key is the reference.
+    let keys = [key("A", 0.5, 0.0, Some(0.2)), key("B", 0.5, 0.0, Some(0.2))];
+    assert_eq!(key_to_consider_first(&keys), Some(0));
+}
