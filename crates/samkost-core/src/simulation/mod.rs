@@ -798,7 +798,7 @@ fn summarise(
         mean_flows,
         first_operating_year,
         band_draws: layout.band_draws,
-        member_bands: member_bands(&acc.band, cols * horizon),
+        member_bands: member_bands(acc.band, layout.band_draws as usize),
         horizon,
         region_cumulative_bands: acc
             .region_yearly
@@ -821,18 +821,15 @@ fn summarise(
     }
 }
 
-/// P10/P50/P90 of every (column, year) of the band draws' rows (`width` values per draw).
-fn member_bands(band: &[f64], width: usize) -> Vec<[f64; 3]> {
-    if band.is_empty() || width == 0 {
+/// P10/P50/P90 of every (column, year) of the band draws, from their column-major values
+/// (`draws` values per column), in parallel over columns (each column's result depends on its
+/// values only, so the thread count changes nothing).
+fn member_bands(mut band: Vec<f64>, draws: usize) -> Vec<[f64; 3]> {
+    if band.is_empty() || draws == 0 {
         return Vec::new();
     }
-    let mut column = Vec::with_capacity(band.len() / width);
-    (0..width)
-        .map(|c| {
-            column.clear();
-            column.extend(band.iter().skip(c).step_by(width).copied());
-            quantiles_type7_unsorted(&mut column, [0.1, 0.5, 0.9])
-        })
+    band.par_chunks_mut(draws)
+        .map(|column| quantiles_type7_unsorted(column, [0.1, 0.5, 0.9]))
         .collect()
 }
 
@@ -854,8 +851,13 @@ fn payback_quantile(hist: &[u64], p: f64) -> Option<u16> {
 struct Totals {
     /// Per year: sketch of the region's discounted cumulative net benefit.
     region_yearly: Vec<QuantileSketch>,
-    /// The band draws' cumulative net benefit rows, in draw order.
+    /// The band draws' cumulative net benefit, column-major: `band[column × band_draws + draw]`
+    /// with columns `(key × members + member) × horizon + year`.
     band: Vec<f64>,
+    /// Band draws stored so far.
+    band_filled: usize,
+    /// Values per band draw: keys × members × years.
+    band_width: usize,
     draw_npv: Vec<f64>,
     sketches: Vec<QuantileSketch>,
     sums: Vec<(f64, f64)>,
@@ -883,9 +885,15 @@ impl Totals {
                 QuantileSketch::new(sketch::DEFAULT_RELATIVE_ACCURACY);
                 layout.horizon
             ],
-            band: Vec::with_capacity(
-                layout.band_draws as usize * layout.n_keys * layout.n_members * layout.horizon,
-            ),
+            band: vec![
+                0.0;
+                layout.band_draws as usize
+                    * layout.n_keys
+                    * layout.n_members
+                    * layout.horizon
+            ],
+            band_filled: 0,
+            band_width: layout.n_keys * layout.n_members * layout.horizon,
             draw_npv: if layout.store_draws {
                 Vec::with_capacity(n_draws as usize * stride)
             } else {
@@ -919,7 +927,16 @@ impl Totals {
                 }
             }
         }
-        self.band.extend_from_slice(&chunk.band);
+        // Rows of the chunk (one per band draw, in draw order) into the columns.
+        if self.band_width > 0 {
+            let draws = self.band.len() / self.band_width;
+            for row in chunk.band.chunks_exact(self.band_width) {
+                for (c, &v) in row.iter().enumerate() {
+                    self.band[c * draws + self.band_filled] = v;
+                }
+                self.band_filled += 1;
+            }
+        }
         if store_draws {
             self.draw_npv.extend_from_slice(&chunk.npv);
         } else {
