@@ -1,12 +1,13 @@
 //! Throughput of the Monte Carlo loop on the embedded default scenario (SSIKT, 7 members,
-//! 5 keys, 10 years).
+//! 8 keys, 10 years), and the cost of turning a run into its report files.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use samkost::scenario::{self, NoFiles};
 use samkost_core::allocation::ResolvedKey;
 use samkost_core::simulation::{NoProgress, RunConfig, run};
 
-fn default_scenario(c: &mut Criterion) {
+/// The embedded scenario and its keys' shares.
+fn default_scenario_and_keys() -> (scenario::Scenario, Vec<ResolvedKey>) {
     let scenario = scenario::parse(
         scenario::DEFAULT_SCENARIO_NAME,
         scenario::DEFAULT_SCENARIO,
@@ -21,6 +22,11 @@ fn default_scenario(c: &mut Criterion) {
     )
     .expect("valid keys")
     .0;
+    (scenario, keys)
+}
+
+fn default_scenario(c: &mut Criterion) {
+    let (scenario, keys) = default_scenario_and_keys();
     let mut group = c.benchmark_group("monte_carlo/ssikt");
     group.sample_size(10);
     for threads in [1, 2] {
@@ -54,5 +60,36 @@ fn default_scenario(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, default_scenario);
+/// Turning one run of the default scenario (10,000 draws) into the files of `--out`: the
+/// summary, the HTML report and the Excel workbook.
+fn reports(c: &mut Criterion) {
+    let (scenario, keys) = default_scenario_and_keys();
+    let config = RunConfig {
+        n_draws: 10_000,
+        seed: 1,
+        stability_draws: 2000,
+        band_draws: samkost_core::simulation::DEFAULT_BAND_DRAWS,
+        sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
+        max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
+    };
+    let results = run(&scenario.model, &keys, &config, &NoProgress).expect("run");
+    let threshold = samkost::report::metrics::DEFAULT_BURDEN_THRESHOLD;
+    let summary = samkost::report::summary(&scenario, &results, &config, threshold);
+    let mut group = c.benchmark_group("reports/ssikt");
+    group.sample_size(20);
+    group.bench_function("summary", |b| {
+        b.iter(|| samkost::report::summary(&scenario, &results, &config, threshold))
+    });
+    group.bench_function("report_html", |b| {
+        b.iter(|| {
+            samkost::report::report_html(&summary, samkost::report::Lang::Nb, None, "2026-12-04")
+        })
+    });
+    group.bench_function("workbook", |b| {
+        b.iter(|| samkost::report::workbook(&summary, samkost::report::Lang::Nb).expect("xlsx"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, default_scenario, reports);
 criterion_main!(benches);

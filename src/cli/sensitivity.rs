@@ -131,19 +131,13 @@ pub fn sensitivity_command(args: &SensitivityArgs) -> Result<()> {
     let keys = resolve_keys(&scenario, seed)?;
     let output = parse_output(&args.output, &scenario)?;
     let model = &scenario.model;
-    let uncertain: Vec<usize> = (0..model.parameters.len())
-        .filter(|&j| !model.parameters[j].distribution.is_fixed())
-        .collect();
+    let (uncertain, dists) = uncertain_inputs(model);
     if uncertain.is_empty() {
         return Err(InputError(
             "error: the scenario has no uncertain inputs to analyse".to_owned(),
         )
         .into());
     }
-    let dists: Vec<Distribution> = uncertain
-        .iter()
-        .map(|&j| model.parameters[j].distribution.clone())
-        .collect();
     let evaluator = Evaluator {
         model,
         keys: &keys,
@@ -314,6 +308,18 @@ pub fn sensitivity_command(args: &SensitivityArgs) -> Result<()> {
     Ok(())
 }
 
+/// The indices of the model's uncertain (not fixed) parameters and their distributions.
+fn uncertain_inputs(model: &Model) -> (Vec<usize>, Vec<Distribution>) {
+    let uncertain: Vec<usize> = (0..model.parameters.len())
+        .filter(|&j| !model.parameters[j].distribution.is_fixed())
+        .collect();
+    let dists = uncertain
+        .iter()
+        .map(|&j| model.parameters[j].distribution.clone())
+        .collect();
+    (uncertain, dists)
+}
+
 /// The tornado of the region's NPV (each uncertain input at its P10 and P90, the others at
 /// their medians) for the report; `None` when the scenario has no uncertain input.
 pub fn region_tornado(
@@ -321,16 +327,10 @@ pub fn region_tornado(
     keys: &[ResolvedKey],
 ) -> Result<Option<report::TornadoJson>> {
     let model = &scenario.model;
-    let uncertain: Vec<usize> = (0..model.parameters.len())
-        .filter(|&j| !model.parameters[j].distribution.is_fixed())
-        .collect();
+    let (uncertain, dists) = uncertain_inputs(model);
     if uncertain.is_empty() {
         return Ok(None);
     }
-    let dists: Vec<Distribution> = uncertain
-        .iter()
-        .map(|&j| model.parameters[j].distribution.clone())
-        .collect();
     let evaluator = Evaluator {
         model,
         keys,

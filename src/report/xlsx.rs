@@ -567,18 +567,12 @@ fn summary_rows(summary: &SummaryJson, lang: Lang, l: &XlsxLabels) -> Vec<Vec<Ce
     ];
     let region = &summary.region;
     let npv = &region.npv_net_benefit;
-    let region_values = [
-        number(npv.mean, Kind::Nok),
-        number(npv.mean_se, Kind::Nok),
-        Cell::Flag(npv.mean_reliable),
-        number(npv.p10, Kind::Nok),
-        number(npv.p50, Kind::Nok),
-        number(npv.p90, Kind::Nok),
-        number(npv.cvar10, Kind::Nok),
+    let mut region_values = Vec::from(stats_cells(npv));
+    region_values.extend([
         number(region.p_win, Kind::Probability),
         number(region.startup_cost_npv, Kind::Nok),
         optional(region.npv_per_invested_krone, Kind::Ratio),
-    ];
+    ]);
     let labelled = |labels: &[&str], values: Vec<Cell>| -> Vec<Vec<Cell>> {
         labels
             .iter()
@@ -587,7 +581,7 @@ fn summary_rows(summary: &SummaryJson, lang: Lang, l: &XlsxLabels) -> Vec<Vec<Ce
             .collect()
     };
     let mut rows = labelled(&l.scenario_rows, scenario_values.into());
-    rows.extend(labelled(&l.region_rows, region_values.into()));
+    rows.extend(labelled(&l.region_rows, region_values));
     rows.push(vec![]);
     rows.push(vec![Cell::Heading(l.verdicts.to_owned())]);
     for (key_idx, key) in summary.keys.iter().enumerate() {

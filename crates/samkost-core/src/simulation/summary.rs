@@ -111,24 +111,37 @@ pub fn quantile_type7(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// Hyndman–Fan type 7 quantiles of unsorted values at each of `ps`, by selection (linear time
-/// per probability instead of a sort); reorders `values`. Equal to [`quantile_type7`] of the
-/// sorted values. `values` must be non-empty and free of NaN.
+/// instead of a sort); reorders `values`. Equal to [`quantile_type7`] of the sorted values.
+/// `values` must be non-empty and free of NaN.
+///
+/// The probabilities are taken in increasing order, and each selection only searches the part
+/// of `values` at or above the previous one: after selecting index `k`, every value before `k`
+/// is at most `values[k]` and every value after it at least `values[k]`.
 pub fn quantiles_type7_unsorted<const K: usize>(values: &mut [f64], ps: [f64; K]) -> [f64; K] {
     let n = values.len();
-    ps.map(|p| {
-        if n == 1 {
-            return values[0];
-        }
-        let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
-        let lo = h.floor() as usize;
+    if n == 1 {
+        return [values[0]; K];
+    }
+    let mut order: [usize; K] = std::array::from_fn(|i| i);
+    order.sort_by(|&a, &b| ps[a].total_cmp(&ps[b]));
+    let mut out = [0.0; K];
+    // Every value before `start` is at most every value from `start` on.
+    let mut start = 0;
+    for i in order {
+        let h = (n - 1) as f64 * ps[i].clamp(0.0, 1.0);
+        let lo = (h.floor() as usize).min(n - 1);
         let frac = h - lo as f64;
-        let (_, &mut x_lo, upper) = values.select_nth_unstable_by(lo, f64::total_cmp);
-        if frac == 0.0 || upper.is_empty() {
-            return x_lo;
-        }
-        let x_hi = upper.iter().copied().fold(f64::INFINITY, f64::min);
-        x_lo + frac * (x_hi - x_lo)
-    })
+        let (_, &mut x_lo, upper) =
+            values[start..].select_nth_unstable_by(lo - start, f64::total_cmp);
+        out[i] = if frac == 0.0 || upper.is_empty() {
+            x_lo
+        } else {
+            let x_hi = upper.iter().copied().fold(f64::INFINITY, f64::min);
+            x_lo + frac * (x_hi - x_lo)
+        };
+        start = lo;
+    }
+    out
 }
 
 /// Hyndman–Fan type 1 quantile (inverse empirical CDF) of already sorted values:
@@ -171,7 +184,8 @@ mod tests {
             .collect();
         let mut sorted = values.clone();
         sorted.sort_by(f64::total_cmp);
-        let ps = [0.0, 0.01, 0.1, 0.333, 0.5, 0.9, 0.99, 1.0];
+        // Out of order and repeated, to exercise the narrowing window.
+        let ps = [0.9, 0.0, 0.01, 0.1, 0.333, 0.5, 0.5, 0.99, 1.0, 0.2];
         let got = quantiles_type7_unsorted(&mut values.clone(), ps);
         for (p, q) in ps.iter().zip(got) {
             assert_eq!(q, quantile_type7(&sorted, *p), "p = {p}");
