@@ -928,8 +928,7 @@ impl Totals {
             }
         }
         // Rows of the chunk (one per band draw, in draw order) into the columns.
-        if self.band_width > 0 {
-            let draws = self.band.len() / self.band_width;
+        if let Some(draws) = self.band.len().checked_div(self.band_width) {
             for row in chunk.band.chunks_exact(self.band_width) {
                 for (c, &v) in row.iter().enumerate() {
                     self.band[c * draws + self.band_filled] = v;
