@@ -342,3 +342,45 @@ fn an_unknown_report_key_is_refused_with_the_keys_listed() {
         "{err}"
     );
 }
+
+#[test]
+fn init_for_a_whole_county_comments_out_keys_that_need_every_coalition() {
+    // All 43 municipalities of Vestland (county 46) from the embedded table: beyond 12 members
+    // the nucleolus and SCRB are out of reach, so the starter scenario leaves them commented
+    // out with the reason, and the scenario's keys resolve as generated.
+    let ids: Vec<String> = samkost::scenario::kommuner::all()
+        .iter()
+        .filter(|k| k.id.starts_with("46"))
+        .map(|k| k.id.clone())
+        .collect();
+    assert_eq!(ids.len(), 43);
+    let out = samkost()
+        .args(["init", "--members", &ids.join(",")])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("# Needs the cost of all 2^43 coalitions"),
+        "{text}"
+    );
+    assert!(text.contains("# rule = \"nucleolus\"") && text.contains("# rule = \"scrb\""));
+    let scenario = crate::parse(&text).unwrap_or_else(|d| panic!("{d}"));
+    let names: Vec<&str> = scenario.keys.iter().map(|k| k.name.as_str()).collect();
+    assert!(
+        names.contains(&"Shapley") && !names.contains(&"nucleolus"),
+        "{names:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vestland.toml");
+    std::fs::write(&path, &text).unwrap();
+    let out = samkost()
+        .args(["validate", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
