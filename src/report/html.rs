@@ -82,6 +82,8 @@ pub struct HtmlLabels {
     pub s_heading: &'static str,
     /// How to read the S-curves.
     pub s_note: &'static str,
+    /// Note when the S-curves show NPV per inhabitant.
+    pub s_per_inhabitant: &'static str,
     /// Heading of the distribution of the region's NPV.
     pub dist_heading: &'static str,
     /// How to read it ({0}: probability of a loss).
@@ -172,6 +174,8 @@ pub struct HtmlLabels {
     pub million: &'static str,
     /// "NPV of net benefit, MNOK" (axis).
     pub npv_axis: &'static str,
+    /// Axis: NPV per inhabitant.
+    pub npv_axis_per_inhabitant: &'static str,
     /// "Year".
     pub year: &'static str,
     /// "Probability that the NPV is at most x".
@@ -237,6 +241,7 @@ impl HtmlLabels {
         fan_absent: "The run kept no draws for the members' fan bands (--band-draws 0), so only the region's fan is drawn.",
         s_heading: "How uncertain is each member's result? (S-curves)",
         s_note: "For each key, one curve per member: the height at an NPV is the probability that the member's NPV is at most that value. Where a curve crosses the zero line reads the member's probability of a loss; steeper curves mean less uncertainty.",
+        s_per_inhabitant: "The largest member has more than ten times the inhabitants of the smallest, so the curves show the NPV per inhabitant: each member's NPV divided by its population.",
         dist_heading: "The region's NPV: the whole distribution",
         dist_note: "How likely each NPV of the region's net benefit is, built from its percentiles (P1 to P99). The red area is a loss; the probability of a loss is {0}.",
         dist_degenerate: "Every draw gives the same NPV for the region; there is no distribution to draw.",
@@ -282,6 +287,7 @@ impl HtmlLabels {
         precision_not_reached: "(not reached: the run stopped at its draw limit)",
         million: "MNOK",
         npv_axis: "NPV of net benefit, MNOK",
+        npv_axis_per_inhabitant: "NPV of net benefit per inhabitant, NOK",
         year: "Year",
         cdf_axis: "Probability that NPV ≤ x",
         density_axis: "Relative likelihood",
@@ -330,6 +336,7 @@ impl HtmlLabels {
         fan_absent: "Kjøringen tok ikke vare på trekninger til kommunenes viftebånd (--band-draws 0), så bare regionens vifte vises.",
         s_heading: "Hvor usikkert er resultatet for hver kommune? (S-kurver)",
         s_note: "For hver fordelingsnøkkel én kurve per kommune: høyden ved en nåverdi er sannsynligheten for at kommunens netto nåverdi er høyst denne verdien. Der kurven krysser nullinjen, leses sannsynligheten for tap; brattere kurver betyr mindre usikkerhet.",
+        s_per_inhabitant: "Den største kommunen har mer enn ti ganger så mange innbyggere som den minste, så kurvene viser netto nåverdi per innbygger: hver kommunes nåverdi delt på innbyggertallet.",
         dist_heading: "Regionens netto nåverdi: hele fordelingen",
         dist_note: "Hvor sannsynlig hver netto nåverdi av regionens gevinst er, bygd fra persentilene (P1 til P99). Det røde området er tap; sannsynligheten for tap er {0}.",
         dist_degenerate: "Alle trekninger gir samme netto nåverdi for regionen; det er ingen fordeling å tegne.",
@@ -375,6 +382,7 @@ impl HtmlLabels {
         precision_not_reached: "(ikke oppnådd: kjøringen stoppet ved grensen for trekninger)",
         million: "mill.\u{a0}kr",
         npv_axis: "Netto nåverdi av gevinsten, mill.\u{a0}kr",
+        npv_axis_per_inhabitant: "Netto nåverdi av gevinsten per innbygger, kr",
         year: "År",
         cdf_axis: "Sannsynlighet for nåverdi ≤ x",
         density_axis: "Relativ sannsynlighet",
@@ -799,6 +807,20 @@ impl<'a> Report<'a> {
 
     /// Vertical grid lines with money tick labels at `y_label`, spanning `y0..y1`.
     fn x_money_axis(&self, out: &mut String, x: &Scale, y0: f64, y1: f64, y_label: f64) {
+        self.x_axis(out, x, (y0, y1, y_label), |t, step| {
+            self.tick_money(t, step)
+        });
+    }
+
+    /// Vertical grid lines at round values of `x`, labelled by `label(value, step)`; the zero
+    /// line is drawn in ink. `ys`: the lines' top and bottom and the labels' baseline.
+    fn x_axis(
+        &self,
+        out: &mut String,
+        x: &Scale,
+        (y0, y1, y_label): (f64, f64, f64),
+        label: impl Fn(f64, f64) -> String,
+    ) {
         let (lo, hi) = x.domain();
         let (ticks, step) = svg::ticks(lo, hi, 6);
         for t in ticks {
@@ -811,7 +833,7 @@ impl<'a> Report<'a> {
                 c(y0),
                 c(y1),
                 c(y_label),
-                escape(&self.tick_money(t, step))
+                escape(&label(t, step))
             );
         }
     }
@@ -1139,7 +1161,28 @@ impl<'a> Report<'a> {
                 escape(&m.name)
             );
         }
-        out.push_str("</div>\n<div class=\"scurves\">\n");
+        out.push_str("</div>\n");
+        // Members of very different size (a city among villages: more than ten times the
+        // inhabitants) would squeeze every other curve into a line at zero: the curves then
+        // show NPV per inhabitant.
+        let (smallest, largest) = s
+            .members
+            .iter()
+            .fold((f64::INFINITY, 0.0_f64), |(a, b), m| {
+                (a.min(m.population), b.max(m.population))
+            });
+        let per_inhabitant = smallest > 0.0 && largest > 10.0 * smallest;
+        if per_inhabitant {
+            let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(l.s_per_inhabitant));
+        }
+        let divisor = |mi: usize| {
+            if per_inhabitant {
+                s.members[mi].population
+            } else {
+                1.0
+            }
+        };
+        out.push_str("<div class=\"scurves\">\n");
         let (width, height) = (470.0, 270.0);
         let (left, right, top, bottom) = (40.0, 12.0, 10.0, 34.0);
         for key in &s.keys {
@@ -1148,11 +1191,10 @@ impl<'a> Report<'a> {
                 "<figure><figcaption>{}</figcaption>",
                 escape(&key.name)
             );
-            let (lo, hi) = svg::extent(
-                key.members
-                    .iter()
-                    .flat_map(|m| m.npv_net_benefit.percentiles.values().copied()),
-            )
+            let (lo, hi) = svg::extent(key.members.iter().enumerate().flat_map(|(mi, m)| {
+                let d = divisor(mi);
+                m.npv_net_benefit.percentiles.values().map(move |v| v / d)
+            }))
             .unwrap_or((-1.0, 1.0));
             let x = Scale::new(svg::padded_with_zero(lo, hi), (left, width - right));
             let y = Scale::new((0.0, 1.0), (height - bottom, top));
@@ -1175,17 +1217,27 @@ impl<'a> Report<'a> {
                     escape(&self.lang.percent(p))
                 );
             }
-            self.x_money_axis(out, &x, top, height - bottom, height - bottom + 13.0);
+            let axis = (top, height - bottom, height - bottom + 13.0);
+            if per_inhabitant {
+                self.x_axis(out, &x, axis, |t, _| self.lang.int(t));
+            } else {
+                self.x_money_axis(out, &x, axis.0, axis.1, axis.2);
+            }
             let _ = writeln!(
                 out,
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" class=\"muted\">{}</text>",
                 c((left + width - right) / 2.0),
                 c(height - 4.0),
-                escape(l.npv_axis)
+                escape(if per_inhabitant {
+                    l.npv_axis_per_inhabitant
+                } else {
+                    l.npv_axis
+                })
             );
             for (i, m) in key.members.iter().enumerate() {
                 let pts = levels(&m.npv_net_benefit);
-                let d = svg::path(pts.iter().map(|&(p, v)| (x.at(v), y.at(p))));
+                let div = divisor(i);
+                let d = svg::path(pts.iter().map(|&(p, v)| (x.at(v / div), y.at(p))));
                 let names: Vec<&str> = m
                     .npv_net_benefit
                     .percentiles
@@ -1200,7 +1252,7 @@ impl<'a> Report<'a> {
                     .collect();
                 let _ = writeln!(
                     out,
-                    "<path class=\"s-curve\" data-key=\"{}\" data-member=\"{}\" data-levels=\"{}\" data-values=\"{}\" d=\"{d}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.8\"/>",
+                    "<path class=\"s-curve\" data-key=\"{}\" data-member=\"{}\" data-divisor=\"{div}\" data-levels=\"{}\" data-values=\"{}\" d=\"{d}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.8\"/>",
                     escape(&key.name),
                     escape(&m.id),
                     names.join(" "),

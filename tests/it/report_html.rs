@@ -418,3 +418,49 @@ fn key_to_consider_first_prefers_stability_among_indistinguishable_keys() {
     let keys = [key("A", 0.5, 0.0, Some(0.2)), key("B", 0.5, 0.0, Some(0.2))];
     assert_eq!(key_to_consider_first(&keys), Some(0));
 }
+
+#[test]
+fn s_curves_turn_to_npv_per_inhabitant_when_members_differ_much_in_size() {
+    // Bergen (about 291,000 inhabitants) with Vestland's two smallest municipalities: in
+    // kroner the small members' curves would be lines at zero, so the report divides by the
+    // population (and says so); the drawn numbers stay the summary's.
+    let vestland: Vec<&samkost::scenario::kommuner::Kommune> = {
+        let mut v: Vec<_> = samkost::scenario::kommuner::all()
+            .iter()
+            .filter(|k| k.id.starts_with("46"))
+            .collect();
+        v.sort_by(|a, b| a.population.total_cmp(&b.population));
+        v
+    };
+    let ids = format!("4601,{},{}", vestland[0].id, vestland[1].id);
+    let init = Command::new(env!("CARGO_BIN_EXE_samkost"))
+        .args(["init", "--members", &ids])
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bergen.toml");
+    std::fs::write(&path, &init.stdout).unwrap();
+    let (html, summary) = run_report(&[path.to_str().unwrap()], &[]);
+    let labels = samkost::report::HtmlLabels::of(Lang::En);
+    assert!(unescape(&html).contains(labels.s_per_inhabitant));
+    assert!(unescape(&html).contains(labels.npv_axis_per_inhabitant));
+    let curves = elements(&html, "path", "s-curve");
+    assert_eq!(curves.len(), summary["keys"].as_array().unwrap().len() * 3);
+    for curve in &curves {
+        let member = summary["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"].as_str() == Some(curve["data-member"].as_str()))
+            .unwrap();
+        assert_eq!(num(curve, "data-divisor"), f(&member["population"]));
+    }
+    // In the default scenario the largest member has 4.6 times the inhabitants of the
+    // smallest: the curves stay in kroner.
+    let (default_html, _) = run_report(&[], &[]);
+    assert!(!unescape(&default_html).contains(labels.s_per_inhabitant));
+    for curve in elements(&default_html, "path", "s-curve") {
+        assert_eq!(num(&curve, "data-divisor"), 1.0);
+    }
+}
