@@ -34,6 +34,19 @@ pub struct HtmlLabels {
     pub consider_first: &'static str,
     /// Why that key ({0}: the key).
     pub consider_first_why: &'static str,
+    /// The short answer when every member gains under the key in at least 90 % of draws
+    /// ({0}: key, {1}: probability).
+    pub short_yes: &'static str,
+    /// … in 50–90 % of draws ({0}: key, {1}: probability).
+    pub short_probably: &'static str,
+    /// … in under half of the draws while the region gains in at least half ({0}: key,
+    /// {1}: probability, {2}: the region's probability of gaining).
+    pub short_no: &'static str,
+    /// The region as a whole loses in more than half of the draws ({0}: its probability of
+    /// losing).
+    pub short_region_loses: &'static str,
+    /// How the short answer is chosen (the "About the calculation" section).
+    pub short_rule: &'static str,
     /// "The key shown in the fan chart" note when --report-key differs ({0}: key).
     pub fan_key: &'static str,
     /// The region's NPV line ({0}: mean, {1}: ± half-width, {2}: P10, {3}: P90).
@@ -218,6 +231,11 @@ impl HtmlLabels {
         answer_label: "Answer",
         consider_first: "Key to consider first",
         consider_first_why: "{0} gives the highest probability that every member gains, or comes within the Monte Carlo uncertainty of the highest and is more often stable (no group of members would do better on its own).",
+        short_yes: "Yes. Under {0}, every member gains in {1} of the draws.",
+        short_probably: "Probably, but not surely. Under {0}, every member gains in {1} of the draws; in the rest at least one member loses.",
+        short_no: "Not under any key compared. The region as a whole gains in {2} of the draws, but even under {0} every member gains in only {1}.",
+        short_region_loses: "No. The region as a whole loses in {0} of the draws: the savings do not cover the costs of cooperating, whatever the key.",
+        short_rule: "The short answer is “Yes” when every member gains under the key to consider first in at least 90 % of the draws, “Probably” from 50 % to 90 %, and “No” below 50 % (with the reason: the region as a whole loses, or the gain cannot be shared so that all win).",
         fan_key: "The fan charts below show the key {0}.",
         region_line: "The region as a whole: net present value (NPV) of the net benefit {0} on average (± {1}); 8 draws in 10 between {2} and {3}.",
         region_line_unreliable: "The region as a whole: the mean NPV of the net benefit is not established by the draws (± {0}); 8 draws in 10 between {1} and {2}.",
@@ -313,6 +331,11 @@ impl HtmlLabels {
         answer_label: "Svar",
         consider_first: "Fordelingsnøkkel å vurdere først",
         consider_first_why: "{0} gir høyest sannsynlighet for at alle kommunene vinner, eller ligger innenfor Monte Carlo-usikkerheten av den høyeste og er oftere stabil (ingen gruppe kommuner ville klart seg bedre alene).",
+        short_yes: "Ja. Med {0} vinner alle kommunene i {1} av trekningene.",
+        short_probably: "Trolig, men ikke sikkert. Med {0} vinner alle kommunene i {1} av trekningene; i resten taper minst én kommune.",
+        short_no: "Ikke med noen av fordelingsnøklene som er sammenlignet. Regionen samlet vinner i {2} av trekningene, men selv med {0} vinner alle kommunene bare i {1}.",
+        short_region_loses: "Nei. Regionen samlet taper i {0} av trekningene: gevinstene dekker ikke kostnadene ved å samarbeide, uansett fordelingsnøkkel.",
+        short_rule: "Det korte svaret er «Ja» når alle kommunene vinner med fordelingsnøkkelen som bør vurderes først i minst 90 % av trekningene, «Trolig» fra 50 % til 90 %, og «Nei» under 50 % (med begrunnelsen: regionen samlet taper, eller gevinsten kan ikke fordeles slik at alle vinner).",
         fan_key: "Viftediagrammene nedenfor viser fordelingsnøkkelen {0}.",
         region_line: "Regionen samlet: netto nåverdi av gevinsten er {0} i gjennomsnitt (± {1}); 8 av 10 trekninger mellom {2} og {3}.",
         region_line_unreliable: "Regionen samlet: gjennomsnittlig netto nåverdi er ikke fastslått av trekningene (± {0}); 8 av 10 trekninger mellom {1} og {2}.",
@@ -407,6 +430,35 @@ impl HtmlLabels {
             Lang::En => &Self::EN,
             Lang::Nb => &Self::NB,
         }
+    }
+}
+
+/// The report's short answer to "does it pay off for every member?", from the key to consider
+/// first (`key`, an index into the summary's keys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShortAnswer {
+    /// Every member gains under the key in at least 90 % of the draws.
+    Yes,
+    /// Every member gains in at least 50 % but under 90 % of the draws.
+    Probably,
+    /// Every member gains in under half of the draws, although the region gains in at least
+    /// half: no key compared shares the gain so that all win.
+    No,
+    /// The region as a whole loses in more than half of the draws.
+    RegionLoses,
+}
+
+/// The short answer for the key to consider first (see [`ShortAnswer`] for the thresholds).
+pub fn short_answer(summary: &SummaryJson, key: usize) -> ShortAnswer {
+    let p = summary.keys[key].p_all_win;
+    if p >= 0.9 {
+        ShortAnswer::Yes
+    } else if p >= 0.5 {
+        ShortAnswer::Probably
+    } else if summary.region.p_win < 0.5 {
+        ShortAnswer::RegionLoses
+    } else {
+        ShortAnswer::No
     }
 }
 
@@ -515,6 +567,7 @@ footer{margin-top:32px}
 .qa .lbl{font-size:12px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);padding-top:3px}
 .question{font-size:18px;font-weight:600}
 .answer{border-left:6px solid var(--accent);background:#f1f6fc;padding:10px 16px}
+.answer .short{font-size:19px;font-weight:700;margin:4px 0 10px}
 .answer .first{font-size:22px;font-weight:700;margin:2px 0 6px}
 .answer .first small{font-size:13px;font-weight:400;color:var(--muted);display:block;text-transform:uppercase;letter-spacing:.06em}
 .answer .verdict{font-size:16px}
@@ -676,6 +729,26 @@ impl<'a> Report<'a> {
         );
         if let Some(k) = first {
             let key = &s.keys[k];
+            let (answer, text) = match short_answer(s, k) {
+                ShortAnswer::Yes => ("yes", l.short_yes),
+                ShortAnswer::Probably => ("probably", l.short_probably),
+                ShortAnswer::No => ("no", l.short_no),
+                ShortAnswer::RegionLoses => ("region-loses", l.short_region_loses),
+            };
+            let args = if answer == "region-loses" {
+                vec![escape(&lang.percent(1.0 - s.region.p_win))]
+            } else {
+                vec![
+                    escape(&key.name),
+                    escape(&lang.percent(key.p_all_win)),
+                    escape(&lang.percent(s.region.p_win)),
+                ]
+            };
+            let _ = writeln!(
+                out,
+                "<p class=\"short\" data-answer=\"{answer}\">{}</p>",
+                fill(text, &args)
+            );
             let _ = writeln!(
                 out,
                 "<p class=\"first\" data-recommended-key=\"{}\"><small>{}</small>{}</p>\n\
@@ -1639,7 +1712,7 @@ impl<'a> Report<'a> {
                     s.scenario.horizon_years.to_string(),
                 ]
             ),
-            escape(l.rule),
+            format!("{} {}", escape(l.rule), escape(l.short_rule)),
             escape(l.provenance)
         );
         let p = &s.provenance;

@@ -18,7 +18,7 @@ mod table;
 mod xlsx;
 
 pub use format::{fmt_nok, fmt_percent};
-pub use html::{HtmlLabels, key_to_consider_first, report_html};
+pub use html::{HtmlLabels, ShortAnswer, key_to_consider_first, report_html, short_answer};
 pub use json::{
     BandJson, PrecisionJson, SummaryJson, TornadoBarJson, TornadoJson, keys_csv, members_csv,
     summary, yearly_csv,

@@ -464,3 +464,39 @@ fn s_curves_turn_to_npv_per_inhabitant_when_members_differ_much_in_size() {
         assert_eq!(num(&curve, "data-divisor"), 1.0);
     }
 }
+
+#[test]
+fn the_short_answer_follows_the_thresholds_of_the_key_to_consider_first() {
+    // "Yes" from 90 % of draws in which every member gains, "Probably" from 50 %, otherwise
+    // "No" — because the region itself loses in most draws, or because the gain cannot be
+    // shared so that all win. Checked on the default scenario and on the Hamar region, where
+    // the region gains in about half of the draws.
+    for scenario in [None, Some("scenarios/hamar-region.toml")] {
+        let args: Vec<&str> = scenario.into_iter().collect();
+        let (html, summary) = run_report(&args, &[]);
+        let first = recommended(&html);
+        let key = summary["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["name"] == first.as_str())
+            .unwrap();
+        let p = f(&key["p_all_win"]);
+        let region = f(&summary["region"]["p_win"]);
+        let expected = if p >= 0.9 {
+            "yes"
+        } else if p >= 0.5 {
+            "probably"
+        } else if region < 0.5 {
+            "region-loses"
+        } else {
+            "no"
+        };
+        let short = elements(&html, "p", "short");
+        assert_eq!(short.len(), 1);
+        assert_eq!(short[0]["data-answer"], expected, "{scenario:?}: p = {p}");
+        if scenario.is_some() {
+            assert_ne!(expected, "yes", "the Hamar region is no clear win-win");
+        }
+    }
+}
