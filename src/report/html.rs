@@ -1702,7 +1702,7 @@ impl<'a> Report<'a> {
         let (s, l, lang) = (self.s, self.l, self.lang);
         let _ = writeln!(
             out,
-            "<section id=\"about\">\n<h2>{}</h2>\n<p>{}</p>\n<p id=\"rule\">{}</p>\n<h3>{}</h3>\n<dl class=\"prov\">",
+            "<section id=\"about\">\n<h2>{}</h2>\n<p>{}</p>\n<p id=\"rule\">{} {}</p>\n<h3>{}</h3>\n<dl class=\"prov\">",
             escape(l.about_heading),
             fill(
                 l.method,
@@ -1712,7 +1712,8 @@ impl<'a> Report<'a> {
                     s.scenario.horizon_years.to_string(),
                 ]
             ),
-            format!("{} {}", escape(l.rule), escape(l.short_rule)),
+            escape(l.rule),
+            escape(l.short_rule),
             escape(l.provenance)
         );
         let p = &s.provenance;
