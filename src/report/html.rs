@@ -568,6 +568,8 @@ footer{margin-top:32px}
 .question{font-size:18px;font-weight:600}
 .answer{border-left:6px solid var(--accent);background:#f1f6fc;padding:10px 16px}
 .answer .short{font-size:19px;font-weight:700;margin:4px 0 10px}
+.keys .rule{display:block;font-size:12px;color:var(--muted)}
+.keys .key-note{font-style:italic}
 .answer .first{font-size:22px;font-weight:700;margin:2px 0 6px}
 .answer .first small{font-size:13px;font-weight:400;color:var(--muted);display:block;text-transform:uppercase;letter-spacing:.06em}
 .answer .verdict{font-size:16px}
@@ -837,7 +839,7 @@ impl<'a> Report<'a> {
             };
             let _ = writeln!(
                 out,
-                "<tr{} data-key=\"{}\" data-p-all-win=\"{}\" data-p-all-win-se=\"{}\"{}><td><span class=\"sw\" style=\"background:{}\"></span>{}{tag}</td>\
+                "<tr{} data-key=\"{}\" data-p-all-win=\"{}\" data-p-all-win-se=\"{}\"{}><td><span class=\"sw\" style=\"background:{}\"></span>{}</td>\
                  <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{burden}</td><td>{}</td></tr>",
                 if Some(i) == first {
                     " class=\"first\""
@@ -850,7 +852,23 @@ impl<'a> Report<'a> {
                 k.p_core_stable
                     .map_or_else(String::new, |p| format!(" data-p-core-stable=\"{p}\"")),
                 PALETTE[i % PALETTE.len()],
-                escape(&k.name),
+                {
+                    let mut cell = escape(&k.name);
+                    cell.push_str(&tag);
+                    let _ = write!(
+                        cell,
+                        "<span class=\"rule\">{}</span>",
+                        escape(&lang::describe_key(k, lang))
+                    );
+                    if let Some(note) = &k.note {
+                        let _ = write!(
+                            cell,
+                            "<span class=\"rule key-note\">{}</span>",
+                            escape(note)
+                        );
+                    }
+                    cell
+                },
                 escape(&lang.percent(k.p_all_win)),
                 escape(&stable),
                 escape(&verdict)

@@ -281,8 +281,60 @@ pub struct KeyJson {
     pub p_core_stable: Option<f64>,
     /// The coalition most often tempted to break away (null: none was).
     pub top_breakaway: Option<BreakawayJson>,
+    /// How the key shares running costs.
+    pub rule: RuleJson,
+    /// How it shares start-up costs, when not like running costs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub startup_rule: Option<RuleJson>,
+    /// The scenario's note on the key (`note = "…"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// The members, in scenario order.
     pub members: Vec<KeyMemberJson>,
+}
+
+/// A key's rule for one cost category.
+#[derive(Debug, Serialize)]
+pub struct RuleJson {
+    /// `equal`, `proportional`, `hybrid`, `fixed`, or a game-theoretic rule (`shapley`,
+    /// `nucleolus`, `least_core`, `scrb`, `equal_savings`, `proportional_savings`,
+    /// `proportional_to_standalone`).
+    pub kind: &'static str,
+    /// The driver of `proportional` and `hybrid` rules (e.g. `population`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub driver: Option<String>,
+    /// The equal part of a `hybrid` rule (0.3 for 30/70).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed_part: Option<f64>,
+}
+
+impl RuleJson {
+    fn of(rule: &samkost_core::allocation::KeyRule, drivers: &[String]) -> Self {
+        use samkost_core::allocation::{GameMethod, KeyRule};
+        let driver = |d: &usize| drivers.get(*d).cloned();
+        let (kind, driver, fixed_part) = match rule {
+            KeyRule::Equal => ("equal", None, None),
+            KeyRule::Proportional { driver: d } => ("proportional", driver(d), None),
+            KeyRule::Hybrid {
+                fixed_part,
+                driver: d,
+            } => ("hybrid", driver(d), Some(*fixed_part)),
+            KeyRule::Fixed { .. } => ("fixed", None, None),
+            KeyRule::Game { method } => (
+                GameMethod::ALL
+                    .iter()
+                    .find(|(m, _)| m == method)
+                    .map_or("game", |(_, name)| name),
+                None,
+                None,
+            ),
+        };
+        Self {
+            kind,
+            driver,
+            fixed_part,
+        }
+    }
 }
 
 /// A coalition tempted to leave, and how often.
@@ -414,6 +466,13 @@ pub fn summary(
                 burden_flag: super::metrics::burden_ratio(&per_inhabitant)
                     .is_some_and(|b| b.0 > burden_threshold),
                 p_core_stable: k.p_core_stable.map(|p| p.p),
+                rule: RuleJson::of(&scenario.keys[key_idx].running, model.drivers.names()),
+                startup_rule: {
+                    let key = &scenario.keys[key_idx];
+                    (key.startup != key.running)
+                        .then(|| RuleJson::of(&key.startup, model.drivers.names()))
+                },
+                note: scenario.key_notes.get(&k.name).cloned(),
                 top_breakaway: k.top_breakaway.as_ref().map(|(members, p)| BreakawayJson {
                     members: members
                         .iter()

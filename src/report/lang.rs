@@ -11,7 +11,7 @@
 
 use std::fmt::Write as _;
 
-use super::json::SummaryJson;
+use super::json::{KeyJson, RuleJson, SummaryJson};
 
 /// No-break space: Norwegian digit groups and the space before `%` and `kr`.
 pub const NBSP: char = '\u{a0}';
@@ -229,6 +229,75 @@ const NB: Labels = Labels {
     and_more: (" og ", " til"),
 };
 
+/// What a key does, in words: "30 % equal, 70 % by population", "Shapley value (…)", with
+/// the start-up rule when it differs ("…; start-up costs: by population").
+pub fn describe_key(key: &KeyJson, lang: Lang) -> String {
+    let running = describe_rule(&key.rule, lang);
+    match &key.startup_rule {
+        Some(startup) => format!(
+            "{running}; {} {}",
+            match lang {
+                Lang::En => "start-up costs:",
+                Lang::Nb => "oppstartskostnader:",
+            },
+            describe_rule(startup, lang)
+        ),
+        None => running,
+    }
+}
+
+/// One rule in words.
+fn describe_rule(rule: &RuleJson, lang: Lang) -> String {
+    let by = |driver: &Option<String>| -> String {
+        let d = driver.as_deref().unwrap_or("?");
+        match (lang, d) {
+            (Lang::En, d) => format!("by {d}"),
+            (Lang::Nb, "population") => "etter innbyggertall".to_owned(),
+            (Lang::Nb, d) => format!("etter {d}"),
+        }
+    };
+    let fixed = rule.fixed_part.unwrap_or(0.0);
+    let fixed_text = |equal: &str| {
+        format!(
+            "{} {equal}, {} {}",
+            lang.percent(fixed),
+            lang.percent(1.0 - fixed),
+            by(&rule.driver)
+        )
+    };
+    let text = match (lang, rule.kind) {
+        (Lang::En, "equal") => "equal split",
+        (Lang::Nb, "equal") => "lik fordeling",
+        (_, "proportional") => return by(&rule.driver),
+        (Lang::En, "hybrid") => return fixed_text("equal"),
+        (Lang::Nb, "hybrid") => return fixed_text("likt"),
+        (Lang::En, "fixed") => "agreed percentages",
+        (Lang::Nb, "fixed") => "avtalte prosentsatser",
+        (Lang::En, "shapley") => "Shapley value: each member's average extra cost when it joins",
+        (Lang::Nb, "shapley") => {
+            "Shapley-verdien: hver kommunes gjennomsnittlige merkostnad når den slutter seg til"
+        }
+        (Lang::En, "nucleolus") => {
+            "nucleolus: leaves the most dissatisfied group as well off as possible"
+        }
+        (Lang::Nb, "nucleolus") => {
+            "nukleolus: gjør den mest misfornøyde gruppen så godt stilt som mulig"
+        }
+        (Lang::En, "least_core") => "least core: the largest saving every group can be given",
+        (Lang::Nb, "least_core") => "minste kjerne: størst mulig besparelse til hver gruppe",
+        (Lang::En, "scrb") => "SCRB: separable costs, remaining benefits",
+        (Lang::Nb, "scrb") => "SCRB: separerbare kostnader, gjenværende gevinst",
+        (Lang::En, "equal_savings") => "savings split equally",
+        (Lang::Nb, "equal_savings") => "besparelsen delt likt",
+        (Lang::En, "proportional_savings") => "savings in proportion to the cost alone",
+        (Lang::Nb, "proportional_savings") => "besparelsen i forhold til kostnaden alene",
+        (Lang::En, "proportional_to_standalone") => "costs in proportion to the cost alone",
+        (Lang::Nb, "proportional_to_standalone") => "kostnadene i forhold til kostnaden alene",
+        (_, other) => other,
+    };
+    text.to_owned()
+}
+
 /// Names a group of members readably: by name when small, as "all members except …" when it
 /// leaves out fewer members than it holds, with long lists cut short. `members` are indices
 /// into `names`.
@@ -333,6 +402,29 @@ mod tests {
         assert_eq!(en.percent(1.0), "100 %");
         assert_eq!(en.list(&["A", "B"]), "A and B");
         assert_eq!(en.list(&["A"]), "A");
+    }
+
+    #[test]
+    fn keys_are_described_in_words() {
+        let rule = |kind, driver: Option<&str>, fixed_part| RuleJson {
+            kind,
+            driver: driver.map(str::to_owned),
+            fixed_part,
+        };
+        let hybrid = rule("hybrid", Some("population"), Some(0.3));
+        assert_eq!(
+            describe_rule(&hybrid, Lang::En),
+            "30 % equal, 70 % by population"
+        );
+        assert_eq!(
+            describe_rule(&hybrid, Lang::Nb),
+            "30\u{a0}% likt, 70\u{a0}% etter innbyggertall"
+        );
+        assert_eq!(
+            describe_rule(&rule("proportional", Some("users"), None), Lang::Nb),
+            "etter users"
+        );
+        assert!(describe_rule(&rule("scrb", None, None), Lang::En).starts_with("SCRB"));
     }
 
     #[test]

@@ -35,7 +35,12 @@ pub fn workbook(summary: &SummaryJson, lang: Lang) -> Result<Vec<u8>, XlsxError>
             &l.summary_headers[..],
             false,
         ),
-        (l.sheets[1], key_rows(summary), &l.keys_headers[..], true),
+        (
+            l.sheets[1],
+            key_rows(summary, lang),
+            &l.keys_headers[..],
+            true,
+        ),
         (
             l.sheets[2],
             member_rows(summary, l),
@@ -74,7 +79,7 @@ pub struct XlsxLabels {
     /// Columns of the summary sheet: item, value.
     pub summary_headers: [&'static str; 2],
     /// Columns of the keys sheet.
-    pub keys_headers: [&'static str; 9],
+    pub keys_headers: [&'static str; 11],
     /// Columns of the members sheet.
     pub members_headers: [&'static str; 20],
     /// Columns of the yearly flows sheet.
@@ -131,6 +136,8 @@ impl XlsxLabels {
             "P(that group better alone)",
             "Highest / lowest cost per inhabitant",
             "Above the burden threshold",
+            "Rule",
+            "Note",
         ],
         members_headers: [
             "Key",
@@ -245,6 +252,8 @@ impl XlsxLabels {
             "Sannsynlighet for at gruppen tjener på å gå ut",
             "Høyeste / laveste kostnad per innbygger",
             "Over terskelen for skjev belastning",
+            "Regel",
+            "Merknad",
         ],
         members_headers: [
             "Fordelingsnøkkel",
@@ -634,7 +643,7 @@ fn provenance_rows(summary: &SummaryJson, l: &XlsxLabels) -> Vec<Vec<Cell>> {
 }
 
 /// One row per key.
-fn key_rows(summary: &SummaryJson) -> Vec<Vec<Cell>> {
+fn key_rows(summary: &SummaryJson, lang: Lang) -> Vec<Vec<Cell>> {
     let name_of = |id: &String| -> String {
         let member = summary.members.iter().find(|m| &m.id == id);
         member.map_or_else(|| id.clone(), |m| m.name.clone())
@@ -656,6 +665,8 @@ fn key_rows(summary: &SummaryJson) -> Vec<Vec<Cell>> {
                 optional(breakaway.map(|b| b.p), Kind::Probability),
                 optional(key.burden_ratio, Kind::Ratio),
                 Cell::Flag(key.burden_flag),
+                text(super::lang::describe_key(key, lang)),
+                key.note.as_deref().map_or(Cell::Empty, text),
             ]
         })
         .collect()

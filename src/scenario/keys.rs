@@ -1,5 +1,7 @@
 //! Allocation keys: `[[keys]]` tables.
 
+use std::collections::BTreeMap;
+
 use samkost_core::allocation::{GameMethod, Key, KeyRule};
 use samkost_core::model::{DriverTable, Member};
 use toml::de::DeValue;
@@ -32,21 +34,21 @@ const KEY_KEYS: &[&str] = &[
 ];
 const RULE_KEYS: &[&str] = &["rule", "driver", "fixed_part", "shares"];
 
-/// Reads every `[[keys]]` entry.
+/// Reads every `[[keys]]` entry, with the notes given (`note = "…"`) by key name.
 pub fn read_keys(
     ctx: &mut Ctx<'_>,
     node: Option<&Node<'_>>,
     members: &[Member],
     drivers: &DriverTable,
     members_complete: bool,
-) -> Vec<Key> {
+) -> (Vec<Key>, BTreeMap<String, String>) {
     let Some(node) = node else {
         ctx.error_help(
             0..0,
             "the scenario has no allocation keys",
             "add [[keys]] tables, e.g. `name = \"30/70\"`, `rule = \"hybrid\"`, `fixed_part = 0.3`",
         );
-        return Vec::new();
+        return (Vec::new(), BTreeMap::new());
     };
     let DeValue::Array(items) = node.get_ref() else {
         ctx.error(
@@ -56,9 +58,10 @@ pub fn read_keys(
                 type_name(node.get_ref())
             ),
         );
-        return Vec::new();
+        return (Vec::new(), BTreeMap::new());
     };
     let mut keys: Vec<Key> = Vec::new();
+    let mut notes = BTreeMap::new();
     for (idx, item) in items.iter().enumerate() {
         let Some((table, name)) = Table::named(ctx, item, "key", idx, "\"30/70\"") else {
             continue;
@@ -117,6 +120,9 @@ pub fn read_keys(
                 "use it with rule = \"shapley\", \"nucleolus\", …, or remove it",
             );
         }
+        if let Some((note, _)) = table.opt_str(ctx, "note") {
+            notes.insert(name.clone(), note);
+        }
         keys.push(Key {
             name,
             running,
@@ -124,7 +130,7 @@ pub fn read_keys(
             ex_post,
         });
     }
-    keys
+    (keys, notes)
 }
 
 fn read_rule(

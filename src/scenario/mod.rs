@@ -66,6 +66,8 @@ pub struct Scenario {
     pub model: Model,
     /// Keys to compare.
     pub keys: Vec<Key>,
+    /// The keys' notes (`note = "…"`), by key name.
+    pub key_notes: std::collections::BTreeMap<String, String>,
     /// Problems that do not stop a run but that the user must see.
     pub warnings: Vec<Diagnostic>,
     /// How game-theoretic keys' planning game is built.
@@ -259,7 +261,7 @@ fn build(
         .collect();
     let member_payroll_tax: Vec<f64> = specs.iter().map(|s| s.payroll_tax).collect();
     let member_list: Vec<_> = specs.into_iter().map(|s| s.member).collect();
-    let keys = keys::read_keys(
+    let (keys, key_notes) = keys::read_keys(
         ctx,
         root.get("keys"),
         &member_list,
@@ -294,6 +296,7 @@ fn build(
         seed: seed? as u64,
         model,
         keys,
+        key_notes,
         warnings,
         planning: planning?,
     })

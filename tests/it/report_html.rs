@@ -385,6 +385,13 @@ fn key(name: &str, p_all_win: f64, se: f64, stable: Option<f64>) -> KeyJson {
         burden_flag: false,
         p_core_stable: stable,
         top_breakaway: None,
+        rule: samkost::report::json::RuleJson {
+            kind: "equal",
+            driver: None,
+            fixed_part: None,
+        },
+        startup_rule: None,
+        note: None,
         members: Vec::new(),
     }
 }
@@ -499,4 +506,54 @@ fn the_short_answer_follows_the_thresholds_of_the_key_to_consider_first() {
             assert_ne!(expected, "yes", "the Hamar region is no clear win-win");
         }
     }
+}
+
+#[test]
+fn every_key_is_described_in_words_with_its_note() {
+    let (html, summary) = run_report(&["--lang", "nb"], &[]);
+    let text = unescape(&html);
+    let keys: Vec<KeyJson> = summary["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            let rule = |r: &Value| samkost::report::json::RuleJson {
+                kind: match r["kind"].as_str().unwrap() {
+                    "equal" => "equal",
+                    "proportional" => "proportional",
+                    "hybrid" => "hybrid",
+                    "fixed" => "fixed",
+                    "shapley" => "shapley",
+                    "nucleolus" => "nucleolus",
+                    "scrb" => "scrb",
+                    other => panic!("unexpected rule {other}"),
+                },
+                driver: r["driver"].as_str().map(str::to_owned),
+                fixed_part: r["fixed_part"].as_f64(),
+            };
+            let mut key = key(k["name"].as_str().unwrap(), 0.5, 0.01, None);
+            key.rule = rule(&k["rule"]);
+            key.startup_rule = (!k["startup_rule"].is_null()).then(|| rule(&k["startup_rule"]));
+            key.note = k["note"].as_str().map(str::to_owned);
+            key
+        })
+        .collect();
+    for key in &keys {
+        let words = samkost::report::lang::describe_key(key, Lang::Nb);
+        assert!(text.contains(&words), "`{words}` missing");
+        if let Some(note) = &key.note {
+            assert!(text.contains(note.as_str()), "note `{note}` missing");
+        }
+    }
+    // The default scenario's keys, as they are written in ssikt.toml.
+    let by_name = |n: &str| keys.iter().find(|k| k.name == n).unwrap();
+    assert_eq!(by_name("30/70").rule.fixed_part, Some(0.3));
+    assert_eq!(by_name("30/70").rule.driver.as_deref(), Some("population"));
+    assert!(
+        by_name("30/70, start-up by population")
+            .startup_rule
+            .is_some()
+    );
+    assert!(by_name("50/50").note.as_deref().unwrap().contains("SSIKT"));
+    assert!(text.contains("30\u{a0}% likt, 70\u{a0}% etter innbyggertall"));
 }

@@ -168,6 +168,11 @@ fn check_keys(sheet: &Range<Data>, json: &Value) {
         }
         assert_number(sheet, row, 7, &key["burden_ratio"]);
         assert_flag(sheet, row, 8, &key["burden_flag"]);
+        assert!(matches!(cell(sheet, row, 9), Data::String(s) if !s.is_empty()));
+        match key["note"].as_str() {
+            Some(note) => assert_text(sheet, row, 10, note),
+            None => assert_eq!(cell(sheet, row, 10), &Data::Empty),
+        }
     }
 }
 
