@@ -1,19 +1,9 @@
 //! `samkost init`: a complete, commented starter scenario for chosen municipalities.
 
+use samkost_core::allocation::GameMethod;
 use samkost_core::games::MAX_EXACT_MEMBERS;
 
 use super::kommuner;
-
-/// Game-theoretic rules that need the cost of every coalition; beyond [`MAX_EXACT_MEMBERS`]
-/// members only the Shapley value (estimated by sampling) remains.
-const EXACT_GAME_RULES: [&str; 6] = [
-    "nucleolus",
-    "least_core",
-    "scrb",
-    "equal_savings",
-    "proportional_savings",
-    "proportional_to_standalone",
-];
 
 /// Comments out the `[[keys]]` tables whose rule needs every coalition, with the reason, so a
 /// starter scenario for a large cooperation runs as generated.
@@ -36,10 +26,12 @@ fn comment_out_exact_game_keys(body: &str, n: usize) -> String {
             })
             .unwrap_or(lines.len());
         let table = &lines[i..end];
+        // Beyond exact reach only the Shapley value (estimated by sampling) remains.
         let needs_all = table.iter().any(|line| {
-            EXACT_GAME_RULES
+            GameMethod::ALL
                 .iter()
-                .any(|rule| line.trim() == format!("rule = \"{rule}\""))
+                .filter(|(method, _)| *method != GameMethod::Shapley)
+                .any(|(_, rule)| line.trim() == format!("rule = \"{rule}\""))
         });
         if needs_all {
             out.push_str(&format!(
