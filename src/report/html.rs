@@ -109,6 +109,8 @@ pub struct HtmlLabels {
     pub tornado_note: &'static str,
     /// No tornado.
     pub tornado_absent: &'static str,
+    /// The inputs left out of the tornado ({0}: how many, {1}: the largest swing among them).
+    pub tornado_rest: &'static str,
     /// Heading of the number tables.
     pub tables_heading: &'static str,
     /// Note under the number tables heading.
@@ -266,6 +268,7 @@ impl HtmlLabels {
         tornado_heading: "What drives the region's result?",
         tornado_note: "Each bar moves one uncertain input from its P10 to its P90 with every other input at its median ({0}), and shows the region's NPV at both ends. The longest bars are the assumptions worth checking first.",
         tornado_absent: "The scenario has no uncertain inputs: there is nothing to vary.",
+        tornado_rest: "The other {0} uncertain inputs each move the region's NPV by at most {1}; summary.json lists them all.",
         tables_heading: "Numbers per key",
         tables_note: "NPV of each member's net benefit (standalone cost minus cost in the cooperation, discounted) in MNOK.",
         assumptions_heading: "Assumptions",
@@ -366,6 +369,7 @@ impl HtmlLabels {
         tornado_heading: "Hva driver regionens resultat?",
         tornado_note: "Hver søyle flytter én usikker forutsetning fra P10 til P90 mens alle andre står på medianen ({0}), og viser regionens netto nåverdi i begge ender. De lengste søylene er forutsetningene det lønner seg å kontrollere først.",
         tornado_absent: "Scenarioet har ingen usikre forutsetninger: det er ingenting å variere.",
+        tornado_rest: "De {0} andre usikre forutsetningene flytter hver regionens netto nåverdi med høyst {1}; summary.json viser alle.",
         tables_heading: "Tall per fordelingsnøkkel",
         tables_note: "Netto nåverdi av hver kommunes gevinst (kostnad alene minus kostnad i samarbeidet, diskontert) i mill. kr.",
         assumptions_heading: "Forutsetninger",
@@ -461,6 +465,9 @@ pub fn short_answer(summary: &SummaryJson, key: usize) -> ShortAnswer {
         ShortAnswer::No
     }
 }
+
+/// Bars in the report's tornado chart: the inputs that move the region's NPV most.
+pub const TORNADO_BARS: usize = 15;
 
 /// The key to consider first, as an index into `keys` (`None` when there are no keys).
 ///
@@ -1505,11 +1512,13 @@ impl<'a> Report<'a> {
             PALETTE[0],
             escape(l.input_high)
         );
+        // The inputs that matter most; the rest move the result less than the last bar shown.
+        let shown = &t.bars[..t.bars.len().min(TORNADO_BARS)];
         let (row, top, bottom) = (28.0, 30.0, 30.0);
         let (left, right) = (300.0, 20.0);
-        let height = top + t.bars.len() as f64 * row + bottom;
+        let height = top + shown.len() as f64 * row + bottom;
         let (lo, hi) = svg::extent(
-            t.bars
+            shown
                 .iter()
                 .flat_map(|b| [b.output_at_low, b.output_at_high])
                 .chain([t.base_output]),
@@ -1538,7 +1547,7 @@ impl<'a> Report<'a> {
             c(top - 12.0),
             escape(&self.money(t.base_output))
         );
-        for (i, b) in t.bars.iter().enumerate() {
+        for (i, b) in shown.iter().enumerate() {
             let y0 = top + i as f64 * row + 4.0;
             let h = row - 8.0;
             let (a, z) = (
@@ -1598,7 +1607,23 @@ impl<'a> Report<'a> {
             }
             out.push('\n');
         }
-        out.push_str("</svg>\n</section>\n");
+        out.push_str("</svg>\n");
+        if let Some(largest_rest) = t.bars.get(shown.len()) {
+            let _ = writeln!(
+                out,
+                "<p class=\"note tornado-rest\" data-rest=\"{}\" data-largest-swing=\"{}\">{}</p>",
+                t.bars.len() - shown.len(),
+                largest_rest.swing,
+                fill(
+                    l.tornado_rest,
+                    &[
+                        (t.bars.len() - shown.len()).to_string(),
+                        escape(&self.money(largest_rest.swing)),
+                    ]
+                )
+            );
+        }
+        out.push_str("</section>\n");
     }
 
     fn tables(&self, out: &mut String) {
