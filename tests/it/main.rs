@@ -71,6 +71,17 @@ rule = "fixed"
 shares = { "1517" = 0.3, "1514" = 0.2, "1515" = 0.5 }
 "#;
 
+/// Runs a command to completion; panics with its stderr unless it succeeded.
+pub fn succeed(command: &mut std::process::Command) -> std::process::Output {
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// Parses a scenario text without files.
 pub fn parse(text: &str) -> Result<samkost::scenario::Scenario, samkost::scenario::Diagnostics> {
     samkost::scenario::parse("test.toml", text, &samkost::scenario::NoFiles)

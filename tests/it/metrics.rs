@@ -3,15 +3,7 @@
 use std::process::Command;
 
 fn samkost_json(args: &[&str]) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_samkost"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = crate::succeed(Command::new(env!("CARGO_BIN_EXE_samkost")).args(args));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 

@@ -10,17 +10,12 @@ use serde_json::Value;
 /// Runs `samkost run --out TMP` with extra arguments; returns the report and the summary.
 fn run_report(extra: &[&str], env: &[(&str, &str)]) -> (String, Value) {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_samkost"))
-        .args(["run", "--draws", "400", "--stability-draws", "50", "--out"])
-        .arg(dir.path())
-        .args(extra)
-        .envs(env.iter().copied())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    crate::succeed(
+        Command::new(env!("CARGO_BIN_EXE_samkost"))
+            .args(["run", "--draws", "400", "--stability-draws", "50", "--out"])
+            .arg(dir.path())
+            .args(extra)
+            .envs(env.iter().copied()),
     );
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     let summary = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();

@@ -24,18 +24,13 @@ const ARGS: [&str; 6] = ["run", "--draws", "400", "--stability-draws", "50", "--
 
 fn run(lang: &str, extra: &[&str]) -> Run {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_samkost"))
-        .args(ARGS)
-        .arg(lang)
-        .args(extra)
-        .arg("--out")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = crate::succeed(
+        Command::new(env!("CARGO_BIN_EXE_samkost"))
+            .args(ARGS)
+            .arg(lang)
+            .args(extra)
+            .arg("--out")
+            .arg(dir.path()),
     );
     let read = |name: &str| std::fs::read(dir.path().join(name)).unwrap();
     let json = String::from_utf8(read("summary.json")).unwrap();
