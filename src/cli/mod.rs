@@ -454,18 +454,17 @@ fn run_command(args: &RunArgs) -> Result<()> {
     summary.tornado = pool.install(|| sensitivity::region_tornado(&scenario, &keys))?;
     let json = serde_json::to_string_pretty(&summary).context("failed to serialise the summary")?;
     if let Some(dir) = &args.out {
-        let summary_json = &summary;
         let csv =
             report::members_csv(&scenario, &results).context("failed to build members.csv")?;
         let xlsx =
             report::workbook(&summary, args.lang.lang()).context("failed to build samkost.xlsx")?;
-        let summary = format!("{json}\n");
+
         let keys_csv = report::keys_csv(&scenario, &results, args.burden_threshold)
             .context("failed to build keys.csv")?;
         let yearly_csv =
             report::yearly_csv(&scenario, &results).context("failed to build yearly.csv")?;
         let mut files: Vec<(&str, Vec<u8>)> = vec![
-            ("summary.json", summary.into_bytes()),
+            ("summary.json", format!("{json}\n").into_bytes()),
             ("members.csv", csv),
             ("keys.csv", keys_csv),
             ("yearly.csv", yearly_csv),
@@ -473,7 +472,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
             (
                 "report.html",
                 report::report_html(
-                    summary_json,
+                    &summary,
                     args.lang.lang(),
                     args.report_key.as_deref(),
                     &date::report_date(),
@@ -491,13 +490,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
         Format::Json => emitln!("{json}"),
         Format::Table => emitf!(
             "{}",
-            report::render_table(
-                &scenario,
-                &results,
-                &summary,
-                args.burden_threshold,
-                args.lang.lang()
-            )
+            report::render_table(&summary, args.burden_threshold, args.lang.lang())
         ),
     }
     Ok(())

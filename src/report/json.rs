@@ -310,7 +310,7 @@ pub struct RuleJson {
 
 impl RuleJson {
     fn of(rule: &samkost_core::allocation::KeyRule, drivers: &[String]) -> Self {
-        use samkost_core::allocation::{GameMethod, KeyRule};
+        use samkost_core::allocation::KeyRule;
         let driver = |d: &usize| drivers.get(*d).cloned();
         let (kind, driver, fixed_part) = match rule {
             KeyRule::Equal => ("equal", None, None),
@@ -320,14 +320,7 @@ impl RuleJson {
                 driver: d,
             } => ("hybrid", driver(d), Some(*fixed_part)),
             KeyRule::Fixed { .. } => ("fixed", None, None),
-            KeyRule::Game { method } => (
-                GameMethod::ALL
-                    .iter()
-                    .find(|(m, _)| m == method)
-                    .map_or("game", |(_, name)| name),
-                None,
-                None,
-            ),
+            KeyRule::Game { method } => (method.name(), None, None),
         };
         Self {
             kind,

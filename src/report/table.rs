@@ -2,45 +2,37 @@
 
 use std::fmt::Write as _;
 
-use samkost_core::simulation::RunResults;
-
 use super::json::SummaryJson;
 use super::lang::{Lang, verdict};
-use crate::scenario::Scenario;
 
-/// Renders the key comparison for a terminal, from the run and its summary.
-pub fn render_table(
-    scenario: &Scenario,
-    results: &RunResults,
-    summary: &SummaryJson,
-    burden_threshold: f64,
-    lang: Lang,
-) -> String {
+/// Renders the key comparison for a terminal from the run's summary (the numbers of
+/// `summary.json`).
+pub fn render_table(summary: &SummaryJson, burden_threshold: f64, lang: Lang) -> String {
     let l = lang.labels();
-    let model = &scenario.model;
+    let sc = &summary.scenario;
     let mut out = String::new();
-    let last_year = model.first_year + model.horizon_years as i32 - 1;
-    let _ = writeln!(out, "{}", scenario.name);
+    let last_year = sc.first_year + sc.horizon_years as i32 - 1;
+    let _ = writeln!(out, "{}", sc.name);
     let _ = writeln!(
         out,
         "{} {}, {} {}, {}–{}, {} {}, {} {}",
-        lang.int(results.n_draws as f64),
+        lang.int(sc.draws as f64),
         l.draws,
         l.seed,
-        summary.scenario.seed,
-        model.first_year,
+        sc.seed,
+        sc.first_year,
         last_year,
         l.operation_from,
-        model.first_year + model.operation_start as i32,
+        sc.operation_start,
         l.discount_rate,
-        lang.percent1(model.discounting.headline_rate())
+        lang.percent1(sc.discount_rate)
     );
-    let r = &results.region_npv;
+    let r = &summary.region.npv_net_benefit;
     // A mean whose standard error exceeds it is not shown as a number (its sign is unknown).
-    let mean = if r.se_mean > r.mean.abs() {
-        format!("{} (0 ± {})", l.not_established, lang.int(r.se_mean))
+    let mean = if r.mean_reliable {
+        format!("{} (± {})", lang.nok(r.mean), lang.int(1.96 * r.mean_se))
     } else {
-        format!("{} (± {})", lang.nok(r.mean), lang.int(1.96 * r.se_mean))
+        format!("{} (0 ± {})", l.not_established, lang.int(r.mean_se))
     };
     let _ = writeln!(
         out,
@@ -52,29 +44,27 @@ pub fn render_table(
         lang.int(r.p50),
         lang.int(r.p90),
         l.region_gains.0,
-        lang.percent(results.region_p_win.p),
+        lang.percent(summary.region.p_win),
         l.region_gains.1
     );
-    for p in model
-        .parameters
-        .iter()
-        .filter(|p| p.distribution.kind_name() == "overrun")
-    {
-        let d = &p.distribution;
+    for a in &summary.assumptions {
+        let Some(tail) = a.tail_share_of_mean else {
+            continue;
+        };
         let _ = writeln!(
             out,
             "{} `{}`: {} {}, P90 {}; {} {}",
             l.overrun_factor,
-            p.name,
+            a.name,
             l.mean,
-            lang.decimal(d.mean(), 2),
-            lang.decimal(d.quantile(0.9), 2),
-            lang.percent(d.tail_share_of_mean()),
+            lang.decimal(a.mean, 2),
+            lang.decimal(a.p90, 2),
+            lang.percent(tail),
             l.tail_share
         );
     }
     let _ = writeln!(out, "\n{}", l.member_table_heading);
-    let name_width = model
+    let name_width = summary
         .members
         .iter()
         .map(|m| m.name.chars().count() + 7)
@@ -82,7 +72,7 @@ pub fn render_table(
         .unwrap_or(10)
         .max(16)
         .max(l.no_group_better_alone.chars().count());
-    let cells: Vec<Vec<String>> = results
+    let cells: Vec<Vec<String>> = summary
         .keys
         .iter()
         .map(|key| {
@@ -92,13 +82,13 @@ pub fn render_table(
                     format!(
                         "{} [{}]",
                         lang.int(o.npv_net_benefit.p50 / 1000.0),
-                        lang.percent(o.p_win.p)
+                        lang.percent(o.p_win)
                     )
                 })
                 .collect()
         })
         .collect();
-    let widths: Vec<usize> = results
+    let widths: Vec<usize> = summary
         .keys
         .iter()
         .zip(&cells)
@@ -114,11 +104,11 @@ pub fn render_table(
         let _ = write!(out, "{}{pop:>9}", pad(label, name_width + 1));
     };
     row_start(&mut out, l.member, l.population_short);
-    for (key, width) in results.keys.iter().zip(&widths) {
+    for (key, width) in summary.keys.iter().zip(&widths) {
         let _ = write!(out, "  {}", pad_left(&key.name, *width));
     }
     out.push('\n');
-    for (i, m) in model.members.iter().enumerate() {
+    for (i, m) in summary.members.iter().enumerate() {
         row_start(
             &mut out,
             &format!("{} ({})", m.name, m.id),
@@ -130,26 +120,22 @@ pub fn render_table(
         out.push('\n');
     }
     row_start(&mut out, l.all_gain, "");
-    for (key, width) in results.keys.iter().zip(&widths) {
-        let _ = write!(
-            out,
-            "  {}",
-            pad_left(&lang.percent(key.p_all_win.p), *width)
-        );
+    for (key, width) in summary.keys.iter().zip(&widths) {
+        let _ = write!(out, "  {}", pad_left(&lang.percent(key.p_all_win), *width));
     }
     out.push('\n');
-    if results.stability_draws > 0 {
+    if sc.stability_draws > 0 {
         row_start(&mut out, l.no_group_better_alone, "");
-        for (key, width) in results.keys.iter().zip(&widths) {
+        for (key, width) in summary.keys.iter().zip(&widths) {
             let cell = key
                 .p_core_stable
-                .map_or("–".to_owned(), |p| lang.percent(p.p));
+                .map_or("–".to_owned(), |p| lang.percent(p));
             let _ = write!(out, "  {}", pad_left(&cell, *width));
         }
         out.push('\n');
     }
     let _ = writeln!(out, "\n{}", l.per_inhabitant_heading);
-    for (i, m) in model.members.iter().enumerate() {
+    for (i, m) in summary.members.iter().enumerate() {
         row_start(&mut out, &format!("{} ({})", m.name, m.id), "");
         for (key, width) in summary.keys.iter().zip(&widths) {
             let cell = lang.int(key.members[i].cost_per_inhabitant);

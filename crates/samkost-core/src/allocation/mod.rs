@@ -68,6 +68,14 @@ impl GameMethod {
         ),
     ];
 
+    /// The method's name in files and JSON (`shapley`, `nucleolus`, …).
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(m, _)| *m == self)
+            .map_or("", |(_, name)| name)
+    }
+
     /// The allocation of the total NPV cost `c(N)` of `game`.
     pub fn allocate(self, game: &RealisedGame) -> Result<Vec<f64>, KeyError> {
         let n = game.direct.len();
