@@ -357,8 +357,8 @@ fn fan_bands_end_at_the_npv_quantiles_and_can_be_turned_off() {
             }
             for t in 0..=last {
                 let b = &m["cumulative_npv"];
-                assert!(b["p10"][t].as_f64() <= b["p50"][t].as_f64());
-                assert!(b["p50"][t].as_f64() <= b["p90"][t].as_f64());
+                let q = |name: &str| b[name][t].as_f64().unwrap();
+                assert!(q("p10") <= q("p50") && q("p50") <= q("p90"), "year {t}");
             }
         }
     }

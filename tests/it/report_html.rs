@@ -301,6 +301,8 @@ fn report_key_selects_the_fan_chart() {
         .iter()
         .filter(|p| p["data-member"] == m["id"].as_str().unwrap())
         .collect();
+    let horizon = summary["scenario"]["horizon_years"].as_u64().unwrap() as usize;
+    assert_eq!(mine.len(), horizon, "one fan point per year");
     for (t, p) in mine.iter().enumerate() {
         assert!(same(num(p, "data-p50"), f(&m["cumulative_npv"]["p50"][t])));
     }
