@@ -576,6 +576,7 @@ fn simulate_draw(
     }
     model.evaluate(&scratch.params, &mut scratch.values);
     let with_game = layout.needs_game(draw);
+    let keep_band = draw < layout.band_draws;
     if with_game {
         realised_game(
             model,
@@ -620,7 +621,9 @@ fn simulate_draw(
                 let net = df * (flows.standalone[i] - paid);
                 row[col] += net;
                 scratch.cumulative[col] += net;
-                scratch.band[col * horizon + year] = scratch.cumulative[col];
+                if keep_band {
+                    scratch.band[col * horizon + year] = scratch.cumulative[col];
+                }
                 update_payback(&mut scratch.payback[col], scratch.cumulative[col], year);
                 if scratch.cumulative[col] > 0.0 {
                     out.ahead[col * horizon + year] += 1;
