@@ -15,7 +15,8 @@ use crate::scenario::game_file::{self, GameFile, GameFormat};
 /// Arguments of `samkost allocate`.
 #[derive(Debug, clap::Args)]
 pub struct AllocateArgs {
-    /// Game file: TOML, or JSON (a `.json` name or text starting with `{`).
+    /// Game file: TOML, JSON (a `.json` name or text starting with `{`), or CSV (a `.csv`
+    /// name: one column `cost`, every coalition in bitmask order).
     game_file: PathBuf,
     /// Methods, comma-separated (default: all): shapley, nucleolus, least_core, scrb,
     /// equal_split, equal_savings, proportional_savings, proportional_to_standalone.
