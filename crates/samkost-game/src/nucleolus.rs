@@ -11,9 +11,9 @@
 //!   SIAM J. Appl. Math. 17:1163–1170) searches the *imputations*, `x(N) = c(N)` and
 //!   `x_i ≤ c({i})` for every player (nobody pays more than alone). It does not exist when
 //!   there is no imputation, `Σ_i c({i}) < c(N)`;
-//! - the **prenucleolus** (Sobolev 1975; Peleg & Sudhölter 2007, "Introduction to the Theory
-//!   of Cooperative Games", ch. 5) searches every efficient `x`, so it always exists, but a
-//!   player may pay more than alone.
+//! - the **prenucleolus** (Maschler, Peleg & Shapley 1979; characterised by Sobolev 1975;
+//!   Peleg & Sudhölter 2007, "Introduction to the Theory of Cooperative Games", ch. 5)
+//!   searches every efficient `x`, so it always exists, but a player may pay more than alone.
 //!
 //! Both lie in the core when the core is non-empty (the core is inside the imputations), and
 //! then coincide; they also coincide whenever the prenucleolus happens to be an imputation.
