@@ -7,106 +7,44 @@
 
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
+pub use samkost_game::Method;
 use samkost_game::{
-    CostGame, GameError, LP_REL_TOL, core_report, equal_savings, equal_split, least_core,
-    nucleolus, proportional_savings, proportional_to_standalone, scrb, shapley_exact,
+    CostGame, GameError, LeastCore, MAX_EXACT_PLAYERS, core_report, core_tolerance, least_core,
     shapley_sampled,
 };
 
 use crate::scenario::game_file::closest;
 
-/// Largest number of players for the exact Shapley value; beyond it the value is estimated
-/// by permutation sampling with standard errors.
-pub const MAX_EXACT_SHAPLEY_PLAYERS: usize = 20;
-
-/// A solution concept (cost-allocation key computed from the game).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Method {
-    /// Shapley value (exact up to [`MAX_EXACT_SHAPLEY_PLAYERS`], sampled beyond).
-    Shapley,
-    /// Nucleolus (sequential LPs).
-    Nucleolus,
-    /// An allocation in the least core.
-    LeastCore,
-    /// Separable costs, remaining benefits.
-    Scrb,
-    /// `c(N)/n` each.
-    EqualSplit,
-    /// Savings split equally.
-    EqualSavings,
-    /// Savings split in proportion to standalone cost.
-    ProportionalSavings,
-    /// `c(N)` split in proportion to standalone cost.
-    ProportionalToStandalone,
-}
-
-impl Method {
-    /// Every method, in the documented order (the order of the JSON and the table).
-    pub const ALL: [Self; 8] = [
-        Self::Shapley,
-        Self::Nucleolus,
-        Self::LeastCore,
-        Self::Scrb,
-        Self::EqualSplit,
-        Self::EqualSavings,
-        Self::ProportionalSavings,
-        Self::ProportionalToStandalone,
-    ];
-
-    /// The name used on the command line and in the JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Shapley => "shapley",
-            Self::Nucleolus => "nucleolus",
-            Self::LeastCore => "least_core",
-            Self::Scrb => "scrb",
-            Self::EqualSplit => "equal_split",
-            Self::EqualSavings => "equal_savings",
-            Self::ProportionalSavings => "proportional_savings",
-            Self::ProportionalToStandalone => "proportional_to_standalone",
+/// Parses a comma-separated list (`shapley,nucleolus`) into methods in the documented order
+/// ([`Method::ALL`]), without repeats. The error names the closest method for a typo.
+///
+/// # Errors
+/// A message (lowercase fragment) for an empty list or an unknown name.
+pub fn parse_methods(text: &str) -> Result<Vec<Method>, String> {
+    let names = || Method::ALL.map(Method::name).join(", ");
+    let mut chosen = Vec::new();
+    for raw in text.split(',') {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err(format!(
+                "empty method name in `--methods {text}`\n  = help: methods: {}",
+                names()
+            ));
         }
-    }
-
-    /// Whether the allocation comes from a linear program (and is accurate to about
-    /// [`LP_REL_TOL`] rather than to rounding).
-    fn is_lp_based(self) -> bool {
-        matches!(self, Self::Nucleolus | Self::LeastCore)
-    }
-
-    /// Parses a comma-separated list (`shapley,nucleolus`) into methods in the documented
-    /// order, without repeats. The error names the closest method for a typo.
-    ///
-    /// # Errors
-    /// A message (lowercase fragment) for an empty list or an unknown name.
-    pub fn parse_list(text: &str) -> Result<Vec<Self>, String> {
-        let mut chosen = Vec::new();
-        for raw in text.split(',') {
-            let name = raw.trim();
-            if name.is_empty() {
-                return Err(format!(
-                    "empty method name in `--methods {text}`\n  = help: methods: {}",
-                    Self::names()
-                ));
-            }
-            match Self::ALL.iter().find(|m| m.name() == name) {
-                Some(&method) => chosen.push(method),
-                None => {
-                    let help = match closest(name, Self::ALL.iter().map(|m| m.name())) {
-                        Some(best) => format!("did you mean `{best}`? methods: {}", Self::names()),
-                        None => format!("methods: {}", Self::names()),
-                    };
-                    return Err(format!("unknown method `{name}`\n  = help: {help}"));
-                }
+        match Method::from_name(name) {
+            Some(method) => chosen.push(method),
+            None => {
+                let help = match closest(name, Method::ALL.iter().map(|m| m.name())) {
+                    Some(best) => format!("did you mean `{best}`? methods: {}", names()),
+                    None => format!("methods: {}", names()),
+                };
+                return Err(format!("unknown method `{name}`\n  = help: {help}"));
             }
         }
-        chosen.sort();
-        chosen.dedup();
-        Ok(chosen)
     }
-
-    fn names() -> String {
-        Self::ALL.map(Self::name).join(", ")
-    }
+    chosen.sort();
+    chosen.dedup();
+    Ok(chosen)
 }
 
 /// What to compute.
@@ -114,7 +52,7 @@ impl Method {
 pub struct Settings {
     /// Methods, in the documented order.
     pub methods: Vec<Method>,
-    /// Seed of the sampled Shapley value (used only beyond [`MAX_EXACT_SHAPLEY_PLAYERS`]).
+    /// Seed of the sampled Shapley value (used only beyond [`MAX_EXACT_PLAYERS`]).
     pub seed: u64,
     /// Join orders drawn for the sampled Shapley value.
     pub n_permutations: usize,
@@ -129,7 +67,9 @@ pub struct MethodResult {
     pub allocation: Vec<f64>,
     /// Standard errors when the allocation was estimated by sampling.
     pub std_errors: Option<Vec<f64>>,
-    /// Whether no proper coalition pays more than it would alone (within the tolerance).
+    /// Whether no proper coalition pays more than it would alone, by the game crate's one
+    /// core check ([`core_report`], tolerance `CORE_REL_TOL · scale`, the same for every
+    /// method).
     pub in_core: bool,
     /// `max_S x(S) − c(S)` over proper non-empty coalitions: `≤ 0` iff no group gains by
     /// leaving; the least-core allocation attains `ε*`.
@@ -143,53 +83,58 @@ pub struct MethodResult {
 pub struct Analysis {
     /// One result per computed method, in the documented order.
     pub results: Vec<MethodResult>,
-    /// Methods that are undefined for this game, with the reason.
+    /// Requested methods without a result for this game, each with the rest of a sentence
+    /// that starts with the method's name (see [`skip_reason`]).
     pub skipped: Vec<(Method, String)>,
-    /// Whether the core is non-empty (`ε* ≤ LP_REL_TOL · scale`).
-    pub core_nonempty: bool,
-    /// `ε*`, the least-core value: the smallest `ε` with `x(S) − c(S) ≤ ε` for all proper `S`.
-    pub least_core_epsilon: f64,
+    /// Whether the core is non-empty (`ε* ≤ CORE_REL_TOL · scale`); `None` beyond
+    /// [`MAX_EXACT_PLAYERS`] players, where the least core is not computed.
+    pub core_nonempty: Option<bool>,
+    /// `ε*`, the least-core value: the smallest `ε` with `x(S) − c(S) ≤ ε` for all proper `S`;
+    /// `None` beyond [`MAX_EXACT_PLAYERS`] players.
+    pub least_core_epsilon: Option<f64>,
     /// Join orders drawn, when the Shapley value was sampled.
     pub n_permutations: Option<usize>,
 }
 
-/// Computes every requested method, its core check, and the least core.
+/// Computes every requested method, its core check, and (up to [`MAX_EXACT_PLAYERS`]
+/// players) the least core. Beyond [`MAX_EXACT_PLAYERS`] players the Shapley value is
+/// estimated by permutation sampling and the linear-programming methods are skipped.
 ///
 /// # Errors
 /// [`GameError::LpFailed`] if a linear program fails; [`GameError::InvalidInput`] for fewer
 /// than 4 permutations when sampling is needed.
 pub fn analyse(game: &CostGame, settings: &Settings) -> Result<Analysis, GameError> {
-    let least = least_core(game)?;
-    let scale = game.scale();
+    let exact = game.n() <= MAX_EXACT_PLAYERS;
+    let least = if exact { Some(least_core(game)?) } else { None };
     let mut results = Vec::new();
     let mut skipped = Vec::new();
     let mut n_permutations = None;
     for &method in &settings.methods {
-        let (allocation, std_errors) = match method {
-            Method::Shapley if game.n() > MAX_EXACT_SHAPLEY_PLAYERS => {
+        let computed = match (method, &least) {
+            (Method::Shapley, _) if !exact => {
                 let sampled = sampled_shapley(game, settings)?;
                 n_permutations = Some(2 * sampled.n_pairs);
-                (sampled.values, Some(sampled.std_errors))
+                Ok((sampled.values, Some(sampled.std_errors)))
             }
-            Method::LeastCore => (least.allocation.clone(), None),
-            _ => match allocation(game, method) {
-                Ok(x) => (x, None),
-                Err(GameError::UndefinedKey { reason, .. }) => {
+            (Method::LeastCore, Some(LeastCore { allocation, .. })) => {
+                Ok((allocation.clone(), None))
+            }
+            _ => method.allocate(game).map(|x| (x, None)),
+        };
+        let (allocation, std_errors) = match computed {
+            Ok(found) => found,
+            Err(error) => match skip_reason(&error) {
+                Some(reason) => {
                     skipped.push((method, reason));
                     continue;
                 }
-                Err(e) => return Err(e),
+                None => return Err(error),
             },
         };
         let report = core_report(game, &allocation)?;
-        let tolerance = if method.is_lp_based() || std_errors.is_some() {
-            LP_REL_TOL * scale
-        } else {
-            report.tolerance
-        };
         results.push(MethodResult {
             method,
-            in_core: report.max_excess <= tolerance && report.efficiency_gap.abs() <= tolerance,
+            in_core: report.in_core,
             max_excess: report.max_excess,
             most_tempting: report.most_tempting,
             allocation,
@@ -199,10 +144,33 @@ pub fn analyse(game: &CostGame, settings: &Settings) -> Result<Analysis, GameErr
     Ok(Analysis {
         results,
         skipped,
-        core_nonempty: least.epsilon <= LP_REL_TOL * scale,
-        least_core_epsilon: least.epsilon,
+        core_nonempty: least
+            .as_ref()
+            .map(|least| least.epsilon <= core_tolerance(game)),
+        least_core_epsilon: least.map(|least| least.epsilon),
         n_permutations,
     })
+}
+
+/// Why a method has no result for a game, as the rest of a sentence that starts with the
+/// method's name (`nucleolus does not exist for this game: …`); `None` for a failure that is
+/// not the game's (a solver failure).
+pub fn skip_reason(error: &GameError) -> Option<String> {
+    match error {
+        GameError::UndefinedKey { reason, .. } => {
+            Some(format!("is not defined for this game: {reason}"))
+        }
+        GameError::NoImputation {
+            standalone_sum,
+            grand,
+        } => Some(format!(
+            "does not exist for this game: the costs alone sum to {standalone_sum}, less than c(N) = {grand}, so every allocation makes some player pay more than alone (the prenucleolus has no such bound)"
+        )),
+        GameError::TooLargeFor { n, max, .. } => Some(format!(
+            "is computed for at most {max} players (it needs every coalition); this game has {n}"
+        )),
+        _ => None,
+    }
 }
 
 /// A solver message with player indices (`player 2 has …`) replaced by the players' names.
@@ -213,20 +181,6 @@ pub fn with_player_names(reason: &str, players: &[String]) -> String {
         named = named.replace(&format!("player {i} "), &format!("`{name}` "));
     }
     named
-}
-
-/// The allocation of a method that needs no settings.
-fn allocation(game: &CostGame, method: Method) -> Result<Vec<f64>, GameError> {
-    Ok(match method {
-        Method::Shapley => shapley_exact(game),
-        Method::Nucleolus => nucleolus(game)?,
-        Method::LeastCore => least_core(game)?.allocation,
-        Method::Scrb => scrb(game),
-        Method::EqualSplit => equal_split(game),
-        Method::EqualSavings => equal_savings(game),
-        Method::ProportionalSavings => proportional_savings(game)?,
-        Method::ProportionalToStandalone => proportional_to_standalone(game)?,
-    })
 }
 
 /// Permutation-sampled Shapley value from the game's table, seeded by the settings.
@@ -253,18 +207,18 @@ mod tests {
     #[test]
     fn method_lists_are_sorted_deduplicated_and_checked() {
         assert_eq!(
-            Method::parse_list("nucleolus, shapley,nucleolus").unwrap(),
-            vec![Method::Shapley, Method::Nucleolus]
+            parse_methods("prenucleolus,nucleolus, shapley,nucleolus").unwrap(),
+            vec![Method::Shapley, Method::Nucleolus, Method::Prenucleolus]
         );
-        let err = Method::parse_list("shaply").unwrap_err();
+        let err = parse_methods("shaply").unwrap_err();
         assert!(err.contains("did you mean `shapley`?"), "{err}");
-        assert!(Method::parse_list("shapley,").is_err());
+        assert!(parse_methods("shapley,").is_err());
     }
 
     #[test]
     fn sampled_shapley_is_used_beyond_the_exact_limit() {
         // An additive game: every join order gives player i its own cost i + 1 exactly.
-        let n = MAX_EXACT_SHAPLEY_PLAYERS + 1;
+        let n = MAX_EXACT_PLAYERS + 1;
         let game = CostGame::from_fn(n, |m| {
             (0..n)
                 .filter(|i| m & (1 << i) != 0)
@@ -273,13 +227,25 @@ mod tests {
         })
         .unwrap();
         let settings = Settings {
-            methods: vec![Method::Shapley],
+            methods: vec![Method::Shapley, Method::Nucleolus, Method::Scrb],
             seed: 1,
             n_permutations: 8,
         };
         let analysis = analyse(&game, &settings).unwrap();
         let result = &analysis.results[0];
         assert_eq!(analysis.n_permutations, Some(8));
+        // The LP methods and the least core are left out beyond the exact limit, with why.
+        assert_eq!(analysis.results[1].method, Method::Scrb);
+        assert_eq!(analysis.skipped.len(), 1);
+        assert_eq!(
+            analysis.skipped[0],
+            (
+                Method::Nucleolus,
+                "is computed for at most 20 players (it needs every coalition); this game has 21"
+                    .to_owned()
+            )
+        );
+        assert_eq!(analysis.core_nonempty, None);
         assert!(result.std_errors.is_some());
         for (i, x) in result.allocation.iter().enumerate() {
             assert!((x - (i + 1) as f64).abs() < 1e-9, "{x}");
@@ -300,7 +266,7 @@ mod tests {
         let players = ["A".to_owned(), "B".to_owned()];
         assert_eq!(
             with_player_names(&analysis.skipped[0].1, &players),
-            "`A` has a negative standalone cost"
+            "is not defined for this game: `A` has a negative standalone cost"
         );
     }
 }

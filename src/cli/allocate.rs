@@ -15,10 +15,11 @@ use crate::scenario::game_file::{self, GameFile, GameFormat};
 /// Arguments of `samkost allocate`.
 #[derive(Debug, clap::Args)]
 pub struct AllocateArgs {
-    /// Game file: TOML, or JSON (a `.json` name or text starting with `{`).
+    /// Game file: TOML, JSON (a `.json` name or text starting with `{`), or CSV (a `.csv`
+    /// name: one column `cost`, every coalition in bitmask order).
     game_file: PathBuf,
-    /// Methods, comma-separated (default: all): shapley, nucleolus, least_core, scrb,
-    /// equal_split, equal_savings, proportional_savings, proportional_to_standalone.
+    /// Methods, comma-separated (default: all): shapley, nucleolus, prenucleolus, least_core,
+    /// scrb, equal_split, equal_savings, proportional_savings, proportional_to_standalone.
     #[arg(long)]
     methods: Option<String>,
     /// What to print on stdout.
@@ -36,7 +37,9 @@ pub struct AllocateArgs {
 pub fn run(args: &AllocateArgs) -> Result<()> {
     let explicit = args.methods.is_some();
     let methods = match &args.methods {
-        Some(text) => Method::parse_list(text).map_err(|e| InputError(format!("error: {e}")))?,
+        Some(text) => {
+            allocate::parse_methods(text).map_err(|e| InputError(format!("error: {e}")))?
+        }
         None => Method::ALL.to_vec(),
     };
     if args.permutations < 4 {
@@ -54,7 +57,7 @@ pub fn run(args: &AllocateArgs) -> Result<()> {
     })?;
     for (method, reason) in &analysis.skipped {
         let reason = allocate::with_player_names(reason, &file.players);
-        let message = format!("{} is not defined for this game: {reason}", method.name());
+        let message = format!("{} {reason}", method.name());
         if explicit {
             return Err(InputError(format!("error: {message}")).into());
         }

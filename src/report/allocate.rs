@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use samkost_game::MAX_EXACT_PLAYERS;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::allocate::{Analysis, MethodResult, with_player_names};
@@ -14,8 +15,10 @@ pub struct AllocationJson<'a> {
     units: Option<&'a str>,
     players: &'a [String],
     methods: MethodsJson<'a>,
-    core_nonempty: bool,
-    least_core_epsilon: f64,
+    /// `null` beyond the exact limit, where the least core is not computed.
+    core_nonempty: Option<bool>,
+    /// `null` beyond the exact limit.
+    least_core_epsilon: Option<f64>,
 }
 
 /// Methods keyed by name, in the documented order (not alphabetically).
@@ -125,18 +128,19 @@ pub fn render_allocation_table(file: &GameFile, analysis: &Analysis, seed: u64) 
         "{n} players, {listing}; c(N) = {}",
         number(game.grand(), d)
     );
-    let eps = analysis.least_core_epsilon;
-    let core = if analysis.core_nonempty {
-        format!(
+    let core = match (analysis.core_nonempty, analysis.least_core_epsilon) {
+        (Some(true), Some(eps)) => format!(
             "core non-empty: least-core ε = {} (every proper coalition can be made to save at least {})",
             number(eps, d),
             number((-eps).max(0.0), d)
-        )
-    } else {
-        format!(
+        ),
+        (Some(false), Some(eps)) => format!(
             "core empty: least-core ε = {} (under any allocation some coalition pays at least that much more than alone)",
             number(eps, d)
-        )
+        ),
+        _ => format!(
+            "core not decided: the least core is computed for at most {MAX_EXACT_PLAYERS} players"
+        ),
     };
     let _ = writeln!(out, "{core}\n");
     write_grid(&mut out, file, &analysis.results, d);
@@ -230,7 +234,7 @@ fn write_notes(out: &mut String, file: &GameFile, analysis: &Analysis, seed: u64
     for (method, reason) in &analysis.skipped {
         let _ = writeln!(
             out,
-            "\n{} is not defined for this game: {}",
+            "\n{} {}",
             method.name(),
             with_player_names(reason, &file.players)
         );

@@ -296,9 +296,9 @@ pub struct KeyJson {
 /// A key's rule for one cost category.
 #[derive(Debug, Serialize)]
 pub struct RuleJson {
-    /// `equal`, `proportional`, `hybrid`, `fixed`, or a game-theoretic rule (`shapley`,
-    /// `nucleolus`, `least_core`, `scrb`, `equal_savings`, `proportional_savings`,
-    /// `proportional_to_standalone`).
+    /// `equal`, `proportional`, `hybrid`, `fixed`, or a game-theoretic rule (a method name of
+    /// the game crate: `shapley`, `nucleolus`, `prenucleolus`, `least_core`, `scrb`,
+    /// `equal_split`, `equal_savings`, `proportional_savings`, `proportional_to_standalone`).
     pub kind: &'static str,
     /// The driver of `proportional` and `hybrid` rules (e.g. `population`).
     #[serde(skip_serializing_if = "Option::is_none")]

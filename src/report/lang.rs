@@ -278,15 +278,23 @@ fn describe_rule(rule: &RuleJson, lang: Lang) -> String {
             "Shapley-verdien: hver kommunes gjennomsnittlige merkostnad når den slutter seg til"
         }
         (Lang::En, "nucleolus") => {
-            "nucleolus: leaves the most dissatisfied group as well off as possible"
+            "nucleolus: leaves the most dissatisfied group as well off as possible, with no member paying more than alone"
         }
         (Lang::Nb, "nucleolus") => {
-            "nukleolus: gjør den mest misfornøyde gruppen så godt stilt som mulig"
+            "nukleolus: gjør den mest misfornøyde gruppen så godt stilt som mulig, uten at noen kommune betaler mer enn alene"
+        }
+        (Lang::En, "prenucleolus") => {
+            "prenucleolus: leaves the most dissatisfied group as well off as possible, even if a member pays more than alone"
+        }
+        (Lang::Nb, "prenucleolus") => {
+            "prenukleolus: gjør den mest misfornøyde gruppen så godt stilt som mulig, selv om en kommune betaler mer enn alene"
         }
         (Lang::En, "least_core") => "least core: the largest saving every group can be given",
         (Lang::Nb, "least_core") => "minste kjerne: størst mulig besparelse til hver gruppe",
         (Lang::En, "scrb") => "SCRB: separable costs, remaining benefits",
         (Lang::Nb, "scrb") => "SCRB: separerbare kostnader, gjenværende gevinst",
+        (Lang::En, "equal_split") => "the same total cost for every member",
+        (Lang::Nb, "equal_split") => "lik totalkostnad for hver kommune",
         (Lang::En, "equal_savings") => "savings split equally",
         (Lang::Nb, "equal_savings") => "besparelsen delt likt",
         (Lang::En, "proportional_savings") => "savings in proportion to the cost alone",

@@ -3,6 +3,12 @@
 use std::fmt;
 use std::ops::Range;
 
+/// Longest source line shown whole under a message; a longer one (a generated JSON array on
+/// one line can be megabytes long) is shown as a window of this many characters.
+const MAX_SHOWN_CHARS: usize = 240;
+/// Characters shown before the problem in such a window.
+const CONTEXT_CHARS: usize = 60;
+
 /// One problem in an input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -70,6 +76,37 @@ impl Diagnostic {
         self.help = Some(help.into());
         self
     }
+
+    /// The source line as shown, the 0-based character column of the caret in it and the
+    /// caret's width: the whole line, or a window around the problem marked by `…`.
+    fn snippet(&self) -> (String, usize, usize) {
+        let column = self.column - 1;
+        let n_chars = self.source_line.chars().count();
+        if n_chars <= MAX_SHOWN_CHARS {
+            return (self.source_line.clone(), column, self.width);
+        }
+        let from = column.saturating_sub(CONTEXT_CHARS).min(n_chars);
+        let to = (from + MAX_SHOWN_CHARS).min(n_chars);
+        let mut text: String = self
+            .source_line
+            .chars()
+            .skip(from)
+            .take(to - from)
+            .collect();
+        let mut caret = column - from;
+        if from > 0 {
+            text.insert(0, '…');
+            caret += 1;
+        }
+        if to < n_chars {
+            text.push('…');
+        }
+        (
+            text,
+            caret,
+            self.width.min(to.saturating_sub(column)).max(1),
+        )
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -78,14 +115,15 @@ impl fmt::Display for Diagnostic {
         writeln!(f, "  --> {}:{}:{}", self.file, self.line, self.column)?;
         if self.width > 0 {
             let gutter = self.line.to_string().len();
+            let (text, caret, width) = self.snippet();
             writeln!(f, "{:gutter$} |", "")?;
-            writeln!(f, "{} | {}", self.line, self.source_line)?;
+            writeln!(f, "{} | {text}", self.line)?;
             writeln!(
                 f,
                 "{:gutter$} | {}{}",
                 "",
-                " ".repeat(self.column - 1),
-                "^".repeat(self.width)
+                " ".repeat(caret),
+                "^".repeat(width)
             )?;
         }
         if let Some(help) = &self.help {
@@ -144,6 +182,19 @@ mod tests {
         let src = "ٞd";
         let d = Diagnostic::at("f.toml", src, 0..1, "bad");
         assert_eq!((d.line, d.column), (1, 1));
+    }
+
+    #[test]
+    fn long_lines_are_shown_around_the_problem() {
+        let src = format!("[{}\"x\"{}]", "1, ".repeat(1000), ", 2".repeat(1000));
+        let start = src.find('"').unwrap();
+        let shown = Diagnostic::at("f.json", &src, start..start + 3, "bad").to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert!(lines[3].starts_with("1 | …1, 1,") && lines[3].ends_with(", 2…"));
+        let quote = lines[3].chars().position(|c| c == '"');
+        assert_eq!(quote, lines[4].chars().position(|c| c == '^'));
+        assert!(lines[4].ends_with("^^^"));
+        assert!(lines[3].chars().count() < MAX_SHOWN_CHARS + 10);
     }
 
     #[test]

@@ -30,8 +30,8 @@ fn comment_out_exact_game_keys(body: &str, n: usize) -> String {
         let needs_all = table.iter().any(|line| {
             GameMethod::ALL
                 .iter()
-                .filter(|(method, _)| *method != GameMethod::Shapley)
-                .any(|(_, rule)| line.trim() == format!("rule = \"{rule}\""))
+                .filter(|method| **method != GameMethod::Shapley)
+                .any(|method| line.trim() == format!("rule = \"{}\"", method.name()))
         });
         if needs_all {
             out.push_str(&format!(
@@ -50,6 +50,17 @@ fn comment_out_exact_game_keys(body: &str, n: usize) -> String {
     }
     out
 }
+
+/// The default scenario's nucleolus key.
+const NUCLEOLUS_KEY: &str = "[[keys]]\nname = \"nucleolus\"\nrule = \"nucleolus\"\n";
+
+/// What a starter scenario has in place of [`NUCLEOLUS_KEY`]: a cooperation of arbitrary
+/// members may be expected to cost more than its members alone, and then the nucleolus does
+/// not exist and the run would stop on it; the prenucleolus always exists.
+const PRENUCLEOLUS_KEY: &str = "# The prenucleolus: the nucleolus (rule = \"nucleolus\") also keeps every member at or\n\
+     # below its cost alone, so it does not exist when the cooperation is expected to cost more\n\
+     # than the members alone; when the core is non-empty the two are the same allocation.\n\
+     [[keys]]\nname = \"prenucleolus\"\nrule = \"prenucleolus\"\n";
 
 /// A starter scenario for the given kommunenummer, with the default figures of the embedded
 /// scenario (DOMAIN.md §8). Returns a message naming the unknown ids otherwise.
@@ -105,10 +116,12 @@ pub fn starter_scenario(ids: &[String]) -> Result<String, String> {
         .split_once("[drivers]")
         .map(|(_, rest)| rest)
         .expect("the default scenario has a [drivers] table");
+    debug_assert!(body.contains(NUCLEOLUS_KEY));
+    let body = body.replacen(NUCLEOLUS_KEY, PRENUCLEOLUS_KEY, 1);
     let body = if members.len() > MAX_EXACT_MEMBERS {
-        comment_out_exact_game_keys(body, members.len())
+        comment_out_exact_game_keys(&body, members.len())
     } else {
-        body.to_owned()
+        body
     };
     Ok(format!(
         "# Starter scenario: ICT cooperation of {names}.\n\

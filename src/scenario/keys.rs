@@ -9,19 +9,17 @@ use toml::de::DeValue;
 use super::diagnostic::closest;
 use super::tree::{Ctx, Node, Table, as_f64, type_name};
 
-const RULES: &[&str] = &[
-    "equal",
-    "proportional",
-    "hybrid",
-    "fixed",
-    "shapley",
-    "nucleolus",
-    "least_core",
-    "scrb",
-    "equal_savings",
-    "proportional_savings",
-    "proportional_to_standalone",
-];
+/// The rules computed from member drivers; the game-theoretic rules follow them, by the game
+/// crate's one list of methods ([`GameMethod::ALL`]).
+const DRIVER_RULES: [&str; 4] = ["equal", "proportional", "hybrid", "fixed"];
+
+/// Every rule name, in the order of the error messages.
+fn rules() -> Vec<&'static str> {
+    DRIVER_RULES
+        .into_iter()
+        .chain(GameMethod::ALL.map(GameMethod::name))
+        .collect()
+}
 const KEY_KEYS: &[&str] = &[
     "name",
     "rule",
@@ -141,7 +139,7 @@ fn read_rule(
     members_complete: bool,
 ) -> Option<KeyRule> {
     let rule = match table.get("rule") {
-        Some(_) => table.opt_choice(ctx, "rule", RULES)?.0,
+        Some(_) => table.opt_choice(ctx, "rule", &rules())?.0,
         None => {
             table.require(
                 ctx,
@@ -157,15 +155,11 @@ fn read_rule(
             Some(node) => driver_index(ctx, node, drivers, &table.what),
         }
     };
+    if let Some(method) = GameMethod::from_name(&rule) {
+        return Some(KeyRule::Game { method });
+    }
     match rule.as_str() {
         "equal" => Some(KeyRule::Equal),
-        game if GameMethod::ALL.iter().any(|(_, name)| *name == game) => {
-            let method = GameMethod::ALL
-                .iter()
-                .find(|(_, name)| *name == game)
-                .map(|(m, _)| *m)?;
-            Some(KeyRule::Game { method })
-        }
         "proportional" => Some(KeyRule::Proportional { driver: driver()? }),
         "hybrid" => {
             let driver = driver();

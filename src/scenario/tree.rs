@@ -227,10 +227,7 @@ pub fn as_str(ctx: &mut Ctx<'_>, node: &Node<'_>, what: &str) -> Option<String> 
 /// A finite number (integer or float).
 pub fn as_f64(ctx: &mut Ctx<'_>, node: &Node<'_>, what: &str) -> Option<f64> {
     let value = match node.get_ref() {
-        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-            .ok()
-            .map(|v| v as f64),
-        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+        DeValue::Integer(_) | DeValue::Float(_) => number(node),
         other => {
             ctx.error(
                 node.span(),
@@ -250,6 +247,18 @@ pub fn as_f64(ctx: &mut Ctx<'_>, node: &Node<'_>, what: &str) -> Option<f64> {
             );
             None
         }
+    }
+}
+
+/// The number a node holds, if it is one that fits in an `f64` (a float may be NaN or
+/// infinite); records nothing, unlike [`as_f64`].
+pub fn number(node: &Node<'_>) -> Option<f64> {
+    match node.get_ref() {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .map(|v| v as f64),
+        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+        _ => None,
     }
 }
 

@@ -132,6 +132,78 @@ fn guajardo_jornsten_games_have_their_published_nucleoli() {
     assert_eq!(json["methods"]["nucleolus"]["in_core"], true);
 }
 
+/// Peleg & Sudhölter (2007), Example 5.5.12, as a cost game (`scenarios/games/
+/// peleg-sudholter-3.toml`; sources and derivation in the file and in the samkost-game test
+/// `peleg_sudholter_example_5_5_12_has_different_nucleolus_and_prenucleolus`): an empty core
+/// where the prenucleolus `(7, 7, 14)` (published) makes C pay 4 more than alone and the
+/// nucleolus `(9, 9, 10)` (by hand) caps C at its cost alone.
+#[test]
+fn nucleolus_and_prenucleolus_differ_when_the_core_is_empty() {
+    let (json, _) = allocate_json(
+        "scenarios/games/peleg-sudholter-3.toml",
+        &["--methods", "nucleolus,prenucleolus"],
+    );
+    assert_close(
+        &allocation(&json, "nucleolus"),
+        &[9.0, 9.0, 10.0],
+        LP_TOL * 28.0,
+        "nucleolus",
+    );
+    assert_close(
+        &allocation(&json, "prenucleolus"),
+        &[7.0, 7.0, 14.0],
+        LP_TOL * 28.0,
+        "prenucleolus",
+    );
+    assert_eq!(json["core_nonempty"], false);
+    assert!((json["least_core_epsilon"].as_f64().unwrap() - 4.0).abs() < LP_TOL * 28.0);
+    // Neither is in the (empty) core; A and B overpay 8 under the nucleolus, 4 under the
+    // prenucleolus (= ε*, the prenucleolus is in the least core).
+    for (method, overpayment) in [("nucleolus", 8.0), ("prenucleolus", 4.0)] {
+        let result = &json["methods"][method];
+        assert_eq!(result["in_core"], false, "{method}");
+        assert_eq!(result["most_tempting"], serde_json::json!(["A", "B"]));
+        let max_excess = result["max_excess"].as_f64().unwrap();
+        assert!((max_excess - overpayment).abs() < LP_TOL * 28.0, "{method}");
+    }
+}
+
+/// When the members alone cost less in total than together (`c(i) = 1`, `c(N) = 4`), no
+/// allocation keeps everyone at or below its cost alone: the nucleolus does not exist. It is
+/// left out with a warning among all methods (the prenucleolus, the equal split 4/3 each by
+/// symmetry, is reported) and refused when asked for by name.
+#[test]
+fn a_game_without_imputations_has_a_prenucleolus_but_no_nucleolus() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "players = [\"A\", \"B\", \"C\"]\n[costs]\nA = 1\nB = 1\nC = 1\n\"A,B\" = 2\n\"A,C\" = 2\n\"B,C\" = 2\n\"A,B,C\" = 4\n";
+    std::fs::write(dir.path().join("dear.toml"), text).unwrap();
+    let out = samkost(&["allocate", "dear.toml", "--format", "json"], dir.path());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "warning: nucleolus does not exist for this game: the costs alone sum to 3, less than c(N) = 4, so every allocation makes some player pay more than alone (the prenucleolus has no such bound); left out"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["methods"].get("nucleolus").is_none());
+    assert_close(
+        &allocation(&json, "prenucleolus"),
+        &[4.0 / 3.0; 3],
+        LP_TOL * 4.0,
+        "prenucleolus",
+    );
+    let out = samkost(
+        &["allocate", "dear.toml", "--methods", "nucleolus"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: nucleolus does not exist for this game"),
+        "{stderr}"
+    );
+}
+
 /// Partial TOML table, completed by hand (see the comments in the file):
 /// `c(N∖i)` = 31, 32, 25, 33, so the separable costs are (5, 4, 11, 3), the remaining
 /// benefits 5 each and the non-separable cost 13 is split equally: SCRB =
@@ -190,6 +262,7 @@ fn json_output_has_the_documented_schema() {
     let methods = [
         "shapley",
         "nucleolus",
+        "prenucleolus",
         "least_core",
         "scrb",
         "equal_split",
@@ -295,6 +368,73 @@ fn large_games_use_the_sampled_shapley_value() {
     assert!((values.iter().sum::<f64>() - want * n as f64).abs() < 1e-9);
     let again = samkost(&args, dir.path());
     assert_eq!(out.stdout, again.stdout, "same seed, same output");
+}
+
+/// Beyond the exact limit of 20 players (`samkost_game::MAX_EXACT_PLAYERS`) the methods that
+/// need every coalition by linear programming are left out with a warning (an error when asked
+/// for by name), the least core is not computed (`core_nonempty` and `least_core_epsilon` are
+/// `null`), and the keys from standalone costs are still checked against the core.
+#[test]
+fn beyond_the_exact_limit_the_lp_methods_are_left_out() {
+    assert_eq!(samkost_game::MAX_EXACT_PLAYERS, 20);
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (1..=21).map(|i| format!("P{i}")).collect();
+    let quoted: Vec<String> = names.iter().map(|p| format!("\"{p}\"")).collect();
+    let mut text = format!("players = [{}]\n[costs]\n", quoted.join(", "));
+    for p in &names {
+        text.push_str(&format!("{p} = 2\n"));
+    }
+    text.push_str(&format!("\"{}\" = 22\n", names.join(",")));
+    std::fs::write(dir.path().join("big.toml"), text).unwrap();
+    let args = [
+        "allocate",
+        "big.toml",
+        "--format",
+        "json",
+        "--methods",
+        "shapley,nucleolus,prenucleolus,least_core,equal_savings",
+        "--permutations",
+        "100",
+    ];
+    let out = samkost(&args, dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr.trim_end(),
+        "error: nucleolus is computed for at most 20 players (it needs every coalition); this game has 21"
+    );
+    let out = samkost(
+        &[
+            "allocate",
+            "big.toml",
+            "--format",
+            "json",
+            "--permutations",
+            "100",
+        ],
+        dir.path(),
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stderr}");
+    for method in ["nucleolus", "prenucleolus", "least_core"] {
+        assert!(
+            stderr.contains(&format!(
+                "warning: {method} is computed for at most 20 players"
+            )),
+            "{stderr}"
+        );
+    }
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["core_nonempty"].is_null() && json["least_core_epsilon"].is_null());
+    // Equal savings: each pays 2 − (42 − 22)/21 = 22/21; a coalition S pays 22|S|/21 < 2|S|.
+    assert_close(
+        &allocation(&json, "equal_savings"),
+        &[22.0 / 21.0; 21],
+        1e-9,
+        "equal savings",
+    );
+    assert_eq!(json["methods"]["equal_savings"]["in_core"], true);
+    assert!(json["methods"]["shapley"]["std_errors"].is_array());
 }
 
 /// `(case, file name, contents, extra arguments)`: each must exit with code 1 and a

@@ -219,6 +219,13 @@ fn init_prints_a_scenario_that_validates() {
         .map(|m| m.name.as_str())
         .collect();
     assert_eq!(names, ["Hareid", "Herøy", "Sande"]);
+    // A starter cooperation may cost more than its members alone, where the nucleolus does
+    // not exist: the starter uses the prenucleolus, which always does.
+    let keys: Vec<&str> = scenario.keys.iter().map(|k| k.name.as_str()).collect();
+    assert!(
+        keys.contains(&"prenucleolus") && !keys.contains(&"nucleolus"),
+        "{keys:?}"
+    );
 
     let out = samkost()
         .args(["init", "--members", "1517,9999"])
@@ -364,11 +371,11 @@ fn init_for_a_whole_county_comments_out_keys_that_need_every_coalition() {
         text.contains("# Needs the cost of all 2^43 coalitions"),
         "{text}"
     );
-    assert!(text.contains("# rule = \"nucleolus\"") && text.contains("# rule = \"scrb\""));
+    assert!(text.contains("# rule = \"prenucleolus\"") && text.contains("# rule = \"scrb\""));
     let scenario = crate::parse(&text).unwrap_or_else(|d| panic!("{d}"));
     let names: Vec<&str> = scenario.keys.iter().map(|k| k.name.as_str()).collect();
     assert!(
-        names.contains(&"Shapley") && !names.contains(&"nucleolus"),
+        names.contains(&"Shapley") && !names.contains(&"prenucleolus"),
         "{names:?}"
     );
     let dir = tempfile::tempdir().unwrap();

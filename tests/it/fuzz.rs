@@ -497,6 +497,7 @@ fn garbage_bytes_never_panic() {
                     &format!("{{\"players\": [\"A\", \"B\"], {text}"),
                     GameFormat::Json,
                 );
+                exercise_game(&format!("cost\n{text}"), GameFormat::Csv);
             })
         })
         .unwrap();
@@ -518,6 +519,7 @@ fn corpus_inputs_end_in_a_clear_error_or_a_valid_run() {
             exercise(&text);
             exercise_game(&text, GameFormat::Toml);
             exercise_game(&text, GameFormat::Json);
+            exercise_game(&text, GameFormat::Csv);
         });
         assert!(outcome.is_ok(), "panic on {}", path.display());
     }

@@ -64,14 +64,16 @@ fn simulate(scenario: &Scenario, n_draws: u64) -> RunResults {
 
 #[test]
 fn shapley_and_nucleolus_of_an_additive_game_are_fixed_cost_split_plus_own_cost() {
-    // DOMAIN §4: Shapley = nucleolus = F/n + v_i. Shares of the pooled cost
-    // F + 500·7,760 = 4,880,000: Hareid (500,000 + 2,661,000)/4,880,000 = 0.6477459,
-    // Sande (500,000 + 1,219,000)/4,880,000 = 0.3522541.
-    let scenario = parse(ADDITIVE).unwrap_or_else(|d| panic!("{d}"));
+    // docs/MODEL.md §10: Shapley = nucleolus = prenucleolus = F/n + v_i. Shares of the
+    // pooled cost F + 500·7,760 = 4,880,000: Hareid (500,000 + 2,661,000)/4,880,000 =
+    // 0.6477459, Sande (500,000 + 1,219,000)/4,880,000 = 0.3522541.
+    let text = format!("{ADDITIVE}\n[[keys]]\nname = \"prenucleolus\"\nrule = \"prenucleolus\"\n");
+    let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
     let (keys, game) =
         resolve_keys(&scenario.model, &scenario.keys, 1, &scenario.planning).unwrap();
     assert!(game.is_some());
-    for key in &keys[..3] {
+    assert_eq!(keys[4].name, "prenucleolus");
+    for key in keys[..3].iter().chain(&keys[4..]) {
         assert!(
             (key.shares[0][0] - 3_161_000.0 / 4_880_000.0).abs() < 1e-9,
             "{}: {:?}",
@@ -79,6 +81,47 @@ fn shapley_and_nucleolus_of_an_additive_game_are_fixed_cost_split_plus_own_cost(
             key.shares
         );
         assert!((key.shares[0][1] - 1_719_000.0 / 4_880_000.0).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn a_planning_game_without_imputations_refuses_the_nucleolus_and_suggests_the_prenucleolus() {
+    // Together the two members pay F = 3,000,000 plus 500 per inhabitant; alone each pays
+    // 1,000,000 plus 500 per inhabitant, so the costs alone sum to 1,000,000 less than the
+    // cooperation's (5,880,000 against 6,880,000 a year): no allocation keeps both at or
+    // below their cost alone, and Schmeidler's nucleolus does not exist (docs/MODEL.md §10).
+    let dear = ADDITIVE.replace(
+        "occurs = \"together\"\nfixed = 1000000",
+        "occurs = \"together\"\nfixed = 3000000",
+    );
+    assert_ne!(dear, ADDITIVE, "test setup: the together line changed");
+    let scenario = parse(&dear).unwrap_or_else(|d| panic!("{d}"));
+    let err = resolve_keys(&scenario.model, &scenario.keys, 1, &scenario.planning)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("key `nucleolus`: in the planning game, the nucleolus does not exist"),
+        "{err}"
+    );
+    assert!(err.contains("use rule = \"prenucleolus\""), "{err}");
+    // The prenucleolus of two players splits the extra 1,000,000 equally (its excesses
+    // c(i) − x_i are equalised): Hareid 3,661,000 + 500,000, Sande 2,219,000 + 500,000, of a
+    // pooled cost of 6,880,000 (no direct costs). The Shapley value is the same point.
+    let text = dear.replace(
+        "name = \"nucleolus\"\nrule = \"nucleolus\"",
+        "name = \"prenucleolus\"\nrule = \"prenucleolus\"",
+    );
+    let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
+    let (keys, _) = resolve_keys(&scenario.model, &scenario.keys, 1, &scenario.planning).unwrap();
+    assert_eq!(keys[1].name, "prenucleolus");
+    for key in &keys[..2] {
+        assert!(
+            (key.shares[0][0] - 4_161_000.0 / 6_880_000.0).abs() < 1e-9,
+            "{}: {:?}",
+            key.name,
+            key.shares
+        );
+        assert!((key.shares[0][1] - 2_719_000.0 / 6_880_000.0).abs() < 1e-9);
     }
 }
 

@@ -5,6 +5,7 @@ mod architecture;
 mod cli;
 mod economies;
 mod fuzz;
+mod game_values;
 mod games;
 mod interrupt;
 mod invalid;

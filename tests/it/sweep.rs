@@ -280,7 +280,7 @@ fn merge_refuses_shards_of_different_sweeps_and_missing_shards() {
 #[test]
 fn a_county_member_set_runs_and_skips_keys_that_need_every_coalition() {
     let scenario_with_games = format!(
-        "{}\n[[keys]]\nname = \"nucleolus\"\nrule = \"nucleolus\"\n",
+        "{}\n[[keys]]\nname = \"prenucleolus\"\nrule = \"prenucleolus\"\n",
         scenario_text()
     );
     let grid = r#"draws = 64
@@ -299,7 +299,7 @@ members = [["1517", "1514"], { county = "15" }]
         &out.display().to_string(),
     ]);
     assert!(
-        stderr(&done).contains("key `nucleolus` skipped"),
+        stderr(&done).contains("key `prenucleolus` skipped"),
         "{}",
         stderr(&done)
     );
@@ -318,7 +318,7 @@ members = [["1517", "1514"], { county = "15" }]
     );
     assert_eq!(&rows[0][col("members")], "Hareid+Sande");
     for r in &county {
-        let skipped = &r[col("key")] == "nucleolus";
+        let skipped = &r[col("key")] == "prenucleolus";
         assert_eq!(r[col("share")].is_empty(), skipped);
         assert_eq!(r[col("note")].starts_with("skipped: "), skipped);
     }

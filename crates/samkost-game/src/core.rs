@@ -15,9 +15,23 @@
 use crate::nucleolus::least_core;
 use crate::{CostGame, GameError};
 
-/// Relative tolerance for core membership decided from an LP solution (the LP is solved to
-/// about 1e-10 relative accuracy).
-pub const LP_REL_TOL: f64 = 1e-7;
+/// The one relative tolerance of every core decision in this crate, applied as
+/// `CORE_REL_TOL · scale` with `scale = max(1, max_S |c(S)|)` ([`CostGame::scale`]):
+///
+/// - an allocation is in the core ([`core_report`]) when it is efficient and no proper
+///   coalition overpays, both to within it; [`violated_coalitions`] lists the coalitions
+///   beyond it;
+/// - the core is non-empty ([`core_nonempty`]) when the least-core value `ε*` is at most it;
+/// - the imputations exist (and the [`nucleolus`](crate::nucleolus) with them) unless
+///   `Σ_i c({i})` falls short of `c(N)` by more than it.
+///
+/// Why `1e-7`: every allocation is checked the same way, whichever method made it. Allocations
+/// from linear programs (nucleolus, prenucleolus, least core) are accurate to about `1e-10 ·
+/// scale` per stage (the solver's tolerance on costs divided by the scale) and the sequential
+/// LPs stack a few stages; closed-form and sampled allocations are exact up to rounding
+/// (about `1e-15 · n · scale`). `1e-7 · scale` is far above both and far below any amount that
+/// matters (10 NOK in a game of 100 MNOK).
+pub const CORE_REL_TOL: f64 = 1e-7;
 
 /// Result of an exact core check of one allocation.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,13 +42,16 @@ pub struct CoreReport {
     /// tempted group pays in excess of going alone (`≤ tolerance` ⇔ no group gains by
     /// leaving).
     pub max_excess: f64,
-    /// The coalition (bitmask) attaining `max_excess`: the most tempting breakaway group.
+    /// The most tempting breakaway group (bitmask): the first coalition in bitmask order that
+    /// no later one outdoes by more than `tolerance`. It attains `max_excess` to within
+    /// `tolerance`, and of coalitions tied in exact arithmetic it is the first, whatever the
+    /// rounding of the allocation.
     pub most_tempting: u32,
     /// Number of proper coalitions with overpayment above the tolerance.
     pub n_violated: usize,
     /// `Σ x_i − c(N)`.
     pub efficiency_gap: f64,
-    /// The absolute tolerance used ([`CostGame::abs_tol`]).
+    /// The absolute tolerance used, `CORE_REL_TOL · scale`.
     pub tolerance: f64,
 }
 
@@ -59,7 +76,8 @@ fn for_each_overpayment(game: &CostGame, x: &[f64], mut visit: impl FnMut(u32, f
     }
 }
 
-/// Exact core check of `allocation` over all `2^n − 2` proper coalitions.
+/// Exact core check of `allocation` over all `2^n − 2` proper coalitions, to the tolerance
+/// `CORE_REL_TOL · scale` ([`CORE_REL_TOL`]), the same for every method.
 ///
 /// For `n = 1` there is no proper coalition: `max_excess` is `−∞` and `most_tempting` 0.
 ///
@@ -67,13 +85,17 @@ fn for_each_overpayment(game: &CostGame, x: &[f64], mut visit: impl FnMut(u32, f
 /// [`GameError::LengthMismatch`] unless `allocation` has one entry per player.
 pub fn core_report(game: &CostGame, allocation: &[f64]) -> Result<CoreReport, GameError> {
     check_length(game, allocation)?;
-    let tolerance = game.abs_tol();
+    let tolerance = core_tolerance(game);
     let mut max_excess = f64::NEG_INFINITY;
     let mut most_tempting = 0;
+    // The overpayment of `most_tempting`; a later coalition replaces it only when it
+    // overpays by more than the tolerance beyond it, so `max_excess ≤ tempting + tolerance`.
+    let mut tempting = f64::NEG_INFINITY;
     let mut n_violated = 0;
     for_each_overpayment(game, allocation, |mask, over| {
-        if over > max_excess {
-            max_excess = over;
+        max_excess = max_excess.max(over);
+        if over > tempting + tolerance {
+            tempting = over;
             most_tempting = mask;
         }
         if over > tolerance {
@@ -91,7 +113,14 @@ pub fn core_report(game: &CostGame, allocation: &[f64]) -> Result<CoreReport, Ga
     })
 }
 
-/// The proper coalitions that overpay under `allocation` (`x(S) − c(S) >` tolerance), as
+/// The absolute tolerance of core decisions in `game`: `CORE_REL_TOL · scale`
+/// ([`CORE_REL_TOL`]).
+pub fn core_tolerance(game: &CostGame) -> f64 {
+    CORE_REL_TOL * game.scale()
+}
+
+/// The proper coalitions that overpay under `allocation` (`x(S) − c(S) > CORE_REL_TOL ·
+/// scale`), as
 /// `(mask, overpayment)`, largest overpayment first, at most `limit` of them.
 ///
 /// # Errors
@@ -102,7 +131,7 @@ pub fn violated_coalitions(
     limit: usize,
 ) -> Result<Vec<(u32, f64)>, GameError> {
     check_length(game, allocation)?;
-    let tolerance = game.abs_tol();
+    let tolerance = core_tolerance(game);
     let mut violated = Vec::new();
     for_each_overpayment(game, allocation, |mask, over| {
         if over > tolerance {
@@ -114,12 +143,12 @@ pub fn violated_coalitions(
     Ok(violated)
 }
 
-/// Whether the core is non-empty, via the least core: `ε* ≤ LP_REL_TOL · scale`.
+/// Whether the core is non-empty, via the least core: `ε* ≤ CORE_REL_TOL · scale`.
 ///
 /// # Errors
 /// [`GameError::LpFailed`].
 pub fn core_nonempty(game: &CostGame) -> Result<bool, GameError> {
-    Ok(least_core(game)?.epsilon <= LP_REL_TOL * game.scale())
+    Ok(least_core(game)?.epsilon <= core_tolerance(game))
 }
 
 /// Result of a heuristic core search in a game given by a cost oracle.

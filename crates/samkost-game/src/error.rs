@@ -95,6 +95,18 @@ pub enum GameError {
         /// Why it is undefined for this game.
         reason: String,
     },
+    /// The nucleolus searches the imputations, the allocations under which nobody pays more
+    /// than alone (`x(N) = c(N)`, `x_i ≤ c({i})`); there are none when the standalone costs
+    /// sum to less than the grand coalition's cost. The prenucleolus needs no imputation.
+    #[error(
+        "the nucleolus does not exist: no allocation lets every player pay at most its cost alone, because the standalone costs sum to {standalone_sum}, less than the grand coalition's cost {grand}"
+    )]
+    NoImputation {
+        /// `Σ_i c({i})`.
+        standalone_sum: f64,
+        /// `c(N)`.
+        grand: f64,
+    },
     /// The linear-programming solver did not reach an optimum.
     #[error("linear program failed in {stage}: solver status {status}")]
     LpFailed {

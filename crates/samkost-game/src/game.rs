@@ -111,7 +111,9 @@ impl CostGame {
     /// above the cost of splitting that coalition is lowered to it: the result is the
     /// subadditive cover of the listed costs (coalitions can always act as sub-coalitions, so
     /// this is the cost a coalition actually faces). With `complete == false` listed costs are
-    /// kept as given and only unlisted coalitions are filled in.
+    /// kept as given and only unlisted coalitions are filled in; a list that holds every
+    /// non-empty coalition then needs no completion and is taken as the table in `O(2^n)`,
+    /// exactly as [`CostGame::from_table`] would.
     ///
     /// # Errors
     /// [`GameError::InvalidCoalition`] for mask 0 or a member `≥ n`,
@@ -147,6 +149,12 @@ impl CostGame {
         }
         if let Some(player) = (0..n).find(|&i| given[1usize << i].is_nan()) {
             return Err(GameError::MissingSingleton { player });
+        }
+        if !complete && listed.len() == size - 1 {
+            // Every coalition is listed (duplicates were refused above) and listed costs are
+            // kept: nothing to complete, so the `O(3^n)` partition search is skipped.
+            given[0] = 0.0;
+            return Self::from_table(n, given);
         }
         let partition = cheapest_partitions(n, listed, &given);
         let table = (0..size)
@@ -370,6 +378,19 @@ mod tests {
         assert_eq!(game.cost(0b101), 12.0);
         assert_eq!(game.cost(0b111), 15.0); // {0,1} + {2}
         assert!(game.is_subadditive().unwrap());
+    }
+
+    #[test]
+    fn a_complete_list_is_the_table() {
+        // Every coalition listed, in scrambled order, one of them above its cheapest partition.
+        let table = vec![0.0, 5.0, 6.0, 20.0, 7.0, 11.0, 12.0, 16.0];
+        let mut listed: Vec<(u32, f64)> = (1u32..8).map(|m| (m, table[m as usize])).collect();
+        listed.reverse();
+        let expected = CostGame::from_table(3, table).unwrap();
+        assert_eq!(CostGame::from_partial(3, &listed, false).unwrap(), expected);
+        // The subadditive cover still completes: {0, 1} costs 5 + 6 rather than 20.
+        let covered = CostGame::from_partial(3, &listed, true).unwrap();
+        assert_eq!(covered.cost(0b011), 11.0);
     }
 
     #[test]

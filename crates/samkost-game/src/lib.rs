@@ -7,15 +7,16 @@
 //! | item | what |
 //! |---|---|
 //! | [`shapley_exact`], [`shapley_sampled`], [`shapley_size_game`] | Shapley value: exact `O(n·2^n)`, permutation sampling with standard errors for any `n`, exact for `c(S) = f(Σ w)` |
-//! | [`nucleolus`], [`least_core`] | sequential LPs with row generation and dual-based tight-set identification |
+//! | [`nucleolus`], [`prenucleolus`], [`least_core`] | sequential LPs with row generation and dual-based tight-set identification; the nucleolus over the imputations (nobody pays more than alone), the prenucleolus over all efficient allocations |
 //! | [`scrb`], [`equal_split`], [`equal_savings`], [`proportional_savings`], [`proportional_to_standalone`] | keys from standalone and separable costs |
-//! | [`core_report`], [`violated_coalitions`], [`core_nonempty`], [`core_search`] | core membership, most tempting breakaway group |
+//! | [`core_report`], [`violated_coalitions`], [`core_nonempty`], [`core_search`] | core membership (one tolerance, [`CORE_REL_TOL`]), most tempting breakaway group |
+//! | [`Method`] | the one list of these methods with their names, used by `samkost allocate` and the Monte Carlo keys |
 //!
 //! Every allocation is a `Vec<f64>` in player order summing to `c(N)`. Costs are in whatever
 //! unit the caller uses (NOK, kNOK); nothing here depends on it.
 //!
-//! Closed forms used as tests: for `c(S) = F + Σ_{i∈S} v_i` (`S ≠ ∅`) Shapley value and
-//! nucleolus are both `F/n + v_i`; for `c(S) = f(Σ_{i∈S} w_i)` with `f` concave and
+//! Closed forms used as tests: for `c(S) = F + Σ_{i∈S} v_i` (`S ≠ ∅`) Shapley value,
+//! nucleolus and prenucleolus are all `F/n + v_i`; for `c(S) = f(Σ_{i∈S} w_i)` with `f` concave and
 //! `f(0) = 0` the game is submodular, its core is non-empty and contains the Shapley value
 //! (Shapley 1971, "Cores of convex games", IJGT 1:11–26).
 //!
@@ -35,13 +36,16 @@
 //!   here have a few hundred rows and solve in milliseconds.
 //!
 //! # Limits
-//! - Exact tables: `n ≤ 30` ([`MAX_PLAYERS`]); the table takes `8·2^n` bytes, so memory
-//!   binds first (2 GiB at `n = 28`). Beyond that use [`shapley_sampled`],
-//!   [`shapley_size_game`] and [`core_search`], which take a cost oracle or a size function.
+//! - Exact solutions: [`Method::allocate`] computes the methods that need every coalition
+//!   (exact Shapley value, nucleolus, prenucleolus, least core) for at most
+//!   [`MAX_EXACT_PLAYERS`] = 20 players; beyond that use [`shapley_sampled`].
+//! - Tables: `n ≤ 30` ([`MAX_PLAYERS`]); the table takes `8·2^n` bytes, so memory binds
+//!   (2 GiB at `n = 28`). Beyond that use [`shapley_sampled`], [`shapley_size_game`] and
+//!   [`core_search`], which take a cost oracle or a size function.
 //! - [`CostGame::from_partial`] is `O(2^n · L)` for `L` listed coalitions, at worst `O(3^n)`
 //!   when the list is dense (about 6 s for all coalitions at `n = 20`).
 //! - [`CostGame::is_subadditive`] is `O(3^n)` and refuses `n > 20`.
-//! - [`nucleolus`] and [`least_core`]: each row-generation round scans all `2^n` coalitions,
+//! - [`nucleolus`], [`prenucleolus`] and [`least_core`]: each row-generation round scans all `2^n` coalitions,
 //!   and the LPs have a few hundred rows; about 80 ms at `n = 20` on one core for the
 //!   benchmark games (see `benches/game.rs`), growing roughly 4× per two players beyond.
 //!   Tight coalitions are identified from duals with a tolerance (`1e-7` on a dual that
@@ -62,6 +66,7 @@ mod error;
 mod game;
 mod keys;
 mod lp;
+mod method;
 mod nucleolus;
 mod shapley;
 
@@ -69,15 +74,19 @@ mod shapley;
 mod tests;
 
 pub use crate::core::{
-    CoreReport, CoreSearch, LP_REL_TOL, MAX_CORE_SEARCH_COALITIONS, core_nonempty, core_report,
-    core_search, violated_coalitions,
+    CORE_REL_TOL, CoreReport, CoreSearch, MAX_CORE_SEARCH_COALITIONS, core_nonempty, core_report,
+    core_search, core_tolerance, violated_coalitions,
 };
 pub use crate::error::GameError;
 pub use crate::game::{CostGame, MAX_PLAYERS, MAX_PLAYERS_SUBADDITIVE_CHECK, REL_TOL};
 pub use crate::keys::{
     equal_savings, equal_split, proportional_savings, proportional_to_standalone, scrb,
 };
-pub use crate::nucleolus::{LeastCore, NucleolusDetail, least_core, nucleolus, nucleolus_detailed};
+pub use crate::method::{MAX_EXACT_PLAYERS, Method, PooledGame};
+pub use crate::nucleolus::{
+    LeastCore, NucleolusDetail, least_core, nucleolus, nucleolus_detailed, prenucleolus,
+    prenucleolus_detailed,
+};
 pub use crate::shapley::{
     MAX_PLAYERS_SIZE_GAME, MAX_SIZE_GAME_CELLS, SampledShapley, shapley_exact, shapley_sampled,
     shapley_size_game,

@@ -1,19 +1,34 @@
-//! The least core and the nucleolus of a cost game, by sequences of linear programs with
-//! constraint (row) generation.
+//! The least core, the nucleolus and the prenucleolus of a cost game, by sequences of linear
+//! programs with constraint (row) generation.
 //!
 //! For an allocation `x` (with `x(N) = c(N)`) the *excess* of a coalition is
 //! `e(S, x) = c(S) − x(S)`: how much `S` saves by staying in the cooperation rather than
-//! going alone (negative: `S` overpays). The nucleolus (Schmeidler 1969, "The nucleolus of
-//! a characteristic function game", SIAM J. Appl. Math. 17:1163–1170) lexicographically
-//! maximises the vector of excesses of proper non-empty coalitions sorted increasingly:
-//! first the smallest excess, then the next, and so on.
+//! going alone (negative: `S` overpays). Both concepts lexicographically maximise the vector
+//! of excesses of proper non-empty coalitions (singletons included) sorted increasingly:
+//! first the smallest excess, then the next, and so on. They differ in the set searched:
+//!
+//! - the **nucleolus** (Schmeidler 1969, "The nucleolus of a characteristic function game",
+//!   SIAM J. Appl. Math. 17:1163–1170) searches the *imputations*, `x(N) = c(N)` and
+//!   `x_i ≤ c({i})` for every player (nobody pays more than alone). It does not exist when
+//!   there is no imputation, `Σ_i c({i}) < c(N)`;
+//! - the **prenucleolus** (Sobolev 1975; Peleg & Sudhölter 2007, "Introduction to the Theory
+//!   of Cooperative Games", ch. 5) searches every efficient `x`, so it always exists, but a
+//!   player may pay more than alone.
+//!
+//! Both lie in the core when the core is non-empty (the core is inside the imputations), and
+//! then coincide; they also coincide whenever the prenucleolus happens to be an imputation.
 //!
 //! Algorithm (Maschler, Peleg & Shapley 1979, "Geometric properties of the kernel,
 //! nucleolus and related solution concepts", Math. Oper. Res. 4:303–338; Kohlberg 1971):
 //! stage `k` solves
 //!
 //! `max t  s.t.  x(N) = c(N),  x(S) = c(S) − t_j for S fixed at stage j < k,
-//!               x(S) + t ≤ c(S) for every other proper non-empty S`.
+//!               x(S) + t ≤ c(S) for every other proper non-empty S,
+//!               x_i ≤ c({i}) for every player i           (nucleolus only)`.
+//!
+//! The individual-rationality rows of the nucleolus are hard constraints of every stage, not
+//! rows whose excess is maximised (each singleton also has its excess row, like any
+//! coalition).
 //!
 //! After each stage only coalitions that are tight in *every* optimal solution may be fixed;
 //! fixing all coalitions tight in the one solution the solver happened to return is the
@@ -34,7 +49,7 @@
 //! full problem, and its duals (zero for rows not in the working set) remain valid for it.
 
 use crate::lp::{Lp, Row};
-use crate::{CostGame, GameError};
+use crate::{CORE_REL_TOL, CostGame, GameError};
 
 /// The least core: the smallest `ε` such that some efficient `x` has
 /// `x(S) ≤ c(S) + ε` for every proper non-empty `S` (Maschler, Peleg & Shapley 1979).
@@ -48,12 +63,13 @@ pub struct LeastCore {
     pub allocation: Vec<f64>,
 }
 
-/// The nucleolus with what it took to compute it.
+/// The nucleolus or the prenucleolus with what it took to compute it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NucleolusDetail {
-    /// The nucleolus, in player order; sums to `c(N)`.
+    /// The allocation, in player order; sums to `c(N)`.
     pub allocation: Vec<f64>,
-    /// The excess level `t_k` fixed at each stage (non-decreasing, in cost units).
+    /// The excess level `t_k` fixed at each stage (non-decreasing, in cost units). Empty when
+    /// no linear program was needed (one player, or a single imputation).
     pub levels: Vec<f64>,
     /// Linear programs solved (stages × row-generation rounds).
     pub n_lp_solves: usize,
@@ -73,10 +89,20 @@ const DUAL_TOL: f64 = 1e-7;
 /// Bound on `t` (in units of the game's scale) so that the first, partial LPs are bounded.
 const T_BOUND: f64 = 1e3;
 
-/// State of the sequential LP shared by the least core and the nucleolus.
+/// The allocations a sequence searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Domain {
+    /// Efficient allocations (the least core and the prenucleolus).
+    Preimputations,
+    /// Efficient allocations with `x_i ≤ c({i})` for every player (the nucleolus).
+    Imputations,
+}
+
+/// State of the sequential LP shared by the least core, the nucleolus and the prenucleolus.
 struct Sequence<'g> {
     game: &'g CostGame,
     n: usize,
+    domain: Domain,
     /// Costs divided by the game's scale, so the LP sees numbers of order one.
     costs: Vec<f64>,
     fixed: Vec<bool>,
@@ -91,22 +117,26 @@ struct Sequence<'g> {
     n_lp_solves: usize,
 }
 
-/// Result of one stage: optimal `x`, level `t`, duals and slacks of the working rows.
+/// Result of one stage: optimal `x`, level `t`, duals and slacks of the working rows and then
+/// of the individual-rationality rows (see [`Sequence::bound_rows`]).
 struct StageOptimum {
     x: Vec<f64>,
     t: f64,
     duals: Vec<f64>,
     slacks: Vec<f64>,
+    /// The players whose `x_i ≤ c({i})` rows follow the working rows, in row order.
+    bounded: Vec<usize>,
 }
 
 impl<'g> Sequence<'g> {
-    fn new(game: &'g CostGame) -> Self {
+    fn new(game: &'g CostGame, domain: Domain) -> Self {
         let n = game.n();
         let size = 1usize << n;
         let scale = game.scale();
         let mut sequence = Self {
             game,
             n,
+            domain,
             costs: game.costs().iter().map(|c| c / scale).collect(),
             fixed: vec![false; size],
             equalities: Vec::new(),
@@ -184,6 +214,10 @@ impl<'g> Sequence<'g> {
                 }
             })
             .collect();
+        inequalities.extend(self.bound_rows().into_iter().map(|i| Row {
+            coefs: vec![(i, 1.0)],
+            rhs: self.costs[1usize << i],
+        }));
         inequalities.push(Row {
             coefs: vec![(t, 1.0)],
             rhs: T_BOUND,
@@ -195,6 +229,15 @@ impl<'g> Sequence<'g> {
             objective,
             equalities,
             inequalities,
+        }
+    }
+
+    /// The players whose individual-rationality row `x_i ≤ c({i})` is in the LP: every player
+    /// of the nucleolus whose singleton is not fixed yet (a fixed singleton is an equality).
+    fn bound_rows(&self) -> Vec<usize> {
+        match self.domain {
+            Domain::Preimputations => Vec::new(),
+            Domain::Imputations => (0..self.n).filter(|&i| !self.fixed[1usize << i]).collect(),
         }
     }
 
@@ -213,12 +256,14 @@ impl<'g> Sequence<'g> {
                         status: "unbounded excess level".to_string(),
                     });
                 }
-                let k = self.working.len();
+                let bounded = self.bound_rows();
+                let k = self.working.len() + bounded.len();
                 return Ok(StageOptimum {
                     x,
                     t,
                     duals: solution.duals[..k].to_vec(),
                     slacks: solution.slacks[..k].to_vec(),
+                    bounded,
                 });
             }
             for mask in violated {
@@ -251,27 +296,39 @@ impl<'g> Sequence<'g> {
 
     /// Fixes the working rows that are tight in every optimum (positive dual, see the
     /// module docs) at level `t`; always fixes the row with the largest dual, so every stage
-    /// makes progress. Returns whether the fixed rows now determine `x`.
+    /// makes progress. A tight individual-rationality row fixes its singleton at excess 0.
+    /// Returns whether the fixed rows now determine `x`.
     fn fix_tight(&mut self, optimum: &StageOptimum) -> bool {
         let k = self.working.len();
+        let tight = |r: usize| optimum.duals[r] > DUAL_TOL && optimum.duals[r] > optimum.slacks[r];
         let largest = (0..k).max_by(|&a, &b| optimum.duals[a].total_cmp(&optimum.duals[b]));
         let mut keep = Vec::with_capacity(k);
         for r in 0..k {
             let mask = self.working[r];
-            let dual = optimum.duals[r];
-            let tight = Some(r) == largest || (dual > DUAL_TOL && dual > optimum.slacks[r]);
-            if tight {
-                self.fixed[mask as usize] = true;
-                self.in_working[mask as usize] = false;
-                if self.add_to_basis(mask) {
-                    self.equalities.push((mask, optimum.t));
-                }
+            if Some(r) == largest || tight(r) {
+                self.fix(mask, optimum.t);
             } else {
                 keep.push(mask);
             }
         }
         self.working = keep;
+        for (offset, &i) in optimum.bounded.iter().enumerate() {
+            let mask = 1u32 << i;
+            if tight(k + offset) && !self.fixed[mask as usize] {
+                self.working.retain(|&m| m != mask);
+                self.fix(mask, 0.0);
+            }
+        }
         self.basis.len() == self.n
+    }
+
+    /// Fixes coalition `mask` at excess `level` (normalised units).
+    fn fix(&mut self, mask: u32, level: f64) {
+        self.fixed[mask as usize] = true;
+        self.in_working[mask as usize] = false;
+        if self.add_to_basis(mask) {
+            self.equalities.push((mask, level));
+        }
     }
 }
 
@@ -290,7 +347,7 @@ pub fn least_core(game: &CostGame) -> Result<LeastCore, GameError> {
             allocation: vec![game.grand()],
         });
     }
-    let mut sequence = Sequence::new(game);
+    let mut sequence = Sequence::new(game, Domain::Preimputations);
     let optimum = sequence.solve_stage(1)?;
     let scale = game.scale();
     Ok(LeastCore {
@@ -299,13 +356,29 @@ pub fn least_core(game: &CostGame) -> Result<LeastCore, GameError> {
     })
 }
 
-/// The nucleolus of the cost game (see the module docs for the definition and algorithm).
+/// The nucleolus of the cost game (Schmeidler 1969): the imputation (`x(N) = c(N)`,
+/// `x_i ≤ c({i})`) that lexicographically maximises the increasingly sorted excesses
+/// `c(S) − x(S)` of proper non-empty coalitions. See the module docs for the algorithm.
 ///
-/// It lies in the core whenever the core is non-empty, is symmetric and covariant, and for
-/// `c(S) = F + Σ_{i∈S} v_i` equals `F/n + v_i`.
+/// It lies in the core whenever the core is non-empty (and then equals the
+/// [`prenucleolus`]), is symmetric and covariant, and for `c(S) = F + Σ_{i∈S} v_i` equals
+/// `F/n + v_i`.
 ///
 /// # Errors
-/// [`GameError::LpFailed`] if a linear program does not converge.
+/// [`GameError::NoImputation`] when `Σ_i c({i}) < c(N)` by more than
+/// [`CORE_REL_TOL`](crate::CORE_REL_TOL)` · scale` (no allocation lets every player pay at
+/// most its cost alone); [`GameError::LpFailed`] if a linear program does not converge.
+///
+/// ```
+/// use samkost_game::{CostGame, nucleolus, prenucleolus};
+/// // Player 2 makes every coalition it joins dearer: alone 4, yet the others' pair costs 9
+/// // and all three 17 (Σ c({i}) = 18 ≥ 17, so imputations exist, but the core is empty).
+/// let game = CostGame::from_table(3, vec![0.0, 6.0, 8.0, 9.0, 4.0, 10.0, 12.0, 17.0]).unwrap();
+/// let pre = prenucleolus(&game).unwrap();
+/// assert!((pre[2] - 6.0).abs() < 1e-6); // more than player 2's cost alone
+/// let nucl = nucleolus(&game).unwrap();
+/// assert!((nucl[2] - 4.0).abs() < 1e-6); // capped at its cost alone
+/// ```
 pub fn nucleolus(game: &CostGame) -> Result<Vec<f64>, GameError> {
     nucleolus_detailed(game).map(|detail| detail.allocation)
 }
@@ -313,8 +386,54 @@ pub fn nucleolus(game: &CostGame) -> Result<Vec<f64>, GameError> {
 /// [`nucleolus`] with the stage levels and solver counts.
 ///
 /// # Errors
-/// [`GameError::LpFailed`] if a linear program does not converge.
+/// As [`nucleolus`].
 pub fn nucleolus_detailed(game: &CostGame) -> Result<NucleolusDetail, GameError> {
+    let standalone_sum: f64 = game.standalones().iter().sum();
+    let slack = standalone_sum - game.grand();
+    let tolerance = CORE_REL_TOL * game.scale();
+    if slack < -tolerance {
+        return Err(GameError::NoImputation {
+            standalone_sum,
+            grand: game.grand(),
+        });
+    }
+    if slack <= tolerance {
+        // The imputations shrink to the single point x_i = c({i}); an LP over it would have
+        // no interior.
+        return Ok(NucleolusDetail {
+            allocation: efficient(game.standalones(), game.grand()),
+            levels: Vec::new(),
+            n_lp_solves: 0,
+            n_rows: 0,
+        });
+    }
+    sequential(game, Domain::Imputations)
+}
+
+/// The prenucleolus of the cost game: the efficient allocation (`x(N) = c(N)`, no bound on
+/// what a player pays) that lexicographically maximises the increasingly sorted excesses
+/// `c(S) − x(S)` of proper non-empty coalitions (see the module docs).
+///
+/// It always exists, lies in the least core, and equals the [`nucleolus`] whenever the core
+/// is non-empty or the prenucleolus is itself an imputation; otherwise some player pays more
+/// than its cost alone.
+///
+/// # Errors
+/// [`GameError::LpFailed`] if a linear program does not converge.
+pub fn prenucleolus(game: &CostGame) -> Result<Vec<f64>, GameError> {
+    prenucleolus_detailed(game).map(|detail| detail.allocation)
+}
+
+/// [`prenucleolus`] with the stage levels and solver counts.
+///
+/// # Errors
+/// [`GameError::LpFailed`] if a linear program does not converge.
+pub fn prenucleolus_detailed(game: &CostGame) -> Result<NucleolusDetail, GameError> {
+    sequential(game, Domain::Preimputations)
+}
+
+/// The sequential LP over `domain` (see the module docs).
+fn sequential(game: &CostGame, domain: Domain) -> Result<NucleolusDetail, GameError> {
     let n = game.n();
     if n == 1 {
         return Ok(NucleolusDetail {
@@ -325,7 +444,7 @@ pub fn nucleolus_detailed(game: &CostGame) -> Result<NucleolusDetail, GameError>
         });
     }
     let scale = game.scale();
-    let mut sequence = Sequence::new(game);
+    let mut sequence = Sequence::new(game, domain);
     let mut levels = Vec::new();
     // Every stage fixes at least one of the 2^n − 2 proper coalitions.
     let max_stages = (1usize << n) - 1;

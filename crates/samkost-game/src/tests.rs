@@ -1,5 +1,6 @@
-//! Reference and property tests that span modules: published nucleoli, closed forms, a
-//! second nucleolus method, and proptests over random subadditive games.
+//! Reference and property tests that span modules: published nucleoli and prenucleoli,
+//! closed forms, second methods (one extra LP per candidate coalition; brute force over a
+//! grid of allocations for three players), and proptests over random games.
 
 use proptest::prelude::*;
 use rand::SeedableRng;
@@ -98,22 +99,26 @@ fn guajardo_jornsten_games() -> Vec<(&'static str, CostGame, Vec<f64>)> {
     ]
 }
 
+/// Their published values are nucleoli over the imputations. In these four games the
+/// prenucleolus is an imputation, so it is the same point: both must match.
 #[test]
 fn nucleolus_matches_guajardo_jornsten_published_values() {
     for (name, game, want) in guajardo_jornsten_games() {
-        let got = nucleolus(&game).unwrap();
-        assert_close(&got, &want, LP_CMP * game.scale(), name);
-        let reference = reference_nucleolus(&game);
-        assert_close(&reference, &want, LP_CMP * game.scale(), name);
+        let tol = LP_CMP * game.scale();
+        assert_close(&nucleolus(&game).unwrap(), &want, tol, name);
+        assert_close(&prenucleolus(&game).unwrap(), &want, tol, name);
+        assert_close(&reference_nucleolus(&game, true), &want, tol, name);
+        assert_close(&reference_nucleolus(&game, false), &want, tol, name);
     }
 }
 
-/// A second, independent nucleolus method used only in tests: no row generation, and the
-/// tight set identified without duals, by the extra LP per candidate coalition that
+/// A second, independent (pre)nucleolus method used only in tests: no row generation, and
+/// the tight set identified without duals, by the extra LP per candidate coalition that
 /// Guajardo & Jörnsten (2015, §3) describe: after stage `k` with optimum `t*`, coalition `S`
 /// (tight at the returned solution) is tight in every optimum iff
-/// `max { c(S) − x(S) : stage-k constraints with t = t* } = t*`.
-pub(crate) fn reference_nucleolus(game: &CostGame) -> Vec<f64> {
+/// `max { c(S) − x(S) : stage-k constraints with t = t* } = t*`. With `imputations` every LP
+/// also has the rows `x_i ≤ c({i})` (the nucleolus), without them it is the prenucleolus.
+pub(crate) fn reference_nucleolus(game: &CostGame, imputations: bool) -> Vec<f64> {
     let n = game.n();
     let grand = game.grand_mask();
     let scale = game.scale();
@@ -150,6 +155,18 @@ pub(crate) fn reference_nucleolus(game: &CostGame) -> Vec<f64> {
         rows
     };
     let is_fixed = |m: u32, fixed: &[(u32, f64)]| fixed.iter().any(|&(f, _)| f == m);
+    // Individual rationality, relaxed by `slack` (the probes keep an interior with it).
+    let bounds = |slack: f64| -> Vec<Row> {
+        if !imputations {
+            return Vec::new();
+        }
+        (0..n)
+            .map(|i| Row {
+                coefs: vec![(i, 1.0)],
+                rhs: c(1 << i) + slack,
+            })
+            .collect()
+    };
     loop {
         let open: Vec<u32> = (1..grand).filter(|&m| !is_fixed(m, &fixed)).collect();
         let stage = Lp {
@@ -163,6 +180,7 @@ pub(crate) fn reference_nucleolus(game: &CostGame) -> Vec<f64> {
                     coefs.push((n, 1.0));
                     Row { coefs, rhs: c(m) }
                 })
+                .chain(bounds(0.0))
                 .collect(),
         };
         let solution = stage.solve("reference stage").unwrap();
@@ -185,6 +203,7 @@ pub(crate) fn reference_nucleolus(game: &CostGame) -> Vec<f64> {
                         coefs: members(o),
                         rhs: c(o) - t + 1e-8,
                     })
+                    .chain(bounds(1e-8))
                     .collect(),
             };
             let p = probe.solve("reference probe").unwrap();
@@ -204,7 +223,9 @@ pub(crate) fn reference_nucleolus(game: &CostGame) -> Vec<f64> {
     }
 }
 
-/// c(S) = F + Σ_{i∈S} v_i ⇒ Shapley = nucleolus = F/n + v_i (DOMAIN.md §4).
+/// c(S) = F + Σ_{i∈S} v_i ⇒ Shapley = nucleolus = prenucleolus = F/n + v_i
+/// (docs/MODEL.md §10, "Closed forms used as tests"). The core is non-empty (the allocation
+/// is in it: a coalition S pays |S|·F/n + v(S) ≤ F + v(S)), so the two nucleoli coincide.
 #[test]
 fn fixed_plus_additive_game_has_closed_form_shapley_and_nucleolus() {
     let fixed = 12.0;
@@ -226,6 +247,13 @@ fn fixed_plus_additive_game_has_closed_form_shapley_and_nucleolus() {
         LP_CMP * game.scale(),
         "nucleolus",
     );
+    assert_close(
+        &prenucleolus(&game).unwrap(),
+        &want,
+        LP_CMP * game.scale(),
+        "prenucleolus",
+    );
+    assert!(core_nonempty(&game).unwrap());
 }
 
 /// The airport game (Littlechild & Owen 1973, "A simple expression for the Shapley value in
@@ -286,7 +314,13 @@ fn airport_game_nucleolus_is_littlechild() {
     let game = airport(&runway);
     assert_close(&nucleolus(&game).unwrap(), &want, 1e-6, "airport nucleolus");
     assert_close(
-        &reference_nucleolus(&game),
+        &prenucleolus(&game).unwrap(),
+        &want,
+        1e-6,
+        "airport prenucleolus",
+    );
+    assert_close(
+        &reference_nucleolus(&game, true),
         &want,
         1e-6,
         "airport reference nucleolus",
@@ -365,15 +399,238 @@ fn empty_core_is_detected() {
     let lc = least_core(&game).unwrap();
     assert!((lc.epsilon - 0.2).abs() < 1e-7, "{lc:?}");
     assert!(!core_nonempty(&game).unwrap());
-    assert_close(
-        &nucleolus(&game).unwrap(),
-        &[0.6; 3],
-        1e-7,
-        "symmetric nucleolus",
-    );
+    // Symmetric, and 0.6 ≤ c({i}) = 1: the prenucleolus is an imputation, so both agree.
+    for x in [nucleolus(&game).unwrap(), prenucleolus(&game).unwrap()] {
+        assert_close(&x, &[0.6; 3], 1e-7, "symmetric nucleolus");
+    }
     let violated = violated_coalitions(&game, &[0.6; 3], 10).unwrap();
     assert_eq!(violated.len(), 3);
     assert!((violated[0].1 - 0.2).abs() < 1e-12);
+}
+
+/// The (pre)nucleolus of a three-player game by brute force, a method independent of the
+/// LPs: every allocation `(x_0, x_1, c(N) − x_0 − x_1)` with `x_0, x_1` on the grid
+/// `lo, lo + step, …, hi` (restricted to imputations, `x_i ≤ c({i})`, when `imputations`) is
+/// scored by its excesses `c(S) − x(S)` over the six proper coalitions sorted increasingly,
+/// and the lexicographically largest wins. Exact when the answer lies on the grid and every
+/// number is a small dyadic rational (then no sum rounds).
+fn grid_nucleolus(game: &CostGame, lo: f64, hi: f64, step: f64, imputations: bool) -> Vec<f64> {
+    assert_eq!(game.n(), 3);
+    let points = ((hi - lo) / step).round() as usize;
+    let mut best: Option<(Vec<f64>, Vec<f64>)> = None;
+    for a in 0..=points {
+        for b in 0..=points {
+            let x = [
+                lo + a as f64 * step,
+                lo + b as f64 * step,
+                game.grand() - (lo + a as f64 * step) - (lo + b as f64 * step),
+            ];
+            if imputations && (0..3).any(|i| x[i] > game.standalone(i)) {
+                continue;
+            }
+            let mut excesses: Vec<f64> = (1u32..7)
+                .map(|m| {
+                    let paid: f64 = (0..3).filter(|&i| m & (1 << i) != 0).map(|i| x[i]).sum();
+                    game.cost(m) - paid
+                })
+                .collect();
+            excesses.sort_by(f64::total_cmp);
+            let better = best.as_ref().is_none_or(|(incumbent, _)| {
+                excesses
+                    .iter()
+                    .zip(incumbent)
+                    .find(|(e, i)| e != i)
+                    .is_some_and(|(e, i)| e > i)
+            });
+            if better {
+                best = Some((excesses, x.to_vec()));
+            }
+        }
+    }
+    best.expect("the grid holds an allocation").1
+}
+
+/// Peleg & Sudhölter (2007), "Introduction to the Theory of Cooperative Games", 2nd ed.,
+/// Example 5.5.12 (p. 96): the value game `v(1,2) = 10`, `v(N) = 2`, every other coalition 0.
+/// Published prenucleolus `(3, 3, −4)`, as reproduced in the documentation of the R package
+/// CoopGame 0.2.2 (`prenucleolus(c(0,0,0,10,0,0,2))`, "nucleolus and prenucleolus do not
+/// coincide"). Player 3 gets −4 < v(3) = 0: the prenucleolus is no imputation.
+///
+/// Nucleolus, from the definition (no published value found): over the imputations
+/// `x_i ≥ 0`, `x(N) = 2`, the largest value excess is `e(12) = 10 − x_1 − x_2 = 8 + x_3`,
+/// smallest at `x_3 = 0`; then `e(3) = 0`, and the largest of the remaining excesses
+/// `−x_1, −x_2, −x_1 − x_3, −x_2 − x_3` is smallest at `x_1 = x_2 = 1`: `(1, 1, 0)`.
+///
+/// As a cost game (savings convention, `c(S) = Σ_{i∈S} a_i − v(S)` with standalone costs
+/// `a_i = 10`, so that an allocation `y_i = a_i − x_i` has cost excesses equal to minus the
+/// value excesses): `c(i) = 10`, `c(1,2) = 10`, `c(1,3) = c(2,3) = 20`, `c(N) = 28`.
+/// The two members 1 and 2 save everything together, member 3 only adds cost, and the core
+/// is empty (`c(1,2) + c(3) = 20 < 28`). Prenucleolus `y = (7, 7, 14)`: member 3 pays 4 more
+/// than alone; nucleolus `y = (9, 9, 10)`: member 3 pays exactly its cost alone.
+#[test]
+fn peleg_sudholter_example_5_5_12_has_different_nucleolus_and_prenucleolus() {
+    let game =
+        CostGame::from_table(3, vec![0.0, 10.0, 10.0, 10.0, 10.0, 20.0, 20.0, 28.0]).unwrap();
+    assert!(!core_nonempty(&game).unwrap());
+    let (pre_want, nucl_want) = ([7.0, 7.0, 14.0], [9.0, 9.0, 10.0]);
+    let tol = LP_CMP * game.scale();
+    assert_close(
+        &prenucleolus(&game).unwrap(),
+        &pre_want,
+        tol,
+        "prenucleolus",
+    );
+    assert_close(&nucleolus(&game).unwrap(), &nucl_want, tol, "nucleolus");
+    assert_close(
+        &reference_nucleolus(&game, false),
+        &pre_want,
+        tol,
+        "reference prenucleolus",
+    );
+    assert_close(
+        &reference_nucleolus(&game, true),
+        &nucl_want,
+        tol,
+        "reference nucleolus",
+    );
+    assert_eq!(grid_nucleolus(&game, 0.0, 20.0, 0.25, false), pre_want);
+    assert_eq!(grid_nucleolus(&game, 0.0, 20.0, 0.25, true), nucl_want);
+    let detail = nucleolus_detailed(&game).unwrap();
+    assert!((detail.levels[0] + 8.0).abs() < tol, "{detail:?}");
+}
+
+/// A cost game with an empty core in which one member makes every coalition it joins dearer,
+/// every number by hand (no published value; the brute-force grid and the reference LPs are
+/// the second methods): `c(A) = 6`, `c(B) = 8`, `c(C) = 4`, `c(A,B) = 9`, `c(A,C) = 10`,
+/// `c(B,C) = 12`, `c(N) = 17`. Imputations exist (`Σ c(i) = 18 ≥ 17`); the core is empty
+/// (`c(A,B) + c(C) = 13 < 17`).
+///
+/// - Prenucleolus: `e(A,B) + e(C) = 9 + 4 − 17 = −4` for every efficient `x`, so the first
+///   level is `−2` at `x_C = 6`; then `x_A + x_B = 11` and the smallest of `e(A,C) = 4 − x_A`,
+///   `e(B,C) = 6 − x_B` (the singletons save more) is largest at `(4.5, 6.5)`, level `−0.5`:
+///   `(4.5, 6.5, 6)`, and C pays 2 more than alone.
+/// - Nucleolus: `e(A,B) = x_C − 8 ≤ −4` under `x_C ≤ 4`, so the first level is `−4` at
+///   `x_C = 4`; `e(C) = 0` comes next; then `x_A + x_B = 13` and the smallest of
+///   `e(A) = e(A,C) = 6 − x_A` and `e(B) = e(B,C) = 8 − x_B` is largest at `(5.5, 7.5)`,
+///   level `0.5`: `(5.5, 7.5, 4)`.
+/// - Least core: `ε* = 2`, the prenucleolus's first level with its sign turned.
+#[test]
+fn a_member_that_only_adds_cost_pays_its_cost_alone_under_the_nucleolus() {
+    let game = CostGame::from_table(3, vec![0.0, 6.0, 8.0, 9.0, 4.0, 10.0, 12.0, 17.0]).unwrap();
+    let (pre_want, nucl_want) = ([4.5, 6.5, 6.0], [5.5, 7.5, 4.0]);
+    let tol = LP_CMP * game.scale();
+    assert!((least_core(&game).unwrap().epsilon - 2.0).abs() < tol);
+    assert_close(
+        &prenucleolus(&game).unwrap(),
+        &pre_want,
+        tol,
+        "prenucleolus",
+    );
+    assert_close(&nucleolus(&game).unwrap(), &nucl_want, tol, "nucleolus");
+    assert_close(
+        &reference_nucleolus(&game, false),
+        &pre_want,
+        tol,
+        "reference prenucleolus",
+    );
+    assert_close(
+        &reference_nucleolus(&game, true),
+        &nucl_want,
+        tol,
+        "reference nucleolus",
+    );
+    assert_eq!(grid_nucleolus(&game, 0.0, 12.0, 0.25, false), pre_want);
+    assert_eq!(grid_nucleolus(&game, 0.0, 12.0, 0.25, true), nucl_want);
+    let nucl = core_report(&game, &nucleolus(&game).unwrap()).unwrap();
+    let pre = core_report(&game, &prenucleolus(&game).unwrap()).unwrap();
+    assert!(!nucl.in_core && !pre.in_core);
+    // Under the nucleolus A and B pay 13 together against 9 alone; under the prenucleolus
+    // they pay 11, and C overpays as much (6 against 4).
+    assert_eq!(nucl.most_tempting, 0b011);
+    assert!((nucl.max_excess - 4.0).abs() < tol && (pre.max_excess - 2.0).abs() < tol);
+    assert_eq!(
+        violated_coalitions(&game, &pre_want, 2).unwrap(),
+        [(0b011, 2.0), (0b100, 2.0)]
+    );
+}
+
+/// The estate division problems of the Babylonian Talmud, Aumann & Maschler (1985), "Game
+/// theoretic analysis of a bankruptcy problem from the Talmud", J. Econ. Theory 36:195–213:
+/// claims `d = (100, 200, 300)` on an estate `E`, value game
+/// `v(S) = max(0, E − Σ_{j∉S} d_j)`. Their published nucleoli (the Talmud's divisions):
+/// `E = 100`: `(33⅓, 33⅓, 33⅓)`; `E = 200`: `(50, 75, 75)`; `E = 300`: `(50, 100, 150)`.
+/// As a cost game of losses, `c(S) = Σ_{i∈S} d_i − v(S)`, each claimant's loss is
+/// `d_i − x_i`. Bankruptcy games are convex (Curiel, Maschler & Tijs 1987), so the core is
+/// non-empty and the nucleolus and the prenucleolus coincide.
+#[test]
+fn talmud_estates_have_aumann_maschler_nucleoli_which_are_also_prenucleoli() {
+    let claims = [100.0, 200.0, 300.0];
+    let third = 100.0 / 3.0;
+    for (estate, awards) in [
+        (100.0, [third, third, third]),
+        (200.0, [50.0, 75.0, 75.0]),
+        (300.0, [50.0, 100.0, 150.0]),
+    ] {
+        let game = CostGame::from_fn(3, |m| {
+            let claimed: f64 = (0..3)
+                .filter(|&i| m & (1 << i) != 0)
+                .map(|i| claims[i])
+                .sum();
+            let others: f64 = claims.iter().sum::<f64>() - claimed;
+            claimed - (estate - others).max(0.0)
+        })
+        .unwrap();
+        let losses: Vec<f64> = claims.iter().zip(awards).map(|(d, x)| d - x).collect();
+        let tol = LP_CMP * game.scale();
+        assert!(core_nonempty(&game).unwrap(), "estate {estate}");
+        assert_close(&nucleolus(&game).unwrap(), &losses, tol, "nucleolus");
+        assert_close(&prenucleolus(&game).unwrap(), &losses, tol, "prenucleolus");
+        assert!(
+            core_report(&game, &nucleolus(&game).unwrap())
+                .unwrap()
+                .in_core
+        );
+    }
+}
+
+/// When the members' costs alone add up to less than the cooperation's cost, no allocation
+/// keeps everyone at or below its cost alone: the nucleolus does not exist (a typed error),
+/// the prenucleolus does. Here `c(i) = 1`, `c(i,j) = 2`, `c(N) = 4`: the prenucleolus is the
+/// equal split `4/3` each (symmetry), one third above each member's cost alone.
+#[test]
+fn the_nucleolus_needs_an_imputation_and_the_prenucleolus_does_not() {
+    let game = CostGame::from_fn(3, |m| match m.count_ones() {
+        1 => 1.0,
+        2 => 2.0,
+        _ => 4.0,
+    })
+    .unwrap();
+    let err = nucleolus(&game).unwrap_err();
+    assert_eq!(
+        err,
+        GameError::NoImputation {
+            standalone_sum: 3.0,
+            grand: 4.0
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "the nucleolus does not exist: no allocation lets every player pay at most its cost alone, because the standalone costs sum to 3, less than the grand coalition's cost 4"
+    );
+    assert!(matches!(
+        Method::Nucleolus.allocate(&game),
+        Err(GameError::NoImputation { .. })
+    ));
+    assert_close(
+        &prenucleolus(&game).unwrap(),
+        &[4.0 / 3.0; 3],
+        1e-7,
+        "prenucleolus",
+    );
+    // Exactly one imputation (Σ c(i) = c(N)): it is the nucleolus, without any LP.
+    let single = CostGame::from_table(2, vec![0.0, 2.0, 3.0, 5.0]).unwrap();
+    let detail = nucleolus_detailed(&single).unwrap();
+    assert_eq!((detail.allocation, detail.n_lp_solves), (vec![2.0, 3.0], 0));
 }
 
 #[test]
@@ -461,6 +718,7 @@ fn all_allocations(game: &CostGame) -> Vec<(&'static str, Vec<f64>)> {
     vec![
         ("shapley", shapley_exact(game)),
         ("nucleolus", nucleolus(game).unwrap()),
+        ("prenucleolus", prenucleolus(game).unwrap()),
         ("scrb", scrb(game)),
         ("equal savings", equal_savings(game)),
         ("proportional savings", proportional_savings(game).unwrap()),
@@ -493,20 +751,54 @@ proptest! {
         prop_assert_eq!(core_nonempty(&game).unwrap(), at_nucleolus.max_excess <= tol);
     }
 
-    /// The dual-based nucleolus agrees with the probe-LP reference method.
+    /// The dual-based nucleolus and prenucleolus agree with the probe-LP reference method.
     #[test]
     fn nucleolus_agrees_with_reference_method(n in 2usize..=5, raw in prop::collection::vec(0.0f64..1.0, 64)) {
         let game = random_symmetric_subadditive(n, &raw);
-        let got = nucleolus(&game).unwrap();
-        let want = reference_nucleolus(&game);
+        for (imputations, got) in [(true, nucleolus(&game).unwrap()), (false, prenucleolus(&game).unwrap())] {
+            let want = reference_nucleolus(&game, imputations);
+            for i in 0..n {
+                prop_assert!((got[i] - want[i]).abs() < LP_CMP * game.scale(), "{got:?} vs {want:?}");
+            }
+        }
+    }
+
+    /// Games with any core, empty ones included (no subadditive cover): the nucleolus is an
+    /// imputation and agrees with the reference method under individual rationality; it equals
+    /// the prenucleolus whenever the prenucleolus is an imputation (it then solves the
+    /// smaller problem too) and in particular whenever the core is non-empty; without
+    /// imputations it is refused.
+    #[test]
+    fn nucleolus_is_the_prenucleolus_restricted_to_imputations(n in 2usize..=5, raw in prop::collection::vec(0.0f64..1.0, 32)) {
+        let game = CostGame::from_fn(n, |m| f64::from(m.count_ones()) * (0.4 + raw[m as usize % raw.len()])).unwrap();
+        let tol = LP_CMP * game.scale();
+        let pre = prenucleolus(&game).unwrap();
+        let standalone = game.standalones();
+        if standalone.iter().sum::<f64>() < game.grand() - CORE_REL_TOL * game.scale() {
+            let refused = matches!(nucleolus(&game), Err(GameError::NoImputation { .. }));
+            prop_assert!(refused);
+            return Ok(());
+        }
+        let nucl = nucleolus(&game).unwrap();
+        prop_assert!((nucl.iter().sum::<f64>() - game.grand()).abs() < 1e-9 * game.scale());
         for i in 0..n {
-            prop_assert!((got[i] - want[i]).abs() < LP_CMP * game.scale(), "{got:?} vs {want:?}");
+            prop_assert!(nucl[i] <= standalone[i] + tol, "player {i} pays {} > {}", nucl[i], standalone[i]);
+        }
+        let want = reference_nucleolus(&game, true);
+        for i in 0..n {
+            prop_assert!((nucl[i] - want[i]).abs() < tol, "{nucl:?} vs reference {want:?}");
+        }
+        let pre_is_imputation = (0..n).all(|i| pre[i] <= standalone[i] + CORE_REL_TOL * game.scale());
+        if pre_is_imputation || core_nonempty(&game).unwrap() {
+            for i in 0..n {
+                prop_assert!((nucl[i] - pre[i]).abs() < tol, "{nucl:?} vs prenucleolus {pre:?}");
+            }
         }
     }
 
     /// c(S) = f(Σ_{i∈S} w_i) with f concave, f(0) = 0 (a fixed cost F for any non-empty
     /// coalition keeps f concave on [0, ∞)): submodular, so the core is non-empty and holds
-    /// the Shapley value (Shapley 1971) and the nucleolus.
+    /// the Shapley value (Shapley 1971) and the nucleolus, which is then the prenucleolus.
     #[test]
     fn concave_size_games_have_shapley_and_nucleolus_in_core(
         weights in prop::collection::vec(1u64..50, 2..=8),
@@ -524,9 +816,14 @@ proptest! {
             prop_assert!((by_size[i] - shapley[i]).abs() < 1e-9 * game.scale());
         }
         prop_assert!(core_nonempty(&game).unwrap());
-        prop_assert!(least_core(&game).unwrap().epsilon <= LP_REL_TOL * game.scale());
-        let nucl = core_report(&game, &nucleolus(&game).unwrap()).unwrap();
-        prop_assert!(nucl.max_excess <= LP_CMP * game.scale(), "{nucl:?}");
+        prop_assert!(least_core(&game).unwrap().epsilon <= CORE_REL_TOL * game.scale());
+        let nucl = nucleolus(&game).unwrap();
+        let pre = prenucleolus(&game).unwrap();
+        prop_assert!(core_report(&game, &nucl).unwrap().in_core, "nucleolus {nucl:?}");
+        prop_assert!(core_report(&game, &pre).unwrap().in_core, "prenucleolus {pre:?}");
+        for i in 0..n {
+            prop_assert!((nucl[i] - pre[i]).abs() < LP_CMP * game.scale());
+        }
     }
 }
 

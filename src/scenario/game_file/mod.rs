@@ -1,4 +1,4 @@
-//! Cost-game files for `samkost allocate`: players and coalition costs, in TOML or JSON.
+//! Cost-game files for `samkost allocate`: players and coalition costs, in TOML, JSON or CSV.
 //!
 //! ```toml
 //! title = "Three municipalities"      # optional
@@ -10,11 +10,18 @@
 //! "A,H" = 18.5
 //! ```
 //!
-//! Both formats are read into the same raw form (values with their byte spans) and then
-//! validated here, so the two give the same messages; every problem is reported at once
+//! Instead of `costs`, a file may give `values`: the cost of every non-empty coalition in
+//! bitmask order, coalition `S` at index `Σ_{i∈S} 2^i − 1` (the order of TUGlab and
+//! coopgame), read straight into the table without a string per coalition. A CSV file is
+//! that array as one column headed `cost` (see [`read_csv`]).
+//!
+//! All formats are read into the same raw form (values with their byte spans) and then
+//! validated here, so they give the same messages; every problem is reported at once
 //! with its file, line and column. Coalitions not listed are completed by their cheapest
-//! partition into listed ones (`CostGame::from_partial`), which needs every singleton.
+//! partition into listed ones (`CostGame::from_partial`), which needs every singleton; a
+//! complete list or a `values` array becomes the table as it is.
 
+mod read_csv;
 mod read_json;
 mod read_toml;
 
@@ -28,7 +35,7 @@ use super::diagnostic::{Diagnostic, Diagnostics};
 use super::tree::Ctx;
 
 /// Keys allowed at the top of a game file.
-const TOP_KEYS: &[&str] = &["title", "units", "complete", "players", "costs"];
+const TOP_KEYS: &[&str] = &["title", "units", "complete", "players", "costs", "values"];
 /// Values of `complete`.
 const COMPLETIONS: &[&str] = &["cheapest_partition", "error"];
 /// Missing coalitions named in the `complete = "error"` message.
@@ -37,6 +44,11 @@ const MAX_MISSING_SHOWN: usize = 5;
 const MAX_PLAYERS_LISTED: usize = 12;
 /// Fewest players a game file may have: with one there is nothing to allocate.
 pub const MIN_PLAYERS: usize = 2;
+/// Bad entries of a `values` array reported each at its place; the rest are counted in one
+/// message (locating each would take time quadratic in the file's size).
+const MAX_BAD_VALUES_SHOWN: usize = 5;
+/// Coalitions named in the hint on the order of `values`.
+const MAX_ORDER_SHOWN: usize = 7;
 
 /// The syntax of a game file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,13 +57,19 @@ pub enum GameFormat {
     Toml,
     /// JSON.
     Json,
+    /// CSV: one column of coalition costs in bitmask order.
+    Csv,
 }
 
 impl GameFormat {
-    /// JSON when the file name ends in `.json` (any case) or the text starts with `{`
-    /// (which no TOML document does); TOML otherwise.
+    /// CSV when the file name ends in `.csv`; JSON when it ends in `.json` (any case) or the
+    /// text starts with `{` (which no TOML document does); TOML otherwise.
     pub fn detect(file: &str, src: &str) -> Self {
-        let json_name = file.to_ascii_lowercase().ends_with(".json");
+        let name = file.to_ascii_lowercase();
+        if name.ends_with(".csv") {
+            return Self::Csv;
+        }
+        let json_name = name.ends_with(".json");
         if json_name
             || src
                 .trim_start_matches('\u{feff}')
@@ -101,6 +119,16 @@ struct RawCost {
     cost: Option<f64>,
 }
 
+/// A `values` array as read; its span is that of the key, so that messages about the
+/// whole array do not quote it.
+#[derive(Debug, Clone)]
+struct RawValues {
+    /// Entries, including rejected ones; `None` when `values` is not an array.
+    len: Option<usize>,
+    /// The costs, or `None` when an entry (or the whole) was rejected.
+    costs: Option<Vec<f64>>,
+}
+
 /// A game file as read, before its meaning is checked.
 #[derive(Debug, Clone, Default)]
 struct RawGame {
@@ -110,6 +138,7 @@ struct RawGame {
     complete_error: Option<Range<usize>>,
     players: Option<Located<Vec<Located<String>>>>,
     costs: Option<Located<Vec<RawCost>>>,
+    values: Option<Located<RawValues>>,
 }
 
 /// Reads and validates a game file.
@@ -121,6 +150,7 @@ pub fn parse(file: &str, src: &str, format: GameFormat) -> Result<GameFile, Diag
     let raw = match format {
         GameFormat::Toml => read_toml::read(&mut ctx),
         GameFormat::Json => read_json::read(&mut ctx),
+        GameFormat::Csv => read_csv::read(&mut ctx),
     };
     let game = raw.and_then(|raw| validate(&mut ctx, raw));
     match game {
@@ -138,15 +168,57 @@ fn unknown_key(ctx: &mut Ctx<'_>, name: &str, span: Range<usize>, allowed: &[&st
     ctx.error_help(span, format!("unknown key `{name}` in {what}"), help);
 }
 
+/// Counts a bad entry of a `values` array; returns whether to report it at its place.
+fn report_bad_value(n_bad: &mut usize) -> bool {
+    *n_bad += 1;
+    *n_bad <= MAX_BAD_VALUES_SHOWN
+}
+
+/// Reports the bad entries of a `values` array beyond those shown, at `last`, the span of
+/// the last one; `what` names one entry and several (`["line", "lines"]`).
+fn report_more_bad_values(ctx: &mut Ctx<'_>, last: Range<usize>, n_bad: usize, what: [&str; 2]) {
+    let message = match n_bad.saturating_sub(MAX_BAD_VALUES_SHOWN) {
+        0 => return,
+        1 => format!("1 more {} is not a finite number", what[0]),
+        more => format!("{more} more {} are not finite numbers", what[1]),
+    };
+    ctx.error(
+        last,
+        format!("{message}, the last one here (the first {MAX_BAD_VALUES_SHOWN} are shown above)"),
+    );
+}
+
 fn validate(ctx: &mut Ctx<'_>, raw: RawGame) -> Option<GameFile> {
     let players = validate_players(ctx, raw.players.as_ref());
-    let Some(costs) = &raw.costs else {
-        ctx.error_help(
-            0..0,
-            "the game file has no `costs`",
-            "add a `costs` table keyed by comma-joined player names, e.g. `\"A,H\" = 18.5`",
-        );
-        return None;
+    let costs = match (&raw.costs, &raw.values) {
+        (Some(costs), None) => costs,
+        (None, Some(values)) => {
+            let players = players?;
+            let game = validate_values(ctx, &players, values)?;
+            return Some(GameFile {
+                title: raw.title,
+                units: raw.units,
+                n_listed: game.costs().len() - 1,
+                players,
+                game,
+            });
+        }
+        (Some(_), Some(values)) => {
+            ctx.error_help(
+                values.span.clone(),
+                "the game file has both `costs` and `values`",
+                "keep one: `costs` keyed by coalition, or `values` with every coalition in bitmask order",
+            );
+            return None;
+        }
+        (None, None) => {
+            ctx.error_help(
+                0..0,
+                "the game file has no `costs`",
+                "add a `costs` table keyed by comma-joined player names, e.g. `\"A,H\" = 18.5`, or a `values` array with every coalition's cost in bitmask order",
+            );
+            return None;
+        }
     };
     let players = players?;
     let listed = validate_costs(ctx, &costs.value, &players)?;
@@ -243,6 +315,52 @@ fn validate_players(
     (ctx.errors.len() == errors_before).then(|| seen.iter().map(|s| (*s).to_owned()).collect())
 }
 
+/// Checks that `values` holds one cost per non-empty coalition and builds the game from it.
+fn validate_values(
+    ctx: &mut Ctx<'_>,
+    players: &[String],
+    values: &Located<RawValues>,
+) -> Option<CostGame> {
+    let n = players.len();
+    let expected = (1usize << n) - 1;
+    let len = values.value.len?;
+    if len != expected {
+        let order: Vec<String> = (1..=expected.min(MAX_ORDER_SHOWN) as u32)
+            .map(|mask| format!("`{}`", coalition_name(players, mask)))
+            .collect();
+        let more = if expected > MAX_ORDER_SHOWN {
+            ", …"
+        } else {
+            ""
+        };
+        ctx.error_help(
+            values.span.clone(),
+            format!(
+                "`values` has {len} entries, but {n} players form 2^{n} − 1 = {expected} non-empty coalitions"
+            ),
+            format!(
+                "give one cost per coalition S, at index Σ_{{i∈S}} 2^i − 1: {}{more}",
+                order.join(", ")
+            ),
+        );
+        return None;
+    }
+    let costs = values.value.costs.as_ref()?;
+    let mut table = Vec::with_capacity(expected + 1);
+    table.push(0.0);
+    table.extend_from_slice(costs);
+    match CostGame::from_table(n, table) {
+        Ok(game) => Some(game),
+        Err(e) => {
+            ctx.errors.push(Diagnostic::whole_file(
+                ctx.file,
+                format!("invalid game: {e}"),
+            ));
+            None
+        }
+    }
+}
+
 /// A listed coalition after validation; `cost` is `None` when its value was rejected.
 struct Listed {
     mask: u32,
@@ -254,10 +372,15 @@ fn validate_costs(ctx: &mut Ctx<'_>, costs: &[RawCost], players: &[String]) -> O
     let errors_before = ctx.errors.len();
     let mut entries: Vec<&RawCost> = costs.iter().collect();
     entries.sort_by_key(|c| c.key.span.start);
-    let mut first_seen: HashMap<u32, &Located<String>> = HashMap::new();
+    let mut first_seen: HashMap<u32, &Located<String>> = HashMap::with_capacity(entries.len());
     let mut listed = Vec::with_capacity(entries.len());
+    let index: HashMap<&str, usize> = players
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i))
+        .collect();
     for entry in entries {
-        let Some(mask) = coalition_mask(ctx, &entry.key, players) else {
+        let Some(mask) = coalition_mask(ctx, &entry.key, players, &index) else {
             continue;
         };
         if let Some(first) = first_seen.get(&mask) {
@@ -287,8 +410,13 @@ fn validate_costs(ctx: &mut Ctx<'_>, costs: &[RawCost], players: &[String]) -> O
 }
 
 /// The bitmask of a coalition key (`A,H`); records a problem and returns `None` if a name is
-/// empty, unknown or repeated.
-fn coalition_mask(ctx: &mut Ctx<'_>, key: &Located<String>, players: &[String]) -> Option<u32> {
+/// empty, unknown or repeated. `index` maps each player's name to its position.
+fn coalition_mask(
+    ctx: &mut Ctx<'_>,
+    key: &Located<String>,
+    players: &[String],
+    index: &HashMap<&str, usize>,
+) -> Option<u32> {
     let mut mask = 0u32;
     let mut valid = true;
     for part in key.value.split(',') {
@@ -301,7 +429,7 @@ fn coalition_mask(ctx: &mut Ctx<'_>, key: &Located<String>, players: &[String]) 
             );
             return None;
         }
-        let Some(idx) = players.iter().position(|p| p == name) else {
+        let Some(&idx) = index.get(name) else {
             let list = if players.len() <= MAX_PLAYERS_LISTED {
                 format!("players: {}", players.join(", "))
             } else {

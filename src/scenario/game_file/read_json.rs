@@ -4,11 +4,15 @@
 //! recursive-descent reader then walks the now known-valid text to keep every key's and
 //! value's byte span, which serde's data model drops, so that the meaning of the file can be
 //! checked with the same located messages as TOML; it also keeps repeated keys, which a map
-//! would silently merge.
+//! would silently merge. An array of numbers only (`values`) is read straight into a
+//! `Vec<f64>`, without a node or a string per entry.
 
 use std::ops::Range;
 
-use super::{COMPLETIONS, Located, RawCost, RawGame, TOP_KEYS, unknown_key};
+use super::{
+    COMPLETIONS, Located, RawCost, RawGame, RawValues, TOP_KEYS, report_bad_value,
+    report_more_bad_values, unknown_key,
+};
 use crate::scenario::diagnostic::closest;
 use crate::scenario::tree::Ctx;
 
@@ -19,14 +23,16 @@ struct Node {
     span: Range<usize>,
 }
 
-/// A JSON value; numbers keep their text until they are read as costs.
+/// A JSON value; a number's text is its node's span, read when it is needed as a cost.
 #[derive(Debug, Clone)]
 enum Value {
     Null,
     Bool,
-    Number(String),
+    Number,
     String(String),
     Array(Vec<Node>),
+    /// A non-empty array of numbers only, parsed (an entry too large for `f64` is infinite).
+    Numbers(Vec<f64>),
     Object(Vec<(Located<String>, Node)>),
 }
 
@@ -35,9 +41,9 @@ impl Value {
         match self {
             Self::Null => "null",
             Self::Bool => "a boolean",
-            Self::Number(_) => "a number",
+            Self::Number => "a number",
             Self::String(_) => "a string",
-            Self::Array(_) => "an array",
+            Self::Array(_) | Self::Numbers(_) => "an array",
             Self::Object(_) => "an object",
         }
     }
@@ -96,6 +102,7 @@ pub(super) fn read(ctx: &mut Ctx<'_>) -> Option<RawGame> {
             "units" => raw.units = string(ctx, node, "`units`"),
             "complete" => raw.complete_error = completion(ctx, node),
             "players" => raw.players = players(ctx, node),
+            "values" => raw.values = values(ctx, key.span.clone(), node),
             _ => raw.costs = costs(ctx, node),
         }
     }
@@ -202,25 +209,101 @@ fn costs(ctx: &mut Ctx<'_>, node: &Node) -> Option<Located<Vec<RawCost>>> {
     })
 }
 
+/// `values`: an array with the cost of every coalition in bitmask order. `key` is the span
+/// of the key, where messages about the whole array point.
+fn values(ctx: &mut Ctx<'_>, key: Range<usize>, node: &Node) -> Option<Located<RawValues>> {
+    let mut n_bad = 0;
+    let mut last_bad = 0..0;
+    let (len, costs) = match &node.value {
+        Value::Numbers(numbers) => {
+            let mut last_idx = 0;
+            for (idx, _) in numbers.iter().enumerate().filter(|(_, v)| !v.is_finite()) {
+                last_idx = idx;
+                if report_bad_value(&mut n_bad) {
+                    let span = Reader::entry_span(ctx.src, node.span.start, idx);
+                    too_large(ctx, span, &format!("`values[{idx}]`"));
+                }
+            }
+            if n_bad > 0 {
+                last_bad = Reader::entry_span(ctx.src, node.span.start, last_idx);
+            }
+            (numbers.len(), (n_bad == 0).then(|| numbers.clone()))
+        }
+        Value::Array(items) => {
+            let mut costs = Vec::with_capacity(items.len());
+            for (idx, item) in items.iter().enumerate() {
+                match parse_number(ctx.src, item) {
+                    Some(v) if v.is_finite() => costs.push(v),
+                    _ => {
+                        if report_bad_value(&mut n_bad) {
+                            number(ctx, item, &format!("`values[{idx}]`"));
+                        }
+                        last_bad = item.span.clone();
+                    }
+                }
+            }
+            (items.len(), (n_bad == 0).then_some(costs))
+        }
+        other => {
+            ctx.error_help(
+                node.span.clone(),
+                format!(
+                    "`values` must be an array of numbers, found {}",
+                    other.type_name()
+                ),
+                "write `\"values\": [25, 30, 40]`: the cost of every coalition in bitmask order",
+            );
+            return Some(Located {
+                value: RawValues {
+                    len: None,
+                    costs: None,
+                },
+                span: key,
+            });
+        }
+    };
+    report_more_bad_values(ctx, last_bad, n_bad, ["entry", "entries"]);
+    Some(Located {
+        value: RawValues {
+            len: Some(len),
+            costs,
+        },
+        span: key,
+    })
+}
+
+/// The number a node holds, if it is one (infinite when too large for `f64`).
+fn parse_number(src: &str, node: &Node) -> Option<f64> {
+    match node.value {
+        Value::Number => src[node.span.clone()].parse::<f64>().ok(),
+        _ => None,
+    }
+}
+
 fn number(ctx: &mut Ctx<'_>, node: &Node, what: &str) -> Option<f64> {
-    let Value::Number(text) = &node.value else {
+    let Value::Number = &node.value else {
         ctx.error(
             node.span.clone(),
             format!("{what} must be a number, found {}", node.value.type_name()),
         );
         return None;
     };
-    match text.parse::<f64>() {
-        Ok(v) if v.is_finite() => Some(v),
+    match parse_number(ctx.src, node) {
+        Some(v) if v.is_finite() => Some(v),
         _ => {
-            ctx.error_help(
-                node.span.clone(),
-                format!("{what} must be a finite number, found `{text}`"),
-                "the number is too large for a 64-bit float",
-            );
+            too_large(ctx, node.span.clone(), what);
             None
         }
     }
+}
+
+fn too_large(ctx: &mut Ctx<'_>, span: Range<usize>, what: &str) {
+    let text = ctx.text(span.clone());
+    ctx.error_help(
+        span,
+        format!("{what} must be a finite number, found `{text}`"),
+        "the number is too large for a 64-bit float",
+    );
 }
 
 /// Recursive-descent reader over text that `serde_json` has already accepted, so it only
@@ -260,13 +343,8 @@ impl Reader<'_> {
                 }
             }
             _ => {
-                while matches!(
-                    self.peek(),
-                    Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
-                ) {
-                    self.pos += 1;
-                }
-                Value::Number(self.src[start..self.pos].to_owned())
+                self.skip_number();
+                Value::Number
             }
         };
         Some(Node {
@@ -294,8 +372,21 @@ impl Reader<'_> {
         })
     }
 
+    fn skip_number(&mut self) {
+        while matches!(
+            self.peek(),
+            Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+        ) {
+            self.pos += 1;
+        }
+    }
+
     fn array(&mut self) -> Option<Value> {
-        self.pos += 1;
+        let start = self.pos;
+        if let Some(numbers) = self.numbers() {
+            return Some(Value::Numbers(numbers));
+        }
+        self.pos = start + 1;
         let mut items = Vec::new();
         loop {
             self.skip_whitespace();
@@ -307,6 +398,50 @@ impl Reader<'_> {
         }
         self.pos += 1;
         Some(Value::Array(items))
+    }
+
+    /// A non-empty array of numbers only, parsed; `None` (position left anywhere) when the
+    /// array is empty or holds anything else.
+    fn numbers(&mut self) -> Option<Vec<f64>> {
+        self.pos += 1;
+        let mut numbers = Vec::new();
+        loop {
+            self.skip_whitespace();
+            match self.peek()? {
+                b']' if !numbers.is_empty() => break,
+                b',' => self.pos += 1,
+                b'-' | b'0'..=b'9' => {
+                    let start = self.pos;
+                    self.skip_number();
+                    numbers.push(self.src[start..self.pos].parse::<f64>().ok()?);
+                }
+                _ => return None,
+            }
+        }
+        self.pos += 1;
+        Some(numbers)
+    }
+
+    /// The span of entry `idx` of the array that starts at byte `array_start` (for messages
+    /// about an entry of [`Value::Numbers`], which keeps no spans).
+    fn entry_span(src: &str, array_start: usize, idx: usize) -> Range<usize> {
+        let mut reader = Reader {
+            src,
+            pos: array_start + 1,
+        };
+        let mut seen = 0;
+        loop {
+            reader.skip_whitespace();
+            match reader.peek() {
+                Some(b',') => reader.pos += 1,
+                Some(b']') | None => return array_start..array_start + 1,
+                Some(_) => match reader.value() {
+                    Some(node) if seen == idx => return node.span,
+                    Some(_) => seen += 1,
+                    None => return array_start..array_start + 1,
+                },
+            }
+        }
     }
 
     fn object(&mut self) -> Option<Value> {
@@ -351,6 +486,25 @@ mod tests {
             panic!()
         };
         assert_eq!(&src[inner[0].1.span.clone()], "-2.5e3");
+    }
+
+    #[test]
+    fn arrays_of_numbers_are_parsed_and_their_entries_found_again() {
+        let src = "{\"v\": [ 1, -2.5e3 ,1e999], \"w\": [1, \"x\"], \"e\": []}";
+        let root = Reader { src, pos: 0 }.value().unwrap();
+        let Value::Object(entries) = root.value else {
+            panic!()
+        };
+        let Value::Numbers(numbers) = &entries[0].1.value else {
+            panic!("{:?}", entries[0].1.value)
+        };
+        assert_eq!(numbers[..2], [1.0, -2500.0]);
+        assert!(numbers[2].is_infinite());
+        let start = entries[0].1.span.start;
+        assert_eq!(&src[Reader::entry_span(src, start, 1)], "-2.5e3");
+        assert_eq!(&src[Reader::entry_span(src, start, 2)], "1e999");
+        assert!(matches!(&entries[1].1.value, Value::Array(items) if items.len() == 2));
+        assert!(matches!(&entries[2].1.value, Value::Array(items) if items.is_empty()));
     }
 
     #[test]

@@ -2,8 +2,11 @@
 
 use toml::de::{DeTable, DeValue};
 
-use super::{COMPLETIONS, Located, RawCost, RawGame, TOP_KEYS};
-use crate::scenario::tree::{Ctx, Table, as_f64, as_str, type_name};
+use super::{
+    COMPLETIONS, Located, RawCost, RawGame, RawValues, TOP_KEYS, report_bad_value,
+    report_more_bad_values,
+};
+use crate::scenario::tree::{Ctx, Table, as_f64, as_str, number, type_name};
 
 /// Reads the file; `None` after a syntax error (reported in `ctx`).
 pub(super) fn read(ctx: &mut Ctx<'_>) -> Option<RawGame> {
@@ -34,6 +37,7 @@ pub(super) fn read(ctx: &mut Ctx<'_>) -> Option<RawGame> {
             .map(|(_, span)| span),
         players: read_players(ctx, &root),
         costs: read_costs(ctx, &root),
+        values: read_values(ctx, &root),
     })
 }
 
@@ -86,5 +90,53 @@ fn read_costs(ctx: &mut Ctx<'_>, root: &Table<'_, '_>) -> Option<Located<Vec<Raw
     Some(Located {
         value: costs,
         span: table.span,
+    })
+}
+
+fn read_values(ctx: &mut Ctx<'_>, root: &Table<'_, '_>) -> Option<Located<RawValues>> {
+    let (key, node) = root
+        .table
+        .iter()
+        .find(|(key, _)| key.get_ref().as_ref() == "values")?;
+    let DeValue::Array(items) = node.get_ref() else {
+        ctx.error_help(
+            node.span(),
+            format!(
+                "`values` must be an array of numbers, found {}",
+                type_name(node.get_ref())
+            ),
+            "write `values = [25, 30, 40]`: the cost of every coalition in bitmask order",
+        );
+        let value = RawValues {
+            len: None,
+            costs: None,
+        };
+        return Some(Located {
+            value,
+            span: key.span(),
+        });
+    };
+    let mut costs = Vec::with_capacity(items.len());
+    let mut n_bad = 0;
+    let mut last_bad = 0..0;
+    for (idx, item) in items.iter().enumerate() {
+        match number(item) {
+            Some(v) if v.is_finite() => costs.push(v),
+            _ => {
+                if report_bad_value(&mut n_bad) {
+                    // `as_f64` fails on the same entry and records why.
+                    as_f64(ctx, item, &format!("`values[{idx}]`"));
+                }
+                last_bad = item.span();
+            }
+        }
+    }
+    report_more_bad_values(ctx, last_bad, n_bad, ["entry", "entries"]);
+    Some(Located {
+        value: RawValues {
+            len: Some(items.len()),
+            costs: (n_bad == 0).then_some(costs),
+        },
+        span: key.span(),
     })
 }

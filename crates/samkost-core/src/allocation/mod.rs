@@ -6,7 +6,7 @@
 //! observable member drivers; game-theoretic rules plug in through [`KeyContext`], which can
 //! carry the planning cost game.
 
-use samkost_game::CostGame;
+use samkost_game::{CostGame, GameError};
 
 use crate::games::RealisedGame;
 use crate::model::{Category, DriverTable};
@@ -34,84 +34,32 @@ pub enum KeyError {
     Game(String),
 }
 
-/// Solution concepts of cooperative cost games usable as keys (docs/MODEL.md, "Cost games").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GameMethod {
-    /// Shapley value.
-    Shapley,
-    /// Nucleolus.
-    Nucleolus,
-    /// Least core (the centre chosen by the LP).
-    LeastCore,
-    /// Separable costs, remaining benefits.
-    Scrb,
-    /// Savings split equally.
-    EqualSavings,
-    /// Savings split in proportion to standalone cost.
-    ProportionalSavings,
-    /// Costs in proportion to standalone cost.
-    ProportionalToStandalone,
+/// Solution concepts of cooperative cost games usable as keys: the game crate's one list of
+/// methods (docs/MODEL.md, "Cost games").
+pub use samkost_game::Method as GameMethod;
+
+/// A draw's (or the planning) game: total NPV cost of every coalition, and what each member
+/// pays itself in the cooperation, so that [`GameMethod::shares`] gives shares of the pooled
+/// cost.
+impl samkost_game::PooledGame for RealisedGame {
+    fn cost_game(&self) -> Result<CostGame, GameError> {
+        let table = (0..self.costs.len()).map(|m| self.total(m)).collect();
+        CostGame::from_table(self.direct.len(), table)
+    }
+
+    fn direct_costs(&self) -> &[f64] {
+        &self.direct
+    }
 }
 
-impl GameMethod {
-    /// Every method with its name in files, in documentation order.
-    pub const ALL: [(GameMethod, &'static str); 7] = [
-        (GameMethod::Shapley, "shapley"),
-        (GameMethod::Nucleolus, "nucleolus"),
-        (GameMethod::LeastCore, "least_core"),
-        (GameMethod::Scrb, "scrb"),
-        (GameMethod::EqualSavings, "equal_savings"),
-        (GameMethod::ProportionalSavings, "proportional_savings"),
-        (
-            GameMethod::ProportionalToStandalone,
-            "proportional_to_standalone",
-        ),
-    ];
-
-    /// The method's name in files and JSON (`shapley`, `nucleolus`, …).
-    pub fn name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(m, _)| *m == self)
-            .map_or("", |(_, name)| name)
-    }
-
-    /// The allocation of the total NPV cost `c(N)` of `game`.
-    pub fn allocate(self, game: &RealisedGame) -> Result<Vec<f64>, KeyError> {
-        let n = game.direct.len();
-        let table: Vec<f64> = (0..game.costs.len()).map(|m| game.total(m)).collect();
-        let g = CostGame::from_table(n, table).map_err(|e| KeyError::Game(e.to_string()))?;
-        let err = |e: samkost_game::GameError| KeyError::Game(e.to_string());
-        match self {
-            GameMethod::Shapley => Ok(samkost_game::shapley_exact(&g)),
-            GameMethod::Nucleolus => samkost_game::nucleolus(&g).map_err(err),
-            GameMethod::LeastCore => samkost_game::least_core(&g)
-                .map(|l| l.allocation)
-                .map_err(err),
-            GameMethod::Scrb => Ok(samkost_game::scrb(&g)),
-            GameMethod::EqualSavings => Ok(samkost_game::equal_savings(&g)),
-            GameMethod::ProportionalSavings => samkost_game::proportional_savings(&g).map_err(err),
-            GameMethod::ProportionalToStandalone => {
-                samkost_game::proportional_to_standalone(&g).map_err(err)
-            }
-        }
-    }
-
-    /// Shares of the pooled cost that make each member pay its allocation `x_i` of the game:
-    /// `s_i = (x_i − direct_i) / Σ_j (x_j − direct_j)`, where `direct_i` is what member `i`
-    /// pays itself in the cooperation.
-    pub fn shares(self, game: &RealisedGame) -> Result<Vec<f64>, KeyError> {
-        let x = self.allocate(game)?;
-        let pooled: Vec<f64> = x.iter().zip(&game.direct).map(|(x, d)| x - d).collect();
-        let total: f64 = pooled.iter().sum();
-        if !total.is_finite()
-            || total.abs() < 1e-9 * game.total(game.costs.len() - 1).abs().max(1.0)
-        {
-            return Err(KeyError::Game(
-                "the cooperation has no pooled cost to share".to_owned(),
-            ));
-        }
-        Ok(pooled.iter().map(|p| p / total).collect())
+/// A game method that failed on the planning game, as a key error; the nucleolus without
+/// imputations points to the prenucleolus.
+fn game_key_error(error: GameError) -> KeyError {
+    match error {
+        GameError::NoImputation { .. } => KeyError::Game(format!(
+            "in the planning game, {error}; use rule = \"prenucleolus\", the same rule without the bound that nobody pays more than alone"
+        )),
+        other => KeyError::Game(other.to_string()),
     }
 }
 
@@ -178,7 +126,7 @@ impl KeyRule {
                     .collect())
             }
             KeyRule::Game { method } => match ctx.planning {
-                Some(game) => method.shares(game),
+                Some(game) => method.shares(game).map_err(game_key_error),
                 None => Err(KeyError::Game(
                     "a game-theoretic key needs the planning game".to_owned(),
                 )),
