@@ -289,3 +289,56 @@ fn the_scenarios_year_game_exported_for_allocate_matches_the_hand_calculation() 
         .unwrap();
     assert_eq!(bad.status.code(), Some(1));
 }
+
+/// The NPV game from discount-weighted aggregates (`Model::npv_game`, used by core stability,
+/// ex-post keys and the planning game) equals the game summed coalition by coalition and year
+/// by year from `Model::coalition_flows`, for every coalition and both categories, on random
+/// draws of every shipped scenario (Hamar: IKS staff held by attrition, pooled transition).
+#[test]
+fn npv_game_matches_coalition_flows() {
+    use samkost_core::games::{RealisedGame, realised_game_by_years};
+    use samkost_core::model::{CoalitionTable, DrawValues, NpvGameTerms};
+    use samkost_core::sampling::SamplingMethod;
+    use samkost_core::simulation::parameter_sample;
+    let texts = [
+        samkost::scenario::DEFAULT_SCENARIO,
+        include_str!("../../scenarios/hamar-region.toml"),
+        include_str!("../../scenarios/ssikt-bottom-up.toml"),
+        ADDITIVE,
+    ];
+    for text in texts {
+        let scenario = parse(text).unwrap();
+        let model = &scenario.model;
+        let discount = model.discounting.factors(model.horizon_years);
+        let table = CoalitionTable::new(model);
+        let m = model.parameters.len();
+        let sample = parameter_sample(model, SamplingMethod::MonteCarlo, 4, 5).unwrap();
+        for params in sample.chunks(m.max(1)).take(4) {
+            let mut values = DrawValues::default();
+            model.evaluate(params, &mut values);
+            let mut fast = Vec::new();
+            model.npv_game(
+                &values,
+                &discount,
+                &table,
+                &mut NpvGameTerms::default(),
+                &mut fast,
+            );
+            let mut slow = RealisedGame::default();
+            realised_game_by_years(model, &values, &discount, &mut slow);
+            assert_eq!(fast.len(), slow.costs.len());
+            for (mask, (f, s)) in fast.iter().zip(&slow.costs).enumerate() {
+                for c in 0..2 {
+                    let tol = 1e-9 * f[c].abs().max(s[c].abs()).max(1.0);
+                    assert!(
+                        (f[c] - s[c]).abs() <= tol,
+                        "{}: coalition {mask:b}, category {c}: {} vs {}",
+                        scenario.name,
+                        f[c],
+                        s[c]
+                    );
+                }
+            }
+        }
+    }
+}

@@ -192,3 +192,57 @@ fn standalone_cost_is_the_singleton_coalition_cost() {
         }
     }
 }
+
+/// The Monte Carlo's one-pass flows (`Model::draw_flows`) equal the year-by-year flows of the
+/// singleton and grand coalitions (`Model::coalition_flows`), item by item, on random draws of
+/// every shipped scenario (the Hamar scenario has an IKS with staff held by attrition and
+/// pooled transition costs).
+#[test]
+fn one_pass_flows_equal_the_coalition_flows_of_every_year() {
+    use samkost_core::model::{DrawFlows, DrawValues, YearFlows, YearScratch};
+    use samkost_core::sampling::SamplingMethod;
+    use samkost_core::simulation::parameter_sample;
+    let texts = [
+        samkost::scenario::DEFAULT_SCENARIO,
+        include_str!("../../scenarios/hamar-region.toml"),
+        include_str!("../../scenarios/ssikt-bottom-up.toml"),
+        BASE,
+    ];
+    for text in texts {
+        let scenario = parse(text).unwrap();
+        let model = &scenario.model;
+        let m = model.parameters.len();
+        let sample = parameter_sample(model, SamplingMethod::MonteCarlo, 5, 11).unwrap();
+        let (n, h) = (model.n_members(), model.horizon_years);
+        for params in sample.chunks(m.max(1)).take(5) {
+            let mut values = DrawValues::default();
+            model.evaluate(params, &mut values);
+            let mut one_pass = DrawFlows::default();
+            model.draw_flows(&values, &mut one_pass);
+            let mut flows = YearFlows::default();
+            let mut scratch = YearScratch::default();
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+            for t in 0..h {
+                model.year_flows(&values, t, &mut scratch, &mut flows);
+                let coop = &flows.cooperation;
+                for i in 0..n {
+                    let at = i * h + t;
+                    assert!(
+                        close(one_pass.standalone[at], flows.standalone[i]),
+                        "{t} {i}"
+                    );
+                    assert!(close(
+                        one_pass.accounting_alone[at],
+                        flows.accounting_alone[i]
+                    ));
+                    assert!(close(one_pass.direct[0][at], coop.direct[0][i]), "{t} {i}");
+                    assert!(close(one_pass.direct[1][at], coop.direct[1][i]), "{t} {i}");
+                    assert!(close(one_pass.accounting_coop[at], coop.accounting[i]));
+                }
+                assert!(close(one_pass.pooled[0][t], coop.pooled[0]), "year {t}");
+                assert!(close(one_pass.pooled[1][t], coop.pooled[1]), "year {t}");
+                assert!(close(one_pass.pooled_accounting[t], coop.pooled_accounting));
+            }
+        }
+    }
+}

@@ -2,19 +2,25 @@
 //! computed on, the realised game of each draw, and core stability.
 //!
 //! The NPV game of a draw is `c(S) = Σ_t d(t) · c(S, t)` (cash view) for every coalition `S`,
-//! computed with the same [`Model::coalition_flows`] that gives standalone and cooperation
-//! costs. Coalitions are bitmasks over member indices, so exact games need `n ≤`
-//! [`MAX_EXACT_MEMBERS`].
+//! computed by [`Model::npv_game`] from discount-weighted aggregates (checked coalition by
+//! coalition against [`Model::coalition_flows`], which gives standalone and cooperation
+//! costs). Coalitions are bitmasks over member indices, so exact games need `n ≤`
+//! [`MAX_EXACT_MEMBERS`]. This module depends on the model, the draws and the statistics
+//! only.
 
 use rayon::prelude::*;
 
-use crate::model::{CoalitionFlows, DrawValues, Model, Scratch};
+use crate::draws::{ParameterDesign, sample_parameters, streams};
+use crate::model::{
+    CoalitionFlows, CoalitionTable, DrawFlows, DrawValues, Model, NpvGameTerms, Scratch,
+};
 
 /// Largest cooperation for which every coalition's cost is computed.
 pub const MAX_EXACT_MEMBERS: usize = 12;
 
-/// Random streams of the planning sample start here, far from the run's streams `0, 1, …`.
-pub const PLANNING_STREAM_OFFSET: u64 = 1 << 61;
+/// Random streams of the planning sample start here, far from the run's streams `0, 1, …`
+/// ([`streams::PLANNING`]).
+pub const PLANNING_STREAM_OFFSET: u64 = streams::PLANNING;
 
 /// NPV cost of every coalition under one draw, `costs[mask] = [running, start-up]`, plus the
 /// grand coalition's direct (per-member) and pooled parts.
@@ -41,19 +47,55 @@ pub struct GameScratch {
     model: Scratch,
     flows: CoalitionFlows,
     members: Vec<usize>,
+    terms: NpvGameTerms,
+    draw: DrawFlows,
 }
 
-/// Computes the NPV game of one evaluated draw.
+/// Computes the NPV game of one evaluated draw: every coalition's cost from
+/// [`Model::npv_game`], the grand coalition's direct and pooled parts from
+/// [`Model::draw_flows`].
 pub fn realised_game(
     model: &Model,
     v: &DrawValues,
     discount: &[f64],
+    table: &CoalitionTable,
     scratch: &mut GameScratch,
     out: &mut RealisedGame,
 ) {
     let n = model.n_members();
     debug_assert!(n <= MAX_EXACT_MEMBERS);
+    model.npv_game(v, discount, table, &mut scratch.terms, &mut out.costs);
+    model.draw_flows(v, &mut scratch.draw);
+    let f = &scratch.draw;
+    let h = f.horizon();
+    out.direct.clear();
+    out.direct.extend((0..n).map(|i| {
+        discount
+            .iter()
+            .enumerate()
+            .take(h)
+            .map(|(t, d)| d * (f.direct[0][i * h + t] + f.direct[1][i * h + t]))
+            .sum::<f64>()
+    }));
+    out.pooled = discount
+        .iter()
+        .enumerate()
+        .take(h)
+        .map(|(t, d)| d * (f.pooled[0][t] + f.pooled[1][t]))
+        .sum();
+}
+
+/// The NPV game of one evaluated draw computed the long way, coalition by coalition and year
+/// by year with [`Model::coalition_flows`]: the reference [`realised_game`] is tested against.
+pub fn realised_game_by_years(
+    model: &Model,
+    v: &DrawValues,
+    discount: &[f64],
+    out: &mut RealisedGame,
+) {
+    let n = model.n_members();
     let size = 1usize << n;
+    let mut scratch = GameScratch::default();
     out.costs.clear();
     out.costs.resize(size, [0.0; 2]);
     out.direct.clear();
@@ -64,7 +106,6 @@ pub fn realised_game(
         scratch
             .members
             .extend((0..n).filter(|i| mask & (1 << i) != 0));
-        let mut cost = [0.0; 2];
         for (year, d) in discount.iter().enumerate() {
             model.coalition_flows(
                 v,
@@ -73,8 +114,8 @@ pub fn realised_game(
                 &mut scratch.model,
                 &mut scratch.flows,
             );
-            for (c, slot) in cost.iter_mut().enumerate() {
-                *slot +=
+            for c in 0..2 {
+                out.costs[mask][c] +=
                     d * (scratch.flows.pooled[c] + scratch.flows.direct[c].iter().sum::<f64>());
             }
             if mask == size - 1 {
@@ -84,7 +125,6 @@ pub fn realised_game(
                 out.pooled += d * (scratch.flows.pooled[0] + scratch.flows.pooled[1]);
             }
         }
-        out.costs[mask] = cost;
     }
 }
 
@@ -128,10 +168,11 @@ pub fn planning_game_weighted(
     discount: &[f64],
 ) -> PlanningGame {
     let discount = discount.to_vec();
+    let table = CoalitionTable::new(model);
     // The planning draws follow the run's correlations too (plain Monte Carlo rows on the
     // planning streams, with Iman–Conover when the scenario correlates parameters). A design
     // with too few rows to carry the correlations stays independent.
-    let design = crate::simulation::design::ParameterDesign::build(
+    let design = ParameterDesign::build(
         model,
         crate::sampling::SamplingMethod::MonteCarlo,
         PLANNING_STREAM_OFFSET..PLANNING_STREAM_OFFSET + n_draws,
@@ -152,16 +193,11 @@ pub fn planning_game_weighted(
             |(params, values, scratch), d| {
                 match &design {
                     Some(design) => design.fill(model, PLANNING_STREAM_OFFSET + d, params),
-                    None => crate::simulation::design::sample_parameters(
-                        model,
-                        seed,
-                        PLANNING_STREAM_OFFSET + d,
-                        params,
-                    ),
+                    None => sample_parameters(model, seed, PLANNING_STREAM_OFFSET + d, params),
                 }
                 model.evaluate(params, values);
                 let mut game = RealisedGame::default();
-                realised_game(model, values, &discount, scratch, &mut game);
+                realised_game(model, values, &discount, &table, scratch, &mut game);
                 game
             },
         )
@@ -174,7 +210,7 @@ pub fn planning_game_weighted(
         PlanningBasis::Percentile(p) => {
             let mut v: Vec<f64> = games.iter().map(f).collect();
             v.sort_unstable_by(f64::total_cmp);
-            crate::simulation::quantile_type7(&v, p)
+            crate::stats::quantile_type7(&v, p)
         }
     };
     let costs = (0..size)
@@ -312,7 +348,7 @@ pub fn sampled_shapley(
     let mut scratch = GameScratch::default();
     let mut members = Vec::with_capacity(n);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(PLANNING_STREAM_OFFSET - 1);
+    rng.set_stream(streams::SAMPLED_SHAPLEY);
     let shapley = samkost_game::shapley_sampled(
         |inside: &[bool]| {
             members.clear();

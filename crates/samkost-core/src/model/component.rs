@@ -215,11 +215,73 @@ impl Component {
         }
     }
 
+    /// Calls `f` on the kind's expressions in the order of [`Component::exprs`], without
+    /// collecting them.
+    fn for_each_expr(&self, mut f: impl FnMut(&Expr)) {
+        match &self.kind {
+            ComponentKind::Infrastructure {
+                fixed,
+                unit_cost,
+                exponent,
+                connections,
+                ..
+            } => {
+                [fixed, unit_cost, exponent].into_iter().for_each(&mut f);
+                if let Some(c) = connections {
+                    f(&c.unit_cost);
+                    f(&c.coordination_saving);
+                }
+            }
+            ComponentKind::Licence {
+                platform_fee,
+                enterprise_fee,
+                ..
+            } => {
+                f(platform_fee);
+                if let Some(e) = enterprise_fee {
+                    f(e);
+                }
+            }
+            ComponentKind::Purchasing {
+                units_per_driver,
+                unit_price,
+                cycle_years,
+                max_discount,
+                half_volume,
+            } => [
+                units_per_driver,
+                unit_price,
+                cycle_years,
+                max_discount,
+                half_volume,
+            ]
+            .into_iter()
+            .for_each(f),
+            ComponentKind::Staffing {
+                critical_mass,
+                fte_at_reference,
+                exponent,
+                salary,
+                premium_max,
+                premium_half_fte,
+                ..
+            } => [
+                critical_mass,
+                fte_at_reference,
+                exponent,
+                salary,
+                premium_max,
+                premium_half_fte,
+            ]
+            .into_iter()
+            .for_each(f),
+        }
+    }
+
     /// Evaluates the component's expressions for one draw.
     pub fn evaluate(&self, params: &[f64], horizon: usize, out: &mut ComponentValues) {
         out.values.clear();
-        out.values
-            .extend(self.exprs().iter().map(|e| e.eval(params)));
+        self.for_each_expr(|e| out.values.push(e.eval(params)));
         out.tiers.clear();
         if let ComponentKind::Licence { tiers, .. } = &self.kind {
             out.tiers
@@ -313,6 +375,67 @@ impl Component {
                 BuyerCost {
                     nok: staff_cost(x, fte, buyer.payroll_tax),
                     fte,
+                }
+            }
+        }
+    }
+
+    /// The pooled cost `nok` of many coalitions at once: coalition `k` buys with load
+    /// `loads[k]` (`log_relative[k] = ln(loads[k] / reference)`, tabulated once per run) and
+    /// `connections[k]` connections, coordinated, employing at `payroll_tax`. The same
+    /// formulas as [`Component::buyer_cost`], with `(D/R)^β` as `exp(β · ln(D/R))`.
+    pub fn pooled_costs(
+        &self,
+        v: &ComponentValues,
+        loads: &[f64],
+        log_relative: &[f64],
+        connections: &[f64],
+        payroll_tax: f64,
+        out: &mut [f64],
+    ) {
+        let x = &v.values;
+        match &self.kind {
+            ComponentKind::Infrastructure {
+                reference,
+                connections: links,
+                ..
+            } => {
+                let (fixed, unit, exponent) = (x[0], x[1] * reference, x[2]);
+                let per_link = if links.is_some() {
+                    x[3] * (1.0 - x[4])
+                } else {
+                    0.0
+                };
+                for (((o, &load), &lr), &conn) in
+                    out.iter_mut().zip(loads).zip(log_relative).zip(connections)
+                {
+                    let scale = if load > 0.0 {
+                        unit * (exponent * lr).exp()
+                    } else {
+                        0.0
+                    };
+                    *o = fixed + scale + per_link * conn;
+                }
+            }
+            ComponentKind::Staffing { .. } => {
+                for ((o, &load), &lr) in out.iter_mut().zip(loads).zip(log_relative) {
+                    let workload = if load > 0.0 {
+                        x[1] * (x[2] * lr).exp()
+                    } else {
+                        0.0
+                    };
+                    *o = staff_cost(x, x[0].max(workload), payroll_tax);
+                }
+            }
+            ComponentKind::Licence { .. } | ComponentKind::Purchasing { .. } => {
+                for ((o, &load), &conn) in out.iter_mut().zip(loads).zip(connections) {
+                    let buyer = Buyer {
+                        load,
+                        connection_load: conn,
+                        coordinated: true,
+                        payroll_tax,
+                    };
+                    *o = self.buyer_cost(v, buyer).nok;
                 }
             }
         }

@@ -14,6 +14,8 @@ mod assets;
 mod component;
 mod discount;
 mod expr;
+mod flows;
+mod npv;
 mod organisation;
 
 pub use assets::{AssetValues, AssetYear, Assets};
@@ -22,6 +24,8 @@ pub use component::{
 };
 pub use discount::Discounting;
 pub use expr::{BinaryOp, Expr};
+pub use flows::DrawFlows;
+pub use npv::{CoalitionTable, NpvGameTerms};
 pub use organisation::{OrgKind, OrgValues, Organisation};
 
 use crate::sampling::Distribution;
@@ -548,19 +552,41 @@ impl Model {
                 )
             })
         };
-        let mut cost = pooled.nok * (1.0 + values.scope_growth);
+        let cost = self.pooled_component_cost(
+            v,
+            component,
+            values,
+            pooled,
+            || scratch.alone.iter().map(|c| c.fte).sum(),
+            year,
+        );
+        out.pooled[running] += cost * v.organisation.price_factor * growth;
+        self.add_parallel_operation(v, component, coalition, year, growth, scratch, out);
+    }
+
+    /// The pooled running cost of a component in year `year` (before the price factor and
+    /// growth): the pooled buyer's cost with scope growth or, for staff transferred with a
+    /// no-redundancy guarantee, the staff still held by attrition when they are more.
+    fn pooled_component_cost(
+        &self,
+        v: &DrawValues,
+        component: &Component,
+        values: &ComponentValues,
+        pooled: BuyerCost,
+        transferred_fte: impl FnOnce() -> f64,
+        year: usize,
+    ) -> f64 {
+        let cost = pooled.nok * (1.0 + values.scope_growth);
         if component.is_staffing() && v.organisation.attrition_rate > 0.0 {
             // Transfer of undertaking: the transferred staff can only shrink by attrition.
-            let transferred: f64 = scratch.alone.iter().map(|c| c.fte).sum();
-            let held = transferred
+            let held = transferred_fte()
                 * (1.0 - v.organisation.attrition_rate).powi((year - component.pooled_from) as i32);
             let target = pooled.fte * (1.0 + values.scope_growth);
             if held > target {
-                cost = component.staff_cost(values, held, self.organisation.payroll_tax);
+                return component.staff_cost(values, held, self.organisation.payroll_tax);
             }
         }
-        out.pooled[running] += cost * v.organisation.price_factor * growth;
-        self.add_parallel_operation(v, component, coalition, year, growth, scratch, out);
+        cost
     }
 
     /// Old systems run on for `m` months at share `s` of their old cost: `s·min(m,12)/12` of
@@ -580,11 +606,7 @@ impl Model {
         out: &mut CoalitionFlows,
     ) {
         let (months, share) = v.parallel;
-        let fraction = match year - component.pooled_from {
-            0 => months.clamp(0.0, 12.0) / 12.0,
-            1 => (months - 12.0).clamp(0.0, 12.0) / 12.0,
-            _ => 0.0,
-        };
+        let fraction = flows::parallel_fraction(months, year - component.pooled_from);
         if fraction == 0.0 || share == 0.0 {
             return;
         }

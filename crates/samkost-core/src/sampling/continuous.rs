@@ -9,9 +9,7 @@ use rand::{Rng, RngExt};
 use rand_distr::Distribution as _;
 
 use super::error::DistributionError;
-use super::special::{
-    beta_cdf, beta_quantile, ln_beta, std_normal_cdf, std_normal_pdf, std_normal_quantile,
-};
+use super::special::{beta_cdf, ln_beta, std_normal_cdf, std_normal_pdf, std_normal_quantile};
 
 /// Unbounded kinds clamp `u` to `[U_FLOOR, 1 − U_FLOOR]` so that every quantile is finite:
 /// a normal then reaches at most ±7.94 standard deviations.
@@ -111,8 +109,10 @@ pub(super) struct Pert {
     max: f64,
     alpha: f64,
     beta: f64,
-    /// ln B(α, β), shared by every CDF and quantile evaluation.
+    /// ln B(α, β), shared by every CDF evaluation.
     ln_beta: f64,
+    /// The quantile table (see `beta_inverse.rs`).
+    inverse: super::beta_inverse::BetaInverse,
     sampler: rand_distr::Beta<f64>,
 }
 
@@ -141,6 +141,7 @@ impl Pert {
             alpha,
             beta,
             ln_beta: ln_beta(alpha, beta),
+            inverse: super::beta_inverse::BetaInverse::new(alpha, beta, ln_beta(alpha, beta)),
             sampler,
         })
     }
@@ -150,8 +151,7 @@ impl Pert {
     }
 
     pub(super) fn quantile(&self, u: f64) -> f64 {
-        (self.min + self.width() * beta_quantile(u, self.alpha, self.beta, self.ln_beta))
-            .clamp(self.min, self.max)
+        (self.min + self.width() * self.inverse.quantile(u)).clamp(self.min, self.max)
     }
 
     pub(super) fn cdf(&self, x: f64) -> f64 {

@@ -32,16 +32,16 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::design::UniformMatrix;
 use super::nearest_correlation::{EIGEN_FLOOR, min_eigenvalue, nearest_correlation};
 use super::special::std_normal_quantile;
+use super::uniforms::UniformMatrix;
 
 /// How far apart `r_ij` and `r_ji` (and a diagonal entry and 1) may be and still count as
 /// equal: differences of rounding when a matrix was computed or typed with many digits.
 pub const SYMMETRY_TOLERANCE: f64 = 1e-12;
 
 /// First ChaCha8 stream of the score permutations, far above any draw index.
-const SCORE_STREAM: u64 = 3 << 62;
+const SCORE_STREAM: u64 = crate::draws::streams::CORRELATION_SCORES;
 
 /// Why a correlation matrix or a sample was rejected.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

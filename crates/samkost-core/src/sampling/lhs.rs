@@ -11,10 +11,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::design::open_unit;
+use super::uniforms::open_unit;
 
 /// First ChaCha8 stream of the Latin hypercube columns, far above any draw index.
-const LHS_STREAM: u64 = 1 << 63;
+const LHS_STREAM: u64 = crate::draws::streams::LATIN_HYPERCUBE;
 
 /// A row-major `n_draws × n_dims` Latin hypercube for `seed`.
 pub(crate) fn latin_hypercube(n_draws: usize, n_dims: usize, seed: u64) -> Vec<f64> {

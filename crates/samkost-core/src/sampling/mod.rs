@@ -3,9 +3,9 @@
 //! Every distribution can be sampled directly (`sample`) and through its quantile function
 //! (`quantile`), so Monte Carlo, Latin hypercube and Sobol' sampling all see the same marginals.
 
+mod beta_inverse;
 mod continuous;
 mod correlation;
-mod design;
 mod discrete;
 mod distribution;
 mod error;
@@ -15,16 +15,17 @@ mod overrun;
 mod rank;
 mod sobol_sequence;
 mod special;
+mod uniforms;
 
 pub use correlation::{
     CorrelationError, CorrelationMatrix, RankCorrelation, RepairReport, SYMMETRY_TOLERANCE,
     normal_score_pearson_to_spearman, spearman_to_normal_score_pearson,
-};
-pub use design::{
-    DesignError, MAX_SOBOL_POINTS, SamplingMethod, UniformMatrix, monte_carlo_row, uniforms,
 };
 pub use distribution::{DEFAULT_PERT_SHAPE, Distribution};
 pub use error::DistributionError;
 pub use nearest_correlation::EIGEN_FLOOR;
 pub use rank::{pearson, ranks, spearman, spearman_matrix};
 pub use sobol_sequence::{MAX_SOBOL_DIMS, SobolSequence};
+pub use uniforms::{
+    DesignError, MAX_SOBOL_POINTS, SamplingMethod, UniformMatrix, monte_carlo_row, uniforms,
+};

@@ -38,7 +38,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::design::DesignError;
+use super::uniforms::DesignError;
 
 /// The embedded direction numbers: header line, then `d s a m_1 … m_s` for d = 2 … 1000.
 const JOE_KUO_TABLE: &str = include_str!("new-joe-kuo-6.1000.txt");
@@ -54,7 +54,7 @@ const EXTRA_BITS: u32 = 20;
 
 /// ChaCha8 stream of the run's seed from which the per-dimension scramble keys are drawn, far
 /// above any draw index, so that the keys never share a stream with a Monte Carlo draw.
-const SCRAMBLE_KEY_STREAM: u64 = 1 << 62;
+const SCRAMBLE_KEY_STREAM: u64 = crate::draws::streams::SOBOL_SCRAMBLE;
 
 /// A Sobol' sequence in `n_dims` dimensions, unscrambled or Owen-scrambled.
 ///

@@ -201,6 +201,7 @@ fn beta_continued_fraction(a: f64, b: f64, x: f64) -> f64 {
 /// (a step leaving it is replaced by bisection), from the starting value of NR 3rd ed.
 /// §6.4 (Abramowitz & Stegun 26.5.22 when a, b ≥ 1, with our exact Φ⁻¹ in place of their
 /// 26.2.23). Stops when a step changes `x` by less than 1e-15 relative.
+#[cfg(test)]
 pub(crate) fn beta_quantile(p: f64, a: f64, b: f64, ln_beta: f64) -> f64 {
     const MAX_STEPS: u32 = 200;
     const STEP_REL: f64 = 1e-15;
@@ -242,6 +243,7 @@ pub(crate) fn beta_quantile(p: f64, a: f64, b: f64, ln_beta: f64) -> f64 {
 }
 
 /// Starting value for [`beta_quantile`] (NR 3rd ed. §6.4, `invbetai`).
+#[cfg(test)]
 fn beta_quantile_start(p: f64, a: f64, b: f64) -> f64 {
     if a >= 1.0 && b >= 1.0 {
         let y = -std_normal_quantile(p);

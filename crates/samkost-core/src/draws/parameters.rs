@@ -8,19 +8,28 @@
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 
 use crate::model::Model;
 use crate::sampling::{
     RankCorrelation, SamplingMethod, SobolSequence, UniformMatrix, monte_carlo_row, uniforms,
 };
 
-use super::SimulationError;
+/// Draws per design block: Latin hypercube strata, Sobol' scrambles and Iman–Conover
+/// reorderings are built for blocks of this many draws (a run of at most this many draws has
+/// one design).
+pub const DESIGN_BLOCK_DRAWS: u64 = 1 << 18;
+
+/// Why a block's design could not be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct DesignBuildError(String);
 
 /// Seed offset of the Iman–Conover scores, so they are independent of the design's uniforms.
 const CORRELATION_SEED_SALT: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// The design of one block of draws.
-pub(crate) struct ParameterDesign {
+pub struct ParameterDesign {
     /// First draw (stream) of the block.
     first: u64,
     /// Indices of the uncertain parameters, in column order.
@@ -36,12 +45,12 @@ impl ParameterDesign {
     /// streams), or `None` for plain Monte Carlo without correlations. Latin hypercube strata
     /// and Iman–Conover reorderings are per block; Sobol' points are taken at their global
     /// index, so blocks continue one sequence.
-    pub(crate) fn build(
+    pub fn build(
         model: &Model,
         method: SamplingMethod,
         draws: std::ops::Range<u64>,
         seed: u64,
-    ) -> Result<Option<Self>, SimulationError> {
+    ) -> Result<Option<Self>, DesignBuildError> {
         if method == SamplingMethod::MonteCarlo && model.correlation.is_none() {
             return Ok(None);
         }
@@ -50,23 +59,25 @@ impl ParameterDesign {
             .collect();
         let m = dims.len();
         let n = usize::try_from(draws.end - draws.start)
-            .map_err(|_| SimulationError::Design("too many draws in one block".to_owned()))?;
+            .map_err(|_| DesignBuildError("too many draws in one block".to_owned()))?;
         let block_seed = seed ^ draws.start.wrapping_mul(BLOCK_SEED_SALT);
-        let err = |e: crate::sampling::DesignError| SimulationError::Design(e.to_string());
+        let err = |e: crate::sampling::DesignError| DesignBuildError(e.to_string());
         let mut design = match method {
             SamplingMethod::MonteCarlo => {
                 let mut values = vec![0.0; n * m];
                 if m > 0 {
-                    for (d, row) in values.chunks_mut(m).enumerate() {
-                        monte_carlo_row(seed, draws.start + d as u64, row);
-                    }
+                    // Each row is its draw's own stream: rows in parallel, same values.
+                    values
+                        .par_chunks_mut(m)
+                        .enumerate()
+                        .for_each(|(d, row)| monte_carlo_row(seed, draws.start + d as u64, row));
                 }
                 UniformMatrix::from_values(n, m, values)
             }
             SamplingMethod::LatinHypercube => uniforms(method, n, m, block_seed).map_err(err)?,
             SamplingMethod::Sobol => {
                 if draws.end > crate::sampling::MAX_SOBOL_POINTS {
-                    return Err(SimulationError::Design(format!(
+                    return Err(DesignBuildError(format!(
                         "a Sobol' design has at most {} points",
                         crate::sampling::MAX_SOBOL_POINTS
                     )));
@@ -97,7 +108,7 @@ impl ParameterDesign {
     }
 
     /// Fills `params` for global draw `draw` (which must lie in the block).
-    pub(crate) fn fill(&self, model: &Model, draw: u64, params: &mut [f64]) {
+    pub fn fill(&self, model: &Model, draw: u64, params: &mut [f64]) {
         let row = self.uniforms.row((draw - self.first) as usize);
         for (j, p) in model.parameters.iter().enumerate() {
             params[j] = if p.distribution.is_fixed() {
@@ -118,7 +129,7 @@ fn induce(
     dims: &[usize],
     correlation: &crate::model::Correlation,
     seed: u64,
-) -> Result<(), SimulationError> {
+) -> Result<(), DesignBuildError> {
     let (n, m) = (design.n_draws(), design.n_dims());
     let columns: Vec<usize> = correlation
         .parameters
@@ -142,7 +153,7 @@ fn induce(
         }
     }
     rank.induce(&mut sub, k, seed)
-        .map_err(|e| SimulationError::Design(e.to_string()))?;
+        .map_err(|e| DesignBuildError(e.to_string()))?;
     let values = design.as_mut_slice();
     for d in 0..n {
         for (c, &col) in columns.iter().enumerate() {
@@ -154,7 +165,7 @@ fn induce(
 
 /// Draws the parameters of draw `stream` by plain Monte Carlo: each parameter sampled in
 /// declaration order from ChaCha8 stream `stream` of `seed`.
-pub(crate) fn sample_parameters(model: &Model, seed: u64, stream: u64, params: &mut [f64]) {
+pub fn sample_parameters(model: &Model, seed: u64, stream: u64, params: &mut [f64]) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(stream);
     for (value, parameter) in params.iter_mut().zip(&model.parameters) {
@@ -169,12 +180,12 @@ pub fn parameter_sample(
     method: SamplingMethod,
     n_draws: u64,
     seed: u64,
-) -> Result<Vec<f64>, SimulationError> {
+) -> Result<Vec<f64>, DesignBuildError> {
     let m = model.parameters.len();
     let mut out = vec![0.0; n_draws as usize * m];
     let mut start = 0;
     while start < n_draws {
-        let end = (start + super::DESIGN_BLOCK_DRAWS).min(n_draws);
+        let end = (start + DESIGN_BLOCK_DRAWS).min(n_draws);
         let design = ParameterDesign::build(model, method, start..end, seed)?;
         for d in start..end {
             let row = &mut out[d as usize * m..(d as usize + 1) * m];

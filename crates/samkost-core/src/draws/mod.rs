@@ -1,0 +1,12 @@
+//! Where each draw's parameter values come from, and the map of every random stream.
+//!
+//! [`streams`] lists the ChaCha8 stream ranges of every purpose. [`ParameterDesign`] holds a
+//! block's design (Latin hypercube, scrambled Sobol', correlated uniforms); plain Monte Carlo
+//! without correlations needs none and reads draw `d`'s stream directly.
+
+mod parameters;
+pub mod streams;
+
+pub use parameters::{
+    DESIGN_BLOCK_DRAWS, DesignBuildError, ParameterDesign, parameter_sample, sample_parameters,
+};

@@ -1,0 +1,233 @@
+//! Every member's flows alone and in the cooperation of all members, for every year of one
+//! draw, in one pass over the lines, components and assets.
+//!
+//! This is the Monte Carlo's hot path. It applies the rules of [`Model::coalition_flows`] to
+//! the two kinds of coalition a run needs — each member alone (`{i}`) and all members (`N`) —
+//! computing every year-independent quantity (a line's member parts, a component's cost for
+//! one buyer) once per draw instead of once per year and coalition. Each year's amounts are
+//! added in the same order as `coalition_flows` adds them (lines, components with their
+//! parallel operation, governance, assets), so the two agree to the last bit; the test
+//! `model::standalone_cost_is_the_singleton_coalition_cost` checks it on every year.
+
+use super::{Applies, Basis, Category, DrawValues, Model};
+
+/// One draw's yearly flows: `[member × horizon + year]` per member row, `[year]` per pooled
+/// row. Cash view unless named otherwise; NOK, undiscounted.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DrawFlows {
+    n: usize,
+    horizon: usize,
+    /// Each member's cost alone (both categories).
+    pub standalone: Vec<f64>,
+    /// Budget minus cash of each member alone.
+    pub accounting_alone: Vec<f64>,
+    /// What each member pays itself in the cooperation, per category.
+    pub direct: [Vec<f64>; 2],
+    /// Budget minus cash of each member in the cooperation.
+    pub accounting_coop: Vec<f64>,
+    /// The cooperation's pooled cost per category, shared by the keys.
+    pub pooled: [Vec<f64>; 2],
+    /// Budget minus cash of the pooled running cost (shared platform).
+    pub pooled_accounting: Vec<f64>,
+    /// Scratch: a line's part for each member.
+    parts: Vec<f64>,
+}
+
+impl DrawFlows {
+    fn reset(&mut self, n: usize, horizon: usize) {
+        self.n = n;
+        self.horizon = horizon;
+        let per_member = n * horizon;
+        let [direct_0, direct_1] = &mut self.direct;
+        for v in [
+            &mut self.standalone,
+            &mut self.accounting_alone,
+            direct_0,
+            direct_1,
+            &mut self.accounting_coop,
+        ] {
+            v.clear();
+            v.resize(per_member, 0.0);
+        }
+        let [pooled_0, pooled_1] = &mut self.pooled;
+        for v in [pooled_0, pooled_1, &mut self.pooled_accounting] {
+            v.clear();
+            v.resize(horizon, 0.0);
+        }
+    }
+
+    /// Number of members.
+    pub fn n_members(&self) -> usize {
+        self.n
+    }
+
+    /// Number of years.
+    pub fn horizon(&self) -> usize {
+        self.horizon
+    }
+
+    /// The row of member `i` in a per-member array.
+    pub fn row(values: &[f64], horizon: usize, i: usize) -> &[f64] {
+        &values[i * horizon..(i + 1) * horizon]
+    }
+
+    /// Whether every amount is finite and at most `limit` in absolute value.
+    pub fn all_within(&self, limit: f64) -> bool {
+        [
+            &self.standalone,
+            &self.accounting_alone,
+            &self.direct[0],
+            &self.direct[1],
+            &self.accounting_coop,
+            &self.pooled[0],
+            &self.pooled[1],
+            &self.pooled_accounting,
+        ]
+        .iter()
+        .all(|v| v.iter().all(|x| x.abs() <= limit))
+    }
+}
+
+impl Model {
+    /// Fills `out` with every member's standalone flows and the flows of the cooperation of all
+    /// members, for every year of the draw `v` (the same rules as [`Model::coalition_flows`]
+    /// for `{i}` and `N`).
+    pub fn draw_flows(&self, v: &DrawValues, out: &mut DrawFlows) {
+        let (n, horizon) = (self.n_members(), self.horizon_years);
+        out.reset(n, horizon);
+        let t0 = self.operation_start;
+        let running = Category::Running.index();
+        let startup = Category::StartUp.index();
+        let pool_transition = self.pool_transition_costs && n >= 2;
+        let drivers = &self.drivers.values;
+        // Lines. Each year's slots receive the lines in line order, as in `coalition_flows`.
+        for (line, coef) in self.lines.iter().zip(&v.lines) {
+            let cat = line.category.index();
+            let last = line.years.1.min(horizon.saturating_sub(1));
+            if line.years.0 > last || horizon == 0 {
+                continue;
+            }
+            // The line's year-independent parts: each member's, and the pooled one.
+            out.parts.clear();
+            out.parts.extend((0..n).map(|i| {
+                coef.fixed
+                    + coef
+                        .rates
+                        .iter()
+                        .map(|&(d, r)| r * drivers[d][i])
+                        .sum::<f64>()
+            }));
+            let pooled_part = coef.fixed
+                + coef
+                    .rates
+                    .iter()
+                    .map(|&(d, r)| r * drivers[d].iter().sum::<f64>())
+                    .sum::<f64>();
+            for year in line.years.0..=last {
+                let growth = coef.growth_factors[year];
+                if line.occurs.applies(1, year, t0) == Applies::AsBasis {
+                    for (i, part) in out.parts.iter().enumerate() {
+                        out.standalone[i * horizon + year] += part * growth;
+                    }
+                }
+                match (line.occurs.applies(n, year, t0), line.basis) {
+                    (Applies::No, _) => {}
+                    (Applies::AsBasis, Basis::Pooled) if n >= 2 => {
+                        out.pooled[cat][year] += pooled_part * growth;
+                    }
+                    _ => {
+                        for (i, part) in out.parts.iter().enumerate() {
+                            let amount = part * growth;
+                            if line.category == Category::StartUp && pool_transition {
+                                out.pooled[cat][year] += amount;
+                            } else {
+                                out.direct[cat][i * horizon + year] += amount;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Components, each with its parallel operation.
+        let (months, share) = v.parallel;
+        for (component, values) in self.components.iter().zip(&v.components) {
+            for year in 0..horizon {
+                let growth = values.growth_factors[year];
+                for (i, alone) in values.alone.iter().enumerate() {
+                    out.standalone[i * horizon + year] += alone.nok * growth;
+                }
+                if n < 2 || year < component.pooled_from {
+                    for (i, alone) in values.alone.iter().enumerate() {
+                        out.direct[running][i * horizon + year] += alone.nok * growth;
+                    }
+                    continue;
+                }
+                let cost = self.pooled_component_cost(
+                    v,
+                    component,
+                    values,
+                    values.grand,
+                    || values.alone.iter().map(|c| c.fte).sum(),
+                    year,
+                );
+                out.pooled[running][year] += cost * v.organisation.price_factor * growth;
+                let fraction = parallel_fraction(months, year - component.pooled_from);
+                if fraction == 0.0 || share == 0.0 {
+                    continue;
+                }
+                for (i, alone) in values.alone.iter().enumerate() {
+                    let amount = share * fraction * alone.nok * growth;
+                    if self.pool_transition_costs {
+                        out.pooled[startup][year] += amount;
+                    } else {
+                        out.direct[startup][i * horizon + year] += amount;
+                    }
+                }
+            }
+        }
+        if n >= 2 {
+            for slot in &mut out.pooled[running] {
+                *slot += v.organisation.governance;
+            }
+        }
+        if let Some(assets) = &v.assets {
+            let population: f64 = self.members.iter().map(|m| m.population).sum();
+            for year in 0..horizon {
+                for (i, member) in self.members.iter().enumerate() {
+                    let event = assets.standalone_year(member.population, year);
+                    let slot = i * horizon + year;
+                    out.standalone[slot] += event.reinvestment;
+                    out.accounting_alone[slot] += event.depreciation - event.reinvestment;
+                    if n < 2 || year < t0 {
+                        out.direct[running][slot] += event.reinvestment;
+                        out.accounting_coop[slot] += event.depreciation - event.reinvestment;
+                    } else if year == t0 {
+                        let resale = assets.resale_share * event.book_value_start;
+                        if self.pool_transition_costs {
+                            out.pooled[startup][year] -= resale;
+                        } else {
+                            out.direct[startup][slot] -= resale;
+                        }
+                        out.accounting_coop[slot] += event.book_value_start;
+                    }
+                }
+                if n >= 2 && year >= t0 {
+                    let platform = assets.pooled_year(population, t0, year);
+                    out.pooled[running][year] += platform.reinvestment;
+                    out.pooled_accounting[year] += platform.depreciation - platform.reinvestment;
+                }
+            }
+        }
+    }
+}
+
+/// Share of a year's old running cost still paid in parallel operation, `k` years after the
+/// component is pooled: `min(m, 12)/12` in the pooling year, `clamp(m − 12, 0, 12)/12` in the
+/// next, 0 after.
+pub(super) fn parallel_fraction(months: f64, k: usize) -> f64 {
+    match k {
+        0 => months.clamp(0.0, 12.0) / 12.0,
+        1 => (months - 12.0).clamp(0.0, 12.0) / 12.0,
+        _ => 0.0,
+    }
+}

@@ -1,0 +1,283 @@
+//! The NPV cost of every coalition under one draw, from discount-weighted aggregates.
+//!
+//! `c(S) = Σ_t d(t) · c(S, t)` (cash view, per category). For a coalition of two or more every
+//! part of `c(S, t)` but the pooled component curves is linear in its members: direct lines,
+//! a pooled line's rates, each member's own component costs before pooling and during parallel
+//! operation, assets and the shared platform (per inhabitant). So per draw
+//!
+//! ```text
+//! c(S) = K + Σ_{i∈S} a_i + Σ_c w_c · cost_c(D_c(S))      for |S| ≥ 2
+//! c({i}) = the member's standalone NPV
+//! ```
+//!
+//! with `K` (governance and the fixed parts of pooled lines), `a_i` and the weights
+//! `w_c = φ · (1 + σ_c) · Σ_{t ≥ T_c} d(t) g_c(t)` summed over the years once per draw. Only
+//! `cost_c` is evaluated per coalition, at loads `D_c(S)` that do not change between draws
+//! (their logarithms are tabulated once per run in a [`CoalitionTable`]). Staff held by a
+//! transfer of undertaking (IKS, AS) depend on the year, so that component is summed year by
+//! year. docs/MODEL.md §10, "Game-theoretic keys in the Monte Carlo"; the test
+//! `games::npv_game_matches_coalition_flows` checks every coalition against
+//! [`Model::coalition_flows`].
+
+use super::component::ComponentKind;
+use super::flows::parallel_fraction;
+use super::{Applies, Basis, BuyerCost, Category, DrawValues, Model};
+
+/// Loads of every coalition on every component's drivers, fixed for a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CoalitionTable {
+    n: usize,
+    /// Per component, per mask: load on its driver.
+    loads: Vec<Vec<f64>>,
+    /// Per component, per mask: `ln(load / reference)` (infrastructure, staffing).
+    log_relative: Vec<Vec<f64>>,
+    /// Per component, per mask: load on the connection driver.
+    connections: Vec<Vec<f64>>,
+}
+
+impl CoalitionTable {
+    /// The table of `model`'s `2^n` coalitions.
+    pub fn new(model: &Model) -> Self {
+        let n = model.n_members();
+        let size = 1usize << n;
+        let subset_sums = |values: &[f64]| {
+            let mut sums = vec![0.0; size];
+            for mask in 1..size {
+                let low = mask.trailing_zeros() as usize;
+                sums[mask] = sums[mask & (mask - 1)] + values[low];
+            }
+            sums
+        };
+        let mut table = Self {
+            n,
+            ..Self::default()
+        };
+        for component in &model.components {
+            let loads = subset_sums(model.drivers.values(component.driver));
+            let reference = match &component.kind {
+                ComponentKind::Infrastructure { reference, .. }
+                | ComponentKind::Staffing { reference, .. } => *reference,
+                _ => 1.0,
+            };
+            table
+                .log_relative
+                .push(loads.iter().map(|l| (l / reference).ln()).collect());
+            table.connections.push(
+                component
+                    .connection_driver()
+                    .map_or_else(|| vec![0.0; size], |d| subset_sums(model.drivers.values(d))),
+            );
+            table.loads.push(loads);
+        }
+        table
+    }
+
+    /// Number of members.
+    pub fn n_members(&self) -> usize {
+        self.n
+    }
+}
+
+/// One draw's aggregates of the NPV game (see the module documentation).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NpvGameTerms {
+    /// `c({i})` per category.
+    pub singleton: Vec<[f64; 2]>,
+    /// `K` per category.
+    pub constant: [f64; 2],
+    /// `a_i` per category.
+    pub linear: Vec<[f64; 2]>,
+    /// `w_c` per component (0 when the component is never pooled within the horizon).
+    pub weight: Vec<f64>,
+    /// Scratch: per component, the pooled cost of every coalition.
+    pooled: Vec<f64>,
+}
+
+impl Model {
+    /// The NPV cost `[running, start-up]` of every coalition mask under draw `v`, discounted
+    /// by `discount` (one weight per year), into `costs` (`2^n` entries, `costs[0] = 0`).
+    pub fn npv_game(
+        &self,
+        v: &DrawValues,
+        discount: &[f64],
+        table: &CoalitionTable,
+        terms: &mut NpvGameTerms,
+        costs: &mut Vec<[f64; 2]>,
+    ) {
+        let n = self.n_members();
+        debug_assert_eq!(table.n, n);
+        let size = 1usize << n;
+        self.npv_game_terms(v, discount, terms);
+        costs.clear();
+        costs.resize(size, [0.0; 2]);
+        // Linear part by subset sums; singletons are overwritten below.
+        for mask in 1..size {
+            let low = mask.trailing_zeros() as usize;
+            let prev = costs[mask & (mask - 1)];
+            costs[mask] = [
+                prev[0] + terms.linear[low][0],
+                prev[1] + terms.linear[low][1],
+            ];
+        }
+        for cost in costs.iter_mut().skip(1) {
+            cost[0] += terms.constant[0];
+            cost[1] += terms.constant[1];
+        }
+        let running = Category::Running.index();
+        let staff_held = v.organisation.attrition_rate > 0.0;
+        for (c, component) in self.components.iter().enumerate() {
+            let values = &v.components[c];
+            if component.is_staffing() && staff_held {
+                self.add_held_staff(v, c, discount, costs);
+                continue;
+            }
+            let weight = terms.weight[c];
+            if weight == 0.0 {
+                continue;
+            }
+            terms.pooled.clear();
+            terms.pooled.resize(size, 0.0);
+            component.pooled_costs(
+                values,
+                &table.loads[c],
+                &table.log_relative[c],
+                &table.connections[c],
+                self.organisation.payroll_tax,
+                &mut terms.pooled,
+            );
+            for (cost, pooled) in costs.iter_mut().zip(&terms.pooled) {
+                cost[running] += weight * pooled;
+            }
+        }
+        costs[0] = [0.0; 2];
+        for (i, s) in terms.singleton.iter().enumerate() {
+            costs[1 << i] = *s;
+        }
+    }
+
+    /// The aggregates `K`, `a_i`, `w_c` and the singletons' costs of draw `v`.
+    fn npv_game_terms(&self, v: &DrawValues, discount: &[f64], terms: &mut NpvGameTerms) {
+        let n = self.n_members();
+        let horizon = discount.len().min(self.horizon_years);
+        let t0 = self.operation_start;
+        let (running, startup) = (Category::Running.index(), Category::StartUp.index());
+        let drivers = &self.drivers.values;
+        terms.singleton.clear();
+        terms.singleton.resize(n, [0.0; 2]);
+        terms.linear.clear();
+        terms.linear.resize(n, [0.0; 2]);
+        terms.constant = [0.0; 2];
+        terms.weight.clear();
+        for (line, coef) in self.lines.iter().zip(&v.lines) {
+            let cat = line.category.index();
+            // Σ d(t) g(t) over the years the line applies to a singleton and to a coalition,
+            // split by whether a coalition pays it as its basis or each member for itself.
+            let (mut alone_w, mut basis_w, mut each_w) = (0.0, 0.0, 0.0);
+            for (year, d) in discount.iter().enumerate().take(horizon) {
+                if !line.active(year) {
+                    continue;
+                }
+                let w = d * coef.growth_factors[year];
+                if line.occurs.applies(1, year, t0) == Applies::AsBasis {
+                    alone_w += w;
+                }
+                match line.occurs.applies(2, year, t0) {
+                    Applies::No => {}
+                    Applies::AsBasis => basis_w += w,
+                    Applies::EachMember => each_w += w,
+                }
+            }
+            let (pooled_w, member_w) = match line.basis {
+                Basis::Pooled => (basis_w, each_w),
+                Basis::PerMember => (0.0, basis_w + each_w),
+            };
+            terms.constant[cat] += pooled_w * coef.fixed;
+            #[expect(
+                clippy::needless_range_loop,
+                reason = "i indexes drivers and three arrays"
+            )]
+            for i in 0..n {
+                let rates: f64 = coef.rates.iter().map(|&(d, r)| r * drivers[d][i]).sum();
+                let part = coef.fixed + rates;
+                terms.singleton[i][cat] += alone_w * part;
+                terms.linear[i][cat] += member_w * part + pooled_w * rates;
+            }
+        }
+        let (months, share) = v.parallel;
+        for (component, values) in self.components.iter().zip(&v.components) {
+            let (mut all_w, mut before_w, mut pooled_w, mut parallel_w) = (0.0, 0.0, 0.0, 0.0);
+            for (year, d) in discount.iter().enumerate().take(horizon) {
+                let w = d * values.growth_factors[year];
+                all_w += w;
+                if year < component.pooled_from {
+                    before_w += w;
+                } else {
+                    pooled_w += w;
+                    parallel_w +=
+                        w * share * parallel_fraction(months, year - component.pooled_from);
+                }
+            }
+            for (i, alone) in values.alone.iter().enumerate() {
+                terms.singleton[i][running] += all_w * alone.nok;
+                terms.linear[i][running] += before_w * alone.nok;
+                terms.linear[i][startup] += parallel_w * alone.nok;
+            }
+            terms
+                .weight
+                .push(pooled_w * (1.0 + values.scope_growth) * v.organisation.price_factor);
+        }
+        let all_years: f64 = discount.iter().take(horizon).sum();
+        terms.constant[running] += all_years * v.organisation.governance;
+        if let Some(assets) = &v.assets {
+            for (year, d) in discount.iter().enumerate().take(horizon) {
+                for (i, member) in self.members.iter().enumerate() {
+                    let event = assets.standalone_year(member.population, year);
+                    terms.singleton[i][running] += d * event.reinvestment;
+                    if year < t0 {
+                        terms.linear[i][running] += d * event.reinvestment;
+                    } else {
+                        if year == t0 {
+                            let resale = assets.resale_share * event.book_value_start;
+                            terms.linear[i][startup] -= d * resale;
+                        }
+                        // The shared platform is linear in the inhabitants it serves.
+                        let platform = assets.pooled_year(member.population, t0, year);
+                        terms.linear[i][running] += d * platform.reinvestment;
+                    }
+                }
+            }
+        }
+    }
+
+    /// A staffing component whose transferred staff shrink only by attrition: its pooled cost
+    /// depends on the year, so it is summed year by year for every coalition.
+    fn add_held_staff(&self, v: &DrawValues, c: usize, discount: &[f64], costs: &mut [[f64; 2]]) {
+        let component = &self.components[c];
+        let values = &v.components[c];
+        let running = Category::Running.index();
+        let horizon = discount.len().min(self.horizon_years);
+        let n = self.n_members();
+        let mut members = Vec::with_capacity(n);
+        for (mask, cost) in costs.iter_mut().enumerate() {
+            if mask.count_ones() < 2 {
+                continue;
+            }
+            members.clear();
+            members.extend((0..n).filter(|i| mask & (1 << i) != 0));
+            let pooled: BuyerCost = component.buyer_cost(
+                values,
+                self.pooled_buyer(component, members.iter().copied()),
+            );
+            let transferred: f64 = members.iter().map(|&i| values.alone[i].fte).sum();
+            for (year, d) in discount.iter().enumerate().take(horizon) {
+                if year < component.pooled_from {
+                    continue;
+                }
+                let amount =
+                    self.pooled_component_cost(v, component, values, pooled, || transferred, year);
+                cost[running] +=
+                    d * amount * v.organisation.price_factor * values.growth_factors[year];
+            }
+        }
+    }
+}

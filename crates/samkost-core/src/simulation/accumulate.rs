@@ -1,0 +1,310 @@
+//! What the chunks count and sum, and how chunk results merge.
+//!
+//! Counts are integers, so their merge order does not matter; floating-point sums are kept
+//! per chunk and merged in chunk order, and sketches take their values in draw order, so
+//! results do not depend on the thread count. Per-draw values of runs that keep their draws
+//! are written in place by the driver, column by column.
+
+use std::collections::BTreeMap;
+
+use super::kernel::DrawScratch;
+use super::{MAX_BAND_VALUES, RunConfig};
+use crate::allocation::ResolvedKey;
+use crate::games::MAX_EXACT_MEMBERS;
+use crate::model::Model;
+use crate::stats::{QuantileSketch, sketch};
+
+use super::stability::LARGE_STABILITY_DRAWS;
+
+/// Sizes of the per-draw and accumulated arrays.
+#[derive(Debug, Clone)]
+pub(super) struct Layout {
+    pub(super) n_members: usize,
+    pub(super) n_keys: usize,
+    pub(super) horizon: usize,
+    /// keys × members + 1 (region).
+    pub(super) stride: usize,
+    /// Draws below this index get a realised game for the stability check.
+    pub(super) stability_draws: u64,
+    /// Some key is recomputed on every draw's realised game.
+    pub(super) any_ex_post: bool,
+    /// Coalitions per game (`2^n`), or 0 when games are out of reach.
+    pub(super) n_masks: usize,
+    /// Keep every draw's NPVs (exact quantiles) or sketch them (bounded memory).
+    pub(super) store_draws: bool,
+    /// Draws below this index keep their members' yearly cumulative net benefit (fan bands).
+    pub(super) band_draws: u64,
+}
+
+impl Layout {
+    pub(super) fn new(model: &Model, keys: &[ResolvedKey], config: &RunConfig) -> Self {
+        let n_members = model.n_members();
+        let exact = n_members <= MAX_EXACT_MEMBERS;
+        Self {
+            n_members,
+            n_keys: keys.len(),
+            horizon: model.horizon_years,
+            stride: keys.len() * n_members + 1,
+            stability_draws: if exact {
+                config.stability_draws.min(config.n_draws)
+            } else if n_members <= 1024 {
+                config
+                    .stability_draws
+                    .min(config.n_draws)
+                    .min(LARGE_STABILITY_DRAWS)
+            } else {
+                0
+            },
+            any_ex_post: exact && keys.iter().any(ResolvedKey::is_ex_post),
+            n_masks: if exact { 1 << n_members } else { 0 },
+            store_draws: config.n_draws <= config.max_stored_draws,
+            band_draws: {
+                let per_draw = (keys.len() * n_members * model.horizon_years).max(1) as u64;
+                config
+                    .band_draws
+                    .min(config.n_draws)
+                    .min(MAX_BAND_VALUES / per_draw)
+            },
+        }
+    }
+
+    /// Whether draw `draw` needs its realised game (exact reach only).
+    pub(super) fn needs_game(&self, draw: u64) -> bool {
+        self.n_masks > 0 && (self.any_ex_post || draw < self.stability_draws)
+    }
+
+    /// Key × member columns.
+    pub(super) fn cols(&self) -> usize {
+        self.n_keys * self.n_members
+    }
+
+    /// Values per band draw: keys × members × years.
+    pub(super) fn band_width(&self) -> usize {
+        self.cols() * self.horizon
+    }
+
+    /// Accumulated flows: rows of `horizon` values — standalone, direct running, direct
+    /// start-up, accounting alone, accounting in the cooperation (each per member), then
+    /// pooled running, pooled start-up and pooled accounting.
+    pub(super) fn flows_len(&self) -> usize {
+        (5 * self.n_members + 3) * self.horizon
+    }
+}
+
+/// What one chunk of draws counted and summed.
+#[derive(Debug)]
+pub(super) struct ChunkOutput {
+    /// Runs that do not keep their draws: the chunk's NPV rows and regional cumulative rows,
+    /// in draw order, for the sketches.
+    pub(super) npv_rows: Vec<f64>,
+    pub(super) region_rows: Vec<f64>,
+    /// Per column: draws with a positive NPV.
+    pub(super) wins: Vec<u64>,
+    /// Per key: draws in which every member's NPV is positive.
+    pub(super) all_win: Vec<u64>,
+    /// Per key × member column: payback year counts, index `horizon` = never.
+    pub(super) payback: Vec<u64>,
+    /// Per key × member column and year: draws ahead at the end of the year.
+    pub(super) ahead: Vec<u64>,
+    /// Sums of the yearly flows (see [`Layout::flows_len`]).
+    pub(super) flows: Vec<f64>,
+    pub(super) first_bad_draw: Option<u64>,
+    /// Per key: draws whose payments were in the core of the realised game.
+    pub(super) stable: Vec<u64>,
+    /// Per key and coalition mask: draws in which the coalition would gain by leaving.
+    pub(super) tempted: Vec<u64>,
+    /// Draws whose stability was checked.
+    pub(super) stability_checked: u64,
+    /// Beyond exact reach: per key, counts of the tempted coalitions found.
+    pub(super) tempted_sampled: Vec<BTreeMap<Vec<usize>, u64>>,
+    /// Ex-post keys whose method failed on a draw (the planning shares were used instead).
+    pub(super) ex_post_fallbacks: u64,
+}
+
+impl ChunkOutput {
+    pub(super) fn new(layout: &Layout) -> Self {
+        let cols = layout.cols();
+        Self {
+            npv_rows: Vec::new(),
+            region_rows: Vec::new(),
+            wins: vec![0; layout.stride],
+            all_win: vec![0; layout.n_keys],
+            payback: vec![0; cols * (layout.horizon + 1)],
+            ahead: vec![0; cols * layout.horizon],
+            flows: vec![0.0; layout.flows_len()],
+            first_bad_draw: None,
+            stable: vec![0; layout.n_keys],
+            tempted: vec![0; layout.n_keys * layout.n_masks],
+            stability_checked: 0,
+            tempted_sampled: vec![BTreeMap::new(); layout.n_keys],
+            ex_post_fallbacks: 0,
+        }
+    }
+
+    /// Counts one draw's outcome.
+    pub(super) fn add_draw(&mut self, layout: &Layout, s: &DrawScratch) {
+        let (n, h) = (layout.n_members, layout.horizon);
+        for (w, &v) in self.wins.iter_mut().zip(&s.npv) {
+            *w += u64::from(v > 0.0);
+        }
+        for k in 0..layout.n_keys {
+            self.all_win[k] += u64::from(s.npv[k * n..(k + 1) * n].iter().all(|v| *v > 0.0));
+        }
+        for col in 0..layout.cols() {
+            let cum = &s.cumulative[col * h..(col + 1) * h];
+            for (a, &v) in self.ahead[col * h..(col + 1) * h].iter_mut().zip(cum) {
+                *a += u64::from(v > 0.0);
+            }
+            let bin = payback_year(cum).unwrap_or(h);
+            self.payback[col * (h + 1) + bin] += 1;
+        }
+        let f = &s.flows;
+        let rows: [&[f64]; 8] = [
+            &f.standalone,
+            &f.direct[0],
+            &f.direct[1],
+            &f.accounting_alone,
+            &f.accounting_coop,
+            &f.pooled[0],
+            &f.pooled[1],
+            &f.pooled_accounting,
+        ];
+        let mut at = 0;
+        for row in rows {
+            for (a, v) in self.flows[at..at + row.len()].iter_mut().zip(row) {
+                *a += v;
+            }
+            at += row.len();
+        }
+    }
+}
+
+/// The first year from which the cumulative net benefit stays positive to the horizon, or
+/// `None` when it is not positive at the end.
+pub(super) fn payback_year(cumulative: &[f64]) -> Option<usize> {
+    let ahead = |v: f64| v > 0.0;
+    if !cumulative.last().copied().is_some_and(ahead) {
+        return None;
+    }
+    let last_not_ahead = cumulative.iter().rposition(|&v| !ahead(v));
+    Some(last_not_ahead.map_or(0, |t| t + 1))
+}
+
+/// Everything the chunks accumulated, merged in chunk order.
+pub(super) struct Totals {
+    /// Runs that do not keep their draws: per year, a sketch of the region's discounted
+    /// cumulative net benefit, and per column a sketch of the NPV with its sums.
+    pub(super) region_yearly: Vec<QuantileSketch>,
+    pub(super) sketches: Vec<QuantileSketch>,
+    pub(super) sums: Vec<(f64, f64)>,
+    pub(super) wins: Vec<u64>,
+    pub(super) all_win: Vec<u64>,
+    pub(super) payback: Vec<u64>,
+    pub(super) ahead: Vec<u64>,
+    pub(super) flow_sums: Vec<f64>,
+    pub(super) stable: Vec<u64>,
+    pub(super) tempted: Vec<u64>,
+    pub(super) sampled: Vec<BTreeMap<Vec<usize>, u64>>,
+    pub(super) checked: u64,
+    pub(super) fallbacks: u64,
+}
+
+fn add_counts(into: &mut [u64], from: &[u64]) {
+    into.iter_mut().zip(from).for_each(|(a, c)| *a += c);
+}
+
+impl Totals {
+    pub(super) fn new(layout: &Layout) -> Self {
+        let (stride, cols) = (layout.stride, layout.cols());
+        let sketched = !layout.store_draws;
+        let sketch = QuantileSketch::new(sketch::DEFAULT_RELATIVE_ACCURACY);
+        Self {
+            region_yearly: if sketched {
+                vec![sketch.clone(); layout.horizon]
+            } else {
+                Vec::new()
+            },
+            sketches: if sketched {
+                vec![sketch; stride]
+            } else {
+                Vec::new()
+            },
+            sums: vec![(0.0, 0.0); stride],
+            wins: vec![0; stride],
+            all_win: vec![0; layout.n_keys],
+            payback: vec![0; cols * (layout.horizon + 1)],
+            ahead: vec![0; cols * layout.horizon],
+            flow_sums: vec![0.0; layout.flows_len()],
+            stable: vec![0; layout.n_keys],
+            tempted: vec![0; layout.n_keys * layout.n_masks],
+            sampled: vec![BTreeMap::new(); layout.n_keys],
+            checked: 0,
+            fallbacks: 0,
+        }
+    }
+
+    pub(super) fn add(&mut self, chunk: ChunkOutput) {
+        let horizon = self.region_yearly.len().max(1);
+        for row in chunk.region_rows.chunks(horizon) {
+            for (sketch, &v) in self.region_yearly.iter_mut().zip(row) {
+                if v.is_finite() {
+                    sketch.add(v);
+                }
+            }
+        }
+        // Sketches and sums take the draws one by one, in draw order.
+        let stride = self.sums.len();
+        for row in chunk.npv_rows.chunks(stride) {
+            for ((sketch, sums), &v) in self.sketches.iter_mut().zip(self.sums.iter_mut()).zip(row)
+            {
+                if v.is_finite() {
+                    sketch.add(v);
+                    sums.0 += v;
+                    sums.1 += v * v;
+                }
+            }
+        }
+        add_counts(&mut self.wins, &chunk.wins);
+        add_counts(&mut self.all_win, &chunk.all_win);
+        add_counts(&mut self.payback, &chunk.payback);
+        add_counts(&mut self.ahead, &chunk.ahead);
+        add_counts(&mut self.stable, &chunk.stable);
+        add_counts(&mut self.tempted, &chunk.tempted);
+        self.flow_sums
+            .iter_mut()
+            .zip(&chunk.flows)
+            .for_each(|(a, c)| *a += c);
+        for (total, found) in self.sampled.iter_mut().zip(&chunk.tempted_sampled) {
+            for (members, c) in found {
+                *total.entry(members.clone()).or_insert(0) += c;
+            }
+        }
+        self.checked += chunk.stability_checked;
+        self.fallbacks += chunk.ex_post_fallbacks;
+    }
+
+    /// The coalition most often tempted to leave under key `k` (among equally frequent ones,
+    /// the smallest), and the fraction of checked draws in which it was.
+    pub(super) fn top_breakaway(&self, layout: &Layout, k: usize) -> Option<(Vec<usize>, f64)> {
+        let n = layout.n_members;
+        let checked = self.checked as f64;
+        let counts = &self.tempted[k * layout.n_masks..(k + 1) * layout.n_masks];
+        counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .max_by_key(|(m, c)| (**c, std::cmp::Reverse((m.count_ones(), *m))))
+            .map(|(mask, c)| {
+                (
+                    (0..n).filter(|i| mask & (1 << i) != 0).collect(),
+                    *c as f64 / checked,
+                )
+            })
+            .or_else(|| {
+                self.sampled[k]
+                    .iter()
+                    .max_by_key(|(m, c)| (**c, std::cmp::Reverse((m.len(), (*m).clone()))))
+                    .map(|(m, c)| (m.clone(), *c as f64 / checked))
+            })
+    }
+}

@@ -1,0 +1,408 @@
+//! [`run`]: the Monte Carlo driver.
+//!
+//! Draws run in chunks of [`CHUNK_DRAWS`] on rayon's pool, block by block of
+//! [`DESIGN_BLOCK_DRAWS`] (one sampling design per block). Each chunk writes its draws' NPVs,
+//! the region's cumulative net benefit and the band draws' cumulative net benefits straight
+//! into the run's column buffers (disjoint slices, so no chunk waits for another and nothing
+//! is copied), and returns only its counts and sums, merged in chunk order.
+
+use rayon::prelude::*;
+
+use super::accumulate::{ChunkOutput, Layout, Totals};
+use super::kernel::{DrawScratch, Kernel};
+use super::results::{KeyOutcome, MeanFlows, MemberOutcome, RunResults};
+use super::stability::{self, GameBuffers};
+use super::{CHUNK_DRAWS, Progress, RunConfig, SimulationError};
+use crate::allocation::ResolvedKey;
+use crate::draws::{DESIGN_BLOCK_DRAWS, ParameterDesign, sample_parameters};
+use crate::model::{CoalitionTable, Model};
+use crate::stats::{Proportion, Summary};
+
+/// The run's per-draw columns: `npv[col × n_draws + draw]` (keys × members, then the region)
+/// and `region[year × n_draws + draw]` when the run keeps its draws, and
+/// `band[(col × horizon + year) × band_draws + draw]` for the fan bands.
+struct Columns {
+    npv: Vec<f64>,
+    region: Vec<f64>,
+    band: Vec<f64>,
+}
+
+/// One chunk's slices of the column buffers, one per column.
+struct ChunkSlots<'a> {
+    npv: Vec<&'a mut [f64]>,
+    region: Vec<&'a mut [f64]>,
+    band: Vec<&'a mut [f64]>,
+}
+
+/// Cuts every column of `buffer` (columns of `len` values) to the draws `range` and hands the
+/// pieces out to chunks of [`CHUNK_DRAWS`] draws: `slots[chunk][column]`.
+fn cut_columns(
+    buffer: &mut [f64],
+    len: usize,
+    range: std::ops::Range<usize>,
+    n_chunks: usize,
+) -> Vec<Vec<&mut [f64]>> {
+    let mut slots: Vec<Vec<&mut [f64]>> = (0..n_chunks).map(|_| Vec::new()).collect();
+    if len == 0 || range.is_empty() {
+        return slots;
+    }
+    for column in buffer.chunks_mut(len) {
+        for (slot, piece) in slots
+            .iter_mut()
+            .zip(column[range.clone()].chunks_mut(CHUNK_DRAWS as usize))
+        {
+            slot.push(piece);
+        }
+    }
+    slots
+}
+
+/// Runs the simulation.
+pub fn run(
+    model: &Model,
+    keys: &[ResolvedKey],
+    config: &RunConfig,
+    progress: &dyn Progress,
+) -> Result<RunResults, SimulationError> {
+    let n = model.n_members();
+    if config.n_draws == 0 {
+        return Err(SimulationError::NoDraws);
+    }
+    if n < 2 {
+        return Err(SimulationError::TooFewMembers(n));
+    }
+    if let Some(bad) = keys.iter().find(|k| k.shares.iter().any(|s| s.len() != n)) {
+        return Err(SimulationError::KeyShape(bad.name.clone()));
+    }
+    let layout = Layout::new(model, keys, config);
+    let kernel = Kernel::new(model, keys);
+    let needs_table = layout.n_masks > 0 && (layout.any_ex_post || layout.stability_draws > 0);
+    let table = needs_table.then(|| CoalitionTable::new(model));
+    let rows = config.n_draws as usize;
+    let band_rows = layout.band_draws as usize;
+    let kept = if layout.store_draws { rows } else { 0 };
+    let mut columns = Columns {
+        npv: vec![0.0; layout.stride * kept],
+        region: vec![0.0; layout.horizon * kept],
+        band: vec![0.0; layout.band_width() * band_rows],
+    };
+    let mut totals = Totals::new(&layout);
+    let mut block_start = 0;
+    while block_start < config.n_draws {
+        let block_end = (block_start + DESIGN_BLOCK_DRAWS).min(config.n_draws);
+        let design =
+            ParameterDesign::build(model, config.sampling, block_start..block_end, config.seed)?;
+        let n_chunks = (block_end - block_start).div_ceil(CHUNK_DRAWS) as usize;
+        let range = block_start as usize..block_end as usize;
+        let band_range = range.start.min(band_rows)..range.end.min(band_rows);
+        let npv = cut_columns(&mut columns.npv, kept, range.clone(), n_chunks);
+        let region = cut_columns(&mut columns.region, kept, range.clone(), n_chunks);
+        let band = cut_columns(&mut columns.band, band_rows, band_range, n_chunks);
+        let slots: Vec<ChunkSlots<'_>> = npv
+            .into_iter()
+            .zip(region)
+            .zip(band)
+            .map(|((npv, region), band)| ChunkSlots { npv, region, band })
+            .collect();
+        let ctx = ChunkContext {
+            kernel: &kernel,
+            keys,
+            layout: &layout,
+            table: table.as_ref(),
+            design: design.as_ref(),
+            seed: config.seed,
+        };
+        let chunks: Vec<ChunkOutput> = slots
+            .into_par_iter()
+            .enumerate()
+            .map_init(
+                || (kernel.scratch(), GameBuffers::default()),
+                |(scratch, games), (j, slots)| {
+                    let start = block_start + j as u64 * CHUNK_DRAWS;
+                    let end = (start + CHUNK_DRAWS).min(block_end);
+                    let out = ctx.simulate_chunk(start..end, slots, scratch, games);
+                    progress.advance(end - start);
+                    out
+                },
+            )
+            .collect();
+        if let Some(draw) = chunks.iter().find_map(|c| c.first_bad_draw) {
+            return Err(SimulationError::NonFinite { draw });
+        }
+        for chunk in chunks {
+            totals.add(chunk);
+        }
+        block_start = block_end;
+    }
+    Ok(summarise(
+        model,
+        keys,
+        &layout,
+        config.n_draws,
+        totals,
+        columns,
+    ))
+}
+
+/// What every chunk of a block shares.
+struct ChunkContext<'a> {
+    kernel: &'a Kernel<'a>,
+    keys: &'a [ResolvedKey],
+    layout: &'a Layout,
+    table: Option<&'a CoalitionTable>,
+    design: Option<&'a ParameterDesign>,
+    seed: u64,
+}
+
+impl ChunkContext<'_> {
+    fn simulate_chunk(
+        &self,
+        draws: std::ops::Range<u64>,
+        mut slots: ChunkSlots<'_>,
+        s: &mut DrawScratch,
+        games: &mut GameBuffers,
+    ) -> ChunkOutput {
+        let layout = self.layout;
+        let mut out = ChunkOutput::new(layout);
+        for (local, draw) in draws.enumerate() {
+            self.simulate_draw(draw, s, games, &mut out);
+            if !s.in_range {
+                out.first_bad_draw.get_or_insert(draw);
+                continue;
+            }
+            out.add_draw(layout, s);
+            if layout.store_draws {
+                for (column, &v) in slots.npv.iter_mut().zip(&s.npv) {
+                    column[local] = v;
+                }
+                for (column, &v) in slots.region.iter_mut().zip(&s.region_cumulative) {
+                    column[local] = v;
+                }
+            } else {
+                out.npv_rows.extend_from_slice(&s.npv);
+                out.region_rows.extend_from_slice(&s.region_cumulative);
+            }
+            if draw < layout.band_draws {
+                for (column, &v) in slots.band.iter_mut().zip(&s.cumulative) {
+                    column[local] = v;
+                }
+            }
+        }
+        out
+    }
+
+    /// One draw: parameters, the kernel, and the realised game where it is needed.
+    fn simulate_draw(
+        &self,
+        draw: u64,
+        s: &mut DrawScratch,
+        games: &mut GameBuffers,
+        out: &mut ChunkOutput,
+    ) {
+        let (kernel, layout) = (self.kernel, self.layout);
+        let model = kernel.model();
+        match self.design {
+            Some(design) => design.fill(model, draw, &mut s.params),
+            None => sample_parameters(model, self.seed, draw, &mut s.params),
+        }
+        kernel.flows(s);
+        let game = self.table.filter(|_| layout.needs_game(draw));
+        if let Some(table) = game {
+            stability::realise(model, table, kernel.discount(), s, games);
+            if layout.any_ex_post {
+                out.ex_post_fallbacks += stability::ex_post_shares(self.keys, games, &mut s.shares);
+            }
+        }
+        kernel.apply_keys(s);
+        if draw >= layout.stability_draws {
+            return;
+        }
+        out.stability_checked += 1;
+        for k in 0..layout.n_keys {
+            let stable = if game.is_some() {
+                let tempted = &mut out.tempted[k * layout.n_masks..(k + 1) * layout.n_masks];
+                stability::stable_exact(s, k, games, |mask| tempted[mask] += 1)
+            } else {
+                let found = &mut out.tempted_sampled[k];
+                stability::stable_sampled(
+                    model,
+                    kernel.discount(),
+                    self.seed,
+                    draw,
+                    layout.n_keys,
+                    s,
+                    k,
+                    games,
+                    |members| *found.entry(members.to_vec()).or_insert(0) += 1,
+                )
+            };
+            if stable {
+                out.stable[k] += 1;
+            }
+        }
+    }
+}
+
+fn summarise(
+    model: &Model,
+    keys: &[ResolvedKey],
+    layout: &Layout,
+    n_draws: u64,
+    acc: Totals,
+    columns: Columns,
+) -> RunResults {
+    let (n, horizon, stride) = (layout.n_members, layout.horizon, layout.stride);
+    let mean_flows = mean_flows(&acc.flow_sums, n, horizon, n_draws);
+    let first_operating_year = (model.operation_start < horizon).then_some(model.operation_start);
+    let n_rows = n_draws as usize;
+    // Each column's summary depends on its values only: in parallel over columns.
+    let summaries: Vec<Summary> = (0..stride)
+        .into_par_iter()
+        .map(|c| {
+            if layout.store_draws {
+                Summary::from_values(&columns.npv[c * n_rows..(c + 1) * n_rows])
+            } else {
+                Summary::from_sketch(&acc.sketches[c], acc.sums[c], n_draws)
+            }
+        })
+        .collect();
+    let summary_of = |c: usize| summaries[c];
+    let region_npv = summary_of(stride - 1);
+    let keys_out = keys
+        .iter()
+        .enumerate()
+        .map(|(k, key)| {
+            let members = (0..n)
+                .map(|i| {
+                    let col = k * n + i;
+                    let hist = &acc.payback[col * (horizon + 1)..(col + 1) * (horizon + 1)];
+                    MemberOutcome {
+                        share_first_operating_year: first_year_share(
+                            key,
+                            &mean_flows,
+                            first_operating_year,
+                            i,
+                        ),
+                        npv_net_benefit: summary_of(col),
+                        p_win: Proportion::from_count(acc.wins[col], n_draws),
+                        payback_year: [0.1, 0.5, 0.9].map(|p| payback_quantile(hist, p)),
+                        p_ahead_by_year: (0..horizon)
+                            .map(|t| acc.ahead[col * horizon + t] as f64 / n_draws as f64)
+                            .collect(),
+                        mean_net_cash_by_year: (0..horizon)
+                            .map(|t| mean_flows.net_benefit(key, i, t).0)
+                            .collect(),
+                        mean_net_budget_by_year: (0..horizon)
+                            .map(|t| mean_flows.net_benefit(key, i, t).1)
+                            .collect(),
+                    }
+                })
+                .collect();
+            KeyOutcome {
+                name: key.name.clone(),
+                p_all_win: Proportion::from_count(acc.all_win[k], n_draws),
+                members,
+                share_std_errors: key.share_std_errors.clone(),
+                p_core_stable: (acc.checked > 0)
+                    .then(|| Proportion::from_count(acc.stable[k], acc.checked)),
+                top_breakaway: acc.top_breakaway(layout, k),
+            }
+        })
+        .collect();
+    RunResults {
+        n_draws,
+        region_npv,
+        region_p_win: Proportion::from_count(acc.wins[stride - 1], n_draws),
+        keys: keys_out,
+        mean_flows,
+        first_operating_year,
+        band_draws: layout.band_draws,
+        member_bands: member_bands(&columns.band, layout.band_draws as usize),
+        horizon,
+        region_cumulative_bands: if layout.store_draws {
+            member_bands(&columns.region, n_rows)
+        } else {
+            acc.region_yearly
+                .iter()
+                .map(|s| [0.1, 0.5, 0.9].map(|p| s.quantile(p).unwrap_or(f64::NAN)))
+                .collect()
+        },
+        stability_draws: acc.checked,
+        ex_post_fallbacks: acc.fallbacks,
+        draw_npv: if layout.store_draws {
+            Some(columns.npv)
+        } else {
+            None
+        },
+        sketches: if layout.store_draws {
+            None
+        } else {
+            Some(acc.sketches)
+        },
+        stride,
+    }
+}
+
+/// P10/P50/P90 of every (column, year) of the band draws, from their column-major values
+/// (`draws` values per column), in parallel over columns (each column's result depends on its
+/// values only, so the thread count changes nothing).
+fn member_bands(band: &[f64], draws: usize) -> Vec<[f64; 3]> {
+    if band.is_empty() || draws == 0 {
+        return Vec::new();
+    }
+    band.par_chunks(draws)
+        .map(|column| crate::stats::type7_quantiles(column, [0.1, 0.5, 0.9], 0).0)
+        .collect()
+}
+
+/// Type-1 quantile of payback years from their histogram (last bin: never).
+fn payback_quantile(hist: &[u64], p: f64) -> Option<u16> {
+    let n: u64 = hist.iter().sum();
+    let k = ((n as f64 * p.clamp(0.0, 1.0)).ceil() as u64).clamp(1, n.max(1));
+    let mut seen = 0;
+    for (year, c) in hist.iter().enumerate() {
+        seen += c;
+        if seen >= k {
+            return (year + 1 < hist.len()).then_some(year as u16);
+        }
+    }
+    None
+}
+
+fn mean_flows(sums: &[f64], n: usize, horizon: usize, n_draws: u64) -> MeanFlows {
+    let row = |r: usize| -> Vec<f64> {
+        sums[r * horizon..(r + 1) * horizon]
+            .iter()
+            .map(|s| s / n_draws as f64)
+            .collect()
+    };
+    MeanFlows {
+        standalone: (0..n).map(row).collect(),
+        direct: [
+            (n..2 * n).map(row).collect(),
+            (2 * n..3 * n).map(row).collect(),
+        ],
+        accounting_alone: (3 * n..4 * n).map(row).collect(),
+        accounting_coop: (4 * n..5 * n).map(row).collect(),
+        pooled: [row(5 * n), row(5 * n + 1)],
+        pooled_accounting: row(5 * n + 2),
+    }
+}
+
+/// Share of the expected pooled cost of the first operating year that the key puts on `member`.
+fn first_year_share(
+    key: &ResolvedKey,
+    flows: &MeanFlows,
+    year: Option<usize>,
+    member: usize,
+) -> f64 {
+    let Some(t) = year else {
+        return key.shares[0][member];
+    };
+    let (running, startup) = (flows.pooled[0][t], flows.pooled[1][t]);
+    let total = running + startup;
+    if total == 0.0 {
+        return key.shares[0][member];
+    }
+    (key.shares[0][member] * running + key.shares[1][member] * startup) / total
+}

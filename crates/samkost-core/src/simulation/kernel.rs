@@ -1,0 +1,203 @@
+//! The one per-draw kernel.
+//!
+//! Every job that needs a draw's outcome — [`super::run`], sensitivity analyses through
+//! [`evaluate_draw`], sweeps (which call `run`) — goes through [`Kernel`]: evaluate the draw's
+//! expressions once ([`Model::evaluate`]), compute every member's flows alone and in the
+//! cooperation for all years in one pass ([`Model::draw_flows`]), discount them once into
+//! cumulative sums that do not depend on the key, then apply each key's shares:
+//!
+//! ```text
+//! B_i(t)  = Σ_{τ≤t} d(τ) (standalone_i(τ) − direct_i(τ))         key-independent
+//! P_c(t)  = Σ_{τ≤t} d(τ) pooled_c(τ)                              per category c
+//! cum_ki(t) = B_i(t) − s_ki^running · P_running(t) − s_ki^startup · P_startup(t)
+//! NPV_ki  = cum_ki(H − 1)
+//! ```
+//!
+//! which is docs/MODEL.md §6 rearranged: nothing is recomputed per key that does not depend on
+//! the key, and nothing per year that does not depend on the year. The planning game and core
+//! stability take the same draw's values to [`Model::npv_game`].
+
+use super::MAX_ABS_NOK;
+use crate::allocation::ResolvedKey;
+use crate::model::{DrawFlows, DrawValues, Model};
+
+/// The per-draw computation of one run: a model, its resolved keys and the discount factors.
+#[derive(Debug, Clone)]
+pub struct Kernel<'a> {
+    model: &'a Model,
+    keys: &'a [ResolvedKey],
+    discount: Vec<f64>,
+}
+
+/// One worker's buffers and the outcome of its latest draw.
+#[derive(Debug, Clone, Default)]
+pub struct DrawScratch {
+    /// Parameter values of the draw, in model order.
+    pub(super) params: Vec<f64>,
+    pub(super) values: DrawValues,
+    pub(super) flows: DrawFlows,
+    /// `B_i(t)`, `[member × horizon + year]`.
+    base: Vec<f64>,
+    /// `P_c(t)` per category, `[year]`.
+    pooled: [Vec<f64>; 2],
+    /// Shares used in this draw, per key: `[category][member]` (ex-post keys replace theirs).
+    pub(super) shares: Vec<[Vec<f64>; 2]>,
+    /// `cum_ki(t)`, `[(key × members + member) × horizon + year]`.
+    pub(super) cumulative: Vec<f64>,
+    /// `NPV_ki` (keys × members), then the region's NPV.
+    pub(super) npv: Vec<f64>,
+    /// The region's discounted cumulative net benefit by year.
+    pub(super) region_cumulative: Vec<f64>,
+    /// Each member's standalone NPV.
+    pub(super) standalone_npv: Vec<f64>,
+    /// NPV each member pays itself in the cooperation (both categories).
+    pub(super) direct_npv: Vec<f64>,
+    /// NPV of the cooperation's pooled cost (both categories).
+    pub(super) pooled_npv: f64,
+    /// Whether every amount of the draw is finite and within [`MAX_ABS_NOK`].
+    pub(super) in_range: bool,
+}
+
+impl<'a> Kernel<'a> {
+    /// The kernel of `model` with `keys`, discounting by the model's rule.
+    pub fn new(model: &'a Model, keys: &'a [ResolvedKey]) -> Self {
+        Self::with_discount(model, keys, model.discounting.factors(model.horizon_years))
+    }
+
+    /// The kernel with given discount factors (one per year).
+    pub fn with_discount(model: &'a Model, keys: &'a [ResolvedKey], discount: Vec<f64>) -> Self {
+        Self {
+            model,
+            keys,
+            discount,
+        }
+    }
+
+    /// The model.
+    pub fn model(&self) -> &'a Model {
+        self.model
+    }
+
+    /// The discount factors.
+    pub fn discount(&self) -> &[f64] {
+        &self.discount
+    }
+
+    /// Fresh buffers for one worker.
+    pub fn scratch(&self) -> DrawScratch {
+        DrawScratch {
+            params: vec![0.0; self.model.parameters.len()],
+            shares: self.keys.iter().map(|k| k.shares.clone()).collect(),
+            ..DrawScratch::default()
+        }
+    }
+
+    /// Evaluates the draw whose parameters are in `s.params`: its values, its flows and the
+    /// key-independent discounted sums.
+    pub(super) fn flows(&self, s: &mut DrawScratch) {
+        let model = self.model;
+        let (n, h) = (model.n_members(), self.discount.len());
+        model.evaluate(&s.params, &mut s.values);
+        model.draw_flows(&s.values, &mut s.flows);
+        s.in_range = s.flows.all_within(MAX_ABS_NOK);
+        let f = &s.flows;
+        s.base.clear();
+        s.base.resize(n * h, 0.0);
+        s.standalone_npv.clear();
+        s.direct_npv.clear();
+        for i in 0..n {
+            let (mut acc, mut alone, mut direct) = (0.0, 0.0, 0.0);
+            for (t, d) in self.discount.iter().enumerate() {
+                let slot = i * h + t;
+                let own = f.direct[0][slot] + f.direct[1][slot];
+                acc += d * (f.standalone[slot] - own);
+                alone += d * f.standalone[slot];
+                direct += d * own;
+                s.base[slot] = acc;
+            }
+            s.standalone_npv.push(alone);
+            s.direct_npv.push(direct);
+        }
+        for (c, cum) in s.pooled.iter_mut().enumerate() {
+            cum.clear();
+            let mut acc = 0.0;
+            cum.extend(self.discount.iter().zip(&f.pooled[c]).map(|(d, p)| {
+                acc += d * p;
+                acc
+            }));
+        }
+        s.pooled_npv = s
+            .pooled
+            .iter()
+            .map(|p| p.last().copied().unwrap_or(0.0))
+            .sum();
+        s.region_cumulative.clear();
+        let mut acc = 0.0;
+        for (t, d) in self.discount.iter().enumerate() {
+            let mut alone = 0.0;
+            let mut own = 0.0;
+            for i in 0..n {
+                alone += f.standalone[i * h + t];
+                own += f.direct[0][i * h + t] + f.direct[1][i * h + t];
+            }
+            acc += d * (alone - (f.pooled[0][t] + f.pooled[1][t] + own));
+            s.region_cumulative.push(acc);
+        }
+    }
+
+    /// Every key's cumulative net benefit and NPV from the sums of [`Kernel::flows`] and the
+    /// shares in `s.shares`.
+    pub(super) fn apply_keys(&self, s: &mut DrawScratch) {
+        let (n, h) = (self.model.n_members(), self.discount.len());
+        if s.shares.len() != self.keys.len() {
+            s.shares = self.keys.iter().map(|k| k.shares.clone()).collect();
+        }
+        let cols = self.keys.len() * n;
+        s.cumulative.clear();
+        s.cumulative.resize(cols * h, 0.0);
+        s.npv.clear();
+        s.npv.resize(cols + 1, 0.0);
+        let (p0, p1) = (&s.pooled[0], &s.pooled[1]);
+        for (k, shares) in s.shares.iter().enumerate() {
+            for (i, (s0, s1)) in shares[0].iter().zip(&shares[1]).enumerate() {
+                let col = k * n + i;
+                let base = &s.base[i * h..(i + 1) * h];
+                let out = &mut s.cumulative[col * h..(col + 1) * h];
+                for t in 0..h {
+                    out[t] = base[t] - s0 * p0[t] - s1 * p1[t];
+                }
+                s.npv[col] = out.last().copied().unwrap_or(0.0);
+            }
+        }
+        s.npv[cols] = s.region_cumulative.last().copied().unwrap_or(0.0);
+        if !s.npv.iter().all(|v| v.abs() <= MAX_ABS_NOK) {
+            s.in_range = false;
+        }
+    }
+
+    /// The whole kernel for a draw whose parameters are in `s.params`, with the keys' own
+    /// (planning) shares.
+    pub fn evaluate(&self, s: &mut DrawScratch) {
+        self.flows(s);
+        self.apply_keys(s);
+    }
+}
+
+/// The NPVs of one draw with the given parameter values (in model order): entry `k·n + i` is
+/// member `i`'s NPV of net benefit under key `k` (planning shares; ex-post rules are not
+/// recomputed), the last entry the region's. The run's own kernel (tested), for sensitivity
+/// analyses that choose the parameter values themselves.
+pub fn evaluate_draw(
+    model: &Model,
+    keys: &[ResolvedKey],
+    params: &[f64],
+    discount: &[f64],
+    scratch: &mut DrawScratch,
+) -> Vec<f64> {
+    let kernel = Kernel::with_discount(model, keys, discount.to_vec());
+    scratch.shares = keys.iter().map(|k| k.shares.clone()).collect();
+    scratch.params.clear();
+    scratch.params.extend_from_slice(params);
+    kernel.evaluate(scratch);
+    scratch.npv.clone()
+}
