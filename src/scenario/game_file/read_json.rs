@@ -65,24 +65,22 @@ pub(super) fn read(ctx: &mut Ctx<'_>) -> Option<RawGame> {
         );
         return None;
     }
-    let Some(root) = (Reader { src, pos: 0 }).value() else {
+    let Some(mut root) = (Reader { src, pos: 0 }).value() else {
         ctx.error(0..0, "invalid JSON: could not be read");
         return None;
     };
-    let Value::Object(entries) = &root.value else {
+    let found = root.value.type_name();
+    let Value::Object(entries) = &mut root.value else {
         ctx.error_help(
             root.span.clone(),
-            format!(
-                "the game file must be a JSON object, found {}",
-                root.value.type_name()
-            ),
+            format!("the game file must be a JSON object, found {found}"),
             "write `{\"players\": [...], \"costs\": {...}}`",
         );
         return None;
     };
     let mut raw = RawGame::default();
     let mut seen: Vec<&str> = Vec::new();
-    for (key, node) in entries {
+    for (key, node) in entries.iter_mut() {
         let name = key.value.as_str();
         if !TOP_KEYS.contains(&name) {
             unknown_key(ctx, name, key.span.clone(), TOP_KEYS, "the game file");
@@ -209,12 +207,12 @@ fn costs(ctx: &mut Ctx<'_>, node: &Node) -> Option<Located<Vec<RawCost>>> {
     })
 }
 
-/// `values`: an array with the cost of every coalition in bitmask order. `key` is the span
-/// of the key, where messages about the whole array point.
-fn values(ctx: &mut Ctx<'_>, key: Range<usize>, node: &Node) -> Option<Located<RawValues>> {
+/// `values`: an array with the cost of every coalition in bitmask order, taken out of
+/// `node`. `key` is the span of the key, where messages about the whole array point.
+fn values(ctx: &mut Ctx<'_>, key: Range<usize>, node: &mut Node) -> Option<Located<RawValues>> {
     let mut n_bad = 0;
     let mut last_bad = 0..0;
-    let (len, costs) = match &node.value {
+    let (len, costs) = match &mut node.value {
         Value::Numbers(numbers) => {
             let mut last_idx = 0;
             for (idx, _) in numbers.iter().enumerate().filter(|(_, v)| !v.is_finite()) {
@@ -227,7 +225,7 @@ fn values(ctx: &mut Ctx<'_>, key: Range<usize>, node: &Node) -> Option<Located<R
             if n_bad > 0 {
                 last_bad = Reader::entry_span(ctx.src, node.span.start, last_idx);
             }
-            (numbers.len(), (n_bad == 0).then(|| numbers.clone()))
+            (numbers.len(), (n_bad == 0).then(|| std::mem::take(numbers)))
         }
         Value::Array(items) => {
             let mut costs = Vec::with_capacity(items.len());
