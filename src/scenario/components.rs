@@ -84,6 +84,15 @@ pub fn payroll_zone(ctx: &mut Ctx<'_>, node: &Node<'_>, what: &str) -> Option<f6
 }
 
 const KINDS: &[&str] = &["infrastructure", "licence", "purchasing", "staffing"];
+
+/// The component kinds of [`KINDS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KindName {
+    Infrastructure,
+    Licence,
+    Purchasing,
+    Staffing,
+}
 const COMMON: &[&str] = &[
     "name",
     "kind",
@@ -184,19 +193,26 @@ fn read_component(
             None
         }
     };
-    let kind = kind?;
+    // The choice is one of KINDS; from here on the kind is an enum, matched exhaustively.
+    let kind = match kind?.as_str() {
+        "infrastructure" => KindName::Infrastructure,
+        "licence" => KindName::Licence,
+        "purchasing" => KindName::Purchasing,
+        "staffing" => KindName::Staffing,
+        _ => return None,
+    };
     let label_base = name.clone().unwrap_or_default();
-    let specific: &[&str] = match kind.as_str() {
-        "infrastructure" => &["fixed", "unit_cost", "reference", "exponent", "connections"],
-        "licence" => &["platform_fee", "tiers", "pricing", "enterprise_fee"],
-        "purchasing" => &[
+    let specific: &[&str] = match kind {
+        KindName::Infrastructure => &["fixed", "unit_cost", "reference", "exponent", "connections"],
+        KindName::Licence => &["platform_fee", "tiers", "pricing", "enterprise_fee"],
+        KindName::Purchasing => &[
             "units_per_driver",
             "unit_price",
             "cycle_years",
             "max_discount",
             "half_volume",
         ],
-        _ => &[
+        KindName::Staffing => &[
             "critical_mass",
             "fte_at_reference",
             "reference",
@@ -208,16 +224,8 @@ fn read_component(
     };
     let allowed: Vec<&str> = COMMON.iter().chain(specific).copied().collect();
     table.check_keys(ctx, &allowed);
-    let default_driver = if kind == "purchasing"
-        || kind == "licence"
-        || kind == "staffing"
-        || kind == "infrastructure"
-    {
-        "users"
-    } else {
-        "population"
-    };
-    let driver = driver_of(ctx, &table, "driver", drivers, default_driver);
+    // Every kind scales with ICT users unless told otherwise.
+    let driver = driver_of(ctx, &table, "driver", drivers, "users");
     macro_rules! f {
         ($ctx:expr, $key:expr, $default:expr) => {
             field(
@@ -230,8 +238,8 @@ fn read_component(
             )
         };
     }
-    let kind = match kind.as_str() {
-        "infrastructure" => {
+    let kind = match kind {
+        KindName::Infrastructure => {
             let fixed = f!(ctx, "fixed", Default::Tri(300_000.0, 400_000.0, 600_000.0));
             let unit_cost = f!(ctx, "unit_cost", Default::Tri(600.0, 800.0, 1_100.0));
             let exponent = f!(ctx, "exponent", Default::Tri(0.75, 0.85, 0.95));
@@ -248,7 +256,7 @@ fn read_component(
                 connections,
             }
         }
-        "licence" => {
+        KindName::Licence => {
             let platform_fee = f!(ctx, "platform_fee", Default::Value(100_000.0));
             let enterprise_fee = match table.get("enterprise_fee") {
                 Some(node) => Some(read_value(
@@ -271,14 +279,14 @@ fn read_component(
                 enterprise_fee,
             }
         }
-        "purchasing" => ComponentKind::Purchasing {
+        KindName::Purchasing => ComponentKind::Purchasing {
             units_per_driver: f!(ctx, "units_per_driver", Default::Value(1.1))?,
             unit_price: f!(ctx, "unit_price", Default::Tri(7_000.0, 8_000.0, 10_000.0))?,
             cycle_years: f!(ctx, "cycle_years", Default::Value(5.0))?,
             max_discount: f!(ctx, "max_discount", Default::Tri(0.05, 0.15, 0.30))?,
             half_volume: f!(ctx, "half_volume", Default::Value(500.0))?,
         },
-        _ => ComponentKind::Staffing {
+        KindName::Staffing => ComponentKind::Staffing {
             critical_mass: f!(ctx, "critical_mass", Default::Tri(1.5, 2.0, 3.0))?,
             fte_at_reference: f!(ctx, "fte_at_reference", Default::Tri(3.5, 4.0, 5.0))?,
             exponent: f!(ctx, "exponent", Default::Tri(0.7, 0.8, 0.9))?,

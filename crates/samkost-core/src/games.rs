@@ -240,7 +240,9 @@ pub fn check_core(
     let size = 1usize << n;
     sums.clear();
     sums.resize(size, 0.0);
-    let tolerance = 1e-9 * game.total(size - 1).abs().max(1.0);
+    // The one core tolerance of the game crate: CORE_REL_TOL · max(1, max_S |c(S)|).
+    let scale = (1..size).fold(1.0_f64, |m, mask| m.max(game.total(mask).abs()));
+    let tolerance = samkost_game::CORE_REL_TOL * scale;
     let mut in_core = true;
     for mask in 1..size - 1 {
         let low = mask.trailing_zeros() as usize;
@@ -296,7 +298,10 @@ pub fn check_core_sampled(
 ) -> bool {
     use rand::{RngExt, SeedableRng};
     let n = payments.len();
-    let tolerance = 1e-9 * payments.iter().map(|p| p.abs()).sum::<f64>().max(1.0);
+    // The game crate's CORE_REL_TOL on the scale of the grand coalition's cost, the largest
+    // cost of a subadditive game (the full table is not computed here).
+    let tolerance =
+        samkost_game::CORE_REL_TOL * payments.iter().map(|p| p.abs()).sum::<f64>().max(1.0);
     let mut in_core = true;
     let mut check = |members: &[usize], scratch: &mut GameScratch| {
         let paid: f64 = members.iter().map(|&i| payments[i]).sum();

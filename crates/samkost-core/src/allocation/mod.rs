@@ -32,6 +32,49 @@ pub enum KeyError {
     /// A game-theoretic rule without a game, or a game the method cannot solve.
     #[error("{0}")]
     Game(String),
+    /// Shares that are not finite or do not sum to one.
+    #[error("shares must be finite and sum to 1 (within 1e-9), they sum to {sum}")]
+    NotShares {
+        /// Their sum.
+        sum: f64,
+    },
+}
+
+/// The members' shares of a pooled cost: finite and summing to one within
+/// [`Shares::SUM_TOLERANCE`]. Because every key's shares are of this type, the members' net
+/// benefits add up to the region's under every key (ARCHITECTURE.md, invariant 6). A share
+/// may be negative (a game-theoretic key can give a member less than its direct costs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shares(Vec<f64>);
+
+impl Shares {
+    /// Largest accepted `|Σ s_i − 1|`.
+    pub const SUM_TOLERANCE: f64 = 1e-9;
+
+    /// Validates `values` as shares.
+    pub fn new(values: Vec<f64>) -> Result<Self, KeyError> {
+        let sum: f64 = values.iter().sum();
+        if values.is_empty()
+            || !values.iter().all(|v| v.is_finite())
+            || (sum - 1.0).abs() > Self::SUM_TOLERANCE
+        {
+            return Err(KeyError::NotShares { sum });
+        }
+        Ok(Self(values))
+    }
+
+    /// The shares in member order.
+    pub fn as_slice(&self) -> &[f64] {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Shares {
+    type Target = [f64];
+
+    fn deref(&self) -> &[f64] {
+        &self.0
+    }
 }
 
 /// Solution concepts of cooperative cost games usable as keys: the game crate's one list of
@@ -196,7 +239,10 @@ impl Key {
         };
         Ok(ResolvedKey {
             name: self.name.clone(),
-            shares: [self.running.shares(ctx)?, self.startup.shares(ctx)?],
+            shares: [
+                Shares::new(self.running.shares(ctx)?)?,
+                Shares::new(self.startup.shares(ctx)?)?,
+            ],
             ex_post: [ex_post(&self.running), ex_post(&self.startup)],
             share_std_errors: None,
         })
@@ -209,7 +255,7 @@ pub struct ResolvedKey {
     /// Key name.
     pub name: String,
     /// `shares[category][member]`, each row summing to one.
-    pub shares: [Vec<f64>; 2],
+    pub shares: [Shares; 2],
     /// Per category, the method recomputed on each draw (ex-post keys).
     pub ex_post: [Option<GameMethod>; 2],
     /// Standard errors of the shares when they were estimated by sampling (the Shapley value
@@ -234,6 +280,22 @@ mod tests {
     use super::*;
     use crate::model::Member;
     use proptest::prelude::*;
+
+    #[test]
+    fn shares_must_be_finite_and_sum_to_one() {
+        assert!(Shares::new(vec![0.25, 0.75]).is_ok());
+        assert!(
+            Shares::new(vec![1.5, -0.5]).is_ok(),
+            "negative shares are allowed"
+        );
+        assert_eq!(
+            Shares::new(vec![0.5, 0.6]),
+            Err(KeyError::NotShares { sum: 1.1 })
+        );
+        assert!(Shares::new(vec![f64::NAN, 1.0]).is_err());
+        assert!(Shares::new(Vec::new()).is_err());
+        assert!(Shares::new(vec![0.5, 0.5 + 2.0 * Shares::SUM_TOLERANCE]).is_err());
+    }
 
     fn table(pops: &[f64]) -> DriverTable {
         let members: Vec<Member> = pops

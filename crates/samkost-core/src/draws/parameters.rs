@@ -34,6 +34,9 @@ pub struct ParameterDesign {
     first: u64,
     /// Indices of the uncertain parameters, in column order.
     dims: Vec<usize>,
+    /// Every parameter's value before the design's columns are filled in: the fixed ones at
+    /// their value, the uncertain ones NaN.
+    template: Vec<f64>,
     uniforms: UniformMatrix,
 }
 
@@ -100,9 +103,21 @@ impl ParameterDesign {
                 block_seed ^ CORRELATION_SEED_SALT,
             )?;
         }
+        let template = model
+            .parameters
+            .iter()
+            .map(|p| {
+                if p.distribution.is_fixed() {
+                    p.distribution.mean()
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect();
         Ok(Some(Self {
             first: draws.start,
             dims,
+            template,
             uniforms: design,
         }))
     }
@@ -110,13 +125,7 @@ impl ParameterDesign {
     /// Fills `params` for global draw `draw` (which must lie in the block).
     pub fn fill(&self, model: &Model, draw: u64, params: &mut [f64]) {
         let row = self.uniforms.row((draw - self.first) as usize);
-        for (j, p) in model.parameters.iter().enumerate() {
-            params[j] = if p.distribution.is_fixed() {
-                p.distribution.mean()
-            } else {
-                f64::NAN
-            };
-        }
+        params.copy_from_slice(&self.template);
         for (&j, &u) in self.dims.iter().zip(row) {
             params[j] = model.parameters[j].distribution.quantile(u);
         }

@@ -111,11 +111,83 @@ pub enum ComponentKind {
     },
 }
 
+/// One draw's numbers for a component's cost curve, named as in [`ComponentKind`], with the
+/// kind's fixed settings, so that a cost is computed from the values alone.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum KindValues {
+    /// See [`ComponentKind::Infrastructure`].
+    Infrastructure {
+        /// `F`, NOK/yr.
+        fixed: f64,
+        /// `u`, NOK/unit/yr.
+        unit_cost: f64,
+        /// `R`, driver units.
+        reference: f64,
+        /// `β`.
+        exponent: f64,
+        /// Connections: yearly cost per connection and the coordination saving.
+        connections: Option<(f64, f64)>,
+    },
+    /// See [`ComponentKind::Licence`]; the tiers are in [`ComponentValues::tiers`].
+    Licence {
+        /// Fee per platform instance, NOK/yr.
+        platform_fee: f64,
+        /// Enterprise licence fee, NOK/yr.
+        enterprise_fee: Option<f64>,
+        /// Graduated (each unit at its tier's price) or all-units.
+        graduated: bool,
+    },
+    /// See [`ComponentKind::Purchasing`].
+    Purchasing {
+        /// `k`.
+        units_per_driver: f64,
+        /// `p`, NOK.
+        unit_price: f64,
+        /// `L`, years.
+        cycle_years: f64,
+        /// `δ`.
+        max_discount: f64,
+        /// `h`, units/yr.
+        half_volume: f64,
+    },
+    /// See [`ComponentKind::Staffing`].
+    Staffing(StaffValues),
+}
+
+impl Default for KindValues {
+    fn default() -> Self {
+        KindValues::Licence {
+            platform_fee: 0.0,
+            enterprise_fee: None,
+            graduated: false,
+        }
+    }
+}
+
+/// One draw's numbers for a staffing component.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StaffValues {
+    /// `m`, FTE.
+    pub critical_mass: f64,
+    /// `r`, FTE at the reference load.
+    pub fte_at_reference: f64,
+    /// `R`, driver units.
+    pub reference: f64,
+    /// `γ`.
+    pub exponent: f64,
+    /// Salary and social costs per FTE before payroll tax, NOK/yr.
+    pub salary: f64,
+    /// `π`.
+    pub premium_max: f64,
+    /// `h`, FTE.
+    pub premium_half_fte: f64,
+}
+
 /// One draw's numbers for one component.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ComponentValues {
-    /// Kind-specific values in the order of [`Component::exprs`].
-    pub values: Vec<f64>,
+    /// The cost curve's numbers.
+    pub kind: KindValues,
     /// Tier thresholds and prices (licences).
     pub tiers: Vec<(f64, f64)>,
     /// Scope growth fraction.
@@ -215,73 +287,56 @@ impl Component {
         }
     }
 
-    /// Calls `f` on the kind's expressions in the order of [`Component::exprs`], without
-    /// collecting them.
-    fn for_each_expr(&self, mut f: impl FnMut(&Expr)) {
+    /// The kind's numbers from its expressions' values, taken in the order of
+    /// [`Component::exprs`] from `next`: the one place that order is read.
+    fn kind_values(&self, next: &mut impl FnMut() -> f64) -> KindValues {
         match &self.kind {
             ComponentKind::Infrastructure {
-                fixed,
-                unit_cost,
-                exponent,
+                reference,
                 connections,
                 ..
             } => {
-                [fixed, unit_cost, exponent].into_iter().for_each(&mut f);
-                if let Some(c) = connections {
-                    f(&c.unit_cost);
-                    f(&c.coordination_saving);
+                let (fixed, unit_cost, exponent) = (next(), next(), next());
+                KindValues::Infrastructure {
+                    fixed,
+                    unit_cost,
+                    reference: *reference,
+                    exponent,
+                    connections: connections.as_ref().map(|_| (next(), next())),
                 }
             }
             ComponentKind::Licence {
-                platform_fee,
+                graduated,
                 enterprise_fee,
                 ..
-            } => {
-                f(platform_fee);
-                if let Some(e) = enterprise_fee {
-                    f(e);
-                }
-            }
-            ComponentKind::Purchasing {
-                units_per_driver,
-                unit_price,
-                cycle_years,
-                max_discount,
-                half_volume,
-            } => [
-                units_per_driver,
-                unit_price,
-                cycle_years,
-                max_discount,
-                half_volume,
-            ]
-            .into_iter()
-            .for_each(f),
-            ComponentKind::Staffing {
-                critical_mass,
-                fte_at_reference,
-                exponent,
-                salary,
-                premium_max,
-                premium_half_fte,
-                ..
-            } => [
-                critical_mass,
-                fte_at_reference,
-                exponent,
-                salary,
-                premium_max,
-                premium_half_fte,
-            ]
-            .into_iter()
-            .for_each(f),
+            } => KindValues::Licence {
+                platform_fee: next(),
+                enterprise_fee: enterprise_fee.as_ref().map(|_| next()),
+                graduated: *graduated,
+            },
+            ComponentKind::Purchasing { .. } => KindValues::Purchasing {
+                units_per_driver: next(),
+                unit_price: next(),
+                cycle_years: next(),
+                max_discount: next(),
+                half_volume: next(),
+            },
+            ComponentKind::Staffing { reference, .. } => KindValues::Staffing(StaffValues {
+                critical_mass: next(),
+                fte_at_reference: next(),
+                reference: *reference,
+                exponent: next(),
+                salary: next(),
+                premium_max: next(),
+                premium_half_fte: next(),
+            }),
         }
     }
 
     /// Evaluates the component's expressions for one draw.
     pub fn evaluate(&self, params: &[f64], horizon: usize, out: &mut ComponentValues) {
-        out.values.clear();
-        self.for_each_expr(|e| out.values.push(e.eval(params)));
+        let mut exprs = self.exprs().into_iter();
+        out.kind = self.kind_values(&mut || exprs.next().map_or(f64::NAN, |e| e.eval(params)));
         out.tiers.clear();
         if let ComponentKind::Licence { tiers, .. } = &self.kind {
             out.tiers
@@ -315,65 +370,67 @@ impl Component {
 
     /// Yearly cost of one buyer (before growth and scope growth).
     pub fn buyer_cost(&self, v: &ComponentValues, buyer: Buyer) -> BuyerCost {
-        let x = &v.values;
-        match &self.kind {
-            ComponentKind::Infrastructure {
+        match v.kind {
+            KindValues::Infrastructure {
+                fixed,
+                unit_cost,
                 reference,
+                exponent,
                 connections,
-                ..
             } => {
                 let scale = if buyer.load > 0.0 {
-                    x[1] * reference * (buyer.load / reference).powf(x[2])
+                    unit_cost * reference * (buyer.load / reference).powf(exponent)
                 } else {
                     0.0
                 };
-                let links = if connections.is_some() {
-                    let saving = if buyer.coordinated { x[4] } else { 0.0 };
-                    x[3] * (1.0 - saving) * buyer.connection_load
-                } else {
-                    0.0
-                };
+                let links = connections.map_or(0.0, |(per_link, saving)| {
+                    let saving = if buyer.coordinated { saving } else { 0.0 };
+                    per_link * (1.0 - saving) * buyer.connection_load
+                });
                 BuyerCost {
-                    nok: x[0] + scale + links,
+                    nok: fixed + scale + links,
                     fte: 0.0,
                 }
             }
-            ComponentKind::Licence {
-                graduated,
+            KindValues::Licence {
+                platform_fee,
                 enterprise_fee,
-                ..
+                graduated,
             } => {
-                let per_unit = licence_volume_cost(&v.tiers, buyer.load, *graduated);
-                let licences = match enterprise_fee {
-                    Some(_) => per_unit.min(x[1]),
-                    None => per_unit,
-                };
+                let per_unit = licence_volume_cost(&v.tiers, buyer.load, graduated);
+                let licences = enterprise_fee.map_or(per_unit, |fee| per_unit.min(fee));
                 BuyerCost {
-                    nok: x[0] + licences,
+                    nok: platform_fee + licences,
                     fte: 0.0,
                 }
             }
-            ComponentKind::Purchasing { .. } => {
-                let volume = x[0] * buyer.load / x[2];
+            KindValues::Purchasing {
+                units_per_driver,
+                unit_price,
+                cycle_years,
+                max_discount,
+                half_volume,
+            } => {
+                let volume = units_per_driver * buyer.load / cycle_years;
                 let discount = if volume > 0.0 {
-                    x[3] * volume / (volume + x[4])
+                    max_discount * volume / (volume + half_volume)
                 } else {
                     0.0
                 };
                 BuyerCost {
-                    nok: volume * x[1] * (1.0 - discount),
+                    nok: volume * unit_price * (1.0 - discount),
                     fte: 0.0,
                 }
             }
-            ComponentKind::Staffing { reference, .. } => {
+            KindValues::Staffing(x) => {
                 let workload = if buyer.load > 0.0 {
-                    x[1] * (buyer.load / reference).powf(x[2])
+                    x.fte_at_reference * (buyer.load / x.reference).powf(x.exponent)
                 } else {
                     0.0
                 };
-                let fte = x[0].max(workload);
+                let fte = x.critical_mass.max(workload);
                 BuyerCost {
-                    nok: staff_cost(x, fte, buyer.payroll_tax),
+                    nok: staff_cost(&x, fte, buyer.payroll_tax),
                     fte,
                 }
             }
@@ -393,19 +450,16 @@ impl Component {
         payroll_tax: f64,
         out: &mut [f64],
     ) {
-        let x = &v.values;
-        match &self.kind {
-            ComponentKind::Infrastructure {
+        match v.kind {
+            KindValues::Infrastructure {
+                fixed,
+                unit_cost,
                 reference,
+                exponent,
                 connections: links,
-                ..
             } => {
-                let (fixed, unit, exponent) = (x[0], x[1] * reference, x[2]);
-                let per_link = if links.is_some() {
-                    x[3] * (1.0 - x[4])
-                } else {
-                    0.0
-                };
+                let unit = unit_cost * reference;
+                let per_link = links.map_or(0.0, |(cost, saving)| cost * (1.0 - saving));
                 for (((o, &load), &lr), &conn) in
                     out.iter_mut().zip(loads).zip(log_relative).zip(connections)
                 {
@@ -417,17 +471,17 @@ impl Component {
                     *o = fixed + scale + per_link * conn;
                 }
             }
-            ComponentKind::Staffing { .. } => {
+            KindValues::Staffing(x) => {
                 for ((o, &load), &lr) in out.iter_mut().zip(loads).zip(log_relative) {
                     let workload = if load > 0.0 {
-                        x[1] * (x[2] * lr).exp()
+                        x.fte_at_reference * (x.exponent * lr).exp()
                     } else {
                         0.0
                     };
-                    *o = staff_cost(x, x[0].max(workload), payroll_tax);
+                    *o = staff_cost(&x, x.critical_mass.max(workload), payroll_tax);
                 }
             }
-            ComponentKind::Licence { .. } | ComponentKind::Purchasing { .. } => {
+            KindValues::Licence { .. } | KindValues::Purchasing { .. } => {
                 for ((o, &load), &conn) in out.iter_mut().zip(loads).zip(connections) {
                     let buyer = Buyer {
                         load,
@@ -444,14 +498,17 @@ impl Component {
     /// Cost of a given staff size (staffing only; used when headcount is held up by transfer
     /// of undertaking).
     pub fn staff_cost(&self, v: &ComponentValues, fte: f64, payroll_tax: f64) -> f64 {
-        staff_cost(&v.values, fte, payroll_tax)
+        match &v.kind {
+            KindValues::Staffing(x) => staff_cost(x, fte, payroll_tax),
+            _ => 0.0,
+        }
     }
 }
 
 /// `FTE · salary · (1 + payroll tax) · (1 + π/(1 + FTE/h))`.
-fn staff_cost(x: &[f64], fte: f64, payroll_tax: f64) -> f64 {
-    let premium = x[4] / (1.0 + fte / x[5]);
-    fte * x[3] * (1.0 + payroll_tax) * (1.0 + premium)
+fn staff_cost(x: &StaffValues, fte: f64, payroll_tax: f64) -> f64 {
+    let premium = x.premium_max / (1.0 + fte / x.premium_half_fte);
+    fte * x.salary * (1.0 + payroll_tax) * (1.0 + premium)
 }
 
 /// Cost of `units` licences on a tier list (thresholds ascending, first at 0).
@@ -482,9 +539,11 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn values(v: &[f64]) -> ComponentValues {
+    /// Values of `c` with its expressions at `v`, in the order of [`Component::exprs`].
+    fn values(c: &Component, v: &[f64]) -> ComponentValues {
+        let mut it = v.iter().copied();
         ComponentValues {
-            values: v.to_vec(),
+            kind: c.kind_values(&mut || it.next().unwrap_or(f64::NAN)),
             tiers: Vec::new(),
             scope_growth: 0.0,
             growth_factors: vec![1.0],
@@ -547,13 +606,13 @@ mod tests {
         // 400,000 + 800·1,000·0.5^0.85 = 400,000 + 443,827.79 (0.5^0.85 = 0.55478474).
         let c = infra(false);
         let got = c
-            .buyer_cost(&values(&[400_000.0, 800.0, 0.85]), buyer(500.0))
+            .buyer_cost(&values(&c, &[400_000.0, 800.0, 0.85]), buyer(500.0))
             .nok;
         assert!((got - (400_000.0 + 800_000.0 * 0.5f64.powf(0.85))).abs() < 1e-6);
         assert!((got - 843_827.79).abs() < 0.01, "{got}");
         // Connections: 20 sites at 12,000, 40 % saved when coordinated.
         let c = infra(true);
-        let v = values(&[0.0, 0.0, 1.0, 12_000.0, 0.4]);
+        let v = values(&c, &[0.0, 0.0, 1.0, 12_000.0, 0.4]);
         let alone = c
             .buyer_cost(
                 &v,
@@ -602,7 +661,7 @@ mod tests {
             ..infra(false)
         };
         let got = c
-            .buyer_cost(&values(&[1.1, 9000.0, 4.0, 0.15, 500.0]), buyer(1000.0))
+            .buyer_cost(&values(&c, &[1.1, 9000.0, 4.0, 0.15, 500.0]), buyer(1000.0))
             .nok;
         assert!((got - 2_343_266.13).abs() < 0.01, "{got}");
     }
@@ -614,22 +673,19 @@ mod tests {
         // premium 0.3/(1 + 2.2973967/3) = 0.1698948;
         // cost 2.2973967·880,000·1.141·1.1698948 = 2,698,678.26.
         let c = staffing();
-        let got = c.buyer_cost(&values(&[2.0, 4.0, 0.8, 880_000.0, 0.3, 3.0]), buyer(500.0));
+        let v = values(&c, &[2.0, 4.0, 0.8, 880_000.0, 0.3, 3.0]);
+        let got = c.buyer_cost(&v, buyer(500.0));
         assert!((got.fte - 4.0 * 0.5f64.powf(0.8)).abs() < 1e-12);
         assert!((got.nok - 2_698_678.26).abs() < 0.01, "{}", got.nok);
         // A tiny unit is held at the critical mass.
-        assert_eq!(
-            c.buyer_cost(&values(&[2.0, 4.0, 0.8, 880_000.0, 0.3, 3.0]), buyer(100.0))
-                .fte,
-            2.0
-        );
+        assert_eq!(c.buyer_cost(&v, buyer(100.0)).fte, 2.0);
     }
 
     #[test]
     fn linear_component_saves_nothing() {
         // β = 1, no fixed cost, no connections: pooling two buyers costs exactly the sum.
         let c = infra(false);
-        let v = values(&[0.0, 900.0, 1.0]);
+        let v = values(&c, &[0.0, 900.0, 1.0]);
         let a = c.buyer_cost(&v, buyer(300.0)).nok;
         let b = c.buyer_cost(&v, buyer(700.0)).nok;
         let ab = c.buyer_cost(&v, buyer(1000.0)).nok;
@@ -646,13 +702,14 @@ mod tests {
             discount in 0.0f64..0.5, half in 1.0f64..5000.0,
         ) {
             let total: f64 = loads.iter().sum();
+            let purchasing = Component { kind: ComponentKind::Purchasing { units_per_driver: Expr::Const(0.0), unit_price: Expr::Const(0.0), cycle_years: Expr::Const(1.0), max_discount: Expr::Const(0.0), half_volume: Expr::Const(1.0) }, ..infra(false) };
             let cases = [
-                (infra(false), values(&[fixed, unit, beta])),
-                (staffing(), values(&[cm, 4.0, gamma, 880_000.0, premium, 3.0])),
-                (Component { kind: ComponentKind::Purchasing { units_per_driver: Expr::Const(0.0), unit_price: Expr::Const(0.0), cycle_years: Expr::Const(1.0), max_discount: Expr::Const(0.0), half_volume: Expr::Const(1.0) }, ..infra(false) },
-                 values(&[1.1, 9000.0, 4.0, discount, half])),
+                (infra(false), vec![fixed, unit, beta]),
+                (staffing(), vec![cm, 4.0, gamma, 880_000.0, premium, 3.0]),
+                (purchasing, vec![1.1, 9000.0, 4.0, discount, half]),
             ];
-            for (c, v) in cases {
+            for (c, x) in cases {
+                let v = values(&c, &x);
                 let alone: f64 = loads.iter().map(|&l| c.buyer_cost(&v, buyer(l)).nok).sum();
                 let pooled = c.buyer_cost(&v, buyer(total)).nok;
                 prop_assert!(pooled <= alone * (1.0 + 1e-12), "{}: pooled {pooled} > alone {alone}", c.name);

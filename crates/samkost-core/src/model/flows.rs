@@ -84,7 +84,14 @@ impl DrawFlows {
             &self.pooled_accounting,
         ]
         .iter()
-        .all(|v| v.iter().all(|x| x.abs() <= limit))
+        .all(|v| {
+            // Counts the amounts out of range without branching (NaN is out of range).
+            let outside: usize = v
+                .iter()
+                .map(|x| usize::from(x.is_nan() || x.abs() > limit))
+                .sum();
+            outside == 0
+        })
     }
 }
 
@@ -193,22 +200,29 @@ impl Model {
         if let Some(assets) = &v.assets {
             let population: f64 = self.members.iter().map(|m| m.population).sum();
             for year in 0..horizon {
+                // A member's asset events are its population times those of one inhabitant.
+                let per_inhabitant = assets.standalone_year(1.0, year);
                 for (i, member) in self.members.iter().enumerate() {
-                    let event = assets.standalone_year(member.population, year);
+                    let pop = member.population;
+                    let (reinvestment, depreciation, book_value_start) = (
+                        per_inhabitant.reinvestment * pop,
+                        per_inhabitant.depreciation * pop,
+                        per_inhabitant.book_value_start * pop,
+                    );
                     let slot = i * horizon + year;
-                    out.standalone[slot] += event.reinvestment;
-                    out.accounting_alone[slot] += event.depreciation - event.reinvestment;
+                    out.standalone[slot] += reinvestment;
+                    out.accounting_alone[slot] += depreciation - reinvestment;
                     if n < 2 || year < t0 {
-                        out.direct[running][slot] += event.reinvestment;
-                        out.accounting_coop[slot] += event.depreciation - event.reinvestment;
+                        out.direct[running][slot] += reinvestment;
+                        out.accounting_coop[slot] += depreciation - reinvestment;
                     } else if year == t0 {
-                        let resale = assets.resale_share * event.book_value_start;
+                        let resale = assets.resale_share * book_value_start;
                         if self.pool_transition_costs {
                             out.pooled[startup][year] -= resale;
                         } else {
                             out.direct[startup][slot] -= resale;
                         }
-                        out.accounting_coop[slot] += event.book_value_start;
+                        out.accounting_coop[slot] += book_value_start;
                     }
                 }
                 if n >= 2 && year >= t0 {

@@ -20,7 +20,8 @@ mod organisation;
 
 pub use assets::{AssetValues, AssetYear, Assets};
 pub use component::{
-    Buyer, BuyerCost, Component, ComponentKind, ComponentValues, Connections, Tier,
+    Buyer, BuyerCost, Component, ComponentKind, ComponentValues, Connections, KindValues,
+    StaffValues, Tier,
 };
 pub use discount::Discounting;
 pub use expr::{BinaryOp, Expr};

@@ -38,6 +38,9 @@ pub(crate) struct BetaInverse {
     x: Vec<f64>,
     slope: Vec<f64>,
     curvature: Vec<f64>,
+    /// `guide[g]`: the last node with `u_k ≤ g / G` (`G = guide.len()`), where the search
+    /// for `u` in `[g/G, (g+1)/G)` starts (the guide table of Chen & Asau 1974).
+    guide: Vec<u32>,
 }
 
 /// A node: `u = I_x(α, β)`, `slope = dx/du = 1/f(x)`, `curvature = d²x/du² = −(f′/f)/f²`.
@@ -70,6 +73,7 @@ impl BetaInverse {
             x: Vec::new(),
             slope: Vec::new(),
             curvature: Vec::new(),
+            guide: Vec::new(),
         };
         let first = node(0.0);
         table.push(first);
@@ -79,6 +83,13 @@ impl BetaInverse {
             table.refine(left, right, 0, &node, ln_beta);
             left = right;
         }
+        let cells = table.u.len();
+        table.guide = (0..cells)
+            .map(|g| {
+                let start = g as f64 / cells as f64;
+                table.u.partition_point(|&v| v <= start).saturating_sub(1) as u32
+            })
+            .collect();
         table
     }
 

@@ -87,7 +87,11 @@ impl<'a> Kernel<'a> {
     pub fn scratch(&self) -> DrawScratch {
         DrawScratch {
             params: vec![0.0; self.model.parameters.len()],
-            shares: self.keys.iter().map(|k| k.shares.clone()).collect(),
+            shares: self
+                .keys
+                .iter()
+                .map(|k| k.shares.clone().map(|s| s.to_vec()))
+                .collect(),
             ..DrawScratch::default()
         }
     }
@@ -150,7 +154,11 @@ impl<'a> Kernel<'a> {
     pub(super) fn apply_keys(&self, s: &mut DrawScratch) {
         let (n, h) = (self.model.n_members(), self.discount.len());
         if s.shares.len() != self.keys.len() {
-            s.shares = self.keys.iter().map(|k| k.shares.clone()).collect();
+            s.shares = self
+                .keys
+                .iter()
+                .map(|k| k.shares.clone().map(|s| s.to_vec()))
+                .collect();
         }
         let cols = self.keys.len() * n;
         s.cumulative.clear();
@@ -195,7 +203,10 @@ pub fn evaluate_draw(
     scratch: &mut DrawScratch,
 ) -> Vec<f64> {
     let kernel = Kernel::with_discount(model, keys, discount.to_vec());
-    scratch.shares = keys.iter().map(|k| k.shares.clone()).collect();
+    scratch.shares = keys
+        .iter()
+        .map(|k| k.shares.clone().map(|s| s.to_vec()))
+        .collect();
     scratch.params.clear();
     scratch.params.extend_from_slice(params);
     kernel.evaluate(scratch);

@@ -1,6 +1,6 @@
 //! Every key's shares fixed before the run, as they would be agreed before costs are known.
 
-use crate::allocation::ResolvedKey;
+use crate::allocation::{ResolvedKey, Shares};
 use crate::games::MAX_EXACT_MEMBERS;
 use crate::model::Model;
 
@@ -112,7 +112,10 @@ fn resolve_keys_sampled(
             };
             let resolved = ResolvedKey {
                 name: key.name.clone(),
-                shares: [rule_shares(&key.running)?, rule_shares(&key.startup)?],
+                shares: [
+                    Shares::new(rule_shares(&key.running)?)?,
+                    Shares::new(rule_shares(&key.startup)?)?,
+                ],
                 ex_post: [None, None],
                 share_std_errors: ResolvedKey::needs_game(key).then(|| share_se.clone()),
             };

@@ -58,7 +58,7 @@ pub(super) fn ex_post_shares(
             match method.shares(&buf.game) {
                 Ok(s) => slot[c] = s,
                 Err(_) => {
-                    slot[c].clone_from(&key.shares[c]);
+                    slot[c] = key.shares[c].to_vec();
                     failures += 1;
                 }
             }
