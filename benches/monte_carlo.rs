@@ -91,5 +91,51 @@ fn reports(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, default_scenario, reports);
+/// The reference case: the default scenario with its five practical keys (game keys
+/// removed), 100,000 draws, core stability on 2,000 draws or on all of them, 1 and 2 threads.
+fn practical_keys(c: &mut Criterion) {
+    let (scenario, keys) = default_scenario_and_keys();
+    let keys: Vec<ResolvedKey> = keys
+        .into_iter()
+        .zip(&scenario.keys)
+        .filter(|(_, key)| !ResolvedKey::needs_game(key))
+        .map(|(resolved, _)| resolved)
+        .collect();
+    assert_eq!(keys.len(), 5);
+    let mut group = c.benchmark_group("monte_carlo/ssikt_practical_keys_100k");
+    group.sample_size(10);
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
+        for stability_draws in [2_000u64, 100_000] {
+            let config = RunConfig {
+                n_draws: 100_000,
+                seed: 20240101,
+                stability_draws,
+                band_draws: samkost_core::simulation::DEFAULT_BAND_DRAWS,
+                sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
+                max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
+            };
+            group.bench_with_input(
+                BenchmarkId::new(
+                    format!("threads_{threads}"),
+                    format!("stability_{stability_draws}"),
+                ),
+                &config,
+                |b, config| {
+                    b.iter(|| {
+                        pool.install(|| {
+                            run(&scenario.model, &keys, config, &NoProgress).expect("run")
+                        })
+                    })
+                },
+            );
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, default_scenario, practical_keys, reports);
 criterion_main!(benches);

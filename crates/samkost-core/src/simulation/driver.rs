@@ -34,6 +34,50 @@ struct ChunkSlots<'a> {
     band: Vec<&'a mut [f64]>,
 }
 
+/// Draws per tile of [`ChunkContext::simulate_chunk`].
+const TILE_DRAWS: usize = 64;
+
+/// Rows of up to [`TILE_DRAWS`] draws waiting to be written into the columns.
+#[derive(Default)]
+struct Tile {
+    /// Position in the chunk of the tile's first draw.
+    start: usize,
+    draws: usize,
+    band_draws: usize,
+    npv: Vec<f64>,
+    region: Vec<f64>,
+    band: Vec<f64>,
+}
+
+impl Tile {
+    /// Writes the tile's rows into the chunk's columns and starts the next tile.
+    fn flush(&mut self, slots: &mut ChunkSlots<'_>) {
+        scatter(&self.npv, &mut slots.npv, self.start, self.draws);
+        scatter(&self.region, &mut slots.region, self.start, self.draws);
+        scatter(&self.band, &mut slots.band, self.start, self.band_draws);
+        self.start += self.draws;
+        self.draws = 0;
+        self.band_draws = 0;
+        self.npv.clear();
+        self.region.clear();
+        self.band.clear();
+    }
+}
+
+/// Column `c` of the `n` rows in `rows` (one value per column each) into
+/// `columns[c][start..start + n]`.
+fn scatter(rows: &[f64], columns: &mut [&mut [f64]], start: usize, n: usize) {
+    let width = columns.len();
+    if n == 0 || width == 0 {
+        return;
+    }
+    for (c, column) in columns.iter_mut().enumerate() {
+        for (k, slot) in column[start..start + n].iter_mut().enumerate() {
+            *slot = rows[k * width + c];
+        }
+    }
+}
+
 /// Cuts every column of `buffer` (columns of `len` values) to the draws `range` and hands the
 /// pieces out to chunks of [`CHUNK_DRAWS`] draws: `slots[chunk][column]`.
 fn cut_columns(
@@ -164,30 +208,33 @@ impl ChunkContext<'_> {
     ) -> ChunkOutput {
         let layout = self.layout;
         let mut out = ChunkOutput::new(layout);
-        for (local, draw) in draws.enumerate() {
+        // Per-draw values go to a row-major tile first and to the columns a tile at a time,
+        // so that each column receives runs of contiguous values.
+        let mut tile = Tile::default();
+        for draw in draws {
             self.simulate_draw(draw, s, games, &mut out);
-            if !s.in_range {
+            if s.in_range {
+                out.add_draw(layout, s);
+            } else {
                 out.first_bad_draw.get_or_insert(draw);
-                continue;
             }
-            out.add_draw(layout, s);
             if layout.store_draws {
-                for (column, &v) in slots.npv.iter_mut().zip(&s.npv) {
-                    column[local] = v;
-                }
-                for (column, &v) in slots.region.iter_mut().zip(&s.region_cumulative) {
-                    column[local] = v;
-                }
+                tile.npv.extend_from_slice(&s.npv);
+                tile.region.extend_from_slice(&s.region_cumulative);
             } else {
                 out.npv_rows.extend_from_slice(&s.npv);
                 out.region_rows.extend_from_slice(&s.region_cumulative);
             }
             if draw < layout.band_draws {
-                for (column, &v) in slots.band.iter_mut().zip(&s.cumulative) {
-                    column[local] = v;
-                }
+                tile.band.extend_from_slice(&s.cumulative);
+                tile.band_draws += 1;
+            }
+            tile.draws += 1;
+            if tile.draws == TILE_DRAWS {
+                tile.flush(&mut slots);
             }
         }
+        tile.flush(&mut slots);
         out
     }
 
