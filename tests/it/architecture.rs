@@ -65,3 +65,54 @@ fn the_core_does_no_io_and_knows_no_file_format() {
         }
     }
 }
+
+/// Invariant 13: the core's top-level modules form layers, and each refers (through
+/// `crate::…` paths, in `use` lines or inline) only to the layers below it, so there is no
+/// import circle. The order is the one ARCHITECTURE.md gives.
+#[test]
+fn core_modules_depend_inward_only() {
+    const LAYERS: [&str; 8] = [
+        "stats",
+        "sampling",
+        "model",
+        "draws",
+        "games",
+        "allocation",
+        "simulation",
+        "sensitivity",
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/samkost-core/src");
+    let mut checked = 0;
+    for (path, text) in core_sources() {
+        let relative = Path::new(&path).strip_prefix(&root).unwrap();
+        let first = relative
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
+        let module = first.trim_end_matches(".rs").to_owned();
+        let Some(rank) = LAYERS.iter().position(|m| *m == module) else {
+            continue;
+        };
+        checked += 1;
+        for (line_no, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for (at, _) in code.match_indices("crate::") {
+                let target: String = code[at + "crate::".len()..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if let Some(target_rank) = LAYERS.iter().position(|m| *m == target) {
+                    assert!(
+                        target_rank <= rank,
+                        "{}:{}: `{module}` uses `crate::{target}`, a layer above it",
+                        path,
+                        line_no + 1
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 30, "only {checked} core files found");
+}

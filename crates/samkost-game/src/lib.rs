@@ -43,7 +43,9 @@
 //!   (2 GiB at `n = 28`). Beyond that use [`shapley_sampled`], [`shapley_size_game`] and
 //!   [`core_search`], which take a cost oracle or a size function.
 //! - [`CostGame::from_partial`] is `O(2^n · L)` for `L` listed coalitions, at worst `O(3^n)`
-//!   when the list is dense (about 6 s for all coalitions at `n = 20`).
+//!   when the list is dense but incomplete, or when listed costs are lowered to their cheapest
+//!   partition (about 6 s at `n = 20`); a complete list whose costs are kept as given is taken
+//!   as the table in `O(2^n)`.
 //! - [`CostGame::is_subadditive`] is `O(3^n)` and refuses `n > 20`.
 //! - [`nucleolus`], [`prenucleolus`] and [`least_core`]: each row-generation round scans all `2^n` coalitions,
 //!   and the LPs have a few hundred rows; about 80 ms at `n = 20` on one core for the

@@ -5,7 +5,7 @@
 //! without correlations needs none and reads draw `d`'s stream directly.
 
 mod parameters;
-pub mod streams;
+pub use crate::sampling::streams;
 
 pub use parameters::{
     DESIGN_BLOCK_DRAWS, DesignBuildError, ParameterDesign, parameter_sample, sample_parameters,

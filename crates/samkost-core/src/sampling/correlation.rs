@@ -41,7 +41,7 @@ use super::uniforms::UniformMatrix;
 pub const SYMMETRY_TOLERANCE: f64 = 1e-12;
 
 /// First ChaCha8 stream of the score permutations, far above any draw index.
-const SCORE_STREAM: u64 = crate::draws::streams::CORRELATION_SCORES;
+const SCORE_STREAM: u64 = super::streams::CORRELATION_SCORES;
 
 /// Why a correlation matrix or a sample was rejected.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

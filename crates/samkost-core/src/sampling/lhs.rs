@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use super::uniforms::open_unit;
 
 /// First ChaCha8 stream of the Latin hypercube columns, far above any draw index.
-const LHS_STREAM: u64 = crate::draws::streams::LATIN_HYPERCUBE;
+const LHS_STREAM: u64 = super::streams::LATIN_HYPERCUBE;
 
 /// A row-major `n_draws × n_dims` Latin hypercube for `seed`.
 pub(crate) fn latin_hypercube(n_draws: usize, n_dims: usize, seed: u64) -> Vec<f64> {

@@ -15,6 +15,7 @@ mod overrun;
 mod rank;
 mod sobol_sequence;
 mod special;
+pub mod streams;
 mod uniforms;
 
 pub use correlation::{

@@ -54,7 +54,7 @@ const EXTRA_BITS: u32 = 20;
 
 /// ChaCha8 stream of the run's seed from which the per-dimension scramble keys are drawn, far
 /// above any draw index, so that the keys never share a stream with a Monte Carlo draw.
-const SCRAMBLE_KEY_STREAM: u64 = crate::draws::streams::SOBOL_SCRAMBLE;
+const SCRAMBLE_KEY_STREAM: u64 = super::streams::SOBOL_SCRAMBLE;
 
 /// A Sobol' sequence in `n_dims` dimensions, unscrambled or Owen-scrambled.
 ///
