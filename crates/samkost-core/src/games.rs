@@ -228,31 +228,68 @@ pub fn planning_game_weighted(
 }
 
 /// Coalitions whose members together pay more than the coalition would cost on its own
-/// (`Σ_{i∈S} x_i > c(S)` beyond a relative tolerance): they would be better off breaking away.
-/// Calls `tempted(mask)` for each; returns whether `x` is in the core.
+/// (`Σ_{i∈S} x_i > c(S)` beyond the game crate's core tolerance): they would be better off
+/// breaking away. Calls `tempted(mask)` for each; returns whether `x` is in the core.
 pub fn check_core(
     game: &RealisedGame,
     payments: &[f64],
     sums: &mut Vec<f64>,
-    mut tempted: impl FnMut(usize),
+    tempted: impl FnMut(usize),
 ) -> bool {
-    let n = payments.len();
-    let size = 1usize << n;
-    sums.clear();
-    sums.resize(size, 0.0);
-    // The one core tolerance of the game crate: CORE_REL_TOL · max(1, max_S |c(S)|).
-    let scale = (1..size).fold(1.0_f64, |m, mask| m.max(game.total(mask).abs()));
-    let tolerance = samkost_game::CORE_REL_TOL * scale;
-    let mut in_core = true;
-    for mask in 1..size - 1 {
-        let low = mask.trailing_zeros() as usize;
-        sums[mask] = sums[mask & (mask - 1)] + payments[low];
-        if sums[mask] > game.total(mask) + tolerance {
-            in_core = false;
-            tempted(mask);
+    let limits = CoreLimits::new(game);
+    limits.check(payments, sums, tempted)
+}
+
+/// Every coalition's cost plus the core tolerance, computed once per game for the checks of
+/// several keys.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CoreLimits {
+    /// `c(S) + tol` per coalition mask.
+    limits: Vec<f64>,
+}
+
+impl CoreLimits {
+    /// The limits of `game`, with the game crate's one core tolerance
+    /// `CORE_REL_TOL · max(1, max_S |c(S)|)`.
+    pub fn new(game: &RealisedGame) -> Self {
+        let mut limits = Self::default();
+        limits.fill(game);
+        limits
+    }
+
+    /// Recomputes the limits for `game`, reusing the buffer.
+    pub fn fill(&mut self, game: &RealisedGame) {
+        self.limits.clear();
+        self.limits.extend(game.costs.iter().map(|c| c[0] + c[1]));
+        let scale = self.limits.iter().fold(1.0_f64, |m, c| m.max(c.abs()));
+        let tolerance = samkost_game::CORE_REL_TOL * scale;
+        for limit in &mut self.limits {
+            *limit += tolerance;
         }
     }
-    in_core
+
+    /// Whether the payments `x` leave every proper coalition within its limit; calls
+    /// `tempted(mask)` for each coalition beyond it.
+    pub fn check(
+        &self,
+        payments: &[f64],
+        sums: &mut Vec<f64>,
+        mut tempted: impl FnMut(usize),
+    ) -> bool {
+        let size = self.limits.len();
+        sums.clear();
+        sums.resize(size, 0.0);
+        let mut in_core = true;
+        for mask in 1..size.saturating_sub(1) {
+            let low = mask.trailing_zeros() as usize;
+            sums[mask] = sums[mask & (mask - 1)] + payments[low];
+            if sums[mask] > self.limits[mask] {
+                in_core = false;
+                tempted(mask);
+            }
+        }
+        in_core
+    }
 }
 
 /// NPV cost (cash, both categories) of one coalition under one evaluated draw.

@@ -481,15 +481,32 @@ impl Component {
                     *o = staff_cost(&x, x.critical_mass.max(workload), payroll_tax);
                 }
             }
-            KindValues::Licence { .. } | KindValues::Purchasing { .. } => {
-                for ((o, &load), &conn) in out.iter_mut().zip(loads).zip(connections) {
-                    let buyer = Buyer {
-                        load,
-                        connection_load: conn,
-                        coordinated: true,
-                        payroll_tax,
+            KindValues::Licence {
+                platform_fee,
+                enterprise_fee,
+                graduated,
+            } => {
+                for (o, &load) in out.iter_mut().zip(loads) {
+                    let per_unit = licence_volume_cost(&v.tiers, load, graduated);
+                    *o = platform_fee + enterprise_fee.map_or(per_unit, |fee| per_unit.min(fee));
+                }
+            }
+            KindValues::Purchasing {
+                units_per_driver,
+                unit_price,
+                cycle_years,
+                max_discount,
+                half_volume,
+            } => {
+                let per_load = units_per_driver / cycle_years;
+                for (o, &load) in out.iter_mut().zip(loads) {
+                    let volume = per_load * load;
+                    let discount = if volume > 0.0 {
+                        max_discount * volume / (volume + half_volume)
+                    } else {
+                        0.0
                     };
-                    *o = self.buyer_cost(v, buyer).nok;
+                    *o = volume * unit_price * (1.0 - discount);
                 }
             }
         }

@@ -7,7 +7,7 @@
 
 use crate::allocation::ResolvedKey;
 use crate::draws::streams;
-use crate::games::{GameScratch, RealisedGame, check_core, check_core_sampled};
+use crate::games::{CoreLimits, GameScratch, RealisedGame, check_core_sampled};
 use crate::model::{CoalitionTable, Model, NpvGameTerms};
 
 use super::kernel::DrawScratch;
@@ -20,6 +20,7 @@ pub const LARGE_STABILITY_DRAWS: u64 = 200;
 pub(super) struct GameBuffers {
     terms: NpvGameTerms,
     pub(super) game: RealisedGame,
+    limits: CoreLimits,
     sums: Vec<f64>,
     payments: Vec<f64>,
     sampled: GameScratch,
@@ -42,6 +43,7 @@ pub(super) fn realise(
     );
     buf.game.direct.clone_from(&s.direct_npv);
     buf.game.pooled = s.pooled_npv;
+    buf.limits.fill(&buf.game);
 }
 
 /// Recomputes the shares of ex-post keys on the realised game in `buf`; returns how many
@@ -77,7 +79,7 @@ pub(super) fn stable_exact(
     tempted: impl FnMut(usize),
 ) -> bool {
     fill_payments(s, k, &mut buf.payments);
-    check_core(&buf.game, &buf.payments, &mut buf.sums, tempted)
+    buf.limits.check(&buf.payments, &mut buf.sums, tempted)
 }
 
 /// Whether key `k`'s payments in draw `draw` pass the sampled check of cooperations beyond
