@@ -25,35 +25,48 @@ fn default_scenario_and_keys() -> (scenario::Scenario, Vec<ResolvedKey>) {
     (scenario, keys)
 }
 
+/// A run of `n_draws` draws with core stability on `stability_draws` of them.
+fn config(n_draws: u64, seed: u64, stability_draws: u64) -> RunConfig {
+    RunConfig {
+        n_draws,
+        seed,
+        stability_draws,
+        band_draws: samkost_core::simulation::DEFAULT_BAND_DRAWS,
+        sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
+        max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
+    }
+}
+
+/// Benchmarks whole runs of `config` on `threads` worker threads.
+fn bench_run(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    id: BenchmarkId,
+    threads: usize,
+    (scenario, keys): (&scenario::Scenario, &[ResolvedKey]),
+    config: &RunConfig,
+) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("thread pool");
+    group.bench_with_input(id, config, |b, config| {
+        b.iter(|| pool.install(|| run(&scenario.model, keys, config, &NoProgress).expect("run")))
+    });
+}
+
 fn default_scenario(c: &mut Criterion) {
     let (scenario, keys) = default_scenario_and_keys();
     let mut group = c.benchmark_group("monte_carlo/ssikt");
     group.sample_size(10);
     for threads in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("thread pool");
         for n_draws in [10_000u64, 100_000] {
             group.throughput(Throughput::Elements(n_draws));
-            let config = RunConfig {
-                n_draws,
-                seed: 1,
-                stability_draws: 2000,
-                band_draws: samkost_core::simulation::DEFAULT_BAND_DRAWS,
-                sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
-                max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
-            };
-            group.bench_with_input(
+            bench_run(
+                &mut group,
                 BenchmarkId::new(format!("threads_{threads}"), n_draws),
-                &config,
-                |b, config| {
-                    b.iter(|| {
-                        pool.install(|| {
-                            run(&scenario.model, &keys, config, &NoProgress).expect("run")
-                        })
-                    })
-                },
+                threads,
+                (&scenario, &keys),
+                &config(n_draws, 1, 2000),
             );
         }
     }
@@ -105,32 +118,16 @@ fn practical_keys(c: &mut Criterion) {
     let mut group = c.benchmark_group("monte_carlo/ssikt_practical_keys_100k");
     group.sample_size(10);
     for threads in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("thread pool");
         for stability_draws in [2_000u64, 100_000] {
-            let config = RunConfig {
-                n_draws: 100_000,
-                seed: 20240101,
-                stability_draws,
-                band_draws: samkost_core::simulation::DEFAULT_BAND_DRAWS,
-                sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
-                max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
-            };
-            group.bench_with_input(
+            bench_run(
+                &mut group,
                 BenchmarkId::new(
                     format!("threads_{threads}"),
                     format!("stability_{stability_draws}"),
                 ),
-                &config,
-                |b, config| {
-                    b.iter(|| {
-                        pool.install(|| {
-                            run(&scenario.model, &keys, config, &NoProgress).expect("run")
-                        })
-                    })
-                },
+                threads,
+                (&scenario, &keys),
+                &config(100_000, 20240101, stability_draws),
             );
         }
     }

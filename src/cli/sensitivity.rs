@@ -370,18 +370,7 @@ struct Evaluator<'a> {
 
 impl Evaluator<'_> {
     fn eval(&self, x: &[f64]) -> f64 {
-        let mut params: Vec<f64> = self
-            .model
-            .parameters
-            .iter()
-            .map(|p| {
-                if p.distribution.is_fixed() {
-                    p.distribution.mean()
-                } else {
-                    0.0
-                }
-            })
-            .collect();
+        let mut params = samkost_core::draws::parameter_template(self.model);
         for (&j, &v) in self.uncertain.iter().zip(x) {
             params[j] = v;
         }

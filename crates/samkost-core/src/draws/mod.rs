@@ -8,5 +8,6 @@ mod parameters;
 pub use crate::sampling::streams;
 
 pub use parameters::{
-    DESIGN_BLOCK_DRAWS, DesignBuildError, ParameterDesign, parameter_sample, sample_parameters,
+    DESIGN_BLOCK_DRAWS, DesignBuildError, ParameterDesign, parameter_sample, parameter_template,
+    sample_parameters,
 };

@@ -103,17 +103,7 @@ impl ParameterDesign {
                 block_seed ^ CORRELATION_SEED_SALT,
             )?;
         }
-        let template = model
-            .parameters
-            .iter()
-            .map(|p| {
-                if p.distribution.is_fixed() {
-                    p.distribution.mean()
-                } else {
-                    f64::NAN
-                }
-            })
-            .collect();
+        let template = parameter_template(model);
         Ok(Some(Self {
             first: draws.start,
             dims,
@@ -130,6 +120,22 @@ impl ParameterDesign {
             params[j] = model.parameters[j].distribution.quantile(u);
         }
     }
+}
+
+/// Every parameter's value where it is fixed, NaN where it is uncertain: what a design or a
+/// sensitivity method starts from before it fills in the uncertain inputs.
+pub fn parameter_template(model: &Model) -> Vec<f64> {
+    model
+        .parameters
+        .iter()
+        .map(|p| {
+            if p.distribution.is_fixed() {
+                p.distribution.mean()
+            } else {
+                f64::NAN
+            }
+        })
+        .collect()
 }
 
 /// Imposes the target rank correlations on the correlated columns of a block.

@@ -397,31 +397,16 @@ impl Component {
                 enterprise_fee,
                 graduated,
             } => {
-                let per_unit = licence_volume_cost(&v.tiers, buyer.load, graduated);
-                let licences = enterprise_fee.map_or(per_unit, |fee| per_unit.min(fee));
+                let volume = licence_volume_cost(&v.tiers, buyer.load, graduated);
                 BuyerCost {
-                    nok: platform_fee + licences,
+                    nok: platform_fee + enterprise_fee.map_or(volume, |fee| volume.min(fee)),
                     fte: 0.0,
                 }
             }
-            KindValues::Purchasing {
-                units_per_driver,
-                unit_price,
-                cycle_years,
-                max_discount,
-                half_volume,
-            } => {
-                let volume = units_per_driver * buyer.load / cycle_years;
-                let discount = if volume > 0.0 {
-                    max_discount * volume / (volume + half_volume)
-                } else {
-                    0.0
-                };
-                BuyerCost {
-                    nok: volume * unit_price * (1.0 - discount),
-                    fte: 0.0,
-                }
-            }
+            KindValues::Purchasing { .. } => BuyerCost {
+                nok: purchasing_cost(&v.kind, buyer.load),
+                fte: 0.0,
+            },
             KindValues::Staffing(x) => {
                 let workload = if buyer.load > 0.0 {
                     x.fte_at_reference * (buyer.load / x.reference).powf(x.exponent)
@@ -487,26 +472,13 @@ impl Component {
                 graduated,
             } => {
                 for (o, &load) in out.iter_mut().zip(loads) {
-                    let per_unit = licence_volume_cost(&v.tiers, load, graduated);
-                    *o = platform_fee + enterprise_fee.map_or(per_unit, |fee| per_unit.min(fee));
+                    let volume = licence_volume_cost(&v.tiers, load, graduated);
+                    *o = platform_fee + enterprise_fee.map_or(volume, |fee| volume.min(fee));
                 }
             }
-            KindValues::Purchasing {
-                units_per_driver,
-                unit_price,
-                cycle_years,
-                max_discount,
-                half_volume,
-            } => {
-                let per_load = units_per_driver / cycle_years;
+            KindValues::Purchasing { .. } => {
                 for (o, &load) in out.iter_mut().zip(loads) {
-                    let volume = per_load * load;
-                    let discount = if volume > 0.0 {
-                        max_discount * volume / (volume + half_volume)
-                    } else {
-                        0.0
-                    };
-                    *o = volume * unit_price * (1.0 - discount);
+                    *o = purchasing_cost(&v.kind, load);
                 }
             }
         }
@@ -526,6 +498,29 @@ impl Component {
 fn staff_cost(x: &StaffValues, fte: f64, payroll_tax: f64) -> f64 {
     let premium = x.premium_max / (1.0 + fte / x.premium_half_fte);
     fte * x.salary * (1.0 + payroll_tax) * (1.0 + premium)
+}
+
+/// `V·p·(1 − δ·V/(V + h))` with `V = k·D/L`: a year's purchases at load `D` (0 for any other
+/// kind).
+#[inline]
+fn purchasing_cost(kind: &KindValues, load: f64) -> f64 {
+    let KindValues::Purchasing {
+        units_per_driver,
+        unit_price,
+        cycle_years,
+        max_discount,
+        half_volume,
+    } = *kind
+    else {
+        return 0.0;
+    };
+    let volume = units_per_driver * load / cycle_years;
+    let discount = if volume > 0.0 {
+        max_discount * volume / (volume + half_volume)
+    } else {
+        0.0
+    };
+    volume * unit_price * (1.0 - discount)
 }
 
 /// Cost of `units` licences on a tier list (thresholds ascending, first at 0).

@@ -150,11 +150,11 @@ impl ChunkOutput {
         for k in 0..layout.n_keys {
             self.all_win[k] += u64::from(s.npv[k * n..(k + 1) * n].iter().all(|v| *v > 0.0));
         }
-        for col in 0..layout.cols() {
-            let cum = &s.cumulative[col * h..(col + 1) * h];
-            for (a, &v) in self.ahead[col * h..(col + 1) * h].iter_mut().zip(cum) {
-                *a += u64::from(v > 0.0);
-            }
+        // `ahead` has the layout of `cumulative`: one pass over both.
+        for (a, &v) in self.ahead.iter_mut().zip(&s.cumulative) {
+            *a += u64::from(v > 0.0);
+        }
+        for (col, cum) in s.cumulative.chunks_exact(h.max(1)).enumerate() {
             let bin = payback_year(cum).unwrap_or(h);
             self.payback[col * (h + 1) + bin] += 1;
         }
@@ -182,12 +182,12 @@ impl ChunkOutput {
 /// The first year from which the cumulative net benefit stays positive to the horizon, or
 /// `None` when it is not positive at the end.
 pub(super) fn payback_year(cumulative: &[f64]) -> Option<usize> {
-    let ahead = |v: f64| v > 0.0;
-    if !cumulative.last().copied().is_some_and(ahead) {
-        return None;
+    // The year after the last year not ahead, found without branching.
+    let mut from = 0;
+    for (t, &v) in cumulative.iter().enumerate() {
+        from = if v > 0.0 { from } else { t + 1 };
     }
-    let last_not_ahead = cumulative.iter().rposition(|&v| !ahead(v));
-    Some(last_not_ahead.map_or(0, |t| t + 1))
+    (from < cumulative.len()).then_some(from)
 }
 
 /// Everything the chunks accumulated, merged in chunk order.
@@ -306,5 +306,22 @@ impl Totals {
                     .max_by_key(|(m, c)| (**c, std::cmp::Reverse((m.len(), (*m).clone()))))
                     .map(|(m, c)| (m.clone(), *c as f64 / checked))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::payback_year;
+
+    /// Payback is the first year of the final run of positive cumulative net benefit
+    /// (docs/MODEL.md §6); a NaN is not ahead.
+    #[test]
+    fn payback_is_the_start_of_the_last_positive_run() {
+        assert_eq!(payback_year(&[-1.0, 1.0, -1.0, 1.0, 1.0]), Some(3));
+        assert_eq!(payback_year(&[1.0, 2.0]), Some(0));
+        assert_eq!(payback_year(&[1.0, -1.0]), None);
+        assert_eq!(payback_year(&[1.0, 0.0]), None);
+        assert_eq!(payback_year(&[f64::NAN, 1.0]), Some(1));
+        assert_eq!(payback_year(&[]), None);
     }
 }
