@@ -158,17 +158,26 @@ impl Model {
         // Components, each with its parallel operation.
         let (months, share) = v.parallel;
         for (component, values) in self.components.iter().zip(&v.components) {
-            for year in 0..horizon {
+            // Each member's own cost: every year alone, and in the cooperation until pooled
+            // (member by member, so each row is written in order).
+            let growth = &values.growth_factors[..horizon];
+            let pooled_from = if n < 2 {
+                horizon
+            } else {
+                component.pooled_from.min(horizon)
+            };
+            for (i, alone) in values.alone.iter().enumerate() {
+                let row = i * horizon..(i + 1) * horizon;
+                for (slot, g) in out.standalone[row.clone()].iter_mut().zip(growth) {
+                    *slot += alone.nok * g;
+                }
+                let own = &mut out.direct[running][row.start..row.start + pooled_from];
+                for (slot, g) in own.iter_mut().zip(growth) {
+                    *slot += alone.nok * g;
+                }
+            }
+            for year in pooled_from..horizon {
                 let growth = values.growth_factors[year];
-                for (i, alone) in values.alone.iter().enumerate() {
-                    out.standalone[i * horizon + year] += alone.nok * growth;
-                }
-                if n < 2 || year < component.pooled_from {
-                    for (i, alone) in values.alone.iter().enumerate() {
-                        out.direct[running][i * horizon + year] += alone.nok * growth;
-                    }
-                    continue;
-                }
                 let cost = self.pooled_component_cost(
                     v,
                     component,
