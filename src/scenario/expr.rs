@@ -3,11 +3,24 @@
 //!
 //! Grammar: `expr = term (("+"|"-") term)*`, `term = factor (("*"|"/") factor)*`,
 //! `factor = "-" factor | number | name | "(" expr ")"`. Names are letters, digits and `_`,
-//! starting with a letter or `_`; numbers may use `_` as a digit separator.
+//! starting with a letter or `_`; numbers may use `_` as a digit separator. Any Unicode
+//! whitespace separates tokens (a no-break space pasted from a word processor or spreadsheet
+//! is a space).
+//!
+//! The reader and the compiled tree recurse, so their depth is bounded: at most
+//! [`MAX_NESTING`] levels of parentheses and unary minus signs inside one another, and at most
+//! [`MAX_OPERATORS`] binary operators per expression (a chain such as `a + b + c` becomes a
+//! tree as deep as it has operators).
 
 use std::ops::Range;
 
 use samkost_core::model::{BinaryOp, Expr};
+
+/// The most parentheses and unary minus signs an expression may have inside one another.
+pub const MAX_NESTING: usize = 64;
+
+/// The most binary operators (`+`, `-`, `*`, `/`) an expression may have.
+pub const MAX_OPERATORS: usize = 1000;
 
 /// A parse problem: byte range within the expression text, message, optional hint.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +41,8 @@ pub fn parse(
     let mut parser = Parser {
         text,
         pos: 0,
+        nesting: 0,
+        n_operators: 0,
         lookup,
     };
     let expr = parser.expr()?;
@@ -44,6 +59,10 @@ pub fn parse(
 struct Parser<'a> {
     text: &'a str,
     pos: usize,
+    /// Parentheses and unary minus signs open around the current position.
+    nesting: usize,
+    /// Binary operators read so far.
+    n_operators: usize,
     lookup: &'a dyn Fn(&str) -> Result<usize, Option<String>>,
 }
 
@@ -57,9 +76,44 @@ impl Parser<'_> {
     }
 
     fn skip_ws(&mut self) {
-        while self.peek().is_some_and(|c| c.is_whitespace()) {
-            self.pos += 1;
+        while let Some(c) = self.peek().filter(|c| c.is_whitespace()) {
+            self.pos += c.len_utf8();
         }
+    }
+
+    /// Steps over the binary operator at the current position, counting it.
+    fn operator(&mut self) -> Result<(), ExprError> {
+        self.n_operators += 1;
+        if self.n_operators > MAX_OPERATORS {
+            return Err(ExprError {
+                range: self.pos..self.pos + 1,
+                message: format!("expression has more than {MAX_OPERATORS} operators"),
+                help: Some("split the amount over several cost lines".to_owned()),
+            });
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// Steps over an opening `(` or unary `-` and reads what it applies to, one level deeper.
+    fn nested(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Result<Expr, ExprError>,
+    ) -> Result<Expr, ExprError> {
+        if self.nesting == MAX_NESTING {
+            return Err(ExprError {
+                range: self.pos..self.pos + 1,
+                message: format!(
+                    "expression nests parentheses and minus signs more than {MAX_NESTING} levels deep"
+                ),
+                help: Some("remove parentheses and minus signs that are not needed".to_owned()),
+            });
+        }
+        self.nesting += 1;
+        self.pos += 1;
+        let inner = read(self);
+        self.nesting -= 1;
+        inner
     }
 
     fn peek(&self) -> Option<char> {
@@ -75,7 +129,7 @@ impl Parser<'_> {
                 Some('-') => BinaryOp::Sub,
                 _ => return Ok(lhs),
             };
-            self.pos += 1;
+            self.operator()?;
             let rhs = self.term()?;
             lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs));
         }
@@ -90,7 +144,7 @@ impl Parser<'_> {
                 Some('/') => BinaryOp::Div,
                 _ => return Ok(lhs),
             };
-            self.pos += 1;
+            self.operator()?;
             let rhs = self.factor()?;
             lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs));
         }
@@ -104,20 +158,16 @@ impl Parser<'_> {
                 start..start,
                 "expected a number, a parameter name or `(`, found the end",
             )),
-            Some('-') => {
-                self.pos += 1;
-                Ok(Expr::Neg(Box::new(self.factor()?)))
-            }
-            Some('(') => {
-                self.pos += 1;
-                let inner = self.expr()?;
-                self.skip_ws();
-                if self.peek() != Some(')') {
-                    return Err(self.err(start..self.pos, "unclosed `(`"));
+            Some('-') => self.nested(|p| Ok(Expr::Neg(Box::new(p.factor()?)))),
+            Some('(') => self.nested(|p| {
+                let inner = p.expr()?;
+                p.skip_ws();
+                if p.peek() != Some(')') {
+                    return Err(p.err(start..p.pos, "unclosed `(`"));
                 }
-                self.pos += 1;
+                p.pos += 1;
                 Ok(inner)
-            }
+            }),
             Some(c) if c.is_ascii_digit() || c == '.' => self.number(),
             Some(c) if c.is_alphabetic() || c == '_' => self.name(),
             Some(c) => Err(self.err(start..start + c.len_utf8(), &format!("unexpected `{c}`"))),
@@ -223,5 +273,44 @@ mod tests {
         );
         assert_eq!(parse("a b", &lookup).unwrap_err().range, 2..3);
         assert!(parse("a *", &lookup).is_err());
+    }
+
+    #[test]
+    fn unicode_whitespace_separates_tokens() {
+        // A no-break space (as pasted from a spreadsheet) and an ideographic space.
+        let e = parse("a\u{a0}*\u{3000}(1\u{a0}-\u{2003}b)\u{a0}", &lookup).unwrap();
+        assert_eq!(e.eval(&[10.0, 0.25]), 7.5);
+        // A character that is not whitespace is still pointed at whole.
+        let err = parse("a\u{a0}\u{200b}", &lookup).unwrap_err();
+        assert_eq!(err.range, 3..6);
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let nested = |n: usize| format!("{}a{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse(&nested(MAX_NESTING), &lookup).is_ok());
+        let err = parse(&nested(MAX_NESTING + 1), &lookup).unwrap_err();
+        assert_eq!(err.range, MAX_NESTING..MAX_NESTING + 1);
+        assert!(
+            err.message.contains("more than 64 levels"),
+            "{}",
+            err.message
+        );
+        // Deep enough to overflow the stack without the limit.
+        assert!(parse(&nested(15_000), &lookup).is_err());
+        assert!(parse(&format!("{}a", "-".repeat(15_000)), &lookup).is_err());
+        assert!(parse(&format!("{}a", "- ".repeat(MAX_NESTING)), &lookup).is_ok());
+    }
+
+    #[test]
+    fn operators_are_bounded() {
+        let sum = |n_terms: usize| vec!["a"; n_terms].join(" + ");
+        let e = parse(&sum(MAX_OPERATORS + 1), &lookup).unwrap();
+        assert_eq!(e.eval(&[1.0]), 1001.0);
+        let err = parse(&sum(MAX_OPERATORS + 2), &lookup).unwrap_err();
+        let at = 4 * MAX_OPERATORS + 2;
+        assert_eq!(err.range, at..at + 1);
+        assert!(err.message.contains("more than 1000 operators"));
+        assert!(parse(&vec!["a"; 50_000].join("*"), &lookup).is_err());
     }
 }

@@ -544,6 +544,15 @@ fn invalid_cases() -> Vec<(&'static str, &'static str, String, Vec<&'static str>
             vec![],
         ),
         (
+            "json_nested_too_deep",
+            "g.json",
+            json(
+                "\"K\": 8",
+                &format!("\"K\": {}8{}", "[".repeat(200), "]".repeat(200)),
+            ),
+            vec![],
+        ),
+        (
             "several_problems_at_once",
             "g.toml",
             toml("K = 8", "K = inf\n\"A,Q\" = 3\n\"K,A\" = 15\n\"A,K\" = 16"),

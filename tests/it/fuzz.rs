@@ -87,6 +87,8 @@ const GARBAGE: &[&str] = &[
     "\\u",
     "#",
     "\t\t\t",
+    "\u{a0}",
+    "\u{3000}",
 ];
 
 /// Tables appended to scenarios: wrong member tables, duplicate ids, cost lines at impossible
@@ -559,6 +561,63 @@ fn non_utf8_files_are_a_clear_error_in_every_command() {
             "{args:?}: {stderr}"
         );
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+/// Regression: deep or long input overflowed the stack (exit 134) in the expression reader,
+/// the JSON game file reader or the compiled expression tree. Each is a located error with
+/// exit code 1 now. Generated here, as the files would be megabytes.
+#[test]
+fn deep_and_long_inputs_are_a_located_error_not_a_stack_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let expression =
+        |expr: &str| crate::BASE.replacen("\"cost_per_user\"", &format!("\"{expr}\""), 1);
+    let n = 15_000;
+    let cases = [
+        (
+            "parens.toml",
+            expression(&format!("{}cost_per_user{}", "(".repeat(n), ")".repeat(n))),
+            "nests parentheses and minus signs more than 64 levels deep",
+        ),
+        (
+            "minus.toml",
+            expression(&format!("{}cost_per_user", "-".repeat(n))),
+            "nests parentheses and minus signs more than 64 levels deep",
+        ),
+        (
+            "sum.toml",
+            expression(&vec!["cost_per_user"; 50_000].join(" + ")),
+            "has more than 1000 operators",
+        ),
+        (
+            "arrays.json",
+            format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+            "nested more than 128 levels deep",
+        ),
+        (
+            "objects.json",
+            format!("{}1{}", "{\"a\": ".repeat(50_000), "}".repeat(50_000)),
+            "nested more than 128 levels deep",
+        ),
+    ];
+    for (name, text, message) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &text).unwrap();
+        let command = if name.ends_with(".json") {
+            "allocate"
+        } else {
+            "validate"
+        };
+        let (code, stderr) = samkost(&[command, path.to_str().unwrap()]);
+        let head: String = stderr.chars().take(600).collect();
+        assert_eq!(code, Some(1), "{name}: {head}");
+        assert!(stderr.contains(message), "{name}: {head}");
+        let line = if name.ends_with(".json") { 1 } else { 22 };
+        assert!(
+            stderr.contains(&format!("--> {}:{line}:", path.display())),
+            "{name}: {head}"
+        );
+        assert!(!stderr.contains("panicked"), "{name}: {head}");
     }
 }
 

@@ -129,6 +129,22 @@ fn cases() -> Vec<(&'static str, String, usize)> {
             22,
         ),
         (
+            "expression_nested_too_deep",
+            mutate(
+                "\"cost_per_user\" }",
+                &format!("\"{}cost_per_user{}\" }}", "(".repeat(65), ")".repeat(65)),
+            ),
+            22,
+        ),
+        (
+            "expression_with_too_many_operators",
+            mutate(
+                "\"cost_per_user\" }",
+                &format!("\"{}\" }}", vec!["cost_per_user"; 1002].join(" + ")),
+            ),
+            22,
+        ),
+        (
             "negative_population",
             mutate(
                 "members = [\"1517\", \"1514\", \"1515\"]",

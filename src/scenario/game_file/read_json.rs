@@ -65,8 +65,16 @@ pub(super) fn read(ctx: &mut Ctx<'_>) -> Option<RawGame> {
         );
         return None;
     }
-    let Some(mut root) = (Reader { src, pos: 0 }).value() else {
-        ctx.error(0..0, "invalid JSON: could not be read");
+    let mut reader = Reader::new(src);
+    let Some(mut root) = reader.value() else {
+        match reader.too_deep {
+            Some(at) => ctx.error_help(
+                at..at + 1,
+                format!("arrays and objects nested more than {MAX_DEPTH} levels deep"),
+                "a game file needs two: the file's object and the `players`, `costs` or `values` in it",
+            ),
+            None => ctx.error(0..0, "invalid JSON: could not be read"),
+        }
         return None;
     };
     let found = root.value.type_name();
@@ -304,14 +312,43 @@ fn too_large(ctx: &mut Ctx<'_>, span: Range<usize>, what: &str) {
     );
 }
 
+/// The most arrays and objects a JSON game file may have inside one another (serde_json's
+/// own default limit), which bounds the recursion of [`Reader`].
+const MAX_DEPTH: usize = 128;
+
 /// Recursive-descent reader over text that `serde_json` has already accepted, so it only
-/// needs to find where things are (serde_json bounds the nesting depth at 128).
+/// needs to find where things are. serde_json checks the syntax (into `IgnoredAny`) without a
+/// depth limit, so the reader bounds its own recursion at [`MAX_DEPTH`].
 struct Reader<'s> {
     src: &'s str,
     pos: usize,
+    /// Arrays and objects open around the current position.
+    depth: usize,
+    /// Where the first array or object beyond [`MAX_DEPTH`] starts, once found.
+    too_deep: Option<usize>,
 }
 
-impl Reader<'_> {
+impl<'s> Reader<'s> {
+    fn new(src: &'s str) -> Self {
+        Self {
+            src,
+            pos: 0,
+            depth: 0,
+            too_deep: None,
+        }
+    }
+
+    /// Reads an array or object with `read`, one level deeper; `None` beyond [`MAX_DEPTH`].
+    fn nested(&mut self, read: impl FnOnce(&mut Self) -> Option<Value>) -> Option<Value> {
+        if self.depth == MAX_DEPTH {
+            self.too_deep = Some(self.pos);
+            return None;
+        }
+        self.depth += 1;
+        let value = read(self);
+        self.depth -= 1;
+        value
+    }
     fn peek(&self) -> Option<u8> {
         self.src.as_bytes().get(self.pos).copied()
     }
@@ -326,8 +363,8 @@ impl Reader<'_> {
         self.skip_whitespace();
         let start = self.pos;
         let value = match self.peek()? {
-            b'{' => self.object()?,
-            b'[' => self.array()?,
+            b'{' => self.nested(Self::object)?,
+            b'[' => self.nested(Self::array)?,
             b'"' => Value::String(self.string()?.value),
             b't' | b'f' | b'n' => {
                 let word = ["null", "true", "false"]
@@ -423,10 +460,8 @@ impl Reader<'_> {
     /// The span of entry `idx` of the array that starts at byte `array_start` (for messages
     /// about an entry of [`Value::Numbers`], which keeps no spans).
     fn entry_span(src: &str, array_start: usize, idx: usize) -> Range<usize> {
-        let mut reader = Reader {
-            src,
-            pos: array_start + 1,
-        };
+        let mut reader = Reader::new(src);
+        reader.pos = array_start + 1;
         let mut seen = 0;
         loop {
             reader.skip_whitespace();
@@ -470,7 +505,7 @@ mod tests {
     #[test]
     fn reader_keeps_spans_and_repeated_keys() {
         let src = r#"{ "a": [1, "x\"y", true, null], "a": {"k": -2.5e3} }"#;
-        let root = Reader { src, pos: 0 }.value().unwrap();
+        let root = Reader::new(src).value().unwrap();
         let Value::Object(entries) = root.value else {
             panic!()
         };
@@ -489,7 +524,7 @@ mod tests {
     #[test]
     fn arrays_of_numbers_are_parsed_and_their_entries_found_again() {
         let src = "{\"v\": [ 1, -2.5e3 ,1e999], \"w\": [1, \"x\"], \"e\": []}";
-        let root = Reader { src, pos: 0 }.value().unwrap();
+        let root = Reader::new(src).value().unwrap();
         let Value::Object(entries) = root.value else {
             panic!()
         };
@@ -503,6 +538,21 @@ mod tests {
         assert_eq!(&src[Reader::entry_span(src, start, 2)], "1e999");
         assert!(matches!(&entries[1].1.value, Value::Array(items) if items.len() == 2));
         assert!(matches!(&entries[2].1.value, Value::Array(items) if items.is_empty()));
+    }
+
+    #[test]
+    fn nesting_beyond_the_limit_is_refused_where_it_starts() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(Reader::new(&deep(MAX_DEPTH)).value().is_some());
+        let src = deep(MAX_DEPTH + 1);
+        let mut reader = Reader::new(&src);
+        assert!(reader.value().is_none());
+        assert_eq!(reader.too_deep, Some(MAX_DEPTH));
+        // Far deeper than a thread's stack would allow without the limit.
+        let src = format!("{{\"a\": {}", deep(100_000));
+        let mut reader = Reader::new(&src);
+        assert!(reader.value().is_none());
+        assert_eq!(reader.too_deep, Some(6 + MAX_DEPTH - 1));
     }
 
     #[test]
