@@ -115,8 +115,10 @@ struct RunArgs {
     #[arg(long, default_value_t = 1_000_000,
           value_parser = clap::value_parser!(u64).range(1..=scenario::MAX_DRAWS as u64))]
     max_draws: u64,
-    /// Flag keys whose highest cost per inhabitant exceeds the lowest by more than this factor.
-    #[arg(long, default_value_t = report::metrics::DEFAULT_BURDEN_THRESHOLD)]
+    /// Flag keys whose highest cost per inhabitant exceeds the lowest by more than this factor
+    /// (a finite number above 0).
+    #[arg(long, default_value_t = report::metrics::DEFAULT_BURDEN_THRESHOLD,
+          value_parser = parse_burden_threshold)]
     burden_threshold: f64,
     /// Directory to write result files into (summary.json, members.csv, keys.csv, yearly.csv,
     /// samkost.xlsx, report.html).
@@ -349,6 +351,21 @@ impl PrecisionTarget {
             _ => 1.96 * r.region_npv.se_mean / r.region_npv.mean.abs().max(f64::MIN_POSITIVE),
         }
     }
+}
+
+/// `--burden-threshold`: a finite factor above 0. NaN would flag no key (every comparison with
+/// it is false) and infinity would flag none either, silently.
+fn parse_burden_threshold(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a number such as 2.0, got `{text}`"))?;
+    if !value.is_finite() || value <= 0.0 {
+        return Err(format!(
+            "expected a finite factor above 0 such as 2.0, got `{text}`"
+        ));
+    }
+    Ok(value)
 }
 
 fn parse_precision(spec: &str) -> Result<PrecisionTarget> {

@@ -10,6 +10,7 @@
 //!   interruption only computes the points that were not finished. Removed when the shard is
 //!   complete.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -37,7 +38,8 @@ pub struct SweepArgs {
     /// Directory for the results (shared by all shards of a sweep).
     #[arg(long)]
     out: PathBuf,
-    /// Run only shard K of N (0-based): the points with `point % N == K`.
+    /// Run only shard K of N (0-based): the points with `point % N == K`; N is at most the
+    /// number of grid points.
     #[arg(long, value_parser = parse_shard)]
     shard: Option<Shard>,
     /// Draws per point (overrides the grid file and the scenario).
@@ -179,6 +181,16 @@ fn plan(args: &SweepArgs) -> Result<Plan> {
 pub fn sweep_command(args: &SweepArgs) -> Result<()> {
     let plan = plan(args)?;
     let shard = args.shard.unwrap_or(Shard { k: 0, n: 1 });
+    if shard.n > plan.grid.n_points() {
+        return Err(InputError(format!(
+            "error: --shard {}/{} asks for more shards than the grid has points ({})\n  = help: use at most one shard per point: N ≤ {}",
+            shard.k,
+            shard.n,
+            plan.grid.n_points(),
+            plan.grid.n_points()
+        ))
+        .into());
+    }
     let stem = match args.shard {
         Some(s) => format!("shard-{}-of-{}", s.k, s.n),
         None => "sweep".to_owned(),
@@ -395,13 +407,19 @@ pub fn merge_command(args: &MergeArgs) -> Result<()> {
             let marker = ShardMarker::from_json(&bytes).ok_or_else(|| {
                 InputError(format!("error: `{}` is not a shard marker", path.display()))
             })?;
-            markers.push((dir.clone(), marker));
+            marker.check_numbers().map_err(|e| {
+                InputError(format!(
+                    "error: `{}`: {e}\n  = help: rerun the shard to write its marker again",
+                    path.display()
+                ))
+            })?;
+            markers.push((path, marker));
         }
     }
     let markers = check_shards(markers)?;
     let mut tables = Vec::new();
-    for (dir, marker) in &markers {
-        let path = dir.join(&marker.csv);
+    for (marker_path, marker) in &markers {
+        let path = marker_path.with_file_name(&marker.csv);
         let bytes =
             std::fs::read(&path).with_context(|| format!("failed to read `{}`", path.display()))?;
         if fnv1a_hex(&bytes) != marker.csv_fnv1a {
@@ -449,60 +467,83 @@ pub fn merge_command(args: &MergeArgs) -> Result<()> {
 }
 
 /// Checks that the shards belong to one sweep and that each of its `N` shards is there once;
-/// returns them in shard order.
+/// returns them in shard order. Each marker is the path of its `.done` file and its contents,
+/// whose numbers [`ShardMarker::check_numbers`] has checked. Nothing is allocated from `N`:
+/// the shards found are kept in a map, and only the first few missing ones are listed.
 fn check_shards(
     markers: Vec<(PathBuf, ShardMarker)>,
 ) -> Result<Vec<(PathBuf, ShardMarker)>, InputError> {
-    let Some((first_dir, first)) = markers.first().cloned() else {
+    const LISTED_MISSING: usize = 10;
+    let Some((first_path, first)) = markers.first().cloned() else {
         return Err(InputError(
             "error: no complete shard (`shard-K-of-N.done`) found in the given directories"
                 .to_owned(),
         ));
     };
-    let mut by_shard: Vec<Option<(PathBuf, ShardMarker)>> = vec![None; first.shards as usize];
-    for (dir, marker) in markers {
-        if marker.sweep_hash != first.sweep_hash || marker.shards != first.shards {
+    let mut by_shard: BTreeMap<u64, (PathBuf, ShardMarker)> = BTreeMap::new();
+    for (path, marker) in markers {
+        if let Some(field) = differing_field(&marker, &first) {
             return Err(InputError(format!(
-                "error: shard {}/{} in `{}` belongs to another sweep than shard {}/{} in `{}` (sweep {} vs {})\n  = help: merge the shards of one sweep; rerun shards that were made with another scenario, grid or settings",
+                "error: shard {}/{} in `{}` belongs to another sweep than shard {}/{} in `{}` (field `{field}` differs; sweep {} vs {})\n  = help: merge the shards of one sweep; rerun shards that were made with another scenario, grid or settings",
                 marker.shard,
                 marker.shards,
-                dir.display(),
+                path.display(),
                 first.shard,
                 first.shards,
-                first_dir.display(),
+                first_path.display(),
                 marker.sweep_hash,
                 first.sweep_hash
             )));
         }
-        let slot = &mut by_shard[marker.shard as usize];
-        match slot {
+        match by_shard.get(&marker.shard) {
             Some((other, m)) if m.csv_fnv1a != marker.csv_fnv1a => {
                 return Err(InputError(format!(
                     "error: shard {}/{} is in both `{}` and `{}` with different contents",
                     marker.shard,
                     marker.shards,
                     other.display(),
-                    dir.display()
+                    path.display()
                 )));
             }
             Some(_) => {}
-            None => *slot = Some((dir, marker)),
+            None => {
+                by_shard.insert(marker.shard, (path, marker));
+            }
         }
     }
-    let missing: Vec<String> = by_shard
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.is_none())
-        .map(|(k, _)| k.to_string())
-        .collect();
-    if !missing.is_empty() {
+    // `by_shard` holds fewer than `shards` entries when some are missing, so this stops after
+    // at most `by_shard.len() + LISTED_MISSING` steps however large `shards` is.
+    let n_missing = first.shards - by_shard.len() as u64;
+    if n_missing > 0 {
+        let listed: Vec<String> = (0..first.shards)
+            .filter(|k| !by_shard.contains_key(k))
+            .take(LISTED_MISSING)
+            .map(|k| k.to_string())
+            .collect();
+        let more = if n_missing > listed.len() as u64 {
+            ", …"
+        } else {
+            ""
+        };
         return Err(InputError(format!(
-            "error: {} of {} shards are missing or incomplete: {}\n  = help: run them with `samkost sweep … --shard K/{}` (complete shards are skipped)",
-            missing.len(),
+            "error: {n_missing} of {} shards are missing or incomplete: {}{more}\n  = help: run them with `samkost sweep … --shard K/{}` (complete shards are skipped)",
             first.shards,
-            missing.join(", "),
+            listed.join(", "),
             first.shards
         )));
     }
-    Ok(by_shard.into_iter().flatten().collect())
+    Ok(by_shard.into_values().collect())
+}
+
+/// The first field that shows two markers come from different sweeps.
+fn differing_field(marker: &ShardMarker, first: &ShardMarker) -> Option<&'static str> {
+    if marker.sweep_hash != first.sweep_hash {
+        Some("sweep_hash")
+    } else if marker.shards != first.shards {
+        Some("shards")
+    } else if marker.grid_points != first.grid_points {
+        Some("grid_points")
+    } else {
+        None
+    }
 }

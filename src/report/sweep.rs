@@ -429,6 +429,29 @@ impl ShardMarker {
             .ok()
             .filter(|m| m.format == MARKER_FORMAT)
     }
+
+    /// Checks the shard numbers a merge relies on: `shards` ≥ 1, `shard` < `shards` and
+    /// `shards` ≤ `grid_points` (a sweep never has more shards than points). The error names
+    /// the field and its value. A marker edited by hand or written by another tool can break
+    /// any of them, and a merge must not index or allocate from such a number.
+    pub fn check_numbers(&self) -> Result<(), String> {
+        if self.shards == 0 {
+            return Err("field `shards` is 0, expected at least 1".to_owned());
+        }
+        if self.shard >= self.shards {
+            return Err(format!(
+                "field `shard` is {}, expected less than `shards` ({}): shards are numbered 0 to N−1",
+                self.shard, self.shards
+            ));
+        }
+        if self.shards > self.grid_points {
+            return Err(format!(
+                "field `shards` is {}, more than the sweep's `grid_points` ({})",
+                self.shards, self.grid_points
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// FNV-1a, 64 bits, as 16 hex digits: a checksum that is the same on every platform.

@@ -383,3 +383,28 @@ fn init_for_a_whole_county_comments_out_keys_that_need_every_coalition() {
     std::fs::write(&path, &text).unwrap();
     crate::succeed(samkost().args(["validate", path.to_str().unwrap()]));
 }
+
+/// NaN compares false with every ratio, so `--burden-threshold nan` silently flagged no key;
+/// non-finite and non-positive factors are refused before anything runs.
+#[test]
+fn a_burden_threshold_that_is_not_a_finite_positive_factor_is_refused() {
+    for bad in ["nan", "inf", "-inf", "0", "-1.5", "two"] {
+        let out = samkost()
+            .args(["run", "--draws", "10", &format!("--burden-threshold={bad}")])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{bad}: {stderr}");
+        assert!(stderr.contains("--burden-threshold"), "{bad}: {stderr}");
+        assert!(stderr.contains(&format!("`{bad}`")), "{bad}: {stderr}");
+    }
+    let out = samkost()
+        .args(["run", "--draws", "10", "--burden-threshold", "1.5"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

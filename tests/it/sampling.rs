@@ -176,3 +176,59 @@ fn long_runs_sketch_their_quantiles_within_the_stated_accuracy() {
         }
     }
 }
+
+/// A triangular range wider than the square root of the largest double: its quantiles used
+/// to collapse to the mode (the product under the root overflowed), so every draw was the
+/// mode and a finite NPV was reported. The quantiles now follow the closed form, and a run
+/// fails like PERT, uniform and normal with the same range: exit 1, naming the draw.
+#[test]
+fn a_triangular_range_of_plus_minus_1e160_keeps_its_quantiles_and_fails_the_run() {
+    const WIDE: &str =
+        r#"cost_per_user = { dist = "triangular", min = -1e160, mode = 0, max = 1e160 }"#;
+    let text = BASE.replacen(
+        r#"cost_per_user = { dist = "triangular", min = 7000, mode = 9500, max = 13000 }"#,
+        WIDE,
+        1,
+    );
+    assert!(text.contains(WIDE), "test setup: the base scenario changed");
+    let scenario = parse(&text).unwrap();
+    let model = &scenario.model;
+    let idx = model
+        .parameters
+        .iter()
+        .position(|p| p.name == "cost_per_user")
+        .unwrap();
+    let distribution = &model.parameters[idx].distribution;
+    // Q(u) = −1e160 + 2e160·√(u/2) below the mode, 1e160 − 2e160·√((1 − u)/2) above.
+    for (u, want) in [(0.125, -0.5e160), (0.5, 0.0), (0.875, 0.5e160)] {
+        let got = distribution.quantile(u);
+        assert!(
+            (got - want).abs() <= 1e148,
+            "Q({u}) = {got:e}, want {want:e}"
+        );
+    }
+    let m = model.parameters.len();
+    let sample = parameter_sample(model, SamplingMethod::MonteCarlo, 100, 3).unwrap();
+    let beyond_1e150 = sample
+        .chunks(m)
+        .filter(|draw| draw[idx].abs() > 1e150)
+        .count();
+    assert!(
+        beyond_1e150 > 90,
+        "{beyond_1e150} of 100 draws away from the mode"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wide.toml");
+    std::fs::write(&file, &text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_samkost"))
+        .args(["run", &file.display().to_string(), "--draws", "50"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("produced a non-finite cost or one beyond 1e100 NOK"),
+        "{stderr}"
+    );
+}

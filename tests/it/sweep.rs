@@ -489,3 +489,98 @@ fn the_slurm_scripts_run_their_array_tasks_as_separate_processes() {
         std::fs::read(whole.join("sweep.csv")).unwrap()
     );
 }
+
+/// `--shard 0/18446744073709551615` used to be accepted by `sweep` and make `merge` panic with
+/// a capacity overflow; N is now at most the number of grid points.
+#[test]
+fn sweep_refuses_more_shards_than_grid_points() {
+    let (dir, scenario, grid) = setup(GRID);
+    let out_s = path(dir.path(), "out");
+    for spec in ["0/18446744073709551615", "0/1000000000", "3/7"] {
+        let out = run(&[
+            "sweep", &scenario, "--grid", &grid, "--out", &out_s, "--shard", spec,
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{spec}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("more shards than the grid has points (6)"),
+            "{spec}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(
+        !dir.path()
+            .join("out")
+            .join("shard-0-of-1000000000.done")
+            .exists()
+    );
+    run_ok(&[
+        "sweep", &scenario, "--grid", &grid, "--out", &out_s, "--shard", "5/6", "--draws", "20",
+    ]);
+}
+
+/// Marker files edited by hand: `merge` checks every number before it indexes or allocates
+/// with it (an out-of-range `shard` used to panic, a huge `shards` to allocate gigabytes), and
+/// the error names the file and the field.
+#[test]
+fn merge_checks_every_marker_number_and_names_the_file_and_field() {
+    let (dir, scenario, grid) = setup(GRID);
+    let out = dir.path().join("out");
+    let out_s = out.display().to_string();
+    let base = ["sweep", scenario.as_str(), "--grid", &grid, "--out", &out_s];
+    run_ok(&[&base[..], &["--shard", "0/2", "--draws", "20"]].concat());
+    run_ok(&[&base[..], &["--shard", "1/2", "--draws", "20"]].concat());
+    let merged = path(dir.path(), "merged.csv");
+    let marker = out.join("shard-1-of-2.done");
+    let original = std::fs::read_to_string(&marker).unwrap();
+    let edit = |from: &str, to: &str| {
+        assert!(
+            original.contains(from),
+            "test setup: `{from}` not in the marker"
+        );
+        std::fs::write(&marker, original.replacen(from, to, 1)).unwrap();
+        run(&["merge", &out_s, "--out", &merged])
+    };
+    let cases = [
+        ("\"shard\": 1,", "\"shard\": 99,", "field `shard` is 99"),
+        ("\"shards\": 2,", "\"shards\": 0,", "field `shards` is 0"),
+        (
+            "\"shards\": 2,",
+            "\"shards\": 1000000000,",
+            "field `shards` is 1000000000, more than the sweep's `grid_points` (6)",
+        ),
+        ("\"shards\": 2,", "\"shards\": 3,", "field `shards` differs"),
+    ];
+    for (from, to, want) in cases {
+        let failed = edit(from, to);
+        assert_eq!(failed.status.code(), Some(1), "{to}: {}", stderr(&failed));
+        assert!(stderr(&failed).contains(want), "{to}: {}", stderr(&failed));
+        assert!(
+            stderr(&failed).contains("shard-1-of-2.done"),
+            "{to}: {}",
+            stderr(&failed)
+        );
+        assert!(!Path::new(&merged).exists());
+    }
+    // Consistent but huge counts in every marker: the missing shards are counted, not
+    // allocated, and only the first few are listed.
+    let huge = |text: &str| {
+        text.replacen("\"shards\": 2,", "\"shards\": 1000000000,", 1)
+            .replacen("\"grid_points\": 6,", "\"grid_points\": 1000000000,", 1)
+    };
+    std::fs::write(&marker, huge(&original)).unwrap();
+    let first = out.join("shard-0-of-2.done");
+    let first_original = std::fs::read_to_string(&first).unwrap();
+    std::fs::write(&first, huge(&first_original)).unwrap();
+    let failed = run(&["merge", &out_s, "--out", &merged]);
+    assert_eq!(failed.status.code(), Some(1), "{}", stderr(&failed));
+    assert!(
+        stderr(&failed).contains(
+            "999999998 of 1000000000 shards are missing or incomplete: 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …"
+        ),
+        "{}",
+        stderr(&failed)
+    );
+    std::fs::write(&marker, &original).unwrap();
+    std::fs::write(&first, &first_original).unwrap();
+    run_ok(&["merge", &out_s, "--out", &merged]);
+}

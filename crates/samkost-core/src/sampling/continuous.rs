@@ -54,18 +54,49 @@ pub(super) struct Triangular {
 }
 
 impl Triangular {
-    /// Inverse of the piecewise-quadratic CDF. Each branch is clamped at the mode so that
-    /// rounding cannot make the two branches overlap (which would break monotonicity).
+    /// Inverse of the piecewise-quadratic CDF:
+    /// Q(u) = min + √(u·(max − min)·(mode − min)) below F(mode) = (mode − min)/(max − min),
+    /// max − √((1 − u)·(max − min)·(max − mode)) above. Each branch is clamped at the mode so
+    /// that rounding cannot make the two branches overlap (which would break monotonicity).
+    ///
+    /// The product under the root overflows once the range is wider than about 1.3e154; such
+    /// ranges take [`Self::quantile_wide`], which gives the same quantile without overflow.
     pub(super) fn quantile(&self, u: f64) -> f64 {
         let Self { min, mode, max } = *self;
         let width = max - min;
         if u * width < mode - min {
-            (min + (u * width * (mode - min)).sqrt()).min(mode)
+            let square = u * width * (mode - min);
+            if square.is_finite() {
+                return (min + square.sqrt()).min(mode);
+            }
         } else {
-            (max - ((1.0 - u) * width * (max - mode)).sqrt()).max(mode)
+            let square = (1.0 - u) * width * (max - mode);
+            if square.is_finite() {
+                return (max - square.sqrt()).max(mode);
+            }
         }
+        self.quantile_wide(u)
     }
 
+    /// The quantile of [`Self::quantile`] in a form without overflow: with
+    /// p = (mode − min)/(max − min), Q(u) = min + (max − min)·√(u·p) for u < p and
+    /// max − (max − min)·√((1 − u)(1 − p)) otherwise, evaluated on halved bounds so that no
+    /// intermediate (not even max − min for bounds near ±1.8e308) exceeds the largest double.
+    fn quantile_wide(&self, u: f64) -> f64 {
+        let (min_h, mode_h, max_h) = (self.min / 2.0, self.mode / 2.0, self.max / 2.0);
+        let width_h = max_h - min_h;
+        let p = (mode_h - min_h) / width_h;
+        let q_h = if u < p {
+            (min_h + width_h * (u * p).sqrt()).min(mode_h)
+        } else {
+            (max_h - width_h * ((1.0 - u) * (1.0 - p)).sqrt()).max(mode_h)
+        };
+        (2.0 * q_h).clamp(self.min, self.max)
+    }
+
+    /// F(x) = (x − min)²/((max − min)(mode − min)) up to the mode and
+    /// 1 − (max − x)²/((max − min)(max − mode)) above; as ratios of halved values when the
+    /// products overflow (see [`Self::quantile_wide`]).
     pub(super) fn cdf(&self, x: f64) -> f64 {
         let Self { min, mode, max } = *self;
         let width = max - min;
@@ -76,9 +107,29 @@ impl Triangular {
         } else if x >= max {
             1.0
         } else if x <= mode {
-            (x - min).powi(2) / (width * (mode - min))
+            let denominator = width * (mode - min);
+            if denominator.is_finite() {
+                (x - min).powi(2) / denominator
+            } else {
+                let (d, w, m) = (
+                    x / 2.0 - min / 2.0,
+                    max / 2.0 - min / 2.0,
+                    mode / 2.0 - min / 2.0,
+                );
+                (d / w) * (d / m)
+            }
         } else {
-            1.0 - (max - x).powi(2) / (width * (max - mode))
+            let denominator = width * (max - mode);
+            if denominator.is_finite() {
+                1.0 - (max - x).powi(2) / denominator
+            } else {
+                let (d, w, m) = (
+                    max / 2.0 - x / 2.0,
+                    max / 2.0 - min / 2.0,
+                    max / 2.0 - mode / 2.0,
+                );
+                1.0 - (d / w) * (d / m)
+            }
         }
     }
 

@@ -478,6 +478,56 @@ mod tests {
         );
     }
 
+    /// Closed form of the triangular quantile: with p = (c − a)/(b − a),
+    /// Q(u) = a + (b − a)·√(u·p) for u < p and b − (b − a)·√((1 − u)(1 − p)) otherwise.
+    /// Ranges so wide that (b − a)(c − a) overflows used to collapse to the mode.
+    #[test]
+    fn triangular_quantiles_of_a_range_wider_than_the_square_root_of_the_largest_double() {
+        let cases = [
+            (
+                (-1e160, 0.0, 1e160),
+                [
+                    (0.125, -0.5e160),
+                    (0.5, 0.0),
+                    (0.875, 0.5e160),
+                    (0.02, -0.8e160),
+                ],
+            ),
+            (
+                (-1e160, 5e159, 3e160),
+                // p = 0.375: u·p = 0.03515625 → √ = 0.1875; (1 − u)(1 − p) = 0.0625 → √ = 0.25.
+                [
+                    (0.09375, -0.25e160),
+                    (0.375, 5e159),
+                    (0.9, 2e160),
+                    (0.0, -1e160),
+                ],
+            ),
+            (
+                (-1.6e308, 0.0, 1.6e308),
+                [
+                    (0.125, -0.8e308),
+                    (0.5, 0.0),
+                    (0.875, 0.8e308),
+                    (1.0, 1.6e308),
+                ],
+            ),
+        ];
+        for ((a, c, b), expected) in cases {
+            let d = Distribution::triangular(a, c, b).unwrap();
+            for (u, want) in expected {
+                let got = d.quantile(u);
+                assert!(
+                    (got - want).abs() <= 1e-12 * (b - a).abs().min(f64::MAX),
+                    "Q({u}) of triangular({a}, {c}, {b}): got {got:e}, want {want:e}"
+                );
+                if u > 0.0 && u < 1.0 {
+                    assert_rel(d.cdf(got), u, 1e-12, "cdf of the quantile");
+                }
+            }
+        }
+    }
+
     /// Reference: DOMAIN.md §10 (lognormal with mean 1.27, sd 0.5: μ_ln = 0.166967,
     /// σ_ln = 0.379606); the moments must come back.
     #[test]
