@@ -1,7 +1,7 @@
 //! Interruptions: Ctrl-C (SIGINT) and SIGTERM end the process at once, except while result
-//! files are being written, when they wait for the write to finish. Together with the
-//! write-then-rename of [`super::output`], an interrupted run leaves every output file either
-//! complete (old or new) or absent, and no temporary file behind.
+//! files are being written or moved into place, when they wait for that to finish. Together
+//! with the staging of [`super::output`], an interrupted run leaves in its output directory the
+//! whole previous set of files or the whole new one, and no temporary file behind.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 

@@ -6,9 +6,16 @@
 //!   points, written atomically; `.parquet` beside it in builds with the `parquet` feature;
 //! - `shard-K-of-N.done` (`sweep.done`): a JSON marker written last, with the sweep's hash
 //!   and the CSV's checksum. A rerun whose marker matches skips the shard;
-//! - `.shard-K-of-N-HASH.points/point-P.csv` (`.sweep-HASH.points/…`) while a shard runs: each finished point, so that a rerun after an
-//!   interruption only computes the points that were not finished. Removed when the shard is
-//!   complete.
+//! - `.shard-K-of-N-HASH.points/point-P.csv` (`.sweep-HASH.points/…`) while a shard runs:
+//!   each finished point with a checksum of its rows, the sweep's hash and the point number
+//!   ([`point_checkpoint`]), so that a rerun after an interruption only computes the points that
+//!   were not finished. A checkpoint whose checksum does not match is computed again, with a
+//!   warning. Removed when the shard is complete;
+//! - `.shard-K-of-N.lock` (`.sweep.lock`) while a shard runs: the host name and process id of
+//!   the one process that writes the shard's files; a second process of the same shard stops
+//!   with exit code 1. A lock whose process no longer runs on this host is replaced.
+//!
+//! Every file is written with the permissions of a run's files (`0o666` less the umask).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,8 +28,8 @@ use samkost_core::simulation::{self, NoProgress, RunConfig};
 use super::output::write_file_shared;
 use super::{InputError, RelativeFiles, Sampling};
 use crate::report::sweep::{
-    AxisColumn, MARKER_FORMAT, ShardMarker, SweepTable, fnv1a_hex, merge_tables, point_rows,
-    read_sweep_csv, sweep_csv,
+    AxisColumn, MARKER_FORMAT, ShardMarker, SweepTable, fnv1a_hex, merge_tables, point_checkpoint,
+    point_rows, read_point_checkpoint, read_sweep_csv, sweep_csv,
 };
 use crate::scenario::grid::{self, Grid, PointScenarios};
 use crate::scenario::{self, FileSource, Scenario};
@@ -198,6 +205,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<()> {
     let dir = &args.out;
     std::fs::create_dir_all(dir)
         .with_context(|| format!("failed to create output directory `{}`", dir.display()))?;
+    let _lock = ShardLock::take(dir, &stem)?;
     if let Some(marker) = complete_marker(dir, &stem, &plan.hash) {
         #[cfg(feature = "parquet")]
         if !dir.join(format!("{stem}.parquet")).exists() {
@@ -237,10 +245,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<()> {
     let mut reused = 0;
     for (done, &point) in points.iter().enumerate() {
         let file = checkpoints.join(format!("point-{point}.csv"));
-        if let Some(rows) = std::fs::read(&file)
-            .ok()
-            .and_then(|b| read_sweep_csv(&b, &axes).ok())
-        {
+        if let Some(rows) = reusable_point(&file, &plan.hash, point, &axes) {
             table.rows.extend(rows.rows);
             reused += 1;
             continue;
@@ -250,7 +255,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<()> {
         write_file_shared(
             &checkpoints,
             &format!("point-{point}.csv"),
-            &bytes,
+            &point_checkpoint(&plan.hash, point, &bytes),
             &temp_prefix,
         )?;
         table.rows.extend(rows.rows);
@@ -325,6 +330,115 @@ fn complete_marker(dir: &Path, stem: &str, hash: &str) -> Option<ShardMarker> {
     let marker = ShardMarker::from_json(&std::fs::read(dir.join(format!("{stem}.done"))).ok()?)?;
     let csv = std::fs::read(dir.join(&marker.csv)).ok()?;
     (marker.sweep_hash == hash && fnv1a_hex(&csv) == marker.csv_fnv1a).then_some(marker)
+}
+
+/// The rows of a point finished by an interrupted run of this shard, if its checkpoint is
+/// there and intact. A checkpoint that does not match its checksum, or does not read as the
+/// sweep's table, is reported and the point computed again.
+fn reusable_point(file: &Path, hash: &str, point: u64, axes: &[AxisColumn]) -> Option<SweepTable> {
+    let bytes = std::fs::read(file).ok()?;
+    let rows = read_point_checkpoint(&bytes, hash, point)
+        .and_then(|csv| read_sweep_csv(csv, axes))
+        .and_then(|t| {
+            t.rows
+                .iter()
+                .all(|r| r.point == point)
+                .then_some(t)
+                .ok_or_else(|| "it holds rows of another point".to_owned())
+        });
+    match rows {
+        Ok(rows) => Some(rows),
+        Err(why) => {
+            eprintln!(
+                "warning: checkpoint `{}` is not used ({why}); point {point} is computed again",
+                file.display()
+            );
+            None
+        }
+    }
+}
+
+/// The lock of one shard's files in an output directory: `.STEM.lock`, created exclusively and
+/// holding the owner's host name and process id, removed when the sweep ends. Two processes
+/// of the same shard would otherwise both write its checkpoints, table and marker.
+struct ShardLock {
+    path: PathBuf,
+}
+
+impl ShardLock {
+    /// Takes the lock, or fails with [`InputError`] when a live process holds it. A lock left
+    /// by a process that no longer runs on this host (killed by SIGKILL or by an interrupt,
+    /// which ends the process without unwinding) is replaced with a warning.
+    fn take(dir: &Path, stem: &str) -> Result<Self> {
+        let path = dir.join(format!(".{stem}.lock"));
+        let host = host_name();
+        let owner = format!("{host} {}\n", std::process::id());
+        for _ in 0..3 {
+            // Written in full under another name, then linked: the lock never exists half-written,
+            // and linking fails if it exists.
+            let mut tmp = tempfile::Builder::new()
+                .prefix(&format!(".partial-{stem}-lock-"))
+                .tempfile_in(dir)
+                .with_context(|| {
+                    format!("failed to create a temporary file in `{}`", dir.display())
+                })?;
+            std::io::Write::write_all(&mut tmp, owner.as_bytes())
+                .with_context(|| format!("failed to write `{}`", path.display()))?;
+            match std::fs::hard_link(tmp.path(), &path) {
+                Ok(()) => return Ok(Self { path }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => {
+                    return Err(e)
+                        .with_context(|| format!("failed to create `{}`", path.display()));
+                }
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue; // Released in the meantime: try again.
+            };
+            let (lock_host, pid) = text.trim().rsplit_once(' ').unwrap_or(("", text.trim()));
+            // Without /proc (not Linux) a process cannot be checked, so its lock holds.
+            let stale = lock_host == host
+                && Path::new("/proc/self").exists()
+                && pid
+                    .parse::<u32>()
+                    .is_ok_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+            if !stale {
+                return Err(InputError(format!(
+                    "error: shard `{stem}` in `{}` is being written by another process ({}, lock `{}`)\n  = help: wait for it to finish; if no such process runs, remove the lock file",
+                    dir.display(),
+                    text.trim(),
+                    path.display()
+                ))
+                .into());
+            }
+            eprintln!(
+                "warning: removing the lock `{}` of process {pid}, which no longer runs",
+                path.display()
+            );
+            let _ = std::fs::remove_file(&path);
+        }
+        Err(InputError(format!(
+            "error: could not take the lock `{}`: other processes keep taking it",
+            path.display()
+        ))
+        .into())
+    }
+}
+
+impl Drop for ShardLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// This machine's name, which tells whether a lock's process id can be checked here (a
+/// sweep's directory may be shared by several machines).
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty() && !h.contains(' '))
+        .unwrap_or_else(|| "unknown-host".to_owned())
 }
 
 fn remove_own_partials(dir: &Path, prefix: &str) {

@@ -454,6 +454,51 @@ impl ShardMarker {
     }
 }
 
+/// Format tag of a point checkpoint (see [`point_checkpoint`]).
+pub const POINT_FORMAT: &str = "samkost-sweep-point/1";
+
+/// A finished point's rows as a checkpoint file: a first line
+/// `# samkost-sweep-point/1 fnv1a=H`, then the point's CSV. `H` is the FNV-1a of the format
+/// tag, the sweep's hash, the point number and the CSV, so a checkpoint that was edited,
+/// truncated, or belongs to another point or sweep does not match.
+pub fn point_checkpoint(sweep_hash: &str, point: u64, csv: &[u8]) -> Vec<u8> {
+    let mut bytes = format!(
+        "# {POINT_FORMAT} fnv1a={}\n",
+        point_checksum(sweep_hash, point, csv)
+    )
+    .into_bytes();
+    bytes.extend_from_slice(csv);
+    bytes
+}
+
+/// The CSV of a point checkpoint written by [`point_checkpoint`] for this sweep and point, or
+/// why it is not one (which the sweep reports before computing the point again).
+pub fn read_point_checkpoint<'a>(
+    bytes: &'a [u8],
+    sweep_hash: &str,
+    point: u64,
+) -> Result<&'a [u8], String> {
+    let newline = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .ok_or("it has no checksum line")?;
+    let (first, csv) = (&bytes[..newline], &bytes[newline + 1..]);
+    let recorded = std::str::from_utf8(first)
+        .ok()
+        .and_then(|line| line.strip_prefix(&format!("# {POINT_FORMAT} fnv1a=")))
+        .ok_or("it has no checksum line")?;
+    if recorded != point_checksum(sweep_hash, point, csv) {
+        return Err("its checksum does not match its contents".to_owned());
+    }
+    Ok(csv)
+}
+
+fn point_checksum(sweep_hash: &str, point: u64, csv: &[u8]) -> String {
+    let mut bytes = format!("{POINT_FORMAT}\n{sweep_hash}\n{point}\n").into_bytes();
+    bytes.extend_from_slice(csv);
+    fnv1a_hex(&bytes)
+}
+
 /// FNV-1a, 64 bits, as 16 hex digits: a checksum that is the same on every platform.
 pub fn fnv1a_hex(bytes: &[u8]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -537,5 +582,20 @@ mod tests {
         let merged = merge_tables(vec![mk(&[1, 3]), mk(&[0, 2])]).unwrap();
         let points: Vec<u64> = merged.rows.iter().map(|r| r.point).collect();
         assert_eq!(points, [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn a_point_checkpoint_reads_back_only_unchanged_and_for_its_sweep_and_point() {
+        let csv = b"point,x\n3,1\n";
+        let file = point_checkpoint("abc", 3, csv);
+        assert_eq!(read_point_checkpoint(&file, "abc", 3), Ok(&csv[..]));
+        assert!(read_point_checkpoint(&file, "abd", 3).is_err());
+        assert!(read_point_checkpoint(&file, "abc", 4).is_err());
+        let edited = String::from_utf8(file.clone())
+            .unwrap()
+            .replace("3,1", "3,2");
+        assert!(read_point_checkpoint(edited.as_bytes(), "abc", 3).is_err());
+        assert!(read_point_checkpoint(&file[..file.len() - 1], "abc", 3).is_err());
+        assert!(read_point_checkpoint(csv, "abc", 3).is_err());
     }
 }

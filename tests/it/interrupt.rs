@@ -1,6 +1,6 @@
-//! Interruptions lose nothing: a run interrupted at any moment leaves in its output directory
-//! either the previous complete files or the new complete files, never a partial one, and no
-//! temporary file.
+//! Interruptions and failures lose nothing: a run interrupted at any moment, or failing at any
+//! output file, leaves in its output directory either the previous complete set of files or
+//! the new complete set, never a partial file or a mix of the two, and no temporary file.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,12 +32,16 @@ fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 fn run_to(scenario: &Path, out: &Path, draws: &str) -> Command {
+    run_seeded(scenario, out, draws, "11")
+}
+
+fn run_seeded(scenario: &Path, out: &Path, draws: &str, seed: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_samkost"));
     command
         .args(["run", scenario.to_str().unwrap(), "--draws", draws])
         .args([
             "--seed",
-            "11",
+            seed,
             "--out",
             out.to_str().unwrap(),
             "--format",
@@ -193,4 +197,128 @@ fn a_temporary_file_left_by_a_killed_run_is_cleaned_up() {
         names.contains(&"summary.json".to_owned()) && names.iter().all(|n| !n.starts_with('.')),
         "{names:?}"
     );
+}
+
+/// The files a run writes, in the order it writes them.
+const RUN_FILES: [&str; 6] = [
+    "summary.json",
+    "members.csv",
+    "keys.csv",
+    "yearly.csv",
+    "samkost.xlsx",
+    "report.html",
+];
+
+/// The regular files of a directory with their contents, and whether anything of a write's
+/// staging is left.
+fn regular_files(dir: &Path) -> (BTreeMap<String, Vec<u8>>, bool) {
+    let mut found = BTreeMap::new();
+    let mut leftovers = false;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        leftovers |= name.starts_with(".samkost-partial-");
+        if entry.file_type().unwrap().is_file() {
+            found.insert(name, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    (found, leftovers)
+}
+
+/// A previous run's complete set in `out` and the scenario; the new runs use another seed, so
+/// each of their files differs from the previous one.
+fn previous_set(dir: &Path) -> (PathBuf, PathBuf, BTreeMap<String, Vec<u8>>) {
+    let scenario = dir.join("base.toml");
+    std::fs::write(&scenario, crate::BASE).unwrap();
+    let out = dir.join("out");
+    assert!(run_to(&scenario, &out, "300").status().unwrap().success());
+    let (previous, _) = regular_files(&out);
+    assert_eq!(previous.keys().map(String::as_str).collect::<Vec<_>>(), {
+        let mut names = RUN_FILES.to_vec();
+        names.sort_unstable();
+        names
+    });
+    (scenario, out, previous)
+}
+
+fn copy_set(set: &BTreeMap<String, Vec<u8>>, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for (name, bytes) in set {
+        std::fs::write(to.join(name), bytes).unwrap();
+    }
+}
+
+/// Whole output sets: a run whose output file cannot be put in place (a directory of that
+/// name) fails, and the other files are the previous run's, whichever file fails. Renaming
+/// the files one by one left the new files written before the failure beside the previous
+/// ones.
+#[test]
+fn a_failure_at_any_output_file_leaves_the_previous_set_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scenario, _, previous) = previous_set(dir.path());
+    for failing in RUN_FILES {
+        let out = dir.path().join(format!("fail-{failing}"));
+        let mut expected = previous.clone();
+        expected.remove(failing);
+        copy_set(&expected, &out);
+        std::fs::create_dir_all(out.join(failing).join("occupied")).unwrap();
+        let status = run_seeded(&scenario, &out, "300", "12").status().unwrap();
+        assert_eq!(status.code(), Some(2), "{failing}: {status:?}");
+        let (found, leftovers) = regular_files(&out);
+        assert!(
+            found == expected,
+            "{failing}: the previous set was changed: {:?}",
+            found
+                .iter()
+                .filter(|(name, bytes)| expected.get(*name) != Some(bytes))
+                .map(|(name, _)| name)
+                .collect::<Vec<_>>()
+        );
+        assert!(!leftovers, "{failing}: staging left behind");
+        assert!(out.join(failing).join("occupied").is_dir());
+    }
+}
+
+/// Whole output sets under a real write error: with a file size limit (`prlimit --fsize`,
+/// SIGXFSZ ignored so that the write fails with EFBIG), each file that is larger than every
+/// file written before it fails in turn, and the directory keeps the previous set.
+#[test]
+fn a_write_error_at_any_output_file_leaves_the_previous_set_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scenario, out, previous) = previous_set(dir.path());
+    let new_dir = dir.path().join("new");
+    assert!(
+        run_seeded(&scenario, &new_dir, "300", "12")
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (new, _) = regular_files(&new_dir);
+    let mut largest_before = 0;
+    let mut failed = Vec::new();
+    for name in RUN_FILES {
+        let size = new[name].len();
+        if size > largest_before {
+            let limit = largest_before.to_string();
+            let run = run_seeded(&scenario, &out, "300", "12");
+            let args: Vec<_> = run.get_args().collect();
+            let status = Command::new("sh")
+                .arg("-c")
+                .arg("trap '' XFSZ; exec prlimit --fsize=\"$0\" -- \"$@\"")
+                .arg(&limit)
+                .arg(run.get_program())
+                .args(args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .unwrap();
+            assert_eq!(status.code(), Some(2), "limit below `{name}`: {status:?}");
+            let (found, leftovers) = regular_files(&out);
+            assert!(found == previous, "limit below `{name}`: set changed");
+            assert!(!leftovers, "limit below `{name}`: staging left behind");
+            failed.push(name);
+        }
+        largest_before = largest_before.max(size);
+    }
+    assert!(failed.len() >= 2, "{failed:?}");
 }

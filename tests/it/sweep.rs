@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use samkost::report::sweep::point_checkpoint;
 use samkost::scenario::grid::{self, AxisValue, GridMode};
 
 use crate::{BASE, parse};
@@ -366,11 +367,10 @@ fn an_interrupted_shard_reuses_its_finished_points() {
     let marker: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("sweep.done")).unwrap()).unwrap();
     // As if the run had been killed after point 0: its point file is there, the table and the
-    // marker are not. The point file is marked so that reuse is visible.
-    let points = out.join(format!(
-        ".sweep-{}.points",
-        marker["sweep_hash"].as_str().unwrap()
-    ));
+    // marker are not. The point file is marked (with a checksum that matches the mark) so that
+    // reuse is visible.
+    let hash = marker["sweep_hash"].as_str().unwrap();
+    let points = out.join(format!(".sweep-{hash}.points"));
     std::fs::create_dir_all(&points).unwrap();
     let mut lines = complete.lines();
     let header = lines.next().unwrap();
@@ -378,9 +378,10 @@ fn an_interrupted_shard_reuses_its_finished_points() {
         .filter(|l| l.starts_with("0,"))
         .map(|l| l.replacen("Hareid", "Hareid (reused)", 1))
         .collect();
+    let csv = format!("{header}\n{}\n", point0.join("\n"));
     std::fs::write(
         points.join("point-0.csv"),
-        format!("{header}\n{}\n", point0.join("\n")),
+        point_checkpoint(hash, 0, csv.as_bytes()),
     )
     .unwrap();
     std::fs::remove_file(out.join("sweep.done")).unwrap();
@@ -583,4 +584,135 @@ fn merge_checks_every_marker_number_and_names_the_file_and_field() {
     std::fs::write(&marker, &original).unwrap();
     std::fs::write(&first, &first_original).unwrap();
     run_ok(&["merge", &out_s, "--out", &merged]);
+}
+
+/// A point checkpoint edited after it was written (or from another sweep or point) no longer
+/// matches its checksum: the point is computed again with a warning, and the table is the
+/// unsharded sweep's. Before checkpoints had a checksum, the edited rows were merged with exit 0.
+#[test]
+fn an_edited_point_checkpoint_is_computed_again() {
+    let (dir, scenario, grid) = setup(GRID);
+    let out = dir.path().join("out");
+    let out_s = out.display().to_string();
+    let args = ["sweep", &scenario, "--grid", &grid, "--out", &out_s];
+    run_ok(&args);
+    let complete = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let marker: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("sweep.done")).unwrap()).unwrap();
+    let hash = marker["sweep_hash"].as_str().unwrap();
+    let points = out.join(format!(".sweep-{hash}.points"));
+    std::fs::create_dir_all(&points).unwrap();
+    let mut lines = complete.lines();
+    let header = lines.next().unwrap();
+    let rows = |point: &str| -> String {
+        let rows: Vec<&str> = complete
+            .lines()
+            .skip(1)
+            .filter(|l| l.starts_with(point))
+            .collect();
+        format!("{header}\n{}\n", rows.join("\n"))
+    };
+    // Point 0: written by the sweep, then edited. Point 1: an old checkpoint without checksum.
+    // Point 2: point 3's rows under point 2's name.
+    let written = point_checkpoint(hash, 0, rows("0,").as_bytes());
+    let edited = String::from_utf8(written)
+        .unwrap()
+        .replacen("Hareid", "Hareid (edited)", 1);
+    std::fs::write(points.join("point-0.csv"), edited).unwrap();
+    std::fs::write(points.join("point-1.csv"), rows("1,")).unwrap();
+    std::fs::write(
+        points.join("point-2.csv"),
+        point_checkpoint(hash, 3, rows("3,").as_bytes()),
+    )
+    .unwrap();
+    let _ = lines.next();
+    std::fs::remove_file(out.join("sweep.done")).unwrap();
+    std::fs::remove_file(out.join("sweep.csv")).unwrap();
+    let resumed = run_ok(&args);
+    let err = stderr(&resumed);
+    for point in 0..3 {
+        assert!(
+            err.contains(&format!("point-{point}.csv` is not used"))
+                && err.contains(&format!("point {point} is computed again")),
+            "{err}"
+        );
+    }
+    assert!(!err.contains("reused"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("sweep.csv")).unwrap(),
+        complete
+    );
+}
+
+/// Two processes of the same shard do not both write: the second stops with exit code 1 and
+/// names the lock; a lock left by a process that no longer runs is replaced.
+#[test]
+fn a_second_process_of_the_same_shard_is_refused() {
+    let (dir, scenario, grid) = setup(GRID);
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let out_s = out.display().to_string();
+    let args = [
+        "sweep", &scenario, "--grid", &grid, "--out", &out_s, "--shard", "1/2",
+    ];
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let lock = out.join(".shard-1-of-2.lock");
+    // This test process is alive: its lock holds.
+    std::fs::write(&lock, format!("{} {}\n", host.trim(), std::process::id())).unwrap();
+    let refused = run(&args);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("is being written by another process")
+            && stderr(&refused).contains(".shard-1-of-2.lock"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(!out.join("shard-1-of-2.csv").exists());
+    // Another shard of the sweep is not held up.
+    run_ok(&[
+        "sweep", &scenario, "--grid", &grid, "--out", &out_s, "--shard", "0/2",
+    ]);
+    // A process that has ended (a child that was waited for) leaves a stale lock.
+    let mut ended = Command::new("true").spawn().unwrap();
+    let ended_pid = ended.id();
+    ended.wait().unwrap();
+    std::fs::write(&lock, format!("{} {ended_pid}\n", host.trim())).unwrap();
+    let taken = run_ok(&args);
+    assert!(
+        stderr(&taken).contains("which no longer runs"),
+        "{}",
+        stderr(&taken)
+    );
+    assert!(out.join("shard-1-of-2.done").exists());
+    assert!(!lock.exists(), "the lock is removed at the end");
+}
+
+/// Sweep files have the permissions of a run's files (0o666 less the umask), not 0o600.
+#[test]
+fn sweep_files_have_the_permissions_of_run_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, scenario, grid) = setup(GRID);
+    let out = dir.path().join("out");
+    let out_s = out.display().to_string();
+    run_ok(&["sweep", &scenario, "--grid", &grid, "--out", &out_s]);
+    run_ok(&[
+        "sweep", &scenario, "--grid", &grid, "--out", &out_s, "--shard", "0/1",
+    ]);
+    let run_dir = dir.path().join("run");
+    run_ok(&[
+        "run",
+        &scenario,
+        "--draws",
+        "100",
+        "--out",
+        &run_dir.display().to_string(),
+    ]);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let run_mode = mode(&run_dir.join("summary.json"));
+    assert_eq!(mode(&out.join("sweep.csv")), run_mode);
+    assert_eq!(mode(&out.join("sweep.done")), run_mode);
+    assert_eq!(mode(&out.join("shard-0-of-1.csv")), run_mode);
+    let merged = dir.path().join("merged.csv");
+    run_ok(&["merge", &out_s, "--out", &merged.display().to_string()]);
+    assert_eq!(mode(&merged), run_mode);
 }
