@@ -106,6 +106,9 @@ pub struct Analysis {
 pub fn analyse(game: &CostGame, settings: &Settings) -> Result<Analysis, GameError> {
     let exact = game.n() <= MAX_EXACT_PLAYERS;
     let least = if exact { Some(least_core(game)?) } else { None };
+    if let Some(least) = &least {
+        check_numbers(game, "the least core", &least.allocation, least.epsilon)?;
+    }
     let mut results = Vec::new();
     let mut skipped = Vec::new();
     let mut n_permutations = None;
@@ -132,6 +135,7 @@ pub fn analyse(game: &CostGame, settings: &Settings) -> Result<Analysis, GameErr
             },
         };
         let report = core_report(game, &allocation)?;
+        check_numbers(game, method.name(), &allocation, report.max_excess)?;
         results.push(MethodResult {
             method,
             in_core: report.in_core,
@@ -149,6 +153,45 @@ pub fn analyse(game: &CostGame, settings: &Settings) -> Result<Analysis, GameErr
             .map(|least| least.epsilon <= core_tolerance(game)),
         least_core_epsilon: least.map(|least| least.epsilon),
         n_permutations,
+    })
+}
+
+/// Refuses an allocation with a number that is not finite, or one that does not add up to
+/// `c(N)`: both happen only when the costs are so large that sums inside the method overflow
+/// (beyond about 1e307), and either would otherwise reach the output as NaN, ±inf or a wrong
+/// allocation.
+///
+/// # Errors
+/// [`GameError::InvalidInput`] naming `what` (the method) and the largest cost's coalition.
+fn check_numbers(
+    game: &CostGame,
+    what: &str,
+    allocation: &[f64],
+    max_excess: f64,
+) -> Result<(), GameError> {
+    let total: f64 = allocation.iter().sum();
+    let problem = if allocation.iter().any(|x| !x.is_finite()) {
+        "the allocation is not finite"
+    } else if !max_excess.is_finite() {
+        "the core check is not finite"
+    } else if !total.is_finite() || (total - game.grand()).abs() > core_tolerance(game) {
+        "the allocation does not add up to c(N)"
+    } else {
+        return Ok(());
+    };
+    let (mask, largest) = game
+        .costs()
+        .iter()
+        .enumerate()
+        .map(|(mask, c)| (mask, c.abs()))
+        .fold(
+            (0, 0.0),
+            |best, next| if next.1 > best.1 { next } else { best },
+        );
+    Err(GameError::InvalidInput {
+        reason: format!(
+            "{what}: {problem} (the costs are too large to add: coalition {mask:#b} costs {largest:e}); scale the costs, e.g. to MNOK"
+        ),
     })
 }
 

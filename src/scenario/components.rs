@@ -54,6 +54,127 @@ pub fn field(
     Some(Expr::Param(params.list.len() - 1))
 }
 
+/// The values a numeric field may take (docs/MODEL.md §4a–4b): `min` and `max` with whether
+/// each bound itself is allowed.
+#[derive(Debug, Clone, Copy)]
+struct Allowed {
+    min: f64,
+    min_included: bool,
+    max: f64,
+    max_included: bool,
+    /// The range as a reader would say it, e.g. "≥ 0".
+    text: &'static str,
+    /// What the field means, for the fix.
+    help: &'static str,
+}
+
+impl Allowed {
+    fn contains(&self, v: f64) -> bool {
+        let above = if self.min_included {
+            v >= self.min
+        } else {
+            v > self.min
+        };
+        let below = if self.max_included {
+            v <= self.max
+        } else {
+            v < self.max
+        };
+        above && below
+    }
+}
+
+/// Months of parallel operation: `≥ 0`.
+const PARALLEL_MONTHS: Allowed = Allowed {
+    min: 0.0,
+    min_included: true,
+    max: f64::INFINITY,
+    max_included: true,
+    text: "≥ 0",
+    help: "the months the old systems run on beside the new one, e.g. 6 (0 for none)",
+};
+
+/// A replacement cycle in years: `> 0`.
+const CYCLE_YEARS: Allowed = Allowed {
+    min: 0.0,
+    min_included: false,
+    max: f64::INFINITY,
+    max_included: true,
+    text: "> 0",
+    help: "the years between replacements, e.g. 5 (the cost is annualised over it)",
+};
+
+/// A scale elasticity (`exponent`): `(0, 1.5]`. Below 0 a larger buyer would pay less in
+/// total; above 1.5 a doubled load would cost more than 2.8 times as much, which no source on
+/// ICT operations supports.
+const EXPONENT: Allowed = Allowed {
+    min: 0.0,
+    min_included: false,
+    max: 1.5,
+    max_included: true,
+    text: "in (0, 1.5]",
+    help: "the scale elasticity: 1 for no economies of scale, below 1 for economies (default about 0.8)",
+};
+
+/// An asset life in years: `≥ 1`.
+const ASSET_LIFE: Allowed = Allowed {
+    min: 1.0,
+    min_included: true,
+    max: f64::INFINITY,
+    max_included: true,
+    text: "≥ 1",
+    help: "the years a replacement lasts, e.g. 5",
+};
+
+/// [`field`], and a located error when a given fixed value, or any value of a given
+/// distribution (its support), lies outside `allowed`. An expression over several parameters
+/// is not bounded here.
+fn field_in(
+    ctx: &mut Ctx<'_>,
+    table: &Table<'_, '_>,
+    key: &str,
+    label: &str,
+    params: &mut Parameters,
+    default: Default,
+    allowed: Allowed,
+) -> Option<Expr> {
+    let expr = field(ctx, table, key, label, params, default)?;
+    let Some(node) = table.get(key) else {
+        return Some(expr);
+    };
+    let found = match &expr {
+        Expr::Const(v) => (!allowed.contains(*v)).then(|| (format!("got {v}"), "")),
+        Expr::Param(idx) => {
+            let (lo, hi) = params.list[*idx].distribution.support();
+            if allowed.contains(lo) && allowed.contains(hi) {
+                None
+            } else if lo == hi {
+                Some((format!("got {lo}"), ""))
+            } else {
+                Some((
+                    format!("its distribution ranges from {lo} to {hi}"),
+                    "; keep every value of the distribution inside (a normal needs `min` and `max`)",
+                ))
+            }
+        }
+        _ => None,
+    };
+    match found {
+        Some((found, more_help)) => {
+            ctx.error_help(
+                node.span(),
+                format!(
+                    "`{key}` of {} must be {}, {found}",
+                    table.what, allowed.text
+                ),
+                format!("{}{more_help}", allowed.help),
+            );
+            None
+        }
+        None => Some(expr),
+    }
+}
+
 /// Payroll tax (arbeidsgiveravgift) zones and their 2026 rates (DOMAIN §8). Zones Ia and IVa
 /// are simplified to their reduced rate.
 pub const PAYROLL_ZONES: &[(&str, f64)] = &[
@@ -237,12 +358,23 @@ fn read_component(
                 $default,
             )
         };
+        ($ctx:expr, $key:expr, $default:expr, $allowed:expr) => {
+            field_in(
+                $ctx,
+                &table,
+                $key,
+                &format!("{label_base}.{}", $key),
+                params,
+                $default,
+                $allowed,
+            )
+        };
     }
     let kind = match kind {
         KindName::Infrastructure => {
             let fixed = f!(ctx, "fixed", Default::Tri(300_000.0, 400_000.0, 600_000.0));
             let unit_cost = f!(ctx, "unit_cost", Default::Tri(600.0, 800.0, 1_100.0));
-            let exponent = f!(ctx, "exponent", Default::Tri(0.75, 0.85, 0.95));
+            let exponent = f!(ctx, "exponent", Default::Tri(0.75, 0.85, 0.95), EXPONENT);
             let reference = reference(ctx, &table);
             let connections = match table.get("connections") {
                 Some(node) => Some(read_connections(ctx, node, &label_base, drivers, params)?),
@@ -282,14 +414,14 @@ fn read_component(
         KindName::Purchasing => ComponentKind::Purchasing {
             units_per_driver: f!(ctx, "units_per_driver", Default::Value(1.1))?,
             unit_price: f!(ctx, "unit_price", Default::Tri(7_000.0, 8_000.0, 10_000.0))?,
-            cycle_years: f!(ctx, "cycle_years", Default::Value(5.0))?,
+            cycle_years: f!(ctx, "cycle_years", Default::Value(5.0), CYCLE_YEARS)?,
             max_discount: f!(ctx, "max_discount", Default::Tri(0.05, 0.15, 0.30))?,
             half_volume: f!(ctx, "half_volume", Default::Value(500.0))?,
         },
         KindName::Staffing => ComponentKind::Staffing {
             critical_mass: f!(ctx, "critical_mass", Default::Tri(1.5, 2.0, 3.0))?,
             fte_at_reference: f!(ctx, "fte_at_reference", Default::Tri(3.5, 4.0, 5.0))?,
-            exponent: f!(ctx, "exponent", Default::Tri(0.7, 0.8, 0.9))?,
+            exponent: f!(ctx, "exponent", Default::Tri(0.7, 0.8, 0.9), EXPONENT)?,
             salary: f!(
                 ctx,
                 "salary",
@@ -612,13 +744,14 @@ pub fn read_transition(
             what: "[transition]".to_owned(),
         };
         let t = table.unwrap_or(&fallback);
-        let months = field(
+        let months = field_in(
             ctx,
             t,
             "parallel_months",
             "transition.parallel_months",
             params,
             Default::Tri(3.0, 6.0, 12.0),
+            PARALLEL_MONTHS,
         );
         let share = field(
             ctx,
@@ -690,7 +823,15 @@ pub fn read_assets(
     let book_value = f!(ctx, "book_value", Default::Tri(150.0, 300.0, 500.0));
     let remaining_life = f!(ctx, "remaining_life", Default::Value(3.0));
     let replacement = f!(ctx, "replacement", Default::Tri(400.0, 600.0, 900.0));
-    let life = f!(ctx, "life", Default::Value(5.0));
+    let life = field_in(
+        ctx,
+        &table,
+        "life",
+        "assets.life",
+        params,
+        Default::Value(5.0),
+        ASSET_LIFE,
+    );
     let resale_share = f!(ctx, "resale_share", Default::Tri(0.0, 0.05, 0.15));
     let pooled_replacement_share = f!(ctx, "pooled_replacement_share", Default::Tri(0.5, 0.7, 0.9));
     Some(Some(Assets {

@@ -65,6 +65,15 @@ const PRENUCLEOLUS_KEY: &str = "# The prenucleolus: the nucleolus (rule = \"nucl
 /// A starter scenario for the given kommunenummer, with the default figures of the embedded
 /// scenario (DOMAIN.md §8). Returns a message naming the unknown ids otherwise.
 pub fn starter_scenario(ids: &[String]) -> Result<String, String> {
+    if ids.iter().all(|raw| raw.trim().is_empty()) {
+        return Err("no kommunenummer was given: give --members 1517,1515".to_owned());
+    }
+    if ids.iter().any(|raw| raw.trim().is_empty()) {
+        return Err(format!(
+            "an empty kommunenummer in `--members {}`: no kommunenummer was given between two commas or at an end",
+            ids.join(",")
+        ));
+    }
     let mut members = Vec::new();
     let mut unknown = Vec::new();
     for raw in ids {

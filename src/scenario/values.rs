@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use samkost_core::model::{Expr, Parameter};
+use samkost_core::model::{BinaryOp, Expr, Parameter};
 use samkost_core::sampling::Distribution;
 use toml::de::DeValue;
 
@@ -310,6 +310,22 @@ pub fn read_value(
         DeValue::String(text) => {
             let base = string_content_start(ctx, node.span());
             match expr::parse(text, &|name| params.lookup(name)) {
+                Ok(e) if divides_by_fixed_zero(&e, params) => {
+                    ctx.error_help(
+                        node.span(),
+                        format!("{label} divides by zero"),
+                        "a divisor that is always 0 makes every cost infinite; fix the divisor",
+                    );
+                    None
+                }
+                Ok(e) if has_non_finite_constant(&e) => {
+                    ctx.error_help(
+                        node.span(),
+                        format!("{label} is not a finite number (a division by zero or an overflow of its fixed numbers)"),
+                        "fix the divisor, or give the amounts in a larger unit",
+                    );
+                    None
+                }
                 Ok(e) => Some(e),
                 Err(err) => {
                     let span =
@@ -337,6 +353,33 @@ pub fn read_value(
             ctx.error_help(node.span(), format!("{label} must be a number, an expression or a distribution, found {}", type_name(other)), "e.g. `120000`, `\"cost_per_user * 0.6\"` or `{ dist = \"pert\", min = 1, mode = 2, max = 4 }`");
             None
         }
+    }
+}
+
+/// Whether `expr` divides by a literal zero or by a parameter fixed at zero.
+fn divides_by_fixed_zero(expr: &Expr, params: &Parameters) -> bool {
+    match expr {
+        Expr::Const(_) | Expr::Param(_) => false,
+        Expr::Neg(inner) => divides_by_fixed_zero(inner, params),
+        Expr::Binary(op, lhs, rhs) => {
+            let zero_divisor = *op == BinaryOp::Div
+                && match rhs.as_ref() {
+                    Expr::Const(v) => *v == 0.0,
+                    Expr::Param(idx) => params.list[*idx].distribution.support() == (0.0, 0.0),
+                    _ => false,
+                };
+            zero_divisor || divides_by_fixed_zero(lhs, params) || divides_by_fixed_zero(rhs, params)
+        }
+    }
+}
+
+/// Whether a constant part of `expr` (folded when read) is NaN or infinite.
+fn has_non_finite_constant(expr: &Expr) -> bool {
+    match expr {
+        Expr::Const(v) => !v.is_finite(),
+        Expr::Param(_) => false,
+        Expr::Neg(inner) => has_non_finite_constant(inner),
+        Expr::Binary(_, lhs, rhs) => has_non_finite_constant(lhs) || has_non_finite_constant(rhs),
     }
 }
 

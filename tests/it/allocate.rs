@@ -553,6 +553,46 @@ fn invalid_cases() -> Vec<(&'static str, &'static str, String, Vec<&'static str>
             vec![],
         ),
         (
+            "player_numbers_instead_of_names",
+            "g.toml",
+            toml("[\"A\", \"H\", \"K\"]", "[1, 2, 3]"),
+            vec![],
+        ),
+        (
+            "player_numbers_instead_of_names_json",
+            "g.json",
+            json("[\"A\", \"H\", \"K\"]", "[1, 2, 3]"),
+            vec![],
+        ),
+        (
+            "control_character_in_title",
+            "g.toml",
+            toml(
+                "players",
+                "title = \"Three\\u001b[2J\\rmunicipalities\"\nplayers",
+            ),
+            vec![],
+        ),
+        (
+            "control_character_in_player_name_json",
+            "g.json",
+            json("\"H\", \"K\"]", "\"H\\u0007\", \"K\"]"),
+            vec![],
+        ),
+        (
+            "json_syntax_after_byte_order_mark",
+            "g.json",
+            format!("\u{feff}{}", json("\"K\": 8,", "\"K\": 8")),
+            vec![],
+        ),
+        (
+            "costs_too_large_to_add",
+            "g.toml",
+            "players = [\"A\", \"H\"]\n\n[costs]\nA = 1e308\nH = 1e308\n\"A,H\" = 1e308\n"
+                .to_owned(),
+            vec![],
+        ),
+        (
             "several_problems_at_once",
             "g.toml",
             toml("K = 8", "K = inf\n\"A,Q\" = 3\n\"K,A\" = 15\n\"A,K\" = 16"),
@@ -572,13 +612,68 @@ fn every_invalid_game_file_exits_1_with_a_located_message() {
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert_eq!(out.status.code(), Some(1), "case `{case}`:\n{stderr}");
         assert!(out.stdout.is_empty(), "case `{case}` printed a result");
-        if case != "unknown_method" {
+        // A method's arithmetic is not at a place in the file.
+        if !["unknown_method", "costs_too_large_to_add"].contains(&case) {
             assert!(
                 stderr.contains(&format!("--> {name}:")),
                 "case `{case}`:\n{stderr}"
             );
         }
         insta::assert_snapshot!(format!("allocate_{case}"), stderr);
+    }
+}
+
+/// Costs near the largest `f64` overflow the sums inside SCRB and the savings keys; a method
+/// whose numbers overflow is an error naming it, never NaN, ±inf or an allocation that does
+/// not add up to `c(N)` in the output, while a method whose arithmetic stays finite still runs.
+#[test]
+fn costs_too_large_to_add_are_refused_per_method() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "players = [\"A\", \"H\"]\n\n[costs]\nA = 1e308\nH = 1e308\n\"A,H\" = 1e308\n";
+    std::fs::write(dir.path().join("g.toml"), big).unwrap();
+    for method in [
+        "scrb",
+        "equal_savings",
+        "proportional_savings",
+        "proportional_to_standalone",
+    ] {
+        let out = samkost(&["allocate", "g.toml", "--methods", method], dir.path());
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(1), "{method}:\n{stderr}");
+        assert!(out.stdout.is_empty(), "{method} printed a result");
+        assert!(
+            stderr.contains(&format!("{method}: ")),
+            "{method}:\n{stderr}"
+        );
+        assert!(stderr.contains("scale the costs"), "{method}:\n{stderr}");
+    }
+    let out = samkost(
+        &[
+            "allocate",
+            "g.toml",
+            "--methods",
+            "shapley",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(allocation(&json, "shapley"), [5e307, 5e307]);
+}
+
+/// A UTF-8 byte-order mark, as some Windows editors write, is skipped in JSON as in TOML.
+#[test]
+fn a_json_game_file_may_start_with_a_byte_order_mark() {
+    use samkost::scenario::game_file::{GameFormat, parse};
+    let text =
+        "\u{feff}{\"players\": [\"A\", \"H\"], \"costs\": {\"A\": 3, \"H\": 4, \"A,H\": 5}}\n";
+    for name in ["g.json", "g"] {
+        assert_eq!(GameFormat::detect(name, text), GameFormat::Json);
+        let game = parse(name, text, GameFormat::Json).unwrap_or_else(|d| panic!("{d}"));
+        assert_eq!(game.players, ["A", "H"]);
+        assert_eq!(game.game.grand(), 5.0);
     }
 }
 

@@ -233,6 +233,22 @@ fn init_prints_a_scenario_that_validates() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("9999"));
+
+    for (members, says) in [
+        ("", "no kommunenummer was given"),
+        ("1517,,1515", "between two commas"),
+    ] {
+        let out = samkost()
+            .args(["init", "--members", members])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(says) && !stderr.contains("0000"),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]

@@ -224,6 +224,67 @@ fn cases() -> Vec<(&'static str, String, usize)> {
             54,
         ),
         (
+            "negative_parallel_months",
+            format!("{BASE}\n[transition]\nparallel_months = -6\n"),
+            53,
+        ),
+        (
+            "zero_cycle_years",
+            format!(
+                "{BASE}\n[[components]]\nname = \"PCs\"\nkind = \"purchasing\"\ncycle_years = 0\n"
+            ),
+            55,
+        ),
+        (
+            "negative_cycle_years",
+            format!(
+                "{BASE}\n[[components]]\nname = \"PCs\"\nkind = \"purchasing\"\ncycle_years = -4\n"
+            ),
+            55,
+        ),
+        (
+            "negative_exponent",
+            format!(
+                "{BASE}\n[[components]]\nname = \"Infra\"\nkind = \"infrastructure\"\nexponent = -5\n"
+            ),
+            55,
+        ),
+        (
+            "exponent_distribution_beyond_range",
+            format!(
+                "{BASE}\n[[components]]\nname = \"Staff\"\nkind = \"staffing\"\nexponent = {{ dist = \"triangular\", min = 0.8, mode = 1.2, max = 1.8 }}\n"
+            ),
+            55,
+        ),
+        (
+            "parameter_for_months_below_zero",
+            format!("{BASE}\n[transition]\nparallel_months = \"cost_per_user\"\n").replacen(
+                "min = 7000, mode = 9500",
+                "min = -7000, mode = 9500",
+                1,
+            ),
+            53,
+        ),
+        (
+            "zero_asset_life",
+            format!("{BASE}\n[assets]\nlife = 0\n"),
+            53,
+        ),
+        (
+            "division_by_fixed_zero",
+            mutate("per = { users = 6000 }", "per = { users = \"6000 / 0\" }"),
+            36,
+        ),
+        (
+            "division_by_parameter_fixed_at_zero",
+            mutate(
+                "per = { users = 6000 }",
+                "per = { users = \"6000 / none\" }",
+            )
+            .replacen("[parameters]\n", "[parameters]\nnone = 0\n", 1),
+            37,
+        ),
+        (
             "several_problems_at_once",
             mutate("horizon_years = 5", "horizon = 5")
                 .replacen("dist = \"pert\"", "dist = \"pret\"", 1)

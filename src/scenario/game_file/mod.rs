@@ -132,11 +132,13 @@ struct RawValues {
 /// A game file as read, before its meaning is checked.
 #[derive(Debug, Clone, Default)]
 struct RawGame {
-    title: Option<String>,
-    units: Option<String>,
+    title: Option<Located<String>>,
+    units: Option<Located<String>>,
     /// Span of `complete = "error"` when given.
     complete_error: Option<Range<usize>>,
     players: Option<Located<Vec<Located<String>>>>,
+    /// Whether `players` was given but rejected by the reader (already reported).
+    players_rejected: bool,
     costs: Option<Located<Vec<RawCost>>>,
     values: Option<Located<RawValues>>,
 }
@@ -189,15 +191,17 @@ fn report_more_bad_values(ctx: &mut Ctx<'_>, last: Range<usize>, n_bad: usize, w
 }
 
 fn validate(ctx: &mut Ctx<'_>, raw: RawGame) -> Option<GameFile> {
-    let players = validate_players(ctx, raw.players.as_ref());
+    let title = printable(ctx, raw.title, "`title`");
+    let units = printable(ctx, raw.units, "`units`");
+    let players = validate_players(ctx, raw.players.as_ref(), raw.players_rejected);
     let costs = match (&raw.costs, &raw.values) {
         (Some(costs), None) => costs,
         (None, Some(values)) => {
             let players = players?;
             let game = validate_values(ctx, &players, values)?;
             return Some(GameFile {
-                title: raw.title,
-                units: raw.units,
+                title,
+                units,
                 n_listed: game.costs().len() - 1,
                 players,
                 game,
@@ -238,8 +242,8 @@ fn validate(ctx: &mut Ctx<'_>, raw: RawGame) -> Option<GameFile> {
     }
     match CostGame::from_partial(players.len(), &listed, false) {
         Ok(game) => Some(GameFile {
-            title: raw.title,
-            units: raw.units,
+            title,
+            units,
             n_listed: listed.len(),
             players,
             game,
@@ -254,10 +258,43 @@ fn validate(ctx: &mut Ctx<'_>, raw: RawGame) -> Option<GameFile> {
     }
 }
 
+/// A text that goes to the terminal as it is: control characters (escape sequences, carriage
+/// returns, …) are refused, so that a file cannot rewrite the screen or hide a line.
+fn printable(ctx: &mut Ctx<'_>, text: Option<Located<String>>, what: &str) -> Option<String> {
+    let text = text?;
+    match text.value.chars().find(|c| c.is_control()) {
+        Some(c) => {
+            ctx.error_help(
+                text.span,
+                format!(
+                    "{what} contains the control character U+{:04X}",
+                    u32::from(c)
+                ),
+                "remove it: names and titles are printed as they are",
+            );
+            None
+        }
+        None => Some(text.value),
+    }
+}
+
+/// Records that `players` holds something other than names (found `found`, e.g. "numbers").
+fn player_names_not_strings(ctx: &mut Ctx<'_>, span: Range<usize>, found: &str) {
+    ctx.error_help(
+        span,
+        format!("player names must be strings, found {found}"),
+        "quote each name, e.g. `[\"A\", \"H\"]`, or `[\"1\", \"2\"]` for numbered players",
+    );
+}
+
 fn validate_players(
     ctx: &mut Ctx<'_>,
     players: Option<&Located<Vec<Located<String>>>>,
+    rejected: bool,
 ) -> Option<Vec<String>> {
+    if rejected {
+        return None;
+    }
     let Some(players) = players else {
         ctx.error_help(
             0..0,
@@ -291,6 +328,16 @@ fn validate_players(
         let text = name.value.as_str();
         if text.trim().is_empty() {
             ctx.error(name.span.clone(), "a player name must not be empty");
+        } else if let Some(c) = text.chars().find(|c| c.is_control()) {
+            ctx.error_help(
+                name.span.clone(),
+                format!(
+                    "player name `{}` contains the control character U+{:04X}",
+                    text.escape_debug(),
+                    u32::from(c)
+                ),
+                "remove it: names and titles are printed as they are",
+            );
         } else if text.contains(',') {
             ctx.error_help(
                 name.span.clone(),

@@ -10,8 +10,8 @@
 use std::ops::Range;
 
 use super::{
-    COMPLETIONS, Located, RawCost, RawGame, RawValues, TOP_KEYS, report_bad_value,
-    report_more_bad_values, unknown_key,
+    COMPLETIONS, Located, RawCost, RawGame, RawValues, TOP_KEYS, player_names_not_strings,
+    report_bad_value, report_more_bad_values, unknown_key,
 };
 use crate::scenario::diagnostic::closest;
 use crate::scenario::tree::Ctx;
@@ -52,8 +52,15 @@ impl Value {
 /// Reads the file; `None` after a syntax error (reported in `ctx`).
 pub(super) fn read(ctx: &mut Ctx<'_>) -> Option<RawGame> {
     let src = ctx.src;
-    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(src) {
-        let offset = offset_of(src, e.line(), e.column());
+    // A byte-order mark (as some Windows editors write) is skipped, as in TOML game files.
+    let bom = if src.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let body = &src[bom..];
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(body) {
+        let offset = bom + offset_of(body, e.line(), e.column());
         let message = e.to_string();
         let message = message
             .rfind(" at line ")
@@ -66,6 +73,7 @@ pub(super) fn read(ctx: &mut Ctx<'_>) -> Option<RawGame> {
         return None;
     }
     let mut reader = Reader::new(src);
+    reader.pos = bom;
     let Some(mut root) = reader.value() else {
         match reader.too_deep {
             Some(at) => ctx.error_help(
@@ -104,10 +112,23 @@ pub(super) fn read(ctx: &mut Ctx<'_>) -> Option<RawGame> {
         }
         seen.push(name);
         match name {
-            "title" => raw.title = string(ctx, node, "`title`"),
-            "units" => raw.units = string(ctx, node, "`units`"),
+            "title" => {
+                raw.title = string(ctx, node, "`title`").map(|value| Located {
+                    value,
+                    span: node.span.clone(),
+                });
+            }
+            "units" => {
+                raw.units = string(ctx, node, "`units`").map(|value| Located {
+                    value,
+                    span: node.span.clone(),
+                });
+            }
             "complete" => raw.complete_error = completion(ctx, node),
-            "players" => raw.players = players(ctx, node),
+            "players" => {
+                raw.players = players(ctx, node);
+                raw.players_rejected = raw.players.is_none();
+            }
             "values" => raw.values = values(ctx, key.span.clone(), node),
             _ => raw.costs = costs(ctx, node),
         }
@@ -165,27 +186,39 @@ fn completion(ctx: &mut Ctx<'_>, node: &Node) -> Option<Range<usize>> {
 }
 
 fn players(ctx: &mut Ctx<'_>, node: &Node) -> Option<Located<Vec<Located<String>>>> {
-    let Value::Array(items) = &node.value else {
-        ctx.error_help(
-            node.span.clone(),
-            format!(
-                "`players` must be an array of names, found {}",
-                node.value.type_name()
-            ),
-            "write `\"players\": [\"A\", \"H\", \"K\"]`",
-        );
-        return None;
+    let items = match &node.value {
+        Value::Array(items) => items,
+        Value::Numbers(_) => {
+            player_names_not_strings(ctx, node.span.clone(), "numbers");
+            return None;
+        }
+        other => {
+            ctx.error_help(
+                node.span.clone(),
+                format!(
+                    "`players` must be an array of names, found {}",
+                    other.type_name()
+                ),
+                "write `\"players\": [\"A\", \"H\", \"K\"]`",
+            );
+            return None;
+        }
     };
-    let names = items
-        .iter()
-        .filter_map(|item| {
-            string(ctx, item, "a player name").map(|value| Located {
-                value,
+    let mut names = Vec::with_capacity(items.len());
+    for item in items {
+        match &item.value {
+            Value::String(value) => names.push(Located {
+                value: value.clone(),
                 span: item.span.clone(),
-            })
-        })
-        .collect();
-    Some(Located {
+            }),
+            other => {
+                // One report for the array: its other entries are most likely the same.
+                player_names_not_strings(ctx, item.span.clone(), other.type_name());
+                break;
+            }
+        }
+    }
+    (names.len() == items.len()).then(|| Located {
         value: names,
         span: node.span.clone(),
     })

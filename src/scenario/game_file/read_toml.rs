@@ -3,10 +3,10 @@
 use toml::de::{DeTable, DeValue};
 
 use super::{
-    COMPLETIONS, Located, RawCost, RawGame, RawValues, TOP_KEYS, report_bad_value,
-    report_more_bad_values,
+    COMPLETIONS, Located, RawCost, RawGame, RawValues, TOP_KEYS, player_names_not_strings,
+    report_bad_value, report_more_bad_values,
 };
-use crate::scenario::tree::{Ctx, Table, as_f64, as_str, number, type_name};
+use crate::scenario::tree::{Ctx, Table, as_f64, number, type_name};
 
 /// Reads the file; `None` after a syntax error (reported in `ctx`).
 pub(super) fn read(ctx: &mut Ctx<'_>) -> Option<RawGame> {
@@ -28,14 +28,20 @@ pub(super) fn read(ctx: &mut Ctx<'_>) -> Option<RawGame> {
         what: "the game file".to_owned(),
     };
     root.check_keys(ctx, TOP_KEYS);
+    let players = read_players(ctx, &root);
     Some(RawGame {
-        title: root.opt_str(ctx, "title").map(|(s, _)| s),
-        units: root.opt_str(ctx, "units").map(|(s, _)| s),
+        title: root
+            .opt_str(ctx, "title")
+            .map(|(value, span)| Located { value, span }),
+        units: root
+            .opt_str(ctx, "units")
+            .map(|(value, span)| Located { value, span }),
         complete_error: root
             .opt_choice(ctx, "complete", COMPLETIONS)
             .filter(|(value, _)| value == "error")
             .map(|(_, span)| span),
-        players: read_players(ctx, &root),
+        players_rejected: root.get("players").is_some() && players.is_none(),
+        players,
         costs: read_costs(ctx, &root),
         values: read_values(ctx, &root),
     })
@@ -54,16 +60,21 @@ fn read_players(ctx: &mut Ctx<'_>, root: &Table<'_, '_>) -> Option<Located<Vec<L
         );
         return None;
     };
-    let names = items
-        .iter()
-        .filter_map(|item| {
-            as_str(ctx, item, "a player name").map(|value| Located {
-                value,
+    let mut names = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        match item.get_ref() {
+            DeValue::String(value) => names.push(Located {
+                value: value.to_string(),
                 span: item.span(),
-            })
-        })
-        .collect();
-    Some(Located {
+            }),
+            other => {
+                // One report for the array: its other entries are most likely the same.
+                player_names_not_strings(ctx, item.span(), type_name(other));
+                break;
+            }
+        }
+    }
+    (names.len() == items.len()).then(|| Located {
         value: names,
         span: node.span(),
     })
