@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use samkost_game::GameError;
+use samkost_game::{GameError, MAX_PLAYERS};
 
 use super::{Format, InputError};
 use super::{emitf, emitln};
@@ -16,7 +16,8 @@ use crate::scenario::game_file::{self, GameFile, GameFormat};
 #[derive(Debug, clap::Args)]
 pub struct AllocateArgs {
     /// Game file: TOML, JSON (a `.json` name or text starting with `{`), or CSV (a `.csv`
-    /// name: one column `cost`, every coalition in bitmask order).
+    /// name: one column `cost`, every coalition in bitmask order); at most 25 players and
+    /// 1 GiB.
     game_file: PathBuf,
     /// Methods, comma-separated (default: all): shapley, nucleolus, prenucleolus, least_core,
     /// scrb, equal_split, equal_savings, proportional_savings, proportional_to_standalone.
@@ -28,9 +29,41 @@ pub struct AllocateArgs {
     /// Seed of the sampled Shapley value (used beyond 20 players only).
     #[arg(long, default_value_t = 2024)]
     seed: u64,
-    /// Join orders drawn for the sampled Shapley value (beyond 20 players only).
-    #[arg(long, default_value_t = 10_000)]
+    /// Join orders drawn for the sampled Shapley value (beyond 20 players only; 4 to 10^7).
+    #[arg(long, default_value_t = 10_000, value_parser = parse_permutations)]
     permutations: usize,
+}
+
+/// Most join orders `--permutations` accepts: 10^7 orders of 25 players are 2.5·10^8 table
+/// look-ups, seconds to a minute; more would run for hours without a visible gain.
+pub const MAX_PERMUTATIONS: usize = 10_000_000;
+
+/// Largest game file: 1 GiB, 32 bytes for each of the `2^25 − 1` costs of a complete game of
+/// [`MAX_PLAYERS`] players (a complete 20-player `values` file is about 20 MB).
+pub const MAX_GAME_FILE_BYTES: u64 = 1 << 30;
+
+/// Memory `allocate` takes per coalition: the table (8 bytes), the costs as read and the
+/// methods' working copies; measured at about 24 bytes (773 MB at 25 players).
+const ALLOCATE_BYTES_PER_COALITION: u64 = 32;
+
+// The largest game, read from the largest file, fits in the memory budget.
+const _: () = assert!(
+    MAX_GAME_FILE_BYTES + (ALLOCATE_BYTES_PER_COALITION << MAX_PLAYERS)
+        <= super::MEMORY_BUDGET_BYTES
+);
+
+/// `--permutations`: 4 (the sampled value's standard error needs a few) to [`MAX_PERMUTATIONS`].
+fn parse_permutations(text: &str) -> Result<usize, String> {
+    let n: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a whole number of join orders, got `{text}`"))?;
+    if !(4..=MAX_PERMUTATIONS).contains(&n) {
+        return Err(format!(
+            "expected 4 to {MAX_PERMUTATIONS} join orders (more would run for hours), got {n}"
+        ));
+    }
+    Ok(n)
 }
 
 /// Runs `samkost allocate`.
@@ -42,9 +75,6 @@ pub fn run(args: &AllocateArgs) -> Result<()> {
         }
         None => Method::ALL.to_vec(),
     };
-    if args.permutations < 4 {
-        return Err(InputError("error: --permutations must be at least 4".to_owned()).into());
-    }
     let file = load_game(&args.game_file)?;
     let settings = Settings {
         methods,
@@ -78,15 +108,7 @@ pub fn run(args: &AllocateArgs) -> Result<()> {
 }
 
 fn load_game(path: &Path) -> Result<GameFile> {
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("failed to read game file `{}`", path.display()))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        InputError(format!(
-            "error: game file `{}` is not valid UTF-8 (first bad byte at offset {})\n  = help: save the file as UTF-8",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
+    let text = super::read_input(path, "game file", MAX_GAME_FILE_BYTES)?;
     let name = path.display().to_string();
     let format = GameFormat::detect(&name, &text);
     game_file::parse(&name, &text, format).map_err(|d| InputError(d.to_string()).into())

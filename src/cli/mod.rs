@@ -56,7 +56,7 @@ enum Command {
     Run(RunArgs),
     /// Check a scenario file and list every problem.
     Validate {
-        /// Scenario file (TOML).
+        /// Scenario file (TOML, at most 64 MiB).
         scenario: PathBuf,
     },
     /// Which assumptions drive an output: tornado, Sobol' indices, Morris screening, or rank
@@ -83,7 +83,7 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct RunArgs {
-    /// Scenario file (TOML); the embedded default when omitted.
+    /// Scenario file (TOML, at most 64 MiB); the embedded default when omitted.
     scenario: Option<PathBuf>,
     /// Number of draws (overrides the scenario; at most 10^9).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=scenario::MAX_DRAWS as u64))]
@@ -91,15 +91,16 @@ struct RunArgs {
     /// Random seed (overrides the scenario).
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads (default: all cores; at most 1024). Results do not depend on it.
+    #[arg(long, value_parser = parse_threads)]
     threads: Option<usize>,
     /// How the uncertain inputs are sampled: plain Monte Carlo, Latin hypercube, or scrambled
     /// Sobol' points.
     #[arg(long, value_enum, default_value_t = Sampling::Mc)]
     sampling: Sampling,
     /// Runs up to this many draws keep every draw (exact quantiles); longer runs use a quantile
-    /// sketch with 0.1 % relative accuracy so memory stays bounded (at most 10^8).
+    /// sketch with 0.1 % relative accuracy so memory stays bounded (at most 10^8; the kept
+    /// draws, 8 bytes × (keys × members + 1 + years) each, must fit in 8 GB).
     #[arg(long, default_value_t = samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
           value_parser = clap::value_parser!(u64).range(0..=MAX_STORED_DRAWS))]
     max_stored_draws: u64,
@@ -111,7 +112,8 @@ struct RunArgs {
     /// region's mean NPV, relative).
     #[arg(long)]
     precision: Option<String>,
-    /// Upper limit on draws for --precision (at most 10^9).
+    /// Upper limit on draws for --precision (at most 10^9; a run of up to --max-stored-draws
+    /// draws keeps them, and they must fit in 8 GB).
     #[arg(long, default_value_t = 1_000_000,
           value_parser = clap::value_parser!(u64).range(1..=scenario::MAX_DRAWS as u64))]
     max_draws: u64,
@@ -121,7 +123,7 @@ struct RunArgs {
           value_parser = parse_burden_threshold)]
     burden_threshold: f64,
     /// Directory to write result files into (summary.json, members.csv, keys.csv, yearly.csv,
-    /// samkost.xlsx, report.html).
+    /// samkost.xlsx, report.html); created and checked before the run starts.
     #[arg(long)]
     out: Option<PathBuf>,
     /// Also write every draw's NPVs to `draws.parquet` in the --out directory (needs a build
@@ -193,8 +195,21 @@ enum Format {
     Json,
 }
 
-/// Largest `--max-stored-draws`: beyond it, keeping every draw would need tens of gigabytes.
+/// Largest `--max-stored-draws` (10^8). Whether the stored draws fit is checked against
+/// [`MEMORY_BUDGET_BYTES`] before the run starts.
 const MAX_STORED_DRAWS: u64 = 100_000_000;
+
+/// Memory a run's stored draws, or `allocate`'s coalition table and the methods' working
+/// copies, may take: 8 GB. A fixed number, not a share of the machine's memory, so the same
+/// command is accepted or refused the same way everywhere.
+pub const MEMORY_BUDGET_BYTES: u64 = 8_000_000_000;
+
+/// Largest scenario, members, grid or other text input file: 64 MiB (a scenario with every
+/// municipality of Norway is well under 1 MiB).
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+
+/// Most worker threads `--threads` accepts: more would only spend memory on idle stacks.
+pub const MAX_THREADS: usize = 1024;
 
 /// An error the user can fix (bad input): exit code 1.
 #[derive(Debug, thiserror::Error)]
@@ -257,8 +272,94 @@ struct RelativeFiles {
 impl FileSource for RelativeFiles {
     fn read(&self, path: &str) -> Result<String, String> {
         let full = self.base.join(path);
-        std::fs::read_to_string(&full).map_err(|e| format!("{} ({e})", full.display()))
+        let bytes = match read_capped(&full, MAX_INPUT_BYTES) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => {
+                return Err(format!(
+                    "{} is larger than the {} limit for input files",
+                    full.display(),
+                    format_bytes(MAX_INPUT_BYTES)
+                ));
+            }
+            Err(e) => return Err(format!("{} ({e})", full.display())),
+        };
+        String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "{} is not valid UTF-8 (first bad byte at offset {})",
+                full.display(),
+                e.utf8_error().valid_up_to()
+            )
+        })
     }
+}
+
+/// Reads at most `cap` bytes of `path`: `Ok(None)` when the file holds more. Reading stops
+/// one byte past the cap, so an endless file (`/dev/zero`, a pipe) ends quickly too.
+fn read_capped(path: &Path, cap: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let size_hint = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size_hint > cap {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size_hint).unwrap_or(0));
+    file.take(cap + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= cap).then_some(bytes))
+}
+
+/// Reads the text file `path` (a `what`, e.g. "scenario") of at most `cap` bytes: every input
+/// file goes through here. A missing or unreadable file is an I/O error (exit 2); a file
+/// beyond the cap or not in UTF-8 is the user's to fix (exit 1).
+pub fn read_input(path: &Path, what: &str, cap: u64) -> Result<String> {
+    let bytes = read_capped(path, cap)
+        .with_context(|| format!("failed to read {what} `{}`", path.display()))?
+        .ok_or_else(|| {
+            InputError(format!(
+                "error: {what} `{}` is larger than the {} limit for a {what}\n  = help: the limit keeps a wrong path (a device, an endless pipe) from filling the memory",
+                path.display(),
+                format_bytes(cap)
+            ))
+        })?;
+    String::from_utf8(bytes).map_err(|e| {
+        InputError(format!(
+            "error: {what} `{}` is not valid UTF-8 (first bad byte at offset {})\n  = help: save the file as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+        .into()
+    })
+}
+
+/// A byte count for messages: `64 MiB`, `1 GiB`, or `45.6 GB` for counts that are not whole
+/// binary units.
+pub fn format_bytes(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    if let Some((unit, name)) = UNITS.into_iter().find(|&(unit, _)| bytes >= unit)
+        && bytes % unit == 0
+    {
+        return format!("{} {name}", bytes / unit);
+    }
+    if bytes >= 1_000_000_000 {
+        format!("{:.1} GB", bytes as f64 / 1e9)
+    } else if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// `--threads`: 0 (all cores) up to [`MAX_THREADS`].
+fn parse_threads(text: &str) -> Result<usize, String> {
+    let threads: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a whole number of threads, got `{text}`"))?;
+    if threads > MAX_THREADS {
+        return Err(format!(
+            "at most {MAX_THREADS} worker threads (more would only spend memory on idle stacks), got {threads}"
+        ));
+    }
+    Ok(threads)
 }
 
 /// Loads and validates a scenario file, or the embedded default.
@@ -271,15 +372,7 @@ fn load_scenario(path: Option<&Path>) -> Result<Scenario> {
         )
         .map_err(|d| anyhow::anyhow!("the embedded scenario is invalid:\n{d}"));
     };
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("failed to read scenario `{}`", path.display()))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        InputError(format!(
-            "error: scenario `{}` is not valid UTF-8 (first bad byte at offset {})\n  = help: save the file as UTF-8",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
+    let text = read_input(path, "scenario", MAX_INPUT_BYTES)?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let name = path.display().to_string();
     scenario::parse(&name, &text, &RelativeFiles { base })
@@ -425,12 +518,25 @@ fn run_command(args: &RunArgs) -> Result<()> {
     if config.n_draws == 0 {
         return Err(InputError("error: --draws must be at least 1".to_owned()).into());
     }
+    let target = args.precision.as_deref().map(parse_precision).transpose()?;
+    let largest_run = if target.is_some() {
+        precision_run_sizes(config.n_draws, args.max_draws)
+            .into_iter()
+            .filter(|&n| n <= config.max_stored_draws)
+            .max()
+            .unwrap_or(0)
+    } else {
+        config.n_draws
+    };
+    check_stored_draws(&scenario, largest_run, &config)?;
+    if let Some(dir) = &args.out {
+        prepare_out_dir(dir)?;
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
         .context("failed to start worker threads")?;
     let keys = pool.install(|| resolve_keys(&scenario, seed))?;
-    let target = args.precision.as_deref().map(parse_precision).transpose()?;
     let mut config = config;
     let (results, precision) = loop {
         let bar = progress::Bar::new(config.n_draws);
@@ -510,6 +616,60 @@ fn run_command(args: &RunArgs) -> Result<()> {
             report::render_table(&summary, args.burden_threshold, args.lang.lang())
         ),
     }
+    Ok(())
+}
+
+/// The draws of each run `--precision` may make: `first`, doubled until `max_draws`.
+fn precision_run_sizes(first: u64, max_draws: u64) -> Vec<u64> {
+    let mut sizes = vec![first];
+    let mut n = first;
+    while n < max_draws {
+        n = n.saturating_mul(2).min(max_draws);
+        sizes.push(n);
+    }
+    sizes
+}
+
+/// Bytes one stored draw takes: its NPV row (keys × members + 1 for the region) and its
+/// regional cumulative row (one value per year), 8 bytes each (the core's `Columns`).
+fn stored_draw_bytes(scenario: &Scenario) -> u64 {
+    let values =
+        scenario.keys.len() * scenario.model.n_members() + 1 + scenario.model.horizon_years;
+    8 * values as u64
+}
+
+/// Refuses a run whose stored draws (a run of `n_draws` keeps them when `n_draws` is at most
+/// `--max-stored-draws`) and fan bands would not fit in [`MEMORY_BUDGET_BYTES`], before any
+/// work starts, instead of aborting on a failed allocation.
+fn check_stored_draws(scenario: &Scenario, n_draws: u64, config: &RunConfig) -> Result<()> {
+    let stored = if n_draws <= config.max_stored_draws {
+        n_draws
+    } else {
+        0
+    };
+    let per_draw = stored_draw_bytes(scenario);
+    let band_bytes = 8 * samkost_core::simulation::MAX_BAND_VALUES;
+    let needed = stored.saturating_mul(per_draw).saturating_add(band_bytes);
+    if needed <= MEMORY_BUDGET_BYTES {
+        return Ok(());
+    }
+    let fit = (MEMORY_BUDGET_BYTES - band_bytes) / per_draw;
+    Err(InputError(format!(
+        "error: keeping {stored} draws needs {} of memory ({per_draw} bytes a draw), more than the {} budget for stored draws; at most {fit} draws fit\n  = help: lower --max-stored-draws to {fit} or less: longer runs sketch their quantiles (0.1 % relative accuracy) in bounded memory",
+        format_bytes(needed),
+        format_bytes(MEMORY_BUDGET_BYTES),
+    ))
+    .into())
+}
+
+/// Creates `--out DIR` and checks that files can be written into it, before the run starts,
+/// so a wrong directory costs no simulation time.
+fn prepare_out_dir(dir: &Path) -> Result<()> {
+    output::write_files(dir, &[])?;
+    tempfile::Builder::new()
+        .prefix(output::TEMP_PREFIX)
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write into output directory `{}`", dir.display()))?;
     Ok(())
 }
 

@@ -47,7 +47,7 @@ pub enum SensitivityFormat {
 /// Arguments of `samkost sensitivity`.
 #[derive(Debug, clap::Args)]
 pub struct SensitivityArgs {
-    /// Scenario file (TOML); the embedded default when omitted.
+    /// Scenario file (TOML, at most 64 MiB); the embedded default when omitted.
     scenario: Option<PathBuf>,
     /// The method.
     #[arg(long, value_enum, default_value_t = Method::Tornado)]

@@ -9,6 +9,7 @@ mod game_values;
 mod games;
 mod interrupt;
 mod invalid;
+mod limits;
 mod metrics;
 mod model;
 mod parquet;

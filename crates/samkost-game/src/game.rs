@@ -7,9 +7,10 @@
 use crate::GameError;
 
 /// Largest `n` for which a full coalition table is built. The table takes `8·2^n` bytes
-/// (8 GiB at `n = 30`), so in practice memory is the tighter limit; methods that are
-/// exponential in a worse way carry their own, smaller limits.
-pub const MAX_PLAYERS: usize = 30;
+/// (256 MiB at `n = 25`); reading a complete game of 25 players and computing its keys takes
+/// about 0.8 GB, while 30 players would take about 25 GB. Methods that are exponential in a
+/// worse way carry their own, smaller limits.
+pub const MAX_PLAYERS: usize = 25;
 
 /// Relative tolerance used by the checks in this crate: a tolerance `REL_TOL · scale` is
 /// applied, where `scale = max(1, max_S |c(S)|)` (see [`CostGame::abs_tol`]).

@@ -1,7 +1,7 @@
 //! Cooperative game theory for cost sharing in inter-municipal cooperation.
 //!
 //! A [`CostGame`] gives the cost `c(S)` of every coalition `S` of `n` members (bitmask
-//! `u32`, `n ≤ 30`). From it this crate computes the allocation keys and stability checks
+//! `u32`, `n ≤ 25`). From it this crate computes the allocation keys and stability checks
 //! samkost reports:
 //!
 //! | item | what |
@@ -39,8 +39,8 @@
 //! - Exact solutions: [`Method::allocate`] computes the methods that need every coalition
 //!   (exact Shapley value, nucleolus, prenucleolus, least core) for at most
 //!   [`MAX_EXACT_PLAYERS`] = 20 players; beyond that use [`shapley_sampled`].
-//! - Tables: `n ≤ 30` ([`MAX_PLAYERS`]); the table takes `8·2^n` bytes, so memory binds
-//!   (2 GiB at `n = 28`). Beyond that use [`shapley_sampled`], [`shapley_size_game`] and
+//! - Tables: `n ≤ 25` ([`MAX_PLAYERS`]); the table takes `8·2^n` bytes (256 MiB at
+//!   `n = 25`, 8 GiB at `n = 30`). Beyond that use [`shapley_sampled`], [`shapley_size_game`] and
 //!   [`core_search`], which take a cost oracle or a size function.
 //! - [`CostGame::from_partial`] is `O(2^n · L)` for `L` listed coalitions, at worst `O(3^n)`
 //!   when the list is dense but incomplete, or when listed costs are lowered to their cheapest

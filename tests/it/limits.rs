@@ -1,0 +1,261 @@
+//! Resource limits: each is refused just above the limit with exit code 1 and a message that
+//! names the limit, before any work or memory is spent on it.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use samkost::cli;
+
+/// Runs samkost in `dir` (stdout is dropped, so that a full pipe cannot stall it); panics if it takes longer than a minute (a limit that is not
+/// checked before the work starts shows up here as a run that does not end).
+fn samkost_within_a_minute(args: &[&str], dir: &Path) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_samkost"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            let _ = child.wait();
+            panic!("samkost {args:?} ran for more than a minute");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn refused(out: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    stderr
+}
+
+#[test]
+fn stored_draws_beyond_the_memory_budget_are_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = samkost_within_a_minute(
+        &[
+            "run",
+            "--draws",
+            "100000000",
+            "--max-stored-draws",
+            "100000000",
+        ],
+        dir.path(),
+    );
+    let stderr = refused(&out);
+    assert!(stderr.contains("8.0 GB budget"), "{stderr}");
+    assert!(stderr.contains("keeping 100000000 draws needs"), "{stderr}");
+    let fit: u64 = stderr
+        .split("at most ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no draw count in: {stderr}"));
+    assert!(fit > 1_000_000 && fit < 100_000_000, "{stderr}");
+    assert!(
+        stderr.contains(&format!("lower --max-stored-draws to {fit}")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn stored_draws_of_a_precision_run_are_checked_at_max_draws() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = samkost_within_a_minute(
+        &[
+            "run",
+            "--draws",
+            "1000",
+            "--precision",
+            "npv_mean=0.000001",
+            "--max-draws",
+            "100000000",
+            "--max-stored-draws",
+            "100000000",
+        ],
+        dir.path(),
+    );
+    let stderr = refused(&out);
+    assert!(stderr.contains("8.0 GB budget"), "{stderr}");
+}
+
+#[test]
+fn the_largest_max_stored_draws_runs_when_the_draws_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), crate::BASE).unwrap();
+    let out = samkost_within_a_minute(
+        &[
+            "run",
+            "s.toml",
+            "--draws",
+            "200",
+            "--max-stored-draws",
+            "100000000",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn threads_beyond_the_limit_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for threads in ["100000000", "1025"] {
+        let out = samkost_within_a_minute(&["run", "--threads", threads], dir.path());
+        let stderr = refused(&out);
+        assert!(stderr.contains("at most 1024 worker threads"), "{stderr}");
+    }
+}
+
+#[test]
+fn permutations_beyond_the_limit_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/games/textbook-3.toml"
+        ),
+        dir.path().join("g.toml"),
+    )
+    .unwrap();
+    for permutations in ["18446744073709551615", "10000001", "3"] {
+        let out = samkost_within_a_minute(
+            &["allocate", "g.toml", "--permutations", permutations],
+            dir.path(),
+        );
+        let stderr = refused(&out);
+        assert!(
+            stderr.contains("expected 4 to 10000000 join orders"),
+            "{stderr}"
+        );
+    }
+    let out = samkost_within_a_minute(
+        &["allocate", "g.toml", "--permutations", "10000000"],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn games_beyond_the_player_limit_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let players: Vec<String> = (1..=26).map(|i| format!("\"P{i}\"")).collect();
+    let costs: Vec<String> = (1..=26).map(|i| format!("P{i} = 1")).collect();
+    let game = format!(
+        "players = [{}]\n[costs]\n{}\n",
+        players.join(", "),
+        costs.join("\n")
+    );
+    std::fs::write(dir.path().join("g.toml"), game).unwrap();
+    let out = samkost_within_a_minute(&["allocate", "g.toml"], dir.path());
+    let stderr = refused(&out);
+    assert!(
+        stderr.contains("26 players is more than the 25 `samkost allocate` supports"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn endless_input_files_are_refused_at_the_size_limit() {
+    if !Path::new("/dev/zero").exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = samkost_within_a_minute(&["validate", "/dev/zero"], dir.path());
+    let stderr = refused(&out);
+    assert!(
+        stderr.contains("scenario `/dev/zero` is larger than the 64 MiB limit"),
+        "{stderr}"
+    );
+    let scenario = crate::BASE.replace(
+        r#"members = ["1517", "1514", "1515"]"#,
+        r#"members_csv = "/dev/zero""#,
+    );
+    std::fs::write(dir.path().join("s.toml"), scenario).unwrap();
+    let out = samkost_within_a_minute(&["validate", "s.toml"], dir.path());
+    let stderr = refused(&out);
+    assert!(
+        stderr.contains("/dev/zero is larger than the 64 MiB limit for input files"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn input_files_are_read_up_to_the_cap_and_refused_one_byte_beyond() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, "0123456789").unwrap();
+    assert_eq!(
+        cli::read_input(&path, "scenario", 10).unwrap(),
+        "0123456789"
+    );
+    let err = cli::read_input(&path, "scenario", 9)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("is larger than the 9 bytes limit for a scenario"),
+        "{err}"
+    );
+    let err = cli::read_input(Path::new("/dev/zero"), "game file", 4096);
+    if Path::new("/dev/zero").exists() {
+        let err = err.unwrap_err().to_string();
+        assert!(
+            err.contains("larger than the 4 KiB limit for a game file"),
+            "{err}"
+        );
+    }
+    assert_eq!(cli::format_bytes(64 << 20), "64 MiB");
+    assert_eq!(cli::format_bytes(1 << 30), "1 GiB");
+    assert_eq!(cli::format_bytes(45_600_000_000), "45.6 GB");
+}
+
+#[test]
+fn the_output_directory_is_checked_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("file"), "").unwrap();
+    // A billion draws would run for many minutes: the failure must come first.
+    let out = samkost_within_a_minute(
+        &["run", "--draws", "1000000000", "--out", "file/results"],
+        dir.path(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("output directory `file/results`"),
+        "{stderr}"
+    );
+    let out = samkost_within_a_minute(
+        &[
+            "run",
+            "--draws",
+            "200",
+            "--out",
+            "new/results",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("new/results/summary.json").is_file());
+}
