@@ -56,7 +56,8 @@ pub struct SensitivityArgs {
     /// or `all_win:KEY` (1 when every member gains under the key, else 0).
     #[arg(long, default_value = "region")]
     output: String,
-    /// Sobol': base sample size N (a power of two); correlation: draws. At most 2^24.
+    /// Sobol': base sample size N (a power of two); correlation: draws. At most 2^24, and
+    /// the sample must fit in 8 GB.
     #[arg(long, default_value_t = 4096,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1 << 24))]
     n: usize,
@@ -127,6 +128,7 @@ fn parse_output(spec: &str, scenario: &Scenario) -> Result<Output> {
 pub fn sensitivity_command(args: &SensitivityArgs) -> Result<()> {
     let scenario = load_scenario(args.scenario.as_deref())?;
     print_warnings(&scenario);
+    check_memory(args, &scenario.model)?;
     let seed = args.seed.unwrap_or(scenario.seed);
     let keys = resolve_keys(&scenario, seed)?;
     let output = parse_output(&args.output, &scenario)?;
@@ -309,6 +311,41 @@ pub fn sensitivity_command(args: &SensitivityArgs) -> Result<()> {
 }
 
 /// The indices of the model's uncertain (not fixed) parameters and their distributions.
+/// Bytes per unit of `--n` at the method's peak, 8 bytes a value: Sobol' keeps the base
+/// sample (2k uniforms) and the outputs of the N(k+2) rows; correlation keeps the parameter
+/// sample (m values), the uncertain inputs and their columns, the standardised matrix, its
+/// copy for the QR decomposition and Q (k values each), and a few vectors of outputs.
+fn bytes_per_n(method: Method, n_parameters: usize, n_uncertain: usize) -> u64 {
+    let values = match method {
+        Method::Sobol => 3 * n_uncertain + 4,
+        Method::Correlation => n_parameters + 5 * n_uncertain + 4,
+        Method::Tornado | Method::Morris | Method::Spider => 0,
+    };
+    8 * values as u64
+}
+
+/// Refuses an `--n` whose sample would not fit in [`super::MEMORY_BUDGET_BYTES`], before
+/// any work starts.
+fn check_memory(args: &SensitivityArgs, model: &Model) -> Result<()> {
+    let n_uncertain = uncertain_inputs(model).0.len();
+    let per_n = bytes_per_n(args.method, model.parameters.len(), n_uncertain);
+    let needed = per_n.saturating_mul(args.n as u64);
+    if per_n == 0 || needed <= super::MEMORY_BUDGET_BYTES {
+        return Ok(());
+    }
+    let mut fit = super::MEMORY_BUDGET_BYTES / per_n;
+    if args.method == Method::Sobol && fit > 0 {
+        fit = 1 << fit.ilog2();
+    }
+    Err(InputError(format!(
+        "error: --n {} needs about {} of memory for this scenario's {n_uncertain} uncertain inputs, more than the {} budget; at most {fit} fits\n  = help: lower --n to {fit} or less",
+        args.n,
+        super::format_bytes(needed),
+        super::format_bytes(super::MEMORY_BUDGET_BYTES),
+    ))
+    .into())
+}
+
 fn uncertain_inputs(model: &Model) -> (Vec<usize>, Vec<Distribution>) {
     let uncertain: Vec<usize> = (0..model.parameters.len())
         .filter(|&j| !model.parameters[j].distribution.is_fixed())

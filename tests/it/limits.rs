@@ -259,3 +259,17 @@ fn the_output_directory_is_checked_before_the_run() {
     );
     assert!(dir.path().join("new/results/summary.json").is_file());
 }
+
+#[test]
+fn sensitivity_samples_beyond_the_memory_budget_are_refused_before_the_work() {
+    let dir = tempfile::tempdir().unwrap();
+    for method in ["correlation", "sobol"] {
+        let out = samkost_within_a_minute(
+            &["sensitivity", "--method", method, "--n", "16777216"],
+            dir.path(),
+        );
+        let stderr = refused(&out);
+        assert!(stderr.contains("more than the 8.0 GB budget"), "{stderr}");
+        assert!(stderr.contains("= help: lower --n to "), "{stderr}");
+    }
+}
