@@ -55,8 +55,8 @@ pub struct SweepArgs {
     /// Seed of every point (overrides the grid file and the scenario).
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads (default: all cores; at most 1024). Results do not depend on it.
+    #[arg(long, value_parser = super::parse_threads)]
     threads: Option<usize>,
     /// How the uncertain inputs are sampled.
     #[arg(long, value_enum, default_value_t = Sampling::Mc)]
@@ -125,16 +125,7 @@ fn scenario_text(path: Option<&Path>) -> Result<(String, String, Box<dyn FileSou
 }
 
 fn read_utf8(path: &Path, what: &str) -> Result<String> {
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("failed to read {what} `{}`", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        InputError(format!(
-            "error: {what} `{}` is not valid UTF-8 (first bad byte at offset {})\n  = help: save the file as UTF-8",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
-        .into()
-    })
+    super::read_input(path, what, super::MAX_INPUT_BYTES)
 }
 
 /// Everything that decides a sweep's numbers.

@@ -309,7 +309,7 @@ fn validate_players(
             players.span.clone(),
             format!("{n} players is more than the {MAX_PLAYERS} `samkost allocate` supports"),
             format!(
-                "the exact coalition table holds 2^n costs (8 GiB at n = {MAX_PLAYERS}); group the players into fewer members"
+                "the exact coalition table holds 2^n costs of 8 bytes ({} MiB at n = {MAX_PLAYERS}); group the players into fewer members", (8u64 << MAX_PLAYERS) >> 20
             ),
         );
         return None;
