@@ -179,13 +179,14 @@ fn plan(args: &SweepArgs) -> Result<Plan> {
 pub fn sweep_command(args: &SweepArgs) -> Result<()> {
     let plan = plan(args)?;
     let shard = args.shard.unwrap_or(Shard { k: 0, n: 1 });
-    if shard.n > plan.grid.n_points() {
+    let limit = crate::report::sweep::shard_limit(plan.grid.n_points());
+    if shard.n > limit {
         return Err(InputError(format!(
-            "error: --shard {}/{} asks for more shards than the grid has points ({})\n  = help: use at most one shard per point: N ≤ {}",
+            "error: --shard {}/{} asks for more shards than a sweep of {} points accepts ({})\n  = help: shards beyond the points are empty; use N ≤ {limit}",
             shard.k,
             shard.n,
             plan.grid.n_points(),
-            plan.grid.n_points()
+            limit
         ))
         .into());
     }

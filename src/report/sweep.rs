@@ -431,7 +431,7 @@ impl ShardMarker {
     }
 
     /// Checks the shard numbers a merge relies on: `shards` ≥ 1, `shard` < `shards` and
-    /// `shards` ≤ `grid_points` (a sweep never has more shards than points). The error names
+    /// `shards` ≤ `max(grid_points, MAX_SHARDS)` (see [`shard_limit`]). The error names
     /// the field and its value. A marker edited by hand or written by another tool can break
     /// any of them, and a merge must not index or allocate from such a number.
     pub fn check_numbers(&self) -> Result<(), String> {
@@ -444,14 +444,26 @@ impl ShardMarker {
                 self.shard, self.shards
             ));
         }
-        if self.shards > self.grid_points {
+        if self.shards > shard_limit(self.grid_points) {
             return Err(format!(
-                "field `shards` is {}, more than the sweep's `grid_points` ({})",
-                self.shards, self.grid_points
+                "field `shards` is {}, more than a sweep of {} points accepts ({})",
+                self.shards,
+                self.grid_points,
+                shard_limit(self.grid_points)
             ));
         }
         Ok(())
     }
+}
+
+/// Most shards a sweep may be split into beyond its number of points: shards past the last
+/// point are empty, which clusters with a fixed job size need (a job array of 8 tasks on a
+/// 6-point grid), and a merge counts them without allocating per shard.
+pub const MAX_SHARDS: u64 = 10_000;
+
+/// The largest shard count a sweep of `grid_points` points accepts: `max(points, MAX_SHARDS)`.
+pub fn shard_limit(grid_points: u64) -> u64 {
+    grid_points.max(MAX_SHARDS)
 }
 
 /// Format tag of a point checkpoint (see [`point_checkpoint`]).

@@ -497,13 +497,13 @@ fn the_slurm_scripts_run_their_array_tasks_as_separate_processes() {
 fn sweep_refuses_more_shards_than_grid_points() {
     let (dir, scenario, grid) = setup(GRID);
     let out_s = path(dir.path(), "out");
-    for spec in ["0/18446744073709551615", "0/1000000000", "3/7"] {
+    for spec in ["0/18446744073709551615", "0/1000000000", "0/10001"] {
         let out = run(&[
             "sweep", &scenario, "--grid", &grid, "--out", &out_s, "--shard", spec,
         ]);
         assert_eq!(out.status.code(), Some(1), "{spec}: {}", stderr(&out));
         assert!(
-            stderr(&out).contains("more shards than the grid has points (6)"),
+            stderr(&out).contains("more shards than a sweep of 6 points accepts (10000)"),
             "{spec}: {}",
             stderr(&out)
         );
@@ -514,8 +514,9 @@ fn sweep_refuses_more_shards_than_grid_points() {
             .join("shard-0-of-1000000000.done")
             .exists()
     );
+    // Shards beyond the points are empty (a cluster job of 8 tasks on a 6-point grid).
     run_ok(&[
-        "sweep", &scenario, "--grid", &grid, "--out", &out_s, "--shard", "5/6", "--draws", "20",
+        "sweep", &scenario, "--grid", &grid, "--out", &out_s, "--shard", "7/8", "--draws", "20",
     ]);
 }
 
@@ -547,7 +548,7 @@ fn merge_checks_every_marker_number_and_names_the_file_and_field() {
         (
             "\"shards\": 2,",
             "\"shards\": 1000000000,",
-            "field `shards` is 1000000000, more than the sweep's `grid_points` (6)",
+            "field `shards` is 1000000000, more than a sweep of 6 points accepts (10000)",
         ),
         ("\"shards\": 2,", "\"shards\": 3,", "field `shards` differs"),
     ];
