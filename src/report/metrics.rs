@@ -1,4 +1,4 @@
-//! Win-win measures derived from a run's results (DOMAIN §5), shared by every output format.
+//! Win-win measures derived from a run's results (docs/MODEL.md §6), shared by every output format.
 
 use samkost_core::simulation::RunResults;
 

@@ -175,7 +175,7 @@ fn field_in(
     }
 }
 
-/// Payroll tax (arbeidsgiveravgift) zones and their 2026 rates (DOMAIN §8). Zones Ia and IVa
+/// Payroll tax (arbeidsgiveravgift) zones and their 2026 rates (Skatteetaten, satser for arbeidsgiveravgift 2026). Zones Ia and IVa
 /// are simplified to their reduced rate.
 pub const PAYROLL_ZONES: &[(&str, f64)] = &[
     ("I", 0.141),

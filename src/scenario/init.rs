@@ -63,7 +63,7 @@ const PRENUCLEOLUS_KEY: &str = "# The prenucleolus: the nucleolus (rule = \"nucl
      [[keys]]\nname = \"prenucleolus\"\nrule = \"prenucleolus\"\n";
 
 /// A starter scenario for the given kommunenummer, with the default figures of the embedded
-/// scenario (DOMAIN.md §8). Returns a message naming the unknown ids otherwise.
+/// scenario (docs/MODEL.md §9). Returns a message naming the unknown ids otherwise.
 pub fn starter_scenario(ids: &[String]) -> Result<String, String> {
     if ids.iter().all(|raw| raw.trim().is_empty()) {
         return Err("no kommunenummer was given: give --members 1517,1515".to_owned());

@@ -52,7 +52,7 @@ mod tests {
     #[test]
     fn annuity_matches_closed_form() {
         // Present value of 100 a year for 10 years at 4 %, end of year:
-        // 100 · (1 − 1.04^−10) / 0.04 = 811.089578 (DOMAIN.md §10).
+        // 100 · (1 − 1.04^−10) / 0.04 = 811.089578 (the closed form of a level annuity).
         let pv: f64 = Discounting::Flat(0.04)
             .factors(10)
             .iter()

@@ -2,7 +2,7 @@
 
 use super::expr::Expr;
 
-/// How the cooperation is organised (DOMAIN §1).
+/// How the cooperation is organised (kommuneloven 2018: vertskommune ch. 20, kommunalt oppgavefellesskap ch. 19; IKS-loven; aksjeloven; the national guide, Veileder i interkommunalt IKT-samarbeid).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrgKind {
     /// One member runs the service for the others (vertskommune).

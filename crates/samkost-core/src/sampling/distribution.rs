@@ -390,7 +390,7 @@ mod tests {
     const CLOSED_FORM_REL: f64 = 1e-12;
     /// Accuracy promised for quantiles that need an iterative inverse (PERT).
     const QUANTILE_REL: f64 = 1e-10;
-    /// Published references given to six decimals (DOMAIN.md §10) are checked to half a unit
+    /// Published references given to six decimals (closed forms below) are checked to half a unit
     /// in the last place.
     const SIX_DECIMALS: f64 = 5e-7;
     /// Cells of the midpoint rule for ∫₀¹ Q(u) du. With h = 1/N the rule is O(h²) for smooth
@@ -452,7 +452,7 @@ mod tests {
 
     // ---- closed-form moments ----
 
-    /// Reference: DOMAIN.md §10 (PERT(0,1,3): mean 7/6, variance 0.305556, and
+    /// Reference: Vose (2008), Risk Analysis, PERT moments (PERT(0,1,3): mean 7/6, variance 0.305556, and
     /// σ² = (μ − a)(b − μ)/7 for shape 4; Vose 2008).
     #[test]
     fn pert_moments_match_closed_form() {
@@ -465,7 +465,7 @@ mod tests {
         assert_eq!(d.kind_name(), "pert");
     }
 
-    /// Reference: DOMAIN.md §10 (Triangular(0,1,3): mean 4/3, variance 7/18).
+    /// Reference: Johnson, Kotz & Balakrishnan (1995), triangular moments (Triangular(0,1,3): mean 4/3, variance 7/18).
     #[test]
     fn triangular_moments_match_closed_form() {
         let d = Distribution::triangular(0.0, 1.0, 3.0).unwrap();
@@ -528,7 +528,7 @@ mod tests {
         }
     }
 
-    /// Reference: DOMAIN.md §10 (lognormal with mean 1.27, sd 0.5: μ_ln = 0.166967,
+    /// Reference: the lognormal moment equations σ² = ln(1 + S²/M²), μ = ln M − σ²/2 (lognormal with mean 1.27, sd 0.5: μ_ln = 0.166967,
     /// σ_ln = 0.379606); the moments must come back.
     #[test]
     fn lognormal_mean_sd_parameters_match_reference() {

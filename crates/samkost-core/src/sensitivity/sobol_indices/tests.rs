@@ -5,8 +5,8 @@ use std::f64::consts::PI;
 
 use super::*;
 
-/// Largest accepted error of an index at N = 2^14 with the scrambled Sobol' design (DOMAIN
-/// §10 and the SALib test suite use the same bound). The bootstrap standard errors at this N
+/// Largest accepted error of an index at N = 2^14 with the scrambled Sobol' design (the SALib
+/// test suite uses the same bound). The bootstrap standard errors at this N
 /// are about 0.01 for i.i.d. rows, and quasi-Monte Carlo errors are smaller still.
 const ISHIGAMI_TOLERANCE: f64 = 0.02;
 
@@ -31,7 +31,7 @@ fn ishigami_exact() -> ([f64; 3], [f64; 3]) {
 
 #[test]
 fn ishigami_closed_form_matches_domain_values() {
-    // DOMAIN §10: S1 = 0.3139, 0.4424, 0; ST = 0.5576, 0.4424, 0.2437 (4 d.p.).
+    // Ishigami & Homma (1990); Saltelli et al. (2008) table 4.3: S1 = 0.3139, 0.4424, 0; ST = 0.5576, 0.4424, 0.2437 (4 d.p.).
     const FOUR_DECIMALS: f64 = 5e-5;
     let (s, st) = ishigami_exact();
     for (got, want) in s.iter().zip([0.3139, 0.4424, 0.0]) {
