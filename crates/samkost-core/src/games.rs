@@ -227,19 +227,6 @@ pub fn planning_game_weighted(
     }
 }
 
-/// Coalitions whose members together pay more than the coalition would cost on its own
-/// (`Σ_{i∈S} x_i > c(S)` beyond the game crate's core tolerance): they would be better off
-/// breaking away. Calls `tempted(mask)` for each; returns whether `x` is in the core.
-pub fn check_core(
-    game: &RealisedGame,
-    payments: &[f64],
-    sums: &mut Vec<f64>,
-    tempted: impl FnMut(usize),
-) -> bool {
-    let limits = CoreLimits::new(game);
-    limits.check(payments, sums, tempted)
-}
-
 /// Every coalition's cost plus the core tolerance, computed once per game for the checks of
 /// several keys.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -250,14 +237,7 @@ pub struct CoreLimits {
 
 impl CoreLimits {
     /// The limits of `game`, with the game crate's one core tolerance
-    /// `CORE_REL_TOL · max(1, max_S |c(S)|)`.
-    pub fn new(game: &RealisedGame) -> Self {
-        let mut limits = Self::default();
-        limits.fill(game);
-        limits
-    }
-
-    /// Recomputes the limits for `game`, reusing the buffer.
+    /// `CORE_REL_TOL · max(1, max_S |c(S)|)`, reusing the buffer.
     pub fn fill(&mut self, game: &RealisedGame) {
         self.limits.clear();
         self.limits.extend(game.costs.iter().map(|c| c[0] + c[1]));
@@ -268,8 +248,9 @@ impl CoreLimits {
         }
     }
 
-    /// Whether the payments `x` leave every proper coalition within its limit; calls
-    /// `tempted(mask)` for each coalition beyond it.
+    /// Whether the payments `x` leave every proper coalition within its limit
+    /// (`Σ_{i∈S} x_i ≤ c(S) + tol`); calls `tempted(mask)` for each coalition beyond it, one
+    /// that would gain by breaking away.
     pub fn check(
         &self,
         payments: &[f64],

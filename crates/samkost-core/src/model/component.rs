@@ -287,56 +287,75 @@ impl Component {
         }
     }
 
-    /// The kind's numbers from its expressions' values, taken in the order of
-    /// [`Component::exprs`] from `next`: the one place that order is read.
-    fn kind_values(&self, next: &mut impl FnMut() -> f64) -> KindValues {
+    /// The kind's numbers, each field from its expression through `value` (called in the
+    /// order of [`Component::exprs`]; no allocation, so it can run once per draw).
+    fn kind_values(&self, mut value: impl FnMut(&Expr) -> f64) -> KindValues {
         match &self.kind {
             ComponentKind::Infrastructure {
+                fixed,
+                unit_cost,
                 reference,
+                exponent,
                 connections,
-                ..
             } => {
-                let (fixed, unit_cost, exponent) = (next(), next(), next());
+                let (fixed, unit_cost, exponent) =
+                    (value(fixed), value(unit_cost), value(exponent));
                 KindValues::Infrastructure {
                     fixed,
                     unit_cost,
                     reference: *reference,
                     exponent,
-                    connections: connections.as_ref().map(|_| (next(), next())),
+                    connections: connections
+                        .as_ref()
+                        .map(|c| (value(&c.unit_cost), value(&c.coordination_saving))),
                 }
             }
             ComponentKind::Licence {
+                platform_fee,
                 graduated,
                 enterprise_fee,
                 ..
             } => KindValues::Licence {
-                platform_fee: next(),
-                enterprise_fee: enterprise_fee.as_ref().map(|_| next()),
+                platform_fee: value(platform_fee),
+                enterprise_fee: enterprise_fee.as_ref().map(&mut value),
                 graduated: *graduated,
             },
-            ComponentKind::Purchasing { .. } => KindValues::Purchasing {
-                units_per_driver: next(),
-                unit_price: next(),
-                cycle_years: next(),
-                max_discount: next(),
-                half_volume: next(),
+            ComponentKind::Purchasing {
+                units_per_driver,
+                unit_price,
+                cycle_years,
+                max_discount,
+                half_volume,
+            } => KindValues::Purchasing {
+                units_per_driver: value(units_per_driver),
+                unit_price: value(unit_price),
+                cycle_years: value(cycle_years),
+                max_discount: value(max_discount),
+                half_volume: value(half_volume),
             },
-            ComponentKind::Staffing { reference, .. } => KindValues::Staffing(StaffValues {
-                critical_mass: next(),
-                fte_at_reference: next(),
+            ComponentKind::Staffing {
+                critical_mass,
+                fte_at_reference,
+                reference,
+                exponent,
+                salary,
+                premium_max,
+                premium_half_fte,
+            } => KindValues::Staffing(StaffValues {
+                critical_mass: value(critical_mass),
+                fte_at_reference: value(fte_at_reference),
                 reference: *reference,
-                exponent: next(),
-                salary: next(),
-                premium_max: next(),
-                premium_half_fte: next(),
+                exponent: value(exponent),
+                salary: value(salary),
+                premium_max: value(premium_max),
+                premium_half_fte: value(premium_half_fte),
             }),
         }
     }
 
     /// Evaluates the component's expressions for one draw.
     pub fn evaluate(&self, params: &[f64], horizon: usize, out: &mut ComponentValues) {
-        let mut exprs = self.exprs().into_iter();
-        out.kind = self.kind_values(&mut || exprs.next().map_or(f64::NAN, |e| e.eval(params)));
+        out.kind = self.kind_values(|e| e.eval(params));
         out.tiers.clear();
         if let ComponentKind::Licence { tiers, .. } = &self.kind {
             out.tiers
@@ -555,7 +574,7 @@ mod tests {
     fn values(c: &Component, v: &[f64]) -> ComponentValues {
         let mut it = v.iter().copied();
         ComponentValues {
-            kind: c.kind_values(&mut || it.next().unwrap_or(f64::NAN)),
+            kind: c.kind_values(|_| it.next().unwrap_or(f64::NAN)),
             tiers: Vec::new(),
             scope_growth: 0.0,
             growth_factors: vec![1.0],

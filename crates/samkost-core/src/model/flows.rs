@@ -66,11 +66,6 @@ impl DrawFlows {
         self.horizon
     }
 
-    /// The row of member `i` in a per-member array.
-    pub fn row(values: &[f64], horizon: usize, i: usize) -> &[f64] {
-        &values[i * horizon..(i + 1) * horizon]
-    }
-
     /// Whether every amount is finite and at most `limit` in absolute value.
     pub fn all_within(&self, limit: f64) -> bool {
         [
