@@ -804,6 +804,7 @@ pub fn read_assets(
             "life",
             "resale_share",
             "pooled_replacement_share",
+            "residual_value",
             "source",
             "note",
         ],
@@ -834,6 +835,11 @@ pub fn read_assets(
     );
     let resale_share = f!(ctx, "resale_share", Default::Tri(0.0, 0.05, 0.15));
     let pooled_replacement_share = f!(ctx, "pooled_replacement_share", Default::Tri(0.5, 0.7, 0.9));
+    let residual_value = match table.opt_bool(ctx, "residual_value") {
+        Some((on, _)) => on,
+        None if table.get("residual_value").is_some() => return None,
+        None => true,
+    };
     Some(Some(Assets {
         book_value: book_value?,
         remaining_life: remaining_life?,
@@ -841,5 +847,6 @@ pub fn read_assets(
         life: life?,
         resale_share: resale_share?,
         pooled_replacement_share: pooled_replacement_share?,
+        residual_value,
     }))
 }

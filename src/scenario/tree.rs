@@ -164,6 +164,26 @@ impl<'a, 'i> Table<'a, 'i> {
         as_f64(ctx, node, &format!("`{key}` in {}", self.what)).map(|v| (v, node.span()))
     }
 
+    /// An optional boolean.
+    pub fn opt_bool(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<(bool, Range<usize>)> {
+        let node = self.get(key)?;
+        match node.get_ref() {
+            DeValue::Boolean(b) => Some((*b, node.span())),
+            other => {
+                ctx.error_help(
+                    node.span(),
+                    format!(
+                        "`{key}` in {} must be true or false, found {}",
+                        self.what,
+                        type_name(other)
+                    ),
+                    format!("write `{key} = true` or `{key} = false` without quotes"),
+                );
+                None
+            }
+        }
+    }
+
     /// An optional integer.
     pub fn opt_i64(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<(i64, Range<usize>)> {
         let node = self.get(key)?;

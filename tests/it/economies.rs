@@ -135,7 +135,10 @@ fn cash_and_budget_views_differ_exactly_by_the_accounting_items() {
     //  2028: (dep 1,552,000 − reinvestment 4,656,000) − 0 = −3,104,000
     //  2029: 1,552,000
     //  2030: 1,552,000 − (dep 776,000 − platform 2,328,000) = 3,104,000
-    //  2031: −3,104,000 − 776,000 = −3,880,000
+    //  2031: before residual values −3,104,000 − 776,000 = −3,880,000; the book values left
+    //        at the end of 2031 are 2/3 of the members' 2031 replacement (3,104,000) and 2/3 of
+    //        the platform bought in 2030 (1,552,000 − 776,000 = 776,000), both depreciated in
+    //        the budget, so the budget's residual items are +3,104,000 − 776,000: −1,552,000.
     let text = format!(
         "{}{}\n[assets]\nbook_value = 300\nremaining_life = 2\nreplacement = 600\nlife = 3\nresale_share = 0.1\npooled_replacement_share = 0.5\n",
         HEAD.replace("horizon_years = 3", "horizon_years = 6"),
@@ -149,7 +152,7 @@ fn cash_and_budget_views_differ_exactly_by_the_accounting_items() {
         -3_104_000.0,
         1_552_000.0,
         3_104_000.0,
-        -3_880_000.0,
+        -1_552_000.0,
     ];
     for (t, want) in expected.iter().enumerate() {
         let (cash, budget) = results.mean_flows.region_net_benefit(t);
@@ -174,6 +177,57 @@ fn cash_and_budget_views_differ_exactly_by_the_accounting_items() {
     assert!((diff(1) - 116_400.0).abs() < 1e-6);
     assert!((diff(2) - 4_656_000.0).abs() < 1e-6);
     assert!((diff(4) + 2_328_000.0).abs() < 1e-6);
+    // 2031: the members' replacement 4,656,000 less its residual value 3,104,000, and the
+    // platform's residual value 776,000 credited to the cooperation: 2,328,000.
+    assert!((diff(5) - 2_328_000.0).abs() < 1e-6);
+    // Without residual values the last year is the replacement alone.
+    let off = simulate(
+        &parse(&text.replace(
+            "pooled_replacement_share = 0.5\n",
+            "pooled_replacement_share = 0.5\nresidual_value = false\n",
+        ))
+        .unwrap_or_else(|d| panic!("{d}")),
+        2,
+    );
+    let off_diff = off.mean_flows.region_net_benefit(5).0 - base.mean_flows.region_net_benefit(5).0;
+    assert!((off_diff - 4_656_000.0).abs() < 1e-6);
+    let (cash, budget) = off.mean_flows.region_net_benefit(5);
+    assert!((budget - cash + 3_880_000.0).abs() < 1e-6);
+}
+
+#[test]
+fn residual_value_of_an_asset_bought_two_years_before_the_end() {
+    // One member alone-vs-together is not needed: a member's standalone flows carry its own
+    // assets. Hareid, 5,322 inhabitants, no book value, replacement 1,000 NOK per inhabitant
+    // (5,322,000) with a five-year life and 3 years of remaining life: replaced in 2029, the
+    // fourth year of a five-year horizon, i.e. two years before it ends. Its book value at the
+    // end of 2030 is 3/5 of 5,322,000 = 3,193,200 (DFØ's restverdi), a credit in 2030.
+    let text = format!(
+        "{}{}\n[assets]\nbook_value = 0\nremaining_life = 3\nreplacement = 1000\nlife = 5\nresale_share = 0\npooled_replacement_share = 0.5\n",
+        HEAD.replace("horizon_years = 3", "horizon_years = 5"),
+        INFRA
+    );
+    let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
+    let v = values(&scenario);
+    let base = parse(&format!(
+        "{}{}",
+        HEAD.replace("horizon_years = 3", "horizon_years = 5"),
+        INFRA
+    ))
+    .unwrap();
+    let vb = values(&base);
+    let alone = |t| {
+        scenario.model.coalition_cost(&v, &[0], t)[0] - base.model.coalition_cost(&vb, &[0], t)[0]
+    };
+    assert!((alone(3) - 5_322_000.0).abs() < 1e-6);
+    assert!((alone(4) + 0.6 * 5_322_000.0).abs() < 1e-6);
+    // Together from 2027 the platform (0.5 · 1,000 · 7,760 = 3,880,000) bought by the project
+    // for 2027 has 1/5 of its life left at the end of 2030: 776,000.
+    let together = |t| {
+        scenario.model.coalition_cost(&v, &[0, 1], t)[0]
+            - base.model.coalition_cost(&vb, &[0, 1], t)[0]
+    };
+    assert!((together(4) + 776_000.0).abs() < 1e-6);
 }
 
 const STAFF: &str = r#"

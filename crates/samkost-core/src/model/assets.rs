@@ -4,7 +4,11 @@
 //! reinvestment a member would make when an asset reaches the end of its life, and the resale
 //! value when the cooperation retires it early. **Budget** (municipal accounts): assets are
 //! depreciated straight-line; retiring them early writes off the remaining book value in that
-//! year. `budget − cash` in any year is `depreciation + write-off − reinvestment`.
+//! year. At the end of the horizon every asset still in use leaves its remaining straight-line
+//! book value as a residual value (DFØ, *Veileder i samfunnsøkonomiske analyser*, 2023: restverdi),
+//! a negative cost in the last year. The budget view charges only depreciation, so it already
+//! leaves that value out: `budget − cash` in any year is
+//! `depreciation + write-off − reinvestment + residual value` (of assets the budget depreciates).
 
 use super::expr::Expr;
 
@@ -24,6 +28,8 @@ pub struct Assets {
     /// Replacement cost of the shared platform as a fraction of the members' summed
     /// replacement costs (economies of scale in capital).
     pub pooled_replacement_share: Expr,
+    /// Whether the remaining book value at the end of the horizon counts as a residual value.
+    pub residual_value: bool,
 }
 
 /// One draw's asset numbers (lives rounded to whole years, at least 1).
@@ -41,6 +47,8 @@ pub struct AssetValues {
     pub resale_share: f64,
     /// Fraction.
     pub pooled_replacement_share: f64,
+    /// Whether residual values at the end of the horizon count.
+    pub residual_value: bool,
 }
 
 /// Longest asset life used, in years: any life beyond the longest horizon (200 years) has the
@@ -70,6 +78,7 @@ impl Assets {
             life: if life.is_nan() { 1 } else { life as usize },
             resale_share: self.resale_share.eval(params),
             pooled_replacement_share: self.pooled_replacement_share.eval(params),
+            residual_value: self.residual_value,
         }
     }
 }
@@ -130,6 +139,61 @@ impl AssetValues {
     }
 }
 
+/// Residual value of the shared platform at the end of the horizon.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PooledResidual {
+    /// Remaining book value, NOK.
+    pub value: f64,
+    /// The part of `value` that the budget view depreciates (replacements; the first platform
+    /// is part of the start-up project, expensed in both views).
+    pub depreciated: f64,
+}
+
+impl AssetYear {
+    /// Book value at the end of the year (after its depreciation).
+    pub fn book_value_end(&self) -> f64 {
+        self.book_value_start - self.depreciation
+    }
+}
+
+impl AssetValues {
+    /// The residual value of a member's own assets (`population` inhabitants) at the end of a
+    /// horizon of `horizon` years: the book value at the end of year `horizon − 1`, 0 when
+    /// residual values are off.
+    pub fn standalone_residual(&self, population: f64, horizon: usize) -> f64 {
+        if !self.residual_value || horizon == 0 {
+            return 0.0;
+        }
+        self.standalone_year(population, horizon - 1)
+            .book_value_end()
+    }
+
+    /// The residual value of the shared platform of a coalition of `population` inhabitants
+    /// pooled from year `start`, at the end of a horizon of `horizon` years. The first platform
+    /// is bought by the start-up project at the same cost as its replacements and depreciates
+    /// over `life` years from `start`.
+    pub fn pooled_residual(&self, population: f64, start: usize, horizon: usize) -> PooledResidual {
+        if !self.residual_value || horizon == 0 || horizon <= start {
+            return PooledResidual::default();
+        }
+        let last = horizon - 1;
+        if last < start + self.life {
+            let r = self.pooled_replacement_share * self.replacement * population;
+            let used = (last - start + 1) as f64;
+            let value = r - r / self.life as f64 * used;
+            return PooledResidual {
+                value,
+                depreciated: 0.0,
+            };
+        }
+        let value = self.pooled_year(population, start, last).book_value_end();
+        PooledResidual {
+            value,
+            depreciated: value,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +209,7 @@ mod tests {
             life: 5,
             resale_share: 0.1,
             pooled_replacement_share: 0.5,
+            residual_value: true,
         };
         let y0 = a.standalone_year(1000.0, 0);
         assert_eq!(
@@ -168,5 +233,48 @@ mod tests {
         let p6 = a.pooled_year(4000.0, 1, 6);
         assert_eq!((p6.reinvestment, p6.depreciation), (1_200_000.0, 240_000.0));
         assert_eq!(a.pooled_year(4000.0, 1, 7).reinvestment, 0.0);
+    }
+
+    #[test]
+    fn residual_value_is_the_straight_line_book_value_left() {
+        // An asset of 1,000,000 (1,000 inhabitants at 1,000 each) with a five-year life, bought
+        // in year 3 of a five-year horizon (two years before it ends), has 3/5 of its life and
+        // of its value left: 600,000.
+        let a = AssetValues {
+            book_value: 0.0,
+            remaining_life: 3,
+            replacement: 1000.0,
+            life: 5,
+            resale_share: 0.0,
+            pooled_replacement_share: 0.5,
+            residual_value: true,
+        };
+        assert_eq!(a.standalone_year(1000.0, 3).reinvestment, 1_000_000.0);
+        assert_eq!(a.standalone_residual(1000.0, 5), 600_000.0);
+        // Bought in the last year: 4/5 left; bought five years before the end: nothing left.
+        assert_eq!(a.standalone_residual(1000.0, 4), 800_000.0);
+        assert_eq!(a.standalone_residual(1000.0, 8), 0.0);
+        // Existing assets of 300,000 with 3 years left, horizon of 2 years: 1/3 left.
+        let old = AssetValues {
+            book_value: 300.0,
+            ..a
+        };
+        assert!((old.standalone_residual(1000.0, 2) - 100_000.0).abs() < 1e-9);
+        // Platform of 0.5·1,000·4,000 = 2,000,000 bought for year 1: after years 1–3 of a
+        // four-year horizon 2/5 is left and the budget never depreciated it; replaced in year
+        // 6, after years 6–7 of an eight-year horizon 3/5 is left, all depreciated.
+        let first = a.pooled_residual(4000.0, 1, 4);
+        assert_eq!((first.value, first.depreciated), (800_000.0, 0.0));
+        let second = a.pooled_residual(4000.0, 1, 8);
+        assert_eq!(
+            (second.value, second.depreciated),
+            (1_200_000.0, 1_200_000.0)
+        );
+        let off = AssetValues {
+            residual_value: false,
+            ..a
+        };
+        assert_eq!(off.standalone_residual(1000.0, 5), 0.0);
+        assert_eq!(off.pooled_residual(4000.0, 1, 8), PooledResidual::default());
     }
 }

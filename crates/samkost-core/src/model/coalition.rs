@@ -267,12 +267,20 @@ impl Model {
         out: &mut CoalitionFlows,
     ) {
         let together = coalition.len() >= 2;
+        let last = year + 1 == self.horizon_years;
         for (pos, &i) in coalition.iter().enumerate() {
             let pop = self.members[i].population;
             let event = assets.standalone_year(pop, year);
             if !together || year < self.operation_start {
                 out.direct[Category::Running.index()][pos] += event.reinvestment;
                 out.accounting[pos] += event.depreciation - event.reinvestment;
+                if last {
+                    // The book value left at the end of the horizon: a residual value in cash,
+                    // never depreciated in the budget.
+                    let residual = assets.standalone_residual(pop, self.horizon_years);
+                    out.direct[Category::Running.index()][pos] -= residual;
+                    out.accounting[pos] += residual;
+                }
             } else if year == self.operation_start {
                 // Retired early: resale in cash, write-off of the remaining book value in the
                 // budget. A replacement due this very year is not made.
@@ -286,6 +294,12 @@ impl Model {
             let platform = assets.pooled_year(population, self.operation_start, year);
             out.pooled[Category::Running.index()] += platform.reinvestment;
             out.pooled_accounting += platform.depreciation - platform.reinvestment;
+            if last {
+                let residual =
+                    assets.pooled_residual(population, self.operation_start, self.horizon_years);
+                out.pooled[Category::Running.index()] -= residual.value;
+                out.pooled_accounting += residual.depreciated;
+            }
         }
     }
 

@@ -203,7 +203,9 @@ impl Model {
         }
         if let Some(assets) = &v.assets {
             let population: f64 = self.members.iter().map(|m| m.population).sum();
+            let residual_per_inhabitant = assets.standalone_residual(1.0, horizon);
             for year in 0..horizon {
+                let last = year + 1 == horizon;
                 // A member's asset events are its population times those of one inhabitant.
                 let per_inhabitant = assets.standalone_year(1.0, year);
                 for (i, member) in self.members.iter().enumerate() {
@@ -214,11 +216,24 @@ impl Model {
                         per_inhabitant.book_value_start * pop,
                     );
                     let slot = i * horizon + year;
+                    let residual = if last {
+                        residual_per_inhabitant * pop
+                    } else {
+                        0.0
+                    };
                     out.standalone[slot] += reinvestment;
                     out.accounting_alone[slot] += depreciation - reinvestment;
+                    if last {
+                        out.standalone[slot] -= residual;
+                        out.accounting_alone[slot] += residual;
+                    }
                     if n < 2 || year < t0 {
                         out.direct[running][slot] += reinvestment;
                         out.accounting_coop[slot] += depreciation - reinvestment;
+                        if last {
+                            out.direct[running][slot] -= residual;
+                            out.accounting_coop[slot] += residual;
+                        }
                     } else if year == t0 {
                         let resale = assets.resale_share * book_value_start;
                         if self.pool_transition_costs {
@@ -233,6 +248,11 @@ impl Model {
                     let platform = assets.pooled_year(population, t0, year);
                     out.pooled[running][year] += platform.reinvestment;
                     out.pooled_accounting[year] += platform.depreciation - platform.reinvestment;
+                    if last {
+                        let residual = assets.pooled_residual(population, t0, horizon);
+                        out.pooled[running][year] -= residual.value;
+                        out.pooled_accounting[year] += residual.depreciated;
+                    }
                 }
             }
         }

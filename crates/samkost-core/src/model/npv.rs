@@ -230,11 +230,17 @@ impl Model {
         terms.constant[running] += all_years * v.organisation.governance;
         if let Some(assets) = &v.assets {
             for (year, d) in discount.iter().enumerate().take(horizon) {
+                let last = year + 1 == self.horizon_years;
                 for (i, member) in self.members.iter().enumerate() {
                     let event = assets.standalone_year(member.population, year);
-                    terms.singleton[i][running] += d * event.reinvestment;
+                    let own_residual = if last {
+                        assets.standalone_residual(member.population, self.horizon_years)
+                    } else {
+                        0.0
+                    };
+                    terms.singleton[i][running] += d * (event.reinvestment - own_residual);
                     if year < t0 {
-                        terms.linear[i][running] += d * event.reinvestment;
+                        terms.linear[i][running] += d * (event.reinvestment - own_residual);
                     } else {
                         if year == t0 {
                             let resale = assets.resale_share * event.book_value_start;
@@ -243,6 +249,11 @@ impl Model {
                         // The shared platform is linear in the inhabitants it serves.
                         let platform = assets.pooled_year(member.population, t0, year);
                         terms.linear[i][running] += d * platform.reinvestment;
+                        if last {
+                            let residual =
+                                assets.pooled_residual(member.population, t0, self.horizon_years);
+                            terms.linear[i][running] -= d * residual.value;
+                        }
                     }
                 }
             }
