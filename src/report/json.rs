@@ -6,6 +6,7 @@
 //! p_ahead_by_year). Money in NOK, years as calendar years. No timings: the same inputs give
 //! byte-identical JSON.
 
+use samkost_core::model::ParameterOrigin;
 use samkost_core::sampling::SamplingMethod;
 use samkost_core::simulation::{RunConfig, RunResults, Summary};
 use serde::Serialize;
@@ -35,6 +36,10 @@ pub struct SummaryJson {
     /// at their medians), largest swing first; absent when not computed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tornado: Option<TornadoJson>,
+    /// Variance-based (Sobol') sensitivity of the region's NPV, largest total index first;
+    /// absent when not computed (`run --sobol 0`, or no uncertain input).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sobol: Option<SobolJson>,
     /// The precision reached when the run was asked for one (`--precision`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<PrecisionJson>,
@@ -49,11 +54,72 @@ pub struct TornadoJson {
     pub bars: Vec<TornadoBarJson>,
 }
 
+/// Where an inline input sits in the scenario (see [`ParameterOrigin`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct OriginJson {
+    /// `component`, `line`, `organisation`, `transition` or `assets`.
+    pub part: &'static str,
+    /// The component's or line's name (empty for sections).
+    pub owner: String,
+    /// The field as written in the scenario (`critical_mass`, `per.users`).
+    pub field: String,
+}
+
+impl OriginJson {
+    /// The JSON form of a parameter's origin.
+    pub fn of(origin: &ParameterOrigin) -> Self {
+        Self {
+            part: origin.part.name(),
+            owner: origin.owner.clone(),
+            field: origin.field.clone(),
+        }
+    }
+}
+
+/// Sobol' indices of the region's NPV.
+#[derive(Debug, Serialize)]
+pub struct SobolJson {
+    /// Base sample size `N` (a power of two).
+    pub n_base: usize,
+    /// Model evaluations, `N(k + 2)` for `k` uncertain inputs.
+    pub evaluations: usize,
+    /// Seed of the Sobol' design and the bootstrap.
+    pub seed: u64,
+    /// Bootstrap resamples behind the 95 % intervals.
+    pub bootstrap_resamples: usize,
+    /// Variance of the region's NPV over the design's base rows.
+    pub output_variance: f64,
+    /// One entry per uncertain input, largest total index first.
+    pub inputs: Vec<SobolInputJson>,
+}
+
+/// One input's Sobol' indices.
+#[derive(Debug, Serialize)]
+pub struct SobolInputJson {
+    /// The scenario parameter.
+    pub parameter: String,
+    /// Where it sits in the scenario, for inline inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<OriginJson>,
+    /// First-order index `S_i` (Saltelli 2010).
+    pub first_order: f64,
+    /// Its 95 % bootstrap interval.
+    pub first_order_ci: Option<[f64; 2]>,
+    /// Total index `ST_i` (Jansen 1999): the share of the variance that would vanish if the
+    /// input were known, interactions included.
+    pub total_order: f64,
+    /// Its 95 % bootstrap interval.
+    pub total_order_ci: Option<[f64; 2]>,
+}
+
 /// One input's tornado bar.
 #[derive(Debug, Serialize)]
 pub struct TornadoBarJson {
     /// The scenario parameter.
     pub parameter: String,
+    /// Where it sits in the scenario, for inline inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<OriginJson>,
     /// The input at its P10 and P90.
     pub input_low: f64,
     /// The input at its P90.
@@ -145,6 +211,9 @@ pub struct AssumptionJson {
     /// Where the figure comes from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Where it sits in the scenario, for inline inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<OriginJson>,
 }
 
 /// Mean net benefit by year in both views.
@@ -512,6 +581,7 @@ pub fn summary(
         assumptions: assumptions(model),
         precision: None,
         tornado: None,
+        sobol: None,
         warnings: scenario
             .warnings
             .iter()
@@ -558,6 +628,7 @@ fn assumptions(model: &samkost_core::model::Model) -> Vec<AssumptionJson> {
                 p90: d.quantile(0.9),
                 tail_share_of_mean: (d.kind_name() == "overrun").then_some(tail),
                 source: p.source.clone(),
+                origin: p.origin.as_ref().map(OriginJson::of),
             }
         })
         .collect()

@@ -6,6 +6,7 @@
 pub mod allocate;
 mod format;
 pub mod html;
+pub mod inputs;
 pub mod json;
 pub mod lang;
 pub mod metrics;
@@ -20,8 +21,8 @@ mod xlsx;
 pub use format::{fmt_nok, fmt_percent};
 pub use html::{HtmlLabels, ShortAnswer, key_to_consider_first, report_html, short_answer};
 pub use json::{
-    BandJson, PrecisionJson, SummaryJson, TornadoBarJson, TornadoJson, keys_csv, members_csv,
-    summary, yearly_csv,
+    BandJson, OriginJson, PrecisionJson, SobolInputJson, SobolJson, SummaryJson, TornadoBarJson,
+    TornadoJson, keys_csv, members_csv, summary, yearly_csv,
 };
 pub use lang::Lang;
 #[cfg(feature = "parquet")]

@@ -5,8 +5,8 @@
 //! docs/MODEL.md ("Default figures"), which is a fixed number or a distribution.
 
 use samkost_core::model::{
-    Assets, Component, ComponentKind, Connections, DriverTable, Expr, OrgKind, Organisation,
-    ParallelOperation, Parameter, Tier,
+    Assets, Component, ComponentKind, Connections, DriverTable, Expr, ModelPart, OrgKind,
+    Organisation, ParallelOperation, Tier,
 };
 use samkost_core::sampling::Distribution;
 use toml::de::DeValue;
@@ -38,7 +38,7 @@ pub fn field(
     default: Default,
 ) -> Option<Expr> {
     if let Some(node) = table.get(key) {
-        return read_value(ctx, node, label, params);
+        return read_value(ctx, node, label, key, params);
     }
     let dist = match default {
         Default::Value(v) => return Some(Expr::Const(v)),
@@ -46,13 +46,12 @@ pub fn field(
         Default::Pert(a, m, b) => Distribution::pert(a, m, b, None),
     };
     let distribution = dist.expect("documented defaults are valid distributions");
-    params.list.push(Parameter {
-        name: label.to_owned(),
-        distribution,
-        source: Some("default (docs/MODEL.md)".to_owned()),
-    });
-    Some(Expr::Param(params.list.len() - 1))
+    let idx = params.push_inline(label, key, distribution, Some(DEFAULT_SOURCE.to_owned()));
+    Some(Expr::Param(idx))
 }
+
+/// The source of a documented default figure.
+const DEFAULT_SOURCE: &str = "default of docs/MODEL.md §4a–4c";
 
 /// The values a numeric field may take (docs/MODEL.md §4a–4b): `min` and `max` with whether
 /// each bound itself is allowed.
@@ -303,6 +302,8 @@ fn read_component(
     operation_start: Option<usize>,
 ) -> Option<Component> {
     let (table, name) = Table::named(ctx, item, "component", idx, "\"IT staff\"")?;
+    let source = table.opt_str(ctx, "source").map(|(s, _)| s);
+    params.set_owner(ModelPart::Component, name.as_deref().unwrap_or(""), source);
     let kind = match table.get("kind") {
         Some(_) => table.opt_choice(ctx, "kind", KINDS).map(|(k, _)| k),
         None => {
@@ -395,6 +396,7 @@ fn read_component(
                     ctx,
                     node,
                     &format!("{label_base}.enterprise_fee"),
+                    "enterprise_fee",
                     params,
                 )?),
                 None => None,
@@ -504,6 +506,7 @@ fn read_connections(
 ) -> Option<Connections> {
     let table = Table::from_node(ctx, node, format!("`connections` of component `{label}`"))?;
     table.check_keys(ctx, &["driver", "unit_cost", "coordination_saving"]);
+    params.set_field_prefix("connections.");
     let driver = driver_of(ctx, &table, "driver", drivers, "sites");
     let unit_cost = field(
         ctx,
@@ -521,6 +524,7 @@ fn read_connections(
         params,
         Default::Tri(0.10, 0.40, 0.80),
     );
+    params.set_field_prefix("");
     Some(Connections {
         driver: driver?,
         unit_cost: unit_cost?,
@@ -570,9 +574,15 @@ fn read_tiers(
         let from = t
             .require(ctx, "from", "0")
             .and_then(|n| as_f64(ctx, n, "`from` of a tier"));
-        let price = t
-            .require(ctx, "price", "1800")
-            .and_then(|n| read_value(ctx, n, &format!("{label}.tier price"), params));
+        let price = t.require(ctx, "price", "1800").and_then(|n| {
+            read_value(
+                ctx,
+                n,
+                &format!("{label}.tier price"),
+                "tiers.price",
+                params,
+            )
+        });
         match (from, price) {
             (Some(from), Some(price)) => {
                 if tiers.last().is_some_and(|last| last.from_units >= from) {
@@ -631,9 +641,12 @@ pub fn read_organisation(
             "supplier_efficiency",
             "margin",
             "external_sales_share",
+            "source",
             "note",
         ],
     );
+    let source = table.opt_str(ctx, "source").map(|(s, _)| s);
+    params.set_owner(ModelPart::Organisation, "", source);
     let kind = match table
         .opt_choice(
             ctx,
@@ -744,6 +757,8 @@ pub fn read_transition(
             what: "[transition]".to_owned(),
         };
         let t = table.unwrap_or(&fallback);
+        let source = t.opt_str(ctx, "source").map(|(s, _)| s);
+        params.set_owner(ModelPart::Transition, "", source);
         let months = field_in(
             ctx,
             t,
@@ -777,7 +792,16 @@ pub fn read_transition(
         ));
     };
     let table = Table::from_node(ctx, node, "[transition]")?;
-    table.check_keys(ctx, &["costs", "parallel_months", "parallel_share", "note"]);
+    table.check_keys(
+        ctx,
+        &[
+            "costs",
+            "parallel_months",
+            "parallel_share",
+            "source",
+            "note",
+        ],
+    );
     let pooled = match table.opt_choice(ctx, "costs", &["own", "pooled"]) {
         Some((c, _)) => c == "pooled",
         None if table.get("costs").is_some() => return None,
@@ -795,6 +819,8 @@ pub fn read_assets(
 ) -> Option<Option<Assets>> {
     let Some(node) = node else { return Some(None) };
     let table = Table::from_node(ctx, node, "[assets]")?;
+    let source = table.opt_str(ctx, "source").map(|(s, _)| s);
+    params.set_owner(ModelPart::Assets, "", source);
     table.check_keys(
         ctx,
         &[

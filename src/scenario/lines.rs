@@ -1,6 +1,6 @@
 //! Cost lines: `[[lines]]` tables.
 
-use samkost_core::model::{Basis, Category, CostLine, DriverTable, Expr, Occurs};
+use samkost_core::model::{Basis, Category, CostLine, DriverTable, Expr, ModelPart, Occurs};
 use toml::de::DeValue;
 
 use super::diagnostic::closest;
@@ -86,6 +86,8 @@ fn read_line(
 ) -> Option<CostLine> {
     let (table, name) = Table::named(ctx, item, "line", idx, "\"Shared servers\"")?;
     table.check_keys(ctx, LINE_KEYS);
+    let source = table.opt_str(ctx, "source").map(|(s, _)| s);
+    params.set_owner(ModelPart::Line, name.as_deref().unwrap_or(""), source);
     let category = match table
         .opt_choice(ctx, "category", &["running", "startup"])
         .map(|(s, _)| s)
@@ -120,12 +122,12 @@ fn read_line(
     };
     let label = |field: &str| format!("{field} of line `{}`", name.as_deref().unwrap_or("?"));
     let fixed = match table.get("fixed") {
-        Some(node) => read_value(ctx, node, &label("fixed"), params),
+        Some(node) => read_value(ctx, node, &label("fixed"), "fixed", params),
         None => Some(Expr::Const(0.0)),
     };
     let rates = read_rates(ctx, &table, drivers, params, &label("rate"));
     let growth = match table.get("growth") {
-        Some(node) => read_value(ctx, node, &label("growth"), params),
+        Some(node) => read_value(ctx, node, &label("growth"), "growth", params),
         None => Some(Expr::Const(0.0)),
     };
     if table.get("fixed").is_none() && table.get("per").is_none() {
@@ -173,7 +175,13 @@ fn read_rates(
             ok = false;
             continue;
         };
-        match read_value(ctx, value, &format!("{label} per {driver}"), params) {
+        match read_value(
+            ctx,
+            value,
+            &format!("{label} per {driver}"),
+            &format!("per.{driver}"),
+            params,
+        ) {
             Some(e) => rates.push((d, e)),
             None => ok = false,
         }

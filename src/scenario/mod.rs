@@ -248,6 +248,7 @@ fn build(
         horizon,
         !components.is_empty(),
     );
+    params.clear_owner();
     let (correlation, correlation_warnings) = correlations::read_correlations(
         ctx,
         root.get("correlations"),

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use samkost_core::model::{BinaryOp, Expr, Parameter};
+use samkost_core::model::{BinaryOp, Expr, ModelPart, Parameter, ParameterOrigin};
 use samkost_core::sampling::Distribution;
 use toml::de::DeValue;
 
@@ -32,9 +32,68 @@ pub struct Parameters {
     pub list: Vec<Parameter>,
     /// How many of them are named in `[parameters]` (the rest are inline).
     pub n_named: usize,
+    /// The component, line or section being read: inline inputs record it as their origin
+    /// and take its `source` when they give none of their own.
+    owner: Option<Owner>,
+}
+
+/// The component, line or section whose fields are being read.
+#[derive(Debug)]
+struct Owner {
+    part: ModelPart,
+    name: String,
+    source: Option<String>,
+    /// Put before the field's key, for tables nested in the owner (`connections.`).
+    prefix: &'static str,
 }
 
 impl Parameters {
+    /// Inline inputs read from now on belong to `part` named `name` (empty for sections),
+    /// whose table gives `source`.
+    pub fn set_owner(&mut self, part: ModelPart, name: &str, source: Option<String>) {
+        self.owner = Some(Owner {
+            part,
+            name: name.to_owned(),
+            source,
+            prefix: "",
+        });
+    }
+
+    /// Fields read from now on sit in a table nested in the owner (`"connections."`).
+    pub fn set_field_prefix(&mut self, prefix: &'static str) {
+        if let Some(owner) = &mut self.owner {
+            owner.prefix = prefix;
+        }
+    }
+
+    /// Inline inputs read from now on belong to no component, line or section.
+    pub fn clear_owner(&mut self) {
+        self.owner = None;
+    }
+
+    /// Adds an inline input named `label` for `field` of the current owner; without a
+    /// `source` of its own it takes the owner's. Returns its index.
+    pub fn push_inline(
+        &mut self,
+        label: &str,
+        field: &str,
+        distribution: Distribution,
+        source: Option<String>,
+    ) -> usize {
+        let owner = self.owner.as_ref();
+        self.list.push(Parameter {
+            name: label.to_owned(),
+            distribution,
+            source: source.or_else(|| owner.and_then(|o| o.source.clone())),
+            origin: owner.map(|o| ParameterOrigin {
+                part: o.part,
+                owner: o.name.clone(),
+                field: format!("{}{field}", o.prefix),
+            }),
+        });
+        self.list.len() - 1
+    }
+
     /// Index of a named parameter, or a hint for an unknown name.
     pub fn lookup(&self, name: &str) -> Result<usize, Option<String>> {
         let named = &self.list[..self.n_named];
@@ -89,6 +148,7 @@ pub fn read_parameters(ctx: &mut Ctx<'_>, node: Option<&Node<'_>>) -> Parameters
             distribution: distribution
                 .unwrap_or_else(|| Distribution::fixed(0.0).expect("0 is finite")),
             source,
+            origin: None,
         });
     }
     params.n_named = params.list.len();
@@ -303,6 +363,7 @@ pub fn read_value(
     ctx: &mut Ctx<'_>,
     node: &Node<'_>,
     label: &str,
+    field: &str,
     params: &mut Parameters,
 ) -> Option<Expr> {
     match node.get_ref() {
@@ -342,12 +403,7 @@ pub fn read_value(
         DeValue::Table(_) => {
             let (dist, source) = read_distribution(ctx, node, label);
             let dist = dist?;
-            params.list.push(Parameter {
-                name: label.to_owned(),
-                distribution: dist,
-                source,
-            });
-            Some(Expr::Param(params.list.len() - 1))
+            Some(Expr::Param(params.push_inline(label, field, dist, source)))
         }
         other => {
             ctx.error_help(node.span(), format!("{label} must be a number, an expression or a distribution, found {}", type_name(other)), "e.g. `120000`, `\"cost_per_user * 0.6\"` or `{ dist = \"pert\", min = 1, mode = 2, max = 4 }`");

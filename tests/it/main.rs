@@ -14,6 +14,7 @@ mod metrics;
 mod model;
 mod parquet;
 mod report_html;
+mod report_sensitivity;
 mod sampling;
 mod scenarios;
 mod sensitivity;

@@ -92,6 +92,21 @@ pub struct HtmlLabels {
     pub tornado_absent: &'static str,
     /// The inputs left out of the tornado ({0}: how many, {1}: the largest swing among them).
     pub tornado_rest: &'static str,
+    /// Heading of the variance-based ranking.
+    pub sobol_heading: &'static str,
+    /// What the Sobol' indices say ({0}: base sample size, {1}: evaluations).
+    pub sobol_note: &'static str,
+    /// The Sobol' indices were not computed.
+    pub sobol_absent: &'static str,
+    /// Column: the share of the variance (total index).
+    pub sobol_total: &'static str,
+    /// Column: the share of the variance alone (first-order index).
+    pub sobol_first: &'static str,
+    /// The two rankings disagree on the first input ({0}: the tornado's first, {1}: the
+    /// variance ranking's first, {2}: its share).
+    pub sobol_differs: &'static str,
+    /// "Input".
+    pub input: &'static str,
     /// Heading of the number tables.
     pub tables_heading: &'static str,
     /// Note under the number tables heading.
@@ -250,6 +265,13 @@ impl HtmlLabels {
         tornado_note: "Each bar moves one uncertain input from its P10 to its P90 with every other input at its median ({0}), and shows the region's NPV at both ends. The longest bars are the assumptions worth checking first.",
         tornado_absent: "The scenario has no uncertain inputs: there is nothing to vary.",
         tornado_rest: "The other {0} uncertain inputs each move the region's NPV by at most {1}; summary.json lists them all.",
+        sobol_heading: "Share of the uncertainty (variance-based ranking)",
+        sobol_note: "The tornado moves one input at a time between its P10 and P90, so it cannot see what lies beyond them, such as the fat tail of a cost overrun. This ranking varies every input at once over its whole distribution and shows the share of the variance of the region's NPV that each input accounts for, with its 95 % interval (Sobol' total index; base sample {0}, {1} model evaluations). The shares overlap where inputs interact, so they need not add up to 100 %.",
+        sobol_absent: "The variance-based ranking was not computed for this run (--sobol 0). The tornado above understates inputs with fat tails, such as cost overruns; run with --sobol 1024 to rank them by their share of the uncertainty.",
+        sobol_total: "share of the variance (95 % interval)",
+        sobol_first: "alone",
+        sobol_differs: "The tornado ranks {0} first, but over the whole distributions {1} accounts for {2} of the variance.",
+        input: "Input",
         tables_heading: "Numbers per key",
         tables_note: "NPV of each member's net benefit (standalone cost minus cost in the cooperation, discounted) in MNOK.",
         assumptions_heading: "Assumptions",
@@ -351,6 +373,13 @@ impl HtmlLabels {
         tornado_note: "Hver søyle flytter én usikker forutsetning fra P10 til P90 mens alle andre står på medianen ({0}), og viser regionens netto nåverdi i begge ender. De lengste søylene er forutsetningene det lønner seg å kontrollere først.",
         tornado_absent: "Scenarioet har ingen usikre forutsetninger: det er ingenting å variere.",
         tornado_rest: "De {0} andre usikre forutsetningene flytter hver regionens netto nåverdi med høyst {1}; summary.json viser alle.",
+        sobol_heading: "Andel av usikkerheten (variansbasert rangering)",
+        sobol_note: "Tornadoen flytter én forutsetning om gangen mellom P10 og P90, og ser derfor ikke det som ligger utenfor, som den tunge halen i en kostnadsoverskridelse. Denne rangeringen varierer alle forutsetningene samtidig over hele fordelingen og viser hvor stor andel av variansen i regionens netto nåverdi hver forutsetning står for, med 95 % intervall (Sobols totalindeks; grunnutvalg {0}, {1} modellberegninger). Andelene overlapper der forutsetninger virker sammen, så de summerer ikke nødvendigvis til 100 %.",
+        sobol_absent: "Den variansbaserte rangeringen ble ikke beregnet i denne kjøringen (--sobol 0). Tornadoen over undervurderer forutsetninger med tunge haler, som kostnadsoverskridelser; kjør med --sobol 1024 for å rangere dem etter andel av usikkerheten.",
+        sobol_total: "andel av variansen (95 % intervall)",
+        sobol_first: "alene",
+        sobol_differs: "Tornadoen setter {0} først, men over hele fordelingene står {1} for {2} av variansen.",
+        input: "Forutsetning",
         tables_heading: "Tall per fordelingsnøkkel",
         tables_note: "Netto nåverdi av hver kommunes gevinst (kostnad alene minus kostnad i samarbeidet, diskontert) i mill. kr.",
         assumptions_heading: "Forutsetninger",

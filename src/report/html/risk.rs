@@ -3,6 +3,8 @@
 use std::fmt::Write as _;
 
 use super::{GAIN, GRID, INK, LOSS, PALETTE, Report, TORNADO_BARS, W, fill, levels, shorten};
+use crate::report::inputs::input_label;
+use crate::report::json::OriginJson;
 use crate::report::svg::{self, Scale, c, escape};
 
 impl Report<'_> {
@@ -145,6 +147,9 @@ impl Report<'_> {
             );
             return;
         };
+        let label = |parameter: &str, origin: Option<&OriginJson>| {
+            input_label(parameter, origin, self.lang)
+        };
         let _ = writeln!(
             out,
             "<p class=\"note\">{}</p>\n<div class=\"legend\"><span><span class=\"sw\" style=\"background:{}\"></span>{}</span>\
@@ -204,7 +209,7 @@ impl Report<'_> {
                  x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{GRID}\"/>",
                 c(left - 8.0),
                 c(y0 + h / 2.0 + 4.0),
-                escape(&shorten(&b.parameter, 46)),
+                escape(&shorten(&label(&b.parameter, b.origin.as_ref()), 46)),
                 escape(&b.parameter),
                 b.output_at_low,
                 b.output_at_high,
@@ -266,6 +271,86 @@ impl Report<'_> {
                 )
             );
         }
+        self.sobol(
+            out,
+            t.bars.first().map(|b| (&b.parameter, b.origin.as_ref())),
+        );
         out.push_str("</section>\n");
+    }
+
+    /// The variance-based ranking beside the tornado, or a statement that it was not
+    /// computed. `tornado_first`: the tornado's largest bar.
+    fn sobol(&self, out: &mut String, tornado_first: Option<(&String, Option<&OriginJson>)>) {
+        let (l, lang) = (self.l, self.lang);
+        let _ = writeln!(out, "<h3 id=\"sobol\">{}</h3>", escape(l.sobol_heading));
+        let Some(sobol) = &self.s.sobol else {
+            let _ = writeln!(
+                out,
+                "<p class=\"note sobol-absent\">{}</p>",
+                escape(l.sobol_absent)
+            );
+            return;
+        };
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">{}</p>",
+            fill(
+                l.sobol_note,
+                &[
+                    escape(&lang.int(sobol.n_base as f64)),
+                    escape(&lang.int(sobol.evaluations as f64)),
+                ]
+            )
+        );
+        if let (Some((name, origin)), Some(top)) = (tornado_first, sobol.inputs.first())
+            && *name != top.parameter
+        {
+            let _ = writeln!(
+                out,
+                "<p class=\"sobol-differs\"><b>{}</b></p>",
+                fill(
+                    l.sobol_differs,
+                    &[
+                        escape(&input_label(name, origin, lang)),
+                        escape(&input_label(&top.parameter, top.origin.as_ref(), lang)),
+                        escape(&lang.percent(top.total_order)),
+                    ]
+                )
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<table class=\"sobol\">\n<thead><tr><th>#</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th></th></tr></thead>\n<tbody>",
+            escape(l.input),
+            escape(l.sobol_total),
+            escape(l.sobol_first),
+        );
+        for (rank, input) in sobol.inputs.iter().take(TORNADO_BARS).enumerate() {
+            let interval = input.total_order_ci.map_or(String::new(), |[a, b]| {
+                format!(
+                    " ({}–{})",
+                    lang.percent(a.max(0.0)),
+                    lang.percent(b.min(1.0))
+                )
+            });
+            // A bar of the total index, on a scale of 0 to 100 %.
+            let width = (input.total_order.clamp(0.0, 1.0) * 100.0).round();
+            let _ = writeln!(
+                out,
+                "<tr data-parameter=\"{}\" data-total=\"{}\" data-first=\"{}\"><td class=\"n\">{}</td><td>{}</td>\
+                 <td class=\"n\">{}{}</td><td class=\"n\">{}</td>\
+                 <td class=\"bar\"><span style=\"width:{width}%;background:{}\"></span></td></tr>",
+                escape(&input.parameter),
+                input.total_order,
+                input.first_order,
+                rank + 1,
+                escape(&input_label(&input.parameter, input.origin.as_ref(), lang)),
+                escape(&lang.percent(input.total_order.max(0.0))),
+                escape(&interval),
+                escape(&lang.percent(input.first_order.max(0.0))),
+                PALETTE[0]
+            );
+        }
+        out.push_str("</tbody>\n</table>\n");
     }
 }

@@ -16,7 +16,7 @@ footer{margin-top:32px}
 .question{font-size:18px;font-weight:600}
 .answer{border-left:6px solid var(--accent);background:#f1f6fc;padding:10px 16px}
 .answer .short{font-size:19px;font-weight:700;margin:4px 0 10px}
-.keys .rule{display:block;font-size:12px;color:var(--muted)}
+.keys .rule,.assumptions .rule{display:block;font-size:12px;color:var(--muted)}
 .keys .key-note{font-style:italic}
 .answer .first{font-size:22px;font-weight:700;margin:2px 0 6px}
 .answer .first small{font-size:13px;font-weight:400;color:var(--muted);display:block;text-transform:uppercase;letter-spacing:.06em}
@@ -41,6 +41,8 @@ svg .muted{fill:#59636e}
 .scurves{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:6px 18px}
 figure{margin:0;break-inside:avoid}
 figcaption{font-size:13px;font-weight:600;margin-top:6px}
+table.sobol td.bar{width:28%}
+table.sobol td.bar span{display:block;height:10px;border-radius:2px}
 .warnings li{color:var(--loss)}
 dl.prov{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;font-size:13px}
 dl.prov dt{color:var(--muted)}

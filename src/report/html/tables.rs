@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{Report, fill};
+use crate::report::inputs::input_label;
 use crate::report::svg::escape;
 
 impl Report<'_> {
@@ -93,8 +94,10 @@ impl Report<'_> {
             );
             let _ = writeln!(
                 out,
-                "<tr><td>{}{tail}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+                "<tr data-parameter=\"{}\"><td>{}<span class=\"rule\">{}</span>{tail}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
                  <td class=\"n\">{}</td><td>{source}</td></tr>",
+                escape(&a.name),
+                escape(&input_label(&a.name, a.origin.as_ref(), lang)),
                 escape(&a.name),
                 escape(a.distribution),
                 escape(&self.num(a.mean)),

@@ -93,6 +93,50 @@ pub struct Parameter {
     pub distribution: Distribution,
     /// Where the figure comes from, for the assumptions table.
     pub source: Option<String>,
+    /// The component, line or section field it was given in, for inputs written inline
+    /// (`critical_mass = { dist = … }` of a component); `None` for `[parameters]`.
+    pub origin: Option<ParameterOrigin>,
+}
+
+/// Where an inline uncertain input sits in the scenario, so that reports can name it in words
+/// ("IT staff: critical mass") instead of by its internal name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParameterOrigin {
+    /// The part of the scenario.
+    pub part: ModelPart,
+    /// The component's or line's name; empty for the sections that have none.
+    pub owner: String,
+    /// The field as written in the scenario (`critical_mass`, `connections.unit_cost`,
+    /// `per.users` for a line's rate per driver).
+    pub field: String,
+}
+
+/// The parts of a scenario that hold inline inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelPart {
+    /// A `[[components]]` entry.
+    Component,
+    /// A `[[lines]]` entry.
+    Line,
+    /// `[organisation]`.
+    Organisation,
+    /// `[transition]`.
+    Transition,
+    /// `[assets]`.
+    Assets,
+}
+
+impl ModelPart {
+    /// The identifier used in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Component => "component",
+            Self::Line => "line",
+            Self::Organisation => "organisation",
+            Self::Transition => "transition",
+            Self::Assets => "assets",
+        }
+    }
 }
 
 /// Which budget a cost belongs to; keys may differ per category.
