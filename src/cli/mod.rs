@@ -9,6 +9,7 @@ mod output;
 mod progress;
 mod sensitivity;
 mod sweep;
+mod workbook;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -56,7 +57,7 @@ enum Command {
     Run(RunArgs),
     /// Check a scenario file and list every problem.
     Validate {
-        /// Scenario file (TOML, at most 64 MiB).
+        /// Scenario file (TOML, or a scenario workbook .xlsx; at most 64 MiB).
         scenario: PathBuf,
     },
     /// Which assumptions drive an output: tornado, Sobol' indices, Morris screening, or rank
@@ -70,12 +71,12 @@ enum Command {
     Game(game::GameArgs),
     /// Merge the shard files of a sweep into the result of an unsharded run.
     Merge(sweep::MergeArgs),
-    /// Print a complete, commented starter scenario for the given municipalities.
-    Init {
-        /// Kommunenummer, comma-separated (e.g. 1517,1515,1514).
-        #[arg(long, value_delimiter = ',', required = true)]
-        members: Vec<String>,
-    },
+    /// Print a complete, commented starter scenario for the given municipalities (or write it
+    /// as a workbook with --xlsx).
+    Init(workbook::InitArgs),
+    /// Convert a TOML scenario to a scenario workbook (.xlsx) or a workbook to TOML; the result
+    /// is checked to give the same scenario before it is written.
+    Convert(workbook::ConvertArgs),
     /// Allocate the cost of a cooperative game given by its coalition costs (Shapley,
     /// nucleolus, least core, SCRB, savings keys) and check each allocation against the core.
     Allocate(allocate::AllocateArgs),
@@ -83,7 +84,8 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct RunArgs {
-    /// Scenario file (TOML, at most 64 MiB); the embedded default when omitted.
+    /// Scenario file (TOML, or a scenario workbook .xlsx; at most 64 MiB); the embedded default
+    /// when omitted.
     scenario: Option<PathBuf>,
     /// Number of draws (overrides the scenario; at most 10^9).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=scenario::MAX_DRAWS as u64))]
@@ -137,6 +139,12 @@ struct RunArgs {
     /// JSON and CSV stay the same).
     #[arg(long, value_enum, default_value_t = Language::En)]
     lang: Language,
+    /// How members.csv, keys.csv and yearly.csv are written: `standard` (UTF-8, `,`, decimal
+    /// point) or `excel-nb`, what Excel with Norwegian settings opens by double-click (UTF-8
+    /// with a byte order mark, `;`, decimal comma). Default: excel-nb with --lang nb, standard
+    /// otherwise.
+    #[arg(long, value_enum)]
+    csv: Option<CsvFormat>,
     /// Draws whose members' yearly cumulative net benefit is kept for the fan bands (exact
     /// P10/P50/P90 per key, member and year; capped at 8 M values; 0: none).
     #[arg(long, default_value_t = samkost_core::simulation::DEFAULT_BAND_DRAWS)]
@@ -184,6 +192,25 @@ impl Language {
         match self {
             Language::En => report::Lang::En,
             Language::Nb => report::Lang::Nb,
+        }
+    }
+}
+
+/// CSV dialects on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CsvFormat {
+    /// UTF-8, `,` between fields, decimal point: for scripts and other tools.
+    Standard,
+    /// Excel with Norwegian settings: UTF-8 with a byte order mark, `;`, decimal comma.
+    ExcelNb,
+}
+
+impl RunArgs {
+    /// The CSV dialect asked for, or the language's default.
+    fn csv_dialect(&self) -> report::CsvDialect {
+        match (self.csv, self.lang) {
+            (Some(CsvFormat::Standard), _) | (None, Language::En) => report::CsvDialect::Standard,
+            (Some(CsvFormat::ExcelNb), _) | (None, Language::Nb) => report::CsvDialect::ExcelNb,
         }
     }
 }
@@ -265,13 +292,15 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         out: None,
         format: Format::Table,
         lang: Language::En,
+        csv: None,
         band_draws: samkost_core::simulation::DEFAULT_BAND_DRAWS,
         report_key: None,
     }));
     let outcome = match command {
         Command::Run(run) => run_command(&run),
         Command::Validate { scenario } => validate_command(&scenario),
-        Command::Init { members } => init_command(&members),
+        Command::Init(args) => workbook::init_command(&args),
+        Command::Convert(args) => workbook::convert_command(&args),
         Command::Sensitivity(args) => sensitivity::sensitivity_command(&args),
         Command::Sweep(args) => sweep::sweep_command(&args),
         Command::Merge(args) => sweep::merge_command(&args),
@@ -396,6 +425,9 @@ fn load_scenario(path: Option<&Path>) -> Result<Scenario> {
         )
         .map_err(|d| anyhow::anyhow!("the embedded scenario is invalid:\n{d}"));
     };
+    if workbook::is_workbook(path) {
+        return workbook::load_workbook(path);
+    }
     let text = read_input(path, "scenario", MAX_INPUT_BYTES)?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let name = path.display().to_string();
@@ -606,15 +638,19 @@ fn run_command(args: &RunArgs) -> Result<()> {
     }
     let json = serde_json::to_string_pretty(&summary).context("failed to serialise the summary")?;
     if let Some(dir) = &args.out {
-        let csv =
-            report::members_csv(&scenario, &results).context("failed to build members.csv")?;
+        let dialect = args.csv_dialect();
+        let csv = report::members_csv(&scenario, &results)
+            .and_then(|c| report::to_dialect(&c, dialect))
+            .context("failed to build members.csv")?;
         let xlsx =
             report::workbook(&summary, args.lang.lang()).context("failed to build samkost.xlsx")?;
 
         let keys_csv = report::keys_csv(&scenario, &results, args.burden_threshold)
+            .and_then(|c| report::to_dialect(&c, dialect))
             .context("failed to build keys.csv")?;
-        let yearly_csv =
-            report::yearly_csv(&scenario, &results).context("failed to build yearly.csv")?;
+        let yearly_csv = report::yearly_csv(&scenario, &results)
+            .and_then(|c| report::to_dialect(&c, dialect))
+            .context("failed to build yearly.csv")?;
         let mut files: Vec<(&str, Vec<u8>)> = vec![
             ("summary.json", format!("{json}\n").into_bytes()),
             ("members.csv", csv),
@@ -721,12 +757,5 @@ fn validate_command(path: &Path) -> Result<()> {
         scenario.model.horizon_years,
         scenario.model.first_year
     );
-    Ok(())
-}
-
-fn init_command(members: &[String]) -> Result<()> {
-    let text =
-        scenario::starter_scenario(members).map_err(|e| InputError(format!("error: {e}")))?;
-    emitf!("{text}");
     Ok(())
 }

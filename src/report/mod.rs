@@ -4,6 +4,7 @@
 //! Only this module decides how results look; the command line decides where the bytes go.
 
 pub mod allocate;
+mod csv_dialect;
 mod format;
 pub mod html;
 pub mod inputs;
@@ -18,6 +19,7 @@ pub mod sweep;
 mod table;
 mod xlsx;
 
+pub use csv_dialect::{CsvDialect, to_dialect};
 pub use format::{fmt_nok, fmt_percent};
 pub use html::{HtmlLabels, ShortAnswer, key_to_consider_first, report_html, short_answer};
 pub use json::{

@@ -203,7 +203,7 @@ pub fn payroll_zone(ctx: &mut Ctx<'_>, node: &Node<'_>, what: &str) -> Option<f6
     }
 }
 
-const KINDS: &[&str] = &["infrastructure", "licence", "purchasing", "staffing"];
+pub(super) const KINDS: &[&str] = &["infrastructure", "licence", "purchasing", "staffing"];
 
 /// The component kinds of [`KINDS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

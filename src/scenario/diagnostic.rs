@@ -26,6 +26,10 @@ pub struct Diagnostic {
     pub width: usize,
     /// What was expected, or how to fix it.
     pub help: Option<String>,
+    /// Where the problem is when the input is not a text file: a workbook's sheet and cell
+    /// (`sheet `inputs`, cell F7`). `line`, `column` and `source_line` then describe the
+    /// cell's text.
+    pub place: Option<String>,
 }
 
 impl Diagnostic {
@@ -55,6 +59,7 @@ impl Diagnostic {
             source_line: src[line_start..line_end].trim_end_matches('\r').to_owned(),
             width,
             help: None,
+            place: None,
         }
     }
 
@@ -68,6 +73,7 @@ impl Diagnostic {
             source_line: String::new(),
             width: 0,
             help: None,
+            place: None,
         }
     }
 
@@ -112,8 +118,17 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "error: {}", self.message)?;
-        writeln!(f, "  --> {}:{}:{}", self.file, self.line, self.column)?;
-        if self.width > 0 {
+        if let Some(place) = &self.place {
+            writeln!(f, "  --> {}, {place}", self.file)?;
+            if self.width > 0 {
+                writeln!(f, "   |")?;
+                writeln!(f, "   | {}", self.source_line)?;
+                writeln!(f, "   | {}", "^".repeat(self.width))?;
+            }
+        } else {
+            writeln!(f, "  --> {}:{}:{}", self.file, self.line, self.column)?;
+        }
+        if self.place.is_none() && self.width > 0 {
             let gutter = self.line.to_string().len();
             let (text, caret, width) = self.snippet();
             writeln!(f, "{:gutter$} |", "")?;

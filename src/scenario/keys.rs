@@ -11,7 +11,7 @@ use super::tree::{Ctx, Node, Table, as_f64, type_name};
 
 /// The rules computed from member drivers; the game-theoretic rules follow them, by the game
 /// crate's one list of methods ([`GameMethod::ALL`]).
-const DRIVER_RULES: [&str; 4] = ["equal", "proportional", "hybrid", "fixed"];
+pub(super) const DRIVER_RULES: [&str; 4] = ["equal", "proportional", "hybrid", "fixed"];
 
 /// Every rule name, in the order of the error messages.
 fn rules() -> Vec<&'static str> {

@@ -277,6 +277,7 @@ pub fn parse_members_csv(path: &str, text: &str) -> Result<Vec<MemberSpec>, Vec<
             source_line: record.iter().collect::<Vec<_>>().join(","),
             width: 0,
             help: None,
+            place: None,
         };
         let id = format!("{:0>4}", &record[id_col]);
         let known = kommuner::by_id(&id);

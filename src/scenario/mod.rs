@@ -18,9 +18,10 @@ mod lines;
 mod members;
 mod tree;
 mod values;
+pub mod workbook;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
-pub use init::starter_scenario;
+pub use init::{StarterLang, starter_scenario};
 
 use samkost_core::allocation::Key;
 use samkost_core::games::PlanningBasis;

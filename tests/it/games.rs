@@ -226,7 +226,8 @@ fn a_county_of_43_members_runs_with_practical_keys_sampled_shapley_and_sampled_s
         .map(|k| k.id.clone())
         .collect();
     assert_eq!(ids.len(), 43);
-    let text = samkost::scenario::starter_scenario(&ids).unwrap();
+    let text =
+        samkost::scenario::starter_scenario(&ids, samkost::scenario::StarterLang::En).unwrap();
     let text = text.replace("[[keys]]\nname = \"nucleolus\"\nrule = \"nucleolus\"\n\n[[keys]]\nname = \"SCRB\"\nrule = \"scrb\"\n", "");
     let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
     let results = simulate(&scenario, 300);

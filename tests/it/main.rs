@@ -3,6 +3,7 @@
 mod allocate;
 mod architecture;
 mod cli;
+mod csv_dialect;
 mod economies;
 mod fuzz;
 mod game_values;
@@ -16,8 +17,10 @@ mod parquet;
 mod report_html;
 mod report_sensitivity;
 mod sampling;
+mod scenario_workbook;
 mod scenarios;
 mod sensitivity;
+mod starter;
 mod sweep;
 mod workbook;
 
