@@ -8,5 +8,6 @@
 
 pub mod allocate;
 pub mod cli;
+pub mod design;
 pub mod report;
 pub mod scenario;

@@ -3,6 +3,7 @@
 
 mod allocate;
 mod date;
+mod design;
 mod game;
 mod interrupt;
 mod output;
@@ -80,6 +81,10 @@ enum Command {
     /// Allocate the cost of a cooperative game given by its coalition costs (Shapley,
     /// nucleolus, least core, SCRB, savings keys) and check each allocation against the core.
     Allocate(allocate::AllocateArgs),
+    /// Design a key: the highest probability that every member gains (or that no group would
+    /// do better alone) any shares reach, the best key of each family a council would accept,
+    /// under optional constraints; or goal seeking with --seek.
+    Design(design::DesignArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -306,6 +311,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         Command::Merge(args) => sweep::merge_command(&args),
         Command::Game(args) => game::game_command(&args),
         Command::Allocate(allocate) => allocate::run(&allocate),
+        Command::Design(args) => design::design_command(&args),
     };
     match outcome {
         Ok(()) => Ok(ExitCode::from(EXIT_OK)),
@@ -402,7 +408,7 @@ pub fn format_bytes(bytes: u64) -> String {
 }
 
 /// `--threads`: 0 (all cores) up to [`MAX_THREADS`].
-fn parse_threads(text: &str) -> Result<usize, String> {
+pub(super) fn parse_threads(text: &str) -> Result<usize, String> {
     let threads: usize = text
         .trim()
         .parse()

@@ -5,6 +5,7 @@
 
 pub mod allocate;
 mod csv_dialect;
+pub mod design;
 mod format;
 pub mod html;
 pub mod inputs;

@@ -272,7 +272,15 @@ impl PointScenarios {
 /// Replaces a parameter's distribution by a fixed value and drops it from the rank
 /// correlations (a constant has no rank).
 fn fix_parameter(scenario: &mut Scenario, name: &str, value: f64) -> Result<(), String> {
-    let model = &mut scenario.model;
+    fix_model_parameter(&mut scenario.model, name, value)
+}
+
+/// [`fix_parameter`] on a model (goal seeking on an input's level uses it too).
+pub fn fix_model_parameter(
+    model: &mut samkost_core::model::Model,
+    name: &str,
+    value: f64,
+) -> Result<(), String> {
     let Some(j) = model.parameters.iter().position(|p| p.name == name) else {
         return Err(format!("parameter `{name}` is not in the scenario"));
     };

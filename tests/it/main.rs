@@ -4,6 +4,7 @@ mod allocate;
 mod architecture;
 mod cli;
 mod csv_dialect;
+mod design;
 mod economies;
 mod fuzz;
 mod game_values;

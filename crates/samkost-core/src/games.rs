@@ -248,6 +248,11 @@ impl CoreLimits {
         }
     }
 
+    /// `c(S) + tol` per coalition mask.
+    pub fn limits(&self) -> &[f64] {
+        &self.limits
+    }
+
     /// Whether the payments `x` leave every proper coalition within its limit
     /// (`Σ_{i∈S} x_i ≤ c(S) + tol`); calls `tempted(mask)` for each coalition beyond it, one
     /// that would gain by breaking away.

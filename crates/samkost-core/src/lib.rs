@@ -5,6 +5,7 @@
 //! `stats`, `sampling`; `sensitivity` uses `simulation`'s per-draw kernel. Nothing in this crate does I/O, prints, or knows a file format.
 
 pub mod allocation;
+pub mod design;
 pub mod draws;
 pub mod games;
 pub mod model;

@@ -58,6 +58,13 @@ pub struct DrawScratch {
     pub(super) in_range: bool,
 }
 
+impl DrawScratch {
+    /// NPV of the pooled running and start-up cost of the latest draw.
+    pub(super) fn pooled_totals(&self) -> [f64; 2] {
+        [0, 1].map(|c| self.pooled[c].last().copied().unwrap_or(0.0))
+    }
+}
+
 impl<'a> Kernel<'a> {
     /// The kernel of `model` with `keys`, discounting by the model's rule.
     pub fn new(model: &'a Model, keys: &'a [ResolvedKey]) -> Self {

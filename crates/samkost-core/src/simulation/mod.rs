@@ -12,6 +12,7 @@
 //! | `driver.rs` | [`run`]: blocks, chunks on rayon, per-draw columns written in place |
 //! | `results.rs` | [`RunResults`] and the summaries computed from the accumulated totals |
 //! | `keys.rs` | [`resolve_keys`]: every key's shares fixed before the run |
+//! | `sample.rs` | [`draw_sample`]: the key-independent per-draw sums a key design counts on |
 //!
 //! Memory: runs of up to `max_stored_draws` draws keep one NPV per key and member plus the
 //! region's per draw — what exact type-7 quantiles need — column by column. Longer runs keep a
@@ -25,6 +26,7 @@ mod driver;
 mod kernel;
 mod keys;
 mod results;
+mod sample;
 mod stability;
 
 pub use crate::draws::{DESIGN_BLOCK_DRAWS, parameter_sample};
@@ -36,6 +38,7 @@ pub use driver::run;
 pub use kernel::{DrawScratch, Kernel, evaluate_draw};
 pub use keys::{PlanningConfig, resolve_keys};
 pub use results::{KeyOutcome, MeanFlows, MemberOutcome, RunResults};
+pub use sample::{DrawSample, draw_sample};
 pub use stability::LARGE_STABILITY_DRAWS;
 
 /// Default of [`RunConfig::max_stored_draws`]: one million draws.

@@ -46,6 +46,22 @@ pub(super) fn realise(
     buf.limits.fill(&buf.game);
 }
 
+/// The core limits of the realised game in `buf` net of the members' direct costs:
+/// `c(S) + tol − Σ_{i∈S} direct_i` per coalition mask (the most `S` may pay of the pooled cost).
+pub(super) fn core_limits_net_of_direct(buf: &GameBuffers) -> Vec<f64> {
+    let limits = buf.limits.limits();
+    let mut direct = vec![0.0; limits.len()];
+    let mut out = Vec::with_capacity(limits.len());
+    for (mask, limit) in limits.iter().enumerate() {
+        if mask > 0 {
+            let low = mask.trailing_zeros() as usize;
+            direct[mask] = direct[mask & (mask - 1)] + buf.game.direct[low];
+        }
+        out.push(limit - direct[mask]);
+    }
+    out
+}
+
 /// Recomputes the shares of ex-post keys on the realised game in `buf`; returns how many
 /// methods failed (their planning shares are kept for this draw).
 pub(super) fn ex_post_shares(
