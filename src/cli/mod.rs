@@ -162,6 +162,42 @@ struct RunArgs {
     /// (a power of two; N(k + 2) model evaluations for k uncertain inputs; 0: not computed).
     #[arg(long, default_value_t = DEFAULT_SOBOL_N, value_parser = parse_sobol_n)]
     sobol: usize,
+    /// Keys shown in the terminal table, comma-separated by name (default: all; the files and
+    /// JSON always hold every key).
+    #[arg(long, value_delimiter = ',')]
+    keys: Option<Vec<String>>,
+    /// Width of the terminal table in characters: key columns wrap into blocks that fit
+    /// (default: $COLUMNS, else 100).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(40..=10_000))]
+    width: Option<u64>,
+}
+
+/// The terminal table's keys (by name, as asked) and width.
+fn table_layout(args: &RunArgs, summary: &report::SummaryJson) -> Result<report::TableLayout> {
+    let mut layout = report::TableLayout::all(summary);
+    if let Some(names) = &args.keys {
+        let all: Vec<&str> = summary.keys.iter().map(|k| k.name.as_str()).collect();
+        layout.keys = names
+            .iter()
+            .map(|name| {
+                all.iter().position(|k| k == name).ok_or_else(|| {
+                    InputError(format!(
+                        "error: --keys: no key named `{name}`\n  = help: the scenario's keys are {}",
+                        all.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    layout.width = match args.width {
+        Some(w) => usize::try_from(w).unwrap_or(usize::MAX),
+        None => std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|&c| c >= 40)
+            .unwrap_or(report::TableLayout::DEFAULT_WIDTH),
+    };
+    Ok(layout)
 }
 
 /// Base sample size of the run's Sobol' indices: 1,024 rows estimate a total index of the
@@ -288,6 +324,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
         threads: None,
         stability_draws: 2000,
         sobol: DEFAULT_SOBOL_N,
+        keys: None,
+        width: None,
         precision: None,
         max_draws: 1_000_000,
         burden_threshold: report::metrics::DEFAULT_BURDEN_THRESHOLD,
@@ -684,7 +722,12 @@ fn run_command(args: &RunArgs) -> Result<()> {
         Format::Json => emitln!("{json}"),
         Format::Table => emitf!(
             "{}",
-            report::render_table(&summary, args.burden_threshold, args.lang.lang())
+            report::render_table(
+                &summary,
+                args.burden_threshold,
+                args.lang.lang(),
+                &table_layout(args, &summary)?
+            )
         ),
     }
     Ok(())

@@ -204,13 +204,13 @@ const EN: Labels = Labels {
 
 const NB: Labels = Labels {
     draws: "trekninger",
-    seed: "frø",
+    seed: "startverdi",
     operation_from: "felles drift fra",
     discount_rate: "reell kalkulasjonsrente",
     region: "Regionen",
     npv_net_benefit: "netto nåverdi av gevinsten",
     not_established: "ikke fastslått",
-    region_gains: ("regionen vinner i ", " av trekningene"),
+    region_gains: ("regionen tjener på samarbeidet i ", " av trekningene"),
     overrun_factor: "Overskridelsesfaktor",
     mean: "gjennomsnitt",
     tail_share: "av forventet faktor kommer fra den tunge halen",
@@ -218,11 +218,11 @@ const NB: Labels = Labels {
     member: "kommune",
     population_short: "innb.",
     population: "innbyggere",
-    all_gain: "alle vinner",
+    all_gain: "alle tjener på det",
     no_group_better_alone: "ingen gruppe tjener på å gå ut",
     per_inhabitant_heading: "Kostnad per innbygger per år i samarbeidet, kr (gjennomsnitt over driftsårene):",
     highest_lowest: "høyeste / laveste",
-    verdict_all_gain: ("alle vinner med ", " sannsynlighet"),
+    verdict_all_gain: ("alle tjener på samarbeidet med ", " sannsynlighet"),
     verdict_loses: (" taper i ", " av trekningene"),
     verdict_breakaway: (" ville klart seg bedre alene i ", " av trekningene"),
     all_except: "alle unntatt",
@@ -312,20 +312,22 @@ fn describe_rule(rule: &RuleJson, lang: Lang) -> String {
 pub fn describe_group(names: &[&str], members: &[usize], lang: Lang) -> String {
     const SHOWN: usize = 5;
     let l = lang.labels();
-    let list = |idx: &[usize], sep: &str| -> String {
+    // "A, B og C"; a long list ends "A, B, C, D, E og 3 til".
+    let list = |idx: &[usize]| -> String {
         let shown: Vec<&str> = idx.iter().take(SHOWN).map(|&i| names[i]).collect();
         let more = idx.len().saturating_sub(SHOWN);
-        let mut text = shown.join(sep);
-        if more > 0 {
-            let _ = write!(text, "{}{more}{}", l.and_more.0, l.and_more.1);
+        if more == 0 {
+            return lang.list(&shown);
         }
+        let mut text = shown.join(", ");
+        let _ = write!(text, "{}{more}{}", l.and_more.0, l.and_more.1);
         text
     };
     let outside: Vec<usize> = (0..names.len()).filter(|i| !members.contains(i)).collect();
     if members.len() > SHOWN && outside.len() < members.len() {
-        format!("{} {}", l.all_except, list(&outside, ", "))
+        format!("{} {}", l.all_except, list(&outside))
     } else {
-        list(members, " + ")
+        list(members)
     }
 }
 
@@ -438,7 +440,12 @@ mod tests {
     #[test]
     fn groups_are_described_by_name_or_by_exception() {
         let names = ["A", "B", "C", "D", "E", "F", "G", "H"];
-        assert_eq!(describe_group(&names, &[0, 2], Lang::En), "A + C");
+        assert_eq!(describe_group(&names, &[0, 2], Lang::En), "A and C");
+        assert_eq!(describe_group(&names, &[0, 1, 2], Lang::Nb), "A, B og C");
+        assert_eq!(
+            describe_group(&names, &[0, 1, 2, 3, 4, 5], Lang::Nb),
+            "alle unntatt G og H"
+        );
         assert_eq!(
             describe_group(&names, &[0, 1, 2, 3, 4, 5, 6], Lang::Nb),
             "alle unntatt H"

@@ -31,5 +31,5 @@ pub use lang::Lang;
 #[cfg(feature = "parquet")]
 pub use parquet::{ParquetError, draws_parquet};
 pub use sensitivity::{InputSensitivity, SensitivityReport, sensitivity_csv, sensitivity_table};
-pub use table::render_table;
+pub use table::{TableLayout, render_table};
 pub use xlsx::{XlsxLabels, workbook};

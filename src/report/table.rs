@@ -6,15 +6,19 @@ use super::json::SummaryJson;
 use super::lang::{Lang, verdict};
 
 /// Renders the key comparison for a terminal from the run's summary (the numbers of
-/// `summary.json`).
-pub fn render_table(summary: &SummaryJson, burden_threshold: f64, lang: Lang) -> String {
+/// `summary.json`), showing the keys of `layout` in blocks that fit its width.
+pub fn render_table(
+    summary: &SummaryJson,
+    burden_threshold: f64,
+    lang: Lang,
+    layout: &TableLayout,
+) -> String {
     let l = lang.labels();
     let sc = &summary.scenario;
     let mut out = String::new();
     let last_year = sc.first_year + sc.horizon_years as i32 - 1;
     let _ = writeln!(out, "{}", sc.name);
-    let _ = writeln!(
-        out,
+    let meta = format!(
         "{} {}, {} {}, {}–{}, {} {}, {} {}",
         lang.int(sc.draws as f64),
         l.draws,
@@ -27,6 +31,7 @@ pub fn render_table(summary: &SummaryJson, burden_threshold: f64, lang: Lang) ->
         l.discount_rate,
         lang.percent1(sc.discount_rate)
     );
+    let _ = writeln!(out, "{}", wrap(&meta, layout.width));
     let r = &summary.region.npv_net_benefit;
     // A mean whose standard error exceeds it is not shown as a number (its sign is unknown).
     let mean = if r.mean_reliable {
@@ -34,9 +39,8 @@ pub fn render_table(summary: &SummaryJson, burden_threshold: f64, lang: Lang) ->
     } else {
         format!("{} (0 ± {})", l.not_established, lang.int(r.mean_se))
     };
-    let _ = writeln!(
-        out,
-        "\n{}: {} {} (P10 {}, P50 {}, P90 {}); {}{}{}",
+    let region = format!(
+        "{}: {} {} (P10 {}, P50 {}, P90 {}); {}{}{}",
         l.region,
         l.npv_net_benefit,
         mean,
@@ -47,12 +51,12 @@ pub fn render_table(summary: &SummaryJson, burden_threshold: f64, lang: Lang) ->
         lang.percent(summary.region.p_win),
         l.region_gains.1
     );
+    let _ = writeln!(out, "\n{}", wrap(&region, layout.width));
     for a in &summary.assumptions {
         let Some(tail) = a.tail_share_of_mean else {
             continue;
         };
-        let _ = writeln!(
-            out,
+        let line = format!(
             "{} `{}`: {} {}, P90 {}; {} {}",
             l.overrun_factor,
             a.name,
@@ -62,8 +66,9 @@ pub fn render_table(summary: &SummaryJson, burden_threshold: f64, lang: Lang) ->
             lang.percent(tail),
             l.tail_share
         );
+        let _ = writeln!(out, "{}", wrap(&line, layout.width));
     }
-    let _ = writeln!(out, "\n{}", l.member_table_heading);
+    let _ = writeln!(out, "\n{}", wrap(l.member_table_heading, layout.width));
     let name_width = summary
         .members
         .iter()
@@ -72,11 +77,149 @@ pub fn render_table(summary: &SummaryJson, burden_threshold: f64, lang: Lang) ->
         .unwrap_or(10)
         .max(16)
         .max(l.no_group_better_alone.chars().count());
-    let cells: Vec<Vec<String>> = summary
-        .keys
-        .iter()
-        .map(|key| {
-            key.members
+    let columns = columns(summary, &layout.keys, lang);
+    // Key columns in blocks that fit the width; each block repeats the row labels.
+    let blocks = blocks(&columns, layout.width.saturating_sub(name_width + 10));
+    let row_start = |out: &mut String, label: &str, pop: &str| {
+        let _ = write!(out, "{}{pop:>9}", pad(label, name_width + 1));
+    };
+    let block_rows =
+        |out: &mut String, block: &[Column], rows: &[(String, String, Vec<String>)]| {
+            for (label, pop, cells) in rows {
+                row_start(out, label, pop);
+                for (col, cell) in block.iter().zip(cells) {
+                    let _ = write!(out, "  {}", pad_left(cell, col.width));
+                }
+                out.push('\n');
+            }
+        };
+    for (b, block) in blocks.iter().enumerate() {
+        if b > 0 {
+            out.push('\n');
+        }
+        let mut rows = vec![(
+            l.member.to_owned(),
+            l.population_short.to_owned(),
+            block.iter().map(|c| c.name.clone()).collect(),
+        )];
+        for (i, m) in summary.members.iter().enumerate() {
+            rows.push((
+                format!("{} ({})", m.name, m.id),
+                lang.int(m.population),
+                block.iter().map(|c| c.npv[i].clone()).collect(),
+            ));
+        }
+        rows.push((
+            l.all_gain.to_owned(),
+            String::new(),
+            block.iter().map(|c| c.all_gain.clone()).collect(),
+        ));
+        if sc.stability_draws > 0 {
+            rows.push((
+                l.no_group_better_alone.to_owned(),
+                String::new(),
+                block.iter().map(|c| c.stable.clone()).collect(),
+            ));
+        }
+        block_rows(&mut out, block, &rows);
+    }
+    let _ = writeln!(out, "\n{}", wrap(l.per_inhabitant_heading, layout.width));
+    for (b, block) in blocks.iter().enumerate() {
+        if b > 0 {
+            out.push('\n');
+        }
+        let mut rows = Vec::new();
+        if blocks.len() > 1 {
+            rows.push((
+                String::new(),
+                String::new(),
+                block.iter().map(|c| c.name.clone()).collect(),
+            ));
+        }
+        for (i, m) in summary.members.iter().enumerate() {
+            rows.push((
+                format!("{} ({})", m.name, m.id),
+                String::new(),
+                block.iter().map(|c| c.per_inhabitant[i].clone()).collect(),
+            ));
+        }
+        rows.push((
+            l.highest_lowest.to_owned(),
+            String::new(),
+            block
+                .iter()
+                .map(|c| burden_cell(&summary.keys[c.key], burden_threshold, lang))
+                .collect(),
+        ));
+        block_rows(&mut out, block, &rows);
+    }
+    out.push('\n');
+    for &k in &layout.keys {
+        let _ = writeln!(out, "{}", wrap(&verdict(summary, k, lang), layout.width));
+    }
+    out
+}
+
+/// Breaks a sentence at ordinary spaces (never at the no-break spaces inside numbers) into
+/// lines of at most `width` characters, continuation lines indented by two; a word longer
+/// than the line stays whole.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split(' ') {
+        let n = word.chars().count();
+        if line_len > 0 && line_len + 1 + n > width {
+            out.push_str("\n  ");
+            line_len = 2;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += n;
+    }
+    out
+}
+
+/// Which keys the terminal table shows, and how wide it may be.
+#[derive(Debug, Clone)]
+pub struct TableLayout {
+    /// Indices of the keys shown, in the order shown.
+    pub keys: Vec<usize>,
+    /// Columns of the terminal: key columns wrap into blocks that fit.
+    pub width: usize,
+}
+
+impl TableLayout {
+    /// Width used when the terminal's is not known.
+    pub const DEFAULT_WIDTH: usize = 100;
+
+    /// Every key of the summary, at the default width.
+    pub fn all(summary: &SummaryJson) -> Self {
+        Self {
+            keys: (0..summary.keys.len()).collect(),
+            width: Self::DEFAULT_WIDTH,
+        }
+    }
+}
+
+/// One key's column: its cells, formatted, and its width.
+struct Column {
+    key: usize,
+    name: String,
+    npv: Vec<String>,
+    all_gain: String,
+    stable: String,
+    per_inhabitant: Vec<String>,
+    width: usize,
+}
+
+fn columns(summary: &SummaryJson, keys: &[usize], lang: Lang) -> Vec<Column> {
+    keys.iter()
+        .map(|&k| {
+            let key = &summary.keys[k];
+            let npv: Vec<String> = key
+                .members
                 .iter()
                 .map(|o| {
                     format!(
@@ -85,86 +228,67 @@ pub fn render_table(summary: &SummaryJson, burden_threshold: f64, lang: Lang) ->
                         lang.percent(o.p_win)
                     )
                 })
-                .collect()
-        })
-        .collect();
-    let widths: Vec<usize> = summary
-        .keys
-        .iter()
-        .zip(&cells)
-        .map(|(key, col)| {
-            col.iter()
+                .collect();
+            let per_inhabitant: Vec<String> = key
+                .members
+                .iter()
+                .map(|o| lang.int(o.cost_per_inhabitant))
+                .collect();
+            let width = npv
+                .iter()
+                .chain(&per_inhabitant)
                 .map(|c| c.chars().count())
-                .chain([key.name.chars().count()])
+                .chain([key.name.chars().count(), 10])
                 .max()
-                .unwrap_or(8)
+                .unwrap_or(10);
+            Column {
+                key: k,
+                name: key.name.clone(),
+                npv,
+                all_gain: lang.percent(key.p_all_win),
+                stable: key
+                    .p_core_stable
+                    .map_or("–".to_owned(), |p| lang.percent(p)),
+                per_inhabitant,
+                width,
+            }
         })
-        .collect();
-    let row_start = |out: &mut String, label: &str, pop: &str| {
-        let _ = write!(out, "{}{pop:>9}", pad(label, name_width + 1));
-    };
-    row_start(&mut out, l.member, l.population_short);
-    for (key, width) in summary.keys.iter().zip(&widths) {
-        let _ = write!(out, "  {}", pad_left(&key.name, *width));
-    }
-    out.push('\n');
-    for (i, m) in summary.members.iter().enumerate() {
-        row_start(
-            &mut out,
-            &format!("{} ({})", m.name, m.id),
-            &lang.int(m.population),
-        );
-        for (col, width) in cells.iter().zip(&widths) {
-            let _ = write!(out, "  {}", pad_left(&col[i], *width));
+        .collect()
+}
+
+/// Splits the columns into consecutive blocks whose cells (each with two spaces before it)
+/// fit in `room` characters; a column wider than `room` gets a block of its own.
+fn blocks(columns: &[Column], room: usize) -> Vec<&[Column]> {
+    let mut blocks = Vec::new();
+    let (mut start, mut used) = (0, 0);
+    for (i, col) in columns.iter().enumerate() {
+        let w = col.width + 2;
+        if i > start && used + w > room {
+            blocks.push(&columns[start..i]);
+            (start, used) = (i, 0);
         }
-        out.push('\n');
+        used += w;
     }
-    row_start(&mut out, l.all_gain, "");
-    for (key, width) in summary.keys.iter().zip(&widths) {
-        let _ = write!(out, "  {}", pad_left(&lang.percent(key.p_all_win), *width));
+    if start < columns.len() || blocks.is_empty() {
+        blocks.push(&columns[start..]);
     }
-    out.push('\n');
-    if sc.stability_draws > 0 {
-        row_start(&mut out, l.no_group_better_alone, "");
-        for (key, width) in summary.keys.iter().zip(&widths) {
-            let cell = key
-                .p_core_stable
-                .map_or("–".to_owned(), |p| lang.percent(p));
-            let _ = write!(out, "  {}", pad_left(&cell, *width));
-        }
-        out.push('\n');
+    blocks
+}
+
+/// The burden ratio's cell, flagged above the threshold.
+fn burden_cell(key: &super::json::KeyJson, burden_threshold: f64, lang: Lang) -> String {
+    match key.burden_ratio {
+        Some(r) if key.burden_flag => format!(
+            "{} (> {})",
+            lang.decimal(r, 2),
+            match lang {
+                Lang::En => burden_threshold.to_string(),
+                Lang::Nb => burden_threshold.to_string().replace('.', ","),
+            }
+        ),
+        Some(r) => lang.decimal(r, 2),
+        None => "–".to_owned(),
     }
-    let _ = writeln!(out, "\n{}", l.per_inhabitant_heading);
-    for (i, m) in summary.members.iter().enumerate() {
-        row_start(&mut out, &format!("{} ({})", m.name, m.id), "");
-        for (key, width) in summary.keys.iter().zip(&widths) {
-            let cell = lang.int(key.members[i].cost_per_inhabitant);
-            let _ = write!(out, "  {}", pad_left(&cell, *width));
-        }
-        out.push('\n');
-    }
-    row_start(&mut out, l.highest_lowest, "");
-    for (key, width) in summary.keys.iter().zip(&widths) {
-        let cell = match key.burden_ratio {
-            Some(r) if key.burden_flag => format!(
-                "{} (> {})",
-                lang.decimal(r, 2),
-                match lang {
-                    Lang::En => burden_threshold.to_string(),
-                    Lang::Nb => burden_threshold.to_string().replace('.', ","),
-                }
-            ),
-            Some(r) => lang.decimal(r, 2),
-            None => "–".to_owned(),
-        };
-        let _ = write!(out, "  {}", pad_left(&cell, *width));
-    }
-    out.push('\n');
-    out.push('\n');
-    for k in 0..summary.keys.len() {
-        let _ = writeln!(out, "{}", verdict(summary, k, lang));
-    }
-    out
 }
 
 /// Pads on the right to `width` characters (not bytes: names and numbers hold `ø` and

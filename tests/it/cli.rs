@@ -331,7 +331,7 @@ fn norwegian_table_uses_norwegian_words_and_number_format() {
     for word in [
         "trekninger",
         "reell kalkulasjonsrente",
-        "alle vinner",
+        "alle tjener på det",
         "høyeste / laveste",
     ] {
         assert!(nb.contains(word), "`{word}` missing:\n{nb}");
@@ -348,7 +348,10 @@ fn norwegian_table_uses_norwegian_words_and_number_format() {
             en.contains(&format!("{name}: all members gain with ")),
             "{k}"
         );
-        assert!(nb.contains(&format!("{name}: alle vinner med ")), "{k}");
+        assert!(
+            nb.contains(&format!("{name}: alle tjener på samarbeidet med ")),
+            "{k}"
+        );
     }
 }
 

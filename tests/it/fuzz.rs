@@ -362,7 +362,15 @@ fn exercise(text: &str) {
     assert!(samkost::report::keys_csv(&scenario, &results, burden).is_ok());
     assert!(samkost::report::yearly_csv(&scenario, &results).is_ok());
     for lang in [samkost::report::Lang::En, samkost::report::Lang::Nb] {
-        assert!(!samkost::report::render_table(&json, burden, lang).is_empty());
+        assert!(
+            !samkost::report::render_table(
+                &json,
+                burden,
+                lang,
+                &samkost::report::TableLayout::all(&json)
+            )
+            .is_empty()
+        );
         let workbook = samkost::report::workbook(&json, lang);
         assert!(workbook.is_ok_and(|bytes| !bytes.is_empty()));
         let html = samkost::report::report_html(&json, lang, None, "2026-01-01");

@@ -23,6 +23,7 @@ mod scenarios;
 mod sensitivity;
 mod starter;
 mod sweep;
+mod terminal_table;
 mod workbook;
 
 /// A small valid scenario that the tests mutate.

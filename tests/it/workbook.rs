@@ -375,8 +375,18 @@ fn workbook_verdicts_are_the_terminal_verdicts() {
                 other => panic!("verdict {k}: {other:?}"),
             })
             .collect();
-        let lines: Vec<&str> = run.stdout.lines().collect();
-        let in_terminal = &lines[lines.len() - n_keys..];
+        // The terminal wraps long verdicts onto lines indented by two spaces.
+        let block = run.stdout.trim_end().rsplit("\n\n").next().unwrap();
+        let mut in_terminal: Vec<String> = Vec::new();
+        for line in block.lines() {
+            match (line.strip_prefix("  "), in_terminal.last_mut()) {
+                (Some(rest), Some(last)) => {
+                    last.push(' ');
+                    last.push_str(rest);
+                }
+                _ => in_terminal.push(line.to_owned()),
+            }
+        }
         assert_eq!(in_workbook, in_terminal);
         for (k, key) in run.json["keys"].as_array().unwrap().iter().enumerate() {
             assert_text(summary, heading + 1 + k, 0, key["name"].as_str().unwrap());

@@ -139,9 +139,11 @@ fn fill(template: &str, args: &[String]) -> String {
 }
 
 /// Colours of the keys (and members in the S-curves), colour-blind safe first.
-const PALETTE: [&str; 10] = [
+/// Sixteen distinct colours, so that up to 16 keys (or members) never share one: the
+/// Okabe–Ito colours first, then Paul Tol's muted and dark schemes.
+pub const PALETTE: [&str; 16] = [
     "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#7a6f00", "#332288",
-    "#882255", "#44aa99",
+    "#882255", "#44aa99", "#999933", "#aa4499", "#117733", "#6699cc", "#661100", "#888888",
 ];
 const GAIN: &str = "#1a7f37";
 const LOSS: &str = "#c4314b";
@@ -300,4 +302,17 @@ fn levels(stats: &Stats) -> Vec<(f64, f64)> {
         .collect();
     pts.sort_by(|a, b| a.0.total_cmp(&b.0));
     pts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PALETTE;
+
+    #[test]
+    fn sixteen_keys_get_sixteen_distinct_colours() {
+        let mut colours: Vec<&str> = PALETTE.to_vec();
+        colours.sort_unstable();
+        colours.dedup();
+        assert_eq!(colours.len(), 16);
+    }
 }
