@@ -11,7 +11,8 @@ use super::{InputError, emitf, load_scenario, print_warnings};
 /// Arguments of `samkost game`.
 #[derive(Debug, clap::Args)]
 pub struct GameArgs {
-    /// Scenario file (TOML, at most 64 MiB); the embedded default when omitted.
+    /// Scenario file (TOML, or a scenario workbook .xlsx; at most 64 MiB); the embedded
+    /// default when omitted.
     scenario: Option<PathBuf>,
     /// The game of one calendar year (undiscounted) instead of the NPV game.
     #[arg(long)]

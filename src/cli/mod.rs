@@ -246,12 +246,22 @@ enum CsvFormat {
     ExcelNb,
 }
 
+impl CsvFormat {
+    fn dialect(self) -> report::CsvDialect {
+        match self {
+            CsvFormat::Standard => report::CsvDialect::Standard,
+            CsvFormat::ExcelNb => report::CsvDialect::ExcelNb,
+        }
+    }
+}
+
 impl RunArgs {
     /// The CSV dialect asked for, or the language's default.
     fn csv_dialect(&self) -> report::CsvDialect {
         match (self.csv, self.lang) {
-            (Some(CsvFormat::Standard), _) | (None, Language::En) => report::CsvDialect::Standard,
-            (Some(CsvFormat::ExcelNb), _) | (None, Language::Nb) => report::CsvDialect::ExcelNb,
+            (Some(format), _) => format.dialect(),
+            (None, Language::En) => report::CsvDialect::Standard,
+            (None, Language::Nb) => report::CsvDialect::ExcelNb,
         }
     }
 }

@@ -47,7 +47,8 @@ pub enum SensitivityFormat {
 /// Arguments of `samkost sensitivity`.
 #[derive(Debug, clap::Args)]
 pub struct SensitivityArgs {
-    /// Scenario file (TOML, at most 64 MiB); the embedded default when omitted.
+    /// Scenario file (TOML, or a scenario workbook .xlsx; at most 64 MiB); the embedded
+    /// default when omitted.
     scenario: Option<PathBuf>,
     /// The method.
     #[arg(long, value_enum, default_value_t = Method::Tornado)]
@@ -65,6 +66,10 @@ pub struct SensitivityArgs {
     #[arg(long, default_value_t = 20,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000))]
     trajectories: usize,
+    /// With --format csv: `standard` (UTF-8, `,`, decimal point) or `excel-nb` (UTF-8 with a
+    /// byte order mark, `;`, decimal comma: what Excel with Norwegian settings opens).
+    #[arg(long, value_enum, default_value_t = super::CsvFormat::Standard)]
+    csv: super::CsvFormat,
     /// Sobol': bootstrap resamples for the confidence intervals (0: none; at most 100,000).
     #[arg(long, default_value_t = 500,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=100_000))]
@@ -303,7 +308,9 @@ pub fn sensitivity_command(args: &SensitivityArgs) -> Result<()> {
         SensitivityFormat::Csv => emitf!(
             "{}",
             String::from_utf8_lossy(
-                &report::sensitivity_csv(&report).context("failed to build CSV")?
+                &report::sensitivity_csv(&report)
+                    .and_then(|c| report::to_dialect(&c, args.csv.dialect()))
+                    .context("failed to build CSV")?
             )
         ),
     }

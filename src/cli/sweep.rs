@@ -37,7 +37,7 @@ use crate::scenario::{self, FileSource, Scenario};
 /// Arguments of `samkost sweep`.
 #[derive(Debug, clap::Args)]
 pub struct SweepArgs {
-    /// Scenario file (TOML); the embedded default when omitted.
+    /// Scenario file (TOML, or a scenario workbook .xlsx); the embedded default when omitted.
     scenario: Option<PathBuf>,
     /// Grid file (TOML): the axes to vary (see docs/SWEEPS.md).
     #[arg(long)]
@@ -115,7 +115,11 @@ fn scenario_text(path: Option<&Path>) -> Result<(String, String, Box<dyn FileSou
             Box::new(scenario::NoFiles),
         ));
     };
-    let text = read_utf8(path, "scenario")?;
+    let text = if super::workbook::is_workbook(path) {
+        super::workbook::workbook_as_toml(path)?
+    } else {
+        read_utf8(path, "scenario")?
+    };
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok((
         path.display().to_string(),

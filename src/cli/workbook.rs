@@ -52,6 +52,29 @@ pub fn is_workbook(path: &Path) -> bool {
 
 /// Reads and validates a scenario workbook; problems name the sheet and cell.
 pub fn load_workbook(path: &Path) -> Result<Scenario> {
+    let bytes = read_workbook(path)?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    workbook::parse_workbook(
+        &path.display().to_string(),
+        &bytes,
+        &RelativeFiles { base },
+        &scenario::Overrides::default(),
+    )
+    .map_err(|d| InputError(d.to_string()).into())
+}
+
+/// A scenario workbook as TOML text, after checking it (problems name the sheet and cell),
+/// for commands that work on a scenario's text (`sweep`).
+pub fn workbook_as_toml(path: &Path) -> Result<String> {
+    load_workbook(path)?;
+    let bytes = read_workbook(path)?;
+    let generated = workbook::workbook_to_toml(&path.display().to_string(), &bytes)
+        .map_err(|d| InputError(d.to_string()))?;
+    Ok(generated.toml)
+}
+
+/// The bytes of a workbook, at most [`MAX_INPUT_BYTES`].
+fn read_workbook(path: &Path) -> Result<Vec<u8>> {
     let bytes = super::read_capped(path, MAX_INPUT_BYTES)
         .with_context(|| format!("failed to read scenario workbook `{}`", path.display()))?
         .ok_or_else(|| {
@@ -61,14 +84,7 @@ pub fn load_workbook(path: &Path) -> Result<Scenario> {
                 super::format_bytes(MAX_INPUT_BYTES)
             ))
         })?;
-    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    workbook::parse_workbook(
-        &path.display().to_string(),
-        &bytes,
-        &RelativeFiles { base },
-        &scenario::Overrides::default(),
-    )
-    .map_err(|d| InputError(d.to_string()).into())
+    Ok(bytes)
 }
 
 /// Writes one file atomically (the previous file stays until the new one is complete).
@@ -132,7 +148,7 @@ pub fn convert_command(args: &ConvertArgs) -> Result<()> {
             .into());
         }
         let scenario = load_workbook(&args.input)?;
-        let bytes = std::fs::read(&args.input).context("failed to read the workbook")?;
+        let bytes = read_workbook(&args.input)?;
         let generated = workbook::workbook_to_toml(&args.input.display().to_string(), &bytes)
             .map_err(|d| InputError(d.to_string()))?;
         let base = args

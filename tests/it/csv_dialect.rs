@@ -137,3 +137,45 @@ fn norwegian_csv_reads_back_with_python_csv() {
     assert!(rows.iter().any(|r| r.iter().any(|f| f == "Ørsta")));
     check_members_rows(&rows, &summary);
 }
+
+#[test]
+fn sensitivity_csv_in_the_norwegian_dialect_has_the_same_numbers() {
+    let csv = |dialect: &str| {
+        let out = crate::succeed(samkost().args([
+            "sensitivity",
+            "--method",
+            "tornado",
+            "--format",
+            "csv",
+            "--csv",
+            dialect,
+        ]));
+        out.stdout
+    };
+    let (standard, nb) = (csv("standard"), csv("excel-nb"));
+    assert_eq!(&nb[..3], b"\xEF\xBB\xBF");
+    let standard = String::from_utf8(standard).unwrap();
+    let nb = String::from_utf8(nb[3..].to_vec()).unwrap();
+    assert_eq!(standard.lines().count(), nb.lines().count());
+    // The standard file is read with the csv crate, the Norwegian one split by hand (no field
+    // of the default scenario's tornado holds a `;` or a quote).
+    let mut reader = csv::Reader::from_reader(standard.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(
+        nb.lines().next().unwrap(),
+        header.iter().collect::<Vec<_>>().join(";")
+    );
+    for (record, line) in reader.records().zip(nb.lines().skip(1)) {
+        let record = record.unwrap();
+        let fields: Vec<&str> = line.split(';').collect();
+        assert_eq!(fields.len(), record.len(), "{line}");
+        for (s, n) in record.iter().zip(&fields) {
+            match s.parse::<f64>() {
+                Ok(v) if !s.contains(|c: char| c.is_alphabetic()) => {
+                    assert_eq!(nb_number(n), v, "{s} vs {n}")
+                }
+                _ => assert_eq!(s, *n),
+            }
+        }
+    }
+}

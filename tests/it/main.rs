@@ -19,6 +19,7 @@ mod report_html;
 mod report_sensitivity;
 mod sampling;
 mod scenario_workbook;
+mod scenario_workbook_errors;
 mod scenarios;
 mod sensitivity;
 mod starter;

@@ -1,6 +1,6 @@
 //! Scenario workbooks (issue 16): a workbook made by `init --xlsx` and filled by a script runs
 //! to the same summary as the equivalent TOML; TOML scenarios convert to workbooks and back to
-//! the same validated scenario; every invalid cell gives an error naming its sheet and cell.
+//! the same validated scenario (errors: `scenario_workbook_errors.rs`).
 //!
 //! Workbooks are edited here as a finance officer's script would: every sheet is read with
 //! calamine, cells are changed, and the sheets are written again with rust_xlsxwriter.
@@ -15,24 +15,24 @@ use samkost::scenario::workbook::{
 };
 use samkost::scenario::{NoFiles, Overrides, Scenario, StarterLang, starter_scenario};
 
-fn samkost() -> Command {
+pub fn samkost() -> Command {
     Command::new(env!("CARGO_BIN_EXE_samkost"))
 }
 
 /// A cell an edit writes: calamine's values, and a date (which calamine reads back as one).
 #[derive(Debug, Clone)]
-enum Put {
+pub enum Put {
     Value(Data),
     Date,
 }
 
 /// A workbook as sheets of cells, to edit and write again.
-struct Book {
-    sheets: Vec<(String, Vec<Vec<Data>>)>,
+pub struct Book {
+    pub sheets: Vec<(String, Vec<Vec<Data>>)>,
 }
 
 impl Book {
-    fn read(bytes: &[u8]) -> Self {
+    pub fn read(bytes: &[u8]) -> Self {
         let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
         let sheets = book
             .worksheets()
@@ -45,12 +45,12 @@ impl Book {
         Self { sheets }
     }
 
-    fn sheet(&mut self, name: &str) -> &mut Vec<Vec<Data>> {
+    pub fn sheet(&mut self, name: &str) -> &mut Vec<Vec<Data>> {
         &mut self.sheets.iter_mut().find(|(n, _)| n == name).unwrap().1
     }
 
     /// The 0-based column of a header.
-    fn column(&mut self, sheet: &str, header: &str) -> usize {
+    pub fn column(&mut self, sheet: &str, header: &str) -> usize {
         self.sheet(sheet)[0]
             .iter()
             .position(|d| *d == Data::String(header.to_owned()))
@@ -58,7 +58,7 @@ impl Book {
     }
 
     /// The 0-based row whose `name` (when given) and `field` cells hold these texts.
-    fn row(&mut self, sheet: &str, name: Option<&str>, field: &str) -> usize {
+    pub fn row(&mut self, sheet: &str, name: Option<&str>, field: &str) -> usize {
         let name_col = name.map(|_| self.column(sheet, "name"));
         let field_col = self.column(sheet, "field");
         let text = |d: &Data| match d {
@@ -74,7 +74,7 @@ impl Book {
             .unwrap_or_else(|| panic!("no row {name:?}/{field} in `{sheet}`"))
     }
 
-    fn set(&mut self, sheet: &str, row: usize, col: usize, value: Data) {
+    pub fn set(&mut self, sheet: &str, row: usize, col: usize, value: Data) {
         let rows = self.sheet(sheet);
         while rows.len() <= row {
             rows.push(Vec::new());
@@ -86,7 +86,7 @@ impl Book {
         cells[col] = value;
     }
 
-    fn write(&self, dates: &[(&str, usize, usize)]) -> Vec<u8> {
+    pub fn write(&self, dates: &[(&str, usize, usize)]) -> Vec<u8> {
         let mut book = Workbook::new();
         let date_format = Format::new().set_num_format("yyyy-mm-dd");
         for (name, rows) in &self.sheets {
@@ -118,14 +118,14 @@ impl Book {
     }
 }
 
-const MEMBERS: [&str; 3] = ["1505", "1554", "1573"];
+pub const MEMBERS: [&str; 3] = ["1505", "1554", "1573"];
 
-fn starter_toml() -> String {
+pub fn starter_toml() -> String {
     let ids: Vec<String> = MEMBERS.iter().map(|s| (*s).to_owned()).collect();
     starter_scenario(&ids, StarterLang::En).unwrap()
 }
 
-fn read_book(bytes: &[u8]) -> Result<Scenario, String> {
+pub fn read_book(bytes: &[u8]) -> Result<Scenario, String> {
     parse_workbook("book.xlsx", bytes, &NoFiles, &Overrides::default()).map_err(|d| d.to_string())
 }
 
@@ -227,341 +227,6 @@ fn a_filled_starter_workbook_gives_the_same_summary_as_the_equivalent_toml() {
     assert_eq!(json["keys"].as_array().unwrap().len(), 8);
 }
 
-/// Each edit makes the starter workbook invalid; the error must name this sheet and cell.
-#[test]
-fn every_invalid_cell_is_reported_at_its_sheet_and_cell() {
-    let ids: Vec<String> = MEMBERS.iter().map(|s| (*s).to_owned()).collect();
-    let text = starter_scenario(&ids, StarterLang::En).unwrap();
-    let options = WorkbookOptions {
-        lang: StarterLang::En,
-        expand_members: true,
-    };
-    let original = Book::read(&scenario_workbook(&text, options).unwrap());
-    let s = |t: &str| Data::String(t.to_owned());
-    type Locate = fn(&mut Book) -> (usize, usize);
-    let cases: Vec<(&str, &str, Locate, Put, &str)> = vec![
-        (
-            "members",
-            "text in a number",
-            |b| (1, b.column("members", "drivers.users")),
-            Put::Value(s("tre")),
-            "must be a number",
-        ),
-        (
-            "members",
-            "a date in a number",
-            |b| (2, b.column("members", "drivers.users")),
-            Put::Date,
-            "date",
-        ),
-        (
-            "members",
-            "a negative population",
-            |b| (3, b.column("members", "population")),
-            Put::Value(Data::Float(-5.0)),
-            "population",
-        ),
-        (
-            "members",
-            "an unknown field",
-            |b| (0, b.column("members", "population")),
-            Put::Value(s("populaton")),
-            "did you mean `population`",
-        ),
-        (
-            "inputs",
-            "an unknown distribution",
-            |b| {
-                (
-                    b.row("inputs", Some("licence_saving"), ""),
-                    b.column("inputs", "dist"),
-                )
-            },
-            Put::Value(s("triangel")),
-            "triangel",
-        ),
-        // A distribution that does not hold together is reported at its name.
-        (
-            "inputs",
-            "min above max",
-            |b| {
-                (
-                    b.row("inputs", Some("licence_saving"), ""),
-                    b.column("inputs", "min"),
-                )
-            },
-            Put::Value(Data::Float(0.5)),
-            "min 0.5, mode 0.15, max 0.3 [A]",
-        ),
-        (
-            "inputs",
-            "a boolean in a number",
-            |b| {
-                (
-                    b.row("inputs", Some("licence_list_price"), ""),
-                    b.column("inputs", "mode"),
-                )
-            },
-            Put::Value(Data::Bool(true)),
-            "must be a number",
-        ),
-        (
-            "inputs",
-            "a spreadsheet error",
-            |b| {
-                (
-                    b.row("inputs", Some("scope_growth"), ""),
-                    b.column("inputs", "max"),
-                )
-            },
-            Put::Value(s("#DIV/0!")),
-            "must be a number",
-        ),
-        (
-            "inputs",
-            "a figure the distribution does not take",
-            |b| {
-                (
-                    b.row("inputs", Some("wage_growth"), ""),
-                    b.column("inputs", "mode"),
-                )
-            },
-            Put::Value(Data::Float(1.0)),
-            "unknown key `mode`",
-        ),
-        (
-            "components",
-            "a figure without a distribution",
-            |b| {
-                (
-                    b.row("components", Some("IT staff"), "reference"),
-                    b.column("components", "min"),
-                )
-            },
-            Put::Value(Data::Float(1.0)),
-            "`dist` is empty",
-        ),
-        (
-            "inputs",
-            "a value and a TOML value",
-            |b| {
-                (
-                    b.row("inputs", Some("wage_growth"), ""),
-                    b.column("inputs", "toml"),
-                )
-            },
-            Put::Value(s("1")),
-            "both `dist` and `toml`",
-        ),
-        (
-            "components",
-            "an unknown kind",
-            |b| {
-                (
-                    b.row("components", Some("IT staff"), "kind"),
-                    b.column("components", "value"),
-                )
-            },
-            Put::Value(s("staff")),
-            "staff",
-        ),
-        (
-            "components",
-            "an unknown field",
-            |b| {
-                (
-                    b.row("components", Some("IT staff"), "reference"),
-                    b.column("components", "field"),
-                )
-            },
-            Put::Value(s("referense")),
-            "referense",
-        ),
-        (
-            "components",
-            "a field that is not a name",
-            |b| {
-                (
-                    b.row("components", Some("IT staff"), "reference"),
-                    b.column("components", "field"),
-                )
-            },
-            Put::Value(s("critical mass")),
-            "not a field name",
-        ),
-        (
-            "components",
-            "TOML that does not parse",
-            |b| {
-                (
-                    b.row("components", Some("Licences"), "tiers"),
-                    b.column("components", "toml"),
-                )
-            },
-            Put::Value(s("[{ from = 0, price = 1900 }")),
-            "invalid TOML",
-        ),
-        (
-            "components",
-            "a number as a name",
-            |b| {
-                (
-                    b.row("components", Some("IT staff"), "kind"),
-                    b.column("components", "name"),
-                )
-            },
-            Put::Value(Data::Float(7.0)),
-            "expected text",
-        ),
-        (
-            "lines",
-            "a year outside the horizon",
-            |b| {
-                (
-                    b.row("lines", Some("Pre-project"), "year"),
-                    b.column("lines", "value"),
-                )
-            },
-            Put::Value(Data::Float(2050.0)),
-            "2050",
-        ),
-        (
-            "lines",
-            "an unknown parameter in an expression",
-            |b| {
-                (
-                    b.row(
-                        "lines",
-                        Some("Main project (migration, harmonisation, servers)"),
-                        "per.users",
-                    ),
-                    b.column("lines", "value"),
-                )
-            },
-            Put::Value(s("startup_per_usr * overrun")),
-            "startup_per_usr",
-        ),
-        (
-            "keys",
-            "a fixed part above 1",
-            |b| {
-                (
-                    b.row("keys", Some("30/70"), "fixed_part"),
-                    b.column("keys", "value"),
-                )
-            },
-            Put::Value(Data::Float(1.5)),
-            "fixed_part",
-        ),
-        (
-            "keys",
-            "an unknown rule",
-            |b| {
-                (
-                    b.row("keys", Some("equal"), "rule"),
-                    b.column("keys", "value"),
-                )
-            },
-            Put::Value(s("equally")),
-            "equally",
-        ),
-        (
-            "keys",
-            "an unknown column",
-            |b| (0, b.column("keys", "unit")),
-            Put::Value(s("units")),
-            "unknown column `units`",
-        ),
-        (
-            "scenario",
-            "a discount rate as text",
-            |b| {
-                (
-                    b.row("scenario", None, "discount_rate"),
-                    b.column("scenario", "value"),
-                )
-            },
-            Put::Value(s("4 %")),
-            "discount rate",
-        ),
-        (
-            "scenario",
-            "a value without a field",
-            |b| {
-                (
-                    b.row("scenario", None, "seed"),
-                    b.column("scenario", "field"),
-                )
-            },
-            Put::Value(Data::Empty),
-            "no field",
-        ),
-        (
-            "correlations",
-            "a correlation above 1",
-            |b| {
-                (
-                    b.row("correlations", Some("#1"), "spearman"),
-                    b.column("correlations", "value"),
-                )
-            },
-            Put::Value(Data::Float(1.5)),
-            "1.5",
-        ),
-    ];
-    let mut failures = Vec::new();
-    for (sheet, what, locate, put, says) in cases {
-        let mut book = Book {
-            sheets: original.sheets.clone(),
-        };
-        let (row, col) = locate(&mut book);
-        let bytes = match put {
-            Put::Value(data) => {
-                book.set(sheet, row, col, data);
-                book.write(&[])
-            }
-            Put::Date => {
-                book.set(sheet, row, col, Data::Empty);
-                book.write(&[(sheet, row, col)])
-            }
-        };
-        // `[A]` at the end of the expected text: the error is reported in that column.
-        let (says, letters) = match says.strip_suffix(" [A]") {
-            Some(says) => (says, "A".to_owned()),
-            None => (says, column_letters(col)),
-        };
-        let cell = format!("sheet `{sheet}`, cell {letters}{}", row + 1);
-        match read_book(&bytes) {
-            Ok(_) => failures.push(format!("{what}: accepted")),
-            Err(e) if e.contains(&cell) && e.contains(says) => {}
-            Err(e) => failures.push(format!("{what}: expected `{cell}` and `{says}` in\n{e}")),
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
-
-#[test]
-fn unknown_sheets_and_files_that_are_not_workbooks_are_named() {
-    let text = starter_toml();
-    let mut book = Book::read(&scenario_workbook(&text, WorkbookOptions::default()).unwrap());
-    book.sheets
-        .push(("Ark1".to_owned(), vec![vec![Data::String("x".to_owned())]]));
-    let e = read_book(&book.write(&[])).unwrap_err();
-    assert!(
-        e.contains("unknown sheet `Ark1`") && e.contains("sheet `Ark1`"),
-        "{e}"
-    );
-    let e = read_book(text.as_bytes()).unwrap_err();
-    assert!(e.contains("not a readable .xlsx workbook"), "{e}");
-    // run and validate read workbooks by their extension; bad cells exit with code 1.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bad.xlsx");
-    std::fs::write(&path, book.write(&[])).unwrap();
-    let out = samkost().arg("validate").arg(&path).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.xlsx, sheet `Ark1`"));
-}
-
 #[test]
 fn convert_writes_a_workbook_and_a_toml_that_run_like_the_original() {
     let dir = tempfile::tempdir().unwrap();
@@ -597,12 +262,34 @@ fn convert_writes_a_workbook_and_a_toml_that_run_like_the_original() {
     assert!(!dir.path().join("bad.xlsx").exists());
 }
 
-fn column_letters(col: usize) -> String {
-    let mut out = Vec::new();
-    let mut c = col + 1;
-    while c > 0 {
-        out.push(char::from(b'A' + ((c - 1) % 26) as u8));
-        c = (c - 1) / 26;
-    }
-    out.iter().rev().collect()
+#[test]
+fn a_sweep_over_a_workbook_equals_the_sweep_over_its_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = dir.path().join("base.toml");
+    std::fs::write(&toml, crate::BASE).unwrap();
+    let xlsx = dir.path().join("base.xlsx");
+    std::fs::write(
+        &xlsx,
+        scenario_workbook(crate::BASE, WorkbookOptions::default()).unwrap(),
+    )
+    .unwrap();
+    let grid = dir.path().join("grid.toml");
+    std::fs::write(
+        &grid,
+        "draws = 100\nseed = 3\n[[axes]]\nkey = \"30/70\"\nfixed_part = [0.2, 0.4]\n",
+    )
+    .unwrap();
+    let sweep = |scenario: &std::path::Path, out: &str| {
+        crate::succeed(
+            samkost()
+                .arg("sweep")
+                .arg(scenario)
+                .arg("--grid")
+                .arg(&grid)
+                .arg("--out")
+                .arg(dir.path().join(out)),
+        );
+        std::fs::read(dir.path().join(out).join("sweep.csv")).unwrap()
+    };
+    assert_eq!(sweep(&xlsx, "from-xlsx"), sweep(&toml, "from-toml"));
 }
