@@ -242,6 +242,8 @@ exponent = 0.8
 salary = 880000
 premium_max = 0
 premium_half_fte = 3
+retained_share = 0
+retained_floor = 0
 
 [transition]
 parallel_months = 0
@@ -257,9 +259,10 @@ fn transferred_staff_fall_only_by_attrition() {
         "{}{STAFF}\n[organisation]\nmodel = \"iks\"\ngovernance = 0\nattrition_rate = 0.1\n",
         HEAD.replace("horizon_years = 3", "horizon_years = 6")
     );
+    // With redundancies allowed the staff fall to the pooled curve at once.
     let host = iks
         .replace("model = \"iks\"", "model = \"host\"")
-        .replace("attrition_rate = 0.1\n", "");
+        .replace("attrition_rate = 0.1\n", "redundancies = true\n");
     let (iks, host) = (
         parse(&iks).unwrap_or_else(|d| panic!("{d}")),
         parse(&host).unwrap_or_else(|d| panic!("{d}")),
@@ -284,6 +287,98 @@ fn transferred_staff_fall_only_by_attrition() {
         let host_cost = host.model.coalition_cost(&vh, &[0, 1], year)[0];
         assert!((host_cost - target * fte_cost).abs() < 1e-3);
     }
+}
+
+/// Two members whose staff alone are held at the critical mass of 5 FTE each (workload
+/// `6 · D_i / 776` is 4.115 for Hareid and 1.885 for Sande), pooled at the workload of the
+/// region's 776 users: `6 · 776/776 = 6` FTE. Salary 880,000, payroll tax 14.1 %, no premium,
+/// no scope growth.
+const TEN_TO_SIX: &str = r#"
+[[components]]
+name = "Staff"
+kind = "staffing"
+driver = "users"
+critical_mass = 5
+fte_at_reference = 6
+reference = 776
+exponent = 1
+salary = 880000
+premium_max = 0
+premium_half_fte = 3
+retained_share = 0
+retained_floor = 0
+
+[transition]
+parallel_months = 0
+"#;
+
+#[test]
+fn ten_transferred_staff_with_a_target_of_six_hold_as_people_leave() {
+    // FTE_t = max(6, 10 · 0.9^(t − 2027)): 10, 9, 8.1, 7.29, 6.561, then 6 (5.905 < 6), for
+    // every organisation in which staff move; outsourcing and redundancies: 6 at once.
+    let head = HEAD.replace("horizon_years = 3", "horizon_years = 7");
+    let fte_cost = 880_000.0 * 1.141;
+    let expected = [10.0, 9.0, 8.1, 7.29, 6.561, 6.0];
+    for model in ["host", "joint_body", "iks", "as"] {
+        let text = format!(
+            "{head}{TEN_TO_SIX}\n[organisation]\nmodel = \"{model}\"\ngovernance = 0\nattrition_rate = 0.1\n"
+        );
+        let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
+        let v = values(&scenario);
+        for (k, fte) in expected.iter().enumerate() {
+            let got = scenario.model.coalition_cost(&v, &[0, 1], k + 1)[0];
+            assert!(
+                (got - fte * fte_cost).abs() < 1e-6,
+                "{model}, year {}: {} FTE instead of {fte}",
+                k + 1,
+                got / fte_cost
+            );
+        }
+    }
+    let free = parse(&format!(
+        "{head}{TEN_TO_SIX}\n[organisation]\nmodel = \"iks\"\ngovernance = 0\nredundancies = true\n"
+    ))
+    .unwrap_or_else(|d| panic!("{d}"));
+    let v = values(&free);
+    assert!((free.model.coalition_cost(&v, &[0, 1], 1)[0] - 6.0 * fte_cost).abs() < 1e-6);
+}
+
+#[test]
+fn each_member_keeps_a_retained_role_at_its_own_wage() {
+    // ρ = 0.1 and a floor of 0.8 FTE: each member alone has 5 FTE, so it keeps
+    // max(0.8, 0.5) = 0.8 FTE at 880,000 · 1.141 and transfers 4.2; the IKS holds 8.4 FTE in
+    // its first year (above the target of 6) and 8.4 · 0.9 = 7.56 in its second.
+    let head = HEAD.replace("horizon_years = 3", "horizon_years = 4");
+    let text = format!(
+        "{head}{}\n[organisation]\nmodel = \"iks\"\ngovernance = 0\nattrition_rate = 0.1\n",
+        TEN_TO_SIX.replace(
+            "retained_share = 0\nretained_floor = 0",
+            "retained_share = 0.1\nretained_floor = 0.8"
+        )
+    );
+    let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
+    let v = values(&scenario);
+    let fte_cost = 880_000.0 * 1.141;
+    let mut flows = samkost_core::model::CoalitionFlows::default();
+    let mut scratch = samkost_core::model::Scratch::default();
+    for (year, pooled_fte) in [(1, 8.4), (2, 7.56)] {
+        scenario
+            .model
+            .coalition_flows(&v, &[0, 1], year, &mut scratch, &mut flows);
+        assert!(
+            (flows.pooled[0] - pooled_fte * fte_cost).abs() < 1e-6,
+            "year {year}"
+        );
+        for direct in &flows.direct[0] {
+            assert!((direct - 0.8 * fte_cost).abs() < 1e-6);
+        }
+    }
+    // Alone, and before pooling, no retained role: each member pays its 5 FTE.
+    scenario
+        .model
+        .coalition_flows(&v, &[0, 1], 0, &mut scratch, &mut flows);
+    assert!((flows.direct[0][0] - 5.0 * fte_cost).abs() < 1e-6);
+    assert!((scenario.model.coalition_cost(&v, &[1], 2)[0] - 5.0 * fte_cost).abs() < 1e-6);
 }
 
 #[test]

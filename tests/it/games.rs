@@ -141,16 +141,54 @@ fn equal_split_that_overcharges_a_member_is_not_core_stable() {
     }
 }
 
+/// Four members sharing one infrastructure component from the first year:
+/// `c(S) = F + G + h(D_S)` for `|S| ≥ 2` and `c({i}) = F + h(D_i)` each year, with
+/// `h(D) = u·R·(D/R)^β` concave, `h(0) = 0`, and governance `G` ≤ 300,000 ≤ the fixed part `F`.
+/// Then `c(S ∪ j) − c(S)` never grows with `S` (for `S = {i}`: `G + h(D_i + D_j) − h(D_i) ≤
+/// F + h(D_j)`), so every year's game, and their discounted sum, is submodular (concave).
+const CONCAVE: &str = r#"name = "Concave game"
+first_year = 2026
+horizon_years = 5
+operation_start = 2026
+discount_rate = 0.04
+members = ["1517", "1515", "1514", "1516"]
+
+[drivers]
+users = { per_inhabitant = 0.09 }
+
+[[components]]
+name = "Infrastructure"
+kind = "infrastructure"
+driver = "users"
+fixed = { dist = "triangular", min = 300000, mode = 400000, max = 600000 }
+unit_cost = { dist = "triangular", min = 600, mode = 800, max = 1100 }
+reference = 1000
+exponent = { dist = "triangular", min = 0.75, mode = 0.85, max = 0.95 }
+
+[organisation]
+model = "host"
+governance = { dist = "triangular", min = 50000, mode = 100000, max = 300000 }
+
+[transition]
+parallel_months = 0
+
+[[keys]]
+name = "equal"
+rule = "equal"
+
+[[keys]]
+name = "Shapley"
+rule = "shapley"
+ex_post = true
+"#;
+
 #[test]
 fn ex_post_shapley_is_stable_in_every_draw_of_a_concave_game() {
     // Recomputed on each draw's realised game, the Shapley shares must still make the members'
-    // net benefits add up to the region's (efficiency), and in this game, whose economies are
-    // concave in the pooled drivers, the Shapley value lies in the core in almost every draw.
-    let text = samkost::scenario::DEFAULT_SCENARIO.replace(
-        "name = \"Shapley\"\nrule = \"shapley\"",
-        "name = \"Shapley\"\nrule = \"shapley\"\nex_post = true",
-    );
-    let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
+    // net benefits add up to the region's (efficiency), and since the Shapley value of a
+    // concave cost game lies in its core (Shapley 1971, "Cores of convex games"), the key is
+    // stable in every draw.
+    let scenario = parse(CONCAVE).unwrap_or_else(|d| panic!("{d}"));
     let results = simulate(&scenario, 200);
     assert_eq!(results.ex_post_fallbacks, 0);
     let n = scenario.model.n_members();
@@ -168,13 +206,9 @@ fn ex_post_shapley_is_stable_in_every_draw_of_a_concave_game() {
                 < 1e-3 * results.draw_region_npv(d).unwrap().abs().max(1.0)
         );
     }
-    // The default game is concave in its economies of scale but not exactly submodular: a
-    // member alone keeps its own assets and their residual value and has a staff critical
-    // mass, so in a few draws the largest member would do better alone. The bound guards
-    // against a regression; it is not a theorem (200 draws: ±2 points of standard error).
     let stable = results.keys[k].p_core_stable.unwrap().p;
-    assert!(
-        stable >= 0.9,
+    assert_eq!(
+        stable, 1.0,
         "ex-post Shapley stable in {stable}: {:?}",
         results.keys[k].top_breakaway
     );

@@ -196,16 +196,24 @@ impl Model {
             component,
             values,
             pooled,
-            || scratch.alone.iter().map(|c| c.fte).sum(),
+            || coalition.iter().map(|&i| values.transferred_fte(i)).sum(),
             year,
         );
         out.pooled[running] += cost * v.organisation.price_factor * growth;
         self.add_parallel_operation(v, component, coalition, year, growth, scratch, out);
+        // Each member keeps a local role (system owners, ordering competence), its own cost.
+        for (pos, &i) in coalition.iter().enumerate() {
+            if let Some(role) = values.retained.get(i) {
+                out.direct[running][pos] += role.nok * growth;
+            }
+        }
     }
 
     /// The pooled running cost of a component in year `year` (before the price factor and
     /// growth): the pooled buyer's cost with scope growth or, for staff transferred with a
-    /// no-redundancy guarantee, the staff still held by attrition when they are more.
+    /// no-redundancy guarantee, the staff still held when they are more:
+    /// `FTE_t = max(target, FTE_transferred · (1 − a)^(t − T_c))`, `target` the pooled curve's
+    /// staff with scope growth.
     pub(super) fn pooled_component_cost(
         &self,
         v: &DrawValues,
@@ -216,7 +224,7 @@ impl Model {
         year: usize,
     ) -> f64 {
         let cost = pooled.nok * (1.0 + values.scope_growth);
-        if component.is_staffing() && v.organisation.attrition_rate > 0.0 {
+        if component.is_staffing() && v.organisation.holds_staff {
             // Transfer of undertaking: the transferred staff can only shrink by attrition.
             let held = transferred_fte()
                 * (1.0 - v.organisation.attrition_rate).powi((year - component.pooled_from) as i32);

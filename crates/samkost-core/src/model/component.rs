@@ -108,6 +108,11 @@ pub enum ComponentKind {
         premium_max: Expr,
         /// Staff size `h` at which the premium is halved, FTE.
         premium_half_fte: Expr,
+        /// Retained local role `ρ`: the share of its staff alone that a member keeps when
+        /// the component is pooled (system owners, ordering competence, local support).
+        retained_share: Expr,
+        /// Smallest retained local role per member, FTE.
+        retained_floor: Expr,
     },
 }
 
@@ -181,6 +186,10 @@ pub struct StaffValues {
     pub premium_max: f64,
     /// `h`, FTE.
     pub premium_half_fte: f64,
+    /// `ρ`, fraction.
+    pub retained_share: f64,
+    /// Floor of the retained role, FTE.
+    pub retained_floor: f64,
 }
 
 /// One draw's numbers for one component.
@@ -198,6 +207,18 @@ pub struct ComponentValues {
     pub alone: Vec<BuyerCost>,
     /// The grand coalition's pooled cost (filled by the model).
     pub grand: BuyerCost,
+    /// Staffing: each member's retained local role once the component is pooled (filled by
+    /// the model; empty for other kinds).
+    pub retained: Vec<BuyerCost>,
+}
+
+impl ComponentValues {
+    /// The staff member `i` transfers when the component is pooled: its staff alone less its
+    /// retained local role, at least 0.
+    pub fn transferred_fte(&self, i: usize) -> f64 {
+        let retained = self.retained.get(i).map_or(0.0, |r| r.fte);
+        (self.alone[i].fte - retained).max(0.0)
+    }
 }
 
 /// Who buys: one member, or a coalition.
@@ -273,6 +294,8 @@ impl Component {
                 salary,
                 premium_max,
                 premium_half_fte,
+                retained_share,
+                retained_floor,
                 ..
             } => {
                 vec![
@@ -282,6 +305,8 @@ impl Component {
                     salary,
                     premium_max,
                     premium_half_fte,
+                    retained_share,
+                    retained_floor,
                 ]
             }
         }
@@ -341,6 +366,8 @@ impl Component {
                 salary,
                 premium_max,
                 premium_half_fte,
+                retained_share,
+                retained_floor,
             } => KindValues::Staffing(StaffValues {
                 critical_mass: value(critical_mass),
                 fte_at_reference: value(fte_at_reference),
@@ -349,6 +376,8 @@ impl Component {
                 salary: value(salary),
                 premium_max: value(premium_max),
                 premium_half_fte: value(premium_half_fte),
+                retained_share: value(retained_share),
+                retained_floor: value(retained_floor),
             }),
         }
     }
@@ -514,6 +543,30 @@ impl Component {
 }
 
 /// `FTE · salary · (1 + payroll tax) · (1 + π/(1 + FTE/h))`.
+impl Component {
+    /// Member's retained local role when the component is pooled, from its staff alone
+    /// `alone_fte`: `max(floor, ρ · FTE_alone)` FTE at the salary and the member's own payroll
+    /// tax `w · (1 + τ_i)` (no premium: the role is part of the member's existing staff).
+    /// Zero for components that are not staffing.
+    pub fn retained_role(
+        &self,
+        v: &ComponentValues,
+        alone_fte: f64,
+        payroll_tax: f64,
+    ) -> BuyerCost {
+        match &v.kind {
+            KindValues::Staffing(x) if self.is_staffing() => {
+                let fte = x.retained_floor.max(x.retained_share * alone_fte);
+                BuyerCost {
+                    nok: fte * x.salary * (1.0 + payroll_tax),
+                    fte,
+                }
+            }
+            _ => BuyerCost::default(),
+        }
+    }
+}
+
 fn staff_cost(x: &StaffValues, fte: f64, payroll_tax: f64) -> f64 {
     let premium = x.premium_max / (1.0 + fte / x.premium_half_fte);
     fte * x.salary * (1.0 + payroll_tax) * (1.0 + premium)
@@ -624,11 +677,31 @@ mod tests {
                 salary: Expr::Const(0.0),
                 premium_max: Expr::Const(0.0),
                 premium_half_fte: Expr::Const(1.0),
+                retained_share: Expr::Const(0.0),
+                retained_floor: Expr::Const(0.0),
             },
             pooled_from: 0,
             scope_growth: Expr::Const(0.0),
             growth: Expr::Const(0.0),
         }
+    }
+
+    #[test]
+    fn retained_role_is_a_share_of_the_staff_alone_with_a_floor() {
+        // ρ = 0.1, floor 0.5 FTE, salary 880,000, payroll tax 14.1 %: a member with 8 FTE
+        // alone keeps 0.8 FTE (803,264 NOK), one with 3 FTE keeps the floor 0.5 (502,040).
+        let c = staffing();
+        let v = values(&c, &[2.0, 4.0, 0.8, 880_000.0, 0.0, 3.0, 0.1, 0.5]);
+        let big = c.retained_role(&v, 8.0, 0.141);
+        assert!((big.fte - 0.8).abs() < 1e-12);
+        assert!((big.nok - 0.8 * 880_000.0 * 1.141).abs() < 1e-6);
+        let small = c.retained_role(&v, 3.0, 0.141);
+        assert_eq!(small.fte, 0.5);
+        assert!((small.nok - 502_040.0).abs() < 1e-6);
+        assert_eq!(
+            infra(false).retained_role(&v, 8.0, 0.141),
+            BuyerCost::default()
+        );
     }
 
     #[test]

@@ -178,10 +178,13 @@ impl Model {
                     component,
                     values,
                     values.grand,
-                    || values.alone.iter().map(|c| c.fte).sum(),
+                    || (0..n).map(|i| values.transferred_fte(i)).sum(),
                     year,
                 );
                 out.pooled[running][year] += cost * v.organisation.price_factor * growth;
+                for (i, role) in values.retained.iter().enumerate() {
+                    out.direct[running][i * horizon + year] += role.nok * growth;
+                }
                 let fraction = parallel_fraction(months, year - component.pooled_from);
                 if fraction == 0.0 || share == 0.0 {
                     continue;

@@ -366,6 +366,13 @@ impl Model {
                 v.alone.push(c.buyer_cost(v, self.alone_buyer(c, i)));
             }
             v.grand = c.buyer_cost(v, self.pooled_buyer(c, 0..self.n_members()));
+            v.retained.clear();
+            if c.is_staffing() {
+                for i in 0..self.n_members() {
+                    let role = c.retained_role(v, v.alone[i].fte, self.member_payroll_tax[i]);
+                    v.retained.push(role);
+                }
+            }
         }
         out.generation = out.generation.wrapping_add(1);
         out.organisation = self.organisation.evaluate(params);

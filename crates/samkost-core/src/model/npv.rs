@@ -14,7 +14,7 @@
 //! `w_c = φ · (1 + σ_c) · Σ_{t ≥ T_c} d(t) g_c(t)` summed over the years once per draw. Only
 //! `cost_c` is evaluated per coalition, at loads `D_c(S)` that do not change between draws
 //! (their logarithms are tabulated once per run in a [`CoalitionTable`]). Staff held by a
-//! transfer of undertaking (IKS, AS) depend on the year, so that component is summed year by
+//! transfer of undertaking depend on the year, so that component is summed year by
 //! year. docs/MODEL.md §10, "Game-theoretic keys in the Monte Carlo"; the test
 //! `games::npv_game_matches_coalition_flows` checks every coalition against
 //! [`Model::coalition_flows`].
@@ -124,7 +124,7 @@ impl Model {
             cost[1] += terms.constant[1];
         }
         let running = Category::Running.index();
-        let staff_held = v.organisation.attrition_rate > 0.0;
+        let staff_held = v.organisation.holds_staff;
         for (c, component) in self.components.iter().enumerate() {
             let values = &v.components[c];
             if component.is_staffing() && staff_held {
@@ -222,6 +222,9 @@ impl Model {
                 terms.linear[i][running] += before_w * alone.nok;
                 terms.linear[i][startup] += parallel_w * alone.nok;
             }
+            for (i, role) in values.retained.iter().enumerate() {
+                terms.linear[i][running] += pooled_w * role.nok;
+            }
             terms
                 .weight
                 .push(pooled_w * (1.0 + values.scope_growth) * v.organisation.price_factor);
@@ -279,7 +282,7 @@ impl Model {
                 values,
                 self.pooled_buyer(component, members.iter().copied()),
             );
-            let transferred: f64 = members.iter().map(|&i| values.alone[i].fte).sum();
+            let transferred: f64 = members.iter().map(|&i| values.transferred_fte(i)).sum();
             for (year, d) in discount.iter().enumerate().take(horizon) {
                 if year < component.pooled_from {
                     continue;

@@ -18,9 +18,17 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    /// Whether staff move to a new employer (transfer of undertaking): headcount then falls
-    /// only by attrition.
+    /// Whether the members' IT staff move to the employer that runs the pooled operation (the
+    /// host, the joint body, the IKS or the AS): a transfer of undertaking under
+    /// arbeidsmiljøloven chapter 16, so pay and rights follow the staff. Under outsourcing the
+    /// supplier's staffing is priced in its contract instead.
     pub fn transfers_staff(self) -> bool {
+        !matches!(self, OrgKind::Outsourcing)
+    }
+
+    /// Whether the in-house exception for an owned company applies (IKS, AS): the owners'
+    /// purchases must be at least 80 % of its turnover.
+    pub fn is_owned_company(self) -> bool {
         matches!(self, OrgKind::Iks | OrgKind::Company)
     }
 
@@ -46,8 +54,11 @@ pub struct Organisation {
     pub governance: Expr,
     /// Payroll tax rate of the employing entity (host's zone, the IKS/AS's seat).
     pub payroll_tax: f64,
-    /// Yearly attrition rate of transferred staff (IKS/AS).
+    /// Yearly attrition rate of transferred staff.
     pub attrition_rate: Expr,
+    /// Whether transferred staff may be made redundant (then the pooled staff fall to the
+    /// pooled curve at once); `false` is the usual no-redundancy guarantee.
+    pub redundancies: bool,
     /// Outsourcing: supplier's production cost as a fraction of the pooled cost.
     pub supplier_efficiency: Expr,
     /// Outsourcing: supplier's margin on its production cost.
@@ -62,6 +73,7 @@ impl Organisation {
             governance: Expr::Const(0.0),
             payroll_tax,
             attrition_rate: Expr::Const(0.0),
+            redundancies: true,
             supplier_efficiency: Expr::Const(1.0),
             margin: Expr::Const(0.0),
         }
@@ -75,6 +87,8 @@ pub struct OrgValues {
     pub governance: f64,
     /// Attrition rate.
     pub attrition_rate: f64,
+    /// Whether pooled staff are held at the transferred staff less attrition.
+    pub holds_staff: bool,
     /// Multiplier on pooled component costs: `efficiency · (1 + margin)` for outsourcing, 1
     /// otherwise.
     pub price_factor: f64,
@@ -89,14 +103,22 @@ impl Organisation {
             }
             _ => 1.0,
         };
+        let holds_staff = self.holds_staff();
         OrgValues {
             governance: self.governance.eval(params),
-            attrition_rate: if self.kind.transfers_staff() {
+            attrition_rate: if holds_staff {
                 self.attrition_rate.eval(params)
             } else {
                 0.0
             },
+            holds_staff,
             price_factor,
         }
+    }
+
+    /// Whether pooled staff are held by a transfer of undertaking with a no-redundancy
+    /// guarantee.
+    pub fn holds_staff(&self) -> bool {
+        self.kind.transfers_staff() && !self.redundancies
     }
 }
