@@ -40,6 +40,9 @@ pub struct SummaryJson {
     /// absent when not computed (`run --sobol 0`, or no uncertain input).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sobol: Option<SobolJson>,
+    /// The key to consider first and why (docs/MODEL.md §13.6); absent without keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<super::recommend::RecommendationJson>,
     /// The precision reached when the run was asked for one (`--precision`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<PrecisionJson>,
@@ -466,7 +469,7 @@ pub fn summary(
         SamplingMethod::LatinHypercube => "latin_hypercube",
         SamplingMethod::Sobol => "sobol",
     };
-    SummaryJson {
+    let mut out = SummaryJson {
         provenance: ProvenanceJson {
             samkost_version: env!("CARGO_PKG_VERSION"),
             scenario_hash: scenario.hash(),
@@ -587,7 +590,10 @@ pub fn summary(
             .iter()
             .map(|w| format!("{}:{}:{}: {}", w.file, w.line, w.column, w.message))
             .collect(),
-    }
+        recommendation: None,
+    };
+    out.recommendation = super::recommend::json(&out);
+    out
 }
 
 fn yearly(model: &samkost_core::model::Model, results: &RunResults) -> YearlyJson {

@@ -14,6 +14,7 @@ pub mod lang;
 pub mod metrics;
 #[cfg(feature = "parquet")]
 mod parquet;
+pub mod recommend;
 mod sensitivity;
 mod svg;
 pub mod sweep;
@@ -22,7 +23,7 @@ mod xlsx;
 
 pub use csv_dialect::{CsvDialect, to_dialect};
 pub use format::{fmt_nok, fmt_percent};
-pub use html::{HtmlLabels, ShortAnswer, key_to_consider_first, report_html, short_answer};
+pub use html::{HtmlLabels, ShortAnswer, report_html, short_answer};
 pub use json::{
     BandJson, OriginJson, PrecisionJson, SobolInputJson, SobolJson, SummaryJson, TornadoBarJson,
     TornadoJson, keys_csv, members_csv, summary, yearly_csv,

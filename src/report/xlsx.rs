@@ -597,6 +597,18 @@ fn summary_rows(summary: &SummaryJson, lang: Lang, l: &XlsxLabels) -> Vec<Vec<Ce
         let sentence = Cell::Sentence(verdict(summary, key_idx, lang));
         rows.push(vec![text(&key.name), sentence]);
     }
+    if let Some(r) = super::recommend::of_summary(summary) {
+        let (first, why) = match lang {
+            Lang::Nb => ("Fordelingsnøkkel å vurdere først", "Hvorfor"),
+            Lang::En => ("Key to consider first", "Why"),
+        };
+        rows.push(vec![]);
+        rows.push(vec![text(first), text(&summary.keys[r.key].name)]);
+        rows.push(vec![
+            text(why),
+            Cell::Sentence(super::recommend::reason(summary, &r, lang)),
+        ]);
+    }
     rows.extend(provenance_rows(summary, l));
     rows
 }

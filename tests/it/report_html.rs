@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 use std::process::Command;
 
+use samkost::report::Lang;
 use samkost::report::json::KeyJson;
-use samkost::report::{Lang, key_to_consider_first};
+use samkost::report::recommend::{Case, recommend};
 use serde_json::Value;
 
 /// Runs `samkost run --out TMP` with extra arguments; returns the report and the summary.
@@ -361,25 +362,29 @@ fn norwegian_report_uses_norwegian_words_and_numbers() {
 #[test]
 fn the_report_recommends_the_key_the_rule_picks() {
     let (html, summary) = run_report(&[], &[]);
-    // The rule, computed independently from summary.json.
+    // The rule of docs/MODEL.md §13.6, computed again from summary.json.
     let keys = summary["keys"].as_array().unwrap();
-    let p = |k: &Value| k["p_all_win"].as_f64().unwrap();
-    let se = |k: &Value| k["p_all_win_se"].as_f64().unwrap();
+    let d = summary["scenario"]["stability_draws"].as_f64().unwrap();
     let stable = |k: &Value| k["p_core_stable"].as_f64().unwrap_or(-1.0);
-    let mut best = &keys[0];
-    for k in keys {
-        if p(k) > p(best) {
-            best = k;
-        }
+    let flagged = |k: &Value| k["burden_flag"].as_bool().unwrap();
+    let ratio = |k: &Value| k["burden_ratio"].as_f64().unwrap_or(f64::INFINITY);
+    let mut pool: Vec<&Value> = keys.iter().filter(|k| stable(k) > 0.5).collect();
+    assert!(!pool.is_empty(), "the default scenario has stable keys");
+    if pool.iter().any(|k| !flagged(k)) {
+        pool.retain(|k| !flagged(k));
     }
-    let mut pick = best;
-    for k in keys {
-        let within = p(best) - p(k) <= 1.96 * (se(best).powi(2) + se(k).powi(2)).sqrt();
-        if within && (stable(k) > stable(pick) || (stable(k) == stable(pick) && p(k) > p(pick))) {
-            pick = k;
-        }
-    }
-    assert_eq!(recommended(&html), pick["name"].as_str().unwrap());
+    let se = |p: f64| (p * (1.0 - p) / d).sqrt();
+    let best = pool
+        .iter()
+        .map(|k| stable(k))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let mut tied: Vec<&Value> = pool
+        .into_iter()
+        .filter(|k| best - stable(k) <= 1.96 * (se(best).powi(2) + se(stable(k)).powi(2)).sqrt())
+        .collect();
+    tied.sort_by(|a, b| ratio(a).total_cmp(&ratio(b)));
+    assert_eq!(recommended(&html), tied[0]["name"].as_str().unwrap());
+    assert_eq!(summary["recommendation"]["key"], tied[0]["name"]);
     assert!(
         html.contains("1.96 × √(SE₁² + SE₂²)"),
         "the rule is documented"
@@ -406,34 +411,64 @@ fn key(name: &str, p_all_win: f64, se: f64, stable: Option<f64>) -> KeyJson {
     }
 }
 
+fn with_burden(mut k: KeyJson, ratio: f64, flag: bool) -> KeyJson {
+    k.burden_ratio = Some(ratio);
+    k.burden_flag = flag;
+    k
+}
+
+/// docs/MODEL.md §13.6 on hand-made keys; the standard errors of stability come from the
+/// stability draws (here 400: se(0.9) = 0.015, so 0.9 and 0.87 tie, 0.9 and 0.8 do not).
 #[test]
-fn key_to_consider_first_prefers_stability_among_indistinguishable_keys() {
-    assert_eq!(key_to_consider_first(&[]), None);
-    // B is within 1.96 × √2 × 0.01 ≈ 0.028 of A and more often stable; C is more stable still
-    // but clearly worse on p_all_win.
+fn the_key_to_consider_first_favours_stability_then_an_even_burden() {
+    assert_eq!(recommend(&[], 400), None);
+    // The Nordmøre case: the highest p_all_win is unstable; the stable key is named.
     let keys = [
-        key("A", 0.90, 0.01, Some(0.5)),
-        key("B", 0.88, 0.01, Some(0.9)),
-        key("C", 0.80, 0.01, Some(1.0)),
+        with_burden(key("30/70", 0.90, 0.01, Some(0.0)), 2.05, true),
+        with_burden(key("nucleolus", 0.87, 0.01, Some(0.87)), 1.3, false),
+        with_burden(key("equal", 0.10, 0.01, Some(0.2)), 4.0, true),
     ];
-    assert_eq!(key_to_consider_first(&keys), Some(1));
-    // With precise estimates B is distinguishable from A: the highest p_all_win wins.
+    let r = recommend(&keys, 400).unwrap();
+    assert_eq!((r.key, r.case), (1, Case::OnlyStable));
+    // Two stable keys within the uncertainty: the lower burden ratio wins.
     let keys = [
-        key("A", 0.90, 0.001, Some(0.5)),
-        key("B", 0.88, 0.001, Some(0.9)),
+        with_burden(key("SCRB", 0.90, 0.01, Some(0.90)), 1.4, false),
+        with_burden(key("population", 0.88, 0.01, Some(0.87)), 1.02, false),
+        with_burden(key("Shapley", 0.85, 0.01, Some(0.80)), 1.0, false),
     ];
-    assert_eq!(key_to_consider_first(&keys), Some(0));
-    // Unchecked stability ranks lowest; ties in stability go to p_all_win, then to order.
+    let r = recommend(&keys, 400).unwrap();
+    assert_eq!(
+        (r.key, r.case, r.tied.clone()),
+        (1, Case::TieFairer, vec![0, 1])
+    );
+    // Clearly more stable: named although its burden is higher.
     let keys = [
-        key("A", 0.90, 0.05, None),
-        key("B", 0.85, 0.05, Some(0.0)),
-        key("C", 0.87, 0.05, Some(0.0)),
-        key("D", 0.87, 0.05, Some(0.0)),
+        with_burden(key("SCRB", 0.90, 0.01, Some(0.90)), 1.4, false),
+        with_burden(key("Shapley", 0.85, 0.01, Some(0.80)), 1.0, false),
     ];
-    assert_eq!(key_to_consider_first(&keys), Some(2));
-    // Ties on p_all_win: the first key is the reference.
-    let keys = [key("A", 0.5, 0.0, Some(0.2)), key("B", 0.5, 0.0, Some(0.2))];
-    assert_eq!(key_to_consider_first(&keys), Some(0));
+    let r = recommend(&keys, 400);
+    assert_eq!(r.map(|r| (r.key, r.case)), Some((0, Case::MostStable)));
+    // An uneven key is set aside when an even one is stable in most draws too.
+    let keys = [
+        with_burden(key("A", 0.95, 0.01, Some(0.95)), 2.3, true),
+        with_burden(key("B", 0.90, 0.01, Some(0.70)), 1.5, false),
+    ];
+    let r = recommend(&keys, 400).unwrap();
+    assert!(r.key == 1 && r.uneven_set_aside);
+    // None stable in most draws: the highest p_all_win, ties to the even burden.
+    let keys = [
+        with_burden(key("A", 0.60, 0.02, Some(0.3)), 1.9, false),
+        with_burden(key("B", 0.62, 0.02, Some(0.1)), 1.2, false),
+        with_burden(key("C", 0.40, 0.02, Some(0.45)), 1.0, false),
+    ];
+    let r = recommend(&keys, 400).unwrap();
+    assert_eq!((r.key, r.case), (1, Case::NoneStable));
+    // Not checked.
+    let keys = [key("A", 0.6, 0.0, None), key("B", 0.7, 0.0, None)];
+    assert_eq!(
+        recommend(&keys, 0).map(|r| (r.key, r.case)),
+        Some((1, Case::NotChecked))
+    );
 }
 
 #[test]

@@ -78,7 +78,9 @@ impl Report<'_> {
                 escape(l.consider_first),
                 escape(&key.name),
                 escape(&lang::verdict(s, k, lang)),
-                fill(l.consider_first_why, &[escape(&key.name)])
+                crate::report::recommend::of_summary(s).map_or_else(String::new, |r| escape(
+                    &crate::report::recommend::reason(s, &r, lang)
+                ))
             );
         }
         let npv = &s.region.npv_net_benefit;

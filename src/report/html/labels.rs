@@ -14,7 +14,6 @@ pub struct HtmlLabels {
     /// "Key to consider first".
     pub consider_first: &'static str,
     /// Why that key ({0}: the key).
-    pub consider_first_why: &'static str,
     /// The short answer when every member gains under the key in at least 90 % of draws
     /// ({0}: key, {1}: probability).
     pub short_yes: &'static str,
@@ -228,7 +227,6 @@ impl HtmlLabels {
         question_label: "Question",
         answer_label: "Answer",
         consider_first: "Key to consider first",
-        consider_first_why: "{0} gives the highest probability that every member gains, or comes within the Monte Carlo uncertainty of the highest and is more often stable (no group of members would do better on its own).",
         short_yes: "Yes. Under {0}, every member gains in {1} of the draws.",
         short_probably: "Probably, but not surely. Under {0}, every member gains in {1} of the draws; in the rest at least one member loses.",
         short_no: "Not under any key compared. The region as a whole gains in {2} of the draws, but even under {0} every member gains in only {1}.",
@@ -278,7 +276,7 @@ impl HtmlLabels {
         warnings_heading: "Warnings",
         about_heading: "About the calculation",
         method: "Each of the {0} draws samples every uncertain input, computes what each member would pay alone and in the cooperation year by year over {2} years, allocates the cooperation's cost with each key and discounts the difference at a real rate of {1}. Probabilities are shares of the draws; P10, P50 and P90 are the values that 10 %, 50 % and 90 % of the draws fall below.",
-        rule: "Key to consider first: take the key with the highest probability that every member gains (p_all_win). Every key whose probability lies within 1.96 × √(SE₁² + SE₂²) of it (the two keys cannot be told apart at 95 % confidence) is a candidate; among the candidates, the one most often stable (highest probability that no group of members would do better on its own) is recommended; ties go to the higher p_all_win, then to the key listed first. It is a starting point for the council's discussion, not a decision.",
+        rule: "Key to consider first: among the keys that are stable in most draws (no group of members would do better on its own), keys with an even burden first, the one most often stable; keys within 1.96 × √(SE₁² + SE₂²) of it cannot be told apart at 95 % confidence, and among them the one with the lowest burden ratio is recommended. When no key is stable in most draws, or stability was not checked, the same on the probability that every member gains. It is a starting point for the council's discussion, not a decision.",
         provenance: "Provenance",
         member: "Member",
         population: "Inhabitants",
@@ -336,7 +334,6 @@ impl HtmlLabels {
         question_label: "Spørsmål",
         answer_label: "Svar",
         consider_first: "Fordelingsnøkkel å vurdere først",
-        consider_first_why: "{0} gir høyest sannsynlighet for at alle kommunene tjener på samarbeidet, eller ligger innenfor Monte Carlo-usikkerheten av den høyeste og er oftere stabil (ingen gruppe kommuner ville klart seg bedre alene).",
         short_yes: "Ja. Med {0} tjener alle kommunene på samarbeidet i {1} av trekningene.",
         short_probably: "Trolig, men ikke sikkert. Med {0} tjener alle kommunene på samarbeidet i {1} av trekningene; i resten taper minst én kommune.",
         short_no: "Ikke med noen av fordelingsnøklene som er sammenlignet. Regionen samlet tjener på samarbeidet i {2} av trekningene, men selv med {0} tjener alle kommunene på det bare i {1}.",
@@ -386,7 +383,7 @@ impl HtmlLabels {
         warnings_heading: "Advarsler",
         about_heading: "Om beregningen",
         method: "Hver av de {0} trekningene trekker alle usikre forutsetninger, beregner hva hver kommune ville betalt alene og i samarbeidet år for år over {2} år, fordeler samarbeidets kostnad med hver fordelingsnøkkel og diskonterer differansen med en reell kalkulasjonsrente på {1}. Sannsynligheter er andeler av trekningene; P10, P50 og P90 er verdiene som 10 %, 50 % og 90 % av trekningene ligger under.",
-        rule: "Fordelingsnøkkel å vurdere først: ta nøkkelen med høyest sannsynlighet for at alle kommunene tjener på samarbeidet (p_all_win). Alle nøkler som ligger innenfor 1,96 × √(SE₁² + SE₂²) av den (de to kan ikke skilles med 95 % sikkerhet) er kandidater; blant kandidatene anbefales den som oftest er stabil (høyest sannsynlighet for at ingen gruppe kommuner ville klart seg bedre alene); ved likhet velges høyest p_all_win, deretter nøkkelen som står først. Dette er et utgangspunkt for kommunestyrets drøfting, ikke et vedtak.",
+        rule: "Fordelingsnøkkel å vurdere først: blant nøklene som er stabile i de fleste trekningene (ingen gruppe kommuner ville klart seg bedre alene), de med jevn belastning først, den som oftest er stabil; nøkler innenfor 1,96 × √(SE₁² + SE₂²) av den kan ikke skilles med 95 % sikkerhet, og blant dem anbefales den med lavest belastningsforhold. Er ingen nøkkel stabil i de fleste trekningene, eller er stabilitet ikke kontrollert, gjelder det samme for sannsynligheten for at alle kommunene tjener på samarbeidet. Dette er et utgangspunkt for kommunestyrets drøfting, ikke et vedtak.",
         provenance: "Sporbarhet",
         member: "Kommune",
         population: "Innbyggere",

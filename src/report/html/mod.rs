@@ -24,7 +24,7 @@ mod tables;
 
 use std::fmt::Write as _;
 
-use super::json::{KeyJson, Stats, SummaryJson};
+use super::json::{Stats, SummaryJson};
 use super::lang::{self, Lang};
 use super::svg::{self, Scale, c, escape};
 pub use labels::HtmlLabels;
@@ -61,37 +61,6 @@ pub fn short_answer(summary: &SummaryJson, key: usize) -> ShortAnswer {
 /// Bars in the report's tornado chart: the inputs that move the region's NPV most.
 pub const TORNADO_BARS: usize = 15;
 
-/// The key to consider first, as an index into `keys` (`None` when there are no keys).
-///
-/// Rule: take the key with the highest probability that every member gains (`p_all_win`;
-/// the first such key on ties). Every key `k` whose `p_all_win` is within
-/// `1.96 × √(se_best² + se_k²)` of it cannot be told apart from it at 95 % confidence and is a
-/// candidate; among the candidates the key with the highest `p_core_stable` (probability that
-/// no group of members would do better on its own; unchecked counts as lowest) is chosen, ties
-/// going to the higher `p_all_win` and then to the key listed first.
-pub fn key_to_consider_first(keys: &[KeyJson]) -> Option<usize> {
-    let best = (0..keys.len()).max_by(|&a, &b| {
-        keys[a]
-            .p_all_win
-            .total_cmp(&keys[b].p_all_win)
-            .then(b.cmp(&a))
-    })?;
-    let top = &keys[best];
-    let stable = |k: &KeyJson| k.p_core_stable.unwrap_or(f64::NEG_INFINITY);
-    (0..keys.len())
-        .filter(|&i| {
-            let k = &keys[i];
-            let tolerance = 1.96 * (top.p_all_win_se.powi(2) + k.p_all_win_se.powi(2)).sqrt();
-            i == best || top.p_all_win - k.p_all_win <= tolerance
-        })
-        .max_by(|&a, &b| {
-            stable(&keys[a])
-                .total_cmp(&stable(&keys[b]))
-                .then(keys[a].p_all_win.total_cmp(&keys[b].p_all_win))
-                .then(b.cmp(&a))
-        })
-}
-
 /// Builds the HTML report. `report_key` names the key whose fan chart is drawn (default: the
 /// key to consider first); `date` (YYYY-MM-DD) goes into the provenance. Pure: no clock, no
 /// I/O.
@@ -102,7 +71,7 @@ pub fn report_html(
     date: &str,
 ) -> String {
     let r = Report::new(summary, lang);
-    let first = key_to_consider_first(&summary.keys);
+    let first = crate::report::recommend::of_summary(summary).map(|r| r.key);
     let fan_key = report_key
         .and_then(|name| summary.keys.iter().position(|k| k.name == name))
         .or(first);
