@@ -34,7 +34,8 @@ const MAX_DESIGN_DRAWS: u64 = 1_000_000;
 /// Arguments of `samkost design`.
 #[derive(Debug, clap::Args)]
 pub struct DesignArgs {
-    /// Scenario file (TOML, at most 64 MiB); the embedded default when omitted.
+    /// Scenario file (TOML, or a scenario workbook .xlsx; at most 64 MiB); the embedded
+    /// default when omitted.
     scenario: Option<PathBuf>,
     /// Draws of the design sample (the run's first draws), and of the fresh check sample.
     #[arg(long, default_value_t = 4000,

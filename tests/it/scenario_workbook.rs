@@ -293,3 +293,68 @@ fn a_sweep_over_a_workbook_equals_the_sweep_over_its_toml() {
     };
     assert_eq!(sweep(&xlsx, "from-xlsx"), sweep(&toml, "from-toml"));
 }
+
+/// The drop-down lists and notes of a workbook made by `init --xlsx --lang nb`, read from the
+/// file's XML with Python's zipfile (an independent reader); skipped where no python3 is
+/// installed.
+#[test]
+fn a_starter_workbook_has_drop_down_lists_and_notes_in_its_language() {
+    let probe = Command::new("python3").arg("--version").output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("python3 not found: the workbook's XML is not checked");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("bok.xlsx");
+    crate::succeed(
+        samkost()
+            .args([
+                "init",
+                "--members",
+                &MEMBERS.join(","),
+                "--lang",
+                "nb",
+                "--xlsx",
+            ])
+            .arg(&book),
+    );
+    let script = "import json, re, sys, zipfile\n\
+        z = zipfile.ZipFile(sys.argv[1])\n\
+        lists, notes = [], []\n\
+        for name in z.namelist():\n\
+        \x20   text = z.read(name).decode('utf-8')\n\
+        \x20   if name.startswith('xl/worksheets/sheet'):\n\
+        \x20       lists += re.findall(r'<formula1>\"([^<]*)\"</formula1>', text)\n\
+        \x20   if name.startswith('xl/comments'):\n\
+        \x20       notes += re.findall(r'<t[^>]*>([^<]*)</t>', text)\n\
+        json.dump({'lists': lists, 'notes': notes}, sys.stdout, ensure_ascii=False)\n";
+    let out = crate::succeed(Command::new("python3").args(["-c", script]).arg(&book));
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lists: Vec<&str> = found["lists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    for expected in [
+        "fixed,uniform,triangular,pert,normal,lognormal,discrete,overrun",
+        "infrastructure,licence,purchasing,staffing",
+        "running,startup",
+        "host,joint_body,iks,as,outsourcing",
+    ] {
+        assert!(lists.contains(&expected), "no list {expected} in {lists:?}");
+    }
+    assert!(
+        lists
+            .iter()
+            .any(|l| l.starts_with("equal,proportional,hybrid,fixed,shapley"))
+    );
+    let notes = found["notes"].to_string();
+    for phrase in [
+        "Fordelingen til et usikkert felt",
+        "Én rad per medlemskommune",
+        "Medlemmets eget tall for users",
+    ] {
+        assert!(notes.contains(phrase), "no note `{phrase}`");
+    }
+}

@@ -342,7 +342,10 @@ fn write_cell(ws: &mut Worksheet, row: u32, col: u16, cell: &Cell) -> Result<(),
 }
 
 fn note(text: &str) -> Note {
-    Note::new(text).add_author_prefix(false).set_width(360)
+    Note::new(text)
+        .set_author("samkost")
+        .add_author_prefix(false)
+        .set_width(360)
 }
 
 fn write_row_sheet(
