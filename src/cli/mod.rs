@@ -18,7 +18,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use samkost_core::allocation::ResolvedKey;
+use samkost_core::allocation::{KeyContext, ResolvedKey};
 use samkost_core::simulation::{self, RunConfig};
 
 pub use interrupt::install_handler as install_interrupt_handler;
@@ -60,6 +60,11 @@ enum Command {
     Validate {
         /// Scenario file (TOML, or a scenario workbook .xlsx; at most 64 MiB).
         scenario: PathBuf,
+        /// Also compute the planning game of the game-theoretic keys (Shapley, nucleolus …),
+        /// as `run` does before its draws: this finds a nucleolus that does not exist, and
+        /// takes as long as `[planning] draws` evaluations of every coalition.
+        #[arg(long)]
+        planning_game: bool,
     },
     /// Which assumptions drive an output: tornado, Sobol' indices, Morris screening, or rank
     /// correlations from a run.
@@ -351,7 +356,10 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> Result<ExitCode> {
     }));
     let outcome = match command {
         Command::Run(run) => run_command(&run),
-        Command::Validate { scenario } => validate_command(&scenario),
+        Command::Validate {
+            scenario,
+            planning_game,
+        } => validate_command(&scenario, planning_game),
         Command::Init(args) => workbook::init_command(&args),
         Command::Convert(args) => workbook::convert_command(&args),
         Command::Sensitivity(args) => sensitivity::sensitivity_command(&args),
@@ -797,10 +805,17 @@ fn prepare_out_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn validate_command(path: &Path) -> Result<()> {
+/// Checks a scenario without running it: the reader's checks and the shares of every key
+/// that does not need the planning game; the planning game itself only with
+/// `--planning-game`, and a note says so when the scenario has game-theoretic keys.
+fn validate_command(path: &Path, planning_game: bool) -> Result<()> {
     let scenario = load_scenario(Some(path))?;
     print_warnings(&scenario);
-    resolve_keys(&scenario, scenario.seed)?;
+    if planning_game {
+        resolve_keys(&scenario, scenario.seed)?;
+    } else {
+        check_driver_keys(&scenario, path)?;
+    }
     emitln!(
         "ok: `{}` — {} members, {} uncertain inputs, {} cost lines, {} keys, {} years from {}",
         scenario.name,
@@ -816,5 +831,32 @@ fn validate_command(path: &Path) -> Result<()> {
         scenario.model.horizon_years,
         scenario.model.first_year
     );
+    Ok(())
+}
+
+/// Resolves every key that does not need the planning game; notes the ones that do.
+fn check_driver_keys(scenario: &Scenario, path: &Path) -> Result<()> {
+    let ctx = KeyContext {
+        drivers: &scenario.model.drivers,
+        n_members: scenario.model.n_members(),
+        planning: None,
+    };
+    let mut game_keys = Vec::new();
+    for key in &scenario.keys {
+        if ResolvedKey::needs_game(key) {
+            game_keys.push(key.name.as_str());
+            continue;
+        }
+        key.resolve(&ctx)
+            .map_err(|e| InputError(format!("error: key `{}`: {e}", key.name)))?;
+    }
+    if !game_keys.is_empty() {
+        eprintln!(
+            "note: the game-theoretic keys ({}) are fixed on a planning game of {} draws when the scenario runs; `samkost validate --planning-game {}` computes it now",
+            game_keys.join(", "),
+            scenario.planning.n_draws,
+            path.display()
+        );
+    }
     Ok(())
 }

@@ -592,17 +592,15 @@ fn check_shards(
     };
     let mut by_shard: BTreeMap<u64, (PathBuf, ShardMarker)> = BTreeMap::new();
     for (path, marker) in markers {
-        if let Some(field) = differing_field(&marker, &first) {
+        if let Some((field, this, other)) = differing_field(&marker, &first) {
             return Err(InputError(format!(
-                "error: shard {}/{} in `{}` belongs to another sweep than shard {}/{} in `{}` (field `{field}` differs; sweep {} vs {})\n  = help: merge the shards of one sweep; rerun shards that were made with another scenario, grid or settings",
+                "error: shard {}/{} in `{}` belongs to another sweep than shard {}/{} in `{}` (`{field}` is {this} against {other})\n  = help: merge the shards of one sweep; rerun shards that were made with another scenario, grid or settings",
                 marker.shard,
                 marker.shards,
                 path.display(),
                 first.shard,
                 first.shards,
                 first_path.display(),
-                marker.sweep_hash,
-                first.sweep_hash
             )));
         }
         match by_shard.get(&marker.shard) {
@@ -645,14 +643,30 @@ fn check_shards(
     Ok(by_shard.into_values().collect())
 }
 
-/// The first field that shows two markers come from different sweeps.
-fn differing_field(marker: &ShardMarker, first: &ShardMarker) -> Option<&'static str> {
+/// The first field that shows two markers come from different sweeps: its name and its two
+/// values (`marker`'s, then `first`'s), so the message shows what differs.
+fn differing_field(
+    marker: &ShardMarker,
+    first: &ShardMarker,
+) -> Option<(&'static str, String, String)> {
     if marker.sweep_hash != first.sweep_hash {
-        Some("sweep_hash")
+        Some((
+            "sweep_hash",
+            marker.sweep_hash.clone(),
+            first.sweep_hash.clone(),
+        ))
     } else if marker.shards != first.shards {
-        Some("shards")
+        Some((
+            "shards",
+            marker.shards.to_string(),
+            first.shards.to_string(),
+        ))
     } else if marker.grid_points != first.grid_points {
-        Some("grid_points")
+        Some((
+            "grid_points",
+            marker.grid_points.to_string(),
+            first.grid_points.to_string(),
+        ))
     } else {
         None
     }

@@ -13,6 +13,10 @@ use toml::de::DeValue;
 
 use super::diagnostic::closest;
 use super::lines::Horizon;
+use super::ranges::{
+    self, ASSET_LIFE, Allowed, CYCLE_YEARS, EXPONENT, FACTOR, GROWTH, NON_NEGATIVE,
+    PARALLEL_MONTHS, POSITIVE, SCOPE_GROWTH, SHARE,
+};
 use super::tree::{Ctx, Node, Table, as_f64, type_name};
 use super::values::{Parameters, read_value};
 
@@ -53,81 +57,9 @@ pub fn field(
 /// The source of a documented default figure.
 const DEFAULT_SOURCE: &str = "default of docs/MODEL.md §4a–4c";
 
-/// The values a numeric field may take (docs/MODEL.md §4a–4b): `min` and `max` with whether
-/// each bound itself is allowed.
-#[derive(Debug, Clone, Copy)]
-struct Allowed {
-    min: f64,
-    min_included: bool,
-    max: f64,
-    max_included: bool,
-    /// The range as a reader would say it, e.g. "≥ 0".
-    text: &'static str,
-    /// What the field means, for the fix.
-    help: &'static str,
-}
-
-impl Allowed {
-    fn contains(&self, v: f64) -> bool {
-        let above = if self.min_included {
-            v >= self.min
-        } else {
-            v > self.min
-        };
-        let below = if self.max_included {
-            v <= self.max
-        } else {
-            v < self.max
-        };
-        above && below
-    }
-}
-
-/// Months of parallel operation: `≥ 0`.
-const PARALLEL_MONTHS: Allowed = Allowed {
-    min: 0.0,
-    min_included: true,
-    max: f64::INFINITY,
-    max_included: true,
-    text: "≥ 0",
-    help: "the months the old systems run on beside the new one, e.g. 6 (0 for none)",
-};
-
-/// A replacement cycle in years: `> 0`.
-const CYCLE_YEARS: Allowed = Allowed {
-    min: 0.0,
-    min_included: false,
-    max: f64::INFINITY,
-    max_included: true,
-    text: "> 0",
-    help: "the years between replacements, e.g. 5 (the cost is annualised over it)",
-};
-
-/// A scale elasticity (`exponent`): `(0, 1.5]`. Below 0 a larger buyer would pay less in
-/// total; above 1.5 a doubled load would cost more than 2.8 times as much, which no source on
-/// ICT operations supports.
-const EXPONENT: Allowed = Allowed {
-    min: 0.0,
-    min_included: false,
-    max: 1.5,
-    max_included: true,
-    text: "in (0, 1.5]",
-    help: "the scale elasticity: 1 for no economies of scale, below 1 for economies (default about 0.8)",
-};
-
-/// An asset life in years: `≥ 1`.
-const ASSET_LIFE: Allowed = Allowed {
-    min: 1.0,
-    min_included: true,
-    max: f64::INFINITY,
-    max_included: true,
-    text: "≥ 1",
-    help: "the years a replacement lasts, e.g. 5",
-};
-
-/// [`field`], and a located error when a given fixed value, or any value of a given
-/// distribution (its support), lies outside `allowed`. An expression over several parameters
-/// is not bounded here.
+/// [`field`], and a located error when a given fixed value, any value of a given
+/// distribution (its support) or of an expression over parameters lies outside `allowed`
+/// (`ranges::check`).
 fn field_in(
     ctx: &mut Ctx<'_>,
     table: &Table<'_, '_>,
@@ -141,37 +73,8 @@ fn field_in(
     let Some(node) = table.get(key) else {
         return Some(expr);
     };
-    let found = match &expr {
-        Expr::Const(v) => (!allowed.contains(*v)).then(|| (format!("got {v}"), "")),
-        Expr::Param(idx) => {
-            let (lo, hi) = params.list[*idx].distribution.support();
-            if allowed.contains(lo) && allowed.contains(hi) {
-                None
-            } else if lo == hi {
-                Some((format!("got {lo}"), ""))
-            } else {
-                Some((
-                    format!("its distribution ranges from {lo} to {hi}"),
-                    "; keep every value of the distribution inside (a normal needs `min` and `max`)",
-                ))
-            }
-        }
-        _ => None,
-    };
-    match found {
-        Some((found, more_help)) => {
-            ctx.error_help(
-                node.span(),
-                format!(
-                    "`{key}` of {} must be {}, {found}",
-                    table.what, allowed.text
-                ),
-                format!("{}{more_help}", allowed.help),
-            );
-            None
-        }
-        None => Some(expr),
-    }
+    let what = format!("`{key}` of {}", table.what);
+    ranges::check(ctx, params, node, &expr, &what, allowed).then_some(expr)
 }
 
 /// Payroll tax (arbeidsgiveravgift) zones and their 2026 rates (Skatteetaten, satser for arbeidsgiveravgift 2026). Zones Ia and IVa
@@ -224,6 +127,10 @@ const COMMON: &[&str] = &[
     "note",
 ];
 
+/// Most `[[components]]` a scenario may have (each is a cost curve evaluated for every
+/// coalition a draw needs).
+pub const MAX_COMPONENTS: usize = 1_000;
+
 /// Reads every `[[components]]` entry.
 pub fn read_components(
     ctx: &mut Ctx<'_>,
@@ -244,13 +151,25 @@ pub fn read_components(
         );
         return Vec::new();
     };
+    if items.len() > MAX_COMPONENTS {
+        ctx.error_help(
+            node.span(),
+            format!(
+                "the scenario has {} [[components]]; at most {MAX_COMPONENTS} are read",
+                items.len()
+            ),
+            "a component is a cost curve shared by many members; model single items as [[lines]]",
+        );
+        return Vec::new();
+    }
     let mut out: Vec<Component> = Vec::new();
+    let mut names = std::collections::HashSet::new();
     for (idx, item) in items.iter().enumerate() {
         let Some(c) = read_component(ctx, item, idx, drivers, params, horizon, operation_start)
         else {
             continue;
         };
-        if out.iter().any(|o| o.name == c.name) {
+        if !names.insert(c.name.clone()) {
             ctx.error_help(
                 item.span(),
                 format!("two components are named `{}`", c.name),
@@ -375,8 +294,18 @@ fn read_component(
     }
     let kind = match kind {
         KindName::Infrastructure => {
-            let fixed = f!(ctx, "fixed", Default::Tri(300_000.0, 400_000.0, 600_000.0));
-            let unit_cost = f!(ctx, "unit_cost", Default::Tri(600.0, 800.0, 1_100.0));
+            let fixed = f!(
+                ctx,
+                "fixed",
+                Default::Tri(300_000.0, 400_000.0, 600_000.0),
+                NON_NEGATIVE
+            );
+            let unit_cost = f!(
+                ctx,
+                "unit_cost",
+                Default::Tri(600.0, 800.0, 1_100.0),
+                NON_NEGATIVE
+            );
             let exponent = f!(ctx, "exponent", Default::Tri(0.75, 0.85, 0.95), EXPONENT);
             let reference = reference(ctx, &table);
             let connections = match table.get("connections") {
@@ -392,14 +321,13 @@ fn read_component(
             }
         }
         KindName::Licence => {
-            let platform_fee = f!(ctx, "platform_fee", Default::Value(100_000.0));
+            let platform_fee = f!(ctx, "platform_fee", Default::Value(100_000.0), NON_NEGATIVE);
             let enterprise_fee = match table.get("enterprise_fee") {
-                Some(node) => Some(read_value(
+                Some(_) => Some(f!(
                     ctx,
-                    node,
-                    &format!("{label_base}.enterprise_fee"),
                     "enterprise_fee",
-                    params,
+                    Default::Value(0.0),
+                    NON_NEGATIVE
                 )?),
                 None => None,
             };
@@ -416,30 +344,46 @@ fn read_component(
             }
         }
         KindName::Purchasing => ComponentKind::Purchasing {
-            units_per_driver: f!(ctx, "units_per_driver", Default::Value(1.1))?,
-            unit_price: f!(ctx, "unit_price", Default::Tri(7_000.0, 8_000.0, 10_000.0))?,
+            units_per_driver: f!(ctx, "units_per_driver", Default::Value(1.1), NON_NEGATIVE)?,
+            unit_price: f!(
+                ctx,
+                "unit_price",
+                Default::Tri(7_000.0, 8_000.0, 10_000.0),
+                NON_NEGATIVE
+            )?,
             cycle_years: f!(ctx, "cycle_years", Default::Value(5.0), CYCLE_YEARS)?,
-            max_discount: f!(ctx, "max_discount", Default::Tri(0.05, 0.15, 0.30))?,
-            half_volume: f!(ctx, "half_volume", Default::Value(500.0))?,
+            max_discount: f!(ctx, "max_discount", Default::Tri(0.05, 0.15, 0.30), SHARE)?,
+            half_volume: f!(ctx, "half_volume", Default::Value(500.0), POSITIVE)?,
         },
         KindName::Staffing => ComponentKind::Staffing {
-            critical_mass: f!(ctx, "critical_mass", Default::Tri(1.5, 2.0, 3.0))?,
-            fte_at_reference: f!(ctx, "fte_at_reference", Default::Tri(3.5, 4.0, 5.0))?,
+            critical_mass: f!(
+                ctx,
+                "critical_mass",
+                Default::Tri(1.5, 2.0, 3.0),
+                NON_NEGATIVE
+            )?,
+            fte_at_reference: f!(
+                ctx,
+                "fte_at_reference",
+                Default::Tri(3.5, 4.0, 5.0),
+                NON_NEGATIVE
+            )?,
             exponent: f!(ctx, "exponent", Default::Tri(0.7, 0.8, 0.9), EXPONENT)?,
             salary: f!(
                 ctx,
                 "salary",
-                Default::Pert(750_000.0, 880_000.0, 1_100_000.0)
+                Default::Pert(750_000.0, 880_000.0, 1_100_000.0),
+                NON_NEGATIVE
             )?,
-            premium_max: f!(ctx, "premium_max", Default::Tri(0.1, 0.3, 0.5))?,
-            premium_half_fte: f!(ctx, "premium_half_fte", Default::Value(3.0))?,
-            retained_share: f!(ctx, "retained_share", Default::Tri(0.05, 0.10, 0.20))?,
-            retained_floor: f!(ctx, "retained_floor", Default::Value(0.5))?,
+            premium_max: f!(ctx, "premium_max", Default::Tri(0.1, 0.3, 0.5), FACTOR)?,
+            premium_half_fte: f!(ctx, "premium_half_fte", Default::Value(3.0), POSITIVE)?,
+            retained_share: f!(ctx, "retained_share", Default::Tri(0.05, 0.10, 0.20), SHARE)?,
+            retained_floor: f!(ctx, "retained_floor", Default::Value(0.5), NON_NEGATIVE)?,
             reference: reference(ctx, &table)?,
         },
     };
-    let scope_growth = f!(ctx, "scope_growth", Default::Value(0.0));
-    let growth = f!(ctx, "growth", Default::Value(0.0));
+    let scope_growth = f!(ctx, "scope_growth", Default::Value(0.0), SCOPE_GROWTH);
+    let growth = f!(ctx, "growth", Default::Value(0.0), GROWTH);
     let pooled_from = match (table.opt_i64(ctx, "pooled_from"), horizon) {
         (Some((year, span)), Some(h)) => {
             if year < h.first_year || year > h.last_year() {
@@ -512,21 +456,23 @@ fn read_connections(
     table.check_keys(ctx, &["driver", "unit_cost", "coordination_saving"]);
     params.set_field_prefix("connections.");
     let driver = driver_of(ctx, &table, "driver", drivers, "sites");
-    let unit_cost = field(
+    let unit_cost = field_in(
         ctx,
         &table,
         "unit_cost",
         &format!("{label}.connections.unit_cost"),
         params,
         Default::Tri(8_000.0, 12_000.0, 20_000.0),
+        NON_NEGATIVE,
     );
-    let saving = field(
+    let saving = field_in(
         ctx,
         &table,
         "coordination_saving",
         &format!("{label}.connections.coordination_saving"),
         params,
         Default::Tri(0.10, 0.40, 0.80),
+        SHARE,
     );
     params.set_field_prefix("");
     Some(Connections {
@@ -579,13 +525,15 @@ fn read_tiers(
             .require(ctx, "from", "0")
             .and_then(|n| as_f64(ctx, n, "`from` of a tier"));
         let price = t.require(ctx, "price", "1800").and_then(|n| {
-            read_value(
+            let price = read_value(
                 ctx,
                 n,
                 &format!("{label}.tier price"),
                 "tiers.price",
                 params,
-            )
+            )?;
+            let what = format!("`price` of a tier of {}", table.what);
+            ranges::check(ctx, params, n, &price, &what, NON_NEGATIVE).then_some(price)
         });
         match (from, price) {
             (Some(from), Some(price)) => {
@@ -687,13 +635,14 @@ pub fn read_organisation(
         OrgKind::Iks | OrgKind::Company => Default::Tri(300_000.0, 500_000.0, 1_000_000.0),
         OrgKind::Outsourcing => Default::Tri(300_000.0, 600_000.0, 1_200_000.0),
     };
-    let governance = field(
+    let governance = field_in(
         ctx,
         &table,
         "governance",
         "organisation.governance",
         params,
         governance_default,
+        NON_NEGATIVE,
     );
     let redundancies = match table.opt_bool(ctx, "redundancies") {
         Some((allowed, _)) => allowed,
@@ -701,34 +650,37 @@ pub fn read_organisation(
         None => false,
     };
     let attrition_rate = if kind.transfers_staff() && !redundancies {
-        field(
+        field_in(
             ctx,
             &table,
             "attrition_rate",
             "organisation.attrition_rate",
             params,
             ATTRITION_DEFAULT,
+            SHARE,
         )
     } else {
         Some(Expr::Const(0.0))
     };
     let (efficiency, margin) = if kind == OrgKind::Outsourcing {
         (
-            field(
+            field_in(
                 ctx,
                 &table,
                 "supplier_efficiency",
                 "organisation.supplier_efficiency",
                 params,
                 Default::Tri(0.8, 0.9, 1.0),
+                FACTOR,
             ),
-            field(
+            field_in(
                 ctx,
                 &table,
                 "margin",
                 "organisation.margin",
                 params,
                 Default::Tri(0.05, 0.10, 0.15),
+                SHARE,
             ),
         )
     } else {
@@ -739,7 +691,10 @@ pub fn read_organisation(
             ctx.error_help(
                 span,
                 format!("`external_sales_share` must lie between 0 and 1, got {share}"),
-                "the share of turnover sold outside the owners, e.g. 0.1",
+                format!(
+                    "{} (the share of turnover sold outside the owners)",
+                    SHARE.fix(share)
+                ),
             );
         } else if kind.is_owned_company() && share > 0.2 {
             warnings.push((span, format!("the {} sells {:.0} % outside its owners: above the 20 % the in-house exception allows, so the owners' purchases from it may have to be put out to tender", kind.as_str().to_uppercase(), share * 100.0)));
@@ -788,13 +743,14 @@ pub fn read_transition(
             Default::Tri(3.0, 6.0, 12.0),
             PARALLEL_MONTHS,
         );
-        let share = field(
+        let share = field_in(
             ctx,
             t,
             "parallel_share",
             "transition.parallel_share",
             params,
             Default::Pert(0.5, 0.75, 1.0),
+            SHARE,
         );
         Some(ParallelOperation {
             months: months?,
@@ -856,20 +812,31 @@ pub fn read_assets(
         ],
     );
     macro_rules! f {
-        ($ctx:expr, $key:expr, $default:expr) => {
-            field(
+        ($ctx:expr, $key:expr, $default:expr, $allowed:expr) => {
+            field_in(
                 $ctx,
                 &table,
                 $key,
                 &format!("assets.{}", $key),
                 params,
                 $default,
+                $allowed,
             )
         };
     }
-    let book_value = f!(ctx, "book_value", Default::Tri(150.0, 300.0, 500.0));
-    let remaining_life = f!(ctx, "remaining_life", Default::Value(3.0));
-    let replacement = f!(ctx, "replacement", Default::Tri(400.0, 600.0, 900.0));
+    let book_value = f!(
+        ctx,
+        "book_value",
+        Default::Tri(150.0, 300.0, 500.0),
+        NON_NEGATIVE
+    );
+    let remaining_life = f!(ctx, "remaining_life", Default::Value(3.0), NON_NEGATIVE);
+    let replacement = f!(
+        ctx,
+        "replacement",
+        Default::Tri(400.0, 600.0, 900.0),
+        NON_NEGATIVE
+    );
     let life = field_in(
         ctx,
         &table,
@@ -879,8 +846,13 @@ pub fn read_assets(
         Default::Value(5.0),
         ASSET_LIFE,
     );
-    let resale_share = f!(ctx, "resale_share", Default::Tri(0.0, 0.05, 0.15));
-    let pooled_replacement_share = f!(ctx, "pooled_replacement_share", Default::Tri(0.5, 0.7, 0.9));
+    let resale_share = f!(ctx, "resale_share", Default::Tri(0.0, 0.05, 0.15), SHARE);
+    let pooled_replacement_share = f!(
+        ctx,
+        "pooled_replacement_share",
+        Default::Tri(0.5, 0.7, 0.9),
+        FACTOR
+    );
     let residual_value = match table.opt_bool(ctx, "residual_value") {
         Some((on, _)) => on,
         None if table.get("residual_value").is_some() => return None,

@@ -8,6 +8,9 @@ use std::ops::Range;
 const MAX_SHOWN_CHARS: usize = 240;
 /// Characters shown before the problem in such a window.
 const CONTEXT_CHARS: usize = 60;
+/// Bytes of a long source line kept before and after the problem: a diagnostic holds a window
+/// of the line, not the whole of a line that may be 64 MiB long.
+const KEPT_BYTES: usize = 4 * MAX_SHOWN_CHARS;
 
 /// One problem in an input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,8 +23,10 @@ pub struct Diagnostic {
     pub column: usize,
     /// What is wrong.
     pub message: String,
-    /// The source line that holds the problem.
+    /// The source line that holds the problem (a window of it when it is long).
     pub source_line: String,
+    /// Characters of the line before `source_line` (0 unless the line is long).
+    pub line_skip: usize,
     /// Width of the offending text on that line, in characters (at least 1).
     pub width: usize,
     /// What was expected, or how to fix it.
@@ -35,6 +40,29 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// Locates `span` (byte offsets) in `src`.
     pub fn at(file: &str, src: &str, span: Range<usize>, message: impl Into<String>) -> Self {
+        Self::locate(file, src, None, span, message.into())
+    }
+
+    /// [`Diagnostic::at`] with the byte offsets where `src`'s lines start
+    /// ([`line_starts`]), so that locating a problem costs a binary search and the length of
+    /// its line rather than a scan of the file.
+    pub fn at_indexed(
+        file: &str,
+        src: &str,
+        line_starts: &[usize],
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::locate(file, src, Some(line_starts), span, message.into())
+    }
+
+    fn locate(
+        file: &str,
+        src: &str,
+        line_starts: Option<&[usize]>,
+        span: Range<usize>,
+        message: String,
+    ) -> Self {
         // Spans from the parser of a damaged file may fall inside a multi-byte character.
         let floor = |mut i: usize| {
             i = i.min(src.len());
@@ -43,20 +71,43 @@ impl Diagnostic {
             }
             i
         };
+        let ceil = |mut i: usize| {
+            i = i.min(src.len());
+            while !src.is_char_boundary(i) {
+                i += 1;
+            }
+            i
+        };
         let start = floor(span.start);
         let end = floor(span.end.max(start)).max(start);
-        let line_start = src[..start].rfind('\n').map_or(0, |p| p + 1);
+        let (line, line_start) = match line_starts {
+            Some(starts) => {
+                let k = starts.partition_point(|&s| s <= start).max(1);
+                (k, starts[k - 1])
+            }
+            None => (
+                src[..start].matches('\n').count() + 1,
+                src[..start].rfind('\n').map_or(0, |p| p + 1),
+            ),
+        };
         let line_end = src[start..].find('\n').map_or(src.len(), |p| start + p);
-        let line = src[..start].matches('\n').count() + 1;
-        let column = src[line_start..start].chars().count() + 1;
-        let visible_end = end.min(line_end);
+        let kept_from = floor(start.saturating_sub(KEPT_BYTES).max(line_start));
+        let kept_to = ceil((start + KEPT_BYTES).min(line_end));
+        let line_skip = src[line_start..kept_from].chars().count();
+        let column = line_skip + src[kept_from..start].chars().count() + 1;
+        let visible_end = end.min(kept_to);
         let width = src[start..visible_end].chars().count().max(1);
+        let mut source_line = src[kept_from..kept_to].trim_end_matches('\r').to_owned();
+        if kept_to < line_end {
+            source_line.push('…');
+        }
         Self {
             file: file.to_owned(),
             line,
             column,
-            message: message.into(),
-            source_line: src[line_start..line_end].trim_end_matches('\r').to_owned(),
+            message,
+            source_line,
+            line_skip,
             width,
             help: None,
             place: None,
@@ -71,6 +122,7 @@ impl Diagnostic {
             column: 1,
             message: message.into(),
             source_line: String::new(),
+            line_skip: 0,
             width: 0,
             help: None,
             place: None,
@@ -86,9 +138,9 @@ impl Diagnostic {
     /// The source line as shown, the 0-based character column of the caret in it and the
     /// caret's width: the whole line, or a window around the problem marked by `…`.
     fn snippet(&self) -> (String, usize, usize) {
-        let column = self.column - 1;
+        let column = self.column - 1 - self.line_skip.min(self.column - 1);
         let n_chars = self.source_line.chars().count();
-        if n_chars <= MAX_SHOWN_CHARS {
+        if n_chars <= MAX_SHOWN_CHARS && self.line_skip == 0 {
             return (self.source_line.clone(), column, self.width);
         }
         let from = column.saturating_sub(CONTEXT_CHARS).min(n_chars);
@@ -100,7 +152,7 @@ impl Diagnostic {
             .take(to - from)
             .collect();
         let mut caret = column - from;
-        if from > 0 {
+        if from > 0 || self.line_skip > 0 {
             text.insert(0, '…');
             caret += 1;
         }
@@ -146,6 +198,13 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// The byte offsets where the lines of `src` start, for [`Diagnostic::at_indexed`].
+pub fn line_starts(src: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
 /// Every problem found in one input, sorted by position.

@@ -351,10 +351,7 @@ pub fn parse(file: &str, src: &str, base: &Scenario) -> Result<Grid, Diagnostics
 }
 
 fn finish(ctx: Ctx<'_>) -> Diagnostics {
-    let mut errors = ctx.errors;
-    errors.sort_by_key(|d| (d.line, d.column));
-    errors.dedup();
-    Diagnostics(errors)
+    Diagnostics(ctx.into_diagnostics())
 }
 
 fn read_grid(ctx: &mut Ctx<'_>, root: &Table<'_, '_>, base: &Scenario) -> Option<Grid> {

@@ -7,6 +7,7 @@ use samkost_core::model::{DriverTable, Member};
 use toml::de::DeValue;
 
 use super::diagnostic::closest;
+use super::ranges::SHARE;
 use super::tree::{Ctx, Node, Table, as_f64, type_name};
 
 /// The rules computed from member drivers; the game-theoretic rules follow them, by the game
@@ -175,7 +176,7 @@ fn read_rule(
                                     "`fixed_part` of {} must lie between 0 and 1, got {v}",
                                     table.what
                                 ),
-                                "30/70 is `fixed_part = 0.3`",
+                                format!("{}; 30/70 is `fixed_part = 0.3`", SHARE.fix(v)),
                             );
                             None
                         }
@@ -246,7 +247,7 @@ fn fixed_shares(ctx: &mut Ctx<'_>, table: &Table<'_, '_>, members: &[Member]) ->
                 ctx.error_help(
                     value.span(),
                     format!("share of {id} must lie between 0 and 1, got {v}"),
-                    "write shares as fractions: 12 % is 0.12",
+                    SHARE.fix(v),
                 );
                 ok = false;
             }

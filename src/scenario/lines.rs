@@ -4,6 +4,7 @@ use samkost_core::model::{Basis, Category, CostLine, DriverTable, Expr, ModelPar
 use toml::de::DeValue;
 
 use super::diagnostic::closest;
+use super::ranges;
 use super::tree::{Ctx, Node, Table, type_name};
 use super::values::{Parameters, read_value};
 
@@ -12,6 +13,10 @@ const LINE_KEYS: &[&str] = &[
     "name", "category", "basis", "occurs", "fixed", "per", "growth", "start", "end", "year",
     "source", "note",
 ];
+
+/// Most `[[lines]]` a scenario may have: each is evaluated for every member, year and draw,
+/// and 10,000 already describe more than any cooperation's budget lists.
+pub const MAX_LINES: usize = 10_000;
 
 /// The calendar span of the horizon, for year checks.
 #[derive(Debug, Clone, Copy)]
@@ -59,12 +64,24 @@ pub fn read_lines(
         );
         return Vec::new();
     };
+    if items.len() > MAX_LINES {
+        ctx.error_help(
+            node.span(),
+            format!(
+                "the scenario has {} [[lines]]; at most {MAX_LINES} are read",
+                items.len()
+            ),
+            "merge lines with the same category, basis, occurrence and years; one line takes rates for several drivers (`per = { users = …, sites = … }`)",
+        );
+        return Vec::new();
+    }
     let mut lines: Vec<CostLine> = Vec::new();
+    let mut names = std::collections::HashSet::new();
     for (idx, item) in items.iter().enumerate() {
         let Some(line) = read_line(ctx, item, idx, drivers, params, horizon) else {
             continue;
         };
-        if lines.iter().any(|l| l.name == line.name) {
+        if !names.insert(line.name.clone()) {
             ctx.error_help(
                 item.span(),
                 format!("two lines are named `{}`", line.name),
@@ -127,7 +144,10 @@ fn read_line(
     };
     let rates = read_rates(ctx, &table, drivers, params, &label("rate"));
     let growth = match table.get("growth") {
-        Some(node) => read_value(ctx, node, &label("growth"), "growth", params),
+        Some(node) => read_value(ctx, node, &label("growth"), "growth", params).filter(|g| {
+            let what = format!("`growth` of {}", table.what);
+            ranges::check(ctx, params, node, g, &what, ranges::GROWTH)
+        }),
         None => Some(Expr::Const(0.0)),
     };
     if table.get("fixed").is_none() && table.get("per").is_none() {

@@ -275,6 +275,7 @@ pub fn parse_members_csv(path: &str, text: &str) -> Result<Vec<MemberSpec>, Vec<
             column: 1,
             message: format!("{message} (column `{field}`)"),
             source_line: record.iter().collect::<Vec<_>>().join(","),
+            line_skip: 0,
             width: 0,
             help: None,
             place: None,

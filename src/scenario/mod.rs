@@ -16,12 +16,18 @@ mod keys;
 pub mod kommuner;
 mod lines;
 mod members;
+mod plausibility;
+mod ranges;
 mod tree;
 mod values;
 pub mod workbook;
 
+pub use components::MAX_COMPONENTS;
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use init::{StarterLang, starter_scenario};
+pub use lines::MAX_LINES;
+pub use tree::MAX_LISTED_PROBLEMS;
+pub use values::MAX_PARAMETERS;
 
 use samkost_core::allocation::Key;
 use samkost_core::games::PlanningBasis;
@@ -176,10 +182,7 @@ pub fn parse_with(
 }
 
 fn finish(ctx: Ctx<'_>) -> Diagnostics {
-    let mut errors = ctx.errors;
-    errors.sort_by_key(|d| (d.file != ctx.file, d.line, d.column));
-    errors.dedup();
-    Diagnostics(errors)
+    Diagnostics(ctx.into_diagnostics())
 }
 
 fn build(
@@ -256,12 +259,13 @@ fn build(
         root.get("correlation_matrix"),
         &params,
     );
-    let warnings = org_warnings
+    let mut warnings: Vec<Diagnostic> = org_warnings
         .into_iter()
         .map(|(span, message)| Diagnostic::at(ctx.file, ctx.src, span, message))
         .chain(correlation_warnings)
         .collect();
     let member_payroll_tax: Vec<f64> = specs.iter().map(|s| s.payroll_tax).collect();
+    let member_spans: Vec<std::ops::Range<usize>> = specs.iter().map(|s| s.span.clone()).collect();
     let member_list: Vec<_> = specs.into_iter().map(|s| s.member).collect();
     let (keys, key_notes) = keys::read_keys(
         ctx,
@@ -271,6 +275,17 @@ fn build(
         members_complete,
     );
     let planning = read_planning(ctx, root.get("planning"));
+    if params.list.len() > values::MAX_PARAMETERS {
+        ctx.error_help(
+            0..0,
+            format!(
+                "the scenario has {} uncertain inputs (named and inline); at most {} are read",
+                params.list.len(),
+                values::MAX_PARAMETERS
+            ),
+            "name an input once under [parameters] and use it by name, or give fixed numbers",
+        );
+    }
     let horizon = horizon?;
     let (pool_transition_costs, parallel) = transition?;
     let model = Model {
@@ -291,6 +306,14 @@ fn build(
         correlation,
     };
     default_tax?;
+    if ctx.errors.is_empty() {
+        warnings.extend(plausibility::warnings(
+            &model,
+            ctx.file,
+            ctx.src,
+            &member_spans,
+        ));
+    }
     Some(Scenario {
         name: name?,
         description,
@@ -322,7 +345,7 @@ fn read_planning(ctx: &mut Ctx<'_>, node: Option<&tree::Node<'_>>) -> Option<Pla
                 ctx.error_help(
                     span,
                     format!("`percentile` must lie between 0 and 1, got {p}"),
-                    "P85 is `percentile = 0.85`",
+                    format!("{}; P85 is `percentile = 0.85`", ranges::SHARE.fix(p)),
                 );
                 return None;
             }
@@ -421,11 +444,11 @@ fn read_discounting(ctx: &mut Ctx<'_>, root: &Table<'_, '_>) -> Option<Discounti
         }
         _ => {
             let rate = tree::as_f64(ctx, node, "`discount_rate`")?;
-            if !(-0.05..=0.5).contains(&rate) {
+            if !ranges::DISCOUNT_RATE.contains(rate) {
                 ctx.error_help(
                     node.span(),
                     format!("`discount_rate` {rate} is not a plausible real rate"),
-                    "write rates as fractions: 4 % is 0.04",
+                    ranges::DISCOUNT_RATE.fix(rate),
                 );
                 return None;
             }

@@ -9,10 +9,14 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::diagnostic::{Diagnostic, closest};
+use super::diagnostic::{Diagnostic, closest, line_starts};
 
 /// A spanned node of the TOML tree.
 pub type Node<'i> = Spanned<DeValue<'i>>;
+
+/// Most problems located and listed for one file; beyond it problems are only counted, so
+/// that a file with 100,000 mistakes is reported in time linear in its size.
+pub const MAX_LISTED_PROBLEMS: usize = 200;
 
 /// Collects diagnostics for one file.
 pub struct Ctx<'s> {
@@ -20,8 +24,11 @@ pub struct Ctx<'s> {
     pub file: &'s str,
     /// File contents.
     pub src: &'s str,
-    /// Problems found so far.
+    /// Problems found so far; beyond [`MAX_LISTED_PROBLEMS`] they are not located (line 0),
+    /// and [`Ctx::into_diagnostics`] counts them in one closing message.
     pub errors: Vec<Diagnostic>,
+    /// Where each line starts, built at the first problem.
+    line_starts: Option<Vec<usize>>,
 }
 
 impl<'s> Ctx<'s> {
@@ -31,13 +38,27 @@ impl<'s> Ctx<'s> {
             file,
             src,
             errors: Vec::new(),
+            line_starts: None,
         }
+    }
+
+    /// A located diagnostic, or an unlocated one beyond [`MAX_LISTED_PROBLEMS`].
+    fn diagnostic(&mut self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        if self.errors.len() >= MAX_LISTED_PROBLEMS {
+            return Diagnostic {
+                line: 0,
+                ..Diagnostic::whole_file(self.file, message)
+            };
+        }
+        let src = self.src;
+        let starts = self.line_starts.get_or_insert_with(|| line_starts(src));
+        Diagnostic::at_indexed(self.file, src, starts, span, message)
     }
 
     /// Records a problem at `span`.
     pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.errors
-            .push(Diagnostic::at(self.file, self.src, span, message));
+        let d = self.diagnostic(span, message);
+        self.errors.push(d);
     }
 
     /// Records a problem at `span` with a hint.
@@ -47,8 +68,34 @@ impl<'s> Ctx<'s> {
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
-        self.errors
-            .push(Diagnostic::at(self.file, self.src, span, message).with_help(help));
+        let d = self.diagnostic(span, message).with_help(help);
+        self.errors.push(d);
+    }
+
+    /// The problems sorted by position (problems of other files first, as recorded), without
+    /// repeats, at most [`MAX_LISTED_PROBLEMS`] of them plus a closing message that counts the
+    /// rest.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        let file = self.file;
+        let mut errors = self.errors;
+        let n_unlisted = errors.iter().filter(|d| d.line == 0).count();
+        errors.retain(|d| d.line > 0);
+        errors.sort_by_key(|d| (d.file != file, d.line, d.column));
+        errors.dedup();
+        let n_unlisted = n_unlisted + errors.len().saturating_sub(MAX_LISTED_PROBLEMS);
+        errors.truncate(MAX_LISTED_PROBLEMS);
+        if n_unlisted > 0 {
+            errors.push(
+                Diagnostic::whole_file(
+                    file,
+                    format!(
+                        "{n_unlisted} more problems are not listed (at most {MAX_LISTED_PROBLEMS} are)"
+                    ),
+                )
+                .with_help("fix the problems above and check the file again"),
+            );
+        }
+        errors
     }
 
     /// The text of a span, for messages.

@@ -8,7 +8,8 @@ use toml::de::DeValue;
 
 use super::diagnostic::closest;
 use super::expr;
-use super::tree::{Ctx, Node, Table, as_f64, type_name};
+use super::ranges;
+use super::tree::{Ctx, Node, Table, as_f64, as_str, type_name};
 
 /// The distribution kinds a scenario can name in `dist = "…"`.
 pub const DIST_KINDS: &[&str] = &[
@@ -25,6 +26,11 @@ pub const DIST_KINDS: &[&str] = &[
 /// Keys that may accompany a distribution's parameters.
 const DESCRIPTIVE_KEYS: &[&str] = &["dist", "source", "unit", "note"];
 
+/// Most uncertain inputs a scenario may have, named and inline together: each is drawn in
+/// every draw, and a PERT keeps an inversion table of a few kilobytes, so this bounds the
+/// reader's memory at a few hundred megabytes.
+pub const MAX_PARAMETERS: usize = 10_000;
+
 /// Parameters declared so far; anonymous ones are added for inline distributions.
 #[derive(Debug, Default)]
 pub struct Parameters {
@@ -35,6 +41,12 @@ pub struct Parameters {
     /// The component, line or section being read: inline inputs record it as their origin
     /// and take its `source` when they give none of their own.
     owner: Option<Owner>,
+    /// Where each named parameter's value is written, for messages about its range.
+    pub spans: Vec<Range<usize>>,
+    /// Named parameters already reported out of range (each is reported once).
+    reported: Vec<usize>,
+    /// Index of each named parameter by name.
+    by_name: std::collections::HashMap<String, usize>,
 }
 
 /// The component, line or section whose fields are being read.
@@ -48,6 +60,15 @@ struct Owner {
 }
 
 impl Parameters {
+    /// Whether parameter `idx` has not been reported out of range yet; marks it reported.
+    pub fn report_once(&mut self, idx: usize) -> bool {
+        if self.reported.contains(&idx) {
+            return false;
+        }
+        self.reported.push(idx);
+        true
+    }
+
     /// Inline inputs read from now on belong to `part` named `name` (empty for sections),
     /// whose table gives `source`.
     pub fn set_owner(&mut self, part: ModelPart, name: &str, source: Option<String>) {
@@ -97,8 +118,8 @@ impl Parameters {
     /// Index of a named parameter, or a hint for an unknown name.
     pub fn lookup(&self, name: &str) -> Result<usize, Option<String>> {
         let named = &self.list[..self.n_named];
-        match named.iter().position(|p| p.name == name) {
-            Some(idx) => Ok(idx),
+        match self.by_name.get(name) {
+            Some(&idx) => Ok(idx),
             None => Err(Some(match closest(name, named.iter().map(|p| p.name.as_str())) {
                 Some(best) => format!("did you mean `{best}`? parameters are declared under [parameters]"),
                 None => "declare it under [parameters], e.g. `name = { dist = \"pert\", min = 1, mode = 2, max = 4 }`".to_owned(),
@@ -114,6 +135,17 @@ pub fn read_parameters(ctx: &mut Ctx<'_>, node: Option<&Node<'_>>) -> Parameters
     let Some(table) = Table::from_node(ctx, node, "[parameters]") else {
         return params;
     };
+    if table.table.len() > MAX_PARAMETERS {
+        ctx.error_help(
+            node.span(),
+            format!(
+                "[parameters] has {} entries; a scenario has at most {MAX_PARAMETERS} uncertain inputs",
+                table.table.len()
+            ),
+            "give inputs that do not vary as plain numbers where they are used",
+        );
+        return params;
+    }
     for (key, value) in table.table.iter() {
         let name = key.get_ref().to_string();
         if !is_identifier(&name) {
@@ -142,6 +174,7 @@ pub fn read_parameters(ctx: &mut Ctx<'_>, node: Option<&Node<'_>>) -> Parameters
                 (None, None)
             }
         };
+        let is_share = is_declared_share(ctx, value);
         // A placeholder keeps indices stable so that later references still resolve.
         params.list.push(Parameter {
             name,
@@ -150,9 +183,30 @@ pub fn read_parameters(ctx: &mut Ctx<'_>, node: Option<&Node<'_>>) -> Parameters
             source,
             origin: None,
         });
+        params.spans.push(value.span());
+        params
+            .by_name
+            .entry(params.list[params.list.len() - 1].name.clone())
+            .or_insert(params.list.len() - 1);
+        params.n_named = params.list.len();
+        if is_share {
+            let idx = params.list.len() - 1;
+            ranges::check_param(ctx, &mut params, idx, None, ranges::SHARE);
+        }
     }
     params.n_named = params.list.len();
     params
+}
+
+/// Whether a parameter's table says `unit = "share"`: its values must then lie in [0, 1].
+fn is_declared_share(ctx: &mut Ctx<'_>, value: &Node<'_>) -> bool {
+    let DeValue::Table(table) = value.get_ref() else {
+        return false;
+    };
+    let Some((_, unit)) = table.iter().find(|(k, _)| k.get_ref().as_ref() == "unit") else {
+        return false;
+    };
+    as_str(ctx, unit, "`unit`").is_some_and(|u| u == "share")
 }
 
 fn is_identifier(name: &str) -> bool {

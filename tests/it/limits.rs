@@ -273,3 +273,103 @@ fn sensitivity_samples_beyond_the_memory_budget_are_refused_before_the_work() {
         assert!(stderr.contains("= help: lower --n to "), "{stderr}");
     }
 }
+
+/// `n` extra `[[lines]]`, each a fixed amount every member pays alone.
+fn with_extra_lines(n: usize) -> String {
+    let mut text = crate::BASE.to_owned();
+    for k in 0..n {
+        text.push_str(&format!(
+            "\n[[lines]]\nname = \"extra {k}\"\noccurs = \"alone\"\nbasis = \"per_member\"\nfixed = 1\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn lines_are_read_up_to_the_cap_and_refused_one_beyond() {
+    use samkost::scenario::MAX_LINES;
+    // The base scenario has 3 lines.
+    let at_cap = crate::parse(&with_extra_lines(MAX_LINES - 3)).expect("at the cap");
+    assert_eq!(at_cap.model.lines.len(), MAX_LINES);
+    let err = crate::parse(&with_extra_lines(MAX_LINES - 2)).expect_err("one beyond");
+    let d = &err.0[0];
+    assert_eq!(
+        d.message,
+        format!(
+            "the scenario has {} [[lines]]; at most {MAX_LINES} are read",
+            MAX_LINES + 1
+        )
+    );
+    assert!(d.line >= 1 && d.column >= 1);
+}
+
+#[test]
+fn parameters_are_read_up_to_the_cap_and_refused_one_beyond() {
+    use samkost::scenario::MAX_PARAMETERS;
+    let with_params = |n: usize| {
+        let extra: String = (0..n).map(|k| format!("p{k} = {k}\n")).collect();
+        crate::BASE.replacen("[parameters]\n", &format!("[parameters]\n{extra}"), 1)
+    };
+    // The base scenario has 2 parameters.
+    let at_cap = crate::parse(&with_params(MAX_PARAMETERS - 2)).expect("at the cap");
+    assert_eq!(at_cap.model.parameters.len(), MAX_PARAMETERS);
+    let err = crate::parse(&with_params(MAX_PARAMETERS - 1)).expect_err("one beyond");
+    assert!(
+        err.0[0].message.starts_with(&format!(
+            "[parameters] has {} entries; a scenario has at most {MAX_PARAMETERS} uncertain inputs",
+            MAX_PARAMETERS + 1
+        )),
+        "{err}"
+    );
+    assert_eq!(err.0[0].line, 13, "{err}");
+}
+
+/// 1,000 unknown keys: the first `MAX_LISTED_PROBLEMS` are located and listed, the rest are
+/// counted in one closing message (locating each used to scan the file from its start).
+#[test]
+fn problems_beyond_the_listed_cap_are_counted_not_located() {
+    use samkost::scenario::MAX_LISTED_PROBLEMS;
+    let unknown: String = (0..1_000).map(|k| format!("unknown_{k} = 1\n")).collect();
+    let err = crate::parse(&format!("{unknown}{}", crate::BASE)).expect_err("refused");
+    assert_eq!(err.0.len(), MAX_LISTED_PROBLEMS + 1);
+    let mut previous_line = 0;
+    for d in &err.0[..MAX_LISTED_PROBLEMS] {
+        // Listed in the order of the file, each at its own key.
+        assert!(
+            d.line > previous_line && d.line <= 1_000 && d.column == 1,
+            "{d}"
+        );
+        assert_eq!(
+            d.message,
+            format!("unknown key `unknown_{}` in the scenario", d.line - 1)
+        );
+        previous_line = d.line;
+    }
+    assert_eq!(
+        err.0[MAX_LISTED_PROBLEMS].message,
+        format!(
+            "{} more problems are not listed (at most {MAX_LISTED_PROBLEMS} are)",
+            1_000 - MAX_LISTED_PROBLEMS
+        )
+    );
+}
+
+/// A problem at the end of a 1 MB line keeps a window of the line, not the whole line, and
+/// still gives the true column.
+#[test]
+fn a_problem_on_a_long_line_keeps_a_window_of_it() {
+    let filler = "x".repeat(1_000_000);
+    let text = crate::BASE.replacen(
+        "name = \"Test\"",
+        &format!("name = \"Test\"\ndescription = \"{filler}\"; bad = 1"),
+        1,
+    );
+    let err = crate::parse(&text).expect_err("refused");
+    let d = &err.0[0];
+    assert_eq!(d.line, 2, "{d}");
+    // `description = "` is 15 characters, then the filler, the closing quote and `; `.
+    assert_eq!(d.column, 15 + 1_000_000 + 1 + 1, "{d}");
+    assert!(d.source_line.len() < 10_000, "{}", d.source_line.len());
+    assert!(d.line_skip > 990_000);
+    assert!(d.to_string().len() < 2_000);
+}

@@ -15,6 +15,7 @@ mod limits;
 mod metrics;
 mod model;
 mod parquet;
+mod ranges;
 mod recommend;
 mod report_html;
 mod report_sensitivity;

@@ -550,7 +550,12 @@ fn merge_checks_every_marker_number_and_names_the_file_and_field() {
             "\"shards\": 1000000000,",
             "field `shards` is 1000000000, more than a sweep of 6 points accepts (10000)",
         ),
-        ("\"shards\": 2,", "\"shards\": 3,", "field `shards` differs"),
+        // The wrong N: the message shows the two values, not two equal sweep hashes.
+        (
+            "\"shards\": 2,",
+            "\"shards\": 3,",
+            "(`shards` is 3 against 2)",
+        ),
     ];
     for (from, to, want) in cases {
         let failed = edit(from, to);
