@@ -405,3 +405,83 @@ pub fn seek(
         }
     }
 }
+
+/// The best hybrid key (fixed part × driver) for a run, counted again on fresh draws: what the
+/// report names when it beats every listed key (docs/MODEL.md §13.6).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesignedKey {
+    /// Core stability when checked, else every member gaining.
+    pub goal: Goal,
+    /// The driver.
+    pub driver: String,
+    /// The fixed part.
+    pub fixed_part: f64,
+    /// Probability of the goal on the fresh draws.
+    pub p: f64,
+    /// Its standard error.
+    pub se: f64,
+    /// Fresh draws it is counted on.
+    pub draws: u64,
+}
+
+/// Draws of the run's design sample (at most), and of its core checks.
+pub const RUN_DESIGN_DRAWS: u64 = 4000;
+/// Core-checked draws of the run's design sample (at most).
+pub const RUN_DESIGN_STABILITY_DRAWS: u64 = 1000;
+
+/// The best hybrid key for the goal the run can check (core stability when checked exactly,
+/// else every member gaining), chosen on the run's first draws (at most
+/// [`RUN_DESIGN_DRAWS`]) and counted on as many fresh draws (seed + 1).
+pub fn best_hybrid(
+    model: &Model,
+    config: &RunConfig,
+) -> Result<Option<DesignedKey>, SimulationError> {
+    let config = RunConfig {
+        n_draws: config.n_draws.min(RUN_DESIGN_DRAWS),
+        stability_draws: config.stability_draws.min(RUN_DESIGN_STABILITY_DRAWS),
+        band_draws: 0,
+        ..*config
+    };
+    let sample = draw_sample(model, &config)?;
+    let goal = if sample.core_draws > 0 {
+        Goal::CoreStable
+    } else {
+        Goal::AllWin
+    };
+    let constraints = Constraints {
+        populations: model.members.iter().map(|m| m.population).collect(),
+        ..Constraints::default()
+    };
+    let best = design::families(&sample, &drivers(model), &constraints.populations, &[])
+        .iter()
+        .filter(|f| matches!(f.kind, design::FamilyKind::Hybrid { .. }))
+        .filter_map(|f| design::optimise(&sample, goal, &constraints, f))
+        .max_by(|a, b| a.score.cmp(&b.score));
+    let Some(best) = best else {
+        return Ok(None);
+    };
+    let check = draw_sample(
+        model,
+        &RunConfig {
+            seed: config.seed.wrapping_add(1),
+            ..config
+        },
+    )?;
+    let c = design::count(&check, &best.shares);
+    let (hits, n) = match goal {
+        Goal::AllWin => (c.all_win, check.n_draws as u64),
+        Goal::CoreStable => (c.core_stable, check.core_draws as u64),
+    };
+    let p = hits as f64 / n.max(1) as f64;
+    let design::FamilyKind::Hybrid { driver } = best.kind else {
+        return Ok(None);
+    };
+    Ok(Some(DesignedKey {
+        goal,
+        driver,
+        fixed_part: best.params[0],
+        p,
+        se: (p * (1.0 - p) / n.max(1) as f64).sqrt(),
+        draws: n,
+    }))
+}

@@ -693,6 +693,13 @@ fn run_command(args: &RunArgs) -> Result<()> {
     let mut summary = report::summary(&scenario, &results, &config, args.burden_threshold);
     summary.precision = precision;
     summary.tornado = pool.install(|| sensitivity::region_tornado(&scenario, &keys))?;
+    let designed = pool
+        .install(|| crate::design::best_hybrid(&scenario.model, &config))
+        .map_err(|e| InputError(format!("error: {e}")))?;
+    summary.designed_key = designed
+        .as_ref()
+        .map(|d| report::recommend::DesignedKeyJson::new(d, &summary));
+    summary.recommendation = report::recommend::json(&summary);
     // Only the files and the JSON show the indices; the terminal table does not need them.
     if args.out.is_some() || args.format == Format::Json {
         summary.sobol =

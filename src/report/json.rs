@@ -40,6 +40,9 @@ pub struct SummaryJson {
     /// absent when not computed (`run --sobol 0`, or no uncertain input).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sobol: Option<SobolJson>,
+    /// The best hybrid key designed for the scenario (docs/MODEL.md §13.6), when computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub designed_key: Option<super::recommend::DesignedKeyJson>,
     /// The key to consider first and why (docs/MODEL.md §13.6); absent without keys.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<super::recommend::RecommendationJson>,
@@ -591,6 +594,7 @@ pub fn summary(
             .map(|w| format!("{}:{}:{}: {}", w.file, w.line, w.column, w.message))
             .collect(),
         recommendation: None,
+        designed_key: None,
     };
     out.recommendation = super::recommend::json(&out);
     out

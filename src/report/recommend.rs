@@ -67,6 +67,52 @@ pub struct RecommendationJson {
     pub reason: String,
 }
 
+/// The best hybrid key designed for the scenario, counted on fresh draws.
+#[derive(Debug, Clone, Serialize)]
+pub struct DesignedKeyJson {
+    /// `core_stable` or `all_win`: what it was designed for.
+    pub goal: &'static str,
+    /// The driver of the part not split equally.
+    pub driver: String,
+    /// The part split equally.
+    pub fixed_part: f64,
+    /// Probability of the goal on fresh draws.
+    pub p: f64,
+    /// Its standard error.
+    pub se: f64,
+    /// Fresh draws.
+    pub draws: u64,
+    /// Whether it beats every listed key by more than the Monte Carlo uncertainty
+    /// (`p − p_k > 1.96 √(se² + se_k²)` for every key `k` on the same goal).
+    pub beats_listed: bool,
+}
+
+impl DesignedKeyJson {
+    /// From the design, comparing with the listed keys of `summary`.
+    pub fn new(d: &crate::design::DesignedKey, summary: &SummaryJson) -> Self {
+        let core = d.goal == samkost_core::design::Goal::CoreStable;
+        let n = summary.scenario.stability_draws;
+        let beats_listed = summary.keys.iter().all(|k| {
+            let (p, s) = if core {
+                let p = k.p_core_stable.unwrap_or(0.0);
+                (p, se(p, n))
+            } else {
+                (k.p_all_win, k.p_all_win_se)
+            };
+            d.p - p > tolerance(d.se, s)
+        });
+        Self {
+            goal: if core { "core_stable" } else { "all_win" },
+            driver: d.driver.clone(),
+            fixed_part: d.fixed_part,
+            p: d.p,
+            se: d.se,
+            draws: d.draws,
+            beats_listed,
+        }
+    }
+}
+
 /// Two proportions can be told apart at 95 % when they differ by more than this.
 fn tolerance(se_a: f64, se_b: f64) -> f64 {
     1.96 * (se_a * se_a + se_b * se_b).sqrt()
@@ -232,6 +278,28 @@ pub fn reason(summary: &SummaryJson, r: &Recommendation, lang: Lang) -> String {
                 " {} come within the uncertainty; {name} has the lowest burden ratio ({ratio}).",
                 others.join(", ")
             )
+        });
+    }
+    if let Some(d) = summary.designed_key.as_ref().filter(|d| d.beats_listed) {
+        let part = lang.percent(d.fixed_part);
+        let p = pct(d.p);
+        text.push_str(&match (nb, d.goal == "core_stable") {
+            (true, true) => format!(
+                " En nøkkel utformet for dette scenarioet gjør det bedre enn alle de sammenlignede: {part} likt fordelt og resten etter {}, stabil i {p} av nye trekninger (samkost design).",
+                d.driver
+            ),
+            (true, false) => format!(
+                " En nøkkel utformet for dette scenarioet gjør det bedre enn alle de sammenlignede: {part} likt fordelt og resten etter {}; alle kommunene tjener på samarbeidet i {p} av nye trekninger (samkost design).",
+                d.driver
+            ),
+            (false, true) => format!(
+                " A key designed for this scenario beats every listed key: {part} split equally and the rest by {}, stable in {p} of fresh draws (samkost design).",
+                d.driver
+            ),
+            (false, false) => format!(
+                " A key designed for this scenario beats every listed key: {part} split equally and the rest by {}; every member gains in {p} of fresh draws (samkost design).",
+                d.driver
+            ),
         });
     }
     if r.uneven_set_aside {

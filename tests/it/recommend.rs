@@ -122,3 +122,60 @@ fn the_recommendation_holds_on_a_40_member_region() {
         "the highest win-win key is unstable here; the rule must not follow it"
     );
 }
+
+/// The designed key in `summary.json` is what `samkost run` itself finds for that key on the
+/// fresh draws (seed + 1): the same probability, computed by the Monte Carlo run of a scenario
+/// that lists the designed key (a second computation); the reason names it only when it beats
+/// every listed key by more than the Monte Carlo uncertainty.
+#[test]
+fn the_designed_key_is_what_a_run_of_that_key_gives_on_fresh_draws() {
+    let args = [
+        "--draws",
+        "1000",
+        "--stability-draws",
+        "300",
+        "--format",
+        "json",
+    ];
+    let out = crate::succeed(samkost().arg("run").args(args));
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &summary["designed_key"];
+    let fixed_part = d["fixed_part"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&fixed_part));
+    assert_eq!(d["goal"], "core_stable");
+    let seed = summary["scenario"]["seed"].as_u64().unwrap() + 1;
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ssikt.toml"))
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("designed.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "{text}\n[[keys]]\nname = \"designed\"\nrule = \"hybrid\"\nfixed_part = {fixed_part:?}\ndriver = \"{}\"\n",
+            d["driver"].as_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let out = crate::succeed(
+        samkost()
+            .arg("run")
+            .arg(&path)
+            .args(args)
+            .args(["--seed", &seed.to_string()]),
+    );
+    let check: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let key = check["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "designed")
+        .unwrap();
+    assert!((key["p_core_stable"].as_f64().unwrap() - d["p"].as_f64().unwrap()).abs() < 1e-12);
+    let reason = summary["recommendation"]["reason"].as_str().unwrap();
+    assert_eq!(
+        reason.contains("designed for this scenario"),
+        d["beats_listed"].as_bool().unwrap(),
+        "{reason}"
+    );
+}
