@@ -741,7 +741,8 @@ fn run_command(args: &RunArgs) -> Result<()> {
             files.push(("draws.parquet", draws_parquet(&scenario, &results)?));
         }
         let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-        output::write_files(dir, &refs)?;
+        // A run without --save-draws leaves no draws.parquet of an earlier run beside its set.
+        output::write_set(dir, &refs, &["draws.parquet"])?;
     }
     match args.format {
         Format::Json => emitln!("{json}"),

@@ -29,6 +29,14 @@ const PREVIOUS: &str = "previous";
 /// either every new file or, after an error, every previous file as it was (see the module
 /// documentation for what a SIGKILL can leave).
 pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) -> Result<()> {
+    write_set(dir, files, &[])
+}
+
+/// [`write_files`], and the files named in `remove` (files of an earlier set that this set
+/// does not have, such as `draws.parquet` from a run with `--save-draws`) leave `dir` in the
+/// same switch: they are kept with the previous files and put back on any failure, so `dir`
+/// never holds the new set beside a file of the old one.
+pub fn write_set(dir: &Path, files: &[(&str, &[u8])], remove: &[&str]) -> Result<()> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("failed to create output directory `{}`", dir.display()))?;
     let _no_exit_while_writing = super::interrupt::write_guard();
@@ -49,9 +57,23 @@ pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) -> Result<()> {
     let previous = staging.path().join(PREVIOUS);
     std::fs::create_dir(&previous)
         .with_context(|| format!("failed to create `{}`", previous.display()))?;
-    let mut moved: Vec<(&str, bool)> = Vec::with_capacity(files.len());
-    for (name, _) in files {
-        match move_into_place(dir, staging.path(), name) {
+    let mut moved: Vec<(&str, bool)> = Vec::with_capacity(files.len() + remove.len());
+    let removals = remove
+        .iter()
+        .filter(|name| !files.iter().any(|(n, _)| n == *name))
+        .map(|name| (*name, None));
+    let steps = files
+        .iter()
+        .map(|(name, _)| (*name, Some(())))
+        .chain(removals);
+    for (name, new) in steps {
+        let step = match new {
+            Some(()) => move_into_place(dir, staging.path(), name),
+            None => move_aside(dir, &previous, name),
+        };
+        match step {
+            // A file to remove that was not there needs no putting back.
+            Ok(false) if new.is_none() => {}
             Ok(had_previous) => moved.push((name, had_previous)),
             Err(error) => {
                 let error = error.context(format!(
@@ -106,6 +128,22 @@ fn move_into_place(dir: &Path, staging: &Path, name: &str) -> Result<bool> {
     };
     std::fs::rename(staging.join(name), &target)?;
     Ok(had_previous)
+}
+
+/// Moves `name` (if there is one) out of `dir` into the kept previous files. Returns whether
+/// there was one, so that [`restore`] puts it back.
+fn move_aside(dir: &Path, previous: &Path, name: &str) -> Result<bool> {
+    let target = dir.join(name);
+    match std::fs::symlink_metadata(&target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e).context("failed to inspect the previous file"),
+        Ok(meta) if meta.is_dir() => anyhow::bail!("`{}` is a directory", target.display()),
+        Ok(_) => {
+            std::fs::rename(&target, previous.join(name))
+                .context("failed to remove the previous file")?;
+            Ok(true)
+        }
+    }
 }
 
 /// Puts back the previous version of every moved file, and removes moved files that had none.

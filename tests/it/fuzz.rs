@@ -122,7 +122,7 @@ const SNIPPETS: &[&str] = &[
 
 /// One change to a file.
 #[derive(Debug, Clone)]
-enum Mutation {
+pub(crate) enum Mutation {
     /// Replace the value of line `.0` (after its first ` = `) by `.1`.
     Replace(usize, &'static str),
     /// Delete line `.0`.
@@ -175,7 +175,7 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-fn apply(text: &str, mutation: &Mutation) -> String {
+pub(crate) fn apply(text: &str, mutation: &Mutation) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let n = lines.len().max(1);
     let edit_lines = |f: &dyn Fn(usize, &str) -> Vec<String>| -> String {
@@ -243,7 +243,7 @@ fn apply(text: &str, mutation: &Mutation) -> String {
     }
 }
 
-fn mutation() -> impl Strategy<Value = Mutation> {
+pub(crate) fn mutation() -> impl Strategy<Value = Mutation> {
     let line = 0usize..400;
     let id = prop_oneof![
         // Real kommunenummer (Møre og Romsdal, Innlandet), so that some lists are valid.
@@ -400,7 +400,7 @@ fn exercise_game(text: &str, format: GameFormat) {
     }
 }
 
-fn runner(cases: u32) -> TestRunner {
+pub(crate) fn runner(cases: u32) -> TestRunner {
     TestRunner::new_with_rng(
         Config {
             cases,

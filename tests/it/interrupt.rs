@@ -322,3 +322,37 @@ fn a_write_error_at_any_output_file_leaves_the_previous_set_intact() {
     }
     assert!(failed.len() >= 2, "{failed:?}");
 }
+
+/// A `draws.parquet` of an earlier run (made with `--save-draws`) leaves the directory with the
+/// switch to a new set that has none, and stays when the new set fails: the directory never
+/// holds new results beside per-draw results of another run.
+#[test]
+fn an_earlier_draws_file_leaves_with_the_switch_and_stays_on_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scenario, out, previous) = previous_set(dir.path());
+    let old_draws = b"PAR1 draws of an earlier run".to_vec();
+    std::fs::write(out.join("draws.parquet"), &old_draws).unwrap();
+    let mut expected = previous.clone();
+    expected.insert("draws.parquet".to_owned(), old_draws);
+    // A failing switch (a directory where the report goes) keeps the old set and its draws.
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    expected.remove("report.html");
+    std::fs::create_dir_all(out.join("report.html").join("occupied")).unwrap();
+    let status = run_seeded(&scenario, &out, "300", "12").status().unwrap();
+    assert_eq!(status.code(), Some(2), "{status:?}");
+    let (found, leftovers) = regular_files(&out);
+    assert_eq!(
+        found.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    assert!(found == expected && !leftovers);
+    // A successful switch removes it.
+    std::fs::remove_dir_all(out.join("report.html")).unwrap();
+    let status = run_seeded(&scenario, &out, "300", "12").status().unwrap();
+    assert!(status.success(), "{status:?}");
+    let (found, leftovers) = regular_files(&out);
+    assert!(!found.contains_key("draws.parquet") && !leftovers);
+    let mut names = RUN_FILES.to_vec();
+    names.sort_unstable();
+    assert_eq!(found.keys().map(String::as_str).collect::<Vec<_>>(), names);
+}

@@ -7,6 +7,7 @@ mod csv_dialect;
 mod design;
 mod economies;
 mod fuzz;
+mod fuzz_sweep;
 mod game_values;
 mod games;
 mod interrupt;
