@@ -6,7 +6,7 @@
 
 use samkost_core::model::{
     Assets, Component, ComponentKind, Connections, DriverTable, Expr, ModelPart, OrgKind,
-    Organisation, ParallelOperation, Tier,
+    Organisation, ParallelOperation, Tier, Vintages,
 };
 use samkost_core::sampling::Distribution;
 use toml::de::DeValue;
@@ -807,6 +807,7 @@ pub fn read_assets(
             "resale_share",
             "pooled_replacement_share",
             "residual_value",
+            "vintages",
             "source",
             "note",
         ],
@@ -830,6 +831,20 @@ pub fn read_assets(
         Default::Tri(150.0, 300.0, 500.0),
         NON_NEGATIVE
     );
+    let vintages = match table.opt_choice(ctx, "vintages", &["spread", "single"]) {
+        Some((v, _)) if v == "single" => Vintages::Single,
+        Some(_) => Vintages::Spread,
+        None if table.get("vintages").is_some() => return None,
+        None => Vintages::Spread,
+    };
+    if let (Vintages::Spread, Some(node)) = (vintages, table.get("remaining_life")) {
+        ctx.error_help(
+            node.span(),
+            "`remaining_life` of [assets] applies to one vintage only, but the assets are spread over their life (`vintages = \"spread\"`, the default)",
+            "remove `remaining_life`, or add `vintages = \"single\"` for assets that all wear out in the same year",
+        );
+        return None;
+    }
     let remaining_life = f!(ctx, "remaining_life", Default::Value(3.0), NON_NEGATIVE);
     let replacement = f!(
         ctx,
@@ -866,5 +881,6 @@ pub fn read_assets(
         resale_share: resale_share?,
         pooled_replacement_share: pooled_replacement_share?,
         residual_value,
+        vintages,
     }))
 }

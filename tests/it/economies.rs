@@ -140,7 +140,7 @@ fn cash_and_budget_views_differ_exactly_by_the_accounting_items() {
     //        the platform bought in 2030 (1,552,000 − 776,000 = 776,000), both depreciated in
     //        the budget, so the budget's residual items are +3,104,000 − 776,000: −1,552,000.
     let text = format!(
-        "{}{}\n[assets]\nbook_value = 300\nremaining_life = 2\nreplacement = 600\nlife = 3\nresale_share = 0.1\npooled_replacement_share = 0.5\n",
+        "{}{}\n[assets]\nbook_value = 300\nvintages = \"single\"\nremaining_life = 2\nreplacement = 600\nlife = 3\nresale_share = 0.1\npooled_replacement_share = 0.5\n",
         HEAD.replace("horizon_years = 3", "horizon_years = 6"),
         INFRA
     );
@@ -203,7 +203,7 @@ fn residual_value_of_an_asset_bought_two_years_before_the_end() {
     // fourth year of a five-year horizon, i.e. two years before it ends. Its book value at the
     // end of 2030 is 3/5 of 5,322,000 = 3,193,200 (DFØ's restverdi), a credit in 2030.
     let text = format!(
-        "{}{}\n[assets]\nbook_value = 0\nremaining_life = 3\nreplacement = 1000\nlife = 5\nresale_share = 0\npooled_replacement_share = 0.5\n",
+        "{}{}\n[assets]\nbook_value = 0\nvintages = \"single\"\nremaining_life = 3\nreplacement = 1000\nlife = 5\nresale_share = 0\npooled_replacement_share = 0.5\n",
         HEAD.replace("horizon_years = 3", "horizon_years = 5"),
         INFRA
     );
@@ -441,4 +441,19 @@ fn outsourcing_prices_pooled_components_at_cost_times_margin() {
     let got = scenario.model.coalition_cost(&v, &[0, 1], 1)[0];
     let own = 400_000.0 + 1e6 * 0.776f64.sqrt();
     assert!((got - 0.99 * own).abs() < 1e-6, "{got}");
+}
+
+#[test]
+fn a_remaining_life_for_spread_assets_is_refused_with_the_fix() {
+    // Spread vintages (the default) have no single remaining life: giving one is an error
+    // that names the field and both ways out.
+    let text = format!("{HEAD}{INFRA}\n[assets]\nremaining_life = 3\n");
+    let err = parse(&text).unwrap_err().to_string();
+    assert!(
+        err.contains("`remaining_life` of [assets] applies to one vintage only"),
+        "{err}"
+    );
+    assert!(err.contains("vintages = \"single\""), "{err}");
+    let single = format!("{HEAD}{INFRA}\n[assets]\nvintages = \"single\"\nremaining_life = 3\n");
+    parse(&single).unwrap_or_else(|d| panic!("{d}"));
 }

@@ -17,6 +17,7 @@ mod metrics;
 mod model;
 mod parquet;
 mod ranges;
+mod readme;
 mod recommend;
 mod report_html;
 mod report_sensitivity;

@@ -30,6 +30,18 @@ pub struct Assets {
     pub pooled_replacement_share: Expr,
     /// Whether the remaining book value at the end of the horizon counts as a residual value.
     pub residual_value: bool,
+    /// How the existing assets' ages are spread.
+    pub vintages: Vintages,
+}
+
+/// The ages of a member's existing assets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vintages {
+    /// One vintage per life year: `1/N` of the stock is replaced every year, so its book value
+    /// lies in vintages with `0, 1, …, N − 1` years left (in proportion to the years left).
+    Spread,
+    /// One vintage that wears out after `remaining_life` years and is then replaced whole.
+    Single,
 }
 
 /// One draw's asset numbers (lives rounded to whole years, at least 1).
@@ -49,6 +61,8 @@ pub struct AssetValues {
     pub pooled_replacement_share: f64,
     /// Whether residual values at the end of the horizon count.
     pub residual_value: bool,
+    /// `true`: the existing assets are spread over `life` vintages (`remaining_life` unused).
+    pub spread: bool,
 }
 
 /// Longest asset life used, in years: any life beyond the longest horizon (200 years) has the
@@ -79,6 +93,7 @@ impl Assets {
             resale_share: self.resale_share.eval(params),
             pooled_replacement_share: self.pooled_replacement_share.eval(params),
             residual_value: self.residual_value,
+            spread: self.vintages == Vintages::Spread,
         }
     }
 }
@@ -90,7 +105,8 @@ pub struct AssetYear {
     pub reinvestment: f64,
     /// Straight-line depreciation charged.
     pub depreciation: f64,
-    /// Remaining book value at the start of the year (before its depreciation).
+    /// Remaining book value at the start of the year (before its depreciation), including a
+    /// replacement bought in the year.
     pub book_value_start: f64,
 }
 
@@ -118,6 +134,9 @@ impl AssetValues {
     /// year `t`: the existing assets depreciate over their remaining life, are replaced at its
     /// end, and each replacement depreciates over `life` years and is replaced in turn.
     pub fn standalone_year(&self, population: f64, year: usize) -> AssetYear {
+        if self.spread {
+            return self.spread_year(population, year);
+        }
         let b = self.book_value * population;
         let r = self.replacement * population;
         let (l, n) = (self.remaining_life, self.life);
@@ -139,6 +158,40 @@ impl AssetValues {
     }
 }
 
+impl AssetValues {
+    /// [`AssetValues::standalone_year`] for a stock spread over `N = life` vintages: vintage
+    /// `k = 0 … N−1` has `k` years left at the start of year 0 and book value
+    /// `B · k / Σ_j j` (its share of the book value `B` in proportion to the years left),
+    /// depreciated over those `k` years; it is replaced in year `k` at `R/N` and every `N`
+    /// years after, each replacement depreciated over `N` years. With a book value of
+    /// `R (N − 1) / (2N)` the stock is in its steady state: every year `R/N` is reinvested and
+    /// `R/N` depreciated.
+    fn spread_year(&self, population: f64, year: usize) -> AssetYear {
+        let n = self.life;
+        let b = self.book_value * population;
+        let r = self.replacement * population / n as f64;
+        let years_left_total = (n * (n - 1) / 2) as f64;
+        let mut out = AssetYear::default();
+        for k in 0..n {
+            if year < k {
+                let vintage = b * k as f64 / years_left_total;
+                let dep = vintage / k as f64;
+                out.depreciation += dep;
+                out.book_value_start += vintage - dep * year as f64;
+            } else {
+                let age = (year - k) % n;
+                let dep = r / n as f64;
+                if age == 0 {
+                    out.reinvestment += r;
+                }
+                out.depreciation += dep;
+                out.book_value_start += r - dep * age as f64;
+            }
+        }
+        out
+    }
+}
+
 /// Residual value of the shared platform at the end of the horizon.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PooledResidual {
@@ -153,6 +206,12 @@ impl AssetYear {
     /// Book value at the end of the year (after its depreciation).
     pub fn book_value_end(&self) -> f64 {
         self.book_value_start - self.depreciation
+    }
+
+    /// Book value of the assets held when the year starts, before the year's replacements
+    /// (what is retired, resold and written off when the cooperation starts operating).
+    pub fn book_value_held(&self) -> f64 {
+        self.book_value_start - self.reinvestment
     }
 }
 
@@ -210,6 +269,7 @@ mod tests {
             resale_share: 0.1,
             pooled_replacement_share: 0.5,
             residual_value: true,
+            spread: false,
         };
         let y0 = a.standalone_year(1000.0, 0);
         assert_eq!(
@@ -248,6 +308,7 @@ mod tests {
             resale_share: 0.0,
             pooled_replacement_share: 0.5,
             residual_value: true,
+            spread: false,
         };
         assert_eq!(a.standalone_year(1000.0, 3).reinvestment, 1_000_000.0);
         assert_eq!(a.standalone_residual(1000.0, 5), 600_000.0);
@@ -276,5 +337,44 @@ mod tests {
         };
         assert_eq!(off.standalone_residual(1000.0, 5), 0.0);
         assert_eq!(off.pooled_residual(4000.0, 1, 8), PooledResidual::default());
+    }
+
+    #[test]
+    fn spread_vintages_replace_a_fifth_of_the_stock_every_year() {
+        // 1,000 inhabitants, replacement 600/inh (600,000), life 5, book value 240/inh: the
+        // steady state R(N−1)/(2N) = 600·4/10. Every year 120,000 is reinvested and 120,000
+        // depreciated; vintage k (k = 1…4) holds 240,000·k/10 and loses 24,000 a year.
+        let a = AssetValues {
+            book_value: 240.0,
+            remaining_life: 3,
+            replacement: 600.0,
+            life: 5,
+            resale_share: 0.0,
+            pooled_replacement_share: 0.5,
+            residual_value: true,
+            spread: true,
+        };
+        for year in 0..12 {
+            let y = a.standalone_year(1000.0, year);
+            assert!((y.reinvestment - 120_000.0).abs() < 1e-9, "year {year}");
+            assert!((y.depreciation - 120_000.0).abs() < 1e-9, "year {year}");
+            // Book value held when every year starts: 240,000 (steady state), 360,000 with
+            // the year's replacement.
+            assert!(
+                (y.book_value_held() - 240_000.0).abs() < 1e-6,
+                "year {year}"
+            );
+            assert!((y.book_value_start - 360_000.0).abs() < 1e-6, "year {year}");
+        }
+        // The residual value of a steady stock is its book value: 240,000.
+        assert!((a.standalone_residual(1000.0, 7) - 240_000.0).abs() < 1e-6);
+        // A stock with no book value still replaces a fifth a year; its book value builds
+        // up: after year 0 one new vintage (120,000 − 24,000 = 96,000 at the end of year 0).
+        let fresh = AssetValues {
+            book_value: 0.0,
+            ..a
+        };
+        assert!((fresh.standalone_year(1000.0, 0).depreciation - 24_000.0).abs() < 1e-9);
+        assert!((fresh.standalone_residual(1000.0, 1) - 96_000.0).abs() < 1e-9);
     }
 }

@@ -292,9 +292,10 @@ impl Model {
             } else if year == self.operation_start {
                 // Retired early: resale in cash, write-off of the remaining book value in the
                 // budget. A replacement due this very year is not made.
-                let resale = assets.resale_share * event.book_value_start;
+                let held = event.book_value_held();
+                let resale = assets.resale_share * held;
                 out.transition(pos, -resale, self.pool_transition_costs);
-                out.accounting[pos] += event.book_value_start;
+                out.accounting[pos] += held;
             }
         }
         if together && year >= self.operation_start {

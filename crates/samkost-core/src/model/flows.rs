@@ -213,10 +213,10 @@ impl Model {
                 let per_inhabitant = assets.standalone_year(1.0, year);
                 for (i, member) in self.members.iter().enumerate() {
                     let pop = member.population;
-                    let (reinvestment, depreciation, book_value_start) = (
+                    let (reinvestment, depreciation, book_value_held) = (
                         per_inhabitant.reinvestment * pop,
                         per_inhabitant.depreciation * pop,
-                        per_inhabitant.book_value_start * pop,
+                        per_inhabitant.book_value_held() * pop,
                     );
                     let slot = i * horizon + year;
                     let residual = if last {
@@ -238,13 +238,13 @@ impl Model {
                             out.accounting_coop[slot] += residual;
                         }
                     } else if year == t0 {
-                        let resale = assets.resale_share * book_value_start;
+                        let resale = assets.resale_share * book_value_held;
                         if self.pool_transition_costs {
                             out.pooled[startup][year] -= resale;
                         } else {
                             out.direct[startup][slot] -= resale;
                         }
-                        out.accounting_coop[slot] += book_value_start;
+                        out.accounting_coop[slot] += book_value_held;
                     }
                 }
                 if n >= 2 && year >= t0 {

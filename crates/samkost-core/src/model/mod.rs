@@ -19,7 +19,7 @@ mod flows;
 mod npv;
 mod organisation;
 
-pub use assets::{AssetValues, AssetYear, Assets, PooledResidual};
+pub use assets::{AssetValues, AssetYear, Assets, PooledResidual, Vintages};
 pub use coalition::{CoalitionFlows, Scratch, YearFlows, YearScratch};
 pub use component::{
     Buyer, BuyerCost, Component, ComponentKind, ComponentValues, Connections, KindValues,

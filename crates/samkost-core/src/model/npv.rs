@@ -246,7 +246,7 @@ impl Model {
                         terms.linear[i][running] += d * (event.reinvestment - own_residual);
                     } else {
                         if year == t0 {
-                            let resale = assets.resale_share * event.book_value_start;
+                            let resale = assets.resale_share * event.book_value_held();
                             terms.linear[i][startup] -= d * resale;
                         }
                         // The shared platform is linear in the inhabitants it serves.
