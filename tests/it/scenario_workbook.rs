@@ -172,6 +172,9 @@ fn a_filled_starter_workbook_gives_the_same_summary_as_the_equivalent_toml() {
         book.set("members", i + 1, users, Data::Float(*u));
     }
     book.set("members", 1, id, Data::Float(1505.0));
+    // Smøla's own payroll tax zone, chosen from the drop-down list.
+    let zone = book.column("members", "payroll_zone");
+    book.set("members", 3, zone, Data::String("II".to_owned()));
     // A narrower licence saving and a 40/60 key instead of 30/70.
     let saving = book.row("inputs", Some("licence_saving"), "");
     let max = book.column("inputs", "max");
@@ -187,7 +190,14 @@ fn a_filled_starter_workbook_gives_the_same_summary_as_the_equivalent_toml() {
     let members: String = MEMBERS
         .iter()
         .zip(USERS)
-        .map(|(id, u)| format!("[[members]]\nid = \"{id}\"\ndrivers = {{ users = {u} }}\n\n"))
+        .map(|(id, u)| {
+            let zone = if *id == "1573" {
+                "payroll_zone = \"II\"\n"
+            } else {
+                ""
+            };
+            format!("[[members]]\nid = \"{id}\"\n{zone}drivers = {{ users = {u} }}\n\n")
+        })
         .collect();
     let start = toml.find("members = [").unwrap();
     let end = start + toml[start..].find("]\n").unwrap() + 2;
@@ -341,6 +351,7 @@ fn a_starter_workbook_has_drop_down_lists_and_notes_in_its_language() {
         "infrastructure,licence,purchasing,staffing",
         "running,startup",
         "host,joint_body,iks,as,outsourcing",
+        "I,Ia,II,III,IV,IVa,V",
     ] {
         assert!(lists.contains(&expected), "no list {expected} in {lists:?}");
     }

@@ -130,11 +130,11 @@ pub fn member_column(path: &str, lang: StarterLang) -> String {
         }
         ("population", true) => "Innbyggere (1. januar 2024 fra SSBs tabell når tomt).".to_owned(),
         ("payroll_zone", false) => {
-            "Payroll tax zone of the member, as in the TOML scenario (docs/MODEL.md §4a)."
+            "Payroll tax zone of the member: I, Ia, II, III, IV, IVa or V (2026 rates, docs/MODEL.md §4a); empty: the scenario's `payroll_zone`, default I."
                 .to_owned()
         }
         ("payroll_zone", true) => {
-            "Arbeidsgiveravgiftssone for medlemmet, som i TOML-scenarioet (docs/MODEL.md §4a)."
+            "Arbeidsgiveravgiftssone for medlemmet: I, Ia, II, III, IV, IVa eller V (satser for 2026, docs/MODEL.md §4a); tom: scenarioets `payroll_zone`, standard I."
                 .to_owned()
         }
         (driver, false) => format!(

@@ -187,7 +187,12 @@ fn member_rows(root: &DeTable<'_>, options: WorkbookOptions) -> Option<MemberTab
     };
     let mut columns = vec!["id".to_owned()];
     if options.expand_members {
-        columns.extend(["name".to_owned(), "population".to_owned()]);
+        // Room for the member's payroll tax zone (empty: the scenario's zone).
+        columns.extend([
+            "name".to_owned(),
+            "population".to_owned(),
+            "payroll_zone".to_owned(),
+        ]);
     }
     let mut entries: Vec<Vec<(String, Cell)>> = Vec::new();
     for item in items {
@@ -423,6 +428,14 @@ fn write_members(
         ws.set_column_width(c, if column == "name" { 22.0 } else { 14.0 })?;
     }
     ws.set_freeze_panes(1, 1)?;
+    if let Some(c) = columns.iter().position(|c| c == "payroll_zone") {
+        let zones: Vec<&str> = crate::scenario::components::PAYROLL_ZONES
+            .iter()
+            .map(|(zone, _)| *zone)
+            .collect();
+        let list = DataValidation::new().allow_list_strings(&zones)?;
+        ws.add_data_validation(1, c as u16, VALIDATED_ROWS, c as u16, &list)?;
+    }
     for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             if let Some(cell) = cell {
