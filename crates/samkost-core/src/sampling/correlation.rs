@@ -35,6 +35,7 @@ use rayon::prelude::*;
 use super::nearest_correlation::{EIGEN_FLOOR, min_eigenvalue, nearest_correlation};
 use super::special::std_normal_quantile;
 use super::uniforms::UniformMatrix;
+use crate::stats::sort_key;
 
 /// How far apart `r_ij` and `r_ji` (and a diagonal entry and 1) may be and still count as
 /// equal: differences of rounding when a matrix was computed or typed with many digits.
@@ -472,14 +473,21 @@ fn correlated_scores(p: &DMatrix<f64>, n_rows: usize, n_cols: usize, seed: u64) 
 
 /// Step 4: `values` rearranged so that their ranks follow `scores`' ranks. Ties in `scores`
 /// are broken by row, so the result is deterministic.
+///
+/// Both sorts compare integer keys that order as `f64::total_cmp` does, and (score, row) pairs
+/// are distinct, so an unstable sort gives the one order there is.
 fn rearrange(values: &[f64], scores: &[f64]) -> Vec<f64> {
     let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)));
+    sorted.sort_unstable_by_key(|&x| sort_key(x));
+    let mut order: Vec<(u64, usize)> = scores
+        .iter()
+        .enumerate()
+        .map(|(row, &s)| (sort_key(s), row))
+        .collect();
+    order.sort_unstable();
     let mut out = vec![0.0; values.len()];
-    for (rank, &row) in order.iter().enumerate() {
-        out[row] = sorted[rank];
+    for (&(_, row), &value) in order.iter().zip(&sorted) {
+        out[row] = value;
     }
     out
 }

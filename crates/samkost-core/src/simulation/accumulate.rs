@@ -104,8 +104,11 @@ pub(super) struct ChunkOutput {
     pub(super) all_win: Vec<u64>,
     /// Per key × member column: payback year counts, index `horizon` = never.
     pub(super) payback: Vec<u64>,
-    /// Per key × member column and year: draws ahead at the end of the year.
+    /// Per year and key × member column (`[year × cols + col]`): draws ahead at the end of
+    /// the year.
     pub(super) ahead: Vec<u64>,
+    /// Scratch: each column's payback bin in the latest draw.
+    from: Vec<usize>,
     /// Sums of the yearly flows (see [`Layout::flows_len`]).
     pub(super) flows: Vec<f64>,
     pub(super) first_bad_draw: Option<u64>,
@@ -131,6 +134,7 @@ impl ChunkOutput {
             all_win: vec![0; layout.n_keys],
             payback: vec![0; cols * (layout.horizon + 1)],
             ahead: vec![0; cols * layout.horizon],
+            from: Vec::new(),
             flows: vec![0.0; layout.flows_len()],
             first_bad_draw: None,
             stable: vec![0; layout.n_keys],
@@ -150,13 +154,13 @@ impl ChunkOutput {
         for k in 0..layout.n_keys {
             self.all_win[k] += u64::from(s.npv[k * n..(k + 1) * n].iter().all(|v| *v > 0.0));
         }
-        // `ahead` has the layout of `cumulative`: one pass over both.
+        // `ahead` has the year-major layout of `cumulative`.
         for (a, &v) in self.ahead.iter_mut().zip(&s.cumulative) {
             *a += u64::from(v > 0.0);
         }
-        for (col, cum) in s.cumulative.chunks_exact(h.max(1)).enumerate() {
-            let bin = payback_year(cum).unwrap_or(h);
-            self.payback[col * (h + 1) + bin] += 1;
+        payback_bins(&s.cumulative, layout.cols(), &mut self.from);
+        for (bins, &from) in self.payback.chunks_exact_mut(h + 1).zip(&self.from) {
+            bins[from] += 1;
         }
         let f = &s.flows;
         let rows: [&[f64]; 8] = [
@@ -169,25 +173,33 @@ impl ChunkOutput {
             &f.pooled[1],
             &f.pooled_accounting,
         ];
-        let mut at = 0;
+        let mut sums = self.flows.as_mut_slice();
         for row in rows {
-            for (a, v) in self.flows[at..at + row.len()].iter_mut().zip(row) {
+            let (into, rest) = sums.split_at_mut(row.len());
+            for (a, v) in into.iter_mut().zip(row) {
                 *a += v;
             }
-            at += row.len();
+            sums = rest;
         }
     }
 }
 
-/// The first year from which the cumulative net benefit stays positive to the horizon, or
-/// `None` when it is not positive at the end.
-pub(super) fn payback_year(cumulative: &[f64]) -> Option<usize> {
-    // The year after the last year not ahead, found without branching.
-    let mut from = 0;
-    for (t, &v) in cumulative.iter().enumerate() {
-        from = if v > 0.0 { from } else { t + 1 };
+/// Each column's payback bin from year-major cumulative net benefits (`cols` values per year):
+/// the first year from which the cumulative net benefit stays positive to the horizon
+/// (docs/MODEL.md §6), or the number of years (never) when it is not positive at the end. It
+/// is the year after the last year not ahead, found year by year for all columns at once,
+/// without branching; a NaN is not ahead.
+fn payback_bins(cumulative: &[f64], cols: usize, from: &mut Vec<usize>) {
+    from.clear();
+    from.resize(cols, 0);
+    if cols == 0 {
+        return;
     }
-    (from < cumulative.len()).then_some(from)
+    for (t, year) in cumulative.chunks_exact(cols).enumerate() {
+        for (from, &v) in from.iter_mut().zip(year) {
+            *from = if v > 0.0 { *from } else { t + 1 };
+        }
+    }
 }
 
 /// Everything the chunks accumulated, merged in chunk order.
@@ -311,17 +323,26 @@ impl Totals {
 
 #[cfg(test)]
 mod tests {
-    use super::payback_year;
+    use super::payback_bins;
 
     /// Payback is the first year of the final run of positive cumulative net benefit
-    /// (docs/MODEL.md §6); a NaN is not ahead.
+    /// (docs/MODEL.md §6), the last bin (the number of years) when there is none; a NaN is not
+    /// ahead. Five columns over five years, year-major.
     #[test]
     fn payback_is_the_start_of_the_last_positive_run() {
-        assert_eq!(payback_year(&[-1.0, 1.0, -1.0, 1.0, 1.0]), Some(3));
-        assert_eq!(payback_year(&[1.0, 2.0]), Some(0));
-        assert_eq!(payback_year(&[1.0, -1.0]), None);
-        assert_eq!(payback_year(&[1.0, 0.0]), None);
-        assert_eq!(payback_year(&[f64::NAN, 1.0]), Some(1));
-        assert_eq!(payback_year(&[]), None);
+        let nan = f64::NAN;
+        let columns: [[f64; 5]; 5] = [
+            [-1.0, 1.0, -1.0, 1.0, 1.0],
+            [1.0, 2.0, 3.0, 4.0, 5.0],
+            [1.0, 1.0, 1.0, 1.0, -1.0],
+            [1.0, 1.0, 1.0, 1.0, 0.0],
+            [nan, 1.0, 1.0, 1.0, 1.0],
+        ];
+        let year_major: Vec<f64> = (0..5).flat_map(|t| columns.map(|c| c[t])).collect();
+        let mut from = Vec::new();
+        payback_bins(&year_major, 5, &mut from);
+        assert_eq!(from, [3, 0, 5, 5, 1]);
+        payback_bins(&[], 0, &mut from);
+        assert!(from.is_empty());
     }
 }

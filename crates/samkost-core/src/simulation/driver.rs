@@ -20,7 +20,8 @@ use crate::stats::{Proportion, Summary};
 
 /// The run's per-draw columns: `npv[col × n_draws + draw]` (keys × members, then the region)
 /// and `region[year × n_draws + draw]` when the run keeps its draws, and
-/// `band[(col × horizon + year) × band_draws + draw]` for the fan bands.
+/// `band[(year × cols + col) × band_draws + draw]` for the fan bands (the year-major layout of
+/// the kernel's cumulative values).
 struct Columns {
     npv: Vec<f64>,
     region: Vec<f64>,
@@ -334,7 +335,7 @@ fn summarise(
                         p_win: Proportion::from_count(acc.wins[col], n_draws),
                         payback_year: [0.1, 0.5, 0.9].map(|p| payback_quantile(hist, p)),
                         p_ahead_by_year: (0..horizon)
-                            .map(|t| acc.ahead[col * horizon + t] as f64 / n_draws as f64)
+                            .map(|t| acc.ahead[t * layout.cols() + col] as f64 / n_draws as f64)
                             .collect(),
                         mean_net_cash_by_year: (0..horizon)
                             .map(|t| mean_flows.net_benefit(key, i, t).0)
@@ -364,7 +365,10 @@ fn summarise(
         mean_flows,
         first_operating_year,
         band_draws: layout.band_draws,
-        member_bands: member_bands(&columns.band, layout.band_draws as usize),
+        member_bands: column_major(
+            &member_bands(&columns.band, layout.band_draws as usize),
+            horizon,
+        ),
         horizon,
         region_cumulative_bands: if layout.store_draws {
             member_bands(&columns.region, n_rows)
@@ -399,6 +403,17 @@ fn member_bands(band: &[f64], draws: usize) -> Vec<[f64; 3]> {
     }
     band.par_chunks(draws)
         .map(|column| crate::stats::type7_quantiles(column, [0.1, 0.5, 0.9], 0).0)
+        .collect()
+}
+
+/// Year-major bands (`[year × cols + col]`) in column-major order (`[col × horizon + year]`).
+fn column_major(bands: &[[f64; 3]], horizon: usize) -> Vec<[f64; 3]> {
+    if bands.is_empty() {
+        return Vec::new();
+    }
+    let cols = bands.len() / horizon;
+    (0..cols)
+        .flat_map(|col| (0..horizon).map(move |t| bands[t * cols + col]))
         .collect()
 }
 

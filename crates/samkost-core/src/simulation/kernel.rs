@@ -36,13 +36,16 @@ pub struct DrawScratch {
     pub(super) params: Vec<f64>,
     pub(super) values: DrawValues,
     pub(super) flows: DrawFlows,
-    /// `B_i(t)`, `[member × horizon + year]`.
+    /// `B_i(t)`, year-major: `[year × members + member]`.
     base: Vec<f64>,
     /// `P_c(t)` per category, `[year]`.
     pooled: [Vec<f64>; 2],
     /// Shares used in this draw, per key: `[category][member]` (ex-post keys replace theirs).
     pub(super) shares: Vec<[Vec<f64>; 2]>,
-    /// `cum_ki(t)`, `[(key × members + member) × horizon + year]`.
+    /// The shares of every key × member column, per category.
+    flat_shares: [Vec<f64>; 2],
+    /// `cum_ki(t)`, year-major: `[year × (keys × members) + key × members + member]`, so that
+    /// each year's values of every column are contiguous for the counts that follow.
     pub(super) cumulative: Vec<f64>,
     /// `NPV_ki` (keys × members), then the region's NPV.
     pub(super) npv: Vec<f64>,
@@ -112,47 +115,59 @@ impl<'a> Kernel<'a> {
         model.draw_flows(&s.values, &mut s.flows);
         s.in_range = s.flows.all_within(MAX_ABS_NOK);
         let f = &s.flows;
-        s.base.clear();
+        // Every slot below is overwritten, so the buffers are only resized, never cleared.
         s.base.resize(n * h, 0.0);
-        s.standalone_npv.clear();
-        s.direct_npv.clear();
-        for i in 0..n {
-            let (mut acc, mut alone, mut direct) = (0.0, 0.0, 0.0);
-            for (t, d) in self.discount.iter().enumerate() {
-                let slot = i * h + t;
-                let own = f.direct[0][slot] + f.direct[1][slot];
-                acc += d * (f.standalone[slot] - own);
-                alone += d * f.standalone[slot];
-                direct += d * own;
-                s.base[slot] = acc;
+        s.standalone_npv.resize(n, 0.0);
+        s.direct_npv.resize(n, 0.0);
+        s.region_cumulative.resize(h, 0.0);
+        if h > 0 {
+            let rows = f
+                .standalone
+                .chunks_exact(h)
+                .zip(f.direct[0].chunks_exact(h))
+                .zip(f.direct[1].chunks_exact(h));
+            for (i, ((alone, own_0), own_1)) in rows.enumerate() {
+                let (mut acc, mut alone_npv, mut direct_npv) = (0.0, 0.0, 0.0);
+                let years = alone.iter().zip(own_0).zip(own_1).zip(&self.discount);
+                for (t, (((a, o0), o1), d)) in years.enumerate() {
+                    let own = o0 + o1;
+                    acc += d * (a - own);
+                    alone_npv += d * a;
+                    direct_npv += d * own;
+                    s.base[t * n + i] = acc;
+                }
+                s.standalone_npv[i] = alone_npv;
+                s.direct_npv[i] = direct_npv;
             }
-            s.standalone_npv.push(alone);
-            s.direct_npv.push(direct);
         }
         for (c, cum) in s.pooled.iter_mut().enumerate() {
-            cum.clear();
+            cum.resize(h, 0.0);
             let mut acc = 0.0;
-            cum.extend(self.discount.iter().zip(&f.pooled[c]).map(|(d, p)| {
+            for ((slot, d), p) in cum.iter_mut().zip(&self.discount).zip(&f.pooled[c]) {
                 acc += d * p;
-                acc
-            }));
+                *slot = acc;
+            }
         }
         s.pooled_npv = s
             .pooled
             .iter()
             .map(|p| p.last().copied().unwrap_or(0.0))
             .sum();
-        s.region_cumulative.clear();
+        // The region: members' amounts summed in member order, year by year.
         let mut acc = 0.0;
-        for (t, d) in self.discount.iter().enumerate() {
-            let mut alone = 0.0;
-            let mut own = 0.0;
+        for (t, (r, d)) in s
+            .region_cumulative
+            .iter_mut()
+            .zip(&self.discount)
+            .enumerate()
+        {
+            let (mut alone, mut own) = (0.0, 0.0);
             for i in 0..n {
                 alone += f.standalone[i * h + t];
                 own += f.direct[0][i * h + t] + f.direct[1][i * h + t];
             }
             acc += d * (alone - (f.pooled[0][t] + f.pooled[1][t] + own));
-            s.region_cumulative.push(acc);
+            *r = acc;
         }
     }
 
@@ -168,24 +183,44 @@ impl<'a> Kernel<'a> {
                 .collect();
         }
         let cols = self.keys.len() * n;
-        s.cumulative.clear();
         s.cumulative.resize(cols * h, 0.0);
-        s.npv.clear();
         s.npv.resize(cols + 1, 0.0);
-        let (p0, p1) = (&s.pooled[0], &s.pooled[1]);
-        for (k, shares) in s.shares.iter().enumerate() {
-            for (i, (s0, s1)) in shares[0].iter().zip(&shares[1]).enumerate() {
-                let col = k * n + i;
-                let base = &s.base[i * h..(i + 1) * h];
-                let out = &mut s.cumulative[col * h..(col + 1) * h];
-                for t in 0..h {
-                    out[t] = base[t] - s0 * p0[t] - s1 * p1[t];
+        let (p0, p1) = (&s.pooled[0][..h], &s.pooled[1][..h]);
+        // Every column's shares side by side, so that each year is one pass over all columns.
+        s.flat_shares[0].clear();
+        s.flat_shares[1].clear();
+        for shares in &s.shares {
+            s.flat_shares[0].extend_from_slice(&shares[0]);
+            s.flat_shares[1].extend_from_slice(&shares[1]);
+        }
+        if n > 0 {
+            let (f0, f1) = (&s.flat_shares[0][..cols], &s.flat_shares[1][..cols]);
+            let years = s
+                .cumulative
+                .chunks_exact_mut(cols)
+                .zip(s.base.chunks_exact(n))
+                .zip(p0.iter().zip(p1));
+            for ((row, base), (&q0, &q1)) in years {
+                for out in row.chunks_exact_mut(n) {
+                    out.copy_from_slice(base);
                 }
-                s.npv[col] = out.last().copied().unwrap_or(0.0);
+                for ((slot, s0), s1) in row.iter_mut().zip(f0).zip(f1) {
+                    *slot = *slot - s0 * q0 - s1 * q1;
+                }
             }
         }
+        match h.checked_sub(1) {
+            Some(last) => s.npv[..cols].copy_from_slice(&s.cumulative[last * cols..]),
+            None => s.npv.fill(0.0),
+        }
         s.npv[cols] = s.region_cumulative.last().copied().unwrap_or(0.0);
-        if !s.npv.iter().all(|v| v.abs() <= MAX_ABS_NOK) {
+        // Out of range or NaN.
+        let outside: usize = s
+            .npv
+            .iter()
+            .map(|v| usize::from(v.is_nan() || v.abs() > MAX_ABS_NOK))
+            .sum();
+        if outside > 0 {
             s.in_range = false;
         }
     }

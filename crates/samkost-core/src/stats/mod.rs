@@ -5,7 +5,7 @@ mod select;
 pub mod sketch;
 mod summary;
 
-pub(crate) use select::type7_quantiles;
+pub(crate) use select::{sort_key, type7_quantiles};
 pub use sketch::QuantileSketch;
 pub use summary::{
     PERCENTILE_LEVELS, Proportion, Summary, quantile_type1, quantile_type7,

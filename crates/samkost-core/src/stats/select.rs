@@ -8,7 +8,7 @@
 //! nothing larger before it and nothing smaller after it.
 
 /// The integer key of `x`: `key(a) < key(b)` ⇔ `a.total_cmp(&b)` is `Less`.
-fn key(x: f64) -> u64 {
+pub(crate) fn sort_key(x: f64) -> u64 {
     let bits = x.to_bits();
     if bits >> 63 == 1 {
         !bits
@@ -43,7 +43,7 @@ fn select_ranks(keys: &mut [u64], ranks: &[usize]) {
 /// Order statistics of `values` at the (sorted, distinct) `ranks`, and the sum of the
 /// `lower` smallest values (0 for none); `values` is left unchanged.
 pub(crate) fn order_statistics(values: &[f64], ranks: &[usize], lower: usize) -> (Vec<f64>, f64) {
-    let mut keys: Vec<u64> = values.iter().map(|&x| key(x)).collect();
+    let mut keys: Vec<u64> = values.iter().map(|&x| sort_key(x)).collect();
     let mut wanted: Vec<usize> = ranks.to_vec();
     if lower > 0 {
         wanted.push(lower - 1);
