@@ -105,10 +105,12 @@ pub(super) struct ChunkOutput {
     /// Per key × member column: payback year counts, index `horizon` = never.
     pub(super) payback: Vec<u64>,
     /// Per year and key × member column (`[year × cols + col]`): draws ahead at the end of
-    /// the year.
-    pub(super) ahead: Vec<u64>,
-    /// Scratch: each column's payback bin in the latest draw.
-    from: Vec<usize>,
+    /// the year. Counted in `f64` (exact up to 2^53, far above a chunk's draws) so that the
+    /// count is a compare, a mask and an add over whole vectors of columns.
+    pub(super) ahead: Vec<f64>,
+    /// Scratch: each column's payback bin in the latest draw (a small whole number in `f64`,
+    /// for the same reason).
+    from: Vec<f64>,
     /// Sums of the yearly flows (see [`Layout::flows_len`]).
     pub(super) flows: Vec<f64>,
     pub(super) first_bad_draw: Option<u64>,
@@ -133,7 +135,7 @@ impl ChunkOutput {
             wins: vec![0; layout.stride],
             all_win: vec![0; layout.n_keys],
             payback: vec![0; cols * (layout.horizon + 1)],
-            ahead: vec![0; cols * layout.horizon],
+            ahead: vec![0.0; cols * layout.horizon],
             from: Vec::new(),
             flows: vec![0.0; layout.flows_len()],
             first_bad_draw: None,
@@ -156,11 +158,11 @@ impl ChunkOutput {
         }
         // `ahead` has the year-major layout of `cumulative`.
         for (a, &v) in self.ahead.iter_mut().zip(&s.cumulative) {
-            *a += u64::from(v > 0.0);
+            *a += if v > 0.0 { 1.0 } else { 0.0 };
         }
         payback_bins(&s.cumulative, layout.cols(), &mut self.from);
         for (bins, &from) in self.payback.chunks_exact_mut(h + 1).zip(&self.from) {
-            bins[from] += 1;
+            bins[from as usize] += 1;
         }
         let f = &s.flows;
         let rows: [&[f64]; 8] = [
@@ -189,16 +191,18 @@ impl ChunkOutput {
 /// (docs/MODEL.md §6), or the number of years (never) when it is not positive at the end. It
 /// is the year after the last year not ahead, found year by year for all columns at once,
 /// without branching; a NaN is not ahead.
-fn payback_bins(cumulative: &[f64], cols: usize, from: &mut Vec<usize>) {
+fn payback_bins(cumulative: &[f64], cols: usize, from: &mut Vec<f64>) {
     from.clear();
-    from.resize(cols, 0);
+    from.resize(cols, 0.0);
     if cols == 0 {
         return;
     }
-    for (t, year) in cumulative.chunks_exact(cols).enumerate() {
+    let mut next = 1.0;
+    for year in cumulative.chunks_exact(cols) {
         for (from, &v) in from.iter_mut().zip(year) {
-            *from = if v > 0.0 { *from } else { t + 1 };
+            *from = if v > 0.0 { *from } else { next };
         }
+        next += 1.0;
     }
 }
 
@@ -279,7 +283,10 @@ impl Totals {
         add_counts(&mut self.wins, &chunk.wins);
         add_counts(&mut self.all_win, &chunk.all_win);
         add_counts(&mut self.payback, &chunk.payback);
-        add_counts(&mut self.ahead, &chunk.ahead);
+        for (a, &c) in self.ahead.iter_mut().zip(&chunk.ahead) {
+            // A whole number of draws, exact in f64.
+            *a += c as u64;
+        }
         add_counts(&mut self.stable, &chunk.stable);
         add_counts(&mut self.tempted, &chunk.tempted);
         self.flow_sums
@@ -341,7 +348,7 @@ mod tests {
         let year_major: Vec<f64> = (0..5).flat_map(|t| columns.map(|c| c[t])).collect();
         let mut from = Vec::new();
         payback_bins(&year_major, 5, &mut from);
-        assert_eq!(from, [3, 0, 5, 5, 1]);
+        assert_eq!(from, [3.0, 0.0, 5.0, 5.0, 1.0]);
         payback_bins(&[], 0, &mut from);
         assert!(from.is_empty());
     }
