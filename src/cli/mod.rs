@@ -806,6 +806,9 @@ fn check_stored_draws(scenario: &Scenario, n_draws: u64, config: &RunConfig) -> 
 /// so a wrong directory costs no simulation time.
 fn prepare_out_dir(dir: &Path) -> Result<()> {
     output::write_files(dir, &[])?;
+    // The probe file exists only while this guard is held: an interruption waits for it to
+    // be removed, so it never leaves a temporary file behind.
+    let _no_exit_while_probing = interrupt::write_guard();
     tempfile::Builder::new()
         .prefix(output::TEMP_PREFIX)
         .tempfile_in(dir)
