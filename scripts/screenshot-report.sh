@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Renders the HTML report of the embedded scenario in headless Chromium, without network, and
-# checks what came out: a PNG screenshot, a PDF print and the DOM in target/report-screenshot/.
+# Renders the HTML report, the case summary (saksframlegg.html) and a member's page of the
+# embedded scenario in headless Chromium, without network, and checks what came out: a PNG
+# screenshot, PDF prints (the case summary at most two A4 pages, a member's page one) and the
+# DOM in target/report-screenshot/.
 #
 # Usage: scripts/screenshot-report.sh [en|nb] [extra `samkost run` arguments…]
 # The binary is $SAMKOST_BIN or target/debug/samkost. Exits non-zero when anything is missing.
@@ -77,6 +79,32 @@ pdf=$(stat -c %s "$out/report.pdf" 2>/dev/null || echo 0)
 head -c 4 "$out/report.pdf" | grep -q '%PDF' || fail "report.pdf is not a PDF"
 pages=$(grep -ac '/Type /Page$\|/Type /Page\b' "$out/report.pdf" || true)
 
+# The case summary (at most two A4 pages) and a member's page (one page), in print.
+pdf_pages() { grep -aoE '/Type */Page([^s]|$)' "$1" | wc -l; }
+case_html="$out/run/saksframlegg.html"
+member_id=$(grep -o '"id": "[^"]*"' "$out/run/summary.json" | head -1 | cut -d'"' -f4)
+member_html="$out/run/saksframlegg-$member_id.html"
+[[ -s "$case_html" ]] || fail "samkost wrote no saksframlegg.html"
+[[ -s "$member_html" ]] || fail "samkost wrote no saksframlegg-$member_id.html"
+render --no-pdf-header-footer --print-to-pdf="$out/saksframlegg.pdf" "file://$case_html" >/dev/null
+render --no-pdf-header-footer --print-to-pdf="$out/saksframlegg-$member_id.pdf" "file://$member_html" >/dev/null
+render --dump-dom "file://$case_html" >"$out/saksframlegg-dom.html"
+render --dump-dom "file://$member_html" >"$out/member-dom.html"
+for section in question answer key members risks about; do
+    grep -q "id=\"$section\"" "$out/saksframlegg-dom.html" || fail "saksframlegg: section #$section missing"
+done
+for section in question answer keys risks about; do
+    grep -q "id=\"$section\"" "$out/member-dom.html" || fail "member page: section #$section missing"
+done
+case_pages=$(pdf_pages "$out/saksframlegg.pdf")
+member_pages=$(pdf_pages "$out/saksframlegg-$member_id.pdf")
+[[ $case_pages -ge 1 && $case_pages -le 2 ]] || fail "saksframlegg prints on $case_pages A4 pages, not 1 or 2"
+[[ $member_pages -eq 1 ]] || fail "the page for $member_id prints on $member_pages A4 pages, not 1"
+if grep -Eq '<script|https?://' "$case_html" "$member_html"; then
+    fail "the case documents are not self-contained"
+fi
+
 printf 'screenshot-report (%s): report %s bytes, PNG %s bytes, PDF %s bytes (%s pages), rendered in %.1f s\n' \
     "$lang" "$(stat -c %s "$report")" "$png" "$pdf" "${pages:-?}" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')"
-echo "screenshot-report: wrote $out/report.png, report.pdf and dom.html"
+echo "screenshot-report: saksframlegg $case_pages A4 page(s), member page $member_pages"
+echo "screenshot-report: wrote $out/report.png, report.pdf, dom.html, saksframlegg.pdf and saksframlegg-$member_id.pdf"

@@ -135,7 +135,8 @@ struct RunArgs {
           value_parser = parse_burden_threshold)]
     burden_threshold: f64,
     /// Directory to write result files into (summary.json, members.csv, keys.csv, yearly.csv,
-    /// samkost.xlsx, report.html); created and checked before the run starts.
+    /// samkost.xlsx, report.html, saksframlegg.html and one saksframlegg-<id>.html per
+    /// member); created and checked before the run starts.
     #[arg(long)]
     out: Option<PathBuf>,
     /// Also write every draw's NPVs to `draws.parquet` in the --out directory (needs a build
@@ -740,7 +741,28 @@ fn run_command(args: &RunArgs) -> Result<()> {
         if args.save_draws {
             files.push(("draws.parquet", draws_parquet(&scenario, &results)?));
         }
-        let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        // The case summary and one page per member for its own council.
+        let date = date::report_date();
+        let lang = args.lang.lang();
+        let mut pages: Vec<(String, Vec<u8>)> = vec![(
+            "saksframlegg.html".to_owned(),
+            report::case_summary_html(&summary, lang, &date).into_bytes(),
+        )];
+        for (i, m) in summary.members.iter().enumerate() {
+            let mut name = report::member_page_name(&m.id);
+            if pages.iter().any(|(n, _)| *n == name) {
+                name = report::member_page_name(&format!("{}-{}", m.id, i + 1));
+            }
+            pages.push((
+                name,
+                report::member_page_html(&summary, i, lang, &date).into_bytes(),
+            ));
+        }
+        let refs: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(n, b)| (*n, b.as_slice()))
+            .chain(pages.iter().map(|(n, b)| (n.as_str(), b.as_slice())))
+            .collect();
         // A run without --save-draws leaves no draws.parquet of an earlier run beside its set.
         output::write_set(dir, &refs, &["draws.parquet"])?;
     }

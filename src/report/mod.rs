@@ -23,7 +23,10 @@ mod xlsx;
 
 pub use csv_dialect::{CsvDialect, to_dialect};
 pub use format::{fmt_nok, fmt_percent};
-pub use html::{HtmlLabels, ShortAnswer, report_html, short_answer};
+pub use html::{
+    CaseLabels, HtmlLabels, ShortAnswer, case_summary_html, member_page_html, member_page_name,
+    report_html, short_answer,
+};
 pub use json::{
     BandJson, OriginJson, PrecisionJson, SobolInputJson, SobolJson, SummaryJson, TornadoBarJson,
     TornadoJson, keys_csv, members_csv, summary, yearly_csv,

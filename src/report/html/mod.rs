@@ -16,6 +16,8 @@
 //! Labels live in [`HtmlLabels`], one constant per language; numbers go through [`Lang`].
 
 mod answer;
+mod case;
+mod case_labels;
 mod charts;
 mod labels;
 mod risk;
@@ -27,6 +29,8 @@ use std::fmt::Write as _;
 use super::json::{Stats, SummaryJson};
 use super::lang::{self, Lang};
 use super::svg::{self, Scale, c, escape};
+pub use case::{case_summary_html, member_page_html, member_page_name};
+pub use case_labels::CaseLabels;
 pub use labels::HtmlLabels;
 
 /// The report's short answer to "does it pay off for every member?", from the key to consider

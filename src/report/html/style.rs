@@ -51,12 +51,16 @@ dl.prov dd{margin:0;font-variant-numeric:tabular-nums;word-break:break-all}
 @media print{
 body{font-size:10.5pt}
 main{max-width:none;padding:0}
-h2{break-before:page;break-after:avoid;margin-top:0}
-#keys h2{break-before:auto;margin-top:20px}
+section{break-before:page}
+#keys{break-before:auto}
+h2{break-after:avoid;margin-top:0}
+#keys h2{margin-top:20px}
 h3{break-after:avoid}
 figure,tr,.answer,.qa,svg.chart{break-inside:avoid}
 thead{display:table-header-group}
 table{font-size:9pt}
-.fans{grid-template-columns:repeat(3,1fr)}
-.scurves{grid-template-columns:repeat(2,1fr)}
+.fans{grid-template-columns:repeat(4,1fr)}
+.scurves{grid-template-columns:repeat(3,1fr)}
+table{font-size:8pt}
+figcaption{font-size:9pt}
 }"#;
