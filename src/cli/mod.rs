@@ -694,15 +694,19 @@ fn run_command(args: &RunArgs) -> Result<()> {
     let mut summary = report::summary(&scenario, &results, &config, args.burden_threshold);
     summary.precision = precision;
     summary.tornado = pool.install(|| sensitivity::region_tornado(&scenario, &keys))?;
-    let designed = pool
-        .install(|| crate::design::best_hybrid(&scenario.model, &config))
-        .map_err(|e| InputError(format!("error: {e}")))?;
-    summary.designed_key = designed
-        .as_ref()
-        .map(|d| report::recommend::DesignedKeyJson::new(d, &summary));
+    // The designed key and the variance-based indices go into the files and the JSON; the
+    // terminal table needs neither, so a plain run does not pay for their extra draws.
+    let full_summary = args.out.is_some() || args.format == Format::Json;
+    if full_summary {
+        let designed = pool
+            .install(|| crate::design::best_hybrid(&scenario.model, &config))
+            .map_err(|e| InputError(format!("error: {e}")))?;
+        summary.designed_key = designed
+            .as_ref()
+            .map(|d| report::recommend::DesignedKeyJson::new(d, &summary));
+    }
     summary.recommendation = report::recommend::json(&summary);
-    // Only the files and the JSON show the indices; the terminal table does not need them.
-    if args.out.is_some() || args.format == Format::Json {
+    if full_summary {
         summary.sobol =
             pool.install(|| sensitivity::region_sobol(&scenario, &keys, args.sobol, config.seed))?;
     }
