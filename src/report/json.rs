@@ -164,6 +164,13 @@ pub struct YearlyJson {
     pub net_benefit_cash: Vec<f64>,
     /// Expected net benefit by year, budget view.
     pub net_benefit_budget: Vec<f64>,
+    /// Expected pooled running cost of the cooperation by year (what the members pay it for
+    /// running under any key, together).
+    pub pooled_running: Vec<f64>,
+    /// Expected pooled start-up cost of the cooperation by year.
+    pub pooled_startup: Vec<f64>,
+    /// Expected sum of what the members still pay themselves in the cooperation, by year.
+    pub own_cost: Vec<f64>,
     /// The region's discounted cumulative net benefit at the end of each year: P10, P50, P90
     /// (from quantile sketches, within 0.1 % relative accuracy).
     pub cumulative_npv: BandJson,
@@ -451,6 +458,9 @@ pub struct KeyMemberJson {
     pub p_ahead_by_year: Vec<f64>,
     /// Mean net benefit by year.
     pub yearly_net_benefit: YearlyNetJson,
+    /// Mean payments by year: alone, to the cooperation (running, start-up), own, the
+    /// difference.
+    pub yearly_payments: super::payments::PaymentsJson,
     /// P10, P50, P90 of the discounted cumulative net benefit at the end of each year (fan
     /// chart), from the run's first `band_draws` draws; absent without bands.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -572,6 +582,7 @@ pub fn summary(
                             cash: o.mean_net_cash_by_year.clone(),
                             budget: o.mean_net_budget_by_year.clone(),
                         },
+                        yearly_payments: super::payments::PaymentsJson::of(&o.payments),
                         cumulative_npv: (results.band_draws > 0).then(|| {
                             BandJson::from_triples((0..model.horizon_years).map(|t| {
                                 results
@@ -612,12 +623,18 @@ fn yearly(model: &samkost_core::model::Model, results: &RunResults) -> YearlyJso
     let cooperation_cost = (0..horizon)
         .map(|t| (0..n).map(|i| flows.standalone[i][t]).sum::<f64>() - cash[t])
         .collect();
+    let parts: Vec<[f64; 3]> = (0..horizon)
+        .map(|t| super::payments::region_parts(results, t))
+        .collect();
     YearlyJson {
         years: (0..horizon).map(|t| model.first_year + t as i32).collect(),
         standalone_cost,
         cooperation_cost,
         net_benefit_cash: cash,
         net_benefit_budget: budget,
+        pooled_running: parts.iter().map(|p| p[0]).collect(),
+        pooled_startup: parts.iter().map(|p| p[1]).collect(),
+        own_cost: parts.iter().map(|p| p[2]).collect(),
         cumulative_npv: BandJson::from_triples(results.region_cumulative_bands.iter().copied()),
     }
 }
@@ -732,10 +749,12 @@ pub fn keys_csv(
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Yearly flows, tidy: the region's rows (mean costs, mean net benefit in both views, and the
-/// P10/P50/P90 band of its discounted cumulative net benefit), then one row per key, member and
-/// year (mean net benefit in both views, probability of being ahead, and the member's fan band
-/// when the run computed one).
+/// Yearly flows, tidy: the region's rows (mean costs, mean net benefit in both views, the
+/// P10/P50/P90 band of its discounted cumulative net benefit, the pooled running and start-up
+/// costs and the members' own costs), then one row per key, member and year (what the member
+/// would pay alone and pays in the cooperation, mean net benefit in both views, probability of
+/// being ahead, the member's fan band when the run computed one, and its payments to the
+/// cooperation for running and start-up and its own costs).
 pub fn yearly_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, csv::Error> {
     let model = &scenario.model;
     let flows = &results.mean_flows;
@@ -753,12 +772,16 @@ pub fn yearly_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, 
         "cumulative_npv_p10",
         "cumulative_npv_p50",
         "cumulative_npv_p90",
+        "to_cooperation_running_mean",
+        "to_cooperation_startup_mean",
+        "own_cost_mean",
     ])?;
     for t in 0..model.horizon_years {
         let year = (model.first_year + t as i32).to_string();
         let alone: f64 = (0..n).map(|i| flows.standalone[i][t]).sum();
         let (cash, budget) = flows.region_net_benefit(t);
         let band = results.region_cumulative_bands[t];
+        let [running, startup, own] = super::payments::region_parts(results, t);
         w.write_record([
             year,
             String::new(),
@@ -771,6 +794,9 @@ pub fn yearly_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, 
             band[0].to_string(),
             band[1].to_string(),
             band[2].to_string(),
+            running.to_string(),
+            startup.to_string(),
+            own.to_string(),
         ])?;
     }
     for (k, key) in results.keys.iter().enumerate() {
@@ -780,18 +806,22 @@ pub fn yearly_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, 
                     .member_band(k, i, t)
                     .map(|b| b.map(|v| v.to_string()));
                 let [p10, p50, p90] = band.unwrap_or_default();
+                let pay = &o.payments;
                 w.write_record([
                     (model.first_year + t as i32).to_string(),
                     key.name.clone(),
                     m.id.clone(),
-                    String::new(),
-                    String::new(),
+                    pay.standalone[t].to_string(),
+                    pay.total(t).to_string(),
                     o.mean_net_cash_by_year[t].to_string(),
                     o.mean_net_budget_by_year[t].to_string(),
                     o.p_ahead_by_year[t].to_string(),
                     p10,
                     p50,
                     p90,
+                    pay.to_cooperation_running[t].to_string(),
+                    pay.to_cooperation_startup[t].to_string(),
+                    pay.own[t].to_string(),
                 ])?;
             }
         }

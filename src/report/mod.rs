@@ -14,6 +14,7 @@ pub mod lang;
 pub mod metrics;
 #[cfg(feature = "parquet")]
 mod parquet;
+pub mod payments;
 pub mod recommend;
 mod sensitivity;
 mod svg;

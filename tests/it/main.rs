@@ -17,6 +17,7 @@ mod limits;
 mod metrics;
 mod model;
 mod parquet;
+mod payments;
 mod ranges;
 mod readme;
 mod recommend;

@@ -85,11 +85,18 @@ impl Layout {
 
     /// Accumulated flows: rows of `horizon` values — standalone, direct running, direct
     /// start-up, accounting alone, accounting in the cooperation (each per member), then
-    /// pooled running, pooled start-up and pooled accounting.
+    /// pooled running, pooled start-up and pooled accounting, then per key × member the draw's
+    /// share × pooled running, share × pooled start-up and running share × pooled accounting
+    /// (see [`KEY_ROWS`]), so that keys whose shares change per draw get the mean of the
+    /// product, not the product of means.
     pub(super) fn flows_len(&self) -> usize {
-        (5 * self.n_members + 3) * self.horizon
+        (5 * self.n_members + 3 + KEY_ROWS * self.cols()) * self.horizon
     }
 }
+
+/// Rows of payments to the cooperation accumulated per key × member: running, start-up, and
+/// the running share of the pooled accounting items.
+pub(super) const KEY_ROWS: usize = 3;
 
 /// What one chunk of draws counted and summed.
 #[derive(Debug)]
@@ -182,6 +189,20 @@ impl ChunkOutput {
                 *a += v;
             }
             sums = rest;
+        }
+        // What each member pays the cooperation under each key, with this draw's shares.
+        let pooled = [&f.pooled[0], &f.pooled[1], &f.pooled_accounting];
+        for shares in &s.shares {
+            for (&run, &start) in shares[0].iter().zip(&shares[1]) {
+                let share = [run, start, run];
+                for (p, sh) in pooled.iter().zip(share) {
+                    let (into, rest) = sums.split_at_mut(h);
+                    for (a, v) in into.iter_mut().zip(p.iter()) {
+                        *a += sh * v;
+                    }
+                    sums = rest;
+                }
+            }
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use rayon::prelude::*;
 
-use super::accumulate::{ChunkOutput, Layout, Totals};
+use super::accumulate::{ChunkOutput, KEY_ROWS, Layout, Totals};
 use super::kernel::{DrawScratch, Kernel};
 use super::results::{KeyOutcome, MeanFlows, MemberOutcome, RunResults};
 use super::stability::{self, GameBuffers};
@@ -300,7 +300,7 @@ fn summarise(
     columns: Columns,
 ) -> RunResults {
     let (n, horizon, stride) = (layout.n_members, layout.horizon, layout.stride);
-    let mean_flows = mean_flows(&acc.flow_sums, n, horizon, n_draws);
+    let mean_flows = mean_flows(&acc.flow_sums, layout, n_draws);
     let first_operating_year = (model.operation_start < horizon).then_some(model.operation_start);
     let n_rows = n_draws as usize;
     // Each column's summary depends on its values only: in parallel over columns.
@@ -329,7 +329,7 @@ fn summarise(
                             key,
                             &mean_flows,
                             first_operating_year,
-                            i,
+                            (k, i),
                         ),
                         npv_net_benefit: summary_of(col),
                         p_win: Proportion::from_count(acc.wins[col], n_draws),
@@ -337,11 +337,12 @@ fn summarise(
                         p_ahead_by_year: (0..horizon)
                             .map(|t| acc.ahead[t * layout.cols() + col] as f64 / n_draws as f64)
                             .collect(),
+                        payments: mean_flows.payments(k, i),
                         mean_net_cash_by_year: (0..horizon)
-                            .map(|t| mean_flows.net_benefit(key, i, t).0)
+                            .map(|t| mean_flows.net_benefit(k, i, t).0)
                             .collect(),
                         mean_net_budget_by_year: (0..horizon)
-                            .map(|t| mean_flows.net_benefit(key, i, t).1)
+                            .map(|t| mean_flows.net_benefit(k, i, t).1)
                             .collect(),
                     }
                 })
@@ -431,7 +432,8 @@ fn payback_quantile(hist: &[u64], p: f64) -> Option<u16> {
     None
 }
 
-fn mean_flows(sums: &[f64], n: usize, horizon: usize, n_draws: u64) -> MeanFlows {
+fn mean_flows(sums: &[f64], layout: &Layout, n_draws: u64) -> MeanFlows {
+    let (n, horizon) = (layout.n_members, layout.horizon);
     let row = |r: usize| -> Vec<f64> {
         sums[r * horizon..(r + 1) * horizon]
             .iter()
@@ -448,15 +450,27 @@ fn mean_flows(sums: &[f64], n: usize, horizon: usize, n_draws: u64) -> MeanFlows
         accounting_coop: (4 * n..5 * n).map(row).collect(),
         pooled: [row(5 * n), row(5 * n + 1)],
         pooled_accounting: row(5 * n + 2),
+        key_pooled: (0..layout.n_keys)
+            .map(|k| {
+                (0..n)
+                    .map(|i| {
+                        let first = 5 * n + 3 + KEY_ROWS * (k * n + i);
+                        [row(first), row(first + 1), row(first + 2)]
+                    })
+                    .collect()
+            })
+            .collect(),
     }
 }
 
-/// Share of the expected pooled cost of the first operating year that the key puts on `member`.
+/// Share of the expected pooled cost of the first operating year that the key puts on
+/// `member`: its mean payment to the cooperation over the mean pooled cost (for keys recomputed
+/// on every draw, the mean of each draw's share × pooled cost).
 fn first_year_share(
     key: &ResolvedKey,
     flows: &MeanFlows,
     year: Option<usize>,
-    member: usize,
+    (k, member): (usize, usize),
 ) -> f64 {
     let Some(t) = year else {
         return key.shares[0][member];
@@ -466,5 +480,6 @@ fn first_year_share(
     if total == 0.0 {
         return key.shares[0][member];
     }
-    (key.shares[0][member] * running + key.shares[1][member] * startup) / total
+    let paid = &flows.key_pooled[k][member];
+    (paid[0][t] + paid[1][t]) / total
 }

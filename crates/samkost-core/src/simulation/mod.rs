@@ -37,7 +37,7 @@ pub use crate::stats::{
 pub use driver::run;
 pub use kernel::{DrawScratch, Kernel, evaluate_draw};
 pub use keys::{PlanningConfig, resolve_keys};
-pub use results::{KeyOutcome, MeanFlows, MemberOutcome, RunResults};
+pub use results::{KeyOutcome, MeanFlows, MemberOutcome, Payments, RunResults};
 pub use sample::{DrawSample, draw_sample};
 pub use stability::LARGE_STABILITY_DRAWS;
 

@@ -1,7 +1,6 @@
 //! What a run reports: per key and member outcomes, mean yearly flows, the region, and the
 //! per-draw columns of runs that keep them.
 
-use crate::allocation::ResolvedKey;
 use crate::stats::{Proportion, QuantileSketch, Summary};
 
 /// What one member gets under one key.
@@ -18,10 +17,40 @@ pub struct MemberOutcome {
     /// Probability that the discounted cumulative net benefit is positive at the end of each
     /// year.
     pub p_ahead_by_year: Vec<f64>,
+    /// Mean payments in each year, NOK (undiscounted, cash view).
+    pub payments: Payments,
     /// Mean net benefit in each year, cash view (undiscounted).
     pub mean_net_cash_by_year: Vec<f64>,
     /// Mean net benefit in each year, budget view (undiscounted).
     pub mean_net_budget_by_year: Vec<f64>,
+}
+
+/// What a member pays in each year under one key: means over the draws, NOK, cash view, one
+/// value per year. `standalone − (to_cooperation_running + to_cooperation_startup + own)` is
+/// the mean net benefit of the year.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Payments {
+    /// What the member would pay alone: its standalone cost.
+    pub standalone: Vec<f64>,
+    /// What it pays the cooperation for the pooled running cost (the draw's running share ×
+    /// pooled running cost, averaged over draws).
+    pub to_cooperation_running: Vec<f64>,
+    /// What it pays the cooperation for the pooled start-up cost.
+    pub to_cooperation_startup: Vec<f64>,
+    /// What it still pays itself in the cooperation (its direct running and start-up costs).
+    pub own: Vec<f64>,
+}
+
+impl Payments {
+    /// Everything the member pays in the cooperation in year `t`.
+    pub fn total(&self, t: usize) -> f64 {
+        self.to_cooperation_running[t] + self.to_cooperation_startup[t] + self.own[t]
+    }
+
+    /// What alone costs minus what the cooperation costs the member in year `t`.
+    pub fn difference(&self, t: usize) -> f64 {
+        self.standalone[t] - self.total(t)
+    }
 }
 
 /// What all members get under one key.
@@ -59,23 +88,41 @@ pub struct MeanFlows {
     pub accounting_coop: Vec<Vec<f64>>,
     /// Budget minus cash of the pooled running cost, shared by the running key: `[year]`.
     pub pooled_accounting: Vec<f64>,
+    /// Mean over draws of the draw's share × pooled amount, `key_pooled[key][member][row][year]`
+    /// with rows running, start-up and pooled accounting (running share). Equal to the planning
+    /// share × the mean pooled amount for keys with fixed shares; the exact mean for keys
+    /// recomputed on every draw.
+    pub key_pooled: Vec<Vec<[Vec<f64>; 3]>>,
 }
 
 impl MeanFlows {
-    /// Mean yearly amount member `i` pays in the cooperation under `key` (cash).
-    pub fn paid(&self, key: &ResolvedKey, i: usize, year: usize) -> f64 {
-        self.direct[0][i][year]
-            + self.direct[1][i][year]
-            + key.shares[0][i] * self.pooled[0][year]
-            + key.shares[1][i] * self.pooled[1][year]
+    /// Mean yearly payments of member `i` under key number `key`.
+    pub fn payments(&self, key: usize, i: usize) -> Payments {
+        let pooled = &self.key_pooled[key][i];
+        Payments {
+            standalone: self.standalone[i].clone(),
+            to_cooperation_running: pooled[0].clone(),
+            to_cooperation_startup: pooled[1].clone(),
+            own: self.direct[0][i]
+                .iter()
+                .zip(&self.direct[1][i])
+                .map(|(r, s)| r + s)
+                .collect(),
+        }
     }
 
-    /// Mean yearly net benefit of member `i` under `key`: cash view and budget view.
-    pub fn net_benefit(&self, key: &ResolvedKey, i: usize, year: usize) -> (f64, f64) {
+    /// Mean yearly amount member `i` pays in the cooperation under key number `key` (cash).
+    pub fn paid(&self, key: usize, i: usize, year: usize) -> f64 {
+        let pooled = &self.key_pooled[key][i];
+        pooled[0][year] + pooled[1][year] + (self.direct[0][i][year] + self.direct[1][i][year])
+    }
+
+    /// Mean yearly net benefit of member `i` under key number `key`: cash view and budget view.
+    pub fn net_benefit(&self, key: usize, i: usize, year: usize) -> (f64, f64) {
         let cash = self.standalone[i][year] - self.paid(key, i, year);
         let accounting = self.accounting_alone[i][year]
             - self.accounting_coop[i][year]
-            - key.shares[0][i] * self.pooled_accounting[year];
+            - self.key_pooled[key][i][2][year];
         (cash, cash + accounting)
     }
 

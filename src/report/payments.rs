@@ -1,0 +1,49 @@
+//! What each member pays, year by year: the mean payments of `summary.json`
+//! (`keys[].members[].yearly_payments`, `yearly.pooled_*`) built from the run's mean flows.
+//! `yearly.csv` and the workbook take the same numbers from here.
+
+use samkost_core::simulation::{Payments, RunResults};
+use serde::Serialize;
+
+/// What a member pays in each year under one key, mean over the draws, NOK, cash view
+/// (docs/MODEL.md §6, "Payments").
+#[derive(Debug, Serialize)]
+pub struct PaymentsJson {
+    /// What the member would pay alone (its standalone cost).
+    pub standalone_cost: Vec<f64>,
+    /// What it pays the cooperation for the pooled running cost.
+    pub to_cooperation_running: Vec<f64>,
+    /// What it pays the cooperation for the pooled start-up cost.
+    pub to_cooperation_startup: Vec<f64>,
+    /// What it still pays itself in the cooperation (own running and start-up costs).
+    pub own_cost: Vec<f64>,
+    /// Everything it pays in the cooperation: the three above.
+    pub total_paid: Vec<f64>,
+    /// What alone costs minus what the cooperation costs it (the cash net benefit).
+    pub difference: Vec<f64>,
+}
+
+impl PaymentsJson {
+    /// The JSON form of a member's mean payments.
+    pub fn of(p: &Payments) -> Self {
+        let years = 0..p.standalone.len();
+        Self {
+            standalone_cost: p.standalone.clone(),
+            to_cooperation_running: p.to_cooperation_running.clone(),
+            to_cooperation_startup: p.to_cooperation_startup.clone(),
+            own_cost: p.own.clone(),
+            total_paid: years.clone().map(|t| p.total(t)).collect(),
+            difference: years.map(|t| p.difference(t)).collect(),
+        }
+    }
+}
+
+/// The region's pooled and own costs in year `t`: pooled running, pooled start-up, and the sum
+/// of what the members still pay themselves.
+pub fn region_parts(results: &RunResults, t: usize) -> [f64; 3] {
+    let f = &results.mean_flows;
+    let own = (0..f.standalone.len())
+        .map(|i| f.direct[0][i][t] + f.direct[1][i][t])
+        .sum();
+    [f.pooled[0][t], f.pooled[1][t], own]
+}
