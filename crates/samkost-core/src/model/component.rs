@@ -532,6 +532,37 @@ impl Component {
         }
     }
 
+    /// The pooled staff `fte` and their cost `nok` of many coalitions at once, for a staffing
+    /// component (nothing for any other kind): coalition `k` needs
+    /// `max(critical mass, FTE_ref · exp(b · log_relative[k]))` FTE, the formula of
+    /// [`Component::buyer_cost`] with the power taken through the tabulated logarithm, as in
+    /// [`Component::pooled_costs`].
+    pub fn pooled_staff(
+        &self,
+        v: &ComponentValues,
+        loads: &[f64],
+        log_relative: &[f64],
+        payroll_tax: f64,
+        out: &mut Vec<BuyerCost>,
+    ) {
+        out.clear();
+        let KindValues::Staffing(x) = v.kind else {
+            return;
+        };
+        out.extend(loads.iter().zip(log_relative).map(|(&load, &lr)| {
+            let workload = if load > 0.0 {
+                x.fte_at_reference * (x.exponent * lr).exp()
+            } else {
+                0.0
+            };
+            let fte = x.critical_mass.max(workload);
+            BuyerCost {
+                nok: staff_cost(&x, fte, payroll_tax),
+                fte,
+            }
+        }));
+    }
+
     /// Cost of a given staff size (staffing only; used when headcount is held up by transfer
     /// of undertaking).
     pub fn staff_cost(&self, v: &ComponentValues, fte: f64, payroll_tax: f64) -> f64 {

@@ -91,6 +91,11 @@ pub struct NpvGameTerms {
     pub weight: Vec<f64>,
     /// Scratch: per component, the pooled cost of every coalition.
     pooled: Vec<f64>,
+    /// Scratch for held staff: pooled staff per coalition, staff transferred per coalition,
+    /// and the attrition factor of each year from pooling on.
+    staff: Vec<BuyerCost>,
+    transferred: Vec<f64>,
+    decay: Vec<f64>,
 }
 
 impl Model {
@@ -128,7 +133,7 @@ impl Model {
         for (c, component) in self.components.iter().enumerate() {
             let values = &v.components[c];
             if component.is_staffing() && staff_held {
-                self.add_held_staff(v, c, discount, costs);
+                self.add_held_staff(v, c, discount, table, terms, costs);
                 continue;
             }
             let weight = terms.weight[c];
@@ -232,30 +237,30 @@ impl Model {
         let all_years: f64 = discount.iter().take(horizon).sum();
         terms.constant[running] += all_years * v.organisation.governance;
         if let Some(assets) = &v.assets {
+            // A member's asset events are its population times those of one inhabitant (as in
+            // `Model::draw_flows`), so each year's events are computed once.
+            let own_residual = assets.standalone_residual(1.0, self.horizon_years);
+            let platform_residual = assets.pooled_residual(1.0, t0, self.horizon_years).value;
             for (year, d) in discount.iter().enumerate().take(horizon) {
                 let last = year + 1 == self.horizon_years;
+                let event = assets.standalone_year(1.0, year);
+                let platform = assets.pooled_year(1.0, t0, year);
                 for (i, member) in self.members.iter().enumerate() {
-                    let event = assets.standalone_year(member.population, year);
-                    let own_residual = if last {
-                        assets.standalone_residual(member.population, self.horizon_years)
-                    } else {
-                        0.0
-                    };
-                    terms.singleton[i][running] += d * (event.reinvestment - own_residual);
+                    let pop = member.population;
+                    let own_residual = if last { own_residual * pop } else { 0.0 };
+                    let reinvestment = event.reinvestment * pop;
+                    terms.singleton[i][running] += d * (reinvestment - own_residual);
                     if year < t0 {
-                        terms.linear[i][running] += d * (event.reinvestment - own_residual);
+                        terms.linear[i][running] += d * (reinvestment - own_residual);
                     } else {
                         if year == t0 {
-                            let resale = assets.resale_share * event.book_value_held();
+                            let resale = assets.resale_share * (event.book_value_held() * pop);
                             terms.linear[i][startup] -= d * resale;
                         }
                         // The shared platform is linear in the inhabitants it serves.
-                        let platform = assets.pooled_year(member.population, t0, year);
-                        terms.linear[i][running] += d * platform.reinvestment;
+                        terms.linear[i][running] += d * (platform.reinvestment * pop);
                         if last {
-                            let residual =
-                                assets.pooled_residual(member.population, t0, self.horizon_years);
-                            terms.linear[i][running] -= d * residual.value;
+                            terms.linear[i][running] -= d * (platform_residual * pop);
                         }
                     }
                 }
@@ -264,33 +269,62 @@ impl Model {
     }
 
     /// A staffing component whose transferred staff shrink only by attrition: its pooled cost
-    /// depends on the year, so it is summed year by year for every coalition.
-    fn add_held_staff(&self, v: &DrawValues, c: usize, discount: &[f64], costs: &mut [[f64; 2]]) {
+    /// depends on the year, so it is summed year by year for every coalition. The pooled staff
+    /// and their cost come from the run's table of loads, the transferred staff by subset sums,
+    /// the attrition factors `(1 − a)^k` once per draw; each coalition and year then costs a
+    /// comparison (and a staff cost where the held staff exceed the target), in the order of
+    /// [`Model::pooled_component_cost`].
+    fn add_held_staff(
+        &self,
+        v: &DrawValues,
+        c: usize,
+        discount: &[f64],
+        table: &CoalitionTable,
+        terms: &mut NpvGameTerms,
+        costs: &mut [[f64; 2]],
+    ) {
         let component = &self.components[c];
         let values = &v.components[c];
         let running = Category::Running.index();
         let horizon = discount.len().min(self.horizon_years);
-        let n = self.n_members();
-        let mut members = Vec::with_capacity(n);
+        let payroll_tax = self.organisation.payroll_tax;
+        component.pooled_staff(
+            values,
+            &table.loads[c],
+            &table.log_relative[c],
+            payroll_tax,
+            &mut terms.staff,
+        );
+        terms.transferred.clear();
+        terms.transferred.resize(costs.len(), 0.0);
+        for mask in 1..costs.len() {
+            let low = mask.trailing_zeros() as usize;
+            terms.transferred[mask] =
+                terms.transferred[mask & (mask - 1)] + values.transferred_fte(low);
+        }
+        let from = component.pooled_from;
+        let keep = 1.0 - v.organisation.attrition_rate;
+        terms.decay.clear();
+        terms
+            .decay
+            .extend((from..horizon.max(from)).map(|year| keep.powi((year - from) as i32)));
+        let scale = 1.0 + values.scope_growth;
+        let price = v.organisation.price_factor;
         for (mask, cost) in costs.iter_mut().enumerate() {
             if mask.count_ones() < 2 {
                 continue;
             }
-            members.clear();
-            members.extend((0..n).filter(|i| mask & (1 << i) != 0));
-            let pooled: BuyerCost = component.buyer_cost(
-                values,
-                self.pooled_buyer(component, members.iter().copied()),
-            );
-            let transferred: f64 = members.iter().map(|&i| values.transferred_fte(i)).sum();
-            for (year, d) in discount.iter().enumerate().take(horizon) {
-                if year < component.pooled_from {
-                    continue;
-                }
-                let amount =
-                    self.pooled_component_cost(v, component, values, pooled, || transferred, year);
-                cost[running] +=
-                    d * amount * v.organisation.price_factor * values.growth_factors[year];
+            let pooled = terms.staff[mask];
+            let (default, target) = (pooled.nok * scale, pooled.fte * scale);
+            let transferred = terms.transferred[mask];
+            for (year, decay) in (from..horizon).zip(&terms.decay) {
+                let held = transferred * decay;
+                let amount = if held > target {
+                    component.staff_cost(values, held, payroll_tax)
+                } else {
+                    default
+                };
+                cost[running] += discount[year] * amount * price * values.growth_factors[year];
             }
         }
     }
