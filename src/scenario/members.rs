@@ -22,6 +22,35 @@ pub struct MemberSpec {
     pub span: Range<usize>,
     /// Payroll tax rate of its zone.
     pub payroll_tax: f64,
+    /// Actual yearly costs and staff per component from the member's accounts.
+    pub actuals: Vec<Actual>,
+}
+
+/// A member's actual figure for one component, from its accounts: `actual_cost.<component>`
+/// (NOK per year) or `actual_fte.<component>` (IT staff, FTE).
+#[derive(Clone)]
+pub struct Actual {
+    /// The component's name as written.
+    pub component: String,
+    /// `true`: staff in FTE; `false`: cost in NOK per year.
+    pub fte: bool,
+    /// The figure.
+    pub value: f64,
+    /// Where it is written (0..0 in a CSV).
+    pub span: Range<usize>,
+}
+
+/// The prefixes of a member's actual figures: cost in NOK per year, staff in FTE.
+pub const ACTUAL_PREFIXES: [(&str, bool); 2] = [("actual_cost", false), ("actual_fte", true)];
+
+/// Splits a CSV header `actual_cost.<component>` into the component and whether it is staff.
+pub fn actual_column(header: &str) -> Option<(&str, bool)> {
+    ACTUAL_PREFIXES.iter().find_map(|&(prefix, fte)| {
+        header
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix('.'))
+            .map(|component| (component.trim(), fte))
+    })
 }
 
 /// Reads `members` (array of kommunenummer or tables) or `members_csv`.
@@ -114,6 +143,7 @@ fn read_one(ctx: &mut Ctx<'_>, item: &Node<'_>) -> Option<MemberSpec> {
                 drivers: Vec::new(),
                 span: item.span(),
                 payroll_tax: f64::NAN,
+                actuals: Vec::new(),
             })
         }
         DeValue::Table(_) => read_member_table(ctx, item),
@@ -142,7 +172,15 @@ fn read_member_table(ctx: &mut Ctx<'_>, item: &Node<'_>) -> Option<MemberSpec> {
     let table = Table::from_node(ctx, item, "a member")?;
     table.check_keys(
         ctx,
-        &["id", "name", "population", "payroll_zone", "drivers"],
+        &[
+            "id",
+            "name",
+            "population",
+            "payroll_zone",
+            "drivers",
+            "actual_cost",
+            "actual_fte",
+        ],
     );
     let payroll_tax = match table.get("payroll_zone") {
         Some(node) => super::components::payroll_zone(ctx, node, "`payroll_zone` of a member")
@@ -188,6 +226,39 @@ fn read_member_table(ctx: &mut Ctx<'_>, item: &Node<'_>) -> Option<MemberSpec> {
             }
         }
     }
+    let mut actuals = Vec::new();
+    for (prefix, fte) in ACTUAL_PREFIXES {
+        let Some(node) = table.get(prefix) else {
+            continue;
+        };
+        let Some(at) = Table::from_node(ctx, node, format!("`{prefix}` of member {id}")) else {
+            continue;
+        };
+        for (key, value) in at.table.iter() {
+            let component = key.get_ref().to_string();
+            let what = format!("`{prefix}.{component}` of member {id}");
+            if let Some(v) = as_f64(ctx, value, &what) {
+                if v > 0.0 && v.is_finite() {
+                    actuals.push(Actual {
+                        component,
+                        fte,
+                        value: v,
+                        span: value.span(),
+                    });
+                } else {
+                    ctx.error_help(
+                        value.span(),
+                        format!("{what} must be positive, got {v}"),
+                        if fte {
+                            "give the member's IT staff in full-time equivalents, e.g. 4.5"
+                        } else {
+                            "give the yearly cost from the member's accounts in NOK, e.g. 2_400_000; leave it out to use the modelled cost"
+                        },
+                    );
+                }
+            }
+        }
+    }
     Some(MemberSpec {
         member: Member {
             id,
@@ -197,6 +268,7 @@ fn read_member_table(ctx: &mut Ctx<'_>, item: &Node<'_>) -> Option<MemberSpec> {
         drivers,
         span: item.span(),
         payroll_tax,
+        actuals,
     })
 }
 
@@ -310,12 +382,31 @@ pub fn parse_members_csv(path: &str, text: &str) -> Result<Vec<MemberSpec>, Vec<
             continue;
         };
         let mut drivers = Vec::new();
+        let mut actuals = Vec::new();
         for (c, header) in headers.iter().enumerate() {
             if Some(c) == Some(id_col)
                 || Some(c) == name_col
                 || Some(c) == pop_col
                 || record[c].is_empty()
             {
+                continue;
+            }
+            if let Some((component, fte)) = actual_column(header) {
+                match record[c].parse::<f64>() {
+                    Ok(v) if v.is_finite() && v > 0.0 => actuals.push(Actual {
+                        component: component.to_owned(),
+                        fte,
+                        value: v,
+                        span: 0..0,
+                    }),
+                    _ => errors.push(at(
+                        header,
+                        format!(
+                            "`{}` of member {id} is not a positive number",
+                            &record[c]
+                        ),
+                    ).with_help("give the yearly cost in NOK (or the IT staff in FTE) from the member's accounts, or leave the cell empty to use the modelled cost")),
+                }
                 continue;
             }
             match record[c].parse::<f64>() {
@@ -338,6 +429,7 @@ pub fn parse_members_csv(path: &str, text: &str) -> Result<Vec<MemberSpec>, Vec<
             drivers,
             span: 0..0,
             payroll_tax: f64::NAN,
+            actuals,
         });
     }
     if errors.is_empty() {
@@ -489,6 +581,7 @@ pub fn override_members(
                 drivers: spec.drivers.clone(),
                 span: spec.span.clone(),
                 payroll_tax: spec.payroll_tax,
+                actuals: spec.actuals.clone(),
             });
             continue;
         }
@@ -502,6 +595,7 @@ pub fn override_members(
                 drivers: Vec::new(),
                 span: 0..0,
                 payroll_tax: default_tax,
+                actuals: Vec::new(),
             }),
             None => ctx.error_help(
                 0..0,

@@ -5,6 +5,7 @@
 //! and what was expected; unknown keys get the closest valid name. Files a scenario refers to
 //! (a members CSV) are read through a [`FileSource`], so this module itself does no I/O.
 
+mod calibration;
 mod components;
 mod correlations;
 mod diagnostic;
@@ -266,6 +267,7 @@ fn build(
         .collect();
     let member_payroll_tax: Vec<f64> = specs.iter().map(|s| s.payroll_tax).collect();
     let member_spans: Vec<std::ops::Range<usize>> = specs.iter().map(|s| s.span.clone()).collect();
+    let actuals: Vec<Vec<members::Actual>> = specs.iter().map(|s| s.actuals.clone()).collect();
     let member_list: Vec<_> = specs.into_iter().map(|s| s.member).collect();
     let (keys, key_notes) = keys::read_keys(
         ctx,
@@ -288,7 +290,7 @@ fn build(
     }
     let horizon = horizon?;
     let (pool_transition_costs, parallel) = transition?;
-    let model = Model {
+    let mut model = Model {
         members: member_list,
         drivers,
         member_payroll_tax,
@@ -304,8 +306,12 @@ fn build(
         operation_start: operation_start?,
         discounting: discounting?,
         correlation,
+        calibrations: Vec::new(),
     };
     default_tax?;
+    if ctx.errors.is_empty() {
+        warnings.extend(calibration::calibrate(ctx, &mut model, &actuals));
+    }
     if ctx.errors.is_empty() {
         warnings.extend(plausibility::warnings(
             &model,

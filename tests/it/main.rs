@@ -2,6 +2,7 @@
 
 mod allocate;
 mod architecture;
+mod calibration;
 mod case_summary;
 mod cli;
 mod csv_dialect;

@@ -303,6 +303,32 @@ pub struct Model {
     pub discounting: Discounting,
     /// Rank correlations between uncertain parameters.
     pub correlation: Option<Correlation>,
+    /// Members' standalone costs scaled to their accounts (empty: the modelled curves).
+    pub calibrations: Vec<Calibration>,
+}
+
+/// A member's standalone cost of one component scaled to its accounts: the component's cost
+/// alone for `member` is multiplied by `cost` and its staff alone by `fte` in every draw,
+/// `k = actual / modelled` with the modelled figure at the inputs' medians (docs/MODEL.md,
+/// "Baselines from the accounts").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calibration {
+    /// Component index.
+    pub component: usize,
+    /// Member index.
+    pub member: usize,
+    /// Factor on the cost alone, `k_i`.
+    pub cost: f64,
+    /// Factor on the staff alone (staffing; 1 otherwise).
+    pub fte: f64,
+    /// The member's actual yearly cost, NOK, when given.
+    pub actual_cost: Option<f64>,
+    /// The member's actual IT staff, FTE, when given.
+    pub actual_fte: Option<f64>,
+    /// The modelled cost alone at the medians, NOK/yr (first-year prices).
+    pub modelled_cost: f64,
+    /// The modelled staff alone at the medians, FTE.
+    pub modelled_fte: f64,
 }
 
 /// Target Spearman rank correlations between some uncertain parameters (imposed on every
@@ -357,13 +383,23 @@ impl Model {
         }
         out.components
             .resize_with(self.components.len(), ComponentValues::default);
-        for (c, v) in self.components.iter().zip(out.components.iter_mut()) {
+        for (c_idx, (c, v)) in self
+            .components
+            .iter()
+            .zip(out.components.iter_mut())
+            .enumerate()
+        {
             c.evaluate(params, self.horizon_years, v);
             // Costs alone and of the grand coalition do not change from year to year within a
             // draw (growth is applied per year), so they are computed once here.
             v.alone.clear();
             for i in 0..self.n_members() {
                 v.alone.push(c.buyer_cost(v, self.alone_buyer(c, i)));
+            }
+            for k in self.calibrations.iter().filter(|k| k.component == c_idx) {
+                let alone = &mut v.alone[k.member];
+                alone.nok *= k.cost;
+                alone.fte *= k.fte;
             }
             v.grand = c.buyer_cost(v, self.pooled_buyer(c, 0..self.n_members()));
             v.retained.clear();
