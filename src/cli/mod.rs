@@ -742,6 +742,23 @@ fn run_command(args: &RunArgs) -> Result<()> {
                 .into_bytes(),
             ),
         ];
+        let explorer_config = RunConfig {
+            n_draws: report::explorer::sample_draws(config.n_draws),
+            stability_draws: report::explorer::sample_core_draws(
+                scenario.model.n_members(),
+                report::explorer::sample_draws(config.n_draws),
+                config.stability_draws,
+            ),
+            ..config
+        };
+        let sample = pool
+            .install(|| simulation::draw_sample(&scenario.model, &explorer_config))
+            .map_err(|e| InputError(format!("error: {e}")))?;
+        files.push((
+            "explorer.html",
+            report::explorer::explorer_html(&scenario.model, &sample, seed, args.lang.lang())
+                .into_bytes(),
+        ));
         if args.save_draws {
             files.push(("draws.parquet", draws_parquet(&scenario, &results)?));
         }

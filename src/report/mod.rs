@@ -6,6 +6,7 @@
 pub mod allocate;
 mod csv_dialect;
 pub mod design;
+pub mod explorer;
 mod format;
 pub mod html;
 pub mod inputs;

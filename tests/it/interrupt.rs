@@ -201,13 +201,14 @@ fn a_temporary_file_left_by_a_killed_run_is_cleaned_up() {
 
 /// The files a run of `BASE` writes, in the order it writes them (a case summary page per
 /// member, in the scenario's order).
-const RUN_FILES: [&str; 10] = [
+const RUN_FILES: [&str; 11] = [
     "summary.json",
     "members.csv",
     "keys.csv",
     "yearly.csv",
     "samkost.xlsx",
     "report.html",
+    "explorer.html",
     "saksframlegg.html",
     "saksframlegg-1517.html",
     "saksframlegg-1514.html",

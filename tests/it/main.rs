@@ -8,6 +8,7 @@ mod cli;
 mod csv_dialect;
 mod design;
 mod economies;
+mod explorer;
 mod fuzz;
 mod fuzz_sweep;
 mod game_values;
