@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::style::CSS;
-use super::{PALETTE, Report, ShortAnswer, fill, short_answer};
+use super::{PALETTE, Report, fill, short_answer_sentence};
 use crate::report::lang;
 use crate::report::svg::escape;
 
@@ -50,25 +50,16 @@ impl Report<'_> {
         );
         if let Some(k) = first {
             let key = &s.keys[k];
-            let (answer, text) = match short_answer(s, k) {
-                ShortAnswer::Yes => ("yes", l.short_yes),
-                ShortAnswer::Probably => ("probably", l.short_probably),
-                ShortAnswer::No => ("no", l.short_no),
-                ShortAnswer::RegionLoses => ("region-loses", l.short_region_loses),
-            };
-            let args = if answer == "region-loses" {
-                vec![escape(&lang.percent(1.0 - s.region.p_win))]
-            } else {
-                vec![
-                    escape(&key.name),
-                    escape(&lang.percent(key.p_all_win)),
-                    escape(&lang.percent(s.region.p_win)),
-                ]
-            };
+            let texts = [
+                l.short_yes,
+                l.short_probably,
+                l.short_no,
+                l.short_region_loses,
+            ];
+            let (answer, sentence) = short_answer_sentence(s, lang, k, texts);
             let _ = writeln!(
                 out,
-                "<p class=\"short\" data-answer=\"{answer}\">{}</p>",
-                fill(text, &args)
+                "<p class=\"short\" data-answer=\"{answer}\">{sentence}</p>"
             );
             let _ = writeln!(
                 out,

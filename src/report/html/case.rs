@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use super::case_labels::CaseLabels;
-use super::{Report, ShortAnswer, fill, short_answer};
+use super::{Report, fill, short_answer_sentence};
 use crate::report::inputs::input_label;
 use crate::report::json::{KeyJson, KeyMemberJson, Stats, SummaryJson};
 use crate::report::lang::{self, Lang};
@@ -249,26 +249,11 @@ fn expected_mnok(r: &Report<'_>, l: &CaseLabels, st: &Stats) -> String {
 fn answer(out: &mut String, r: &Report<'_>, l: &CaseLabels, first: Option<usize>) {
     let (s, lang) = (r.s, r.lang);
     if let Some(k) = first {
-        let key = &s.keys[k];
-        let (kind, text) = match short_answer(s, k) {
-            ShortAnswer::Yes => ("yes", l.yes),
-            ShortAnswer::Probably => ("probably", l.probably),
-            ShortAnswer::No => ("no", l.no),
-            ShortAnswer::RegionLoses => ("region-loses", l.region_loses),
-        };
-        let args = if kind == "region-loses" {
-            vec![escape(&lang.percent(1.0 - s.region.p_win))]
-        } else {
-            vec![
-                escape(&key.name),
-                escape(&lang.percent(key.p_all_win)),
-                escape(&lang.percent(s.region.p_win)),
-            ]
-        };
+        let texts = [l.yes, l.probably, l.no, l.region_loses];
+        let (kind, sentence) = short_answer_sentence(s, lang, k, texts);
         let _ = writeln!(
             out,
-            "<p class=\"answer\" data-answer=\"{kind}\">{}</p>",
-            fill(text, &args)
+            "<p class=\"answer\" data-answer=\"{kind}\">{sentence}</p>"
         );
     }
     let npv = &s.region.npv_net_benefit;

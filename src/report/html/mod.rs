@@ -62,6 +62,36 @@ pub fn short_answer(summary: &SummaryJson, key: usize) -> ShortAnswer {
     }
 }
 
+/// The short answer for key `k` as a `data-answer` kind and its sentence: `texts` are the
+/// sentences for yes, probably, no and region-loses, filled with the key's name, its
+/// probability that all gain and the region's (or, when the region loses, the probability
+/// that it does), HTML-escaped.
+fn short_answer_sentence(
+    s: &SummaryJson,
+    lang: Lang,
+    k: usize,
+    texts: [&str; 4],
+) -> (&'static str, String) {
+    let [yes, probably, no, region_loses] = texts;
+    let key = &s.keys[k];
+    let (kind, text) = match short_answer(s, k) {
+        ShortAnswer::Yes => ("yes", yes),
+        ShortAnswer::Probably => ("probably", probably),
+        ShortAnswer::No => ("no", no),
+        ShortAnswer::RegionLoses => ("region-loses", region_loses),
+    };
+    let args = if kind == "region-loses" {
+        vec![escape(&lang.percent(1.0 - s.region.p_win))]
+    } else {
+        vec![
+            escape(&key.name),
+            escape(&lang.percent(key.p_all_win)),
+            escape(&lang.percent(s.region.p_win)),
+        ]
+    };
+    (kind, fill(text, &args))
+}
+
 /// Bars in the report's tornado chart: the inputs that move the region's NPV most.
 pub const TORNADO_BARS: usize = 15;
 
