@@ -83,7 +83,7 @@ pub struct XlsxLabels {
     /// Columns of the members sheet.
     pub members_headers: [&'static str; 20],
     /// Columns of the yearly flows sheet.
-    pub yearly_headers: [&'static str; 12],
+    pub yearly_headers: [&'static str; 15],
     /// Columns of the assumptions sheet.
     pub assumptions_headers: [&'static str; 8],
     /// Summary rows about the scenario: name, first year, last year, shared operation from,
@@ -174,6 +174,9 @@ impl XlsxLabels {
             "Cumulative NPV P10 (NOK)",
             "Cumulative NPV P50 (NOK)",
             "Cumulative NPV P90 (NOK)",
+            "Paid to the cooperation, running, mean (NOK)",
+            "Paid to the cooperation, start-up, mean (NOK)",
+            "Own cost in the cooperation, mean (NOK)",
         ],
         assumptions_headers: [
             "Assumption",
@@ -290,6 +293,9 @@ impl XlsxLabels {
             "Akkumulert netto nåverdi P10 (kr)",
             "Akkumulert netto nåverdi P50 (kr)",
             "Akkumulert netto nåverdi P90 (kr)",
+            "Betalt til samarbeidet, drift, forventet (kr)",
+            "Betalt til samarbeidet, oppstart, forventet (kr)",
+            "Egne kostnader i samarbeidet, forventet (kr)",
         ],
         assumptions_headers: [
             "Forutsetning",
@@ -759,10 +765,17 @@ fn yearly_rows(summary: &SummaryJson, l: &XlsxLabels) -> Vec<Vec<Cell>> {
             Cell::Empty,
         ];
         row.extend(band(Some(&y.cumulative_npv), t));
+        // The region's columns of the payments: the pooled costs and the members' own costs.
+        row.extend([
+            at(&y.pooled_running),
+            at(&y.pooled_startup),
+            at(&y.own_cost),
+        ]);
         rows.push(row);
     }
     for key in &summary.keys {
         for (m, member) in key.members.iter().zip(&summary.members) {
+            let pay = &m.yearly_payments;
             for (t, year) in y.years.iter().enumerate() {
                 let at = |values: &[f64], kind| optional(values.get(t).copied(), kind);
                 let mut row = vec![
@@ -770,13 +783,18 @@ fn yearly_rows(summary: &SummaryJson, l: &XlsxLabels) -> Vec<Vec<Cell>> {
                     text(&key.name),
                     text(&m.id),
                     text(&member.name),
-                    Cell::Empty,
-                    Cell::Empty,
+                    at(&pay.standalone_cost, Kind::Nok),
+                    at(&pay.total_paid, Kind::Nok),
                     at(&m.yearly_net_benefit.cash, Kind::Nok),
                     at(&m.yearly_net_benefit.budget, Kind::Nok),
                     at(&m.p_ahead_by_year, Kind::Probability),
                 ];
                 row.extend(band(m.cumulative_npv.as_ref(), t));
+                row.extend([
+                    at(&pay.to_cooperation_running, Kind::Nok),
+                    at(&pay.to_cooperation_startup, Kind::Nok),
+                    at(&pay.own_cost, Kind::Nok),
+                ]);
                 rows.push(row);
             }
         }

@@ -232,6 +232,9 @@ fn check_yearly(sheet: &Range<Data>, json: &Value, lang: Lang) {
         for (col, p) in (9..).zip(["p10", "p50", "p90"]) {
             assert_number(sheet, row, col, &y["cumulative_npv"][p][t]);
         }
+        for (col, field) in (12..).zip(["pooled_running", "pooled_startup", "own_cost"]) {
+            assert_number(sheet, row, col, &y[field][t]);
+        }
     }
     let mut row = 1 + years.len();
     for key in keys {
@@ -240,6 +243,17 @@ fn check_yearly(sheet: &Range<Data>, json: &Value, lang: Lang) {
                 assert_number(sheet, row, 0, year);
                 assert_text(sheet, row, 1, key["name"].as_str().unwrap());
                 assert_text(sheet, row, 2, m["id"].as_str().unwrap());
+                let pay = &m["yearly_payments"];
+                assert_number(sheet, row, 4, &pay["standalone_cost"][t]);
+                assert_number(sheet, row, 5, &pay["total_paid"][t]);
+                let paid = [
+                    "to_cooperation_running",
+                    "to_cooperation_startup",
+                    "own_cost",
+                ];
+                for (col, field) in (12..).zip(paid) {
+                    assert_number(sheet, row, col, &pay[field][t]);
+                }
                 assert_number(sheet, row, 6, &m["yearly_net_benefit"]["cash"][t]);
                 assert_number(sheet, row, 7, &m["yearly_net_benefit"]["budget"][t]);
                 assert_number(sheet, row, 8, &m["p_ahead_by_year"][t]);
