@@ -32,6 +32,10 @@ pub struct SummaryJson {
     pub assumptions: Vec<AssumptionJson>,
     /// The scenario's warnings (`file:line:column: message`).
     pub warnings: Vec<String>,
+    /// Members' standalone costs scaled to their accounts (docs/MODEL.md, "Baselines from the
+    /// accounts"); absent when no member gave its actual figures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub calibration: Vec<CalibrationJson>,
     /// One-at-a-time sensitivity of the region's NPV (each input at its P10 and P90, the others
     /// at their medians), largest swing first; absent when not computed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -606,9 +610,44 @@ pub fn summary(
             .collect(),
         recommendation: None,
         designed_key: None,
+        calibration: model
+            .calibrations
+            .iter()
+            .map(|k| CalibrationJson {
+                member: model.members[k.member].id.clone(),
+                component: model.components[k.component].name.clone(),
+                actual_cost: k.actual_cost,
+                actual_fte: k.actual_fte,
+                modelled_cost: k.modelled_cost,
+                modelled_fte: k.modelled_fte,
+                cost_factor: k.cost,
+                fte_factor: k.fte,
+            })
+            .collect(),
     };
     out.recommendation = super::recommend::json(&out);
     out
+}
+
+/// One member's calibration of one component to its accounts.
+#[derive(Debug, Serialize)]
+pub struct CalibrationJson {
+    /// Member id.
+    pub member: String,
+    /// Component name.
+    pub component: String,
+    /// The member's actual yearly cost, NOK, when given.
+    pub actual_cost: Option<f64>,
+    /// The member's actual IT staff, FTE, when given.
+    pub actual_fte: Option<f64>,
+    /// The modelled cost alone at the inputs' medians, NOK per year (first-year prices).
+    pub modelled_cost: f64,
+    /// The modelled staff alone at the medians, FTE.
+    pub modelled_fte: f64,
+    /// `k`: the factor on the member's cost alone in every draw.
+    pub cost_factor: f64,
+    /// The factor on its staff alone (1 for a component without staff).
+    pub fte_factor: f64,
 }
 
 fn yearly(model: &samkost_core::model::Model, results: &RunResults) -> YearlyJson {

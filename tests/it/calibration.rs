@@ -190,3 +190,53 @@ fn implausible_factors_warn_and_bad_figures_are_refused() {
         assert!(err.contains(needle), "{extra}: {err}");
     }
 }
+
+/// summary.json reports each calibration: the actual and modelled figures and the factors, the
+/// factor being the ratio of the two (`k = 2` for twice the modelled cost); a scenario without
+/// actual figures has none.
+#[test]
+fn summary_json_reports_the_calibration_factors() {
+    let plain = parse(BOTTOM_UP).unwrap();
+    let c = plain
+        .model
+        .components
+        .iter()
+        .position(|c| c.name == SERVERS)
+        .unwrap();
+    let modelled = medians(&plain.model).components[c].alone[1].nok;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |text: &str| -> serde_json::Value {
+        let path = dir.path().join("calibrated.toml");
+        std::fs::write(&path, text).unwrap();
+        let out = crate::succeed(
+            std::process::Command::new(env!("CARGO_BIN_EXE_samkost"))
+                .arg("run")
+                .arg(&path)
+                .args([
+                    "--draws",
+                    "200",
+                    "--stability-draws",
+                    "0",
+                    "--format",
+                    "json",
+                ]),
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let text = with_member(&format!(
+        r#"actual_cost = {{ "{SERVERS}" = {} }}"#,
+        2.0 * modelled
+    ));
+    let json = run(&text);
+    let k = json["calibration"].as_array().expect("a calibration block");
+    assert_eq!(k.len(), 1);
+    assert_eq!(k[0]["member"], "1515");
+    assert_eq!(k[0]["component"], SERVERS);
+    let actual = k[0]["actual_cost"].as_f64().unwrap();
+    let model = k[0]["modelled_cost"].as_f64().unwrap();
+    assert!((actual - 2.0 * modelled).abs() <= 1e-9 * actual);
+    assert!((model - modelled).abs() <= 1e-9 * model);
+    assert!((k[0]["cost_factor"].as_f64().unwrap() - actual / model).abs() < 1e-12);
+    assert!(k[0]["actual_fte"].is_null());
+    assert!(run(BOTTOM_UP).get("calibration").is_none());
+}
