@@ -241,12 +241,12 @@ pub fn reason(summary: &SummaryJson, r: &Recommendation, lang: Lang) -> String {
             "{name} is the most often stable of the keys that are stable in most draws: no group of members would do better alone in {stable} of draws, clearly more than under the others."
         ),
         Case::TieFairer if nb => format!(
-            "{} nøkler er like stabile innenfor Monte Carlo-usikkerheten ({name}, {}); den jevneste etter belastningsforholdet er {name} ({ratio}).",
+            "{} nøkler er like stabile innenfor usikkerheten i beregningen ({name}, {}); den jevneste etter belastningsforholdet er {name} ({ratio}).",
             r.tied.len(),
             others.join(", ")
         ),
         Case::TieFairer => format!(
-            "{} keys tie on stability within the Monte Carlo uncertainty ({name}, {}); the fairer one by burden ratio is {name} ({ratio}).",
+            "{} keys tie on stability within the uncertainty of the calculation ({name}, {}); the fairer one by burden ratio is {name} ({ratio}).",
             r.tied.len(),
             others.join(", ")
         ),
