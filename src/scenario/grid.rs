@@ -221,6 +221,7 @@ impl PointScenarios {
         src: &str,
         files: &dyn FileSource,
     ) -> Result<Self, String> {
+        check_ranges(grid, &base)?;
         let members_axis = grid
             .axes
             .iter()
@@ -267,6 +268,63 @@ impl PointScenarios {
         }
         Ok(scenario)
     }
+}
+
+/// Checks every point's input values against the ranges of the fields those inputs feed, as
+/// the reader checks the scenario's own distributions (docs/MODEL.md, "Allowed ranges"): a
+/// grid that sets `scope_growth` to 10 meaning 10 % is refused before any point runs, with the
+/// point, the field and the fix.
+fn check_ranges(grid: &Grid, base: &Scenario) -> Result<(), String> {
+    let params = &base.model.parameters;
+    // (axis position, parameter index) of every parameter axis.
+    let axes: Vec<(usize, usize)> = grid
+        .axes
+        .iter()
+        .enumerate()
+        .filter_map(|(a, axis)| match &axis.kind {
+            AxisKind::Parameter { name, .. } => {
+                params.iter().position(|p| &p.name == name).map(|j| (a, j))
+            }
+            _ => None,
+        })
+        .collect();
+    let checks: Vec<&super::RangeCheck> = base
+        .range_checks
+        .iter()
+        .filter(|c| {
+            let mut used = Vec::new();
+            c.expr.params(&mut used);
+            used.iter().any(|u| axes.iter().any(|&(_, j)| j == *u))
+        })
+        .collect();
+    if checks.is_empty() {
+        return Ok(());
+    }
+    let mut support: Vec<(f64, f64)> = params.iter().map(|p| p.distribution.support()).collect();
+    for point in 0..grid.n_points() {
+        let indices = grid.indices(point);
+        let mut set = Vec::new();
+        for &(a, j) in &axes {
+            if let AxisKind::Parameter { name, values } = &grid.axes[a].kind {
+                let v = values[indices[a]];
+                support[j] = (v, v);
+                set.push(format!("{name} = {}", super::ranges::short(v)));
+            }
+        }
+        for check in &checks {
+            if let Some(outside) = check.violation(&|j| support[j]) {
+                return Err(format!(
+                    "grid point {point} ({}) makes {} reach {}, but it must be {}; {}",
+                    set.join(", "),
+                    check.field,
+                    super::ranges::short(outside),
+                    check.allowed.text,
+                    check.allowed.fix(outside)
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Replaces a parameter's distribution by a fixed value and drops it from the rank

@@ -19,6 +19,7 @@ mod lines;
 mod members;
 mod plausibility;
 mod ranges;
+pub use ranges::{Allowed, RangeCheck};
 mod tree;
 mod values;
 pub mod workbook;
@@ -80,6 +81,9 @@ pub struct Scenario {
     pub warnings: Vec<Diagnostic>,
     /// How game-theoretic keys' planning game is built.
     pub planning: PlanningConfig,
+    /// The range checks of fields that depend on uncertain inputs, which a sweep makes again
+    /// for the values its grid gives those inputs.
+    pub range_checks: Vec<ranges::RangeCheck>,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -290,6 +294,7 @@ fn build(
     }
     let horizon = horizon?;
     let (pool_transition_costs, parallel) = transition?;
+    let range_checks = std::mem::take(&mut params.checks);
     let mut model = Model {
         members: member_list,
         drivers,
@@ -321,6 +326,7 @@ fn build(
         ));
     }
     Some(Scenario {
+        range_checks,
         name: name?,
         description,
         n_draws: n_draws? as u64,

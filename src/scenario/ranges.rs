@@ -14,7 +14,7 @@ use super::values::Parameters;
 
 /// The values a numeric field may take: `min` and `max` with whether each bound itself is
 /// allowed.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Allowed {
     /// Lower bound.
     pub min: f64,
@@ -73,6 +73,39 @@ impl Allowed {
         } else {
             self.help.to_owned()
         }
+    }
+}
+
+/// A range check the reader made on a field that depends on uncertain inputs: what a sweep
+/// checks again when its grid fixes those inputs at other values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangeCheck {
+    /// The field's value.
+    pub expr: Expr,
+    /// The field, as messages name it.
+    pub field: String,
+    /// What the field may take.
+    pub allowed: Allowed,
+}
+
+impl RangeCheck {
+    /// The value outside the allowed range that the field takes with each parameter over
+    /// `support`, or `None` when it stays inside: interval arithmetic when each parameter
+    /// appears once, else the corners of the ranges (values the field certainly takes), as
+    /// the reader checks it.
+    pub fn violation(&self, support: &dyn Fn(usize) -> (f64, f64)) -> Option<f64> {
+        let (lo, hi) = interval(&self.expr, support);
+        if self.allowed.contains(lo) && self.allowed.contains(hi) {
+            return None;
+        }
+        let mut used = Vec::new();
+        self.expr.params(&mut used);
+        let outside = if single_use(&self.expr, &used) {
+            Some(self.allowed.outside(lo, hi))
+        } else {
+            corner_outside(&self.expr, &used, support, self.allowed)
+        };
+        outside.filter(|v| !v.is_nan())
     }
 }
 
@@ -248,8 +281,14 @@ pub fn check(
             );
             false
         }
-        Expr::Param(idx) => check_param(ctx, params, *idx, Some((node, field)), allowed),
-        _ => check_expression(ctx, params, node, expr, field, allowed),
+        Expr::Param(idx) => {
+            params.record(expr, field, allowed);
+            check_param(ctx, params, *idx, Some((node, field)), allowed)
+        }
+        _ => {
+            params.record(expr, field, allowed);
+            check_expression(ctx, params, node, expr, field, allowed)
+        }
     }
 }
 

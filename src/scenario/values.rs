@@ -47,6 +47,8 @@ pub struct Parameters {
     reported: Vec<usize>,
     /// Index of each named parameter by name.
     by_name: std::collections::HashMap<String, usize>,
+    /// The range checks made on fields that depend on parameters (for sweeps).
+    pub checks: Vec<ranges::RangeCheck>,
 }
 
 /// The component, line or section whose fields are being read.
@@ -60,6 +62,15 @@ struct Owner {
 }
 
 impl Parameters {
+    /// Records a range check on a field that depends on parameters.
+    pub fn record(&mut self, expr: &Expr, field: &str, allowed: ranges::Allowed) {
+        self.checks.push(ranges::RangeCheck {
+            expr: expr.clone(),
+            field: field.to_owned(),
+            allowed,
+        });
+    }
+
     /// Whether parameter `idx` has not been reported out of range yet; marks it reported.
     pub fn report_once(&mut self, idx: usize) -> bool {
         if self.reported.contains(&idx) {
@@ -191,6 +202,7 @@ pub fn read_parameters(ctx: &mut Ctx<'_>, node: Option<&Node<'_>>) -> Parameters
         params.n_named = params.list.len();
         if is_share {
             let idx = params.list.len() - 1;
+            params.record(&Expr::Param(idx), "a share", ranges::SHARE);
             ranges::check_param(ctx, &mut params, idx, None, ranges::SHARE);
         }
     }

@@ -722,3 +722,31 @@ fn sweep_files_have_the_permissions_of_run_files() {
     run_ok(&["merge", &out_s, "--out", &merged.display().to_string()]);
     assert_eq!(mode(&merged), run_mode);
 }
+
+/// A grid value outside the range of the field its input feeds is refused before any point
+/// runs, naming the point, the field and the fix, as the reader refuses a distribution that
+/// reaches it (a share written as a whole-number percentage); values inside run.
+#[test]
+fn grid_values_outside_a_fields_range_are_refused_with_the_fix() {
+    let share = scenario_text().replace(
+        "saving = { dist = \"pert\", min = 0.05, mode = 0.15, max = 0.30 }",
+        "saving = { dist = \"pert\", min = 0.05, mode = 0.15, max = 0.30, unit = \"share\" }",
+    );
+    assert!(share.contains("unit = \"share\""));
+    let grid = |values: &str| {
+        format!("draws = 50\nseed = 3\n\n[[axes]]\nparameter = \"saving\"\nvalues = {values}\n")
+    };
+    let (dir, _, g) = setup(&grid("[0.1, 15]"));
+    let s = path(dir.path(), "share.toml");
+    std::fs::write(&s, &share).unwrap();
+    let out = path(dir.path(), "out");
+    let refused = run(&["sweep", &s, "--grid", &g, "--out", &out]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    let message = stderr(&refused);
+    assert!(message.contains("grid point 1 (saving = 15)"), "{message}");
+    assert!(message.contains("15 % is 0.15"), "{message}");
+    assert!(!Path::new(&out).join("sweep.csv").exists());
+    std::fs::write(&g, grid("[0.1, 0.15]")).unwrap();
+    run_ok(&["sweep", &s, "--grid", &g, "--out", &out]);
+    assert!(Path::new(&out).join("sweep.csv").exists());
+}
