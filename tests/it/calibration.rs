@@ -31,18 +31,22 @@ fn medians(model: &samkost_core::model::Model) -> DrawValues {
     v
 }
 
+/// The servers component's index and member 1515's modelled cost of it alone at the medians.
+fn servers_of_1515(model: &samkost_core::model::Model) -> (usize, f64) {
+    let c = model
+        .components
+        .iter()
+        .position(|c| c.name == SERVERS)
+        .unwrap();
+    (c, medians(model).components[c].alone[1].nok)
+}
+
 /// The issue's closed form: a member whose actual cost is twice its modelled cost has k = 2
 /// and twice the standalone cost of that component in every draw; the others are unchanged.
 #[test]
 fn twice_the_modelled_cost_gives_k_2_and_twice_the_standalone_cost() {
     let plain = parse(BOTTOM_UP).unwrap();
-    let c = plain
-        .model
-        .components
-        .iter()
-        .position(|c| c.name == SERVERS)
-        .unwrap();
-    let modelled = medians(&plain.model).components[c].alone[1].nok;
+    let (c, modelled) = servers_of_1515(&plain.model);
     let text = with_member(&format!(
         r#"actual_cost = {{ "{SERVERS}" = {} }}"#,
         2.0 * modelled
@@ -196,14 +200,7 @@ fn implausible_factors_warn_and_bad_figures_are_refused() {
 /// actual figures has none.
 #[test]
 fn summary_json_reports_the_calibration_factors() {
-    let plain = parse(BOTTOM_UP).unwrap();
-    let c = plain
-        .model
-        .components
-        .iter()
-        .position(|c| c.name == SERVERS)
-        .unwrap();
-    let modelled = medians(&plain.model).components[c].alone[1].nok;
+    let (_, modelled) = servers_of_1515(&parse(BOTTOM_UP).unwrap().model);
     let dir = tempfile::tempdir().unwrap();
     let run = |text: &str| -> serde_json::Value {
         let path = dir.path().join("calibrated.toml");

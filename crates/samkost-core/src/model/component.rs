@@ -506,12 +506,7 @@ impl Component {
             }
             KindValues::Staffing(x) => {
                 for ((o, &load), &lr) in out.iter_mut().zip(loads).zip(log_relative) {
-                    let workload = if load > 0.0 {
-                        x.fte_at_reference * (x.exponent * lr).exp()
-                    } else {
-                        0.0
-                    };
-                    *o = staff_cost(&x, x.critical_mass.max(workload), payroll_tax);
+                    *o = staff_cost(&x, tabulated_staff(&x, load, lr), payroll_tax);
                 }
             }
             KindValues::Licence {
@@ -550,12 +545,7 @@ impl Component {
             return;
         };
         out.extend(loads.iter().zip(log_relative).map(|(&load, &lr)| {
-            let workload = if load > 0.0 {
-                x.fte_at_reference * (x.exponent * lr).exp()
-            } else {
-                0.0
-            };
-            let fte = x.critical_mass.max(workload);
+            let fte = tabulated_staff(&x, load, lr);
             BuyerCost {
                 nok: staff_cost(&x, fte, payroll_tax),
                 fte,
@@ -571,6 +561,18 @@ impl Component {
             _ => 0.0,
         }
     }
+}
+
+/// Staff a buyer with load `load` needs, `max(critical mass, FTE_ref · exp(b · lr))` with
+/// `lr = ln(load / reference)` tabulated once per run (the power of [`Component::buyer_cost`]).
+#[inline]
+fn tabulated_staff(x: &StaffValues, load: f64, lr: f64) -> f64 {
+    let workload = if load > 0.0 {
+        x.fte_at_reference * (x.exponent * lr).exp()
+    } else {
+        0.0
+    };
+    x.critical_mass.max(workload)
 }
 
 /// `FTE · salary · (1 + payroll tax) · (1 + π/(1 + FTE/h))`.
