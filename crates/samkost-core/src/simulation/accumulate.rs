@@ -28,6 +28,9 @@ pub(super) struct Layout {
     pub(super) stability_draws: u64,
     /// Some key is recomputed on every draw's realised game.
     pub(super) any_ex_post: bool,
+    /// Per key: whether its shares change from draw to draw (recomputed on the realised game),
+    /// so that its payments must be summed draw by draw.
+    pub(super) varying: Vec<bool>,
     /// Coalitions per game (`2^n`), or 0 when games are out of reach.
     pub(super) n_masks: usize,
     /// Keep every draw's NPVs (exact quantiles) or sketch them (bounded memory).
@@ -56,6 +59,7 @@ impl Layout {
                 0
             },
             any_ex_post: exact && keys.iter().any(ResolvedKey::is_ex_post),
+            varying: keys.iter().map(|k| exact && k.is_ex_post()).collect(),
             n_masks: if exact { 1 << n_members } else { 0 },
             store_draws: config.n_draws <= config.max_stored_draws,
             band_draws: {
@@ -85,12 +89,13 @@ impl Layout {
 
     /// Accumulated flows: rows of `horizon` values — standalone, direct running, direct
     /// start-up, accounting alone, accounting in the cooperation (each per member), then
-    /// pooled running, pooled start-up and pooled accounting, then per key × member the draw's
-    /// share × pooled running, share × pooled start-up and running share × pooled accounting
+    /// pooled running, pooled start-up and pooled accounting, then per key whose shares vary
+    /// ([`Layout::varying`]) and member the draw's share × pooled running, share × pooled start-up and running share × pooled accounting
     /// (see [`KEY_ROWS`]), so that keys whose shares change per draw get the mean of the
     /// product, not the product of means.
     pub(super) fn flows_len(&self) -> usize {
-        (5 * self.n_members + 3 + KEY_ROWS * self.cols()) * self.horizon
+        let varying = self.varying.iter().filter(|v| **v).count();
+        (5 * self.n_members + 3 + KEY_ROWS * varying * self.n_members) * self.horizon
     }
 }
 
@@ -190,9 +195,11 @@ impl ChunkOutput {
             }
             sums = rest;
         }
-        // What each member pays the cooperation under each key, with this draw's shares.
+        // What each member pays the cooperation under each key whose shares change from draw
+        // to draw, with this draw's shares (for the other keys the mean payment is the share
+        // times the mean pooled cost, `driver::mean_flows`).
         let pooled = [&f.pooled[0], &f.pooled[1], &f.pooled_accounting];
-        for shares in &s.shares {
+        for (shares, _) in s.shares.iter().zip(&layout.varying).filter(|(_, v)| **v) {
             for (&run, &start) in shares[0].iter().zip(&shares[1]) {
                 let share = [run, start, run];
                 for (p, sh) in pooled.iter().zip(share) {

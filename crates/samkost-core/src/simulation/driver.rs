@@ -300,7 +300,7 @@ fn summarise(
     columns: Columns,
 ) -> RunResults {
     let (n, horizon, stride) = (layout.n_members, layout.horizon, layout.stride);
-    let mean_flows = mean_flows(&acc.flow_sums, layout, n_draws);
+    let mean_flows = mean_flows(&acc.flow_sums, keys, layout, n_draws);
     let first_operating_year = (model.operation_start < horizon).then_some(model.operation_start);
     let n_rows = n_draws as usize;
     // Each column's summary depends on its values only: in parallel over columns.
@@ -432,7 +432,7 @@ fn payback_quantile(hist: &[u64], p: f64) -> Option<u16> {
     None
 }
 
-fn mean_flows(sums: &[f64], layout: &Layout, n_draws: u64) -> MeanFlows {
+fn mean_flows(sums: &[f64], keys: &[ResolvedKey], layout: &Layout, n_draws: u64) -> MeanFlows {
     let (n, horizon) = (layout.n_members, layout.horizon);
     let row = |r: usize| -> Vec<f64> {
         sums[r * horizon..(r + 1) * horizon]
@@ -450,17 +450,36 @@ fn mean_flows(sums: &[f64], layout: &Layout, n_draws: u64) -> MeanFlows {
         accounting_coop: (4 * n..5 * n).map(row).collect(),
         pooled: [row(5 * n), row(5 * n + 1)],
         pooled_accounting: row(5 * n + 2),
-        key_pooled: (0..layout.n_keys)
-            .map(|k| {
-                (0..n)
-                    .map(|i| {
-                        let first = 5 * n + 3 + KEY_ROWS * (k * n + i);
-                        [row(first), row(first + 1), row(first + 2)]
-                    })
-                    .collect()
-            })
-            .collect(),
+        key_pooled: key_pooled(&row, keys, layout),
     }
+}
+
+/// Each key's mean payments per member `[running, start-up, accounting]`: summed draw by draw
+/// for keys whose shares vary, else the fixed share times the mean pooled row.
+fn key_pooled(
+    row: &dyn Fn(usize) -> Vec<f64>,
+    keys: &[ResolvedKey],
+    layout: &Layout,
+) -> Vec<Vec<[Vec<f64>; 3]>> {
+    let n = layout.n_members;
+    let pooled = [row(5 * n), row(5 * n + 1), row(5 * n + 2)];
+    let mut next = 5 * n + 3;
+    keys.iter()
+        .zip(&layout.varying)
+        .map(|(key, &varying)| {
+            (0..n)
+                .map(|i| {
+                    if varying {
+                        let rows = [row(next), row(next + 1), row(next + 2)];
+                        next += KEY_ROWS;
+                        return rows;
+                    }
+                    let share = [key.shares[0][i], key.shares[1][i], key.shares[0][i]];
+                    std::array::from_fn(|r| pooled[r].iter().map(|p| share[r] * p).collect())
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Share of the expected pooled cost of the first operating year that the key puts on
