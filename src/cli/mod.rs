@@ -178,6 +178,24 @@ struct RunArgs {
     width: Option<u64>,
 }
 
+/// Member pages (`saksframlegg-*.html`, `.docx`) in `dir` that the new set does not have: an
+/// earlier run's pages for members this scenario no longer has.
+fn stale_member_pages(dir: &Path, pages: &[(String, Vec<u8>)]) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut stale: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|name| {
+            name.starts_with("saksframlegg-")
+                && (name.ends_with(".html") || name.ends_with(".docx"))
+                && !pages.iter().any(|(n, _)| n == name)
+        })
+        .collect();
+    stale.sort();
+    stale
+}
+
 /// The terminal table's keys (by name, as asked) and width.
 fn table_layout(args: &RunArgs, summary: &report::SummaryJson) -> Result<report::TableLayout> {
     let mut layout = report::TableLayout::all(summary);
@@ -779,13 +797,28 @@ fn run_command(args: &RunArgs) -> Result<()> {
                 report::member_page_html(&summary, i, lang, &date).into_bytes(),
             ));
         }
+        // Each page also as a Word document, for pasting into the case document.
+        let documents = pages
+            .iter()
+            .map(|(name, html)| {
+                let html = std::str::from_utf8(html).expect("the pages are written as UTF-8");
+                report::case_docx::case_docx(html, &date)
+                    .map(|docx| (name.replace(".html", ".docx"), docx))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        pages.extend(documents);
         let refs: Vec<(&str, &[u8])> = files
             .iter()
             .map(|(n, b)| (*n, b.as_slice()))
             .chain(pages.iter().map(|(n, b)| (n.as_str(), b.as_slice())))
             .collect();
-        // A run without --save-draws leaves no draws.parquet of an earlier run beside its set.
-        output::write_set(dir, &refs, &["draws.parquet"])?;
+        // A run without --save-draws leaves no draws.parquet of an earlier run beside its set,
+        // and no member page of a member that an earlier run of the directory had.
+        let stale = stale_member_pages(dir, &pages);
+        let remove: Vec<&str> = std::iter::once("draws.parquet")
+            .chain(stale.iter().map(String::as_str))
+            .collect();
+        output::write_set(dir, &refs, &remove)?;
     }
     match args.format {
         Format::Json => emitln!("{json}"),

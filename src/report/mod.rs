@@ -4,6 +4,7 @@
 //! Only this module decides how results look; the command line decides where the bytes go.
 
 pub mod allocate;
+pub mod case_docx;
 mod csv_dialect;
 pub mod design;
 pub mod explorer;

@@ -177,3 +177,145 @@ fn member_page_names_keep_only_safe_characters() {
         "saksframlegg-___Vest_land.html"
     );
 }
+
+/// A DOCX case document read back: its body's paragraphs (text, style, whether a list item)
+/// and the number of tables, parsed with a real XML reader, so a malformed document fails.
+struct Docx {
+    paragraphs: Vec<(String, Option<String>, bool)>,
+    tables: usize,
+}
+
+fn read_docx(path: &std::path::Path) -> Docx {
+    use quick_xml::events::Event;
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    for part in [
+        "[Content_Types].xml",
+        "word/styles.xml",
+        "word/numbering.xml",
+    ] {
+        assert!(
+            archive.by_name(part).is_ok(),
+            "{part} in {}",
+            path.display()
+        );
+    }
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let (mut paragraphs, mut tables) = (Vec::new(), 0);
+    let (mut text, mut style, mut listed, mut in_text) = (String::new(), None, false, false);
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                b"w:p" => (text, style, listed) = (String::new(), None, false),
+                b"w:t" => in_text = true,
+                b"w:tbl" => tables += 1,
+                b"w:numPr" => listed = true,
+                b"w:pStyle" => {
+                    let val = e.try_get_attribute("w:val").unwrap().unwrap();
+                    style = Some(String::from_utf8(val.value.to_vec()).unwrap());
+                }
+                _ => {}
+            },
+            Event::End(e) => match e.name().as_ref() {
+                b"w:p" => paragraphs.push((std::mem::take(&mut text), style.take(), listed)),
+                b"w:t" => in_text = false,
+                _ => {}
+            },
+            Event::Text(t) if in_text => text.push_str(&t.decode().unwrap()),
+            Event::GeneralRef(r) if in_text => text.push(match &*r {
+                b"amp" => '&',
+                b"lt" => '<',
+                b"gt" => '>',
+                b"quot" => '"',
+                b"apos" => '\'',
+                other => panic!("entity {}", String::from_utf8_lossy(other)),
+            }),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Docx { paragraphs, tables }
+}
+
+/// The characters a reader sees, whitespace left out: the DOCX must carry every one of them
+/// in the same order as the HTML page it was made from.
+fn letters(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn unescaped(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn every_case_page_is_also_a_word_document_with_the_same_text_and_structure() {
+    for lang in ["en", "nb"] {
+        let (dir, summary) = run(lang);
+        let mut pages = vec!["saksframlegg.html".to_owned()];
+        for m in summary["members"].as_array().unwrap() {
+            let id = m["id"].as_str().unwrap();
+            pages.push(format!("saksframlegg-{id}.html"));
+        }
+        for page in pages {
+            let html = std::fs::read_to_string(dir.path().join(&page)).unwrap();
+            let docx = read_docx(&dir.path().join(page.replace(".html", ".docx")));
+            let main = &html[html.find("<main>").unwrap()..];
+            let text: String = docx.paragraphs.iter().map(|p| p.0.as_str()).collect();
+            assert_eq!(
+                letters(&text),
+                letters(&unescaped(&visible(&html))),
+                "{page} ({lang})"
+            );
+            let styled = |s: &str| {
+                docx.paragraphs
+                    .iter()
+                    .filter(|p| p.1.as_deref() == Some(s))
+                    .count()
+            };
+            assert_eq!(styled("Heading2"), main.matches("<h2>").count(), "{page}");
+            assert_eq!(styled("Heading1"), main.matches("<h1>").count(), "{page}");
+            assert_eq!(styled("Answer"), main.matches("class=\"answer\"").count());
+            let listed = docx.paragraphs.iter().filter(|p| p.2).count();
+            assert_eq!(listed, main.matches("<li>").count(), "{page}");
+            assert_eq!(docx.tables, main.matches("<table").count(), "{page}");
+            // The same page gives the same bytes (the creation date is the report's date).
+            let again = samkost::report::case_docx::case_docx(&html, "2026-01-01").unwrap();
+            assert_eq!(
+                again,
+                samkost::report::case_docx::case_docx(&html, "2026-01-01").unwrap()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_run_removes_member_pages_an_earlier_run_left_for_members_it_does_not_have() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "saksframlegg-0000.html",
+        "saksframlegg-0000.docx",
+        "notes.txt",
+    ] {
+        std::fs::write(dir.path().join(name), "earlier").unwrap();
+    }
+    crate::succeed(
+        Command::new(env!("CARGO_BIN_EXE_samkost"))
+            .args(["run", "--draws", "200", "--stability-draws", "20", "--out"])
+            .arg(dir.path()),
+    );
+    assert!(!dir.path().join("saksframlegg-0000.html").exists());
+    assert!(!dir.path().join("saksframlegg-0000.docx").exists());
+    assert!(dir.path().join("saksframlegg-1517.docx").exists());
+    // Files that are not samkost's are left alone.
+    assert!(dir.path().join("notes.txt").exists());
+}

@@ -156,12 +156,13 @@ fn out_dir_receives_summary_and_members_csv() {
     assert!(dir.path().join("samkost.xlsx").is_file());
     assert!(dir.path().join("report.html").is_file());
     // Six data and report files, the key explorer, the case summary and a page for each of
-    // the 7 members.
+    // the 7 members, the last two also as Word documents.
     assert!(dir.path().join("explorer.html").is_file());
     assert!(dir.path().join("saksframlegg.html").is_file());
+    assert!(dir.path().join("saksframlegg.docx").is_file());
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
-        6 + 1 + 1 + 7
+        6 + 1 + 2 * (1 + 7)
     );
 }
 

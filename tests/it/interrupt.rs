@@ -200,8 +200,8 @@ fn a_temporary_file_left_by_a_killed_run_is_cleaned_up() {
 }
 
 /// The files a run of `BASE` writes, in the order it writes them (a case summary page per
-/// member, in the scenario's order).
-const RUN_FILES: [&str; 11] = [
+/// member, in the scenario's order, then each of those pages as a Word document).
+const RUN_FILES: [&str; 15] = [
     "summary.json",
     "members.csv",
     "keys.csv",
@@ -213,6 +213,10 @@ const RUN_FILES: [&str; 11] = [
     "saksframlegg-1517.html",
     "saksframlegg-1514.html",
     "saksframlegg-1515.html",
+    "saksframlegg.docx",
+    "saksframlegg-1517.docx",
+    "saksframlegg-1514.docx",
+    "saksframlegg-1515.docx",
 ];
 
 /// The regular files of a directory with their contents, and whether anything of a write's
