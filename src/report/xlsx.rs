@@ -11,6 +11,7 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
 
+use super::inputs::input_label;
 use super::json::{BandJson, KeyJson, Stats, SummaryJson};
 use super::lang::{Lang, verdict};
 
@@ -55,7 +56,7 @@ pub fn workbook(summary: &SummaryJson, lang: Lang) -> Result<Vec<u8>, XlsxError>
         ),
         (
             l.sheets[4],
-            assumption_rows(summary),
+            assumption_rows(summary, lang),
             &l.assumptions_headers[..],
             true,
         ),
@@ -85,7 +86,7 @@ pub struct XlsxLabels {
     /// Columns of the yearly flows sheet.
     pub yearly_headers: [&'static str; 15],
     /// Columns of the assumptions sheet.
-    pub assumptions_headers: [&'static str; 8],
+    pub assumptions_headers: [&'static str; 9],
     /// Summary rows about the scenario: name, first year, last year, shared operation from,
     /// draws, seed, sampling method, real discount rate.
     pub scenario_rows: [&'static str; 8],
@@ -180,6 +181,7 @@ impl XlsxLabels {
         ],
         assumptions_headers: [
             "Assumption",
+            "Name in the scenario",
             "Distribution",
             "Mean",
             "P10",
@@ -299,6 +301,7 @@ impl XlsxLabels {
         ],
         assumptions_headers: [
             "Forutsetning",
+            "Navn i scenarioet",
             "Sannsynlighetsfordeling",
             "Forventningsverdi",
             "P10",
@@ -802,13 +805,14 @@ fn yearly_rows(summary: &SummaryJson, l: &XlsxLabels) -> Vec<Vec<Cell>> {
     rows
 }
 
-/// One row per uncertain input.
-fn assumption_rows(summary: &SummaryJson) -> Vec<Vec<Cell>> {
+/// One row per uncertain input: in words (as in the report), then its name in the scenario.
+fn assumption_rows(summary: &SummaryJson, lang: Lang) -> Vec<Vec<Cell>> {
     summary
         .assumptions
         .iter()
         .map(|a| {
             vec![
+                text(&input_label(&a.name, a.origin.as_ref(), lang)),
                 text(&a.name),
                 text(a.distribution),
                 number(a.mean, Kind::General),

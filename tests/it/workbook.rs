@@ -190,21 +190,51 @@ fn check_members(sheet: &Range<Data>, json: &Value, lang: Lang) {
     }
 }
 
-fn check_assumptions(sheet: &Range<Data>, json: &Value) {
+fn check_assumptions(sheet: &Range<Data>, json: &Value, lang: Lang) {
     let assumptions = json["assumptions"].as_array().unwrap();
     assert_eq!(sheet.height(), 1 + assumptions.len());
+    let mut spelled_out = 0;
     for (i, a) in assumptions.iter().enumerate() {
         let row = 1 + i;
-        assert_text(sheet, row, 0, a["name"].as_str().unwrap());
-        assert_text(sheet, row, 1, a["distribution"].as_str().unwrap());
-        for (col, field) in (2..).zip(["mean", "p10", "p50", "p90", "tail_share_of_mean"]) {
+        let name = a["name"].as_str().unwrap();
+        // The input in words, as the report names it: a named input by its name with `_`
+        // read as a space, an inline one by its component or line and the field in words.
+        let words = match a.get("origin") {
+            None => name.replace('_', " "),
+            Some(o) => {
+                let field = o["field"].as_str().unwrap();
+                let owner = o["owner"].as_str().unwrap();
+                let in_words = match (field, lang) {
+                    ("critical_mass", Lang::En) => "critical mass (FTE)",
+                    ("critical_mass", Lang::Nb) => "kritisk masse (årsverk)",
+                    ("salary", Lang::En) => "cost per FTE",
+                    ("salary", Lang::Nb) => "kostnad per årsverk",
+                    _ => "",
+                };
+                let label = match cell(sheet, row, 0) {
+                    Data::String(s) => s.clone(),
+                    other => panic!("row {row}: {other:?}"),
+                };
+                assert_ne!(label, name, "row {row} is in words");
+                if !in_words.is_empty() && o["part"] == "component" {
+                    assert_eq!(label, format!("{owner}: {in_words}"), "row {row}");
+                    spelled_out += 1;
+                }
+                label
+            }
+        };
+        assert_text(sheet, row, 0, &words);
+        assert_text(sheet, row, 1, name);
+        assert_text(sheet, row, 2, a["distribution"].as_str().unwrap());
+        for (col, field) in (3..).zip(["mean", "p10", "p50", "p90", "tail_share_of_mean"]) {
             assert_number(sheet, row, col, a.get(field).unwrap_or(&Value::Null));
         }
         match a.get("source").and_then(Value::as_str) {
-            Some(source) => assert_text(sheet, row, 7, source),
-            None => assert_eq!(cell(sheet, row, 7), &Data::Empty),
+            Some(source) => assert_text(sheet, row, 8, source),
+            None => assert_eq!(cell(sheet, row, 8), &Data::Empty),
         }
     }
+    assert!(spelled_out >= 2, "the staffing inputs are named in words");
 }
 
 fn check_yearly(sheet: &Range<Data>, json: &Value, lang: Lang) {
@@ -345,7 +375,7 @@ fn check_workbook(run: &Run, lang: Lang) {
     check_summary(summary, &run.json, lang);
     check_keys(keys, &run.json);
     check_members(members, &run.json, lang);
-    check_assumptions(assumptions, &run.json);
+    check_assumptions(assumptions, &run.json, lang);
     check_yearly(yearly, &run.json, lang);
 }
 
