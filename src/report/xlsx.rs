@@ -812,7 +812,7 @@ fn assumption_rows(summary: &SummaryJson, lang: Lang) -> Vec<Vec<Cell>> {
         .iter()
         .map(|a| {
             vec![
-                text(&input_label(&a.name, a.origin.as_ref(), lang)),
+                text(input_label(&a.name, a.origin.as_ref(), lang)),
                 text(&a.name),
                 text(a.distribution),
                 number(a.mean, Kind::General),
