@@ -392,10 +392,7 @@ pub fn region_tornado(
             .iter()
             .map(|b| report::TornadoBarJson {
                 parameter: model.parameters[uncertain[b.input]].name.clone(),
-                origin: model.parameters[uncertain[b.input]]
-                    .origin
-                    .as_ref()
-                    .map(report::OriginJson::of),
+                origin: report::OriginJson::of(&model.parameters[uncertain[b.input]]),
                 input_low: b.low_input,
                 input_high: b.high_input,
                 output_at_low: b.output_at_low,
@@ -442,7 +439,7 @@ pub fn region_sobol(
             let p = &model.parameters[uncertain[k]];
             report::SobolInputJson {
                 parameter: p.name.clone(),
-                origin: p.origin.as_ref().map(report::OriginJson::of),
+                origin: report::OriginJson::of(p),
                 first_order: s.first_order[k].estimate,
                 first_order_ci: ci(&s.first_order[k]),
                 total_order: s.total_order[k].estimate,

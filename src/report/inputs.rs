@@ -14,8 +14,24 @@ pub fn input_label(parameter: &str, origin: Option<&OriginJson>, lang: Lang) -> 
     let Some(o) = origin else {
         return parameter.replace('_', " ");
     };
+    if let Some(label) = &o.label {
+        let words = match lang {
+            Lang::En => &label.en,
+            Lang::Nb => &label.nb,
+        };
+        return if o.part == "parameter" {
+            words.clone()
+        } else {
+            format!("{}: {words}", owner_words(o, lang))
+        };
+    }
     let field = field_words(&o.field, lang);
-    let owner = match (o.part, lang) {
+    format!("{}: {field}", owner_words(o, lang))
+}
+
+/// The component's or line's name, or the section in words.
+fn owner_words(o: &OriginJson, lang: Lang) -> String {
+    match (o.part, lang) {
         ("component" | "line", _) => o.owner.clone(),
         ("organisation", Lang::En) => "Organisation".to_owned(),
         ("organisation", Lang::Nb) => "Organisering".to_owned(),
@@ -24,8 +40,7 @@ pub fn input_label(parameter: &str, origin: Option<&OriginJson>, lang: Lang) -> 
         ("assets", Lang::En) => "Existing assets".to_owned(),
         ("assets", Lang::Nb) => "Eksisterende utstyr".to_owned(),
         (other, _) => other.to_owned(),
-    };
-    format!("{owner}: {field}")
+    }
 }
 
 /// A scenario field (`critical_mass`, `connections.unit_cost`, `per.users`) in words.
@@ -121,7 +136,38 @@ mod tests {
             part,
             owner: owner.to_owned(),
             field: field.to_owned(),
+            label: None,
         }
+    }
+
+    #[test]
+    fn an_authors_label_names_the_input_in_each_language() {
+        let label = Some(super::super::json::LabelJson {
+            en: "Cost overrun factor".to_owned(),
+            nb: "Overskridelsesfaktor".to_owned(),
+        });
+        let named = OriginJson {
+            part: "parameter",
+            owner: String::new(),
+            field: "overrun".to_owned(),
+            label: label.clone(),
+        };
+        assert_eq!(
+            input_label("overrun", Some(&named), Lang::En),
+            "Cost overrun factor"
+        );
+        assert_eq!(
+            input_label("overrun", Some(&named), Lang::Nb),
+            "Overskridelsesfaktor"
+        );
+        let inline = OriginJson {
+            label,
+            ..origin("component", "IT staff", "critical_mass")
+        };
+        assert_eq!(
+            input_label("IT staff.critical_mass", Some(&inline), Lang::Nb),
+            "IT staff: Overskridelsesfaktor"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! p_ahead_by_year). Money in NOK, years as calendar years. No timings: the same inputs give
 //! byte-identical JSON.
 
-use samkost_core::model::ParameterOrigin;
+use samkost_core::model::Parameter;
 use samkost_core::sampling::SamplingMethod;
 use samkost_core::simulation::{RunConfig, RunResults, Summary};
 use serde::Serialize;
@@ -71,19 +71,48 @@ pub struct OriginJson {
     pub part: &'static str,
     /// The component's or line's name (empty for sections).
     pub owner: String,
-    /// The field as written in the scenario (`critical_mass`, `per.users`).
+    /// The field as written in the scenario (`critical_mass`, `per.users`); for part
+    /// `parameter`, the parameter's name.
     pub field: String,
+    /// The author's words for the input (`label`), used instead of the field in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<LabelJson>,
 }
 
 impl OriginJson {
-    /// The JSON form of a parameter's origin.
-    pub fn of(origin: &ParameterOrigin) -> Self {
-        Self {
-            part: origin.part.name(),
-            owner: origin.owner.clone(),
-            field: origin.field.clone(),
+    /// Where an input sits and its author's words: an inline input's origin (with its
+    /// `label`, if any); for a named input of `[parameters]`, part `parameter` with its name
+    /// as the field when it has a `label`, else `None` (its name is then its words).
+    pub fn of(p: &Parameter) -> Option<Self> {
+        let label = p.label.as_ref().map(|l| LabelJson {
+            en: l.en.clone(),
+            nb: l.nb.clone(),
+        });
+        match (&p.origin, label) {
+            (Some(origin), label) => Some(Self {
+                part: origin.part.name(),
+                owner: origin.owner.clone(),
+                field: origin.field.clone(),
+                label,
+            }),
+            (None, Some(label)) => Some(Self {
+                part: "parameter",
+                owner: String::new(),
+                field: p.name.clone(),
+                label: Some(label),
+            }),
+            (None, None) => None,
         }
     }
+}
+
+/// A scenario author's words for an input, per report language.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelJson {
+    /// English.
+    pub en: String,
+    /// Norwegian Bokmål.
+    pub nb: String,
 }
 
 /// Sobol' indices of the region's NPV.
@@ -694,7 +723,7 @@ fn assumptions(model: &samkost_core::model::Model) -> Vec<AssumptionJson> {
                 p90: d.quantile(0.9),
                 tail_share_of_mean: (d.kind_name() == "overrun").then_some(tail),
                 source: p.source.clone(),
-                origin: p.origin.as_ref().map(OriginJson::of),
+                origin: OriginJson::of(p),
             }
         })
         .collect()

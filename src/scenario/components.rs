@@ -50,7 +50,13 @@ pub fn field(
         Default::Pert(a, m, b) => Distribution::pert(a, m, b, None),
     };
     let distribution = dist.expect("documented defaults are valid distributions");
-    let idx = params.push_inline(label, key, distribution, Some(DEFAULT_SOURCE.to_owned()));
+    let idx = params.push_inline(
+        label,
+        key,
+        distribution,
+        Some(DEFAULT_SOURCE.to_owned()),
+        None,
+    );
     Some(Expr::Param(idx))
 }
 

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use samkost_core::model::{BinaryOp, Expr, ModelPart, Parameter, ParameterOrigin};
+use samkost_core::model::{BinaryOp, Expr, InputLabel, ModelPart, Parameter, ParameterOrigin};
 use samkost_core::sampling::Distribution;
 use toml::de::DeValue;
 
@@ -24,7 +24,7 @@ pub const DIST_KINDS: &[&str] = &[
 ];
 
 /// Keys that may accompany a distribution's parameters.
-const DESCRIPTIVE_KEYS: &[&str] = &["dist", "source", "unit", "note"];
+const DESCRIPTIVE_KEYS: &[&str] = &["dist", "source", "unit", "note", "label"];
 
 /// Most uncertain inputs a scenario may have, named and inline together: each is drawn in
 /// every draw, and a PERT keeps an inversion table of a few kilobytes, so this bounds the
@@ -111,6 +111,7 @@ impl Parameters {
         field: &str,
         distribution: Distribution,
         source: Option<String>,
+        words: Option<InputLabel>,
     ) -> usize {
         let owner = self.owner.as_ref();
         self.list.push(Parameter {
@@ -122,6 +123,7 @@ impl Parameters {
                 owner: o.name.clone(),
                 field: format!("{}{field}", o.prefix),
             }),
+            label: words,
         });
         self.list.len() - 1
     }
@@ -193,6 +195,7 @@ pub fn read_parameters(ctx: &mut Ctx<'_>, node: Option<&Node<'_>>) -> Parameters
                 .unwrap_or_else(|| Distribution::fixed(0.0).expect("0 is finite")),
             source,
             origin: None,
+            label: read_label(ctx, value),
         });
         params.spans.push(value.span());
         params
@@ -225,6 +228,55 @@ fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// The author's words for an input given as a distribution table: `label = "…"` (every
+/// language) or `label = { en = "…", nb = "…" }`; `None` without a `label` or when it is
+/// wrong (the error is recorded).
+pub fn read_label(ctx: &mut Ctx<'_>, node: &Node<'_>) -> Option<InputLabel> {
+    let DeValue::Table(_) = node.get_ref() else {
+        return None;
+    };
+    let table = Table::from_node(ctx, node, "the input")?;
+    let label = table.get("label")?;
+    match label.get_ref() {
+        DeValue::String(_) => {
+            let text = as_str(ctx, label, "`label`")?;
+            Some(InputLabel {
+                en: text.clone(),
+                nb: text,
+            })
+        }
+        DeValue::Table(_) => {
+            let words = Table::from_node(ctx, label, "`label`")?;
+            words.check_keys(ctx, &["en", "nb"]);
+            let en = words.opt_str(ctx, "en").map(|(s, _)| s);
+            let nb = words.opt_str(ctx, "nb").map(|(s, _)| s);
+            match (en, nb) {
+                (Some(en), Some(nb)) => Some(InputLabel { en, nb }),
+                (Some(one), None) | (None, Some(one)) => Some(InputLabel {
+                    en: one.clone(),
+                    nb: one,
+                }),
+                (None, None) => {
+                    ctx.error_help(
+                        label.span(),
+                        "`label` gives no words",
+                        "write `label = \"…\"`, or `label = { en = \"…\", nb = \"…\" }` for a report in each language",
+                    );
+                    None
+                }
+            }
+        }
+        other => {
+            ctx.error_help(
+                label.span(),
+                format!("`label` must be text, found {}", type_name(other)),
+                "write `label = \"…\"`, or `label = { en = \"…\", nb = \"…\" }` for a report in each language",
+            );
+            None
+        }
+    }
 }
 
 /// Reads a distribution table `{ dist = "…", … }`; returns it and its `source`, if any.
@@ -469,7 +521,10 @@ pub fn read_value(
         DeValue::Table(_) => {
             let (dist, source) = read_distribution(ctx, node, label);
             let dist = dist?;
-            Some(Expr::Param(params.push_inline(label, field, dist, source)))
+            let words = read_label(ctx, node);
+            Some(Expr::Param(
+                params.push_inline(label, field, dist, source, words),
+            ))
         }
         other => {
             ctx.error_help(node.span(), format!("{label} must be a number, an expression or a distribution, found {}", type_name(other)), "e.g. `120000`, `\"cost_per_user * 0.6\"` or `{ dist = \"pert\", min = 1, mode = 2, max = 4 }`");

@@ -96,6 +96,40 @@ fn starters_in_both_languages_run_with_their_own_key_names() {
             .map(|k| k["name"].as_str().unwrap())
             .collect();
         assert_eq!(run_keys, keys, "{lang}");
+        // Named inputs carry the author's words in the starter's language, so a report
+        // in that language does not name them by their identifiers.
+        let overrun = summary["assumptions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == "overrun")
+            .unwrap();
+        let words = match lang {
+            "en" => "Cost overrun factor of the project",
+            _ => "Overskridelsesfaktor for prosjektet",
+        };
+        assert_eq!(overrun["origin"]["part"], "parameter");
+        assert_eq!(overrun["origin"]["label"][lang], words);
+        assert_eq!(
+            samkost::report::inputs::input_label(
+                "overrun",
+                Some(&samkost::report::json::OriginJson {
+                    part: "parameter",
+                    owner: String::new(),
+                    field: "overrun".to_owned(),
+                    label: Some(samkost::report::json::LabelJson {
+                        en: words.to_owned(),
+                        nb: words.to_owned(),
+                    }),
+                }),
+                if lang == "en" {
+                    samkost::report::Lang::En
+                } else {
+                    samkost::report::Lang::Nb
+                },
+            ),
+            words
+        );
     }
 }
 

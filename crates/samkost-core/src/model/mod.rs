@@ -96,6 +96,18 @@ pub struct Parameter {
     /// The component, line or section field it was given in, for inputs written inline
     /// (`critical_mass = { dist = … }` of a component); `None` for `[parameters]`.
     pub origin: Option<ParameterOrigin>,
+    /// The scenario author's own words for it (`label`), if given.
+    pub label: Option<InputLabel>,
+}
+
+/// A scenario author's words for an uncertain input, per report language: `label = "…"`
+/// gives one text for every language, `label = { en = "…", nb = "…" }` one per language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputLabel {
+    /// English.
+    pub en: String,
+    /// Norwegian Bokmål.
+    pub nb: String,
 }
 
 /// Where an inline uncertain input sits in the scenario, so that reports can name it in words
