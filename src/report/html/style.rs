@@ -49,7 +49,7 @@ dl.prov dt{color:var(--muted)}
 dl.prov dd{margin:0;font-variant-numeric:tabular-nums;word-break:break-all}
 @page{size:A4;margin:14mm 12mm}
 @media print{
-body{font-size:10.5pt}
+body{font-size:10pt}
 main{max-width:none;padding:0}
 section{break-before:page}
 #keys{break-before:auto}
