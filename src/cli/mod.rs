@@ -197,10 +197,14 @@ fn stale_member_pages(dir: &Path, pages: &[(String, Vec<u8>)]) -> Vec<String> {
 }
 
 /// The terminal table's keys (by name, as asked) and width.
-fn table_layout(args: &RunArgs, summary: &report::SummaryJson) -> Result<report::TableLayout> {
-    let mut layout = report::TableLayout::all(summary);
+/// Checked before the run, so that a misspelt key name costs no simulation.
+fn table_layout(args: &RunArgs, scenario: &Scenario) -> Result<report::TableLayout> {
+    let all: Vec<&str> = scenario.keys.iter().map(|k| k.name.as_str()).collect();
+    let mut layout = report::TableLayout {
+        keys: (0..all.len()).collect(),
+        width: report::TableLayout::DEFAULT_WIDTH,
+    };
     if let Some(names) = &args.keys {
-        let all: Vec<&str> = summary.keys.iter().map(|k| k.name.as_str()).collect();
         layout.keys = names
             .iter()
             .map(|name| {
@@ -655,6 +659,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
     if config.n_draws == 0 {
         return Err(InputError("error: --draws must be at least 1".to_owned()).into());
     }
+    let layout = table_layout(args, &scenario)?;
     let target = args.precision.as_deref().map(parse_precision).transpose()?;
     let largest_run = if target.is_some() {
         precision_run_sizes(config.n_draws, args.max_draws)
@@ -828,7 +833,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
                 &summary,
                 args.burden_threshold,
                 args.lang.lang(),
-                &table_layout(args, &summary)?
+                &layout
             )
         ),
     }

@@ -12,12 +12,12 @@ use super::lang::Lang;
 pub enum Case {
     /// One key is core-stable in most draws.
     OnlyStable,
-    /// Several keys are stable in most draws; this one clearly most often.
+    /// Several keys are stable in most outcomes; this one clearly most often.
     MostStable,
     /// Several keys tie on stability within the Monte Carlo uncertainty; the fairer by burden
     /// ratio is chosen.
     TieFairer,
-    /// No key is stable in most draws; the key with the highest probability that every member
+    /// No key is stable in most outcomes; the key with the highest probability that every member
     /// gains is chosen.
     NoneStable,
     /// Stability was not checked; the key with the highest probability that every member gains
@@ -229,16 +229,16 @@ pub fn reason(summary: &SummaryJson, r: &Recommendation, lang: Lang) -> String {
     let nb = lang == Lang::Nb;
     let mut text = match r.case {
         Case::OnlyStable if nb => format!(
-            "{name} er den eneste nøkkelen som er stabil i de fleste trekningene: ingen gruppe kommuner ville klart seg bedre alene i {stable} av trekningene."
+            "{name} er den eneste nøkkelen som er stabil i de fleste utfallene: ingen gruppe kommuner ville klart seg bedre alene i {stable} av utfallene."
         ),
         Case::OnlyStable => format!(
-            "{name} is the only key that is stable in most draws: no group of members would do better alone in {stable} of draws."
+            "{name} is the only key that is stable in most outcomes: no group of members would do better alone in {stable} of the outcomes."
         ),
         Case::MostStable if nb => format!(
-            "{name} er oftest stabil av nøklene som er stabile i de fleste trekningene: ingen gruppe kommuner ville klart seg bedre alene i {stable} av trekningene, klart mer enn med de andre."
+            "{name} er oftest stabil av nøklene som er stabile i de fleste utfallene: ingen gruppe kommuner ville klart seg bedre alene i {stable} av utfallene, klart mer enn med de andre."
         ),
         Case::MostStable => format!(
-            "{name} is the most often stable of the keys that are stable in most draws: no group of members would do better alone in {stable} of draws, clearly more than under the others."
+            "{name} is the most often stable of the keys that are stable in most outcomes: no group of members would do better alone in {stable} of the outcomes, clearly more than under the others."
         ),
         Case::TieFairer if nb => format!(
             "{} nøkler er like stabile innenfor usikkerheten i beregningen ({name}, {}); den jevneste etter belastningsforholdet er {name} ({ratio}).",
@@ -251,11 +251,11 @@ pub fn reason(summary: &SummaryJson, r: &Recommendation, lang: Lang) -> String {
             others.join(", ")
         ),
         Case::NoneStable if nb => format!(
-            "Ingen nøkkel er stabil i de fleste trekningene; {name} gir høyest sannsynlighet for at alle kommunene tjener på samarbeidet ({}).",
+            "Ingen nøkkel er stabil i de fleste utfallene; {name} gir høyest sannsynlighet for at alle kommunene tjener på samarbeidet ({}).",
             pct(k.p_all_win)
         ),
         Case::NoneStable => format!(
-            "No key is stable in most draws; {name} gives the highest probability that every member gains ({}).",
+            "No key is stable in most outcomes; {name} gives the highest probability that every member gains ({}).",
             pct(k.p_all_win)
         ),
         Case::NotChecked if nb => format!(
@@ -285,19 +285,19 @@ pub fn reason(summary: &SummaryJson, r: &Recommendation, lang: Lang) -> String {
         let p = pct(d.p);
         text.push_str(&match (nb, d.goal == "core_stable") {
             (true, true) => format!(
-                " En nøkkel utformet for dette scenarioet gjør det bedre enn alle de sammenlignede: {part} likt fordelt og resten etter {}, stabil i {p} av nye trekninger (samkost design).",
+                " En nøkkel utformet for dette scenarioet gjør det bedre enn alle de sammenlignede: {part} likt fordelt og resten etter {}, stabil i {p} av nye, uavhengige utfall (samkost design).",
                 d.driver
             ),
             (true, false) => format!(
-                " En nøkkel utformet for dette scenarioet gjør det bedre enn alle de sammenlignede: {part} likt fordelt og resten etter {}; alle kommunene tjener på samarbeidet i {p} av nye trekninger (samkost design).",
+                " En nøkkel utformet for dette scenarioet gjør det bedre enn alle de sammenlignede: {part} likt fordelt og resten etter {}; alle kommunene tjener på samarbeidet i {p} av nye, uavhengige utfall (samkost design).",
                 d.driver
             ),
             (false, true) => format!(
-                " A key designed for this scenario beats every listed key: {part} split equally and the rest by {}, stable in {p} of fresh draws (samkost design).",
+                " A key designed for this scenario beats every listed key: {part} split equally and the rest by {}, stable in {p} of new, independent outcomes (samkost design).",
                 d.driver
             ),
             (false, false) => format!(
-                " A key designed for this scenario beats every listed key: {part} split equally and the rest by {}; every member gains in {p} of fresh draws (samkost design).",
+                " A key designed for this scenario beats every listed key: {part} split equally and the rest by {}; every member gains in {p} of new, independent outcomes (samkost design).",
                 d.driver
             ),
         });

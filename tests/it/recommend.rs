@@ -179,3 +179,65 @@ fn the_designed_key_is_what_a_run_of_that_key_gives_on_fresh_draws() {
         "{reason}"
     );
 }
+
+/// The reason goes into the case summary for a council, so in every case and both languages
+/// it speaks of outcomes, never of draws (the case summary's plain-words rule).
+#[test]
+fn the_reason_speaks_of_outcomes_never_of_draws() {
+    use samkost::report::recommend::{Case, Recommendation, reason};
+    use samkost_core::sampling::SamplingMethod;
+    use samkost_core::simulation::{NoProgress, RunConfig, resolve_keys, run};
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ssikt.toml"))
+            .unwrap();
+    let scenario =
+        samkost::scenario::parse("ssikt.toml", &text, &samkost::scenario::NoFiles).unwrap();
+    let planning = samkost_core::simulation::PlanningConfig {
+        n_draws: 16,
+        ..scenario.planning
+    };
+    let (keys, _) = resolve_keys(&scenario.model, &scenario.keys, 1, &planning).unwrap();
+    let config = RunConfig {
+        n_draws: 200,
+        seed: 1,
+        stability_draws: 50,
+        band_draws: 0,
+        sampling: SamplingMethod::MonteCarlo,
+        max_stored_draws: 1000,
+    };
+    let results = run(&scenario.model, &keys, &config, &NoProgress).unwrap();
+    let mut summary = samkost::report::summary(&scenario, &results, &config, 1.5);
+    for goal in ["core_stable", "all_win", ""] {
+        // A designed key that beats every listed one adds a sentence of its own.
+        summary.designed_key =
+            (!goal.is_empty()).then(|| samkost::report::recommend::DesignedKeyJson {
+                goal,
+                driver: "population".to_owned(),
+                fixed_part: 0.3,
+                p: 0.97,
+                se: 0.005,
+                draws: 2000,
+                beats_listed: true,
+            });
+        for case in [
+            Case::OnlyStable,
+            Case::MostStable,
+            Case::TieFairer,
+            Case::NoneStable,
+            Case::NotChecked,
+        ] {
+            let r = Recommendation {
+                key: 0,
+                case,
+                tied: vec![0, 1],
+                uneven_set_aside: false,
+            };
+            for lang in [samkost::report::Lang::En, samkost::report::Lang::Nb] {
+                let words = reason(&summary, &r, lang).to_lowercase();
+                for jargon in ["draw", "trekning"] {
+                    assert!(!words.contains(jargon), "{case:?} {lang:?}: {words}");
+                }
+            }
+        }
+    }
+}

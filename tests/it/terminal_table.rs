@@ -65,12 +65,17 @@ fn keys_selects_the_columns_and_verdicts_in_the_order_given() {
 
 #[test]
 fn an_unknown_key_is_refused_with_the_keys_there_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("results");
     let out = Command::new(env!("CARGO_BIN_EXE_samkost"))
-        .args(["run", "--draws", "100", "--keys", "30/70,shapley"])
+        .args(["run", "--draws", "100", "--keys", "30/70,shapley", "--out"])
+        .arg(&results)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no key named `shapley`"), "{err}");
     assert!(err.contains("`Shapley`"), "{err}");
+    // Refused before anything runs: no output directory, no progress.
+    assert!(!results.exists());
 }
