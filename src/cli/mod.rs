@@ -748,8 +748,8 @@ fn run_command(args: &RunArgs) -> Result<()> {
         let yearly_csv = report::yearly_csv(&scenario, &results)
             .and_then(|c| report::to_dialect(&c, dialect))
             .context("failed to build yearly.csv")?;
+        // summary.json, the largest file, is written after the tables and the report.
         let mut files: Vec<(&str, Vec<u8>)> = vec![
-            ("summary.json", format!("{json}\n").into_bytes()),
             ("members.csv", csv),
             ("keys.csv", keys_csv),
             ("yearly.csv", yearly_csv),
@@ -782,6 +782,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
             report::explorer::explorer_html(&scenario.model, &sample, seed, args.lang.lang())
                 .into_bytes(),
         ));
+        files.push(("summary.json", format!("{json}\n").into_bytes()));
         if args.save_draws {
             files.push(("draws.parquet", draws_parquet(&scenario, &results)?));
         }

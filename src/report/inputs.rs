@@ -39,6 +39,8 @@ fn owner_words(o: &OriginJson, lang: Lang) -> String {
         ("transition", Lang::Nb) => "Overgang".to_owned(),
         ("assets", Lang::En) => "Existing assets".to_owned(),
         ("assets", Lang::Nb) => "Eksisterende utstyr".to_owned(),
+        ("accounts", Lang::En) => "Municipal accounts".to_owned(),
+        ("accounts", Lang::Nb) => "Kommuneregnskap".to_owned(),
         (other, _) => other.to_owned(),
     }
 }
@@ -106,6 +108,19 @@ fn field_words(field: &str, lang: Lang) -> String {
             "share replaced in the cooperation",
             "andel som fornyes i samarbeidet",
         ),
+        "startup_capitalised" => (
+            "share of start-up costs capitalised",
+            "andel av oppstartskostnader som aktiveres",
+        ),
+        "reinvestment_capitalised" => (
+            "share of replacements capitalised",
+            "andel av reinvesteringer som aktiveres",
+        ),
+        "capitalisation_threshold" => ("capitalisation threshold", "aktiveringsgrense"),
+        "loan_rate" => ("loan rate", "lånerente"),
+        "loan_term" => ("loan term (years)", "nedbetalingstid (år)"),
+        "grant" => ("grant", "tilskudd"),
+        "price_growth" => ("municipal price growth", "kommunal prisvekst (deflator)"),
         other => return other.replace(['_', '.'], " "),
     };
     match lang {

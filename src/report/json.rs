@@ -28,6 +28,9 @@ pub struct SummaryJson {
     pub keys: Vec<KeyJson>,
     /// The region's mean yearly flows.
     pub yearly: YearlyJson,
+    /// The municipal accounts view: operating and investment budgets and the økonomiplan
+    /// (docs/MODEL.md §6b).
+    pub municipal_accounts: super::accounts::AccountsJson,
     /// The uncertain inputs as the run used them.
     pub assumptions: Vec<AssumptionJson>,
     /// The scenario's warnings (`file:line:column: message`).
@@ -628,6 +631,7 @@ pub fn summary(
             })
             .collect(),
         yearly: yearly(model, results),
+        municipal_accounts: super::accounts::accounts(model, results),
         assumptions: assumptions(model),
         precision: None,
         tornado: None,

@@ -3,6 +3,8 @@
 //!
 //! Only this module decides how results look; the command line decides where the bytes go.
 
+pub mod accounts;
+pub mod accounts_labels;
 pub mod allocate;
 pub mod case_docx;
 mod csv_dialect;

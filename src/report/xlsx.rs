@@ -11,6 +11,8 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
 
+mod plan;
+
 use super::inputs::input_label;
 use super::json::{BandJson, KeyJson, Stats, SummaryJson};
 use super::lang::{Lang, verdict};
@@ -67,6 +69,13 @@ pub fn workbook(summary: &SummaryJson, lang: Lang) -> Result<Vec<u8>, XlsxError>
         write_table(&mut sheet, &formats, lang, headers, &rows, filter)?;
         book.push_worksheet(sheet);
     }
+    // The four-year plan in the municipal accounts view (docs/MODEL.md §6b).
+    let (name, headers, rows) = plan::sheet(summary, lang);
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut sheet = Worksheet::new();
+    sheet.set_name(name)?;
+    write_table(&mut sheet, &formats, lang, &headers, &rows, true)?;
+    book.push_worksheet(sheet);
     book.save_to_buffer()
 }
 

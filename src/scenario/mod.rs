@@ -5,6 +5,7 @@
 //! and what was expected; unknown keys get the closest valid name. Files a scenario refers to
 //! (a members CSV) are read through a [`FileSource`], so this module itself does no I/O.
 
+mod accounts;
 mod calibration;
 mod components;
 mod correlations;
@@ -104,6 +105,7 @@ const TOP_KEYS: &[&str] = &[
     "organisation",
     "transition",
     "assets",
+    "accounts",
     "lines",
     "keys",
     "planning",
@@ -249,6 +251,14 @@ fn build(
         !components.is_empty(),
     );
     let assets = components::read_assets(ctx, root.get("assets"), &mut params);
+    let accounts = accounts::read_accounts(
+        ctx,
+        root.get("accounts"),
+        &mut params,
+        horizon.as_ref(),
+        operation_start,
+        organisation.as_ref().map(|o| o.kind),
+    );
     let lines = lines::read_lines(
         ctx,
         root.get("lines"),
@@ -312,6 +322,7 @@ fn build(
         discounting: discounting?,
         correlation,
         calibrations: Vec::new(),
+        accounts: accounts?,
     };
     default_tax?;
     if ctx.errors.is_empty() {

@@ -469,6 +469,40 @@ fn corner_outside(
     None
 }
 
+/// A nominal loan rate: `[0, 0.3]`. Municipal loan rates have stayed far below 30 % a year.
+pub const LOAN_RATE: Allowed = Allowed {
+    min: 0.0,
+    min_included: true,
+    max: 0.3,
+    max_included: true,
+    text: "between 0 and 0.3",
+    help: "a yearly nominal rate as a fraction, e.g. 0.045 for 4.5 %",
+    fraction: true,
+};
+
+/// Yearly growth of the municipal price index: `[−0.1, 0.3]` [assumption: beyond a 10 % fall
+/// or a 30 % rise a year the deflator is not a planning figure].
+pub const PRICE_GROWTH: Allowed = Allowed {
+    min: -0.1,
+    min_included: true,
+    max: 0.3,
+    max_included: true,
+    text: "between -0.1 and 0.3",
+    help: "a yearly price growth as a fraction, e.g. 0.03 for 3 %",
+    fraction: true,
+};
+
+/// A grant received: `≥ 0` NOK.
+pub const GRANT: Allowed = Allowed {
+    min: 0.0,
+    min_included: true,
+    max: f64::INFINITY,
+    max_included: true,
+    text: "≥ 0",
+    help: "a grant is an amount received in NOK, 0 for none",
+    fraction: false,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -202,13 +202,13 @@ fn a_temporary_file_left_by_a_killed_run_is_cleaned_up() {
 /// The files a run of `BASE` writes, in the order it writes them (a case summary page per
 /// member, in the scenario's order, then each of those pages as a Word document).
 const RUN_FILES: [&str; 15] = [
-    "summary.json",
     "members.csv",
     "keys.csv",
     "yearly.csv",
     "samkost.xlsx",
     "report.html",
     "explorer.html",
+    "summary.json",
     "saksframlegg.html",
     "saksframlegg-1517.html",
     "saksframlegg-1514.html",

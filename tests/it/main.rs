@@ -1,5 +1,7 @@
 //! The one integration-test binary: command line, scenarios, invalid inputs, references.
 
+mod accounts;
+mod accounts_outputs;
 mod allocate;
 mod architecture;
 mod calibration;

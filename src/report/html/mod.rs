@@ -16,6 +16,7 @@
 //! Labels live in [`HtmlLabels`], one constant per language; numbers go through [`Lang`].
 
 mod answer;
+mod budget;
 mod case;
 mod case_labels;
 mod charts;
@@ -118,6 +119,8 @@ pub fn report_html(
     r.distribution(&mut out);
     r.tornado(&mut out);
     r.tables(&mut out);
+    r.payments(&mut out, first);
+    r.budget(&mut out, first);
     r.assumptions(&mut out);
     r.warnings(&mut out);
     r.about(&mut out, date);

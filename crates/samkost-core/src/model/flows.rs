@@ -29,12 +29,74 @@ pub struct DrawFlows {
     pub pooled: [Vec<f64>; 2],
     /// Budget minus cash of the pooled running cost (shared platform).
     pub pooled_accounting: Vec<f64>,
+    /// The parts of the rows above that municipal accounts treat as investments or their
+    /// financing (docs/MODEL.md §6b).
+    pub capital: CapitalFlows,
     /// Scratch: a line's part for each member.
     parts: Vec<f64>,
 }
 
+/// The amounts inside a draw's cash flows that the municipal accounts view books apart
+/// (docs/MODEL.md §6b): start-up lines (projects, of which a share is capitalised), asset
+/// reinvestments, resale income and residual values. Each is already contained in the
+/// matching cash row of [`DrawFlows`]: `*_alone` in `standalone`, `*_own` in `direct`,
+/// `*_pooled` in `pooled`. Per member `[member × horizon + year]`, pooled `[year]`; all
+/// amounts are positive as written (resale and residual values reduce the cash rows).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CapitalFlows {
+    /// Start-up cost lines of a member alone.
+    pub projects_alone: Vec<f64>,
+    /// Start-up cost lines a member pays itself in the cooperation.
+    pub projects_own: Vec<f64>,
+    /// Pooled start-up cost lines.
+    pub projects_pooled: Vec<f64>,
+    /// Replacements of a member's own assets, alone.
+    pub reinvestment_alone: Vec<f64>,
+    /// Replacements of a member's own assets in the cooperation (before it operates).
+    pub reinvestment_own: Vec<f64>,
+    /// Replacements of the shared platform.
+    pub reinvestment_pooled: Vec<f64>,
+    /// Residual value of a member's own assets at the horizon, alone.
+    pub residual_alone: Vec<f64>,
+    /// Residual value of a member's own assets at the horizon, in the cooperation.
+    pub residual_own: Vec<f64>,
+    /// Residual value of the shared platform at the horizon.
+    pub residual_pooled: Vec<f64>,
+    /// Resale of a member's retired assets that the member keeps.
+    pub resale_own: Vec<f64>,
+    /// Resale of retired assets pooled with the transition costs.
+    pub resale_pooled: Vec<f64>,
+}
+
+impl CapitalFlows {
+    fn reset(&mut self, n: usize, horizon: usize) {
+        for v in [
+            &mut self.projects_alone,
+            &mut self.projects_own,
+            &mut self.reinvestment_alone,
+            &mut self.reinvestment_own,
+            &mut self.residual_alone,
+            &mut self.residual_own,
+            &mut self.resale_own,
+        ] {
+            v.clear();
+            v.resize(n * horizon, 0.0);
+        }
+        for v in [
+            &mut self.projects_pooled,
+            &mut self.reinvestment_pooled,
+            &mut self.residual_pooled,
+            &mut self.resale_pooled,
+        ] {
+            v.clear();
+            v.resize(horizon, 0.0);
+        }
+    }
+}
+
 impl DrawFlows {
     fn reset(&mut self, n: usize, horizon: usize) {
+        self.capital.reset(n, horizon);
         self.n = n;
         self.horizon = horizon;
         let per_member = n * horizon;
@@ -125,25 +187,37 @@ impl Model {
                     .iter()
                     .map(|&(d, r)| r * drivers[d].iter().sum::<f64>())
                     .sum::<f64>();
+            let project = line.category == Category::StartUp;
+            let cap = &mut out.capital;
             for year in line.years.0..=last {
                 let growth = coef.growth_factors[year];
                 if line.occurs.applies(1, year, t0) == Applies::AsBasis {
                     for (i, part) in out.parts.iter().enumerate() {
                         out.standalone[i * horizon + year] += part * growth;
+                        if project {
+                            cap.projects_alone[i * horizon + year] += part * growth;
+                        }
                     }
                 }
                 match (line.occurs.applies(n, year, t0), line.basis) {
                     (Applies::No, _) => {}
                     (Applies::AsBasis, Basis::Pooled) if n >= 2 => {
                         out.pooled[cat][year] += pooled_part * growth;
+                        if project {
+                            cap.projects_pooled[year] += pooled_part * growth;
+                        }
                     }
                     _ => {
                         for (i, part) in out.parts.iter().enumerate() {
                             let amount = part * growth;
-                            if line.category == Category::StartUp && pool_transition {
+                            if project && pool_transition {
                                 out.pooled[cat][year] += amount;
+                                cap.projects_pooled[year] += amount;
                             } else {
                                 out.direct[cat][i * horizon + year] += amount;
+                                if project {
+                                    cap.projects_own[i * horizon + year] += amount;
+                                }
                             }
                         }
                     }
@@ -226,23 +300,29 @@ impl Model {
                     };
                     out.standalone[slot] += reinvestment;
                     out.accounting_alone[slot] += depreciation - reinvestment;
+                    out.capital.reinvestment_alone[slot] += reinvestment;
                     if last {
                         out.standalone[slot] -= residual;
                         out.accounting_alone[slot] += residual;
+                        out.capital.residual_alone[slot] += residual;
                     }
                     if n < 2 || year < t0 {
                         out.direct[running][slot] += reinvestment;
                         out.accounting_coop[slot] += depreciation - reinvestment;
+                        out.capital.reinvestment_own[slot] += reinvestment;
                         if last {
                             out.direct[running][slot] -= residual;
                             out.accounting_coop[slot] += residual;
+                            out.capital.residual_own[slot] += residual;
                         }
                     } else if year == t0 {
                         let resale = assets.resale_share * book_value_held;
                         if self.pool_transition_costs {
                             out.pooled[startup][year] -= resale;
+                            out.capital.resale_pooled[year] += resale;
                         } else {
                             out.direct[startup][slot] -= resale;
+                            out.capital.resale_own[slot] += resale;
                         }
                         out.accounting_coop[slot] += book_value_held;
                     }
@@ -251,10 +331,12 @@ impl Model {
                     let platform = assets.pooled_year(population, t0, year);
                     out.pooled[running][year] += platform.reinvestment;
                     out.pooled_accounting[year] += platform.depreciation - platform.reinvestment;
+                    out.capital.reinvestment_pooled[year] += platform.reinvestment;
                     if last {
                         let residual = assets.pooled_residual(population, t0, horizon);
                         out.pooled[running][year] -= residual.value;
                         out.pooled_accounting[year] += residual.depreciated;
+                        out.capital.residual_pooled[year] += residual.value;
                     }
                 }
             }

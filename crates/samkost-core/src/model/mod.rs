@@ -10,6 +10,7 @@
 //! computes both, so standalone costs, the cooperation's cost and every coalition's cost come
 //! from the same formulas.
 
+mod accounts;
 mod assets;
 mod coalition;
 mod component;
@@ -19,6 +20,9 @@ mod flows;
 mod npv;
 mod organisation;
 
+pub use accounts::{
+    AccountValues, Accounts, BOOK_LINES, Borrower, DrawAccounts, Line, net_operating_cost,
+};
 pub use assets::{AssetValues, AssetYear, Assets, PooledResidual, Vintages};
 pub use coalition::{CoalitionFlows, Scratch, YearFlows, YearScratch};
 pub use component::{
@@ -27,7 +31,7 @@ pub use component::{
 };
 pub use discount::Discounting;
 pub use expr::{BinaryOp, Expr};
-pub use flows::DrawFlows;
+pub use flows::{CapitalFlows, DrawFlows};
 pub use npv::{CoalitionTable, NpvGameTerms};
 pub use organisation::{OrgKind, OrgValues, Organisation};
 
@@ -136,6 +140,8 @@ pub enum ModelPart {
     Transition,
     /// `[assets]`.
     Assets,
+    /// `[accounts]`.
+    Accounts,
 }
 
 impl ModelPart {
@@ -147,6 +153,7 @@ impl ModelPart {
             Self::Organisation => "organisation",
             Self::Transition => "transition",
             Self::Assets => "assets",
+            Self::Accounts => "accounts",
         }
     }
 }
@@ -317,6 +324,8 @@ pub struct Model {
     pub correlation: Option<Correlation>,
     /// Members' standalone costs scaled to their accounts (empty: the modelled curves).
     pub calibrations: Vec<Calibration>,
+    /// The municipal accounts view's inputs (docs/MODEL.md §6b).
+    pub accounts: Accounts,
 }
 
 /// A member's standalone cost of one component scaled to its accounts: the component's cost
@@ -366,6 +375,8 @@ pub struct DrawValues {
     pub parallel: (f64, f64),
     /// Existing assets.
     pub assets: Option<AssetValues>,
+    /// The municipal accounts view's numbers.
+    pub accounts: AccountValues,
     /// Changes with every evaluation, so that caches keyed on a draw can tell draws apart.
     pub generation: u64,
 }
@@ -428,6 +439,7 @@ impl Model {
             (p.months.eval(params), p.share.eval(params))
         });
         out.assets = self.assets.as_ref().map(|a| a.evaluate(params));
+        out.accounts = self.accounts.evaluate(params);
     }
 
     /// Member `i` buying a component alone.

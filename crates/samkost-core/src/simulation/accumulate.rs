@@ -11,7 +11,7 @@ use super::kernel::DrawScratch;
 use super::{MAX_BAND_VALUES, RunConfig};
 use crate::allocation::ResolvedKey;
 use crate::games::MAX_EXACT_MEMBERS;
-use crate::model::Model;
+use crate::model::{DrawAccounts, Model};
 use crate::stats::{QuantileSketch, sketch};
 
 use super::stability::LARGE_STABILITY_DRAWS;
@@ -136,6 +136,10 @@ pub(super) struct ChunkOutput {
     pub(super) tempted_sampled: Vec<BTreeMap<Vec<usize>, u64>>,
     /// Ex-post keys whose method failed on a draw (the planning shares were used instead).
     pub(super) ex_post_fallbacks: u64,
+    /// Sums of the municipal accounts' rows (`accounts::accounts_len`).
+    pub(super) accounts: Vec<f64>,
+    /// Scratch: the latest draw's books.
+    pub(super) books: DrawAccounts,
 }
 
 impl ChunkOutput {
@@ -156,6 +160,8 @@ impl ChunkOutput {
             stability_checked: 0,
             tempted_sampled: vec![BTreeMap::new(); layout.n_keys],
             ex_post_fallbacks: 0,
+            accounts: vec![0.0; super::accounts::accounts_len(layout)],
+            books: DrawAccounts::default(),
         }
     }
 
@@ -251,6 +257,7 @@ pub(super) struct Totals {
     pub(super) sampled: Vec<BTreeMap<Vec<usize>, u64>>,
     pub(super) checked: u64,
     pub(super) fallbacks: u64,
+    pub(super) accounts: Vec<f64>,
 }
 
 fn add_counts(into: &mut [u64], from: &[u64]) {
@@ -284,6 +291,7 @@ impl Totals {
             sampled: vec![BTreeMap::new(); layout.n_keys],
             checked: 0,
             fallbacks: 0,
+            accounts: vec![0.0; super::accounts::accounts_len(layout)],
         }
     }
 
@@ -326,6 +334,10 @@ impl Totals {
                 *total.entry(members.clone()).or_insert(0) += c;
             }
         }
+        self.accounts
+            .iter_mut()
+            .zip(&chunk.accounts)
+            .for_each(|(a, c)| *a += c);
         self.checked += chunk.stability_checked;
         self.fallbacks += chunk.ex_post_fallbacks;
     }

@@ -8,6 +8,7 @@
 
 use rayon::prelude::*;
 
+use super::accounts::{self, MeanAccounts};
 use super::accumulate::{ChunkOutput, KEY_ROWS, Layout, Totals};
 use super::kernel::{DrawScratch, Kernel};
 use super::results::{KeyOutcome, MeanFlows, MemberOutcome, RunResults};
@@ -216,6 +217,8 @@ impl ChunkContext<'_> {
             self.simulate_draw(draw, s, games, &mut out);
             if s.in_range {
                 out.add_draw(layout, s);
+                let model = self.kernel.model();
+                accounts::add_draw(model, layout, s, &mut out.books, &mut out.accounts);
             } else {
                 out.first_bad_draw.get_or_insert(draw);
             }
@@ -301,6 +304,7 @@ fn summarise(
 ) -> RunResults {
     let (n, horizon, stride) = (layout.n_members, layout.horizon, layout.stride);
     let mean_flows = mean_flows(&acc.flow_sums, keys, layout, n_draws);
+    let accounts = MeanAccounts::new(model, &acc.accounts, keys, layout, n_draws);
     let first_operating_year = (model.operation_start < horizon).then_some(model.operation_start);
     let n_rows = n_draws as usize;
     // Each column's summary depends on its values only: in parallel over columns.
@@ -364,6 +368,7 @@ fn summarise(
         region_p_win: Proportion::from_count(acc.wins[stride - 1], n_draws),
         keys: keys_out,
         mean_flows,
+        accounts,
         first_operating_year,
         band_draws: layout.band_draws,
         member_bands: column_major(

@@ -21,6 +21,7 @@
 //! ahead by year, means of yearly flows) is counted as the draws go. Sampling designs are built
 //! per block of [`DESIGN_BLOCK_DRAWS`] draws.
 
+mod accounts;
 mod accumulate;
 mod driver;
 mod kernel;
@@ -34,6 +35,7 @@ pub use crate::stats::{
     PERCENTILE_LEVELS, Proportion, Summary, quantile_type1, quantile_type7,
     quantiles_type7_unsorted, sketch,
 };
+pub use accounts::{Budget, MeanAccounts};
 pub use driver::run;
 pub use kernel::{DrawScratch, Kernel, evaluate_draw};
 pub use keys::{PlanningConfig, resolve_keys};
