@@ -3,7 +3,8 @@
 //! Schema: `scenario` (name, seed, draws, horizon_years, first_year, discount_rate), `members`
 //! (id, name, population), `region` (npv_net_benefit {mean, p10, p50, p90}, p_win) and `keys`
 //! (name, p_all_win, members: id, share, p_win, npv_net_benefit, payback_year {p10, p50, p90},
-//! p_ahead_by_year). Money in NOK, years as calendar years. No timings: the same inputs give
+//! p_ahead_by_year; leaving: per year from the first operating year, who would gain by
+//! leaving, docs/MODEL.md §10a). Money in NOK, years as calendar years. No timings: the same inputs give
 //! byte-identical JSON.
 
 use samkost_core::model::Parameter;
@@ -399,6 +400,9 @@ pub struct KeyJson {
     pub p_core_stable: Option<f64>,
     /// The coalition most often tempted to break away (null: none was).
     pub top_breakaway: Option<BreakawayJson>,
+    /// Stability over time: for each year from the first operating year on, who would gain
+    /// by leaving that year (empty when not computed).
+    pub leaving: Vec<super::leaving::LeaveYearJson>,
     /// How the key shares running costs.
     pub rule: RuleJson,
     /// How it shares start-up costs, when not like running costs.
@@ -594,6 +598,7 @@ pub fn summary(
                         .collect(),
                     p: *p,
                 }),
+                leaving: super::leaving::leaving_json(model, &k.leaving),
                 members: k
                     .members
                     .iter()

@@ -159,6 +159,8 @@ pub struct Labels {
     pub all_gain: &'static str,
     /// "no group better alone".
     pub no_group_better_alone: &'static str,
+    /// Heading of the terminal's lines on leaving in later years.
+    pub leaving_heading: &'static str,
     /// Heading of the cost-per-inhabitant block.
     pub per_inhabitant_heading: &'static str,
     /// "highest / lowest".
@@ -193,6 +195,7 @@ const EN: Labels = Labels {
     population: "population",
     all_gain: "all members gain",
     no_group_better_alone: "no group better alone",
+    leaving_heading: "Would a member or group gain by leaving in a later year (paying its restart, settled its share of the assets)?",
     per_inhabitant_heading: "Cost per inhabitant per year in the cooperation, NOK (mean over operating years):",
     highest_lowest: "highest / lowest",
     verdict_all_gain: ("all members gain with ", " probability"),
@@ -220,6 +223,7 @@ const NB: Labels = Labels {
     population: "innbyggere",
     all_gain: "alle tjener på det",
     no_group_better_alone: "ingen gruppe tjener på å gå ut",
+    leaving_heading: "Ville en kommune eller gruppe tjene på å gå ut et senere år (med egen oppstart og oppgjør for sin del av eiendelene)?",
     per_inhabitant_heading: "Kostnad per innbygger per år i samarbeidet, kr (gjennomsnitt over driftsårene):",
     highest_lowest: "høyeste / laveste",
     verdict_all_gain: ("alle tjener på samarbeidet med ", " sannsynlighet"),

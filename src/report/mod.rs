@@ -15,6 +15,7 @@ pub mod html;
 pub mod inputs;
 pub mod json;
 pub mod lang;
+pub mod leaving;
 pub mod metrics;
 #[cfg(feature = "parquet")]
 mod parquet;
@@ -41,4 +42,5 @@ pub use lang::Lang;
 pub use parquet::{ParquetError, draws_parquet};
 pub use sensitivity::{InputSensitivity, SensitivityReport, sensitivity_csv, sensitivity_table};
 pub use table::{TableLayout, render_table};
+pub use xlsx::leaving as workbook_leaving;
 pub use xlsx::{XlsxLabels, workbook};

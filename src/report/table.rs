@@ -157,6 +157,17 @@ pub fn render_table(
     for &k in &layout.keys {
         let _ = writeln!(out, "{}", wrap(&verdict(summary, k, lang), layout.width));
     }
+    let leaving: Vec<String> = layout
+        .keys
+        .iter()
+        .filter_map(|&k| super::leaving::leaving_sentence(summary, k, lang))
+        .collect();
+    if !leaving.is_empty() {
+        let _ = writeln!(out, "\n{}", wrap(l.leaving_heading, layout.width));
+        for line in leaving {
+            let _ = writeln!(out, "{}", wrap(&line, layout.width));
+        }
+    }
     out
 }
 

@@ -1,5 +1,6 @@
 //! The Excel workbook (`samkost.xlsx`): the summary, keys, members, yearly flows and
-//! assumptions of a run as filterable sheets, in English or Norwegian Bokmål.
+//! assumptions of a run as filterable sheets, in English or Norwegian Bokmål, and who would
+//! gain by leaving in a later year (`leaving.rs`).
 //!
 //! Built from the JSON summary only, so the workbook says what `summary.json` says: every value
 //! is stored as a number at full precision (the cell holds the shortest decimal text that reads
@@ -11,6 +12,7 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
 
+pub mod leaving;
 mod plan;
 
 use super::inputs::input_label;
@@ -76,6 +78,7 @@ pub fn workbook(summary: &SummaryJson, lang: Lang) -> Result<Vec<u8>, XlsxError>
     sheet.set_name(name)?;
     write_table(&mut sheet, &formats, lang, &headers, &rows, true)?;
     book.push_worksheet(sheet);
+    leaving::push_sheet(&mut book, &formats, summary, lang)?;
     book.save_to_buffer()
 }
 

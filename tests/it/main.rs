@@ -32,6 +32,7 @@ mod scenario_workbook;
 mod scenario_workbook_errors;
 mod scenarios;
 mod sensitivity;
+mod stability_over_time;
 mod starter;
 mod sweep;
 mod terminal_table;

@@ -400,6 +400,7 @@ fn key(name: &str, p_all_win: f64, se: f64, stable: Option<f64>) -> KeyJson {
         burden_flag: false,
         p_core_stable: stable,
         top_breakaway: None,
+        leaving: Vec::new(),
         rule: samkost::report::json::RuleJson {
             kind: "equal",
             driver: None,

@@ -7,7 +7,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
-use samkost::report::{Lang, XlsxLabels};
+use samkost::report::{Lang, XlsxLabels, workbook_leaving};
 use serde_json::Value;
 
 /// One `run --out` of the embedded scenario.
@@ -360,14 +360,69 @@ fn check_summary(sheet: &Range<Data>, json: &Value, lang: Lang) {
     }
 }
 
+/// The sheet on leaving in a later year: one row per key and leave year, every number that of
+/// `keys[].leaving` (docs/MODEL.md §10a), the members' columns in scenario order.
+fn check_leaving(sheet: &Range<Data>, json: &Value, lang: Lang) {
+    let members = json["members"].as_array().unwrap();
+    let mut headers: Vec<String> = workbook_leaving::headers(lang)
+        .iter()
+        .map(|h| (*h).to_owned())
+        .collect();
+    headers.extend(
+        members
+            .iter()
+            .map(|m| workbook_leaving::member_header(lang, m["name"].as_str().unwrap())),
+    );
+    assert_headers(
+        sheet,
+        &headers.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    let mut row = 1;
+    for key in json["keys"].as_array().unwrap() {
+        let years = key["leaving"].as_array().unwrap();
+        assert!(!years.is_empty(), "stability over time is computed");
+        for y in years {
+            assert_text(sheet, row, 0, key["name"].as_str().unwrap());
+            assert_number(sheet, row, 1, &y["year"]);
+            assert_number(sheet, row, 2, &y["p_any"]);
+            assert_number(sheet, row, 3, &y["p_any_se"]);
+            assert_number(sheet, row, 4, &y["p_wind_up"]);
+            let top = &y["top_group"];
+            if top.is_null() {
+                assert_eq!(cell(sheet, row, 5), &Data::Empty);
+                assert_number(sheet, row, 7, &Value::Null);
+            } else {
+                let ids: Vec<&str> = top["members"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|id| id.as_str().unwrap())
+                    .collect();
+                assert_text(sheet, row, 6, &ids.join(" "));
+                assert_number(sheet, row, 7, &top["p"]);
+                assert_number(sheet, row, 8, &top["mean_gain"]);
+            }
+            for (i, m) in y["p_alone"].as_array().unwrap().iter().enumerate() {
+                assert_eq!(m["id"], members[i]["id"]);
+                assert_number(sheet, row, 9 + i, &m["p"]);
+            }
+            row += 1;
+        }
+    }
+    assert_eq!(sheet.height(), row);
+}
+
 /// Every sheet of a run's workbook against its summary.json.
 fn check_workbook(run: &Run, lang: Lang) {
     let l = XlsxLabels::of(lang);
     let sheets = sheets(&run.xlsx);
     let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
-    // The five sheets of the cash view, then the four-year plan (tests/it/accounts_outputs.rs).
+    // The five sheets of the cash view, the four-year plan (tests/it/accounts_outputs.rs), then
+    // leaving in a later year.
     assert_eq!(names[..5], l.sheets);
-    assert_eq!(names.len(), 6);
+    assert_eq!(names.len(), 7);
+    assert_eq!(names[6], workbook_leaving::sheet_name(lang));
+    check_leaving(&sheets[6].1, &run.json, lang);
     let [summary, keys, members, yearly, assumptions] = [0, 1, 2, 3, 4].map(|i| &sheets[i].1);
     assert_headers(summary, &l.summary_headers);
     assert_headers(keys, &l.keys_headers);
@@ -421,8 +476,15 @@ fn workbook_verdicts_are_the_terminal_verdicts() {
                 other => panic!("verdict {k}: {other:?}"),
             })
             .collect();
-        // The terminal wraps long verdicts onto lines indented by two spaces.
-        let block = run.stdout.trim_end().rsplit("\n\n").next().unwrap();
+        // The terminal wraps long verdicts onto lines indented by two spaces; the verdicts are
+        // the block that starts with the first key's name (the lines on leaving later follow).
+        let first_key = format!("{}: ", run.json["keys"][0]["name"].as_str().unwrap());
+        let block = run
+            .stdout
+            .split("\n\n")
+            .find(|b| b.starts_with(&first_key))
+            .unwrap()
+            .trim_end();
         let mut in_terminal: Vec<String> = Vec::new();
         for line in block.lines() {
             match (line.strip_prefix("  "), in_terminal.last_mut()) {

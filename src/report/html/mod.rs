@@ -8,7 +8,7 @@
 //! tests and readers check the drawing against the summary.
 //!
 //! Order: the answer (key to consider first, its verdict, the region's NPV, one verdict row per
-//! key), the keys compared member by member, the fan chart of cumulative NPV by year, S-curves
+//! key), the keys compared member by member, who would want to leave in a later year, the fan chart of cumulative NPV by year, S-curves
 //! per key, the distribution of the region's NPV, the tornado, the number tables per key, the
 //! assumptions with their sources, the warnings, and "About the calculation" (the rule for the
 //! key to consider first, and provenance).
@@ -21,6 +21,7 @@ mod case;
 mod case_labels;
 mod charts;
 mod labels;
+mod leaving;
 mod risk;
 mod style;
 mod tables;
@@ -114,6 +115,7 @@ pub fn report_html(
     r.head(&mut out);
     r.answer(&mut out, first, fan_key);
     r.comparison(&mut out);
+    r.leaving(&mut out);
     r.fans(&mut out, fan_key);
     r.s_curves(&mut out);
     r.distribution(&mut out);

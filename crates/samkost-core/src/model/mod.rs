@@ -15,6 +15,7 @@ mod assets;
 mod coalition;
 mod component;
 mod discount;
+mod exit;
 mod expr;
 mod flows;
 mod npv;
@@ -30,6 +31,7 @@ pub use component::{
     StaffValues, Tier,
 };
 pub use discount::Discounting;
+pub use exit::{ExitTerms, RemainingCosts, add_key_part, leave_base};
 pub use expr::{BinaryOp, Expr};
 pub use flows::{CapitalFlows, DrawFlows};
 pub use npv::{CoalitionTable, NpvGameTerms};

@@ -15,6 +15,7 @@ use crate::model::{DrawAccounts, Model};
 use crate::stats::{QuantileSketch, sketch};
 
 use super::stability::LARGE_STABILITY_DRAWS;
+use super::stability_over_time::LeaveCounts;
 
 /// Sizes of the per-draw and accumulated arrays.
 #[derive(Debug, Clone)]
@@ -140,6 +141,8 @@ pub(super) struct ChunkOutput {
     pub(super) accounts: Vec<f64>,
     /// Scratch: the latest draw's books.
     pub(super) books: DrawAccounts,
+    /// Stability over time on the stability draws (allocated at the first one).
+    pub(super) leaving: LeaveCounts,
 }
 
 impl ChunkOutput {
@@ -162,6 +165,7 @@ impl ChunkOutput {
             ex_post_fallbacks: 0,
             accounts: vec![0.0; super::accounts::accounts_len(layout)],
             books: DrawAccounts::default(),
+            leaving: LeaveCounts::default(),
         }
     }
 
@@ -258,6 +262,7 @@ pub(super) struct Totals {
     pub(super) checked: u64,
     pub(super) fallbacks: u64,
     pub(super) accounts: Vec<f64>,
+    pub(super) leaving: LeaveCounts,
 }
 
 fn add_counts(into: &mut [u64], from: &[u64]) {
@@ -292,6 +297,7 @@ impl Totals {
             checked: 0,
             fallbacks: 0,
             accounts: vec![0.0; super::accounts::accounts_len(layout)],
+            leaving: LeaveCounts::default(),
         }
     }
 
@@ -340,6 +346,7 @@ impl Totals {
             .for_each(|(a, c)| *a += c);
         self.checked += chunk.stability_checked;
         self.fallbacks += chunk.ex_post_fallbacks;
+        self.leaving.merge(&chunk.leaving);
     }
 
     /// The coalition most often tempted to leave under key `k` (among equally frequent ones,

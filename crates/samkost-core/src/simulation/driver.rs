@@ -291,6 +291,10 @@ impl ChunkContext<'_> {
                 out.stable[k] += 1;
             }
         }
+        if let Some(table) = game {
+            out.leaving
+                .add_draw(model, table, kernel.discount(), s, &mut games.leaving);
+        }
     }
 }
 
@@ -359,6 +363,7 @@ fn summarise(
                 p_core_stable: (acc.checked > 0)
                     .then(|| Proportion::from_count(acc.stable[k], acc.checked)),
                 top_breakaway: acc.top_breakaway(layout, k),
+                leaving: acc.leaving.summarise(k, model.operation_start, acc.checked),
             }
         })
         .collect();

@@ -8,6 +8,7 @@
 //! |---|---|
 //! | `kernel.rs` | the one per-draw kernel: a draw's flows, NPVs and cumulative net benefits under every key, used by the run, sensitivity analyses and sweeps |
 //! | `stability.rs` | core stability of a draw's payments against its realised NPV game |
+//! | `stability_over_time.rs` | stability over time: which groups would gain by leaving in each later year |
 //! | `accumulate.rs` | what the chunks count and sum, and how chunks merge (in chunk order) |
 //! | `driver.rs` | [`run`]: blocks, chunks on rayon, per-draw columns written in place |
 //! | `results.rs` | [`RunResults`] and the summaries computed from the accumulated totals |
@@ -29,6 +30,7 @@ mod keys;
 mod results;
 mod sample;
 mod stability;
+mod stability_over_time;
 
 pub use crate::draws::{DESIGN_BLOCK_DRAWS, parameter_sample};
 pub use crate::stats::{
@@ -39,9 +41,10 @@ pub use accounts::{Budget, MeanAccounts};
 pub use driver::run;
 pub use kernel::{DrawScratch, Kernel, evaluate_draw};
 pub use keys::{PlanningConfig, resolve_keys};
-pub use results::{KeyOutcome, MeanFlows, MemberOutcome, Payments, RunResults};
+pub use results::{KeyOutcome, LeaveYear, MeanFlows, MemberOutcome, Payments, RunResults, Tempted};
 pub use sample::{DrawSample, draw_sample};
 pub use stability::LARGE_STABILITY_DRAWS;
+pub use stability_over_time::{LeaveGains, leave_gains};
 
 /// Default of [`RunConfig::max_stored_draws`]: one million draws.
 pub const DEFAULT_MAX_STORED_DRAWS: u64 = 1_000_000;

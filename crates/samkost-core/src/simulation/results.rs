@@ -70,6 +70,39 @@ pub struct KeyOutcome {
     /// The coalition most often tempted to break away (member indices) and how often; among
     /// equally frequent ones the smallest.
     pub top_breakaway: Option<(Vec<usize>, f64)>,
+    /// Stability over time: for each year from the first operating year on, which groups would
+    /// gain by leaving that year (docs/MODEL.md §10a); empty when not computed (no stability
+    /// draws, more than [`crate::games::MAX_EXACT_MEMBERS`] members, or no operating year).
+    pub leaving: Vec<LeaveYear>,
+}
+
+/// Who would gain by leaving the cooperation at the start of one year, under one key, over the
+/// stability draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeaveYear {
+    /// Year index of the leave year (the first year the group is out).
+    pub year: usize,
+    /// Probability that some group — a member alone, several together, or all (wind-up) —
+    /// would gain by leaving that year.
+    pub p_any: Proportion,
+    /// Per member: probability that it would gain by leaving alone.
+    pub p_alone: Vec<f64>,
+    /// Probability that winding the cooperation up (every member alone) would gain.
+    pub p_wind_up: f64,
+    /// The group most often tempted (among equally frequent ones, the fewest members, then the
+    /// lowest bitmask); `None` when none is.
+    pub top: Option<Tempted>,
+}
+
+/// A group tempted to leave, how often and by how much.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tempted {
+    /// Member indices; every member means a wind-up.
+    pub members: Vec<usize>,
+    /// Fraction of the stability draws in which the group would gain by leaving.
+    pub p: f64,
+    /// Mean gain in those draws, NOK, NPV at the start of the first year.
+    pub mean_gain: f64,
 }
 
 /// Mean yearly flows over the draws, NOK (undiscounted). Cash view unless named otherwise;

@@ -11,6 +11,7 @@ use crate::games::{CoreLimits, GameScratch, RealisedGame, check_core_sampled};
 use crate::model::{CoalitionTable, Model, NpvGameTerms};
 
 use super::kernel::DrawScratch;
+use super::stability_over_time::LeaveBuffers;
 
 /// Stability draws for cooperations beyond exact reach (each checks about `2n + 64` coalitions).
 pub const LARGE_STABILITY_DRAWS: u64 = 200;
@@ -24,6 +25,8 @@ pub(super) struct GameBuffers {
     sums: Vec<f64>,
     payments: Vec<f64>,
     sampled: GameScratch,
+    /// Stability over time.
+    pub(super) leaving: LeaveBuffers,
 }
 
 /// The realised NPV game of the draw in `s` (after [`super::Kernel::flows`]).
