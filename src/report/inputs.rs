@@ -41,6 +41,8 @@ fn owner_words(o: &OriginJson, lang: Lang) -> String {
         ("assets", Lang::Nb) => "Eksisterende utstyr".to_owned(),
         ("accounts", Lang::En) => "Municipal accounts".to_owned(),
         ("accounts", Lang::Nb) => "Kommuneregnskap".to_owned(),
+        ("project", Lang::En) => "Project".to_owned(),
+        ("project", Lang::Nb) => "Prosjekt".to_owned(),
         (other, _) => other.to_owned(),
     }
 }
@@ -121,6 +123,20 @@ fn field_words(field: &str, lang: Lang) -> String {
         "loan_term" => ("loan term (years)", "nedbetalingstid (år)"),
         "grant" => ("grant", "tilskudd"),
         "price_growth" => ("municipal price growth", "kommunal prisvekst (deflator)"),
+        "hourly_cost" => ("loaded cost per hour", "timekostnad med sosiale kostnader"),
+        "own_hours" => ("own staff hours per member", "egne timer per kommune"),
+        "own_hours_per_user" => ("own staff hours per user", "egne timer per bruker"),
+        "systems" => (
+            "systems converted per member",
+            "fagsystemer som konverteres per kommune",
+        ),
+        "conversion_per_system" => ("conversion per system", "konvertering per system"),
+        "conversion_per_user" => ("conversion per user", "konvertering per bruker"),
+        "training_hours" => ("training hours per user", "opplæringstimer per bruker"),
+        "course_per_user" => ("course cost per user", "kurskostnad per bruker"),
+        "consulting" => ("external project management", "ekstern prosjektledelse"),
+        "consulting_per_user" => ("external consulting per user", "ekstern bistand per bruker"),
+        "overrun" => ("overrun factor", "overskridelsesfaktor"),
         other => return other.replace(['_', '.'], " "),
     };
     match lang {

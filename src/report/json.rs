@@ -660,6 +660,10 @@ pub fn summary(
                 modelled_fte: k.modelled_fte,
                 cost_factor: k.cost,
                 fte_factor: k.fte,
+                plausible: crate::scenario::calibration_plausible(
+                    k,
+                    model.components[k.component].is_staffing(),
+                ),
             })
             .collect(),
     };
@@ -686,6 +690,9 @@ pub struct CalibrationJson {
     pub cost_factor: f64,
     /// The factor on its staff alone (1 for a component without staff).
     pub fte_factor: f64,
+    /// Whether `cost_factor` (and, for staffing, `fte_factor`) lies in the plausible band
+    /// 0.5–2; the reader warns otherwise.
+    pub plausible: bool,
 }
 
 fn yearly(model: &samkost_core::model::Model, results: &RunResults) -> YearlyJson {

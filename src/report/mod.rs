@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod accounts_labels;
 pub mod allocate;
+mod calibration;
 pub mod case_docx;
 mod csv_dialect;
 pub mod design;

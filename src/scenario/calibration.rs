@@ -17,6 +17,13 @@ use super::tree::Ctx;
 /// in the accounts than a genuinely unusual member.
 pub const PLAUSIBLE_FACTOR: (f64, f64) = (0.5, 2.0);
 
+/// Whether a calibration's factors lie in [`PLAUSIBLE_FACTOR`]: the cost factor, and for a
+/// staffing component also the staff factor (the reader warns otherwise).
+pub fn calibration_plausible(k: &Calibration, staffing: bool) -> bool {
+    let (lo, hi) = PLAUSIBLE_FACTOR;
+    (lo..=hi).contains(&k.cost) && (!staffing || (lo..=hi).contains(&k.fte))
+}
+
 /// Computes the calibration factors of `model` from each member's actual figures (`actuals`,
 /// in member order) and stores them in `model.calibrations`. Errors go to `ctx`; warnings for
 /// factors outside [`PLAUSIBLE_FACTOR`] are returned.

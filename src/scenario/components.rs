@@ -66,7 +66,7 @@ const DEFAULT_SOURCE: &str = "default of docs/MODEL.md §4a–4c";
 /// [`field`], and a located error when a given fixed value, any value of a given
 /// distribution (its support) or of an expression over parameters lies outside `allowed`
 /// (`ranges::check`).
-fn field_in(
+pub(super) fn field_in(
     ctx: &mut Ctx<'_>,
     table: &Table<'_, '_>,
     key: &str,

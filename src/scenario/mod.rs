@@ -19,7 +19,9 @@ pub mod kommuner;
 mod lines;
 mod members;
 mod plausibility;
+mod project;
 mod ranges;
+pub use calibration::{PLAUSIBLE_FACTOR, calibration_plausible};
 pub use ranges::{Allowed, RangeCheck};
 mod tree;
 mod values;
@@ -107,6 +109,7 @@ const TOP_KEYS: &[&str] = &[
     "assets",
     "accounts",
     "lines",
+    "project",
     "keys",
     "planning",
     "correlations",
@@ -267,6 +270,17 @@ fn build(
         horizon,
         !components.is_empty(),
     );
+    let mut lines = lines;
+    if let Some(project) = project::read_project(
+        ctx,
+        root.get("project"),
+        &drivers,
+        &mut params,
+        horizon,
+        operation_start,
+    ) {
+        add_project_lines(ctx, root, &mut lines, project);
+    }
     params.clear_owner();
     let (correlation, correlation_warnings) = correlations::read_correlations(
         ctx,
@@ -348,6 +362,29 @@ fn build(
         warnings,
         planning: planning?,
     })
+}
+
+/// Appends the lines of `[project]`, refusing a `[[lines]]` entry with one of their names.
+fn add_project_lines(
+    ctx: &mut Ctx<'_>,
+    root: &Table<'_, '_>,
+    lines: &mut Vec<samkost_core::model::CostLine>,
+    project: Vec<samkost_core::model::CostLine>,
+) {
+    for line in project {
+        if lines.iter().any(|l| l.name == line.name) {
+            let span = root.get("project").map_or(0..0, |n| n.span());
+            ctx.error_help(
+                span,
+                format!(
+                    "a [[lines]] entry is named `{}`, as a line of [project] is",
+                    line.name
+                ),
+                "rename the [[lines]] entry, or remove it if [project] now covers it",
+            );
+        }
+        lines.push(line);
+    }
 }
 
 /// Reads `[planning]`: the draws and basis of the planning game of game-theoretic keys.

@@ -214,14 +214,14 @@ fn every_invalid_cell_is_reported_at_its_sheet_and_cell() {
                 (
                     b.row(
                         "lines",
-                        Some("Main project (migration, harmonisation, servers)"),
-                        "per.users",
+                        Some("Shared platform bought by the project"),
+                        "per.population",
                     ),
                     b.column("lines", "value"),
                 )
             },
-            Put::Value(s("startup_per_usr * overrun")),
-            "startup_per_usr",
+            Put::Value(s("platform_shar * replacement_per_inhabitant")),
+            "platform_shar",
         ),
         (
             "keys",

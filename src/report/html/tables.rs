@@ -106,7 +106,11 @@ impl Report<'_> {
                 escape(&self.num(a.p90)),
             );
         }
-        out.push_str("</tbody>\n</table>\n</section>\n");
+        out.push_str("</tbody>\n</table>\n");
+        out.push_str(&crate::report::calibration::html_table(s, lang, &|v| {
+            self.num(v)
+        }));
+        out.push_str("</section>\n");
     }
 
     pub(super) fn warnings(&self, out: &mut String) {

@@ -144,6 +144,8 @@ pub enum ModelPart {
     Assets,
     /// `[accounts]`.
     Accounts,
+    /// `[project]`.
+    Project,
 }
 
 impl ModelPart {
@@ -156,6 +158,7 @@ impl ModelPart {
             Self::Transition => "transition",
             Self::Assets => "assets",
             Self::Accounts => "accounts",
+            Self::Project => "project",
         }
     }
 }
