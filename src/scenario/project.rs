@@ -213,6 +213,7 @@ fn read_overrun(ctx: &mut Ctx<'_>, table: &Table<'_, '_>, params: &mut Parameter
             "overrun",
             default_overrun(),
             Some(DEFAULT_SOURCE.to_owned()),
+            None,
         );
         return Some(Expr::Param(idx));
     };
