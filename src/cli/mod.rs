@@ -830,12 +830,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
         Format::Json => emitln!("{json}"),
         Format::Table => emitf!(
             "{}",
-            report::render_table(
-                &summary,
-                args.burden_threshold,
-                args.lang.lang(),
-                &layout
-            )
+            report::render_table(&summary, args.burden_threshold, args.lang.lang(), &layout)
         ),
     }
     Ok(())
