@@ -99,7 +99,8 @@ impl BudgetJson {
 /// them out (rows: the budget's lines; columns: years), whole kroner.
 #[derive(Debug, Serialize)]
 pub struct PlanJson {
-    /// The plan's calendar years (the horizon's first four, or fewer).
+    /// The plan's calendar years: four from `[accounts] plan_start` (default the first year),
+    /// fewer where the horizon ends.
     pub years: Vec<i32>,
     /// `"NOK"`: whole kroner.
     pub unit: &'static str,
@@ -185,9 +186,10 @@ pub fn accounts(model: &Model, results: &RunResults) -> AccountsJson {
                 .collect(),
         })
         .collect();
-    let plan_years = h.min(PLAN_YEARS);
+    let first = model.accounts.plan_start.min(h);
+    let plan_years = first..(first + PLAN_YEARS).min(h);
     let okonomiplan = PlanJson {
-        years: years[..plan_years].to_vec(),
+        years: years[plan_years.clone()].to_vec(),
         unit: "NOK",
         keys: keys
             .iter()
@@ -196,7 +198,7 @@ pub fn accounts(model: &Model, results: &RunResults) -> AccountsJson {
                 members: k
                     .members
                     .iter()
-                    .map(|m| plan_table(m, plan_years))
+                    .map(|m| plan_table(m, plan_years.clone()))
                     .collect(),
             })
             .collect(),
@@ -214,7 +216,7 @@ pub fn accounts(model: &Model, results: &RunResults) -> AccountsJson {
 }
 
 /// A member's plan table from its budgets, rounded to whole kroner.
-fn plan_table(m: &AccountsMemberJson, years: usize) -> PlanTableJson {
+fn plan_table(m: &AccountsMemberJson, years: std::ops::Range<usize>) -> PlanTableJson {
     let c = &m.cooperation;
     let negate = |v: &[f64]| v.iter().map(|x| -x).collect::<Vec<f64>>();
     let row = |line: &str| -> Vec<f64> {
@@ -241,7 +243,7 @@ fn plan_table(m: &AccountsMemberJson, years: usize) -> PlanTableJson {
             .map(|&(budget, line)| PlanRowJson {
                 budget,
                 line,
-                values: row(line)[..years].iter().map(|v| whole(*v)).collect(),
+                values: row(line)[years.clone()].iter().map(|v| whole(*v)).collect(),
             })
             .collect(),
     }

@@ -68,6 +68,7 @@ pub fn read_accounts(
             "price_growth",
             "prices",
             "borrower",
+            "plan_start",
             "source",
             "note",
         ],
@@ -117,7 +118,9 @@ pub fn read_accounts(
         Default::Value(PRICE_GROWTH_DEFAULT),
         PRICE_GROWTH,
     );
-    let grant_year = read_grant_year(ctx, table, horizon, operation_start);
+    let default_grant = operation_start.unwrap_or(0).saturating_sub(1);
+    let grant_year = read_year(ctx, table, "grant_year", horizon, default_grant);
+    let plan_start = read_year(ctx, table, "plan_start", horizon, 0);
     let nominal = match table.opt_choice(ctx, "prices", &["real", "nominal"]) {
         Some((v, _)) => v == "nominal",
         None if table.get("prices").is_some() => return None,
@@ -141,6 +144,7 @@ pub fn read_accounts(
         price_growth: price_growth?,
         nominal,
         borrower,
+        plan_start: plan_start?,
     })
 }
 
@@ -157,31 +161,30 @@ pub fn default_borrower(kind: OrgKind) -> Borrower {
     }
 }
 
-/// `grant_year` as a year index; default the year before the cooperation operates (the main
-/// project's year), or the first year.
-fn read_grant_year(
+/// A calendar year field (`grant_year`: the year the grant is paid, default the year before
+/// the cooperation operates, the main project's; `plan_start`: the økonomiplan's first year,
+/// default the first year) as a year index within the horizon.
+fn read_year(
     ctx: &mut Ctx<'_>,
     table: &Table<'_, '_>,
+    key: &str,
     horizon: Option<&Horizon>,
-    operation_start: Option<usize>,
+    default: usize,
 ) -> Option<usize> {
     let horizon = horizon?;
-    let Some((year, span)) = table.opt_i64(ctx, "grant_year") else {
-        if table.get("grant_year").is_some() {
-            return None;
-        }
-        return Some(operation_start.unwrap_or(0).saturating_sub(1));
+    let Some((year, span)) = table.opt_i64(ctx, key) else {
+        return table.get(key).is_none().then_some(default);
     };
     if year < horizon.first_year || year > horizon.last_year() {
         ctx.error_help(
             span,
             format!(
-                "`grant_year` {year} of [accounts] is outside the horizon {}–{}",
+                "`{key}` {year} of [accounts] is outside the horizon {}–{}",
                 horizon.first_year,
                 horizon.last_year()
             ),
             format!(
-                "give the calendar year the grant is paid, between {} and {}",
+                "give a calendar year between {} and {}",
                 horizon.first_year,
                 horizon.last_year()
             ),

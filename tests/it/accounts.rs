@@ -192,6 +192,7 @@ fn the_okonomiplan_is_the_budgets_in_whole_kroner() {
     let a = &default_json()["municipal_accounts"];
     let plan = &a["okonomiplan"];
     assert_eq!(plan["unit"], "NOK");
+    // Without `plan_start` the plan covers the horizon's first four years.
     assert_eq!(numbers(&plan["years"]), numbers(&a["years"])[..4].to_vec());
     for (pk, key) in plan["keys"]
         .as_array()
@@ -280,4 +281,31 @@ fn mistakes_in_accounts_are_reported_at_their_line() {
         assert_eq!(first.file, "test.toml");
         insta::assert_snapshot!(name, diagnostics.to_string());
     }
+}
+
+/// `plan_start` moves the økonomiplan: from 2028 in a horizon ending in 2030 it has the three
+/// years left, each the budget of its own year in whole kroner.
+#[test]
+fn the_plan_starts_where_the_scenario_says_and_stops_at_the_horizon() {
+    let json = run_json(&ten_million("plan_start = 2028\ngrant = 1_000_000"), &[]);
+    let a = &json["municipal_accounts"];
+    let plan = &a["okonomiplan"];
+    assert_eq!(numbers(&plan["years"]), [2028.0, 2029.0, 2030.0]);
+    let m = &a["keys"][1]["members"][2];
+    let table = &plan["keys"][1]["members"][2];
+    let row = table["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["line"] == "net_operating_cost")
+        .unwrap();
+    let budget = numbers(&m["cooperation"]["net_operating_cost"]);
+    let shown = numbers(&row["values"]);
+    for (i, t) in (2..5).enumerate() {
+        assert_eq!(shown[i], budget[t].round() + 0.0);
+    }
+    // The grant of 2026 (the year before operation) finances a tenth of the 10 MNOK project.
+    let c = &a["cooperation"];
+    assert_eq!(numbers(&c["grants_and_sales"])[0], 1_000_000.0);
+    assert_eq!(numbers(&c["borrowing"])[0], 4_000_000.0);
 }

@@ -100,7 +100,7 @@ impl Report<'_> {
                 .collect();
             let _ = writeln!(
                 out,
-                "<h3>{}</h3>\n<table class=\"numbers payments\" data-member=\"{}\" data-key=\"{}\">\n\
+                "<div style=\"break-inside: avoid\">\n<h3>{}</h3>\n<table class=\"numbers payments\" data-member=\"{}\" data-key=\"{}\">\n\
                  <thead><tr><th>{}</th>{head}</tr></thead>\n<tbody>",
                 escape(self.member_name(&m.id)),
                 escape(&m.id),
@@ -125,7 +125,7 @@ impl Report<'_> {
                     self.kroner_row(out, &row, &label, &om.yearly_payments.difference, 1e3);
                 }
             }
-            let _ = writeln!(out, "</tbody></table>");
+            let _ = writeln!(out, "</tbody></table>\n</div>");
         }
         let _ = writeln!(out, "</section>");
     }
@@ -162,7 +162,7 @@ impl Report<'_> {
         for table in &key.members {
             let _ = writeln!(
                 out,
-                "<h3>{}</h3>\n<table class=\"numbers plan\" data-member=\"{}\" data-key=\"{}\">\n\
+                "<div style=\"break-inside: avoid\">\n<h3>{}</h3>\n<table class=\"numbers plan\" data-member=\"{}\" data-key=\"{}\">\n\
                  <thead><tr><th>{}</th>{head}</tr></thead>\n<tbody>",
                 escape(self.member_name(&table.id)),
                 escape(&table.id),
@@ -182,7 +182,7 @@ impl Report<'_> {
                 }
                 self.kroner_row(out, row.line, &escape(a.line(row.line)), &row.values, 1.0);
             }
-            let _ = writeln!(out, "</tbody></table>");
+            let _ = writeln!(out, "</tbody></table>\n</div>");
         }
         let _ = writeln!(out, "</section>");
     }

@@ -59,6 +59,8 @@ pub struct Accounts {
     pub nominal: bool,
     /// Who borrows for the shared investments.
     pub borrower: Borrower,
+    /// Year index of the økonomiplan's first year.
+    pub plan_start: usize,
 }
 
 /// One draw's numbers of [`Accounts`] (lives rounded to whole years, at least 1).
@@ -148,6 +150,8 @@ pub struct DrawAccounts {
     pub values: Vec<f64>,
     /// Scratch: the price index `(1 + π)^t` of each year.
     index: Vec<f64>,
+    /// Scratch: a year of zeros.
+    zeros: Vec<f64>,
 }
 
 impl DrawAccounts {
@@ -176,7 +180,8 @@ impl DrawAccounts {
 /// What one book holds in a year before it is booked: its cash cost and the parts of it that
 /// are projects, reinvestments, residual values and sales, and grants received.
 struct BookInput<'a> {
-    cash: &'a [f64],
+    /// The cash cost, as one row or the sum of two (a member's own running and start-up).
+    cash: [&'a [f64]; 2],
     projects: &'a [f64],
     reinvestment: &'a [f64],
     residual: &'a [f64],
@@ -201,15 +206,17 @@ impl Model {
         }
         let nominal = self.accounts.nominal;
         let c = &f.capital;
-        let none = vec![0.0; h];
+        out.zeros.clear();
+        out.zeros.resize(h, 0.0);
+        let none = &out.zeros;
         for i in 0..n {
             let row = i * h..(i + 1) * h;
             let alone = BookInput {
-                cash: &f.standalone[row.clone()],
+                cash: [&f.standalone[row.clone()], none],
                 projects: &c.projects_alone[row.clone()],
                 reinvestment: &c.reinvestment_alone[row.clone()],
                 residual: &c.residual_alone[row.clone()],
-                resale: &none,
+                resale: none,
                 grant: None,
             };
             book(
@@ -219,13 +226,8 @@ impl Model {
                 &alone,
                 book_rows(&mut out.values, i, h),
             );
-            let own_cash: Vec<f64> = f.direct[0][row.clone()]
-                .iter()
-                .zip(&f.direct[1][row.clone()])
-                .map(|(r, s)| r + s)
-                .collect();
             let own = BookInput {
-                cash: &own_cash,
+                cash: [&f.direct[0][row.clone()], &f.direct[1][row.clone()]],
                 projects: &c.projects_own[row.clone()],
                 reinvestment: &c.reinvestment_own[row.clone()],
                 residual: &c.residual_own[row.clone()],
@@ -241,11 +243,11 @@ impl Model {
             );
         }
         let running = BookInput {
-            cash: &f.pooled[0],
-            projects: &none,
+            cash: [&f.pooled[0], none],
+            projects: none,
             reinvestment: &c.reinvestment_pooled,
             residual: &c.residual_pooled,
-            resale: &none,
+            resale: none,
             grant: None,
         };
         book(
@@ -256,10 +258,10 @@ impl Model {
             book_rows(&mut out.values, 2 * n, h),
         );
         let startup = BookInput {
-            cash: &f.pooled[1],
+            cash: [&f.pooled[1], none],
             projects: &c.projects_pooled,
-            reinvestment: &none,
-            residual: &none,
+            reinvestment: none,
+            residual: none,
             resale: &c.resale_pooled,
             grant: (n >= 2 && self.accounts.grant_year < h)
                 .then_some((self.accounts.grant_year, a.grant)),
@@ -302,7 +304,8 @@ fn book(a: &AccountValues, index: &[f64], nominal: bool, input: &BookInput<'_>, 
         let sources = input.resale[t] + grant;
         let financing = sources.min(invested).max(0.0);
         let borrowed = invested - financing;
-        let operating = input.cash[t] - invested + input.resale[t] + input.residual[t];
+        let operating =
+            input.cash[0][t] + input.cash[1][t] - invested + input.resale[t] + input.residual[t];
         let scale = view(t);
         rows[Line::Operating as usize * h + t] += operating * scale;
         rows[Line::OperatingIncome as usize * h + t] += (sources - financing) * scale;
@@ -360,7 +363,7 @@ mod tests {
             .map(|t| (1.0 + a.price_growth).powi(t as i32))
             .collect();
         let input = BookInput {
-            cash: projects,
+            cash: [projects, &zero],
             projects,
             reinvestment: &zero,
             residual: &zero,
@@ -442,7 +445,7 @@ mod tests {
         let index = [1.0, 1.1, 1.21];
         let zero = [0.0; 3];
         let input = BookInput {
-            cash: &[1_000_000.0, 0.0, 0.0],
+            cash: [&[1_000_000.0, 0.0, 0.0], &zero],
             projects: &[1_000_000.0, 0.0, 0.0],
             reinvestment: &zero,
             residual: &zero,
