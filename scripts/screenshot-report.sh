@@ -82,7 +82,8 @@ pages=$(grep -ac '/Type /Page$\|/Type /Page\b' "$out/report.pdf" || true)
 # The case summary (at most two A4 pages) and a member's page (one page), in print.
 pdf_pages() { grep -aoE '/Type */Page([^s]|$)' "$1" | wc -l; }
 case_html="$out/run/saksframlegg.html"
-member_id=$(grep -o '"id": "[^"]*"' "$out/run/summary.json" | head -1 | cut -d'"' -f4)
+# The first member id; `grep -m 1` stops reading itself, so no pipe is cut short under pipefail.
+member_id=$(grep -o -m 1 '"id": "[^"]*"' "$out/run/summary.json" | head -1 | cut -d'"' -f4)
 member_html="$out/run/saksframlegg-$member_id.html"
 [[ -s "$case_html" ]] || fail "samkost wrote no saksframlegg.html"
 [[ -s "$member_html" ]] || fail "samkost wrote no saksframlegg-$member_id.html"
