@@ -309,3 +309,29 @@ fn the_plan_starts_where_the_scenario_says_and_stops_at_the_horizon() {
     assert_eq!(numbers(&c["grants_and_sales"])[0], 1_000_000.0);
     assert_eq!(numbers(&c["borrowing"])[0], 4_000_000.0);
 }
+
+/// Prices: the 10 MNOK loan of 2026 is nominal, so its instalments are 1,000,000 kroner a year
+/// in each year's own kroner (`prices = "nominal"`) and 1,000,000 / 1.03^t in 2026 kroner
+/// (`"real"`) with a municipal deflator of 3 % (MODEL.md §6b, "Prices"); the cooperation's
+/// operating costs in the nominal table are the real ones `× 1.03^t`.
+#[test]
+fn nominal_tables_inflate_and_real_tables_deflate_the_nominal_loan() {
+    let accounts = |prices: &str| {
+        let scenario = ten_million(&format!(
+            "startup_capitalised = 1\nloan_rate = 0.04\nloan_term = 10\nlife = 10\nprice_growth = 0.03\nprices = \"{prices}\""
+        ));
+        run_json(&scenario, &[])["municipal_accounts"].clone()
+    };
+    let (real, nominal) = (accounts("real"), accounts("nominal"));
+    let inst = |a: &Value| numbers(&a["cooperation"]["instalments"]);
+    let own = |a: &Value| numbers(&a["cooperation"]["own_operating"]);
+    for t in 1..5 {
+        let index = 1.03f64.powi(t as i32);
+        assert!((inst(&nominal)[t] - 1_000_000.0).abs() < 1e-6, "year {t}");
+        assert!(
+            (inst(&real)[t] - 1_000_000.0 / index).abs() < 1e-6,
+            "year {t}"
+        );
+        assert!(close(own(&nominal)[t], own(&real)[t] * index), "year {t}");
+    }
+}
