@@ -325,3 +325,110 @@ fn summary_and_report_carry_the_leaving_probabilities() {
         assert_eq!(s.1.to_bits(), c.1.to_bits());
     }
 }
+
+/// Thirteen members, beyond exact reach (12): every input fixed (the platform's share of the
+/// members' replacement cost too, which otherwise has a drawn default), so every draw is the
+/// same.
+/// Alone each member pays 1 MNOK plus 500 NOK per inhabitant; together the cooperation pays
+/// 3 MNOK plus 300 per inhabitant, shared equally or by population, with parallel operation
+/// and assets so that restart, stock and settlement all count.
+const THIRTEEN: &str = r#"name = "Thirteen members"
+first_year = 2026
+horizon_years = 6
+operation_start = 2027
+discount_rate = 0.04
+members = ["1505", "1506", "1508", "1511", "1514", "1515", "1516", "1517", "1520", "1525", "1528", "1531", "1532"]
+
+[transition]
+parallel_months = 6
+parallel_share = 0.5
+
+[assets]
+book_value = 300
+vintages = "spread"
+replacement = 600
+life = 5
+resale_share = 0.05
+pooled_replacement_share = 0.7
+
+[[lines]]
+name = "Own operations"
+occurs = "alone"
+basis = "per_member"
+fixed = 1000000
+per = { population = 500 }
+
+[[lines]]
+name = "Shared operations"
+occurs = "together"
+fixed = 3000000
+per = { population = 300 }
+
+[[keys]]
+name = "equal"
+rule = "equal"
+
+[[keys]]
+name = "population"
+rule = "proportional"
+driver = "population"
+"#;
+
+/// Beyond exact reach the run checks each member alone and the wind-up (docs/MODEL.md §10a):
+/// the same gains as the exact computation over all 8,192 groups gives for those groups.
+#[test]
+fn beyond_exact_reach_members_alone_and_the_wind_up_are_checked_exactly() {
+    let scenario = parse(THIRTEEN).unwrap_or_else(|d| panic!("{d}"));
+    let model = &scenario.model;
+    assert_eq!(model.n_members(), 13);
+    let (keys, _) = resolve_keys(model, &scenario.keys, 1, &scenario.planning).unwrap();
+    let discount = model.discounting.factors(model.horizon_years);
+    // Fixed inputs are still parameters of the model (with one value each).
+    let params = parameter_sample(model, SamplingMethod::MonteCarlo, 1, 1).unwrap();
+    let exact = leave_gains(model, &keys, &params, &discount);
+    let results = run(
+        model,
+        &keys,
+        &RunConfig {
+            n_draws: 3,
+            seed: 1,
+            stability_draws: 3,
+            band_draws: 0,
+            sampling: SamplingMethod::MonteCarlo,
+            max_stored_draws: 100,
+        },
+        &NoProgress,
+    )
+    .unwrap();
+    let (n, size) = (13, exact.n_masks);
+    let mut tempted = 0;
+    for (k, key) in results.keys.iter().enumerate() {
+        assert_eq!(key.leaving.len(), exact.n_years);
+        for (j, year) in key.leaving.iter().enumerate() {
+            let row = &exact.gains[(k * exact.n_years + j) * size..][..size];
+            let yes = |gain: f64| if gain > exact.tolerance { 1.0 } else { 0.0 };
+            for i in 0..n {
+                assert_eq!(
+                    year.p_alone[i],
+                    yes(row[1 << i]),
+                    "key {k}, year {j}, member {i}"
+                );
+            }
+            assert_eq!(year.p_wind_up, yes(row[size - 1]));
+            // The most tempting of the groups checked: the first member alone that gains,
+            // tempted in every draw by the same amount.
+            if let Some(top) = &year.top {
+                let i = top.members[0];
+                assert_eq!(top.members, [i]);
+                let gain = row[1 << i];
+                assert!(
+                    (top.mean_gain - gain).abs() <= 1e-9 * gain.abs(),
+                    "key {k}, year {j}"
+                );
+                assert_eq!((0..n).find(|&m| row[1 << m] > exact.tolerance), Some(i));
+                tempted += 1;
+            }
+        }
+    }
+    assert!(tempted > 0, "the equal split tempts the small members");
+}

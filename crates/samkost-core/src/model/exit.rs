@@ -76,8 +76,10 @@ impl Model {
         for t in first..horizon {
             if t > first {
                 out.masked[t - 1] = 0.0;
+                self.npv_game_same_draw(v, &out.masked, table, terms, &mut out.game);
+            } else {
+                self.npv_game(v, &out.masked, table, terms, &mut out.game);
             }
-            self.npv_game(v, &out.masked, table, terms, &mut out.game);
             out.costs.extend_from_slice(&out.game);
         }
     }
@@ -133,18 +135,18 @@ pub struct ExitTerms {
 }
 
 impl Model {
-    /// The [`ExitTerms`] of draw `v` for the leave years of `remaining`.
+    /// The [`ExitTerms`] of draw `v` for the `n_years` leave years from `first_year` on.
     pub fn exit_terms(
         &self,
         v: &DrawValues,
         discount: &[f64],
-        remaining: &RemainingCosts,
+        (first_year, n_years): (usize, usize),
         out: &mut ExitTerms,
     ) {
         let (months, share) = v.parallel;
         out.restart_fraction = share * months / 12.0;
         out.resale_share = v.assets.as_ref().map_or(0.0, |a| a.resale_share);
-        let years = (0..remaining.n_years()).map(|j| remaining.first_year + j);
+        let years = (0..n_years).map(|j| first_year + j);
         out.settlement_base.clear();
         out.settlement_base.extend(
             years
@@ -164,8 +166,8 @@ impl Model {
                 years.map(|t| discount[t] * assets.platform_book_value_held(1.0, start, t)),
             );
         } else {
-            out.own_stock.resize(remaining.n_years(), 0.0);
-            out.platform_stock.resize(remaining.n_years(), 0.0);
+            out.own_stock.resize(n_years, 0.0);
+            out.platform_stock.resize(n_years, 0.0);
         }
         out.populations.clear();
         out.populations
@@ -192,71 +194,77 @@ pub fn leave_base(
     out: &mut Vec<f64>,
 ) {
     let size = remaining.n_masks;
+    let years = remaining.n_years();
     out.clear();
     out.resize(remaining.costs.len(), 0.0);
     let f = exit.restart_fraction;
-    for j in 0..remaining.n_years() {
-        let row = &mut out[j * size..(j + 1) * size];
-        // Subset sums of the singletons' remaining costs and restart costs.
+    let n = exit.populations.len();
+    for j in 0..years {
+        let this = &remaining.costs[j * size..(j + 1) * size];
+        let next = (j + 1 < years).then(|| &remaining.costs[(j + 1) * size..(j + 2) * size]);
+        let running = |mask: usize| this[mask][0] - next.map_or(0.0, |c| c[mask][0]);
+        // Subset sums of the singletons' remaining costs, restart and stock, and inhabitants,
+        // by doubling: the groups with highest member `b` are those below `2^b` plus `b`.
         alone.clear();
         alone.resize(size, (0.0, 0.0, 0.0));
-        for mask in 1..size {
-            let low = mask.trailing_zeros() as usize;
-            let prev = alone[mask & (mask - 1)];
-            let single = 1 << low;
-            let population = exit.populations[low];
-            alone[mask] = (
-                prev.0 + remaining.total(j, single),
-                prev.1 + f * remaining.running_in_year(j, single) + population * exit.own_stock[j],
-                prev.2 + population,
+        for b in 0..n {
+            let single = 1usize << b;
+            let population = exit.populations[b];
+            let add = (
+                this[single][0] + this[single][1],
+                f * running(single) + population * exit.own_stock[j],
+                population,
             );
+            let (low, high) = alone.split_at_mut(single);
+            for (h, l) in high[..single].iter_mut().zip(low.iter()) {
+                *h = (l.0 + add.0, l.1 + add.1, l.2 + add.2);
+            }
         }
-        for mask in 1..size {
-            let (own_costs, restart_alone, population) = alone[mask];
-            row[mask] = if mask.count_ones() == 1 {
+        let row = &mut out[j * size..(j + 1) * size];
+        for (mask, (slot, &(own_costs, restart_alone, population))) in
+            row.iter_mut().zip(alone.iter()).enumerate().skip(1)
+        {
+            *slot = if mask.is_power_of_two() {
                 -restart_alone
             } else if mask == size - 1 {
                 -restart_alone + exit.resale_share * exit.settlement_base[j]
             } else {
                 own_costs
-                    - remaining.total(j, mask)
-                    - f * remaining.running_in_year(j, mask)
+                    - (this[mask][0] + this[mask][1])
+                    - f * running(mask)
                     - population * exit.platform_stock[j]
             };
         }
     }
 }
 
-/// Adds one key's part to the gains in `gains` (a copy of [`leave_base`]'s output):
-/// `− Σ_{i∈S} rem_i(t) + σ_S · d(t) BV(t)` for groups short of everyone, with `rem_i(t)` the
-/// member's discounted net benefit from `t` on under the key (`remaining_net[j · n + i]`) and
-/// `σ_S` the group's running shares; the wind-up gets `− Σ_i rem_i(t)`.
-pub fn add_key_part(
+/// One key's gains for one leave year: `row[mask]` = `base_row[mask]` (from [`leave_base`]) plus
+/// `Σ_{i∈S} (σ_i · d(t) BV(t) − rem_i(t))` for groups short of everyone, with `rem_i(t)` the
+/// member's discounted net benefit from `t` on under the key and `σ_i` its running share; the
+/// wind-up (every member) gets `− Σ_i rem_i(t)` (it sells the platform instead, in the base).
+/// Subset sums over the members by doubling: `O(2^n)`.
+pub fn key_gains_row(
+    base_row: &[f64],
     remaining_net: &[f64],
     running_shares: &[f64],
-    exit: &ExitTerms,
-    n_years: usize,
-    sums: &mut Vec<(f64, f64)>,
-    gains: &mut [f64],
+    settlement_base: f64,
+    row: &mut Vec<f64>,
 ) {
-    let n = running_shares.len();
-    let size = 1usize << n;
-    for j in 0..n_years {
-        let rem = &remaining_net[j * n..(j + 1) * n];
-        sums.clear();
-        sums.resize(size, (0.0, 0.0));
-        for mask in 1..size {
-            let low = mask.trailing_zeros() as usize;
-            let prev = sums[mask & (mask - 1)];
-            sums[mask] = (prev.0 + rem[low], prev.1 + running_shares[low]);
+    let size = base_row.len();
+    debug_assert_eq!(size, 1 << remaining_net.len());
+    row.clear();
+    row.resize(size, 0.0);
+    for (b, (rem, share)) in remaining_net.iter().zip(running_shares).enumerate() {
+        let add = share * settlement_base - rem;
+        let (low, high) = row.split_at_mut(1 << b);
+        for (h, l) in high[..1 << b].iter_mut().zip(low.iter()) {
+            *h = l + add;
         }
-        let row = &mut gains[j * size..(j + 1) * size];
-        for mask in 1..size {
-            let (rem_sum, share) = sums[mask];
-            row[mask] -= rem_sum;
-            if mask != size - 1 {
-                row[mask] += share * exit.settlement_base[j];
-            }
-        }
+    }
+    for (gain, base) in row.iter_mut().zip(base_row) {
+        *gain += base;
+    }
+    if size > 1 {
+        row[size - 1] -= running_shares.iter().sum::<f64>() * settlement_base;
     }
 }

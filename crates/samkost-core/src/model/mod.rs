@@ -31,7 +31,7 @@ pub use component::{
     StaffValues, Tier,
 };
 pub use discount::Discounting;
-pub use exit::{ExitTerms, RemainingCosts, add_key_part, leave_base};
+pub use exit::{ExitTerms, RemainingCosts, key_gains_row, leave_base};
 pub use expr::{BinaryOp, Expr};
 pub use flows::{CapitalFlows, DrawFlows};
 pub use npv::{CoalitionTable, NpvGameTerms};

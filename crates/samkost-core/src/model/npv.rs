@@ -89,8 +89,9 @@ pub struct NpvGameTerms {
     pub linear: Vec<[f64; 2]>,
     /// `w_c` per component (0 when the component is never pooled within the horizon).
     pub weight: Vec<f64>,
-    /// Scratch: per component, the pooled cost of every coalition.
-    pooled: Vec<f64>,
+    /// Scratch: per component, the pooled cost of every coalition (kept for
+    /// [`Model::npv_game_same_draw`]).
+    pooled: Vec<Vec<f64>>,
     /// Scratch for held staff: pooled staff per coalition, staff transferred per coalition,
     /// and the attrition factor of each year from pooling on.
     staff: Vec<BuyerCost>,
@@ -108,6 +109,33 @@ impl Model {
         table: &CoalitionTable,
         terms: &mut NpvGameTerms,
         costs: &mut Vec<[f64; 2]>,
+    ) {
+        self.npv_game_reusing(v, discount, table, terms, costs, false);
+    }
+
+    /// [`Model::npv_game`] of the same draw `v` as the previous call with `terms`, under other
+    /// discount weights whose years are a subset of the previous call's: the pooled component
+    /// costs of every coalition (the cost curves, which do not depend on the weights) are
+    /// reused instead of evaluated again.
+    pub fn npv_game_same_draw(
+        &self,
+        v: &DrawValues,
+        discount: &[f64],
+        table: &CoalitionTable,
+        terms: &mut NpvGameTerms,
+        costs: &mut Vec<[f64; 2]>,
+    ) {
+        self.npv_game_reusing(v, discount, table, terms, costs, true);
+    }
+
+    fn npv_game_reusing(
+        &self,
+        v: &DrawValues,
+        discount: &[f64],
+        table: &CoalitionTable,
+        terms: &mut NpvGameTerms,
+        costs: &mut Vec<[f64; 2]>,
+        reuse: bool,
     ) {
         let n = self.n_members();
         debug_assert_eq!(table.n, n);
@@ -140,17 +168,25 @@ impl Model {
             if weight == 0.0 {
                 continue;
             }
-            terms.pooled.clear();
-            terms.pooled.resize(size, 0.0);
-            component.pooled_costs(
-                values,
-                &table.loads[c],
-                &table.log_relative[c],
-                &table.connections[c],
-                self.organisation.payroll_tax,
-                &mut terms.pooled,
-            );
-            for (cost, pooled) in costs.iter_mut().zip(&terms.pooled) {
+            if terms.pooled.len() != self.components.len() {
+                terms.pooled.resize_with(self.components.len(), Vec::new);
+            }
+            let pooled = &mut terms.pooled[c];
+            // With reuse, the previous call had a nonzero weight too (its years include
+            // these), so it evaluated this component's curve for the same draw.
+            if !reuse || pooled.len() != size {
+                pooled.clear();
+                pooled.resize(size, 0.0);
+                component.pooled_costs(
+                    values,
+                    &table.loads[c],
+                    &table.log_relative[c],
+                    &table.connections[c],
+                    self.organisation.payroll_tax,
+                    pooled,
+                );
+            }
+            for (cost, pooled) in costs.iter_mut().zip(&terms.pooled[c]) {
                 cost[running] += weight * pooled;
             }
         }
@@ -242,6 +278,10 @@ impl Model {
             let own_residual = assets.standalone_residual(1.0, self.horizon_years);
             let platform_residual = assets.pooled_residual(1.0, t0, self.horizon_years).value;
             for (year, d) in discount.iter().enumerate().take(horizon) {
+                if *d == 0.0 {
+                    // A year left out of the weights (the remaining costs of §10a).
+                    continue;
+                }
                 let last = year + 1 == self.horizon_years;
                 let event = assets.standalone_year(1.0, year);
                 let platform = assets.pooled_year(1.0, t0, year);
@@ -310,6 +350,12 @@ impl Model {
             .extend((from..horizon.max(from)).map(|year| keep.powi((year - from) as i32)));
         let scale = 1.0 + values.scope_growth;
         let price = v.organisation.price_factor;
+        // Years whose weight is zero (those before a leave year, §10a) are skipped: the
+        // weights of the remaining costs are zero up to a year and the discount factors after.
+        let skip = discount[from.min(horizon)..horizon]
+            .iter()
+            .take_while(|d| **d == 0.0)
+            .count();
         for (mask, cost) in costs.iter_mut().enumerate() {
             if mask.count_ones() < 2 {
                 continue;
@@ -317,7 +363,7 @@ impl Model {
             let pooled = terms.staff[mask];
             let (default, target) = (pooled.nok * scale, pooled.fte * scale);
             let transferred = terms.transferred[mask];
-            for (year, decay) in (from..horizon).zip(&terms.decay) {
+            for (year, decay) in (from..horizon).zip(&terms.decay).skip(skip) {
                 let held = transferred * decay;
                 let amount = if held > target {
                     component.staff_cost(values, held, payroll_tax)

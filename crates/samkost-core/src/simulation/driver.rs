@@ -291,9 +291,15 @@ impl ChunkContext<'_> {
                 out.stable[k] += 1;
             }
         }
-        if let Some(table) = game {
-            out.leaving
-                .add_draw(model, table, kernel.discount(), s, &mut games.leaving);
+        match game {
+            Some(table) => {
+                out.leaving
+                    .add_draw(model, table, kernel.discount(), s, &mut games.leaving);
+            }
+            None => {
+                out.leaving
+                    .add_draw_singletons(model, kernel.discount(), s, &mut games.leaving)
+            }
         }
     }
 }

@@ -1,19 +1,21 @@
 //! Stability over time: on each stability draw, for each key and each year from the first
 //! operating year on, which groups of members would gain by leaving the cooperation that year
 //! (docs/MODEL.md §10a). Exact over every group for up to
-//! [`crate::games::MAX_EXACT_MEMBERS`] members; not computed beyond.
+//! [`crate::games::MAX_EXACT_MEMBERS`] members; beyond, each member alone and the wind-up,
+//! exactly ([`LeaveCounts::add_draw_singletons`]).
 //!
 //! Per draw: every coalition's remaining NPV cost from each leave year on
 //! ([`Model::remaining_costs`]), the key-independent part of each group's gain
-//! ([`leave_base`]), then per key the members' remaining net benefit under the key, read from
-//! the kernel's cumulative sums (`rem_ki(t) = NPV_ki − cum_ki(t − 1)`), and the settlement
-//! ([`add_key_part`]).
+//! ([`leave_base`]), then per key and year the members' remaining net benefit under the key,
+//! read from the kernel's cumulative sums (`rem_ki(t) = NPV_ki − cum_ki(t − 1)`), and the
+//! settlement ([`key_gains_row`]), counted as they are made.
 
 use super::kernel::{DrawScratch, Kernel};
 use super::results::{LeaveYear, Tempted};
 use crate::allocation::ResolvedKey;
 use crate::model::{
-    CoalitionTable, ExitTerms, Model, NpvGameTerms, RemainingCosts, add_key_part, leave_base,
+    CoalitionFlows, CoalitionTable, ExitTerms, Model, NpvGameTerms, RemainingCosts, Scratch,
+    key_gains_row, leave_base,
 };
 use crate::stats::Proportion;
 
@@ -24,10 +26,13 @@ pub(super) struct LeaveBuffers {
     remaining: RemainingCosts,
     exit: ExitTerms,
     base: Vec<f64>,
-    gains: Vec<f64>,
+    row: Vec<f64>,
     rem: Vec<f64>,
-    sums: Vec<(f64, f64)>,
     alone: Vec<(f64, f64, f64)>,
+    /// Beyond exact reach: each member's running cost alone per leave year, `[j · n + i]`.
+    running_alone: Vec<f64>,
+    scratch: Scratch,
+    flows: CoalitionFlows,
 }
 
 /// Every key's gain from leaving for every group and leave year of one draw.
@@ -48,15 +53,16 @@ pub struct LeaveGains {
 }
 
 impl LeaveBuffers {
-    /// The gains of the draw in `s` (after [`Kernel::flows`] and [`Kernel::apply_keys`]).
-    fn compute(
+    /// The key-independent part of the draw in `s` (after [`Kernel::flows`] and
+    /// [`Kernel::apply_keys`]); returns the first leave year, the number of leave years and the
+    /// tolerance.
+    fn prepare(
         &mut self,
         model: &Model,
         table: &CoalitionTable,
         discount: &[f64],
         s: &DrawScratch,
     ) -> (usize, usize, f64) {
-        let n = model.n_members();
         model.remaining_costs(
             &s.values,
             discount,
@@ -64,41 +70,44 @@ impl LeaveBuffers {
             &mut self.terms,
             &mut self.remaining,
         );
-        let years = self.remaining.n_years();
-        model.exit_terms(&s.values, discount, &self.remaining, &mut self.exit);
+        let years = (self.remaining.first_year, self.remaining.n_years());
+        model.exit_terms(&s.values, discount, years, &mut self.exit);
         leave_base(&self.remaining, &self.exit, &mut self.alone, &mut self.base);
-        let n_keys = s.shares.len();
-        let cols = n_keys * n;
-        let first = self.remaining.first_year;
-        self.gains.clear();
-        for k in 0..n_keys {
-            self.rem.clear();
-            for t in first..first + years {
-                for i in 0..n {
-                    let col = k * n + i;
-                    let before = if t == 0 {
-                        0.0
-                    } else {
-                        s.cumulative[(t - 1) * cols + col]
-                    };
-                    self.rem.push(s.npv[col] - before);
-                }
-            }
-            let start = self.gains.len();
-            self.gains.extend_from_slice(&self.base);
-            add_key_part(
-                &self.rem,
-                &s.shares[k][0],
-                &self.exit,
-                years,
-                &mut self.sums,
-                &mut self.gains[start..],
-            );
-        }
         let scale = (0..self.remaining.n_masks.min(self.remaining.costs.len()))
             .map(|mask| self.remaining.total(0, mask).abs())
             .fold(1.0_f64, f64::max);
-        (first, years, samkost_game::CORE_REL_TOL * scale)
+        (
+            self.remaining.first_year,
+            self.remaining.n_years(),
+            samkost_game::CORE_REL_TOL * scale,
+        )
+    }
+
+    /// Key `k`'s gains for leave year index `j` into `self.row` (after [`Self::prepare`]):
+    /// the members' remaining net benefit `rem_ki(t) = NPV_ki − cum_ki(t − 1)` from the
+    /// kernel's cumulative sums, then [`key_gains_row`].
+    fn key_row(&mut self, s: &DrawScratch, k: usize, j: usize) {
+        let n = s.standalone_npv.len();
+        let cols = s.shares.len() * n;
+        let t = self.remaining.first_year + j;
+        self.rem.clear();
+        self.rem.extend((0..n).map(|i| {
+            let col = k * n + i;
+            let before = if t == 0 {
+                0.0
+            } else {
+                s.cumulative[(t - 1) * cols + col]
+            };
+            s.npv[col] - before
+        }));
+        let size = self.remaining.n_masks;
+        key_gains_row(
+            &self.base[j * size..(j + 1) * size],
+            &self.rem,
+            &s.shares[k][0],
+            self.exit.settlement_base[j],
+            &mut self.row,
+        );
     }
 }
 
@@ -117,12 +126,19 @@ pub fn leave_gains(
     kernel.evaluate(&mut s);
     let table = CoalitionTable::new(model);
     let mut buf = LeaveBuffers::default();
-    let (first_year, n_years, tolerance) = buf.compute(model, &table, discount, &s);
+    let (first_year, n_years, tolerance) = buf.prepare(model, &table, discount, &s);
+    let mut gains = Vec::new();
+    for k in 0..keys.len() {
+        for j in 0..n_years {
+            buf.key_row(&s, k, j);
+            gains.extend_from_slice(&buf.row);
+        }
+    }
     LeaveGains {
         first_year,
         n_years,
         n_masks: 1 << model.n_members(),
-        gains: buf.gains,
+        gains,
         tolerance,
     }
 }
@@ -133,7 +149,10 @@ pub fn leave_gains(
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct LeaveCounts {
     n_years: usize,
+    /// Groups per key and year: `2^n` coalition masks, or beyond exact reach `n + 1` (each
+    /// member alone, then the wind-up).
     n_masks: usize,
+    singletons_only: bool,
     tempted: Vec<u64>,
     gain_sum: Vec<f64>,
     any: Vec<u64>,
@@ -159,27 +178,102 @@ impl LeaveCounts {
         s: &DrawScratch,
         buf: &mut LeaveBuffers,
     ) {
-        let (_, years, tolerance) = buf.compute(model, table, discount, s);
+        let (_, years, tolerance) = buf.prepare(model, table, discount, s);
         let n_keys = s.shares.len();
         let size = 1usize << model.n_members();
         if years == 0 {
             return;
         }
         self.ensure(n_keys, years, size);
-        for (row, gains) in buf.gains.chunks_exact(size).enumerate() {
-            let mut any = false;
-            let counts = &mut self.tempted[row * size..(row + 1) * size];
-            let sums = &mut self.gain_sum[row * size..(row + 1) * size];
-            for mask in 1..size {
-                let gain = gains[mask];
-                if gain > tolerance {
-                    counts[mask] += 1;
-                    sums[mask] += gain;
+        for k in 0..n_keys {
+            for j in 0..years {
+                buf.key_row(s, k, j);
+                let at = k * years + j;
+                let counts = &mut self.tempted[at * size..(at + 1) * size];
+                let sums = &mut self.gain_sum[at * size..(at + 1) * size];
+                // Branch-free, so that the compare, count and sum run over whole vectors.
+                let mut any = 0;
+                let rows = buf.row.iter().zip(counts.iter_mut()).zip(sums.iter_mut());
+                for ((&gain, count), sum) in rows.skip(1) {
+                    let tempted = u64::from(gain > tolerance);
+                    *count += tempted;
+                    *sum += if tempted == 1 { gain } else { 0.0 };
+                    any |= tempted;
+                }
+                self.any[at] += any;
+            }
+        }
+    }
+
+    /// Counts one stability draw of a cooperation beyond exact reach: each member alone and the
+    /// wind-up (docs/MODEL.md §10a), from the member's remaining net benefit, its running cost
+    /// alone in the leave year ([`Model::coalition_flows`] of `{i}`), its stock and settlement.
+    pub(super) fn add_draw_singletons(
+        &mut self,
+        model: &Model,
+        discount: &[f64],
+        s: &DrawScratch,
+        buf: &mut LeaveBuffers,
+    ) {
+        let (n, h) = (model.n_members(), discount.len().min(model.horizon_years));
+        let first = model.operation_start.min(h);
+        let years = h - first;
+        if years == 0 {
+            return;
+        }
+        model.exit_terms(&s.values, discount, (first, years), &mut buf.exit);
+        buf.running_alone.clear();
+        for t in first..h {
+            for i in 0..n {
+                model.coalition_flows(&s.values, &[i], t, &mut buf.scratch, &mut buf.flows);
+                let running = buf.flows.pooled[0] + buf.flows.direct[0][0];
+                buf.running_alone.push(discount[t] * running);
+            }
+        }
+        // The sampled core check's scale: the members' standalone NPVs (§10).
+        let scale = s.standalone_npv.iter().map(|v| v.abs()).sum::<f64>();
+        let tolerance = samkost_game::CORE_REL_TOL * scale.max(1.0);
+        let n_keys = s.shares.len();
+        if self.tempted.is_empty() {
+            self.singletons_only = true;
+        }
+        self.ensure(n_keys, years, n + 1);
+        let cols = n_keys * n;
+        let exit = &buf.exit;
+        for k in 0..n_keys {
+            for j in 0..years {
+                let t = first + j;
+                let at = k * years + j;
+                let counts = &mut self.tempted[at * (n + 1)..(at + 1) * (n + 1)];
+                let sums = &mut self.gain_sum[at * (n + 1)..(at + 1) * (n + 1)];
+                let mut wind_up = exit.resale_share * exit.settlement_base[j];
+                let mut any = false;
+                for i in 0..n {
+                    let col = k * n + i;
+                    let before = if t == 0 {
+                        0.0
+                    } else {
+                        s.cumulative[(t - 1) * cols + col]
+                    };
+                    let rem = s.npv[col] - before;
+                    let restart = exit.restart_fraction * buf.running_alone[j * n + i]
+                        + exit.populations[i] * exit.own_stock[j];
+                    wind_up -= rem + restart;
+                    let gain = -rem - restart + s.shares[k][0][i] * exit.settlement_base[j];
+                    if gain > tolerance {
+                        counts[i] += 1;
+                        sums[i] += gain;
+                        any = true;
+                    }
+                }
+                if wind_up > tolerance {
+                    counts[n] += 1;
+                    sums[n] += wind_up;
                     any = true;
                 }
-            }
-            if any {
-                self.any[row] += 1;
+                if any {
+                    self.any[at] += 1;
+                }
             }
         }
     }
@@ -214,7 +308,21 @@ impl LeaveCounts {
             return Vec::new();
         }
         let (size, years) = (self.n_masks, self.n_years);
-        let n = size.trailing_zeros() as usize;
+        let n = if self.singletons_only {
+            size - 1
+        } else {
+            size.trailing_zeros() as usize
+        };
+        let members = |group: usize| -> Vec<usize> {
+            if !self.singletons_only {
+                (0..n).filter(|i| group & (1 << i) != 0).collect()
+            } else if group < n {
+                vec![group]
+            } else {
+                (0..n).collect()
+            }
+        };
+        let alone = |i: usize| if self.singletons_only { i } else { 1 << i };
         let p = |c: u64| c as f64 / checked as f64;
         (0..years)
             .map(|j| {
@@ -227,16 +335,16 @@ impl LeaveCounts {
                     .iter()
                     .enumerate()
                     .filter(|(_, c)| **c > 0)
-                    .max_by_key(|(m, c)| (**c, std::cmp::Reverse((m.count_ones(), *m))))
-                    .map(|(mask, &c)| Tempted {
-                        members: (0..n).filter(|i| mask & (1 << i) != 0).collect(),
+                    .max_by_key(|(g, c)| (**c, std::cmp::Reverse((members(*g).len(), *g))))
+                    .map(|(group, &c)| Tempted {
+                        members: members(group),
                         p: p(c),
-                        mean_gain: sums[mask] / c as f64,
+                        mean_gain: sums[group] / c as f64,
                     });
                 LeaveYear {
                     year: first_year + j,
                     p_any: Proportion::from_count(self.any[row], checked),
-                    p_alone: (0..n).map(|i| p(counts[1 << i])).collect(),
+                    p_alone: (0..n).map(|i| p(counts[alone(i)])).collect(),
                     p_wind_up: p(counts[size - 1]),
                     top,
                 }
