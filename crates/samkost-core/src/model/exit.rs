@@ -268,3 +268,47 @@ pub fn key_gains_row(
         row[size - 1] -= running_shares.iter().sum::<f64>() * settlement_base;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::AssetValues;
+
+    /// The settlement's base (docs/MODEL.md §10a) by hand: a platform at 70 % of a replacement
+    /// cost of 600 NOK per inhabitant for 10,000 inhabitants costs 4,200,000 and depreciates
+    /// over 5 years from the first operating year T₀ = 1. Held at the start of year 1: all of
+    /// it; year 3: 3/5 of it, 2,520,000; year 6 (T₀ + 5), a replacement year: the old one is
+    /// written down to 0 before the new one is bought; year 8: the replacement after 2 years,
+    /// 2,520,000 again. Before T₀ the cooperation holds nothing.
+    #[test]
+    fn the_platform_book_value_held_is_straight_line_from_each_purchase() {
+        let a = AssetValues {
+            book_value: 300.0,
+            remaining_life: 3,
+            replacement: 600.0,
+            life: 5,
+            resale_share: 0.05,
+            pooled_replacement_share: 0.7,
+            residual_value: true,
+            spread: true,
+        };
+        let held = |year| a.platform_book_value_held(10_000.0, 1, year);
+        let expected = [
+            (0, 0.0),
+            (1, 4_200_000.0),
+            (2, 3_360_000.0),
+            (3, 2_520_000.0),
+            (5, 840_000.0),
+            (6, 0.0),
+            (7, 3_360_000.0),
+            (8, 2_520_000.0),
+            (11, 0.0),
+        ];
+        for (year, value) in expected {
+            assert!(
+                (held(year) - value).abs() < 1e-6,
+                "year {year}: {}",
+                held(year)
+            );
+        }
+    }
+}
