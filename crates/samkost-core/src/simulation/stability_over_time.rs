@@ -223,11 +223,11 @@ impl LeaveCounts {
         }
         model.exit_terms(&s.values, discount, (first, years), &mut buf.exit);
         buf.running_alone.clear();
-        for t in first..h {
+        for (t, d) in discount.iter().enumerate().take(h).skip(first) {
             for i in 0..n {
                 model.coalition_flows(&s.values, &[i], t, &mut buf.scratch, &mut buf.flows);
                 let running = buf.flows.pooled[0] + buf.flows.direct[0][0];
-                buf.running_alone.push(discount[t] * running);
+                buf.running_alone.push(d * running);
             }
         }
         // The sampled core check's scale: the members' standalone NPVs (§10).
