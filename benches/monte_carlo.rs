@@ -34,6 +34,7 @@ fn config(n_draws: u64, seed: u64, stability_draws: u64) -> RunConfig {
         band_draws: samkost_core::simulation::DEFAULT_BAND_DRAWS,
         sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
+        accounts: false,
     }
 }
 
@@ -84,6 +85,8 @@ fn reports(c: &mut Criterion) {
         band_draws: samkost_core::simulation::DEFAULT_BAND_DRAWS,
         sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
+        // As `--out` books them.
+        accounts: true,
     };
     let results = run(&scenario.model, &keys, &config, &NoProgress).expect("run");
     let threshold = samkost::report::metrics::DEFAULT_BURDEN_THRESHOLD;

@@ -172,6 +172,7 @@ pub fn design_command(args: &DesignArgs) -> Result<()> {
         sampling: args.sampling.method(),
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
         band_draws: 0,
+        accounts: false,
     };
     let model = &scenario.model;
     if let Some(spec) = &args.seek {

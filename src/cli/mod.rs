@@ -645,6 +645,9 @@ fn run_command(args: &RunArgs) -> Result<()> {
         sampling: args.sampling.method(),
         max_stored_draws: args.max_stored_draws,
         band_draws: args.band_draws,
+        // The municipal accounts go into the files and the JSON; the terminal table does not
+        // show them, so a plain run does not book them.
+        accounts: args.out.is_some() || args.format == Format::Json,
     };
     if let Some(name) = &args.report_key
         && !scenario.keys.iter().any(|k| &k.name == name)

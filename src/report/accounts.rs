@@ -156,9 +156,9 @@ pub const PLAN_ROWS: [(&str, &str); 13] = [
     ("investment", "borrowing"),
 ];
 
-/// Builds the municipal accounts view of a run.
-pub fn accounts(model: &Model, results: &RunResults) -> AccountsJson {
-    let a = &results.accounts;
+/// Builds the municipal accounts view of a run, when it booked them.
+pub fn accounts(model: &Model, results: &RunResults) -> Option<AccountsJson> {
+    let a = results.accounts.as_ref()?;
     let h = model.horizon_years;
     let years: Vec<i32> = (0..h).map(|t| model.first_year + t as i32).collect();
     let keys: Vec<AccountsKeyJson> = results
@@ -203,7 +203,7 @@ pub fn accounts(model: &Model, results: &RunResults) -> AccountsJson {
             })
             .collect(),
     };
-    AccountsJson {
+    Some(AccountsJson {
         view: "municipal accounts",
         prices: if a.nominal { "nominal" } else { "real" },
         price_year: model.first_year,
@@ -212,7 +212,7 @@ pub fn accounts(model: &Model, results: &RunResults) -> AccountsJson {
         cooperation: BudgetJson::of(a.pooled()),
         keys,
         okonomiplan,
-    }
+    })
 }
 
 /// A member's plan table from its budgets, rounded to whole kroner.

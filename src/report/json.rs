@@ -30,8 +30,10 @@ pub struct SummaryJson {
     /// The region's mean yearly flows.
     pub yearly: YearlyJson,
     /// The municipal accounts view: operating and investment budgets and the økonomiplan
-    /// (docs/MODEL.md §6b).
-    pub municipal_accounts: super::accounts::AccountsJson,
+    /// (docs/MODEL.md §6b); absent when the run did not book them (a run that prints only
+    /// the terminal table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub municipal_accounts: Option<super::accounts::AccountsJson>,
     /// The uncertain inputs as the run used them.
     pub assumptions: Vec<AssumptionJson>,
     /// The scenario's warnings (`file:line:column: message`).

@@ -72,12 +72,13 @@ pub fn workbook(summary: &SummaryJson, lang: Lang) -> Result<Vec<u8>, XlsxError>
         book.push_worksheet(sheet);
     }
     // The four-year plan in the municipal accounts view (docs/MODEL.md §6b).
-    let (name, headers, rows) = plan::sheet(summary, lang);
-    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let mut sheet = Worksheet::new();
-    sheet.set_name(name)?;
-    write_table(&mut sheet, &formats, lang, &headers, &rows, true)?;
-    book.push_worksheet(sheet);
+    if let Some((name, headers, rows)) = plan::sheet(summary, lang) {
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let mut sheet = Worksheet::new();
+        sheet.set_name(name)?;
+        write_table(&mut sheet, &formats, lang, &headers, &rows, true)?;
+        book.push_worksheet(sheet);
+    }
     leaving::push_sheet(&mut book, &formats, summary, lang)?;
     book.save_to_buffer()
 }

@@ -335,3 +335,27 @@ fn nominal_tables_inflate_and_real_tables_deflate_the_nominal_loan() {
         assert!(close(own(&nominal)[t], own(&real)[t] * index), "year {t}");
     }
 }
+
+/// The books are kept only when an output shows them (`--out`, `--format json`): a run that
+/// prints the terminal table skips them, and keeping them changes no other number of the run.
+#[test]
+fn booking_the_accounts_changes_no_other_number() {
+    use samkost_core::simulation::{NoProgress, RunConfig, resolve_keys, run};
+    let scenario = parse(samkost::scenario::DEFAULT_SCENARIO).unwrap();
+    let (keys, _) = resolve_keys(&scenario.model, &scenario.keys, 1, &scenario.planning).unwrap();
+    let config = |accounts| RunConfig {
+        n_draws: 300,
+        seed: 7,
+        stability_draws: 20,
+        band_draws: 50,
+        sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
+        max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
+        accounts,
+    };
+    let without = run(&scenario.model, &keys, &config(false), &NoProgress).unwrap();
+    let mut with = run(&scenario.model, &keys, &config(true), &NoProgress).unwrap();
+    assert!(without.accounts.is_none());
+    assert!(with.accounts.take().is_some());
+    assert_eq!(format!("{with:?}"), format!("{without:?}"));
+    assert!(default_json()["municipal_accounts"]["okonomiplan"].is_object());
+}

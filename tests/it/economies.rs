@@ -40,6 +40,7 @@ fn simulate(scenario: &Scenario, n_draws: u64) -> RunResults {
             band_draws: 0,
             sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
             max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
+            accounts: false,
         },
         &NoProgress,
     )

@@ -334,6 +334,7 @@ fn exercise(text: &str) {
         band_draws: 0,
         sampling: SamplingMethod::MonteCarlo,
         max_stored_draws: 1000,
+        accounts: false,
     };
     let results = match run(&scenario.model, &keys, &config, &NoProgress) {
         Ok(results) => results,
@@ -661,6 +662,7 @@ fn huge_amounts_that_cancel_out_are_an_error_naming_the_draw() {
         band_draws: 0,
         sampling: SamplingMethod::MonteCarlo,
         max_stored_draws: 1000,
+        accounts: false,
     };
     assert_eq!(
         run(&scenario.model, &keys, &config, &NoProgress).unwrap_err(),

@@ -25,6 +25,7 @@ fn simulate(scenario: &Scenario, n_draws: u64, seed: u64) -> (Vec<ResolvedKey>, 
             band_draws: 0,
             sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
             max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
+            accounts: false,
         },
         &NoProgress,
     )

@@ -204,6 +204,7 @@ fn the_reason_speaks_of_outcomes_never_of_draws() {
         band_draws: 0,
         sampling: SamplingMethod::MonteCarlo,
         max_stored_draws: 1000,
+        accounts: false,
     };
     let results = run(&scenario.model, &keys, &config, &NoProgress).unwrap();
     let mut summary = samkost::report::summary(&scenario, &results, &config, 1.5);

@@ -16,6 +16,7 @@ fn region_mean(scenario: &Scenario, sampling: SamplingMethod, n_draws: u64, seed
         band_draws: 0,
         sampling,
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
+        accounts: false,
     };
     run(&scenario.model, &keys, &config, &NoProgress)
         .unwrap()
@@ -142,6 +143,7 @@ fn long_runs_sketch_their_quantiles_within_the_stated_accuracy() {
         band_draws: 0,
         sampling: SamplingMethod::MonteCarlo,
         max_stored_draws,
+        accounts: false,
     };
     let exact = run(&scenario.model, &keys, &config(10_000), &NoProgress).unwrap();
     let sketched = run(&scenario.model, &keys, &config(100), &NoProgress).unwrap();

@@ -25,6 +25,7 @@ fn evaluate_draw_reproduces_the_run_draw_by_draw() {
         band_draws: 0,
         sampling: SamplingMethod::MonteCarlo,
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
+        accounts: false,
     };
     let results = run(model, &keys, &config, &NoProgress).unwrap();
     let sample = parameter_sample(model, SamplingMethod::MonteCarlo, 20, 2).unwrap();

@@ -217,6 +217,7 @@ fn a_member_paying_more_than_alone_is_tempted_until_the_restart_cost_outweighs_t
             band_draws: 0,
             sampling: SamplingMethod::MonteCarlo,
             max_stored_draws: 100,
+            accounts: false,
         },
         &NoProgress,
     )
@@ -396,6 +397,7 @@ fn beyond_exact_reach_members_alone_and_the_wind_up_are_checked_exactly() {
             band_draws: 0,
             sampling: SamplingMethod::MonteCarlo,
             max_stored_draws: 100,
+            accounts: false,
         },
         &NoProgress,
     )

@@ -135,7 +135,9 @@ impl Report<'_> {
     pub(super) fn budget(&self, out: &mut String, first: Option<usize>) {
         let (s, lang) = (self.s, self.lang);
         let (b, a) = (labels(lang), AccountsLabels::of(lang));
-        let accounts = &s.municipal_accounts;
+        let Some(accounts) = &s.municipal_accounts else {
+            return;
+        };
         let plan = &accounts.okonomiplan;
         let Some(k) = first.or((!plan.keys.is_empty()).then_some(0)) else {
             return;

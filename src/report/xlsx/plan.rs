@@ -9,13 +9,14 @@ use crate::report::accounts_labels::AccountsLabels;
 use crate::report::json::SummaryJson;
 use crate::report::lang::Lang;
 
-/// The sheet's name, its headers (the years last) and its rows.
+/// The sheet's name, its headers (the years last) and its rows; `None` when the run did not
+/// book the accounts.
 pub(super) fn sheet(
     summary: &SummaryJson,
     lang: Lang,
-) -> (&'static str, Vec<String>, Vec<Vec<Cell>>) {
+) -> Option<(&'static str, Vec<String>, Vec<Vec<Cell>>)> {
     let l = AccountsLabels::of(lang);
-    let a = &summary.municipal_accounts;
+    let a = summary.municipal_accounts.as_ref()?;
     let plan = &a.okonomiplan;
     let mut headers: Vec<String> = l.plan_headers.iter().map(|h| (*h).to_owned()).collect();
     headers.extend(plan.years.iter().map(|y| y.to_string()));
@@ -37,5 +38,5 @@ pub(super) fn sheet(
             }
         }
     }
-    (l.plan_sheet, headers, rows)
+    Some((l.plan_sheet, headers, rows))
 }

@@ -15,6 +15,9 @@ use crate::model::{BOOK_LINES, Borrower, DrawAccounts, Line, Model};
 /// vary and member the draw's shares × the cooperation's rows (`BOOK_LINES`), each `horizon`
 /// years.
 pub(super) fn accounts_len(layout: &Layout) -> usize {
+    if !layout.accounts {
+        return 0;
+    }
     let n = layout.n_members;
     let varying = layout.varying.iter().filter(|v| **v).count();
     ((2 * n + 2) * BOOK_LINES + varying * n * BOOK_LINES) * layout.horizon

@@ -38,6 +38,8 @@ pub(super) struct Layout {
     pub(super) store_draws: bool,
     /// Draws below this index keep their members' yearly cumulative net benefit (fan bands).
     pub(super) band_draws: u64,
+    /// Every draw is booked in the municipal accounts.
+    pub(super) accounts: bool,
 }
 
 impl Layout {
@@ -63,6 +65,7 @@ impl Layout {
             varying: keys.iter().map(|k| exact && k.is_ex_post()).collect(),
             n_masks: if exact { 1 << n_members } else { 0 },
             store_draws: config.n_draws <= config.max_stored_draws,
+            accounts: config.accounts,
             band_draws: {
                 let per_draw = (keys.len() * n_members * model.horizon_years).max(1) as u64;
                 config

@@ -217,8 +217,10 @@ impl ChunkContext<'_> {
             self.simulate_draw(draw, s, games, &mut out);
             if s.in_range {
                 out.add_draw(layout, s);
-                let model = self.kernel.model();
-                accounts::add_draw(model, layout, s, &mut out.books, &mut out.accounts);
+                if layout.accounts {
+                    let model = self.kernel.model();
+                    accounts::add_draw(model, layout, s, &mut out.books, &mut out.accounts);
+                }
             } else {
                 out.first_bad_draw.get_or_insert(draw);
             }
@@ -314,7 +316,9 @@ fn summarise(
 ) -> RunResults {
     let (n, horizon, stride) = (layout.n_members, layout.horizon, layout.stride);
     let mean_flows = mean_flows(&acc.flow_sums, keys, layout, n_draws);
-    let accounts = MeanAccounts::new(model, &acc.accounts, keys, layout, n_draws);
+    let accounts = layout
+        .accounts
+        .then(|| MeanAccounts::new(model, &acc.accounts, keys, layout, n_draws));
     let first_operating_year = (model.operation_start < horizon).then_some(model.operation_start);
     let n_rows = n_draws as usize;
     // Each column's summary depends on its values only: in parallel over columns.

@@ -85,6 +85,10 @@ pub struct RunConfig {
     /// of each year, per key) come from draws `0 … band_draws − 1`, kept whole so that the
     /// quantiles are exact (type 7); capped by [`MAX_BAND_VALUES`]. 0 turns them off.
     pub band_draws: u64,
+    /// Book every draw in the municipal accounts (docs/MODEL.md §6b) and report their means
+    /// ([`RunResults::accounts`]); a run whose outputs do not show them leaves it off, since
+    /// the books cost about as much per draw as the flows.
+    pub accounts: bool,
 }
 
 /// Why a run could not be carried out.

@@ -189,8 +189,9 @@ pub struct RunResults {
     pub keys: Vec<KeyOutcome>,
     /// Mean yearly flows.
     pub mean_flows: MeanFlows,
-    /// Mean municipal accounts (docs/MODEL.md §6b).
-    pub accounts: super::MeanAccounts,
+    /// Mean municipal accounts (docs/MODEL.md §6b), when the run booked them
+    /// ([`super::RunConfig::accounts`]).
+    pub accounts: Option<super::MeanAccounts>,
     /// The region's discounted cumulative net benefit at the end of each year: P10, P50, P90
     /// (from quantile sketches, within 0.1 % relative accuracy).
     pub region_cumulative_bands: Vec<[f64; 3]>,
