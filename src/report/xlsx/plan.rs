@@ -9,12 +9,12 @@ use crate::report::accounts_labels::AccountsLabels;
 use crate::report::json::SummaryJson;
 use crate::report::lang::Lang;
 
+/// A sheet: its name, its headers and its rows.
+type Sheet = (&'static str, Vec<String>, Vec<Vec<Cell>>);
+
 /// The sheet's name, its headers (the years last) and its rows; `None` when the run did not
 /// book the accounts.
-pub(super) fn sheet(
-    summary: &SummaryJson,
-    lang: Lang,
-) -> Option<(&'static str, Vec<String>, Vec<Vec<Cell>>)> {
+pub(super) fn sheet(summary: &SummaryJson, lang: Lang) -> Option<Sheet> {
     let l = AccountsLabels::of(lang);
     let a = summary.municipal_accounts.as_ref()?;
     let plan = &a.okonomiplan;
