@@ -195,7 +195,7 @@ const EN: Labels = Labels {
     population: "population",
     all_gain: "all members gain",
     no_group_better_alone: "no group better alone",
-    leaving_heading: "Would a member or group gain by leaving in a later year (paying its restart, settled its share of the assets)?",
+    leaving_heading: "Would a member or group gain by leaving in a later year (paying for its restart and settling its share of the assets)?",
     per_inhabitant_heading: "Cost per inhabitant per year in the cooperation, NOK (mean over operating years):",
     highest_lowest: "highest / lowest",
     verdict_all_gain: ("all members gain with ", " probability"),

@@ -109,7 +109,7 @@ pub fn group_words(summary: &SummaryJson, ids: &[String], lang: Lang) -> String 
 /// much, and how often some group would gain by leaving in the first, a middle and the last
 /// year ("Under 30/70, Hareid would gain by leaving in 2031 in 23 % of the draws, by
 /// 1,200,000 NOK on average (present value); some member or group would gain by leaving in
-/// 40 % in 2027, 23 % in 2031 and 5 % in 2035 of the draws"). `None` when
+/// 40 % of the draws in 2027, 23 % in 2031 and 5 % in 2035"). `None` when
 /// stability over time was not computed.
 pub fn leaving_sentence(summary: &SummaryJson, key: usize, lang: Lang) -> Option<String> {
     let k = &summary.keys[key];
@@ -154,24 +154,29 @@ pub fn leaving_sentence(summary: &SummaryJson, key: usize, lang: Lang) -> Option
     let n = k.leaving.len();
     let mut picks = vec![0, n / 2, n - 1];
     picks.dedup();
+    // "in 40 % of the draws in 2027, 23 % in 2031 and 5 % in 2035".
     let profile: Vec<String> = picks
         .iter()
-        .map(|&j| {
+        .enumerate()
+        .map(|(i, &j)| {
             let y = &k.leaving[j];
-            match lang {
-                Lang::En => format!("{} in {}", lang.percent(y.p_any), y.year),
-                Lang::Nb => format!("{} i {}", lang.percent(y.p_any), y.year),
+            let p = lang.percent(y.p_any);
+            match (lang, i) {
+                (Lang::En, 0) => format!("in {p} of the draws in {}", y.year),
+                (Lang::Nb, 0) => format!("i {p} av trekkene i {}", y.year),
+                (Lang::En, _) => format!("{p} in {}", y.year),
+                (Lang::Nb, _) => format!("{p} i {}", y.year),
             }
         })
         .collect();
     let profile: Vec<&str> = profile.iter().map(String::as_str).collect();
     text.push_str(&match lang {
         Lang::En => format!(
-            "; some member or group would gain by leaving in {} of the draws",
+            "; some member or group would gain by leaving {}",
             lang.list(&profile)
         ),
         Lang::Nb => format!(
-            "; en kommune eller gruppe ville tjene på å gå ut i {} av trekkene",
+            "; en kommune eller gruppe ville tjene på å gå ut {}",
             lang.list(&profile)
         ),
     });

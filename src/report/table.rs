@@ -174,13 +174,23 @@ pub fn render_table(
     out
 }
 
-/// Breaks a sentence at ordinary spaces (never at the no-break spaces inside numbers) into
-/// lines of at most `width` characters, continuation lines indented by two; a word longer
-/// than the line stays whole.
+/// Breaks a sentence at ordinary spaces (never at the no-break spaces inside numbers, nor
+/// between a number and its `%`) into lines of at most `width` characters, continuation
+/// lines indented by two; a word longer than the line stays whole.
 fn wrap(text: &str, width: usize) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match words.last_mut() {
+            Some(last) if word.starts_with('%') => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => words.push(word.to_owned()),
+        }
+    }
     let mut out = String::new();
     let mut line_len = 0;
-    for word in text.split(' ') {
+    for word in &words {
         let n = word.chars().count();
         if line_len > 0 && line_len + 1 + n > width {
             out.push_str("\n  ");
@@ -316,4 +326,15 @@ fn pad(text: &str, width: usize) -> String {
 fn pad_left(text: &str, width: usize) -> String {
     let n = text.chars().count();
     format!("{}{text}", " ".repeat(width.saturating_sub(n)))
+}
+
+#[cfg(test)]
+mod tests {
+    /// "97 %" is one word for the line breaker: a line never ends in a bare number whose `%`
+    /// starts the next.
+    #[test]
+    fn a_percentage_stays_with_its_number() {
+        assert_eq!(super::wrap("aaaa bbbb 97 %.", 12), "aaaa bbbb\n  97 %.");
+        assert_eq!(super::wrap("aaaa 97 % bb", 40), "aaaa 97 % bb");
+    }
 }
