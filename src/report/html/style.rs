@@ -51,10 +51,10 @@ dl.prov dd{margin:0;font-variant-numeric:tabular-nums;word-break:break-all}
 @media print{
 body{font-size:10pt}
 main{max-width:none;padding:0}
-section{break-before:page}
-#keys{break-before:auto}
-h2{break-after:avoid;margin-top:0}
-#keys h2{margin-top:20px}
+section{margin-top:22px}
+#comparison,#tables,#payments,#assumptions{break-before:page}
+#comparison h2,#tables h2,#payments h2,#assumptions h2{margin-top:0}
+h2{break-after:avoid}
 h3{break-after:avoid}
 figure,tr,.answer,.qa,svg.chart{break-inside:avoid}
 thead{display:table-header-group}
