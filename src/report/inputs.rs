@@ -87,6 +87,25 @@ fn field_words(field: &str, lang: Lang) -> String {
             "økt omfang etter sammenslåing",
         ),
         "governance" => ("governance cost per year", "styringskostnad per år"),
+        "board" => ("board per year", "styre per år"),
+        "audit" => ("audit per year", "revisjon per år"),
+        "accounts" => ("accounts per year", "regnskap per år"),
+        "owner_control" => (
+            "owners' meetings and control per year",
+            "eiermøter og kontroll per år",
+        ),
+        "pay_levelling" => (
+            "pay levelling, share of pooled staff cost",
+            "lønnsharmonisering, andel av felles personalkostnad",
+        ),
+        "pension_premium_change" => (
+            "pension premium change, share of pooled staff cost",
+            "endret pensjonspremie, andel av felles personalkostnad",
+        ),
+        "pension_one_off" => (
+            "one-off pension cost, share of pooled staff cost",
+            "engangskostnad pensjon, andel av felles personalkostnad",
+        ),
         "attrition_rate" => ("staff leaving per year", "andel ansatte som slutter per år"),
         "supplier_efficiency" => ("supplier's cost level", "leverandørens kostnadsnivå"),
         "margin" => ("supplier's margin", "leverandørens margin"),

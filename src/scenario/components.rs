@@ -598,21 +598,20 @@ pub fn read_organisation(
     let Some(table) = Table::from_node(ctx, node, "[organisation]") else {
         return (None, warnings);
     };
-    table.check_keys(
-        ctx,
-        &[
-            "model",
-            "employer_zone",
-            "governance",
-            "attrition_rate",
-            "redundancies",
-            "supplier_efficiency",
-            "margin",
-            "external_sales_share",
-            "source",
-            "note",
-        ],
-    );
+    let mut keys = vec![
+        "model",
+        "employer_zone",
+        "governance",
+        "attrition_rate",
+        "redundancies",
+        "supplier_efficiency",
+        "margin",
+        "external_sales_share",
+        "source",
+        "note",
+    ];
+    keys.extend(super::organisation_costs::KEYS);
+    table.check_keys(ctx, &keys);
     let source = table.opt_str(ctx, "source").map(|(s, _)| s);
     params.set_owner(ModelPart::Organisation, "", source);
     let kind = match table
@@ -636,20 +635,16 @@ pub fn read_organisation(
         Some(n) => payroll_zone(ctx, n, "`employer_zone`"),
         None => Some(default_tax),
     };
-    let governance_default = match kind {
-        OrgKind::Host | OrgKind::JointBody => Default::Tri(50_000.0, 100_000.0, 300_000.0),
-        OrgKind::Iks | OrgKind::Company => Default::Tri(300_000.0, 500_000.0, 1_000_000.0),
-        OrgKind::Outsourcing => Default::Tri(300_000.0, 600_000.0, 1_200_000.0),
-    };
-    let governance = field_in(
+    // Contract management of an outsourced operation [assumption]; the other forms' governance
+    // is the sum of its parts (`organisation_costs`).
+    let governance = super::organisation_costs::read_governance(
         ctx,
         &table,
-        "governance",
-        "organisation.governance",
+        kind,
         params,
-        governance_default,
-        NON_NEGATIVE,
+        Default::Tri(300_000.0, 600_000.0, 1_200_000.0),
     );
+    let staff_costs = super::organisation_costs::read_staff_costs(ctx, &table, kind, params);
     let redundancies = match table.opt_bool(ctx, "redundancies") {
         Some((allowed, _)) => allowed,
         None if table.get("redundancies").is_some() => return (None, warnings),
@@ -713,6 +708,8 @@ pub fn read_organisation(
             payroll_tax: payroll_tax?,
             attrition_rate: attrition_rate?,
             redundancies,
+            staff_uplift: staff_costs.clone()?.0,
+            staff_one_off: staff_costs?.1,
             supplier_efficiency: efficiency?,
             margin: margin?,
         })

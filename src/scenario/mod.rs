@@ -18,6 +18,7 @@ mod keys;
 pub mod kommuner;
 mod lines;
 mod members;
+mod organisation_costs;
 mod plausibility;
 mod project;
 mod ranges;

@@ -257,7 +257,7 @@ fn transferred_staff_fall_only_by_attrition() {
     // With 10 % attrition the IKS holds 4.4235, 3.9812, 3.5830 FTE in its first three years,
     // then the target (3.2247 < 3.3124).
     let iks = format!(
-        "{}{STAFF}\n[organisation]\nmodel = \"iks\"\ngovernance = 0\nattrition_rate = 0.1\n",
+        "{}{STAFF}\n[organisation]\nmodel = \"iks\"\ngovernance = 0\npay_levelling = 0\npension_premium_change = 0\npension_one_off = 0\nattrition_rate = 0.1\n",
         HEAD.replace("horizon_years = 3", "horizon_years = 6")
     );
     // With redundancies allowed the staff fall to the pooled curve at once.
@@ -322,7 +322,7 @@ fn ten_transferred_staff_with_a_target_of_six_hold_as_people_leave() {
     let expected = [10.0, 9.0, 8.1, 7.29, 6.561, 6.0];
     for model in ["host", "joint_body", "iks", "as"] {
         let text = format!(
-            "{head}{TEN_TO_SIX}\n[organisation]\nmodel = \"{model}\"\ngovernance = 0\nattrition_rate = 0.1\n"
+            "{head}{TEN_TO_SIX}\n[organisation]\nmodel = \"{model}\"\ngovernance = 0\npay_levelling = 0\npension_premium_change = 0\npension_one_off = 0\nattrition_rate = 0.1\n"
         );
         let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
         let v = values(&scenario);
@@ -337,7 +337,7 @@ fn ten_transferred_staff_with_a_target_of_six_hold_as_people_leave() {
         }
     }
     let free = parse(&format!(
-        "{head}{TEN_TO_SIX}\n[organisation]\nmodel = \"iks\"\ngovernance = 0\nredundancies = true\n"
+        "{head}{TEN_TO_SIX}\n[organisation]\nmodel = \"iks\"\ngovernance = 0\npay_levelling = 0\npension_premium_change = 0\npension_one_off = 0\nredundancies = true\n"
     ))
     .unwrap_or_else(|d| panic!("{d}"));
     let v = values(&free);
@@ -351,7 +351,7 @@ fn each_member_keeps_a_retained_role_at_its_own_wage() {
     // its first year (above the target of 6) and 8.4 · 0.9 = 7.56 in its second.
     let head = HEAD.replace("horizon_years = 3", "horizon_years = 4");
     let text = format!(
-        "{head}{}\n[organisation]\nmodel = \"iks\"\ngovernance = 0\nattrition_rate = 0.1\n",
+        "{head}{}\n[organisation]\nmodel = \"iks\"\ngovernance = 0\npay_levelling = 0\npension_premium_change = 0\npension_one_off = 0\nattrition_rate = 0.1\n",
         TEN_TO_SIX.replace(
             "retained_share = 0\nretained_floor = 0",
             "retained_share = 0.1\nretained_floor = 0.8"

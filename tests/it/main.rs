@@ -21,6 +21,7 @@ mod invalid;
 mod limits;
 mod metrics;
 mod model;
+mod organisation_costs;
 mod parquet;
 mod payments;
 mod project;

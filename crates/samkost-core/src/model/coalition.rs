@@ -199,7 +199,13 @@ impl Model {
             || coalition.iter().map(|&i| values.transferred_fte(i)).sum(),
             year,
         );
-        out.pooled[running] += cost * v.organisation.price_factor * growth;
+        let staffing = component.is_staffing();
+        out.pooled[running] += cost * v.organisation.pooled_factor(staffing) * growth;
+        if staffing && year == component.pooled_from {
+            // The staff change employer: a one-off on the year's pooled staffing cost.
+            out.pooled[Category::StartUp.index()] +=
+                v.organisation.staff_one_off * cost * v.organisation.price_factor * growth;
+        }
         self.add_parallel_operation(v, component, coalition, year, growth, scratch, out);
         // Each member keeps a local role (system owners, ordering competence), its own cost.
         for (pos, &i) in coalition.iter().enumerate() {

@@ -255,7 +255,12 @@ impl Model {
                     || (0..n).map(|i| values.transferred_fte(i)).sum(),
                     year,
                 );
-                out.pooled[running][year] += cost * v.organisation.price_factor * growth;
+                let staffing = component.is_staffing();
+                out.pooled[running][year] += cost * v.organisation.pooled_factor(staffing) * growth;
+                if staffing && year == component.pooled_from {
+                    out.pooled[startup][year] +=
+                        v.organisation.staff_one_off * cost * v.organisation.price_factor * growth;
+                }
                 for (i, role) in values.retained.iter().enumerate() {
                     out.direct[running][i * horizon + year] += role.nok * growth;
                 }

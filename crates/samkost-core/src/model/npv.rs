@@ -89,6 +89,9 @@ pub struct NpvGameTerms {
     pub linear: Vec<[f64; 2]>,
     /// `w_c` per component (0 when the component is never pooled within the horizon).
     pub weight: Vec<f64>,
+    /// Start-up weight per component: the one-off when staff change employer, discounted,
+    /// on the pooled cost of the pooling year (0 for other components).
+    pub one_off_weight: Vec<f64>,
     /// Scratch: per component, the pooled cost of every coalition (kept for
     /// [`Model::npv_game_same_draw`]).
     pooled: Vec<Vec<f64>>,
@@ -165,7 +168,8 @@ impl Model {
                 continue;
             }
             let weight = terms.weight[c];
-            if weight == 0.0 {
+            let one_off = terms.one_off_weight[c];
+            if weight == 0.0 && one_off == 0.0 {
                 continue;
             }
             if terms.pooled.len() != self.components.len() {
@@ -186,8 +190,10 @@ impl Model {
                     pooled,
                 );
             }
+            let startup = Category::StartUp.index();
             for (cost, pooled) in costs.iter_mut().zip(&terms.pooled[c]) {
                 cost[running] += weight * pooled;
+                cost[startup] += one_off * pooled;
             }
         }
         costs[0] = [0.0; 2];
@@ -209,6 +215,7 @@ impl Model {
         terms.linear.resize(n, [0.0; 2]);
         terms.constant = [0.0; 2];
         terms.weight.clear();
+        terms.one_off_weight.clear();
         for (line, coef) in self.lines.iter().zip(&v.lines) {
             let cat = line.category.index();
             // Σ d(t) g(t) over the years the line applies to a singleton and to a coalition,
@@ -266,9 +273,21 @@ impl Model {
             for (i, role) in values.retained.iter().enumerate() {
                 terms.linear[i][running] += pooled_w * role.nok;
             }
+            let scale = 1.0 + values.scope_growth;
+            let staffing = component.is_staffing();
             terms
                 .weight
-                .push(pooled_w * (1.0 + values.scope_growth) * v.organisation.price_factor);
+                .push(pooled_w * scale * v.organisation.pooled_factor(staffing));
+            let from = component.pooled_from;
+            terms.one_off_weight.push(if staffing && from < horizon {
+                discount[from]
+                    * values.growth_factors[from]
+                    * scale
+                    * v.organisation.price_factor
+                    * v.organisation.staff_one_off
+            } else {
+                0.0
+            });
         }
         let all_years: f64 = discount.iter().take(horizon).sum();
         terms.constant[running] += all_years * v.organisation.governance;
@@ -349,7 +368,9 @@ impl Model {
             .decay
             .extend((from..horizon.max(from)).map(|year| keep.powi((year - from) as i32)));
         let scale = 1.0 + values.scope_growth;
-        let price = v.organisation.price_factor;
+        let price = v.organisation.pooled_factor(true);
+        let one_off = v.organisation.price_factor * v.organisation.staff_one_off;
+        let startup = Category::StartUp.index();
         // Years whose weight is zero (those before a leave year, §10a) are skipped: the
         // weights of the remaining costs are zero up to a year and the discount factors after.
         let skip = discount[from.min(horizon)..horizon]
@@ -370,7 +391,11 @@ impl Model {
                 } else {
                     default
                 };
-                cost[running] += discount[year] * amount * price * values.growth_factors[year];
+                let discounted = discount[year] * amount * values.growth_factors[year];
+                cost[running] += discounted * price;
+                if year == from {
+                    cost[startup] += discounted * one_off;
+                }
             }
         }
     }

@@ -59,6 +59,13 @@ pub struct Organisation {
     /// Whether transferred staff may be made redundant (then the pooled staff fall to the
     /// pooled curve at once); `false` is the usual no-redundancy guarantee.
     pub redundancies: bool,
+    /// Yearly extra cost of pooled staff when staff change employer, as a share of the pooled
+    /// staffing cost: pay levelled up between merged teams and a pension premium that differs
+    /// at the new employer (docs/MODEL.md §4c, "Costs of the form").
+    pub staff_uplift: Expr,
+    /// One-off cost in a staffing component's pooling year, as a share of that year's pooled
+    /// staffing cost: joining or changing pension provider, the transfer agreement.
+    pub staff_one_off: Expr,
     /// Outsourcing: supplier's production cost as a fraction of the pooled cost.
     pub supplier_efficiency: Expr,
     /// Outsourcing: supplier's margin on its production cost.
@@ -74,6 +81,8 @@ impl Organisation {
             payroll_tax,
             attrition_rate: Expr::Const(0.0),
             redundancies: true,
+            staff_uplift: Expr::Const(0.0),
+            staff_one_off: Expr::Const(0.0),
             supplier_efficiency: Expr::Const(1.0),
             margin: Expr::Const(0.0),
         }
@@ -92,6 +101,24 @@ pub struct OrgValues {
     /// Multiplier on pooled component costs: `efficiency · (1 + margin)` for outsourcing, 1
     /// otherwise.
     pub price_factor: f64,
+    /// Yearly extra cost of pooled staff as a share of their cost (0 unless staff change
+    /// employer).
+    pub staff_uplift: f64,
+    /// One-off cost in a staffing component's pooling year as a share of that year's pooled
+    /// staffing cost (0 unless staff change employer).
+    pub staff_one_off: f64,
+}
+
+impl OrgValues {
+    /// The multiplier on a component's pooled cost: the price factor, and for staff also
+    /// `1 + staff_uplift`.
+    pub fn pooled_factor(&self, staffing: bool) -> f64 {
+        if staffing {
+            self.price_factor * (1.0 + self.staff_uplift)
+        } else {
+            self.price_factor
+        }
+    }
 }
 
 impl Organisation {
@@ -104,7 +131,11 @@ impl Organisation {
             _ => 1.0,
         };
         let holds_staff = self.holds_staff();
+        let transfers = self.kind.transfers_staff();
+        let staff = |e: &Expr| if transfers { e.eval(params) } else { 0.0 };
         OrgValues {
+            staff_uplift: staff(&self.staff_uplift),
+            staff_one_off: staff(&self.staff_one_off),
             governance: self.governance.eval(params),
             attrition_rate: if holds_staff {
                 self.attrition_rate.eval(params)
