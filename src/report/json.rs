@@ -311,6 +311,8 @@ pub struct ScenarioJson {
     pub discount_rate: f64,
     /// Draws on which core stability was checked.
     pub stability_draws: u64,
+    /// Draws checked for leaving in a later year.
+    pub leaving_draws: u64,
     /// `monte_carlo`, `latin_hypercube` or `sobol`.
     pub sampling: &'static str,
     /// `type7` (exact, every draw kept) or `ddsketch_0.001` (relative accuracy 0.1 %).
@@ -541,6 +543,7 @@ pub fn summary(
             operation_start: model.first_year + model.operation_start as i32,
             discount_rate: model.discounting.headline_rate(),
             stability_draws: results.stability_draws,
+            leaving_draws: results.leaving_draws,
             sampling,
             quantiles: if results.draws_kept() {
                 "type7"

@@ -115,7 +115,7 @@ pub fn leaving_sentence(summary: &SummaryJson, key: usize, lang: Lang) -> Option
     let k = &summary.keys[key];
     let first = k.leaving.first()?.year;
     let last = k.leaving.last()?.year;
-    let draws = lang.int(summary.scenario.stability_draws as f64);
+    let draws = lang.int(summary.scenario.leaving_draws as f64);
     let Some((year, top)) = most_tempting(k) else {
         return Some(match lang {
             Lang::En => format!(

@@ -434,3 +434,32 @@ fn beyond_exact_reach_members_alone_and_the_wind_up_are_checked_exactly() {
     }
     assert!(tempted > 0, "the equal split tempts the small members");
 }
+
+/// Leaving is checked on the first `LEAVING_DRAWS` stability draws only, and a run says on how
+/// many: the same probabilities as a run whose stability draws stop there.
+#[test]
+fn leaving_is_checked_on_the_first_two_thousand_stability_draws() {
+    let scenario = parse(crate::BASE).unwrap();
+    let (keys, _) = resolve_keys(&scenario.model, &scenario.keys, 1, &scenario.planning).unwrap();
+    let config = |stability_draws| RunConfig {
+        n_draws: 2_100,
+        seed: 3,
+        stability_draws,
+        band_draws: 0,
+        sampling: SamplingMethod::MonteCarlo,
+        max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
+        accounts: false,
+    };
+    let all = run(&scenario.model, &keys, &config(2_100), &NoProgress).unwrap();
+    let capped = run(&scenario.model, &keys, &config(2_000), &NoProgress).unwrap();
+    assert_eq!(samkost_core::simulation::LEAVING_DRAWS, 2_000);
+    assert_eq!((all.stability_draws, all.leaving_draws), (2_100, 2_000));
+    assert_eq!(
+        (capped.stability_draws, capped.leaving_draws),
+        (2_000, 2_000)
+    );
+    for (a, c) in all.keys.iter().zip(&capped.keys) {
+        assert!(!a.leaving.is_empty(), "{}", a.name);
+        assert_eq!(a.leaving, c.leaving, "{}", a.name);
+    }
+}

@@ -57,7 +57,7 @@ impl Report<'_> {
         let [heading, intro, first_column, note] = words(lang);
         let intro = intro
             .replace("{0}", &years[0].to_string())
-            .replace("{1}", &lang.int(s.scenario.stability_draws as f64));
+            .replace("{1}", &lang.int(s.scenario.leaving_draws as f64));
         let _ = writeln!(
             out,
             "<section id=\"leaving\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>",

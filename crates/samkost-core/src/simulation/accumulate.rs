@@ -136,6 +136,8 @@ pub(super) struct ChunkOutput {
     pub(super) tempted: Vec<u64>,
     /// Draws whose stability was checked.
     pub(super) stability_checked: u64,
+    /// Draws checked for leaving in a later year (at most [`super::LEAVING_DRAWS`]).
+    pub(super) leaving_checked: u64,
     /// Beyond exact reach: per key, counts of the tempted coalitions found.
     pub(super) tempted_sampled: Vec<BTreeMap<Vec<usize>, u64>>,
     /// Ex-post keys whose method failed on a draw (the planning shares were used instead).
@@ -164,6 +166,7 @@ impl ChunkOutput {
             stable: vec![0; layout.n_keys],
             tempted: vec![0; layout.n_keys * layout.n_masks],
             stability_checked: 0,
+            leaving_checked: 0,
             tempted_sampled: vec![BTreeMap::new(); layout.n_keys],
             ex_post_fallbacks: 0,
             accounts: vec![0.0; super::accounts::accounts_len(layout)],
@@ -263,6 +266,8 @@ pub(super) struct Totals {
     pub(super) tempted: Vec<u64>,
     pub(super) sampled: Vec<BTreeMap<Vec<usize>, u64>>,
     pub(super) checked: u64,
+    /// Draws checked for leaving in a later year.
+    pub(super) leaving_checked: u64,
     pub(super) fallbacks: u64,
     pub(super) accounts: Vec<f64>,
     pub(super) leaving: LeaveCounts,
@@ -298,6 +303,7 @@ impl Totals {
             tempted: vec![0; layout.n_keys * layout.n_masks],
             sampled: vec![BTreeMap::new(); layout.n_keys],
             checked: 0,
+            leaving_checked: 0,
             fallbacks: 0,
             accounts: vec![0.0; super::accounts::accounts_len(layout)],
             leaving: LeaveCounts::default(),
@@ -348,6 +354,7 @@ impl Totals {
             .zip(&chunk.accounts)
             .for_each(|(a, c)| *a += c);
         self.checked += chunk.stability_checked;
+        self.leaving_checked += chunk.leaving_checked;
         self.fallbacks += chunk.ex_post_fallbacks;
         self.leaving.merge(&chunk.leaving);
     }

@@ -293,6 +293,12 @@ impl ChunkContext<'_> {
                 out.stable[k] += 1;
             }
         }
+        // Leaving in a later year costs about thirty times a draw's flows: checked on the
+        // first `LEAVING_DRAWS` stability draws only.
+        if draw >= super::LEAVING_DRAWS {
+            return;
+        }
+        out.leaving_checked += 1;
         match game {
             Some(table) => {
                 out.leaving
@@ -373,7 +379,9 @@ fn summarise(
                 p_core_stable: (acc.checked > 0)
                     .then(|| Proportion::from_count(acc.stable[k], acc.checked)),
                 top_breakaway: acc.top_breakaway(layout, k),
-                leaving: acc.leaving.summarise(k, model.operation_start, acc.checked),
+                leaving: acc
+                    .leaving
+                    .summarise(k, model.operation_start, acc.leaving_checked),
             }
         })
         .collect();
@@ -400,6 +408,7 @@ fn summarise(
                 .collect()
         },
         stability_draws: acc.checked,
+        leaving_draws: acc.leaving_checked,
         ex_post_fallbacks: acc.fallbacks,
         draw_npv: if layout.store_draws {
             Some(columns.npv)

@@ -206,6 +206,9 @@ pub struct RunResults {
     pub(super) horizon: usize,
     /// Draws on which core stability was checked (0: not checked).
     pub stability_draws: u64,
+    /// Draws checked for leaving in a later year: the first
+    /// `min(stability_draws, LEAVING_DRAWS)`.
+    pub leaving_draws: u64,
     /// Draws × ex-post methods that failed and fell back to the planning shares.
     pub ex_post_fallbacks: u64,
     /// Per-draw NPVs column by column: `draw_npv[col * n_draws + draw]`, columns = keys ×
