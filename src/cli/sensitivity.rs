@@ -354,8 +354,15 @@ fn check_memory(args: &SensitivityArgs, model: &Model) -> Result<()> {
 }
 
 fn uncertain_inputs(model: &Model) -> (Vec<usize>, Vec<Distribution>) {
+    // Inputs of `[accounts]` shape the budget tables only, never an NPV (docs/MODEL.md §6b):
+    // varying them would cost evaluations and rank them at zero.
     let uncertain: Vec<usize> = (0..model.parameters.len())
-        .filter(|&j| !model.parameters[j].distribution.is_fixed())
+        .filter(|&j| {
+            let p = &model.parameters[j];
+            !p.distribution.is_fixed()
+                && p.origin.as_ref().map(|o| o.part)
+                    != Some(samkost_core::model::ModelPart::Accounts)
+        })
         .collect();
     let dists = uncertain
         .iter()

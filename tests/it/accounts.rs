@@ -359,3 +359,53 @@ fn booking_the_accounts_changes_no_other_number() {
     assert_eq!(format!("{with:?}"), format!("{without:?}"));
     assert!(default_json()["municipal_accounts"]["okonomiplan"].is_object());
 }
+
+/// An uncertain `[accounts]` input shapes the budget tables, never an NPV: the tornado and the
+/// Sobol' indices of the region's NPV leave it out instead of ranking it at zero.
+#[test]
+fn accounts_inputs_are_not_ranked_among_the_npvs_drivers() {
+    let text = format!(
+        "{}\n[accounts]\nloan_rate = {{ dist = \"triangular\", min = 0.03, mode = 0.045, max = 0.06 }}\n",
+        samkost::scenario::DEFAULT_SCENARIO
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, &text).unwrap();
+    let out = crate::succeed(
+        Command::new(env!("CARGO_BIN_EXE_samkost"))
+            .arg("run")
+            .arg(&path)
+            .args([
+                "--format",
+                "json",
+                "--draws",
+                "200",
+                "--stability-draws",
+                "20",
+            ])
+            .args(["--sobol", "16"]),
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let parts = |list: &Value, field: &str| -> Vec<String> {
+        list[field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["origin"]["part"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    let tornado = parts(&json["tornado"], "bars");
+    let sobol = parts(&json["sobol"], "inputs");
+    assert!(!tornado.is_empty() && !sobol.is_empty());
+    for part in tornado.iter().chain(&sobol) {
+        assert_ne!(part, "accounts");
+    }
+    // The input itself is drawn and listed among the assumptions.
+    assert!(
+        json["assumptions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["origin"]["part"] == "accounts")
+    );
+}
