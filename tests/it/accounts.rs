@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::{BASE, parse};
+use crate::{BASE, close, numbers, parse};
 
 fn run_json(scenario: &str, args: &[&str]) -> Value {
     let dir = tempfile::tempdir().unwrap();
@@ -42,19 +42,6 @@ fn default_json() -> &'static Value {
         ]));
         serde_json::from_slice(&out.stdout).unwrap()
     })
-}
-
-fn numbers(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("not an array: {v}"))
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
-
-/// Relative rounding allowance for sums of a few terms of up to 10^9 NOK.
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
 /// BASE with its project replaced by one pooled start-up line of 10,000,000 NOK in 2026,

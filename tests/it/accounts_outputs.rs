@@ -12,6 +12,8 @@ use samkost::report::Lang;
 use samkost::report::accounts_labels::AccountsLabels;
 use serde_json::Value;
 
+use crate::numbers;
+
 struct Run {
     json: Value,
     xlsx: Vec<u8>,
@@ -49,14 +51,6 @@ fn cached(lang: Lang) -> &'static Run {
         Lang::En => EN.get_or_init(|| run("en")),
         Lang::Nb => NB.get_or_init(|| run("nb")),
     }
-}
-
-fn numbers(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("not an array: {v}"))
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
 }
 
 fn text(d: &Data) -> String {

@@ -20,17 +20,6 @@ fn with_member(extra: &str) -> String {
     BOTTOM_UP.replace(MEMBERS, &members)
 }
 
-fn medians(model: &samkost_core::model::Model) -> DrawValues {
-    let p: Vec<f64> = model
-        .parameters
-        .iter()
-        .map(|p| p.distribution.quantile(0.5))
-        .collect();
-    let mut v = DrawValues::default();
-    model.evaluate(&p, &mut v);
-    v
-}
-
 /// The servers component's index and member 1515's modelled cost of it alone at the medians.
 fn servers_of_1515(model: &samkost_core::model::Model) -> (usize, f64) {
     let c = model
@@ -38,7 +27,7 @@ fn servers_of_1515(model: &samkost_core::model::Model) -> (usize, f64) {
         .iter()
         .position(|c| c.name == SERVERS)
         .unwrap();
-    (c, medians(model).components[c].alone[1].nok)
+    (c, crate::at_medians(model).components[c].alone[1].nok)
 }
 
 /// The closed form: a member whose actual cost is twice its modelled cost has k = 2
@@ -96,7 +85,7 @@ fn actual_staff_scale_the_staff_and_their_cost() {
         .iter()
         .position(|c| c.is_staffing())
         .unwrap();
-    let v = medians(&plain.model);
+    let v = crate::at_medians(&plain.model);
     let fte = v.components[c].alone[1].fte;
     let KindValues::Staffing(x) = v.components[c].kind else {
         panic!("staffing")

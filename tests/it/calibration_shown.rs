@@ -4,8 +4,6 @@
 
 use std::process::Command;
 
-use samkost_core::model::DrawValues;
-
 use crate::parse;
 
 const BOTTOM_UP: &str = include_str!("../../scenarios/ssikt-bottom-up.toml");
@@ -17,13 +15,7 @@ const LICENCES: &str = "Licences";
 /// figure `k` divides by.
 fn modelled_1515(component: &str) -> f64 {
     let model = parse(BOTTOM_UP).unwrap().model;
-    let p: Vec<f64> = model
-        .parameters
-        .iter()
-        .map(|p| p.distribution.quantile(0.5))
-        .collect();
-    let mut v = DrawValues::default();
-    model.evaluate(&p, &mut v);
+    let v = crate::at_medians(&model);
     let c = model
         .components
         .iter()

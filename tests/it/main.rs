@@ -105,6 +105,33 @@ pub fn succeed(command: &mut std::process::Command) -> std::process::Output {
     out
 }
 
+/// A draw with every input at its median (the 0.5 quantile), the figures closed forms and
+/// calibrations are written for.
+pub fn at_medians(model: &samkost_core::model::Model) -> samkost_core::model::DrawValues {
+    let p: Vec<f64> = model
+        .parameters
+        .iter()
+        .map(|p| p.distribution.quantile(0.5))
+        .collect();
+    let mut v = samkost_core::model::DrawValues::default();
+    model.evaluate(&p, &mut v);
+    v
+}
+
+/// The numbers of a JSON array.
+pub fn numbers(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+/// Relative rounding allowance for sums of a few terms of up to 10^9 NOK.
+pub fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
 /// Parses a scenario text without files.
 pub fn parse(text: &str) -> Result<samkost::scenario::Scenario, samkost::scenario::Diagnostics> {
     samkost::scenario::parse("test.toml", text, &samkost::scenario::NoFiles)

@@ -56,14 +56,7 @@ fn org(model: &str, extra: &str) -> String {
 
 fn at_medians(text: &str) -> (samkost::scenario::Scenario, DrawValues) {
     let s = parse(text).unwrap_or_else(|e| panic!("{e}"));
-    let p: Vec<f64> = s
-        .model
-        .parameters
-        .iter()
-        .map(|p| p.distribution.quantile(0.5))
-        .collect();
-    let mut v = DrawValues::default();
-    s.model.evaluate(&p, &mut v);
+    let v = crate::at_medians(&s.model);
     (s, v)
 }
 

@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+use crate::{close, numbers};
+
 /// `summary.json` and `yearly.csv` of one `run --out`.
 struct Run {
     json: Value,
@@ -34,19 +36,6 @@ fn run_out(args: &[&str]) -> Run {
 fn default_run() -> &'static Run {
     static RUN: OnceLock<Run> = OnceLock::new();
     RUN.get_or_init(|| run_out(&["run", "--draws", "300", "--stability-draws", "20"]))
-}
-
-fn numbers(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("not an array: {v}"))
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
-
-/// Relative rounding allowance for sums of a few terms of up to 10^9 NOK.
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
 #[test]

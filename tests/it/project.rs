@@ -52,14 +52,7 @@ rule = "equal"
 
 fn values(text: &str) -> (samkost::scenario::Scenario, DrawValues) {
     let scenario = parse(text).unwrap();
-    let params: Vec<f64> = scenario
-        .model
-        .parameters
-        .iter()
-        .map(|p| p.distribution.quantile(0.5))
-        .collect();
-    let mut v = DrawValues::default();
-    scenario.model.evaluate(&params, &mut v);
+    let v = crate::at_medians(&scenario.model);
     (scenario, v)
 }
 
