@@ -21,6 +21,8 @@ pub struct AccountsJson {
     pub price_year: i32,
     /// Who borrows for the shared investments: `"cooperation"` or `"members"`.
     pub borrower: &'static str,
+    /// The VAT inputs the budgets use (docs/MODEL.md §6c).
+    pub vat: VatJson,
     /// Calendar years of the horizon.
     pub years: Vec<i32>,
     /// The cooperation's own books (mean over the draws).
@@ -29,6 +31,30 @@ pub struct AccountsJson {
     pub keys: Vec<AccountsKeyJson>,
     /// The four-year økonomiplan table per key and member, whole kroner.
     pub okonomiplan: PlanJson,
+}
+
+/// The VAT inputs of the accounts view.
+#[derive(Debug, Serialize)]
+pub struct VatJson {
+    /// The VAT rate.
+    pub rate: f64,
+    /// Whether the cooperation's payments carry VAT: `"purchases"` (host, joint body: the
+    /// member bears VAT on its share of the pooled purchases), `"compensated"` (IKS: none),
+    /// `"invoice"` (AS, outsourcing: on the whole payment).
+    pub cooperation: &'static str,
+    /// Per member, in member order.
+    pub members: Vec<VatMemberJson>,
+}
+
+/// One member's VAT and fee-financed shares.
+#[derive(Debug, Serialize)]
+pub struct VatMemberJson {
+    /// Member id.
+    pub id: String,
+    /// Share of its ICT costs whose VAT is neither compensated nor deducted.
+    pub non_compensable: f64,
+    /// Share of its ICT costs charged to fee-financed services (selvkost).
+    pub fee_financed: f64,
 }
 
 /// Every member's budgets under one key.
@@ -68,7 +94,12 @@ pub struct BudgetJson {
     pub instalments: Vec<f64>,
     /// Depreciation, charged and neutralised (not in the net operating cost).
     pub depreciation: Vec<f64>,
-    /// Net operating cost: payments + own operating − income + interest + instalments.
+    /// Operating budget: VAT neither compensated nor deducted.
+    pub vat_not_compensated: Vec<f64>,
+    /// Operating budget: costs charged to fee-financed services and recovered from fee payers.
+    pub fee_financed: Vec<f64>,
+    /// Net operating cost: payments + own operating − income + interest + instalments + VAT
+    /// not compensated − fee-financed.
     pub net_operating_cost: Vec<f64>,
     /// Investment budget: capitalised investments.
     pub investments: Vec<f64>,
@@ -87,6 +118,8 @@ impl BudgetJson {
             interest: b.interest,
             instalments: b.instalments,
             depreciation: b.depreciation,
+            vat_not_compensated: b.vat_not_compensated,
+            fee_financed: b.fee_financed,
             net_operating_cost: b.net_operating_cost,
             investments: b.investments,
             grants_and_sales: b.grants_and_sales,
@@ -138,14 +171,17 @@ pub struct PlanRowJson {
 }
 
 /// The plan's rows: budget, identifier. Operating rows add up to `net_operating_cost`
-/// (depreciation and its reversal cancel); `difference` is the net operating cost alone minus
-/// in the cooperation; the investment rows: investments = grants and sales + borrowing.
-pub const PLAN_ROWS: [(&str, &str); 13] = [
+/// (depreciation and its reversal cancel; fee-financed costs are negative, recovered from fee
+/// payers); `difference` is the net operating cost alone minus in the cooperation; the
+/// investment rows: investments = grants and sales + borrowing.
+pub const PLAN_ROWS: [(&str, &str); 15] = [
     ("operating", "payments_to_cooperation"),
     ("operating", "own_operating"),
     ("operating", "operating_income"),
     ("operating", "interest"),
     ("operating", "instalments"),
+    ("operating", "vat_not_compensated"),
+    ("operating", "fee_financed"),
     ("operating", "depreciation"),
     ("operating", "depreciation_reversed"),
     ("operating", "net_operating_cost"),
@@ -208,6 +244,20 @@ pub fn accounts(model: &Model, results: &RunResults) -> Option<AccountsJson> {
         prices: if a.nominal { "nominal" } else { "real" },
         price_year: model.first_year,
         borrower: a.borrower.as_str(),
+        vat: VatJson {
+            rate: a.vat.rate,
+            cooperation: a.vat.cooperation.as_str(),
+            members: model
+                .members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| VatMemberJson {
+                    id: m.id.clone(),
+                    non_compensable: a.vat.non_compensable[i],
+                    fee_financed: a.vat.fee_financed[i],
+                })
+                .collect(),
+        },
         years,
         cooperation: BudgetJson::of(a.pooled()),
         keys,
@@ -226,6 +276,8 @@ fn plan_table(m: &AccountsMemberJson, years: std::ops::Range<usize>) -> PlanTabl
             "operating_income" => negate(&c.operating_income),
             "interest" => c.interest.clone(),
             "instalments" => c.instalments.clone(),
+            "vat_not_compensated" => c.vat_not_compensated.clone(),
+            "fee_financed" => negate(&c.fee_financed),
             "depreciation" => c.depreciation.clone(),
             "depreciation_reversed" => negate(&c.depreciation),
             "net_operating_cost" => c.net_operating_cost.clone(),

@@ -1,7 +1,7 @@
 //! `[accounts]`: the inputs of the municipal accounts view (docs/MODEL.md §6b), each with its
 //! documented default.
 
-use samkost_core::model::{Accounts, Borrower, ModelPart, OrgKind};
+use samkost_core::model::{Accounts, Borrower, ModelPart, OrgKind, Vat};
 
 use super::components::{Default, field};
 use super::lines::Horizon;
@@ -145,6 +145,8 @@ pub fn read_accounts(
         nominal,
         borrower,
         plan_start: plan_start?,
+        // Read from `[vat]` once the members and lines are known (`super::vat::read_vat`).
+        vat: Vat::none(0),
     })
 }
 

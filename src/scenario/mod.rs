@@ -26,6 +26,7 @@ pub use calibration::{PLAUSIBLE_FACTOR, calibration_plausible};
 pub use ranges::{Allowed, RangeCheck};
 mod tree;
 mod values;
+mod vat;
 pub mod workbook;
 
 pub use components::MAX_COMPONENTS;
@@ -109,6 +110,7 @@ const TOP_KEYS: &[&str] = &[
     "transition",
     "assets",
     "accounts",
+    "vat",
     "lines",
     "project",
     "keys",
@@ -319,6 +321,15 @@ fn build(
     }
     let horizon = horizon?;
     let (pool_transition_costs, parallel) = transition?;
+    let vat = vat::read_vat(
+        ctx,
+        root.get("vat"),
+        &member_list,
+        &lines,
+        organisation.as_ref().map(|o| o.kind),
+    );
+    let mut accounts = accounts?;
+    accounts.vat = vat?;
     let range_checks = std::mem::take(&mut params.checks);
     let mut model = Model {
         members: member_list,
@@ -337,7 +348,7 @@ fn build(
         discounting: discounting?,
         correlation,
         calibrations: Vec::new(),
-        accounts: accounts?,
+        accounts,
     };
     default_tax?;
     if ctx.errors.is_empty() {

@@ -39,6 +39,7 @@ mod stability_over_time;
 mod starter;
 mod sweep;
 mod terminal_table;
+mod vat;
 mod workbook;
 
 /// A small valid scenario that the tests mutate.

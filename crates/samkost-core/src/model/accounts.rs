@@ -10,6 +10,7 @@
 
 use super::expr::Expr;
 use super::flows::DrawFlows;
+use super::vat::{Vat, Wages};
 use super::{DrawValues, Model};
 
 /// Who borrows for the cooperation's capitalised investments.
@@ -61,6 +62,8 @@ pub struct Accounts {
     pub borrower: Borrower,
     /// Year index of the økonomiplan's first year.
     pub plan_start: usize,
+    /// VAT that is not compensated and costs charged to fee-financed services (§6c).
+    pub vat: Vat,
 }
 
 /// One draw's numbers of [`Accounts`] (lives rounded to whole years, at least 1).
@@ -133,10 +136,13 @@ pub enum Line {
     Financing = 6,
     /// Investments financed by borrowing.
     Borrowing = 7,
+    /// Purchases that carry VAT (the cash cost less wages, before sales and residual values
+    /// are taken off), the base of the VAT a member bears on its own purchases (§6c).
+    VatBase = 8,
 }
 
 /// Lines per book.
-pub const BOOK_LINES: usize = 8;
+pub const BOOK_LINES: usize = 9;
 
 /// One draw's municipal accounts: books of each member alone (`0..n`), each member's own
 /// costs in the cooperation (`n..2n`), and the cooperation's pooled running (`2n`) and start-up
@@ -152,6 +158,8 @@ pub struct DrawAccounts {
     index: Vec<f64>,
     /// Scratch: a year of zeros.
     zeros: Vec<f64>,
+    /// Scratch: the draw's wages.
+    wages: Wages,
 }
 
 impl DrawAccounts {
@@ -187,6 +195,8 @@ struct BookInput<'a> {
     residual: &'a [f64],
     resale: &'a [f64],
     grant: Option<(usize, f64)>,
+    /// Wages inside the cash cost (no VAT).
+    wages: &'a [f64],
 }
 
 impl Model {
@@ -208,7 +218,9 @@ impl Model {
         let c = &f.capital;
         out.zeros.clear();
         out.zeros.resize(h, 0.0);
+        self.draw_wages(v, &mut out.wages);
         let none = &out.zeros;
+        let wages = &out.wages;
         for i in 0..n {
             let row = i * h..(i + 1) * h;
             let alone = BookInput {
@@ -218,6 +230,7 @@ impl Model {
                 residual: &c.residual_alone[row.clone()],
                 resale: none,
                 grant: None,
+                wages: &wages.alone[row.clone()],
             };
             book(
                 a,
@@ -231,8 +244,9 @@ impl Model {
                 projects: &c.projects_own[row.clone()],
                 reinvestment: &c.reinvestment_own[row.clone()],
                 residual: &c.residual_own[row.clone()],
-                resale: &c.resale_own[row],
+                resale: &c.resale_own[row.clone()],
                 grant: None,
+                wages: &wages.own[row],
             };
             book(
                 a,
@@ -249,6 +263,7 @@ impl Model {
             residual: &c.residual_pooled,
             resale: none,
             grant: None,
+            wages: &wages.pooled[0],
         };
         book(
             a,
@@ -265,6 +280,7 @@ impl Model {
             resale: &c.resale_pooled,
             grant: (n >= 2 && self.accounts.grant_year < h)
                 .then_some((self.accounts.grant_year, a.grant)),
+            wages: &wages.pooled[1],
         };
         book(
             a,
@@ -312,6 +328,10 @@ fn book(a: &AccountValues, index: &[f64], nominal: bool, input: &BookInput<'_>, 
         rows[Line::Investment as usize * h + t] += invested * scale;
         rows[Line::Financing as usize * h + t] += financing * scale;
         rows[Line::Borrowing as usize * h + t] += borrowed * scale;
+        let purchases = input.cash[0][t] + input.cash[1][t] - input.wages[t]
+            + input.resale[t]
+            + input.residual[t];
+        rows[Line::VatBase as usize * h + t] += purchases * scale;
         // The loan and the depreciation in nominal kroner of year t, from the next year on.
         let (loan, cost) = (borrowed * index[t], invested * index[t]);
         for k in 1..=term.max(life) {
@@ -369,6 +389,7 @@ mod tests {
             residual: &zero,
             resale: &zero,
             grant: None,
+            wages: &zero,
         };
         let mut rows = vec![0.0; BOOK_LINES * h];
         book(a, &index, nominal, &input, &mut rows);
@@ -451,6 +472,7 @@ mod tests {
             residual: &zero,
             resale: &zero,
             grant: Some((0, 400_000.0)),
+            wages: &zero,
         };
         a.price_growth = 0.1;
         let mut rows = vec![0.0; BOOK_LINES * h];

@@ -20,6 +20,7 @@ mod expr;
 mod flows;
 mod npv;
 mod organisation;
+mod vat;
 
 pub use accounts::{
     AccountValues, Accounts, BOOK_LINES, Borrower, DrawAccounts, Line, net_operating_cost,
@@ -36,6 +37,7 @@ pub use expr::{BinaryOp, Expr};
 pub use flows::{CapitalFlows, DrawFlows};
 pub use npv::{CoalitionTable, NpvGameTerms};
 pub use organisation::{OrgKind, OrgValues, Organisation};
+pub use vat::{Vat, VatRule, Wages};
 
 use crate::sampling::Distribution;
 

@@ -9,7 +9,7 @@
 use super::accumulate::Layout;
 use super::kernel::DrawScratch;
 use crate::allocation::ResolvedKey;
-use crate::model::{BOOK_LINES, Borrower, DrawAccounts, Line, Model};
+use crate::model::{BOOK_LINES, Borrower, DrawAccounts, Line, Model, Vat, VatRule};
 
 /// Values summed per draw: the books' rows (`(2n + 2) × BOOK_LINES`), then per key whose shares
 /// vary and member the draw's shares × the cooperation's rows (`BOOK_LINES`), each `horizon`
@@ -73,7 +73,14 @@ pub struct Budget {
     /// Depreciation of the member's capitalised investments: charged and neutralised, so not
     /// part of the net operating cost.
     pub depreciation: Vec<f64>,
-    /// Payments + own operating − income + interest + instalments.
+    /// VAT neither compensated nor deducted: `rate · n_i` times the member's purchases, or,
+    /// when the cooperation invoices VAT, times its payments (docs/MODEL.md §6c).
+    pub vat_not_compensated: Vec<f64>,
+    /// Costs charged to fee-financed services (selvkost) and recovered from fee payers:
+    /// `f_i` times the net operating cost before VAT (docs/MODEL.md §6c).
+    pub fee_financed: Vec<f64>,
+    /// Payments + own operating − income + interest + instalments + VAT not compensated −
+    /// fee-financed.
     pub net_operating_cost: Vec<f64>,
     /// Capitalised investments.
     pub investments: Vec<f64>,
@@ -90,6 +97,8 @@ pub struct MeanAccounts {
     pub nominal: bool,
     /// Who borrows for the shared investments.
     pub borrower: Borrower,
+    /// The VAT inputs.
+    pub vat: Vat,
     horizon: usize,
     n: usize,
     /// Mean books' rows, as in [`DrawAccounts::values`].
@@ -138,6 +147,7 @@ impl MeanAccounts {
         Self {
             nominal: model.accounts.nominal,
             borrower: model.accounts.borrower,
+            vat: model.accounts.vat.clone(),
             horizon: h,
             n,
             books,
@@ -152,7 +162,16 @@ impl MeanAccounts {
 
     /// What member `i` would book alone.
     pub fn alone(&self, i: usize) -> Budget {
-        budget(self.horizon, None, self.book(i), None)
+        budget(self.horizon, None, self.book(i), None, self.member_vat(i))
+    }
+
+    /// Member `i`'s VAT and fee-financed shares.
+    fn member_vat(&self, i: usize) -> MemberVat {
+        MemberVat {
+            vat_share: self.vat.rate * self.vat.non_compensable[i],
+            fee_financed: self.vat.fee_financed[i],
+            rule: self.vat.cooperation,
+        }
     }
 
     /// What member `i` books in the cooperation under key number `key`.
@@ -163,6 +182,7 @@ impl MeanAccounts {
             Some(pooled),
             self.book(self.n + i),
             Some(self.borrower),
+            self.member_vat(i),
         )
     }
 
@@ -189,6 +209,8 @@ impl MeanAccounts {
             interest: row(Line::Interest),
             instalments: row(Line::Instalment),
             depreciation: row(Line::Depreciation),
+            vat_not_compensated: vec![0.0; h],
+            fee_financed: vec![0.0; h],
             net_operating_cost: net,
             investments: row(Line::Investment),
             grants_and_sales: row(Line::Financing),
@@ -197,9 +219,23 @@ impl MeanAccounts {
     }
 }
 
+/// A member's VAT figures: `rate · n_i`, `f_i` and the cooperation's VAT rule.
+#[derive(Debug, Clone, Copy)]
+struct MemberVat {
+    vat_share: f64,
+    fee_financed: f64,
+    rule: VatRule,
+}
+
 /// A member's budget from its own book and (in the cooperation) its key-weighted share of the
-/// cooperation's rows, by the borrowing rule.
-fn budget(h: usize, pooled: Option<&[f64]>, own: &[f64], borrower: Option<Borrower>) -> Budget {
+/// cooperation's rows, by the borrowing rule and the VAT rule.
+fn budget(
+    h: usize,
+    pooled: Option<&[f64]>,
+    own: &[f64],
+    borrower: Option<Borrower>,
+    vat: MemberVat,
+) -> Budget {
     let row = |rows: &[f64], l: Line| rows[l as usize * h..(l as usize + 1) * h].to_vec();
     let zero = vec![0.0; h];
     let shared = |l: Line| pooled.map_or(zero.clone(), |p| row(p, l));
@@ -243,8 +279,23 @@ fn budget(h: usize, pooled: Option<&[f64]>, own: &[f64], borrower: Option<Borrow
             )
         };
     let own_operating = row(own, Line::Operating);
-    let net_operating_cost = (0..h)
+    let (own_base, pooled_base) = (row(own, Line::VatBase), shared(Line::VatBase));
+    let vat_not_compensated: Vec<f64> = (0..h)
+        .map(|t| {
+            let through_cooperation = match vat.rule {
+                VatRule::Purchases => pooled_base[t],
+                VatRule::Compensated => 0.0,
+                VatRule::Invoice => payments[t],
+            };
+            vat.vat_share * (own_base[t] + through_cooperation)
+        })
+        .collect();
+    let before_vat: Vec<f64> = (0..h)
         .map(|t| payments[t] + own_operating[t] - income[t] + interest[t] + instalments[t])
+        .collect();
+    let fee_financed: Vec<f64> = before_vat.iter().map(|c| vat.fee_financed * c).collect();
+    let net_operating_cost = (0..h)
+        .map(|t| before_vat[t] + vat_not_compensated[t] - fee_financed[t])
         .collect();
     Budget {
         payments_to_cooperation: payments,
@@ -253,6 +304,8 @@ fn budget(h: usize, pooled: Option<&[f64]>, own: &[f64], borrower: Option<Borrow
         interest,
         instalments,
         depreciation,
+        vat_not_compensated,
+        fee_financed,
         net_operating_cost,
         investments,
         grants_and_sales: financing,
