@@ -931,6 +931,7 @@ fn check_driver_keys(scenario: &Scenario, path: &Path) -> Result<()> {
         drivers: &scenario.model.drivers,
         n_members: scenario.model.n_members(),
         planning: None,
+        first_operating_year: scenario.model.operation_start,
     };
     let mut game_keys = Vec::new();
     for key in &scenario.keys {

@@ -10,6 +10,8 @@ mod calibration;
 mod components;
 mod correlations;
 mod diagnostic;
+mod drivers_by_year;
+mod drivers_by_year_csv;
 mod expr;
 pub mod game_file;
 pub mod grid;
@@ -104,6 +106,7 @@ const TOP_KEYS: &[&str] = &[
     "members",
     "members_csv",
     "drivers",
+    "drivers_by_year",
     "parameters",
     "components",
     "organisation",
@@ -235,7 +238,16 @@ fn build(
     // When a member was rejected, checks that name members would only repeat that problem.
     let members_complete = ctx.errors.len() == errors_before_members;
     let defaults = members::read_driver_defaults(ctx, root.get("drivers"));
-    let drivers = members::build_drivers(ctx, &specs, &defaults);
+    let mut drivers = members::build_drivers(ctx, &specs, &defaults);
+    let spec_members: Vec<_> = specs.iter().map(|s| s.member.clone()).collect();
+    drivers_by_year::read_drivers_by_year(
+        ctx,
+        root.get("drivers_by_year"),
+        files,
+        &spec_members,
+        &mut drivers,
+        horizon,
+    );
     let mut params = values::read_parameters(ctx, root.get("parameters"));
     let components = components::read_components(
         ctx,

@@ -10,6 +10,7 @@ mod case_summary;
 mod cli;
 mod csv_dialect;
 mod design;
+mod drivers_by_year;
 mod economies;
 mod explorer;
 mod fuzz;

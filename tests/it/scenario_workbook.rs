@@ -132,11 +132,15 @@ pub fn read_book(bytes: &[u8]) -> Result<Scenario, String> {
 #[test]
 fn toml_scenarios_convert_to_workbooks_and_back_without_loss() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut texts: Vec<(String, String)> =
-        ["ssikt.toml", "hamar-region.toml", "ssikt-bottom-up.toml"]
-            .iter()
-            .map(|f| (f.to_string(), std::fs::read_to_string(dir.join(f)).unwrap()))
-            .collect();
+    let mut texts: Vec<(String, String)> = [
+        "ssikt.toml",
+        "hamar-region.toml",
+        "ssikt-bottom-up.toml",
+        "hamar-region-by-year.toml",
+    ]
+    .iter()
+    .map(|f| (f.to_string(), std::fs::read_to_string(dir.join(f)).unwrap()))
+    .collect();
     // Agreed shares with kommunenummer as keys, and a starter with its long titles.
     texts.push(("BASE".to_owned(), crate::BASE.to_owned()));
     texts.push(("starter".to_owned(), starter_toml()));

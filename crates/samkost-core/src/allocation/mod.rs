@@ -6,6 +6,9 @@
 //! observable member drivers; game-theoretic rules plug in through [`KeyContext`], which can
 //! carry the planning cost game.
 
+mod by_year;
+
+pub use by_year::YearlyShares;
 use samkost_game::{CostGame, GameError};
 
 use crate::games::RealisedGame;
@@ -20,6 +23,21 @@ pub enum KeyError {
         /// Driver name.
         driver: String,
     },
+    /// A driver given by year sums to zero, or has a negative or non-finite value, in a year.
+    #[error(
+        "driver `{driver}` must be finite and non-negative with a positive total in every year; year index {year} is not"
+    )]
+    BadDriverInYear {
+        /// Driver name.
+        driver: String,
+        /// Year index.
+        year: usize,
+    },
+    /// A key recomputed on each draw that also follows a driver given by year.
+    #[error(
+        "a key whose game-theoretic rule is recomputed on each draw (`ex_post`) cannot also follow a driver given by year"
+    )]
+    ExPostByYear,
     /// Fixed shares do not sum to one or are out of range.
     #[error("fixed shares must each lie in [0, 1] and sum to 1, they sum to {sum}")]
     BadShares {
@@ -146,23 +164,37 @@ pub struct KeyContext<'a> {
     pub n_members: usize,
     /// The planning game, for game-theoretic rules.
     pub planning: Option<&'a RealisedGame>,
+    /// Year index of the first operating year: a rule on a driver given by year takes that
+    /// year's values for its reference shares ([`ResolvedKey::shares`]).
+    pub first_operating_year: usize,
 }
 
 /// Tolerance on the sum of shares.
 pub const SHARE_SUM_TOLERANCE: f64 = 1e-9;
 
 impl KeyRule {
-    /// Each member's share, in member order, summing to one.
+    /// Each member's share, in member order, summing to one: the reference shares, which for
+    /// a rule on a driver given by year are those of the first operating year.
     pub fn shares(&self, ctx: &KeyContext<'_>) -> Result<Vec<f64>, KeyError> {
+        self.shares_in_year(ctx, Some(ctx.first_operating_year))
+    }
+
+    /// The shares in year index `year`: a driver given by year takes that year's values (the
+    /// base values when `year` is `None` or the driver has no path).
+    pub fn shares_in_year(
+        &self,
+        ctx: &KeyContext<'_>,
+        year: Option<usize>,
+    ) -> Result<Vec<f64>, KeyError> {
         let n = ctx.n_members;
         match self {
             KeyRule::Equal => Ok(vec![1.0 / n as f64; n]),
-            KeyRule::Proportional { driver } => proportional(ctx.drivers, *driver),
+            KeyRule::Proportional { driver } => proportional(ctx.drivers, *driver, year),
             KeyRule::Hybrid { fixed_part, driver } => {
                 if !(0.0..=1.0).contains(fixed_part) {
                     return Err(KeyError::BadFixedPart(*fixed_part));
                 }
-                let by_driver = proportional(ctx.drivers, *driver)?;
+                let by_driver = proportional(ctx.drivers, *driver, year)?;
                 Ok(by_driver
                     .iter()
                     .map(|p| fixed_part / n as f64 + (1.0 - fixed_part) * p)
@@ -185,14 +217,31 @@ impl KeyRule {
             }
         }
     }
+
+    /// The driver whose path the rule follows, if it follows one.
+    pub fn driver_with_path(&self, drivers: &DriverTable) -> Option<usize> {
+        match self {
+            KeyRule::Proportional { driver } | KeyRule::Hybrid { driver, .. } => {
+                drivers.path(*driver).map(|_| *driver)
+            }
+            _ => None,
+        }
+    }
 }
 
-fn proportional(drivers: &DriverTable, driver: usize) -> Result<Vec<f64>, KeyError> {
-    let values = drivers.values(driver);
+fn proportional(
+    drivers: &DriverTable,
+    driver: usize,
+    year: Option<usize>,
+) -> Result<Vec<f64>, KeyError> {
+    let path_row = year.and_then(|t| drivers.path(driver).and_then(|p| p.get(t)));
+    let values = path_row.map_or_else(|| drivers.values(driver), Vec::as_slice);
     let total: f64 = values.iter().sum();
     if values.iter().any(|v| !v.is_finite() || *v < 0.0) || total <= 0.0 || !total.is_finite() {
-        return Err(KeyError::BadDriver {
-            driver: drivers.names()[driver].clone(),
+        let driver = drivers.names()[driver].clone();
+        return Err(match (path_row, year) {
+            (Some(_), Some(year)) => KeyError::BadDriverInYear { driver, year },
+            _ => KeyError::BadDriver { driver },
         });
     }
     Ok(values.iter().map(|v| v / total).collect())
@@ -231,19 +280,27 @@ impl Key {
         }
     }
 
+    /// The shares per category and year when a rule follows a driver given by year
+    /// (docs/MODEL.md §5a), else `None`.
+    pub fn resolve_yearly(&self, ctx: &KeyContext<'_>) -> Result<Option<YearlyShares>, KeyError> {
+        by_year::yearly_shares(self, ctx, false)
+    }
+
     /// Shares per category: `shares[category][member]`.
     pub fn resolve(&self, ctx: &KeyContext<'_>) -> Result<ResolvedKey, KeyError> {
         let ex_post = |rule: &KeyRule| match rule {
             KeyRule::Game { method } if self.ex_post => Some(*method),
             _ => None,
         };
+        let ex_post = [ex_post(&self.running), ex_post(&self.startup)];
         Ok(ResolvedKey {
             name: self.name.clone(),
             shares: [
                 Shares::new(self.running.shares(ctx)?)?,
                 Shares::new(self.startup.shares(ctx)?)?,
             ],
-            ex_post: [ex_post(&self.running), ex_post(&self.startup)],
+            yearly: by_year::yearly_shares(self, ctx, ex_post.iter().any(Option::is_some))?,
+            ex_post,
             share_std_errors: None,
         })
     }
@@ -254,8 +311,12 @@ impl Key {
 pub struct ResolvedKey {
     /// Key name.
     pub name: String,
-    /// `shares[category][member]`, each row summing to one.
+    /// `shares[category][member]`, each row summing to one: the reference shares (for a key
+    /// that follows a driver given by year, those of the first operating year).
     pub shares: [Shares; 2],
+    /// Shares per category and year, for a key that follows a driver given by year
+    /// (docs/MODEL.md §5a); `None` when the shares are the same every year.
+    pub yearly: Option<YearlyShares>,
     /// Per category, the method recomputed on each draw (ex-post keys).
     pub ex_post: [Option<GameMethod>; 2],
     /// Standard errors of the shares when they were estimated by sampling (the Shapley value
@@ -267,6 +328,14 @@ impl ResolvedKey {
     /// Whether any category is recomputed on each draw.
     pub fn is_ex_post(&self) -> bool {
         self.ex_post.iter().any(Option::is_some)
+    }
+
+    /// The shares of category `category` (0 running, 1 start-up) in year index `year`.
+    pub fn shares_in_year(&self, category: usize, year: usize) -> &[f64] {
+        match &self.yearly {
+            Some(yearly) => yearly.year(category, year),
+            None => &self.shares[category],
+        }
     }
 
     /// Whether a rule needs the planning game.
@@ -319,6 +388,7 @@ mod tests {
             drivers: &drivers,
             n_members: 2,
             planning: None,
+            first_operating_year: 0,
         };
         let rule = KeyRule::Hybrid {
             fixed_part: 0.3,
@@ -336,6 +406,7 @@ mod tests {
             drivers: &drivers,
             n_members: 2,
             planning: None,
+            first_operating_year: 0,
         };
         let rule = KeyRule::Fixed {
             shares: vec![0.5, 0.6],
@@ -351,7 +422,7 @@ mod tests {
             alpha in 0.0f64..=1.0,
         ) {
             let drivers = table(&pops);
-            let ctx = KeyContext { drivers: &drivers, n_members: pops.len(), planning: None };
+            let ctx = KeyContext { drivers: &drivers, n_members: pops.len(), planning: None, first_operating_year: 0 };
             for rule in [
                 KeyRule::Equal,
                 KeyRule::Proportional { driver: 0 },

@@ -53,11 +53,17 @@ pub struct Member {
 }
 
 /// Per-member quantities that cost lines scale with. Driver 0 is always `population`.
+///
+/// Each driver has one value per member (the base values, which the cost curves and lines
+/// use) and may have a path over the horizon (`[drivers_by_year]`, docs/MODEL.md §5a), which
+/// keys that follow the driver use year by year.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DriverTable {
     names: Vec<String>,
     /// `values[driver][member]`.
     values: Vec<Vec<f64>>,
+    /// `paths[driver][year][member]` over the horizon, for drivers given by year.
+    paths: Vec<Option<Vec<Vec<f64>>>>,
 }
 
 impl DriverTable {
@@ -66,6 +72,7 @@ impl DriverTable {
         Self {
             names: vec!["population".to_owned()],
             values: vec![members.iter().map(|m| m.population).collect()],
+            paths: vec![None],
         }
     }
 
@@ -73,7 +80,20 @@ impl DriverTable {
     pub fn push(&mut self, name: impl Into<String>, values: Vec<f64>) -> usize {
         self.names.push(name.into());
         self.values.push(values);
+        self.paths.push(None);
         self.values.len() - 1
+    }
+
+    /// Gives driver `driver` a path over the horizon: `path[year][member]`, one row per year
+    /// of the horizon, each with one value per member (already carried over the years not
+    /// given, docs/MODEL.md §5a).
+    pub fn set_path(&mut self, driver: usize, path: Vec<Vec<f64>>) {
+        self.paths[driver] = Some(path);
+    }
+
+    /// The path of a driver given by year, `[year][member]`.
+    pub fn path(&self, driver: usize) -> Option<&[Vec<f64>]> {
+        self.paths[driver].as_deref()
     }
 
     /// Index of a driver by name.

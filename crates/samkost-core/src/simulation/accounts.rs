@@ -134,11 +134,14 @@ impl MeanAccounts {
                             next += per;
                             return rows;
                         }
-                        let (run, start) = (key.shares[0][i], key.shares[1][i]);
+                        // Lines are year-major within each line (`line × h + t`); a key
+                        // that follows a driver given by year takes each year's shares.
+                        let share = |c: usize, at: usize| key.shares_in_year(c, at % h)[i];
                         pooled(0)
                             .iter()
                             .zip(pooled(1))
-                            .map(|(r, s)| run * r + start * s)
+                            .enumerate()
+                            .map(|(at, (r, s))| share(0, at) * r + share(1, at) * s)
                             .collect()
                     })
                     .collect()

@@ -301,13 +301,22 @@ impl ChunkContext<'_> {
         out.leaving_checked += 1;
         match game {
             Some(table) => {
-                out.leaving
-                    .add_draw(model, table, kernel.discount(), s, &mut games.leaving);
+                out.leaving.add_draw(
+                    model,
+                    table,
+                    kernel.discount(),
+                    s,
+                    self.keys,
+                    &mut games.leaving,
+                );
             }
-            None => {
-                out.leaving
-                    .add_draw_singletons(model, kernel.discount(), s, &mut games.leaving)
-            }
+            None => out.leaving.add_draw_singletons(
+                model,
+                kernel.discount(),
+                s,
+                self.keys,
+                &mut games.leaving,
+            ),
         }
     }
 }
@@ -503,8 +512,14 @@ fn key_pooled(
                         next += KEY_ROWS;
                         return rows;
                     }
-                    let share = [key.shares[0][i], key.shares[1][i], key.shares[0][i]];
-                    std::array::from_fn(|r| pooled[r].iter().map(|p| share[r] * p).collect())
+                    // Running shares apply to the accounting row too; a key that follows a
+                    // driver given by year takes each year's shares.
+                    let category = [0, 1, 0];
+                    std::array::from_fn(|r| {
+                        let c = category[r];
+                        let rows = pooled[r].iter().enumerate();
+                        rows.map(|(t, p)| key.shares_in_year(c, t)[i] * p).collect()
+                    })
                 })
                 .collect()
         })

@@ -27,6 +27,8 @@ pub struct Kernel<'a> {
     model: &'a Model,
     keys: &'a [ResolvedKey],
     discount: Vec<f64>,
+    /// Whether some key's shares change from year to year ([`super::yearly_keys`]).
+    any_yearly: bool,
 }
 
 /// One worker's buffers and the outcome of its latest draw.
@@ -80,6 +82,7 @@ impl<'a> Kernel<'a> {
             model,
             keys,
             discount,
+            any_yearly: keys.iter().any(|k| k.yearly.is_some()),
         }
     }
 
@@ -208,6 +211,11 @@ impl<'a> Kernel<'a> {
                     *slot = *slot - s0 * q0 - s1 * q1;
                 }
             }
+        }
+        if self.any_yearly && n > 0 {
+            let pooled = &s.flows.pooled;
+            let cumulative = &mut s.cumulative;
+            super::yearly_keys::apply(self.keys, &self.discount, pooled, &s.base, cumulative, n);
         }
         match h.checked_sub(1) {
             Some(last) => s.npv[..cols].copy_from_slice(&s.cumulative[last * cols..]),

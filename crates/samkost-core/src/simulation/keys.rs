@@ -41,6 +41,7 @@ pub fn resolve_keys(
         drivers: &model.drivers,
         n_members: model.n_members(),
         planning: game.as_ref().map(|g| &g.game),
+        first_operating_year: model.operation_start,
     };
     let resolved = keys
         .iter()
@@ -103,6 +104,7 @@ fn resolve_keys_sampled(
         drivers: &model.drivers,
         n_members: n,
         planning: None,
+        first_operating_year: model.operation_start,
     };
     keys.iter()
         .map(|key| {
@@ -110,12 +112,16 @@ fn resolve_keys_sampled(
                 KeyRule::Game { .. } => Ok(shares.clone()),
                 other => other.shares(&ctx),
             };
+            // Rules on drivers given by year are never game-theoretic: their yearly shares
+            // are the ordinary ones.
+            let yearly = key.resolve_yearly(&ctx)?;
             let resolved = ResolvedKey {
                 name: key.name.clone(),
                 shares: [
                     Shares::new(rule_shares(&key.running)?)?,
                     Shares::new(rule_shares(&key.startup)?)?,
                 ],
+                yearly,
                 ex_post: [None, None],
                 share_std_errors: ResolvedKey::needs_game(key).then(|| share_se.clone()),
             };

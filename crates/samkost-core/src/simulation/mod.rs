@@ -31,6 +31,7 @@ mod results;
 mod sample;
 mod stability;
 mod stability_over_time;
+mod yearly_keys;
 
 pub use crate::draws::{DESIGN_BLOCK_DRAWS, parameter_sample};
 pub use crate::stats::{

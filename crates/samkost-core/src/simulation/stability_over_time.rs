@@ -86,7 +86,7 @@ impl LeaveBuffers {
     /// Key `k`'s gains for leave year index `j` into `self.row` (after [`Self::prepare`]):
     /// the members' remaining net benefit `rem_ki(t) = NPV_ki − cum_ki(t − 1)` from the
     /// kernel's cumulative sums, then [`key_gains_row`].
-    fn key_row(&mut self, s: &DrawScratch, k: usize, j: usize) {
+    fn key_row(&mut self, s: &DrawScratch, keys: &[ResolvedKey], k: usize, j: usize) {
         let n = s.standalone_npv.len();
         let cols = s.shares.len() * n;
         let t = self.remaining.first_year + j;
@@ -104,10 +104,25 @@ impl LeaveBuffers {
         key_gains_row(
             &self.base[j * size..(j + 1) * size],
             &self.rem,
-            &s.shares[k][0],
+            settlement_shares(s, keys, k, t),
             self.exit.settlement_base[j],
             &mut self.row,
         );
+    }
+}
+
+/// The running shares that split the settlement of a group leaving at the start of year `t`
+/// under key `k`: the draw's shares, or that year's for a key that follows a driver given by
+/// year (docs/MODEL.md §5a).
+fn settlement_shares<'a>(
+    s: &'a DrawScratch,
+    keys: &'a [ResolvedKey],
+    k: usize,
+    t: usize,
+) -> &'a [f64] {
+    match keys.get(k) {
+        Some(key) if key.yearly.is_some() => key.shares_in_year(0, t),
+        _ => &s.shares[k][0],
     }
 }
 
@@ -130,7 +145,7 @@ pub fn leave_gains(
     let mut gains = Vec::new();
     for k in 0..keys.len() {
         for j in 0..n_years {
-            buf.key_row(&s, k, j);
+            buf.key_row(&s, keys, k, j);
             gains.extend_from_slice(&buf.row);
         }
     }
@@ -176,6 +191,7 @@ impl LeaveCounts {
         table: &CoalitionTable,
         discount: &[f64],
         s: &DrawScratch,
+        keys: &[ResolvedKey],
         buf: &mut LeaveBuffers,
     ) {
         let (_, years, tolerance) = buf.prepare(model, table, discount, s);
@@ -187,7 +203,7 @@ impl LeaveCounts {
         self.ensure(n_keys, years, size);
         for k in 0..n_keys {
             for j in 0..years {
-                buf.key_row(s, k, j);
+                buf.key_row(s, keys, k, j);
                 let at = k * years + j;
                 let counts = &mut self.tempted[at * size..(at + 1) * size];
                 let sums = &mut self.gain_sum[at * size..(at + 1) * size];
@@ -213,6 +229,7 @@ impl LeaveCounts {
         model: &Model,
         discount: &[f64],
         s: &DrawScratch,
+        keys: &[ResolvedKey],
         buf: &mut LeaveBuffers,
     ) {
         let (n, h) = (model.n_members(), discount.len().min(model.horizon_years));
@@ -259,7 +276,8 @@ impl LeaveCounts {
                     let restart = exit.restart_fraction * buf.running_alone[j * n + i]
                         + exit.populations[i] * exit.own_stock[j];
                     wind_up -= rem + restart;
-                    let gain = -rem - restart + s.shares[k][0][i] * exit.settlement_base[j];
+                    let share = settlement_shares(s, keys, k, t)[i];
+                    let gain = -rem - restart + share * exit.settlement_base[j];
                     if gain > tolerance {
                         counts[i] += 1;
                         sums[i] += gain;
