@@ -641,13 +641,21 @@ fn run_command(args: &RunArgs) -> Result<()> {
     let config = RunConfig {
         n_draws: args.draws.unwrap_or(scenario.n_draws),
         seed,
-        stability_draws: args.stability_draws,
+        // Core stability and leaving in a later year are about one membership throughout: with
+        // membership events they are not checked (docs/MODEL.md §10b).
+        stability_draws: if scenario.model.has_events() {
+            0
+        } else {
+            args.stability_draws
+        },
         sampling: args.sampling.method(),
         max_stored_draws: args.max_stored_draws,
         band_draws: args.band_draws,
         // The municipal accounts go into the files and the JSON; the terminal table does not
         // show them, so a plain run does not book them.
-        accounts: args.out.is_some() || args.format == Format::Json,
+        // With membership events the accounts view is left out (docs/MODEL.md §10b).
+        accounts: (args.out.is_some() || args.format == Format::Json)
+            && !scenario.model.has_events(),
     };
     if let Some(name) = &args.report_key
         && !scenario.keys.iter().any(|k| &k.name == name)
@@ -723,7 +731,8 @@ fn run_command(args: &RunArgs) -> Result<()> {
     // The designed key and the variance-based indices go into the files and the JSON; the
     // terminal table needs neither, so a plain run does not pay for their extra draws.
     let full_summary = args.out.is_some() || args.format == Format::Json;
-    if full_summary {
+    // The key design counts on one membership throughout (docs/MODEL.md §10b).
+    if full_summary && !scenario.model.has_events() {
         let designed = pool
             .install(|| crate::design::best_hybrid(&scenario.model, &config))
             .map_err(|e| InputError(format!("error: {e}")))?;
@@ -777,14 +786,17 @@ fn run_command(args: &RunArgs) -> Result<()> {
             ),
             ..config
         };
-        let sample = pool
-            .install(|| simulation::draw_sample(&scenario.model, &explorer_config))
-            .map_err(|e| InputError(format!("error: {e}")))?;
-        files.push((
-            "explorer.html",
-            report::explorer::explorer_html(&scenario.model, &sample, seed, args.lang.lang())
-                .into_bytes(),
-        ));
+        // The key explorer counts on one membership throughout (docs/MODEL.md §10b).
+        if !scenario.model.has_events() {
+            let sample = pool
+                .install(|| simulation::draw_sample(&scenario.model, &explorer_config))
+                .map_err(|e| InputError(format!("error: {e}")))?;
+            files.push((
+                "explorer.html",
+                report::explorer::explorer_html(&scenario.model, &sample, seed, args.lang.lang())
+                    .into_bytes(),
+            ));
+        }
         files.push(("summary.json", format!("{json}\n").into_bytes()));
         if args.save_draws {
             files.push(("draws.parquet", draws_parquet(&scenario, &results)?));

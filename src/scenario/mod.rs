@@ -12,6 +12,7 @@ mod correlations;
 mod diagnostic;
 mod drivers_by_year;
 mod drivers_by_year_csv;
+mod events;
 mod expr;
 pub mod game_file;
 pub mod grid;
@@ -120,6 +121,7 @@ const TOP_KEYS: &[&str] = &[
     "planning",
     "correlations",
     "correlation_matrix",
+    "events",
 ];
 
 /// Largest horizon accepted: R-109 schedules go to 75+ years; beyond 200 is a mistake.
@@ -312,6 +314,13 @@ fn build(
     let member_spans: Vec<std::ops::Range<usize>> = specs.iter().map(|s| s.span.clone()).collect();
     let actuals: Vec<Vec<members::Actual>> = specs.iter().map(|s| s.actuals.clone()).collect();
     let member_list: Vec<_> = specs.into_iter().map(|s| s.member).collect();
+    let events = events::read_events(
+        ctx,
+        root.get("events"),
+        &member_list,
+        horizon,
+        operation_start,
+    );
     let (keys, key_notes) = keys::read_keys(
         ctx,
         root.get("keys"),
@@ -361,6 +370,7 @@ fn build(
         correlation,
         calibrations: Vec::new(),
         accounts,
+        events,
     };
     default_tax?;
     if ctx.errors.is_empty() {

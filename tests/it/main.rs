@@ -12,6 +12,7 @@ mod csv_dialect;
 mod design;
 mod drivers_by_year;
 mod economies;
+mod events;
 mod explorer;
 mod fuzz;
 mod fuzz_sweep;

@@ -18,6 +18,7 @@ mod discount;
 mod exit;
 mod expr;
 mod flows;
+mod membership;
 mod npv;
 mod organisation;
 mod vat;
@@ -35,6 +36,7 @@ pub use discount::Discounting;
 pub use exit::{ExitTerms, RemainingCosts, key_gains_row, leave_base};
 pub use expr::{BinaryOp, Expr};
 pub use flows::{CapitalFlows, DrawFlows};
+pub use membership::{EventFlows, EventKind, MembershipEvent, Transfer, event_year, shares_among};
 pub use npv::{CoalitionTable, NpvGameTerms};
 pub use organisation::{OrgKind, OrgValues, Organisation};
 pub use vat::{Vat, VatRule, Wages};
@@ -353,6 +355,9 @@ pub struct Model {
     pub calibrations: Vec<Calibration>,
     /// The municipal accounts view's inputs (docs/MODEL.md §6b).
     pub accounts: Accounts,
+    /// Membership events: members leaving or joining, a wind-up (docs/MODEL.md §10b); empty
+    /// for a cooperation of the same members throughout.
+    pub events: Vec<MembershipEvent>,
 }
 
 /// A member's standalone cost of one component scaled to its accounts: the component's cost

@@ -12,6 +12,7 @@
 //! | `2^61 − 1` | permutations of the sampled Shapley value beyond exact reach |
 //! | `2^61 + d` | planning draw `d` of the planning game |
 //! | `2^62` | keys of the Owen scrambling of Sobol' points |
+//! | `5·2^60 + d` | draw `d`'s membership events with a yearly probability (one uniform each) |
 //! | `2^63 + j` | Latin hypercube column `j` (seed xor a block salt) |
 //! | `3·2^62 + j` | Iman–Conover scores of correlated column `j` (seed xor a salt) |
 
@@ -34,6 +35,9 @@ pub const SOBOL_SCRAMBLE: u64 = 1 << 62;
 /// Iman–Conover scores of correlated column `j` use stream `CORRELATION_SCORES + j`.
 pub const CORRELATION_SCORES: u64 = 3 << 62;
 
+/// Draw `d`'s membership events with a yearly probability use stream `EVENTS + d`.
+pub const EVENTS: u64 = 5 << 60;
+
 /// Latin hypercube column `j` uses stream `LATIN_HYPERCUBE + j`.
 pub const LATIN_HYPERCUBE: u64 = 1 << 63;
 
@@ -51,6 +55,7 @@ mod tests {
             SAMPLED_SHAPLEY,
             PLANNING,
             SOBOL_SCRAMBLE,
+            EVENTS,
             LATIN_HYPERCUBE,
             CORRELATION_SCORES,
         ];
@@ -58,5 +63,6 @@ mod tests {
         assert_eq!(STABILITY - DRAWS, 1 << 60);
         assert_eq!(SOBOL_SCRAMBLE - PLANNING, 1 << 61);
         assert_eq!(CORRELATION_SCORES - LATIN_HYPERCUBE, 1 << 62);
+        assert_eq!(LATIN_HYPERCUBE - EVENTS, 3 << 60);
     }
 }

@@ -62,7 +62,10 @@ impl Layout {
                 0
             },
             any_ex_post: exact && keys.iter().any(ResolvedKey::is_ex_post),
-            varying: keys.iter().map(|k| exact && k.is_ex_post()).collect(),
+            varying: keys
+                .iter()
+                .map(|k| model.has_events() || (exact && k.is_ex_post()))
+                .collect(),
             n_masks: if exact { 1 << n_members } else { 0 },
             store_draws: config.n_draws <= config.max_stored_draws,
             accounts: config.accounts,
@@ -214,6 +217,13 @@ impl ChunkOutput {
         // What each member pays the cooperation under each key whose shares change from draw
         // to draw, with this draw's shares (for the other keys the mean payment is the share
         // times the mean pooled cost, `driver::mean_flows`).
+        if !s.key_pay.is_empty() {
+            // Membership events: every key's payments year by year, from the kernel.
+            for (a, v) in sums.iter_mut().zip(&s.key_pay) {
+                *a += v;
+            }
+            return;
+        }
         let pooled = [&f.pooled[0], &f.pooled[1], &f.pooled_accounting];
         for (shares, _) in s.shares.iter().zip(&layout.varying).filter(|(_, v)| **v) {
             for (&run, &start) in shares[0].iter().zip(&shares[1]) {

@@ -258,6 +258,9 @@ impl ChunkContext<'_> {
             Some(design) => design.fill(model, draw, &mut s.params),
             None => sample_parameters(model, self.seed, draw, &mut s.params),
         }
+        if model.has_events() {
+            super::events::draw_effects(model, self.seed, Some(draw), &mut s.events);
+        }
         kernel.flows(s);
         let game = self.table.filter(|_| layout.needs_game(draw));
         if let Some(table) = game {

@@ -19,7 +19,7 @@
 
 use super::MAX_ABS_NOK;
 use crate::allocation::ResolvedKey;
-use crate::model::{DrawFlows, DrawValues, Model};
+use crate::model::{DrawFlows, DrawValues, EventFlows, Model};
 
 /// The per-draw computation of one run: a model, its resolved keys and the discount factors.
 #[derive(Debug, Clone)]
@@ -39,7 +39,15 @@ pub struct DrawScratch {
     pub(super) values: DrawValues,
     pub(super) flows: DrawFlows,
     /// `B_i(t)`, year-major: `[year × members + member]`.
-    base: Vec<f64>,
+    pub(super) base: Vec<f64>,
+    /// Membership events of the draw (docs/MODEL.md §10b): each event's year, each year's
+    /// members, the transfers. `effect` is set before [`Kernel::flows`] (by the run per draw;
+    /// fixed years otherwise).
+    pub(super) events: EventFlows,
+    /// With membership events, what each member pays the cooperation under each key, year by
+    /// year: `[((key × members + member) × 3 + row) × horizon + year]`, rows running, start-up
+    /// with the events' transfers, running share × pooled accounting items.
+    pub(super) key_pay: Vec<f64>,
     /// `P_c(t)` per category, `[year]`.
     pooled: [Vec<f64>; 2],
     /// Shares used in this draw, per key: `[category][member]` (ex-post keys replace theirs).
@@ -116,6 +124,12 @@ impl<'a> Kernel<'a> {
         let (n, h) = (model.n_members(), self.discount.len());
         model.evaluate(&s.params, &mut s.values);
         model.draw_flows(&s.values, &mut s.flows);
+        if model.has_events() {
+            if s.events.effect.len() != model.events.len() {
+                super::events::draw_effects(model, 0, None, &mut s.events);
+            }
+            model.apply_events(&s.values, &mut s.flows, &mut s.events);
+        }
         s.in_range = s.flows.all_within(MAX_ABS_NOK);
         let f = &s.flows;
         // Every slot below is overwritten, so the buffers are only resized, never cleared.
@@ -186,33 +200,38 @@ impl<'a> Kernel<'a> {
                 .collect();
         }
         let cols = self.keys.len() * n;
-        s.cumulative.resize(cols * h, 0.0);
-        s.npv.resize(cols + 1, 0.0);
-        let (p0, p1) = (&s.pooled[0][..h], &s.pooled[1][..h]);
-        // Every column's shares side by side, so that each year is one pass over all columns.
-        s.flat_shares[0].clear();
-        s.flat_shares[1].clear();
-        for shares in &s.shares {
-            s.flat_shares[0].extend_from_slice(&shares[0]);
-            s.flat_shares[1].extend_from_slice(&shares[1]);
-        }
-        if n > 0 {
-            let (f0, f1) = (&s.flat_shares[0][..cols], &s.flat_shares[1][..cols]);
-            let years = s
-                .cumulative
-                .chunks_exact_mut(cols)
-                .zip(s.base.chunks_exact(n))
-                .zip(p0.iter().zip(p1));
-            for ((row, base), (&q0, &q1)) in years {
-                for out in row.chunks_exact_mut(n) {
-                    out.copy_from_slice(base);
-                }
-                for ((slot, s0), s1) in row.iter_mut().zip(f0).zip(f1) {
-                    *slot = *slot - s0 * q0 - s1 * q1;
+        if self.model.has_events() {
+            super::events::apply_keys_with_events(self.model, self.keys, &self.discount, s);
+        } else {
+            s.cumulative.resize(cols * h, 0.0);
+            s.npv.resize(cols + 1, 0.0);
+            let (p0, p1) = (&s.pooled[0][..h], &s.pooled[1][..h]);
+            // Every column's shares side by side, so that each year is one pass over all
+            // columns.
+            s.flat_shares[0].clear();
+            s.flat_shares[1].clear();
+            for shares in &s.shares {
+                s.flat_shares[0].extend_from_slice(&shares[0]);
+                s.flat_shares[1].extend_from_slice(&shares[1]);
+            }
+            if n > 0 {
+                let (f0, f1) = (&s.flat_shares[0][..cols], &s.flat_shares[1][..cols]);
+                let years = s
+                    .cumulative
+                    .chunks_exact_mut(cols)
+                    .zip(s.base.chunks_exact(n))
+                    .zip(p0.iter().zip(p1));
+                for ((row, base), (&q0, &q1)) in years {
+                    for out in row.chunks_exact_mut(n) {
+                        out.copy_from_slice(base);
+                    }
+                    for ((slot, s0), s1) in row.iter_mut().zip(f0).zip(f1) {
+                        *slot = *slot - s0 * q0 - s1 * q1;
+                    }
                 }
             }
         }
-        if self.any_yearly && n > 0 {
+        if self.any_yearly && n > 0 && !self.model.has_events() {
             let pooled = &s.flows.pooled;
             let cumulative = &mut s.cumulative;
             super::yearly_keys::apply(self.keys, &self.discount, pooled, &s.base, cumulative, n);

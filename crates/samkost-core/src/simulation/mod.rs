@@ -6,6 +6,7 @@
 //!
 //! | file | job |
 //! |---|---|
+//! | `events.rs` | membership events: the year each takes effect in a draw, every key's net benefit with each year's members and the events' transfers |
 //! | `kernel.rs` | the one per-draw kernel: a draw's flows, NPVs and cumulative net benefits under every key, used by the run, sensitivity analyses and sweeps |
 //! | `stability.rs` | core stability of a draw's payments against its realised NPV game |
 //! | `stability_over_time.rs` | stability over time: which groups would gain by leaving in each later year |
@@ -25,6 +26,7 @@
 mod accounts;
 mod accumulate;
 mod driver;
+mod events;
 mod kernel;
 mod keys;
 mod results;
@@ -40,6 +42,7 @@ pub use crate::stats::{
 };
 pub use accounts::{Budget, MeanAccounts};
 pub use driver::run;
+pub use events::draw_effects;
 pub use kernel::{DrawScratch, Kernel, evaluate_draw};
 pub use keys::{PlanningConfig, resolve_keys};
 pub use results::{KeyOutcome, LeaveYear, MeanFlows, MemberOutcome, Payments, RunResults, Tempted};
@@ -120,6 +123,11 @@ pub enum SimulationError {
         /// Index of the first offending draw.
         draw: u64,
     },
+    /// A key design counts on one membership for the whole horizon.
+    #[error(
+        "the key design assumes the same members in every year; remove the scenario's [[events]] to design a key, and compare the keys with `samkost run`"
+    )]
+    MembershipEvents,
 }
 
 impl From<crate::draws::DesignBuildError> for SimulationError {

@@ -79,6 +79,11 @@ pub fn draw_sample(model: &Model, config: &RunConfig) -> Result<DrawSample, Simu
     if n < 2 {
         return Err(SimulationError::TooFewMembers(n));
     }
+    if model.has_events() {
+        // `B − s^R P_R − s^S P_S` holds for one membership throughout; with events each year's
+        // shares are renormalised over that year's members (docs/MODEL.md §10b).
+        return Err(SimulationError::MembershipEvents);
+    }
     let kernel = Kernel::new(model, &[]);
     let exact = n <= MAX_EXACT_MEMBERS;
     let core_draws = if exact {

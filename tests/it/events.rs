@@ -1,0 +1,314 @@
+//! Membership events (docs/MODEL.md §10b): a member leaving, joining, the cooperation wound up.
+//! Closed forms on scenarios whose costs are computed by hand, and the leaver's and the
+//! wind-up's outcome against stability over time (§10a), a second computation of the same
+//! rules.
+
+use samkost_core::sampling::SamplingMethod;
+use samkost_core::simulation::{
+    DrawScratch, NoProgress, RunConfig, evaluate_draw, leave_gains, parameter_sample, resolve_keys,
+    run,
+};
+
+use crate::parse;
+
+/// Three members, costs in lines only, no discounting, four years from 2026, operating from
+/// the start. Alone each pays 60 a year for its own operations; the cooperation pays 90 a year,
+/// shared 50/30/20 by an agreed key. No parallel operation, no assets.
+const THREE: &str = r#"name = "Three members, lines only"
+first_year = 2026
+horizon_years = 4
+operation_start = 2026
+discount_rate = 0.0
+members = ["1517", "1514", "1516"]
+
+[[lines]]
+name = "Own operations"
+occurs = "alone"
+basis = "per_member"
+fixed = 60
+
+[[lines]]
+name = "Shared operations"
+occurs = "together"
+fixed = 90
+
+[[keys]]
+name = "agreed"
+rule = "fixed"
+shares = { "1517" = 0.5, "1514" = 0.3, "1516" = 0.2 }
+"#;
+
+/// The NPVs (members, then the region) of `text` with its inputs fixed.
+fn npvs(text: &str) -> Vec<f64> {
+    let scenario = parse(text).unwrap_or_else(|d| panic!("{d}"));
+    let model = &scenario.model;
+    let (keys, _) = resolve_keys(model, &scenario.keys, 1, &scenario.planning).unwrap();
+    let discount = model.discounting.factors(model.horizon_years);
+    let mut s = DrawScratch::default();
+    evaluate_draw(model, &keys, &[], &discount, &mut s)
+}
+
+fn assert_all_close(got: &[f64], want: &[f64]) {
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for (g, w) in got.iter().zip(want) {
+        assert!((g - w).abs() < 1e-9, "{got:?} vs {want:?}");
+    }
+}
+
+/// Without events every member pays its share of 90 instead of 60: 15, 33 and 42 a year.
+/// 1517 leaves in 2028: in 2026–27 as before; from 2028 it pays 60 alone (net 0) and the two
+/// left share 90 by 0.3/0.5 = 0.6 and 0.4: 54 and 36, net 6 and 24 a year.
+#[test]
+fn a_leave_year_by_hand_on_three_members() {
+    assert_all_close(&npvs(THREE), &[60.0, 132.0, 168.0, 360.0]);
+    let leave = format!("{THREE}\n[[events]]\nkind = \"leave\"\nmember = \"1517\"\nyear = 2028\n");
+    let (a, b, c) = (2.0 * 15.0, 2.0 * 33.0 + 2.0 * 6.0, 2.0 * 42.0 + 2.0 * 24.0);
+    assert_all_close(&npvs(&leave), &[a, b, c, a + b + c]);
+}
+
+/// 1516 joins in 2028 with an entry fee of 10 and a transition cost of 5. In 2026–27 the two
+/// others share 90 by 0.5/0.8 and 0.3/0.8 (56.25 and 33.75, net 3.75 and 26.25) and 1516 is
+/// alone (net 0); from 2028 all three pay as in the agreement (net 15, 33, 42). In 2028 1516
+/// pays 10 + 5 and the two receive the 10 by 0.625 and 0.375.
+#[test]
+fn a_join_year_by_hand_on_three_members() {
+    let join = format!(
+        "{THREE}\n[[events]]\nkind = \"join\"\nmember = \"1516\"\nyear = 2028\nentry_fee = 10\ntransition_cost = 5\nbuy_in = false\n"
+    );
+    let a = 2.0 * 3.75 + 2.0 * 15.0 + 6.25;
+    let b = 2.0 * 26.25 + 2.0 * 33.0 + 3.75;
+    let c = 2.0 * 42.0 - 15.0;
+    assert_all_close(&npvs(&join), &[a, b, c, a + b + c]);
+    // The region: 720 alone against 2 · (90 + 60) + 2 · 90 + 5.
+    assert!((a + b + c - (720.0 - 485.0)).abs() < 1e-9);
+}
+
+/// Two members, 80 a year alone, 100 together split 90/10; six months of parallel operation at
+/// half the cost make a restart cost of 0.5 · 6/12 · 80 = 20. 1517 leaves in 2028: net −10 in
+/// 2026–27, −20 (its restart) in 2028, 0 in 2029. 1514 alone from 2028 on: +70, +70, 0, 0.
+/// The wind-up in 2028 costs 30 more, shared 90/10 (no platform to sell).
+#[test]
+fn leave_and_wind_up_by_hand_on_two_members() {
+    let two = r#"name = "Two members, lines only"
+first_year = 2026
+horizon_years = 4
+operation_start = 2026
+discount_rate = 0.0
+members = ["1517", "1514"]
+
+[transition]
+parallel_months = 6
+parallel_share = 0.5
+
+[[lines]]
+name = "Own operations"
+occurs = "alone"
+basis = "per_member"
+fixed = 80
+
+[[lines]]
+name = "Shared operations"
+occurs = "together"
+fixed = 100
+
+[[keys]]
+name = "agreed"
+rule = "fixed"
+shares = { "1517" = 0.9, "1514" = 0.1 }
+"#;
+    let leave = format!("{two}\n[[events]]\nkind = \"leave\"\nmember = \"1517\"\nyear = 2028\n");
+    assert_all_close(&npvs(&leave), &[-40.0, 140.0, 100.0]);
+    let wind_up = format!("{two}\n[[events]]\nkind = \"wind_up\"\nyear = 2028\ncost = 30\n");
+    // Both restart (20 each) and pay their share of the wind-up cost.
+    let (a, b) = (-20.0 - 20.0 - 27.0, 140.0 - 20.0 - 3.0);
+    assert_all_close(&npvs(&wind_up), &[a, b, a + b]);
+}
+
+/// On the Hamar region (assets, a platform, transferred staff, every key): a member that
+/// leaves in year `Y` ends with its NPV without the event plus its gain from leaving alone in
+/// `Y` of stability over time, `G_{i}(Y)` (§10a, computed there from every coalition's
+/// remaining NPV cost); a wind-up in `Y` without a cost changes the region's NPV by `G_N(Y)`.
+/// Three draws, each leave year of the horizon for one member.
+#[test]
+fn a_fixed_leave_ends_where_stability_over_time_says_leaving_would() {
+    let base = include_str!("../../scenarios/hamar-region.toml");
+    let scenario = parse(base).unwrap_or_else(|d| panic!("{d}"));
+    let model = &scenario.model;
+    let (keys, _) = resolve_keys(model, &scenario.keys, 1, &scenario.planning).unwrap();
+    let discount = model.discounting.factors(model.horizon_years);
+    let m = model.parameters.len();
+    let sample = parameter_sample(model, SamplingMethod::MonteCarlo, 3, 5).unwrap();
+    let n = model.n_members();
+    let cols = keys.len() * n;
+    for params in sample.chunks(m).take(3) {
+        let gains = leave_gains(model, &keys, params, &discount);
+        let plain = evaluate_draw(model, &keys, params, &discount, &mut DrawScratch::default());
+        for year in [2028, 2031, 2037] {
+            let j = (year - 2026) as usize - gains.first_year;
+            let row =
+                |k: usize, mask: usize| gains.gains[(k * gains.n_years + j) * gains.n_masks + mask];
+            let member = (year as usize) % n;
+            let id = &model.members[member].id;
+            let text =
+                format!("{base}\n[[events]]\nkind = \"leave\"\nmember = \"{id}\"\nyear = {year}\n");
+            let event = parse(&text).unwrap_or_else(|d| panic!("{d}"));
+            let mut s = DrawScratch::default();
+            let left = evaluate_draw(&event.model, &keys, params, &discount, &mut s);
+            for k in 0..keys.len() {
+                let want = plain[k * n + member] + row(k, 1 << member);
+                let got = left[k * n + member];
+                assert!(
+                    (got - want).abs() <= 1e-6 * want.abs().max(1.0),
+                    "key {k}, {id} leaving in {year}: {got} vs {want}"
+                );
+            }
+            let text = format!("{base}\n[[events]]\nkind = \"wind_up\"\nyear = {year}\n");
+            let event = parse(&text).unwrap_or_else(|d| panic!("{d}"));
+            let wound = evaluate_draw(&event.model, &keys, params, &discount, &mut s);
+            let want = plain[cols] + row(0, (1 << n) - 1);
+            assert!(
+                (wound[cols] - want).abs() <= 1e-6 * want.abs().max(1.0),
+                "wind-up in {year}: {} vs {want}",
+                wound[cols]
+            );
+        }
+    }
+}
+
+/// Under every key the members' NPVs add up to the region's with events too (the transfers
+/// cancel), also with keys whose shares follow a driver given by year.
+#[test]
+fn events_keep_the_members_adding_up_to_the_region() {
+    for base in [
+        include_str!("../../scenarios/hamar-region.toml"),
+        include_str!("../../scenarios/hamar-region-by-year.toml"),
+    ] {
+        adding_up(base);
+    }
+}
+
+fn adding_up(base: &str) {
+    let text = format!(
+        "{base}\n[[events]]\nkind = \"leave\"\nmember = \"3413\"\nyear = 2031\n\n[[events]]\nkind = \"wind_up\"\nyear = 2035\nprobability = 0.2\ncost = 2000000\n"
+    );
+    let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
+    let model = &scenario.model;
+    let (keys, _) = resolve_keys(model, &scenario.keys, 20, &scenario.planning).unwrap();
+    let results = run(
+        model,
+        &keys,
+        &RunConfig {
+            n_draws: 40,
+            seed: 3,
+            stability_draws: 0,
+            band_draws: 0,
+            sampling: SamplingMethod::MonteCarlo,
+            max_stored_draws: 100,
+            accounts: false,
+        },
+        &NoProgress,
+    )
+    .unwrap();
+    let region = results.region_npv.mean;
+    for key in &results.keys {
+        let sum: f64 = key.members.iter().map(|m| m.npv_net_benefit.mean).sum();
+        assert!((sum - region).abs() <= 1e-6 * region.abs(), "{}", key.name);
+    }
+}
+
+/// An event with a yearly probability happens in year `Y + k` in about `(1 − p)^k p` of the
+/// draws: with `p` = 1 it is a fixed event, with a probability its draws lie between never and
+/// always.
+#[test]
+fn an_event_with_probability_one_is_the_fixed_event() {
+    let fixed = format!("{THREE}\n[[events]]\nkind = \"leave\"\nmember = \"1517\"\nyear = 2028\n");
+    let certain = format!("{fixed}probability = 1.0\n");
+    let run_mean = |text: &str| {
+        let scenario = parse(text).unwrap_or_else(|d| panic!("{d}"));
+        let (keys, _) =
+            resolve_keys(&scenario.model, &scenario.keys, 1, &scenario.planning).unwrap();
+        let results = run(
+            &scenario.model,
+            &keys,
+            &RunConfig {
+                n_draws: 2000,
+                seed: 9,
+                stability_draws: 0,
+                band_draws: 0,
+                sampling: SamplingMethod::MonteCarlo,
+                max_stored_draws: 10_000,
+                accounts: false,
+            },
+            &NoProgress,
+        )
+        .unwrap();
+        results.keys[0].members[0].npv_net_benefit.mean
+    };
+    assert!((run_mean(&fixed) - 30.0).abs() < 1e-9);
+    assert!((run_mean(&certain) - 30.0).abs() < 1e-9);
+    // p = 0.5 from 2028: leaves in 2028 (NPV 30) with probability 0.5, in 2029 (NPV 45) with
+    // 0.25, never (60) with 0.25: mean 41.25, sd of one draw √(E[x²] − 41.25²) ≈ 12.4.
+    let half = format!("{fixed}probability = 0.5\n");
+    let mean = run_mean(&half);
+    let se = 12.4 / (2000.0_f64).sqrt();
+    assert!((mean - 41.25).abs() < 4.0 * se, "{mean}");
+}
+
+/// Bad events are located at the offending field, name the file, and say how to fix it.
+#[test]
+fn bad_events_are_reported_at_their_field_with_the_fix() {
+    let base_lines = crate::BASE.lines().count();
+    // `(case, the event's fields, line of the field after the [[events]] header)`.
+    let cases = [
+        (
+            "events_unknown_member",
+            "kind = \"leave\"\nmember = \"1516\"\nyear = 2029",
+            2,
+        ),
+        (
+            "events_year_outside_horizon",
+            "kind = \"leave\"\nmember = \"1517\"\nyear = 2035",
+            3,
+        ),
+        (
+            "events_leave_before_operation",
+            "kind = \"leave\"\nmember = \"1517\"\nyear = 2026",
+            3,
+        ),
+        (
+            "events_join_member_already_in",
+            "kind = \"join\"\nmember = \"1514\"\nyear = 2027",
+            3,
+        ),
+        (
+            "events_unknown_kind",
+            "kind = \"exit\"\nmember = \"1517\"\nyear = 2029",
+            1,
+        ),
+        (
+            "events_probability_above_one",
+            "kind = \"wind_up\"\nyear = 2029\nprobability = 5",
+            3,
+        ),
+        (
+            "events_fee_on_a_leave",
+            "kind = \"leave\"\nmember = \"1517\"\nyear = 2029\nentry_fee = 5",
+            4,
+        ),
+    ];
+    for (name, fields, line) in cases {
+        let text = format!("{}\n[[events]]\n{fields}\n", crate::BASE);
+        let diagnostics = parse(&text).expect_err(name);
+        let first = &diagnostics.0[0];
+        assert_eq!(first.line, base_lines + 2 + line, "{name}: {diagnostics}");
+        assert_eq!(first.file, "test.toml");
+        insta::assert_snapshot!(name, diagnostics.to_string());
+    }
+    // A second event for the same member.
+    let twice = format!(
+        "{}\n[[events]]\nkind = \"leave\"\nmember = \"1517\"\nyear = 2029\n\n[[events]]\nkind = \"join\"\nmember = \"1517\"\nyear = 2030\n",
+        crate::BASE
+    );
+    let diagnostics = parse(&twice).expect_err("twice");
+    insta::assert_snapshot!("events_second_event_for_a_member", diagnostics.to_string());
+}
