@@ -320,6 +320,9 @@ pub struct ScenarioJson {
     /// Draws the members' fan bands (`cumulative_npv` of each key's members) come from: the
     /// run's first draws (0: no bands).
     pub band_draws: u64,
+    /// Membership events (docs/MODEL.md §10b); absent when the membership never changes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<super::membership::EventJson>,
 }
 
 /// A member.
@@ -544,6 +547,7 @@ pub fn summary(
             discount_rate: model.discounting.headline_rate(),
             stability_draws: results.stability_draws,
             leaving_draws: results.leaving_draws,
+            events: super::membership::events_json(model),
             sampling,
             quantiles: if results.draws_kept() {
                 "type7"

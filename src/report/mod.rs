@@ -17,6 +17,7 @@ pub mod inputs;
 pub mod json;
 pub mod lang;
 pub mod leaving;
+pub mod membership;
 pub mod metrics;
 #[cfg(feature = "parquet")]
 mod parquet;

@@ -171,6 +171,14 @@ pub fn render_table(
             let _ = writeln!(out, "{}", wrap(&line, layout.width));
         }
     }
+    let membership = super::membership::sentences(summary, lang);
+    if !membership.is_empty() {
+        let heading = super::membership::heading(lang);
+        let _ = writeln!(out, "\n{}", wrap(&format!("{heading}:"), layout.width));
+        for line in membership {
+            let _ = writeln!(out, "{}", wrap(&line, layout.width));
+        }
+    }
     out
 }
 

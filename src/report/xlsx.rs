@@ -13,6 +13,7 @@ use rust_xlsxwriter::{
 };
 
 pub mod leaving;
+pub mod membership;
 mod plan;
 
 use super::inputs::input_label;
@@ -80,6 +81,7 @@ pub fn workbook(summary: &SummaryJson, lang: Lang) -> Result<Vec<u8>, XlsxError>
         book.push_worksheet(sheet);
     }
     leaving::push_sheet(&mut book, &formats, summary, lang)?;
+    membership::push_sheet(&mut book, &formats, summary, lang)?;
     book.save_to_buffer()
 }
 

@@ -312,3 +312,73 @@ fn bad_events_are_reported_at_their_field_with_the_fix() {
     let diagnostics = parse(&twice).expect_err("twice");
     insta::assert_snapshot!("events_second_event_for_a_member", diagnostics.to_string());
 }
+
+/// `run --out` on the example of a member leaving after five years: `summary.json` lists the
+/// event, the analyses that assume one membership are left out (no leaving rows, no accounts
+/// view, no key explorer), and the terminal, the report and the workbook say in words who
+/// leaves when and where it ends, with the median of `summary.json` under the key to consider
+/// first.
+#[test]
+fn the_leave_example_says_in_words_who_leaves_when_and_where_it_ends() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let dir = tempfile::tempdir().unwrap();
+    crate::succeed(
+        std::process::Command::new(env!("CARGO_BIN_EXE_samkost"))
+            .args(["run", "scenarios/hamar-region-leave.toml", "--draws", "200"])
+            .args(["--sobol", "0", "--out"])
+            .arg(dir.path()),
+    );
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    let summary: serde_json::Value = serde_json::from_str(&read("summary.json")).unwrap();
+    let event = &summary["scenario"]["events"][0];
+    assert_eq!(event["kind"], "leave");
+    assert_eq!(event["member"], "3413");
+    assert_eq!(event["year"], 2033);
+    assert_eq!(event["notice_years"], 1);
+    assert!(event["probability"].is_null());
+    assert!(!dir.path().join("explorer.html").exists());
+    assert!(summary["municipal_accounts"].is_null());
+    for key in summary["keys"].as_array().unwrap() {
+        assert!(key["leaving"].as_array().unwrap().is_empty());
+    }
+    let first = summary["recommendation"]["key"].as_str().unwrap();
+    let key = summary["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == first)
+        .unwrap();
+    let stange = key["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "3413")
+        .unwrap();
+    let median = stange["npv_net_benefit"]["p50"].as_f64().unwrap();
+    let outcome = format!(
+        "Under {first}, the net benefit of Stange (3413) over the whole horizon, its exit included, is {} (median, present value)",
+        samkost::report::lang::Lang::En.nok(median)
+    );
+    let html = read("report.html");
+    let section = html.split("<section id=\"membership\">").nth(1).unwrap();
+    assert!(
+        section.contains("Stange (3413) leaves the cooperation from 2033 (notice given by 2032)")
+    );
+    assert!(section.contains(&outcome), "{section}");
+    let bytes = std::fs::read(dir.path().join("samkost.xlsx")).unwrap();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("Membership").unwrap();
+    assert_eq!(sheet.get((1, 1)), Some(&Data::String("3413".into())));
+    assert_eq!(sheet.get((1, 2)), Some(&Data::Float(2033.0)));
+    match sheet.get((1, 6)) {
+        Some(Data::String(s)) => assert!(s.starts_with(&outcome), "{s}"),
+        other => panic!("{other:?}"),
+    }
+    let terminal = crate::succeed(
+        std::process::Command::new(env!("CARGO_BIN_EXE_samkost"))
+            .args(["run", "scenarios/hamar-region-leave.toml", "--draws", "200"])
+            .args(["--sobol", "0"]),
+    );
+    let text = String::from_utf8(terminal.stdout).unwrap();
+    assert!(text.contains("Changes in membership:"), "{text}");
+}

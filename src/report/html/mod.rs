@@ -22,6 +22,7 @@ mod case_labels;
 mod charts;
 mod labels;
 mod leaving;
+mod membership;
 mod risk;
 mod style;
 mod tables;
@@ -116,6 +117,7 @@ pub fn report_html(
     r.answer(&mut out, first, fan_key);
     r.comparison(&mut out);
     r.leaving(&mut out);
+    r.membership(&mut out);
     r.fans(&mut out, fan_key);
     r.s_curves(&mut out);
     r.distribution(&mut out);
