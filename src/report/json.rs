@@ -425,7 +425,7 @@ pub struct KeyJson {
 /// A key's rule for one cost category.
 #[derive(Debug, Serialize)]
 pub struct RuleJson {
-    /// `equal`, `proportional`, `hybrid`, `fixed`, or a game-theoretic rule (a method name of
+    /// `equal`, `proportional`, `hybrid`, `fixed`, `price_list`, or a game-theoretic rule (a method name of
     /// the game crate: `shapley`, `nucleolus`, `prenucleolus`, `least_core`, `scrb`,
     /// `equal_split`, `equal_savings`, `proportional_savings`, `proportional_to_standalone`).
     pub kind: &'static str,
@@ -435,6 +435,12 @@ pub struct RuleJson {
     /// The equal part of a `hybrid` rule (0.3 for 30/70).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_part: Option<f64>,
+    /// The unit prices of a `price_list` rule, NOK per unit of each driver per year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prices: Option<std::collections::BTreeMap<String, f64>>,
+    /// The fee per member per year of a `price_list` rule, NOK.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_member: Option<f64>,
 }
 
 impl RuleJson {
@@ -449,12 +455,22 @@ impl RuleJson {
                 driver: d,
             } => ("hybrid", driver(d), Some(*fixed_part)),
             KeyRule::Fixed { .. } => ("fixed", None, None),
+            KeyRule::PriceList(_) => ("price_list", None, None),
             KeyRule::Game { method } => (method.name(), None, None),
+        };
+        let list = match rule {
+            KeyRule::PriceList(list) => Some(list),
+            _ => None,
         };
         Self {
             kind,
             driver,
             fixed_part,
+            prices: list.map(|l| {
+                let name = |d: usize| drivers.get(d).cloned().unwrap_or_default();
+                l.unit_prices.iter().map(|&(d, p)| (name(d), p)).collect()
+            }),
+            per_member: list.map(|l| l.per_member),
         }
     }
 }
@@ -632,7 +648,8 @@ pub fn summary(
                             cash: o.mean_net_cash_by_year.clone(),
                             budget: o.mean_net_budget_by_year.clone(),
                         },
-                        yearly_payments: super::payments::PaymentsJson::of(&o.payments),
+                        yearly_payments: super::payments::PaymentsJson::of(&o.payments)
+                            .with_billing(super::payments::billed(scenario, key_idx, idx)),
                         cumulative_npv: (results.band_draws > 0).then(|| {
                             BandJson::from_triples((0..model.horizon_years).map(|t| {
                                 results
@@ -847,7 +864,8 @@ pub fn keys_csv(
 /// costs and the members' own costs), then one row per key, member and year (what the member
 /// would pay alone and pays in the cooperation, mean net benefit in both views, probability of
 /// being ahead, the member's fan band when the run computed one, and its payments to the
-/// cooperation for running and start-up and its own costs).
+/// cooperation for running and start-up and its own costs; under a price-list key what it is
+/// billed and the year-end settlement).
 pub fn yearly_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, csv::Error> {
     let model = &scenario.model;
     let flows = &results.mean_flows;
@@ -868,6 +886,8 @@ pub fn yearly_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, 
         "to_cooperation_running_mean",
         "to_cooperation_startup_mean",
         "own_cost_mean",
+        "billed_mean",
+        "settlement_mean",
     ])?;
     for t in 0..model.horizon_years {
         let year = (model.first_year + t as i32).to_string();
@@ -890,9 +910,14 @@ pub fn yearly_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, 
             running.to_string(),
             startup.to_string(),
             own.to_string(),
+            String::new(),
+            String::new(),
         ])?;
     }
     for (k, key) in results.keys.iter().enumerate() {
+        let billed: Vec<_> = (0..n)
+            .map(|i| super::payments::billed(scenario, k, i))
+            .collect();
         for (i, (o, m)) in key.members.iter().zip(&model.members).enumerate() {
             for t in 0..model.horizon_years {
                 let band = results
@@ -900,6 +925,13 @@ pub fn yearly_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, 
                     .map(|b| b.map(|v| v.to_string()));
                 let [p10, p50, p90] = band.unwrap_or_default();
                 let pay = &o.payments;
+                let (billed, settlement) = match &billed[i] {
+                    Some(b) => (
+                        b[t].to_string(),
+                        (pay.to_cooperation_running[t] - b[t]).to_string(),
+                    ),
+                    None => (String::new(), String::new()),
+                };
                 w.write_record([
                     (model.first_year + t as i32).to_string(),
                     key.name.clone(),
@@ -915,6 +947,8 @@ pub fn yearly_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, 
                     pay.to_cooperation_running[t].to_string(),
                     pay.to_cooperation_startup[t].to_string(),
                     pay.own[t].to_string(),
+                    billed,
+                    settlement,
                 ])?;
             }
         }

@@ -275,6 +275,12 @@ fn describe_rule(rule: &RuleJson, lang: Lang) -> String {
         (_, "proportional") => return by(&rule.driver),
         (Lang::En, "hybrid") => return fixed_text("equal"),
         (Lang::Nb, "hybrid") => return fixed_text("likt"),
+        (Lang::En, "price_list") => {
+            "billed by a price list, the difference to actual cost settled at year end in proportion to the billed amounts"
+        }
+        (Lang::Nb, "price_list") => {
+            "fakturert etter prisliste, differansen mot faktisk kostnad avregnet ved årsslutt i forhold til fakturert beløp"
+        }
         (Lang::En, "fixed") => "agreed percentages",
         (Lang::Nb, "fixed") => "avtalte prosentsatser",
         (Lang::En, "shapley") => "Shapley value: each member's average extra cost when it joins",
@@ -424,6 +430,8 @@ mod tests {
             kind,
             driver: driver.map(str::to_owned),
             fixed_part,
+            prices: None,
+            per_member: None,
         };
         let hybrid = rule("hybrid", Some("population"), Some(0.3));
         assert_eq!(

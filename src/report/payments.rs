@@ -2,8 +2,11 @@
 //! (`keys[].members[].yearly_payments`, `yearly.pooled_*`) built from the run's mean flows.
 //! `yearly.csv` and the workbook take the same numbers from here.
 
+use samkost_core::allocation::KeyRule;
 use samkost_core::simulation::{Payments, RunResults};
 use serde::Serialize;
+
+use crate::scenario::Scenario;
 
 /// What a member pays in each year under one key, mean over the draws, NOK, cash view
 /// (docs/MODEL.md §6, "Payments").
@@ -21,6 +24,14 @@ pub struct PaymentsJson {
     pub total_paid: Vec<f64>,
     /// What alone costs minus what the cooperation costs it (the cash net benefit).
     pub difference: Vec<f64>,
+    /// Under a price-list key: what the member is billed during the year for running costs,
+    /// units × unit prices (docs/MODEL.md §5b).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billed: Option<Vec<f64>>,
+    /// Under a price-list key: the year-end settlement, `to_cooperation_running − billed`
+    /// (positive: the member pays more; negative: it gets money back).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settlement: Option<Vec<f64>>,
 }
 
 impl PaymentsJson {
@@ -34,8 +45,38 @@ impl PaymentsJson {
             own_cost: p.own.clone(),
             total_paid: years.clone().map(|t| p.total(t)).collect(),
             difference: years.map(|t| p.difference(t)).collect(),
+            billed: None,
+            settlement: None,
         }
     }
+
+    /// The same with the billed amounts of a price-list key and the settlement they leave.
+    pub fn with_billing(mut self, billed: Option<Vec<f64>>) -> Self {
+        self.settlement = billed.as_ref().map(|b| {
+            let paid = self.to_cooperation_running.iter();
+            paid.zip(b).map(|(p, b)| p - b).collect()
+        });
+        self.billed = billed;
+        self
+    }
+}
+
+/// What `member` is billed in each year under key `key` when its running rule is a price
+/// list: units × unit prices from the first operating year on, nothing before it (the
+/// cooperation has no running service to bill yet; docs/MODEL.md §5b).
+pub fn billed(scenario: &Scenario, key: usize, member: usize) -> Option<Vec<f64>> {
+    let KeyRule::PriceList(list) = &scenario.keys.get(key)?.running else {
+        return None;
+    };
+    let model = &scenario.model;
+    let bill = |t: usize| {
+        if t < model.operation_start {
+            return 0.0;
+        }
+        let all = list.billed(&model.drivers, model.n_members(), Some(t));
+        all.get(member).copied().unwrap_or(f64::NAN)
+    };
+    Some((0..model.horizon_years).map(bill).collect())
 }
 
 /// The region's pooled and own costs in year `t`: pooled running, pooled start-up, and the sum

@@ -12,7 +12,8 @@ use super::tree::{Ctx, Node, Table, as_f64, type_name};
 
 /// The rules computed from member drivers; the game-theoretic rules follow them, by the game
 /// crate's one list of methods ([`GameMethod::ALL`]).
-pub(super) const DRIVER_RULES: [&str; 4] = ["equal", "proportional", "hybrid", "fixed"];
+pub(super) const DRIVER_RULES: [&str; 5] =
+    ["equal", "proportional", "hybrid", "fixed", "price_list"];
 
 /// Every rule name, in the order of the error messages.
 fn rules() -> Vec<&'static str> {
@@ -27,11 +28,20 @@ const KEY_KEYS: &[&str] = &[
     "driver",
     "fixed_part",
     "shares",
+    "prices",
+    "per_member",
     "startup",
     "ex_post",
     "note",
 ];
-const RULE_KEYS: &[&str] = &["rule", "driver", "fixed_part", "shares"];
+const RULE_KEYS: &[&str] = &[
+    "rule",
+    "driver",
+    "fixed_part",
+    "shares",
+    "prices",
+    "per_member",
+];
 
 /// Reads every `[[keys]]` entry, with the notes given (`note = "…"`) by key name.
 pub fn read_keys(
@@ -145,7 +155,7 @@ fn read_rule(
             table.require(
                 ctx,
                 "rule",
-                "\"equal\" | \"proportional\" | \"hybrid\" | \"fixed\"",
+                "\"equal\" | \"proportional\" | \"hybrid\" | \"fixed\" | \"price_list\"",
             );
             return None;
         }
@@ -191,6 +201,7 @@ fn read_rule(
                 driver: driver?,
             })
         }
+        "price_list" => super::price_list::read_price_list(ctx, table, drivers),
         _ if !members_complete => None,
         _ => fixed_shares(ctx, table, members),
     }

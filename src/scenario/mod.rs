@@ -23,6 +23,7 @@ mod lines;
 mod members;
 mod organisation_costs;
 mod plausibility;
+mod price_list;
 mod project;
 mod ranges;
 pub use calibration::{PLAUSIBLE_FACTOR, calibration_plausible};

@@ -18,7 +18,7 @@ use crate::{close, numbers, parse};
 ///
 /// Hareid's population shares by year: 1,000/4,000 = 0.25, 2,000/5,000 = 0.4, 0.5, 0.5; under
 /// 30/70, 0.15 + 0.7 s: 0.325, 0.43, 0.5, 0.5.
-const PATH: &str = r#"name = "Population path"
+pub const PATH: &str = r#"name = "Population path"
 first_year = 2026
 horizon_years = 4
 operation_start = 2026

@@ -26,6 +26,7 @@ mod model;
 mod organisation_costs;
 mod parquet;
 mod payments;
+mod price_list;
 mod project;
 mod ranges;
 mod readme;

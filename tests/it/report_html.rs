@@ -405,6 +405,8 @@ fn key(name: &str, p_all_win: f64, se: f64, stable: Option<f64>) -> KeyJson {
             kind: "equal",
             driver: None,
             fixed_part: None,
+            prices: None,
+            per_member: None,
         },
         startup_rule: None,
         note: None,
@@ -576,6 +578,8 @@ fn every_key_is_described_in_words_with_its_note() {
                 },
                 driver: r["driver"].as_str().map(str::to_owned),
                 fixed_part: r["fixed_part"].as_f64(),
+                prices: None,
+                per_member: None,
             };
             let mut key = key(k["name"].as_str().unwrap(), 0.5, 0.01, None);
             key.rule = rule(&k["rule"]);

@@ -363,7 +363,7 @@ fn a_starter_workbook_has_drop_down_lists_and_notes_in_its_language() {
     assert!(
         lists
             .iter()
-            .any(|l| l.starts_with("equal,proportional,hybrid,fixed,shapley"))
+            .any(|l| l.starts_with("equal,proportional,hybrid,fixed,price_list,shapley"))
     );
     let notes = found["notes"].to_string();
     for phrase in [

@@ -7,8 +7,10 @@
 //! carry the planning cost game.
 
 mod by_year;
+mod price_list;
 
 pub use by_year::YearlyShares;
+pub use price_list::PriceList;
 use samkost_game::{CostGame, GameError};
 
 use crate::games::RealisedGame;
@@ -33,6 +35,12 @@ pub enum KeyError {
         /// Year index.
         year: usize,
     },
+    /// A price list that bills nothing in a year, or has a negative or non-finite price.
+    #[error("a price list must have finite prices of 0 or more and bill a positive total{}", year_text(*.year))]
+    BadPriceList {
+        /// Year index, when a driver is given by year.
+        year: Option<usize>,
+    },
     /// A key recomputed on each draw that also follows a driver given by year.
     #[error(
         "a key whose game-theoretic rule is recomputed on each draw (`ex_post`) cannot also follow a driver given by year"
@@ -56,6 +64,13 @@ pub enum KeyError {
         /// Their sum.
         sum: f64,
     },
+}
+
+fn year_text(year: Option<usize>) -> String {
+    match year {
+        Some(t) => format!(" in every year (year index {t} bills nothing)"),
+        None => String::new(),
+    }
 }
 
 /// The members' shares of a pooled cost: finite and summing to one within
@@ -147,6 +162,9 @@ pub enum KeyRule {
         /// Shares in member order.
         shares: Vec<f64>,
     },
+    /// Billing by a price list, settled at year end in proportion to the billed amounts: the
+    /// share is `billed_i / Σ_j billed_j` (docs/MODEL.md §5b).
+    PriceList(PriceList),
     /// A solution concept of the cost game: computed on the planning game before the run (or
     /// on each draw's realised game when the key is ex post).
     Game {
@@ -200,6 +218,7 @@ impl KeyRule {
                     .map(|p| fixed_part / n as f64 + (1.0 - fixed_part) * p)
                     .collect())
             }
+            KeyRule::PriceList(list) => list.shares(ctx.drivers, n, year),
             KeyRule::Game { method } => match ctx.planning {
                 Some(game) => method.shares(game).map_err(game_key_error),
                 None => Err(KeyError::Game(
@@ -224,6 +243,7 @@ impl KeyRule {
             KeyRule::Proportional { driver } | KeyRule::Hybrid { driver, .. } => {
                 drivers.path(*driver).map(|_| *driver)
             }
+            KeyRule::PriceList(list) => list.driver_with_path(drivers),
             _ => None,
         }
     }
