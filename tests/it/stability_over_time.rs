@@ -21,7 +21,7 @@ fn reference_gains(
     model: &Model,
     v: &DrawValues,
     discount: &[f64],
-    shares: &[[Vec<f64>; 2]],
+    shares: &[Vec<[Vec<f64>; 2]>],
 ) -> Vec<f64> {
     let n = model.n_members();
     let size = 1usize << n;
@@ -77,7 +77,7 @@ fn reference_gains(
         let pay = |i: usize, t: usize| {
             let f = &grand[t];
             (0..2)
-                .map(|c| f.direct[c][i] + key[c][i] * f.pooled[c])
+                .map(|c| f.direct[c][i] + key[t][c][i] * f.pooled[c])
                 .sum::<f64>()
         };
         for t in t0..h {
@@ -98,7 +98,7 @@ fn reference_gains(
                         .sum::<f64>()
                         - resale * settlement
                 } else {
-                    let owned: f64 = members.iter().map(|&i| key[0][i]).sum();
+                    let owned: f64 = members.iter().map(|&i| key[t][0][i]).sum();
                     let stock = if members.len() == 1 {
                         own_stock(members[0], t)
                     } else {
@@ -118,6 +118,7 @@ fn reference_gains(
 fn leave_gains_match_a_year_by_year_computation() {
     let texts = [
         include_str!("../../scenarios/hamar-region.toml"),
+        include_str!("../../scenarios/hamar-region-by-year.toml"),
         samkost::scenario::DEFAULT_SCENARIO,
         crate::BASE,
     ];
@@ -125,9 +126,14 @@ fn leave_gains_match_a_year_by_year_computation() {
         let scenario = parse(text).unwrap_or_else(|d| panic!("{d}"));
         let model = &scenario.model;
         let (keys, _) = resolve_keys(model, &scenario.keys, 1, &scenario.planning).unwrap();
-        let shares: Vec<[Vec<f64>; 2]> = keys
+        // Each key's shares per year: the same every year, or a driver's path (docs/MODEL.md §5a).
+        let shares: Vec<Vec<[Vec<f64>; 2]>> = keys
             .iter()
-            .map(|k| k.shares.clone().map(|s| s.to_vec()))
+            .map(|k| {
+                (0..model.horizon_years)
+                    .map(|t| [0, 1].map(|c| k.shares_in_year(c, t).to_vec()))
+                    .collect()
+            })
             .collect();
         let discount = model.discounting.factors(model.horizon_years);
         let m = model.parameters.len();
