@@ -354,14 +354,20 @@ fn check_memory(args: &SensitivityArgs, model: &Model) -> Result<()> {
 }
 
 fn uncertain_inputs(model: &Model) -> (Vec<usize>, Vec<Distribution>) {
-    // Inputs of `[accounts]` shape the budget tables only, never an NPV (docs/MODEL.md §6b):
+    // Inputs of `[accounts]` shape the budget tables only, and those of `[[gains]]` the budget
+    // and socio-economic views only, never the cash NPV ranked here (docs/MODEL.md §6b, §6d):
     // varying them would cost evaluations and rank them at zero.
     let uncertain: Vec<usize> = (0..model.parameters.len())
         .filter(|&j| {
             let p = &model.parameters[j];
             !p.distribution.is_fixed()
-                && p.origin.as_ref().map(|o| o.part)
-                    != Some(samkost_core::model::ModelPart::Accounts)
+                && !matches!(
+                    p.origin.as_ref().map(|o| o.part),
+                    Some(
+                        samkost_core::model::ModelPart::Accounts
+                            | samkost_core::model::ModelPart::Gain
+                    )
+                )
         })
         .collect();
     let dists = uncertain

@@ -32,7 +32,7 @@ pub fn input_label(parameter: &str, origin: Option<&OriginJson>, lang: Lang) -> 
 /// The component's or line's name, or the section in words.
 fn owner_words(o: &OriginJson, lang: Lang) -> String {
     match (o.part, lang) {
-        ("component" | "line", _) => o.owner.clone(),
+        ("component" | "line" | "gain", _) => o.owner.clone(),
         ("organisation", Lang::En) => "Organisation".to_owned(),
         ("organisation", Lang::Nb) => "Organisering".to_owned(),
         ("transition", Lang::En) => "Transition".to_owned(),
@@ -124,6 +124,16 @@ fn field_words(field: &str, lang: Lang) -> String {
             "gjenanskaffelse per innbygger",
         ),
         "life" => ("life (years)", "levetid (år)"),
+        "hours" => ("hours saved per year", "timer spart per år"),
+        "hours_per_unit" => (
+            "hours saved per user a year",
+            "timer spart per bruker per år",
+        ),
+        "realisation" => (
+            "share taken out of the budgets",
+            "andel tatt ut i budsjettene",
+        ),
+        "delay" => ("years before realised", "år før uttak"),
         "resale_share" => ("share recovered on sale", "andel som hentes inn ved salg"),
         "pooled_replacement_share" => (
             "share replaced in the cooperation",

@@ -34,6 +34,8 @@ pub struct SummaryJson {
     /// the terminal table).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub municipal_accounts: Option<super::accounts::AccountsJson>,
+    /// Each key's NPVs in the cash, budget and socio-economic views (docs/MODEL.md §6d).
+    pub npv_views: super::views::ViewsJson,
     /// The uncertain inputs as the run used them.
     pub assumptions: Vec<AssumptionJson>,
     /// The scenario's warnings (`file:line:column: message`).
@@ -663,6 +665,7 @@ pub fn summary(
             .collect(),
         yearly: yearly(model, results),
         municipal_accounts: super::accounts::accounts(model, results),
+        npv_views: super::views::views(model, results),
         assumptions: assumptions(model),
         precision: None,
         tornado: None,

@@ -27,6 +27,7 @@ mod sensitivity;
 mod svg;
 pub mod sweep;
 mod table;
+pub mod views;
 mod xlsx;
 
 pub use csv_dialect::{CsvDialect, to_dialect};

@@ -71,6 +71,9 @@ pub fn render_table(
     if let Some(line) = super::calibration::terminal_line(summary, lang) {
         let _ = writeln!(out, "{}", wrap(&line, layout.width));
     }
+    if let Some(line) = super::views::terminal_line(summary, lang) {
+        let _ = writeln!(out, "{}", wrap(&line, layout.width));
+    }
     let _ = writeln!(out, "\n{}", wrap(l.member_table_heading, layout.width));
     let name_width = summary
         .members

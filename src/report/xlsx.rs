@@ -15,6 +15,7 @@ use rust_xlsxwriter::{
 pub mod leaving;
 pub mod membership;
 mod plan;
+mod views;
 
 use super::inputs::input_label;
 use super::json::{BandJson, KeyJson, Stats, SummaryJson};
@@ -82,6 +83,13 @@ pub fn workbook(summary: &SummaryJson, lang: Lang) -> Result<Vec<u8>, XlsxError>
     }
     leaving::push_sheet(&mut book, &formats, summary, lang)?;
     membership::push_sheet(&mut book, &formats, summary, lang)?;
+    // The three views of the NPV (docs/MODEL.md §6d).
+    let (name, headers, rows) = views::sheet(summary, lang);
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut sheet = Worksheet::new();
+    sheet.set_name(name)?;
+    write_table(&mut sheet, &formats, lang, &headers, &rows, true)?;
+    book.push_worksheet(sheet);
     book.save_to_buffer()
 }
 

@@ -14,6 +14,7 @@ mod drivers_by_year;
 mod drivers_by_year_csv;
 mod events;
 mod expr;
+mod gains;
 pub mod game_file;
 pub mod grid;
 mod init;
@@ -117,6 +118,7 @@ const TOP_KEYS: &[&str] = &[
     "accounts",
     "vat",
     "lines",
+    "gains",
     "project",
     "keys",
     "planning",
@@ -299,6 +301,14 @@ fn build(
     ) {
         add_project_lines(ctx, root, &mut lines, project);
     }
+    let gains = gains::read_gains(
+        ctx,
+        root.get("gains"),
+        &drivers,
+        &mut params,
+        horizon,
+        operation_start,
+    );
     params.clear_owner();
     let (correlation, correlation_warnings) = correlations::read_correlations(
         ctx,
@@ -372,6 +382,7 @@ fn build(
         calibrations: Vec::new(),
         accounts,
         events,
+        gains: gains?,
     };
     default_tax?;
     if ctx.errors.is_empty() {

@@ -54,7 +54,7 @@ const DEFAULT_SOURCE: &str = "default of docs/MODEL.md §4b (the project broken 
 /// about 650 kNOK with payroll tax (14.1 %) and pension and other social costs (about 20 %)
 /// over about 1,700 working hours is about 600 NOK; the spread covers lower pay in smaller
 /// members and lower payroll tax zones.
-const HOURLY_COST: Default = Default::Tri(450.0, 550.0, 700.0);
+pub(super) const HOURLY_COST: Default = Default::Tri(450.0, 550.0, 700.0);
 
 /// The overrun factor of the whole project when none is given: the default of
 /// docs/MODEL.md §7 (a PERT body 0.85–1.25, 18 % of projects in a Pareto tail from 1.25 with

@@ -43,6 +43,7 @@ mod starter;
 mod sweep;
 mod terminal_table;
 mod vat;
+mod views;
 mod workbook;
 
 /// A small valid scenario that the tests mutate.

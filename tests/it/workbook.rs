@@ -362,6 +362,28 @@ fn check_summary(sheet: &Range<Data>, json: &Value, lang: Lang) {
 
 /// The sheet on leaving in a later year: one row per key and leave year, every number that of
 /// `keys[].leaving` (docs/MODEL.md §10a), the members' columns in scenario order.
+/// The views sheet: a row per key, member (then the region) and view, the mean NPV, its
+/// standard error, the probability it is positive and the key's all-win probability in that
+/// view, bit for bit as in `npv_views`.
+fn check_views(sheet: &Range<Data>, json: &Value) {
+    let mut row = 1;
+    for key in json["npv_views"]["keys"].as_array().unwrap() {
+        let mut who: Vec<&Value> = key["members"].as_array().unwrap().iter().collect();
+        who.push(&key["region"]);
+        for w in who {
+            for view in ["cash", "budget", "socioeconomic"] {
+                assert_text(sheet, row, 0, key["name"].as_str().unwrap());
+                assert_number(sheet, row, 3, &w[view]["mean"]);
+                assert_number(sheet, row, 4, &w[view]["mean_se"]);
+                assert_number(sheet, row, 5, &w[view]["p_win"]);
+                assert_number(sheet, row, 6, &key["p_all_win"][view]);
+                row += 1;
+            }
+        }
+    }
+    assert_eq!(sheet.height(), row);
+}
+
 fn check_leaving(sheet: &Range<Data>, json: &Value, lang: Lang) {
     let members = json["members"].as_array().unwrap();
     let mut headers: Vec<String> = workbook_leaving::headers(lang)
@@ -417,11 +439,20 @@ fn check_workbook(run: &Run, lang: Lang) {
     let l = XlsxLabels::of(lang);
     let sheets = sheets(&run.xlsx);
     let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
-    // The five sheets of the cash view, the four-year plan (tests/it/accounts_outputs.rs), then
-    // leaving in a later year.
+    // The five sheets of the cash view, the four-year plan (tests/it/accounts_outputs.rs),
+    // leaving in a later year, then the three views of the NPV (tests/it/views.rs).
     assert_eq!(names[..5], l.sheets);
-    assert_eq!(names.len(), 7);
+    assert_eq!(names.len(), 8);
     assert_eq!(names[6], workbook_leaving::sheet_name(lang));
+    assert_eq!(
+        names[7],
+        if lang == Lang::En {
+            "Views"
+        } else {
+            "Visninger"
+        }
+    );
+    check_views(&sheets[7].1, &run.json);
     check_leaving(&sheets[6].1, &run.json, lang);
     let [summary, keys, members, yearly, assumptions] = [0, 1, 2, 3, 4].map(|i| &sheets[i].1);
     assert_headers(summary, &l.summary_headers);

@@ -26,6 +26,7 @@ mod membership;
 mod risk;
 mod style;
 mod tables;
+mod views;
 
 use std::fmt::Write as _;
 
@@ -123,6 +124,7 @@ pub fn report_html(
     r.distribution(&mut out);
     r.tornado(&mut out);
     r.tables(&mut out);
+    r.views(&mut out, first);
     r.payments(&mut out, first);
     r.budget(&mut out, first);
     r.assumptions(&mut out);

@@ -21,6 +21,7 @@ mod flows;
 mod membership;
 mod npv;
 mod organisation;
+mod realisation;
 mod vat;
 
 pub use accounts::{
@@ -39,6 +40,7 @@ pub use flows::{CapitalFlows, DrawFlows};
 pub use membership::{EventFlows, EventKind, MembershipEvent, Transfer, event_year, shares_among};
 pub use npv::{CoalitionTable, NpvGameTerms};
 pub use organisation::{OrgKind, OrgValues, Organisation};
+pub use realisation::{Gain, TAX_FINANCING_COST, ViewTerms};
 pub use vat::{Vat, VatRule, Wages};
 
 use crate::sampling::Distribution;
@@ -170,6 +172,8 @@ pub enum ModelPart {
     Accounts,
     /// `[project]`.
     Project,
+    /// A `[[gains]]` entry.
+    Gain,
 }
 
 impl ModelPart {
@@ -183,6 +187,7 @@ impl ModelPart {
             Self::Assets => "assets",
             Self::Accounts => "accounts",
             Self::Project => "project",
+            Self::Gain => "gain",
         }
     }
 }
@@ -358,6 +363,8 @@ pub struct Model {
     /// Membership events: members leaving or joining, a wind-up (docs/MODEL.md §10b); empty
     /// for a cooperation of the same members throughout.
     pub events: Vec<MembershipEvent>,
+    /// Service gains, for the budget and socio-economic views (docs/MODEL.md §6d).
+    pub gains: Vec<Gain>,
 }
 
 /// A member's standalone cost of one component scaled to its accounts: the component's cost

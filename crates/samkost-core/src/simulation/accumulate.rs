@@ -16,6 +16,7 @@ use crate::stats::{QuantileSketch, sketch};
 
 use super::stability::LARGE_STABILITY_DRAWS;
 use super::stability_over_time::LeaveCounts;
+use super::views::ViewSums;
 
 /// Sizes of the per-draw and accumulated arrays.
 #[derive(Debug, Clone)]
@@ -151,6 +152,8 @@ pub(super) struct ChunkOutput {
     pub(super) books: DrawAccounts,
     /// Stability over time on the stability draws (allocated at the first one).
     pub(super) leaving: LeaveCounts,
+    /// The budget and socio-economic views (`views.rs`).
+    pub(super) views: ViewSums,
 }
 
 impl ChunkOutput {
@@ -175,6 +178,7 @@ impl ChunkOutput {
             accounts: vec![0.0; super::accounts::accounts_len(layout)],
             books: DrawAccounts::default(),
             leaving: LeaveCounts::default(),
+            views: ViewSums::new(layout),
         }
     }
 
@@ -281,6 +285,7 @@ pub(super) struct Totals {
     pub(super) fallbacks: u64,
     pub(super) accounts: Vec<f64>,
     pub(super) leaving: LeaveCounts,
+    pub(super) views: ViewSums,
 }
 
 fn add_counts(into: &mut [u64], from: &[u64]) {
@@ -317,6 +322,7 @@ impl Totals {
             fallbacks: 0,
             accounts: vec![0.0; super::accounts::accounts_len(layout)],
             leaving: LeaveCounts::default(),
+            views: ViewSums::new(layout),
         }
     }
 
@@ -367,6 +373,7 @@ impl Totals {
         self.leaving_checked += chunk.leaving_checked;
         self.fallbacks += chunk.ex_post_fallbacks;
         self.leaving.merge(&chunk.leaving);
+        self.views.merge(&chunk.views);
     }
 
     /// The coalition most often tempted to leave under key `k` (among equally frequent ones,

@@ -217,6 +217,8 @@ impl ChunkContext<'_> {
             self.simulate_draw(draw, s, games, &mut out);
             if s.in_range {
                 out.add_draw(layout, s);
+                let model = self.kernel.model();
+                out.views.add_draw(model, self.kernel.discount(), layout, s);
                 if layout.accounts {
                     let model = self.kernel.model();
                     accounts::add_draw(model, layout, s, &mut out.books, &mut out.accounts);
@@ -398,6 +400,7 @@ fn summarise(
         })
         .collect();
     RunResults {
+        views: acc.views.results(layout, n_draws),
         n_draws,
         region_npv,
         region_p_win: Proportion::from_count(acc.wins[stride - 1], n_draws),

@@ -33,6 +33,7 @@ mod results;
 mod sample;
 mod stability;
 mod stability_over_time;
+mod views;
 mod yearly_keys;
 
 pub use crate::draws::{DESIGN_BLOCK_DRAWS, parameter_sample};
@@ -49,6 +50,7 @@ pub use results::{KeyOutcome, LeaveYear, MeanFlows, MemberOutcome, Payments, Run
 pub use sample::{DrawSample, draw_sample};
 pub use stability::LARGE_STABILITY_DRAWS;
 pub use stability_over_time::{LeaveGains, leave_gains};
+pub use views::{KeyViews, ViewOutcome};
 
 /// Default of [`RunConfig::max_stored_draws`]: one million draws.
 pub const DEFAULT_MAX_STORED_DRAWS: u64 = 1_000_000;

@@ -181,6 +181,8 @@ impl MeanFlows {
 pub struct RunResults {
     /// Number of draws.
     pub n_draws: u64,
+    /// Per key, the budget and socio-economic views' NPVs (docs/MODEL.md §6d).
+    pub views: Vec<super::KeyViews>,
     /// NPV of the region's net benefit: Σ standalone − cost of the cooperation.
     pub region_npv: Summary,
     /// Probability that the region as a whole gains.

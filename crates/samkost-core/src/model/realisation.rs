@@ -1,0 +1,180 @@
+//! Benefit realisation and the two other views of a member's NPV (docs/MODEL.md §6d): service
+//! gains (hours saved × loaded wage), of which a share is taken out of the budgets after a
+//! delay, and per draw the discounted sums the budget NPV and the socio-economic NPV need.
+//!
+//! The cash NPV of §6 counts ICT costs only. The **budget NPV** is what the members'
+//! tax-financed budgets gain: the cash saving less the fee-financed share (which goes to fee
+//! payers) and the change in VAT not compensated (§6c), plus the realised part of the service
+//! gains. The **socio-economic NPV** (DFØ's guide to socio-economic analysis; Finansdepartementet's
+//! rundskriv R-109/2021) counts every resource effect, realised or not, and the
+//! tax-financing cost of 20 % on the net change in tax-financed public spending.
+
+use super::expr::Expr;
+use super::vat::{VatRule, Wages};
+use super::{DrawFlows, Model};
+
+/// The cost of tax financing: each krone of net public spending costs society 1.2 kroner
+/// (Finansdepartementet, rundskriv R-109/2021; DFØ, Veileder i samfunnsøkonomiske analyser,
+/// 2023).
+pub const TAX_FINANCING_COST: f64 = 0.2;
+
+/// One service-gain line: staff time the cooperation saves in each member's services.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gain {
+    /// Name shown in reports.
+    pub name: String,
+    /// Hours saved per member per year, fixed part.
+    pub hours: Expr,
+    /// Hours saved per unit of a driver per year: `(driver, rate)`.
+    pub hours_per_unit: (usize, Expr),
+    /// Loaded cost of an hour, NOK.
+    pub hourly_cost: Expr,
+    /// Share of the value taken out of the budgets.
+    pub realisation: Expr,
+    /// Years after the gain's first year before the realised share reaches the budgets.
+    pub delay: Expr,
+    /// First and last year index with the gain.
+    pub years: (usize, usize),
+}
+
+/// One draw's discounted sums per member for the other views: `[member]`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ViewTerms {
+    /// `G_i`: discounted service gains taken out of the budget.
+    pub realised: Vec<f64>,
+    /// `S_i`: discounted value of every service gain, realised or not.
+    pub resource: Vec<f64>,
+    /// Discounted purchases alone, `A_i`.
+    pub purchases_alone: Vec<f64>,
+    /// Discounted purchases of the member's own costs in the cooperation, `O_i`.
+    pub purchases_own: Vec<f64>,
+    /// Per category, what carries VAT through the cooperation, discounted: the pooled
+    /// purchases (rule `purchases`), the pooled cash cost (rule `invoice`) or nothing.
+    pub through_cooperation: [f64; 2],
+    /// Scratch: the draw's wages.
+    wages: Wages,
+}
+
+impl Model {
+    /// The draw's terms of the budget and socio-economic views from its parameters, values
+    /// and flows, discounted by `discount`.
+    pub fn draw_view_terms(
+        &self,
+        params: &[f64],
+        v: &super::DrawValues,
+        f: &DrawFlows,
+        discount: &[f64],
+        out: &mut ViewTerms,
+    ) {
+        let n = self.n_members();
+        out.realised.clear();
+        out.realised.resize(n, 0.0);
+        out.resource.clear();
+        out.resource.resize(n, 0.0);
+        for gain in &self.gains {
+            let (hours, rate) = (gain.hours.eval(params), gain.hours_per_unit.1.eval(params));
+            let value_per_hour = gain.hourly_cost.eval(params);
+            let share = gain.realisation.eval(params);
+            let delay = gain.delay.eval(params).round().max(0.0);
+            let last = gain.years.1.min(discount.len().saturating_sub(1));
+            let (mut all, mut realised) = (0.0, 0.0);
+            for (t, d) in discount
+                .iter()
+                .enumerate()
+                .take(last + 1)
+                .skip(gain.years.0)
+            {
+                all += d;
+                if (t - gain.years.0) as f64 >= delay {
+                    realised += d;
+                }
+            }
+            let driver = self.drivers.values(gain.hours_per_unit.0);
+            let members = out.resource.iter_mut().zip(out.realised.iter_mut());
+            for ((resource, realised_i), units) in members.zip(driver) {
+                let value = (hours + rate * units) * value_per_hour;
+                *resource += value * all;
+                *realised_i += share * value * realised;
+            }
+        }
+        if self.accounts.vat.non_compensable.iter().all(|x| *x == 0.0) {
+            out.purchases_alone.clear();
+            out.purchases_alone.resize(n, 0.0);
+            out.purchases_own.clone_from(&out.purchases_alone);
+            out.through_cooperation = [0.0; 2];
+            return;
+        }
+        self.draw_wages(v, &mut out.wages);
+        self.discounted_purchases(f, discount, out);
+    }
+
+    /// `A_i`, `O_i` and what carries VAT through the cooperation, discounted (docs/MODEL.md
+    /// §6c's purchases: cash − wages + resale + residual).
+    fn discounted_purchases(&self, f: &DrawFlows, discount: &[f64], out: &mut ViewTerms) {
+        let (n, h) = (self.n_members(), discount.len());
+        let (w, c) = (&out.wages, &f.capital);
+        out.purchases_alone.clear();
+        out.purchases_own.clear();
+        for i in 0..n {
+            let (mut alone, mut own) = (0.0, 0.0);
+            for (t, d) in discount.iter().enumerate() {
+                let k = i * h + t;
+                alone += d * (f.standalone[k] - w.alone[k] + c.residual_alone[k]);
+                own += d
+                    * (f.direct[0][k] + f.direct[1][k] - w.own[k]
+                        + c.resale_own[k]
+                        + c.residual_own[k]);
+            }
+            out.purchases_alone.push(alone);
+            out.purchases_own.push(own);
+        }
+        let rule = self.accounts.vat.cooperation;
+        for (cat, slot) in out.through_cooperation.iter_mut().enumerate() {
+            let adjust = if cat == 0 {
+                &c.residual_pooled
+            } else {
+                &c.resale_pooled
+            };
+            *slot = (0..h)
+                .map(|t| {
+                    let amount = match rule {
+                        VatRule::Purchases => f.pooled[cat][t] - w.pooled[cat][t] + adjust[t],
+                        VatRule::Compensated => 0.0,
+                        VatRule::Invoice => f.pooled[cat][t],
+                    };
+                    discount[t] * amount
+                })
+                .sum();
+        }
+    }
+
+    /// Member `i`'s budget NPV and socio-economic NPV under shares `(s_running, s_startup)`
+    /// from its cash NPV and the draw's terms (docs/MODEL.md §6d):
+    ///
+    /// ```text
+    /// budget = (1 − f_i)·NPV + v·n_i·(A_i − O_i − Σ_c s_c X_c) + G_i
+    /// socio  = NPV + S_i + λ·((1 − f_i)·NPV + G_i)
+    /// ```
+    pub fn member_views(
+        &self,
+        i: usize,
+        npv: f64,
+        shares: (f64, f64),
+        terms: &ViewTerms,
+    ) -> (f64, f64) {
+        let vat = &self.accounts.vat;
+        let fee = vat.fee_financed[i];
+        let kept = (1.0 - fee) * npv;
+        let through =
+            shares.0 * terms.through_cooperation[0] + shares.1 * terms.through_cooperation[1];
+        let vat_saved = vat.not_compensated(
+            i,
+            terms.purchases_alone.get(i).copied().unwrap_or(0.0)
+                - terms.purchases_own.get(i).copied().unwrap_or(0.0)
+                - through,
+        );
+        let budget = kept + vat_saved + terms.realised[i];
+        let socio = npv + terms.resource[i] + TAX_FINANCING_COST * (kept + terms.realised[i]);
+        (budget, socio)
+    }
+}

@@ -1,0 +1,85 @@
+//! The workbook's views sheet (docs/MODEL.md §6d): one filterable table with a row per key,
+//! member (and the region) and view — cash, budget, socio-economic — giving the mean NPV, its
+//! standard error, the probability that it is positive and the key's probability that every
+//! member gains in that view, the numbers of `summary.json`'s `npv_views` as they are.
+
+use super::{Cell, Kind, number, text};
+use crate::report::json::SummaryJson;
+use crate::report::lang::Lang;
+use crate::report::views::NpvViewJson;
+
+/// A sheet: its name, its headers and its rows.
+type Sheet = (&'static str, Vec<String>, Vec<Vec<Cell>>);
+
+struct Labels {
+    sheet: &'static str,
+    headers: [&'static str; 7],
+    views: [&'static str; 3],
+    region: &'static str,
+}
+
+const EN: Labels = Labels {
+    sheet: "Views",
+    headers: [
+        "Key",
+        "Member",
+        "View",
+        "NPV mean (NOK, real)",
+        "Standard error",
+        "P(positive)",
+        "P(every member gains)",
+    ],
+    views: ["cash", "budget", "socio-economic"],
+    region: "Region",
+};
+
+const NB: Labels = Labels {
+    sheet: "Visninger",
+    headers: [
+        "Nøkkel",
+        "Kommune",
+        "Visning",
+        "Nåverdi, snitt (kr, faste priser)",
+        "Standardfeil",
+        "P(positiv)",
+        "P(alle vinner)",
+    ],
+    views: ["kontantstrøm", "budsjett", "samfunnsøkonomisk"],
+    region: "Regionen",
+};
+
+/// The sheet's name, headers and rows.
+pub(super) fn sheet(summary: &SummaryJson, lang: Lang) -> Sheet {
+    let l = match lang {
+        Lang::En => &EN,
+        Lang::Nb => &NB,
+    };
+    let mut rows = Vec::new();
+    for key in &summary.npv_views.keys {
+        let all = [
+            key.p_all_win.cash,
+            key.p_all_win.budget,
+            key.p_all_win.socioeconomic,
+        ];
+        let mut push = |who: &str, views: [&NpvViewJson; 3]| {
+            for ((name, v), p_all) in l.views.iter().zip(views).zip(all) {
+                rows.push(vec![
+                    text(&key.name),
+                    text(who),
+                    text(*name),
+                    number(v.mean, Kind::Nok),
+                    number(v.mean_se, Kind::Nok),
+                    number(v.p_win, Kind::Probability),
+                    number(p_all, Kind::Probability),
+                ]);
+            }
+        };
+        for m in &key.members {
+            push(&m.id, [&m.cash, &m.budget, &m.socioeconomic]);
+        }
+        let r = &key.region;
+        push(l.region, [&r.cash, &r.budget, &r.socioeconomic]);
+    }
+    let headers = l.headers.iter().map(|h| (*h).to_owned()).collect();
+    (l.sheet, headers, rows)
+}
