@@ -26,6 +26,10 @@ pub struct RemainingCosts {
     pub costs: Vec<[f64; 2]>,
     masked: Vec<f64>,
     game: Vec<[f64; 2]>,
+    /// Per held-staff component: its first year with weight and its suffix-summed yearly rows.
+    held: Vec<(usize, Vec<[f64; 2]>)>,
+    /// Row buffers kept for the next draw.
+    spare: Vec<Vec<[f64; 2]>>,
 }
 
 impl RemainingCosts {
@@ -54,7 +58,8 @@ impl RemainingCosts {
 
 impl Model {
     /// [`RemainingCosts`] of draw `v`: for every leave year `t = T₀ … H−1` the NPV game with
-    /// the discount factors of the years before `t` set to zero.
+    /// the discount factors of the years before `t` set to zero. Held staff (whose cost is
+    /// summed year by year) enter as suffix sums of their yearly rows, computed once.
     pub fn remaining_costs(
         &self,
         v: &DrawValues,
@@ -65,22 +70,62 @@ impl Model {
     ) {
         let horizon = discount.len().min(self.horizon_years);
         let first = self.operation_start.min(horizon);
+        let size = 1usize << self.n_members();
         out.first_year = first;
-        out.n_masks = 1 << self.n_members();
+        out.n_masks = size;
         out.costs.clear();
         out.masked.clear();
         out.masked.extend_from_slice(&discount[..horizon]);
         for slot in &mut out.masked[..first] {
             *slot = 0.0;
         }
+        // Each held-staff component's yearly amounts from `first` on, summed from the back:
+        // row `k` then holds the amounts of its year and every later one.
+        out.held.clear();
+        for (c, component) in self.components.iter().enumerate() {
+            if !(component.is_staffing() && v.organisation.holds_staff) {
+                continue;
+            }
+            let mut rows = out.spare.pop().unwrap_or_default();
+            let start = self.held_staff_rows(v, c, &out.masked, table, terms, &mut rows);
+            let years = rows.len() / size;
+            for k in (0..years.saturating_sub(1)).rev() {
+                let (this, later) = rows[k * size..].split_at_mut(size);
+                for (a, b) in this.iter_mut().zip(&later[..size]) {
+                    a[0] += b[0];
+                    a[1] += b[1];
+                }
+            }
+            out.held.push((start, rows));
+        }
         for t in first..horizon {
             if t > first {
                 out.masked[t - 1] = 0.0;
-                self.npv_game_same_draw(v, &out.masked, table, terms, &mut out.game);
-            } else {
-                self.npv_game(v, &out.masked, table, terms, &mut out.game);
+            }
+            self.npv_game_without_held_staff(
+                v,
+                &out.masked,
+                table,
+                terms,
+                &mut out.game,
+                t > first,
+            );
+            for (start, rows) in &out.held {
+                let k = t.max(*start) - start;
+                let Some(row) = rows.get(k * size..(k + 1) * size) else {
+                    continue;
+                };
+                for (mask, (cost, amount)) in out.game.iter_mut().zip(row).enumerate() {
+                    if mask.count_ones() >= 2 {
+                        cost[0] += amount[0];
+                        cost[1] += amount[1];
+                    }
+                }
             }
             out.costs.extend_from_slice(&out.game);
+        }
+        for (_, rows) in out.held.drain(..) {
+            out.spare.push(rows);
         }
     }
 

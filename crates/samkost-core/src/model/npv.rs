@@ -78,6 +78,13 @@ impl CoalitionTable {
     }
 }
 
+/// Whether a game adds the cost of held staff itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HeldStaff {
+    Add,
+    Leave,
+}
+
 /// One draw's aggregates of the NPV game (see the module documentation).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NpvGameTerms {
@@ -93,13 +100,15 @@ pub struct NpvGameTerms {
     /// on the pooled cost of the pooling year (0 for other components).
     pub one_off_weight: Vec<f64>,
     /// Scratch: per component, the pooled cost of every coalition (kept for
-    /// [`Model::npv_game_same_draw`]).
+    /// [`Model::npv_game_without_held_staff`]).
     pooled: Vec<Vec<f64>>,
     /// Scratch for held staff: pooled staff per coalition, staff transferred per coalition,
     /// and the attrition factor of each year from pooling on.
     staff: Vec<BuyerCost>,
     transferred: Vec<f64>,
     decay: Vec<f64>,
+    /// Scratch: the yearly rows of [`Model::held_staff_rows`].
+    held_rows: Vec<[f64; 2]>,
 }
 
 impl Model {
@@ -113,25 +122,16 @@ impl Model {
         terms: &mut NpvGameTerms,
         costs: &mut Vec<[f64; 2]>,
     ) {
-        self.npv_game_reusing(v, discount, table, terms, costs, false);
+        self.npv_game_parts(v, discount, table, terms, costs, false, HeldStaff::Add);
     }
 
-    /// [`Model::npv_game`] of the same draw `v` as the previous call with `terms`, under other
-    /// discount weights whose years are a subset of the previous call's: the pooled component
+    /// [`Model::npv_game`] without the cost of held staff (components whose staff shrink only
+    /// by attrition), which the remaining costs of §10a add from suffix sums of
+    /// [`Model::held_staff_rows`] instead. With `reuse`, `v` is the draw of the previous call
+    /// with `terms` and `discount`'s years a subset of that call's: the pooled component
     /// costs of every coalition (the cost curves, which do not depend on the weights) are
     /// reused instead of evaluated again.
-    pub fn npv_game_same_draw(
-        &self,
-        v: &DrawValues,
-        discount: &[f64],
-        table: &CoalitionTable,
-        terms: &mut NpvGameTerms,
-        costs: &mut Vec<[f64; 2]>,
-    ) {
-        self.npv_game_reusing(v, discount, table, terms, costs, true);
-    }
-
-    fn npv_game_reusing(
+    pub(super) fn npv_game_without_held_staff(
         &self,
         v: &DrawValues,
         discount: &[f64],
@@ -139,6 +139,23 @@ impl Model {
         terms: &mut NpvGameTerms,
         costs: &mut Vec<[f64; 2]>,
         reuse: bool,
+    ) {
+        self.npv_game_parts(v, discount, table, terms, costs, reuse, HeldStaff::Leave);
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the two switches of the two entry points"
+    )]
+    fn npv_game_parts(
+        &self,
+        v: &DrawValues,
+        discount: &[f64],
+        table: &CoalitionTable,
+        terms: &mut NpvGameTerms,
+        costs: &mut Vec<[f64; 2]>,
+        reuse: bool,
+        held: HeldStaff,
     ) {
         let n = self.n_members();
         debug_assert_eq!(table.n, n);
@@ -164,7 +181,9 @@ impl Model {
         for (c, component) in self.components.iter().enumerate() {
             let values = &v.components[c];
             if component.is_staffing() && staff_held {
-                self.add_held_staff(v, c, discount, table, terms, costs);
+                if held == HeldStaff::Add {
+                    self.add_held_staff(v, c, discount, table, terms, costs);
+                }
                 continue;
             }
             let weight = terms.weight[c];
@@ -342,11 +361,39 @@ impl Model {
         terms: &mut NpvGameTerms,
         costs: &mut [[f64; 2]],
     ) {
+        let mut rows = std::mem::take(&mut terms.held_rows);
+        self.held_staff_rows(v, c, discount, table, terms, &mut rows);
+        let size = costs.len();
+        // Year by year, each coalition's amounts in year order (singletons' rows are zero and
+        // overwritten by the caller).
+        for row in rows.chunks_exact(size) {
+            for (cost, amount) in costs.iter_mut().zip(row) {
+                cost[0] += amount[0];
+                cost[1] += amount[1];
+            }
+        }
+        terms.held_rows = rows;
+    }
+
+    /// The discounted pooled cost `[running, start-up]` of held-staff component `c` in each
+    /// year with weight for every coalition of two or more, year-major
+    /// (`rows[k · 2^n + mask]`, `k` counting the years from the first with weight on or
+    /// after pooling); each amount as [`Model::pooled_component_cost`] computes it. The
+    /// cost of a coalition of two or more is the sum of its rows.
+    pub(super) fn held_staff_rows(
+        &self,
+        v: &DrawValues,
+        c: usize,
+        discount: &[f64],
+        table: &CoalitionTable,
+        terms: &mut NpvGameTerms,
+        rows: &mut Vec<[f64; 2]>,
+    ) -> usize {
         let component = &self.components[c];
         let values = &v.components[c];
-        let running = Category::Running.index();
         let horizon = discount.len().min(self.horizon_years);
         let payroll_tax = self.organisation.payroll_tax;
+        let size = 1usize << self.n_members();
         component.pooled_staff(
             values,
             &table.loads[c],
@@ -355,8 +402,8 @@ impl Model {
             &mut terms.staff,
         );
         terms.transferred.clear();
-        terms.transferred.resize(costs.len(), 0.0);
-        for mask in 1..costs.len() {
+        terms.transferred.resize(size, 0.0);
+        for mask in 1..size {
             let low = mask.trailing_zeros() as usize;
             terms.transferred[mask] =
                 terms.transferred[mask & (mask - 1)] + values.transferred_fte(low);
@@ -370,33 +417,36 @@ impl Model {
         let scale = 1.0 + values.scope_growth;
         let price = v.organisation.pooled_factor(true);
         let one_off = v.organisation.price_factor * v.organisation.staff_one_off;
-        let startup = Category::StartUp.index();
         // Years whose weight is zero (those before a leave year, §10a) are skipped: the
         // weights of the remaining costs are zero up to a year and the discount factors after.
         let skip = discount[from.min(horizon)..horizon]
             .iter()
             .take_while(|d| **d == 0.0)
             .count();
-        for (mask, cost) in costs.iter_mut().enumerate() {
-            if mask.count_ones() < 2 {
-                continue;
-            }
-            let pooled = terms.staff[mask];
-            let (default, target) = (pooled.nok * scale, pooled.fte * scale);
-            let transferred = terms.transferred[mask];
-            for (year, decay) in (from..horizon).zip(&terms.decay).skip(skip) {
-                let held = transferred * decay;
+        let first = from + skip;
+        rows.clear();
+        rows.resize(horizon.saturating_sub(first) * size, [0.0; 2]);
+        for (k, (year, decay)) in (from..horizon).zip(&terms.decay).skip(skip).enumerate() {
+            let row = &mut rows[k * size..(k + 1) * size];
+            for (mask, slot) in row.iter_mut().enumerate() {
+                if mask.count_ones() < 2 {
+                    continue;
+                }
+                let pooled = terms.staff[mask];
+                let (default, target) = (pooled.nok * scale, pooled.fte * scale);
+                let held = terms.transferred[mask] * decay;
                 let amount = if held > target {
                     component.staff_cost(values, held, payroll_tax)
                 } else {
                     default
                 };
                 let discounted = discount[year] * amount * values.growth_factors[year];
-                cost[running] += discounted * price;
+                slot[0] = discounted * price;
                 if year == from {
-                    cost[startup] += discounted * one_off;
+                    slot[1] = discounted * one_off;
                 }
             }
         }
+        first
     }
 }
