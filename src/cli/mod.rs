@@ -157,7 +157,8 @@ struct RunArgs {
     #[arg(long, value_enum)]
     csv: Option<CsvFormat>,
     /// Draws whose members' yearly cumulative net benefit is kept for the fan bands (exact
-    /// P10/P50/P90 per key, member and year; capped at 8 M values; 0: none).
+    /// P10/P50/P90 per key, member and year; capped at 8 M values; 0: none). Only runs that
+    /// write files (--out) or JSON keep them: the terminal table does not show them.
     #[arg(long, default_value_t = samkost_core::simulation::DEFAULT_BAND_DRAWS)]
     band_draws: u64,
     /// The key whose fan chart the HTML report draws (default: the key the report recommends
@@ -638,6 +639,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
     let scenario = load_scenario(args.scenario.as_deref())?;
     print_warnings(&scenario);
     let seed = args.seed.unwrap_or(scenario.seed);
+    let detailed = args.out.is_some() || args.format == Format::Json;
     let config = RunConfig {
         n_draws: args.draws.unwrap_or(scenario.n_draws),
         seed,
@@ -650,12 +652,11 @@ fn run_command(args: &RunArgs) -> Result<()> {
         },
         sampling: args.sampling.method(),
         max_stored_draws: args.max_stored_draws,
-        band_draws: args.band_draws,
-        // The municipal accounts go into the files and the JSON; the terminal table does not
-        // show them, so a plain run does not book them.
+        // The fan bands and the municipal accounts go into the files and the JSON; the
+        // terminal table shows neither, so a plain run keeps no bands and books nothing.
         // With membership events the accounts view is left out (docs/MODEL.md §10b).
-        accounts: (args.out.is_some() || args.format == Format::Json)
-            && !scenario.model.has_events(),
+        band_draws: if detailed { args.band_draws } else { 0 },
+        accounts: detailed && !scenario.model.has_events(),
     };
     if let Some(name) = &args.report_key
         && !scenario.keys.iter().any(|k| &k.name == name)

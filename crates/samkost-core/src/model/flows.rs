@@ -95,8 +95,12 @@ impl CapitalFlows {
 }
 
 impl DrawFlows {
-    fn reset(&mut self, n: usize, horizon: usize) {
-        self.capital.reset(n, horizon);
+    fn reset(&mut self, n: usize, horizon: usize, capital: bool) {
+        if capital {
+            self.capital.reset(n, horizon);
+        } else {
+            self.capital = CapitalFlows::default();
+        }
         self.n = n;
         self.horizon = horizon;
         let per_member = n * horizon;
@@ -142,12 +146,9 @@ impl DrawFlows {
         ]
         .iter()
         .all(|v| {
-            // Counts the amounts out of range without branching (NaN is out of range).
-            let outside: usize = v
-                .iter()
-                .map(|x| usize::from(x.is_nan() || x.abs() > limit))
-                .sum();
-            outside == 0
+            // One comparison per amount, without branching (NaN compares false, so it is out
+            // of range).
+            v.iter().fold(true, |ok, x| ok & (x.abs() <= limit))
         })
     }
 }
@@ -157,8 +158,15 @@ impl Model {
     /// members, for every year of the draw `v` (the same rules as [`Model::coalition_flows`]
     /// for `{i}` and `N`).
     pub fn draw_flows(&self, v: &DrawValues, out: &mut DrawFlows) {
+        self.draw_flows_with(v, out, true);
+    }
+
+    /// [`Model::draw_flows`], recording the capital parts ([`CapitalFlows`]) only when
+    /// `capital` is set (the municipal accounts need them; a run that books none leaves
+    /// `out.capital` empty and skips their cost).
+    pub fn draw_flows_with(&self, v: &DrawValues, out: &mut DrawFlows, capital: bool) {
         let (n, horizon) = (self.n_members(), self.horizon_years);
-        out.reset(n, horizon);
+        out.reset(n, horizon, capital);
         let t0 = self.operation_start;
         let running = Category::Running.index();
         let startup = Category::StartUp.index();
@@ -188,13 +196,14 @@ impl Model {
                     .map(|&(d, r)| r * drivers[d].iter().sum::<f64>())
                     .sum::<f64>();
             let project = line.category == Category::StartUp;
+            let book = project && capital;
             let cap = &mut out.capital;
             for year in line.years.0..=last {
                 let growth = coef.growth_factors[year];
                 if line.occurs.applies(1, year, t0) == Applies::AsBasis {
                     for (i, part) in out.parts.iter().enumerate() {
                         out.standalone[i * horizon + year] += part * growth;
-                        if project {
+                        if book {
                             cap.projects_alone[i * horizon + year] += part * growth;
                         }
                     }
@@ -203,7 +212,7 @@ impl Model {
                     (Applies::No, _) => {}
                     (Applies::AsBasis, Basis::Pooled) if n >= 2 => {
                         out.pooled[cat][year] += pooled_part * growth;
-                        if project {
+                        if book {
                             cap.projects_pooled[year] += pooled_part * growth;
                         }
                     }
@@ -212,10 +221,12 @@ impl Model {
                             let amount = part * growth;
                             if project && pool_transition {
                                 out.pooled[cat][year] += amount;
-                                cap.projects_pooled[year] += amount;
+                                if book {
+                                    cap.projects_pooled[year] += amount;
+                                }
                             } else {
                                 out.direct[cat][i * horizon + year] += amount;
-                                if project {
+                                if book {
                                     cap.projects_own[i * horizon + year] += amount;
                                 }
                             }
@@ -305,29 +316,41 @@ impl Model {
                     };
                     out.standalone[slot] += reinvestment;
                     out.accounting_alone[slot] += depreciation - reinvestment;
-                    out.capital.reinvestment_alone[slot] += reinvestment;
+                    if capital {
+                        out.capital.reinvestment_alone[slot] += reinvestment;
+                    }
                     if last {
                         out.standalone[slot] -= residual;
                         out.accounting_alone[slot] += residual;
-                        out.capital.residual_alone[slot] += residual;
+                        if capital {
+                            out.capital.residual_alone[slot] += residual;
+                        }
                     }
                     if n < 2 || year < t0 {
                         out.direct[running][slot] += reinvestment;
                         out.accounting_coop[slot] += depreciation - reinvestment;
-                        out.capital.reinvestment_own[slot] += reinvestment;
+                        if capital {
+                            out.capital.reinvestment_own[slot] += reinvestment;
+                        }
                         if last {
                             out.direct[running][slot] -= residual;
                             out.accounting_coop[slot] += residual;
-                            out.capital.residual_own[slot] += residual;
+                            if capital {
+                                out.capital.residual_own[slot] += residual;
+                            }
                         }
                     } else if year == t0 {
                         let resale = assets.resale_share * book_value_held;
                         if self.pool_transition_costs {
                             out.pooled[startup][year] -= resale;
-                            out.capital.resale_pooled[year] += resale;
+                            if capital {
+                                out.capital.resale_pooled[year] += resale;
+                            }
                         } else {
                             out.direct[startup][slot] -= resale;
-                            out.capital.resale_own[slot] += resale;
+                            if capital {
+                                out.capital.resale_own[slot] += resale;
+                            }
                         }
                         out.accounting_coop[slot] += book_value_held;
                     }
@@ -336,12 +359,16 @@ impl Model {
                     let platform = assets.pooled_year(population, t0, year);
                     out.pooled[running][year] += platform.reinvestment;
                     out.pooled_accounting[year] += platform.depreciation - platform.reinvestment;
-                    out.capital.reinvestment_pooled[year] += platform.reinvestment;
+                    if capital {
+                        out.capital.reinvestment_pooled[year] += platform.reinvestment;
+                    }
                     if last {
                         let residual = assets.pooled_residual(population, t0, horizon);
                         out.pooled[running][year] -= residual.value;
                         out.pooled_accounting[year] += residual.depreciated;
-                        out.capital.residual_pooled[year] += residual.value;
+                        if capital {
+                            out.capital.residual_pooled[year] += residual.value;
+                        }
                     }
                 }
             }

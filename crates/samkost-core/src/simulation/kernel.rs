@@ -29,6 +29,8 @@ pub struct Kernel<'a> {
     discount: Vec<f64>,
     /// Whether some key's shares change from year to year ([`super::yearly_keys`]).
     any_yearly: bool,
+    /// Whether the flows record their capital parts for the municipal accounts.
+    capital: bool,
 }
 
 /// One worker's buffers and the outcome of its latest draw.
@@ -91,7 +93,15 @@ impl<'a> Kernel<'a> {
             keys,
             discount,
             any_yearly: keys.iter().any(|k| k.yearly.is_some()),
+            capital: false,
         }
+    }
+
+    /// The kernel recording the capital parts of the flows ([`crate::model::CapitalFlows`])
+    /// that the municipal accounts book, when `capital` is set.
+    pub fn with_capital(mut self, capital: bool) -> Self {
+        self.capital = capital;
+        self
     }
 
     /// The model.
@@ -123,7 +133,7 @@ impl<'a> Kernel<'a> {
         let model = self.model;
         let (n, h) = (model.n_members(), self.discount.len());
         model.evaluate(&s.params, &mut s.values);
-        model.draw_flows(&s.values, &mut s.flows);
+        model.draw_flows_with(&s.values, &mut s.flows, self.capital);
         if model.has_events() {
             if s.events.effect.len() != model.events.len() {
                 super::events::draw_effects(model, 0, None, &mut s.events);
