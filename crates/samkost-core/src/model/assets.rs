@@ -172,6 +172,9 @@ impl AssetValues {
         let r = self.replacement * population / n as f64;
         let years_left_total = (n * (n - 1) / 2) as f64;
         let mut out = AssetYear::default();
+        // `(year − k) mod N` for every vintage from one remainder, without a division each.
+        let remainder = year % n;
+        let dep = r / n as f64;
         for k in 0..n {
             if year < k {
                 let vintage = b * k as f64 / years_left_total;
@@ -179,8 +182,11 @@ impl AssetValues {
                 out.depreciation += dep;
                 out.book_value_start += vintage - dep * year as f64;
             } else {
-                let age = (year - k) % n;
-                let dep = r / n as f64;
+                let age = if k <= remainder {
+                    remainder - k
+                } else {
+                    remainder + n - k
+                };
                 if age == 0 {
                     out.reinvestment += r;
                 }
