@@ -34,7 +34,19 @@ pub enum BinaryOp {
 
 impl Expr {
     /// Evaluates the expression with the drawn parameter values.
+    #[inline]
     pub fn eval(&self, params: &[f64]) -> f64 {
+        // Most expressions are a number or a parameter: those without a call.
+        match self {
+            Expr::Const(v) => *v,
+            Expr::Param(idx) => params[*idx],
+            _ => self.eval_compound(params),
+        }
+    }
+
+    /// [`Expr::eval`] of a negation or a binary operation.
+    #[inline(never)]
+    fn eval_compound(&self, params: &[f64]) -> f64 {
         match self {
             Expr::Const(v) => *v,
             Expr::Param(idx) => params[*idx],
