@@ -97,7 +97,7 @@ impl Model {
                 *realised_i += share * value * realised;
             }
         }
-        if self.accounts.vat.non_compensable.iter().all(|x| *x == 0.0) {
+        if !self.views_need_capital_flows() {
             out.purchases_alone.clear();
             out.purchases_alone.resize(n, 0.0);
             out.purchases_own.clone_from(&out.purchases_alone);
@@ -106,6 +106,12 @@ impl Model {
         }
         self.draw_wages(v, &mut out.wages);
         self.discounted_purchases(f, discount, out);
+    }
+
+    /// Whether the views' terms read the capital parts of the flows ([`crate::model::CapitalFlows`]):
+    /// only when some member pays VAT it cannot have compensated (§6c).
+    pub fn views_need_capital_flows(&self) -> bool {
+        self.accounts.vat.non_compensable.iter().any(|x| *x != 0.0)
     }
 
     /// `A_i`, `O_i` and what carries VAT through the cooperation, discounted (docs/MODEL.md
