@@ -9,7 +9,7 @@
 //! probability = 0.05      # optional: each year from `year` on, if it has not happened yet
 //! ```
 
-use samkost_core::model::{EventKind, Member, MembershipEvent};
+use samkost_core::model::{EventKind, ExitRules, Member, MembershipEvent, Settlement};
 use toml::de::DeValue;
 
 use super::diagnostic::closest;
@@ -31,17 +31,62 @@ const EVENT_KEYS: &[&str] = &[
     "note",
 ];
 
-/// Notice of a leave when the event does not give one: one year, the notice of IKS-loven § 30
-/// (the default rule a cooperation agreement commonly refers to).
-pub const DEFAULT_NOTICE_YEARS: i64 = 1;
+/// Reads `[exit]`: how a leaver is settled and the notice a leave takes by default, for
+/// stability over time (docs/MODEL.md §10a) and the events (§10b).
+///
+/// ```toml
+/// [exit]
+/// settlement = "book_value"   # or "none"
+/// notice_years = 1
+/// ```
+pub fn read_exit(ctx: &mut Ctx<'_>, node: Option<&Node<'_>>) -> ExitRules {
+    let mut rules = ExitRules::default();
+    let Some(node) = node else {
+        return rules;
+    };
+    let Some(table) = Table::from_node(ctx, node, "[exit]") else {
+        return rules;
+    };
+    table.check_keys(ctx, &["settlement", "notice_years", "source", "note"]);
+    if let Some((choice, _)) = table.opt_choice(ctx, "settlement", &["book_value", "none"]) {
+        rules.settlement = if choice == "none" {
+            Settlement::None
+        } else {
+            Settlement::BookValue
+        };
+    }
+    if let Some(years) = notice(ctx, &table) {
+        rules.notice_years = years;
+    }
+    rules
+}
 
-/// Reads every `[[events]]` entry. `operation_start` is the year index `T₀`.
+/// `notice_years` of a table, between 0 and 10.
+fn notice(ctx: &mut Ctx<'_>, table: &Table<'_, '_>) -> Option<usize> {
+    let (years, span) = table.opt_i64(ctx, "notice_years")?;
+    if !(0..=10).contains(&years) {
+        ctx.error_help(
+            span,
+            format!(
+                "`notice_years` in {} must lie between 0 and 10, got {years}",
+                table.what
+            ),
+            "IKS-loven § 30 gives one year; agreements commonly two",
+        );
+        return None;
+    }
+    Some(years as usize)
+}
+
+/// Reads every `[[events]]` entry. `operation_start` is the year index `T₀`; a leave without
+/// `notice_years` takes `exit.notice_years`.
 pub fn read_events(
     ctx: &mut Ctx<'_>,
     node: Option<&Node<'_>>,
     members: &[Member],
     horizon: Option<Horizon>,
     operation_start: Option<usize>,
+    exit: ExitRules,
 ) -> Vec<MembershipEvent> {
     let Some(node) = node else {
         return Vec::new();
@@ -69,7 +114,7 @@ pub fn read_events(
             continue;
         };
         table.check_keys(ctx, EVENT_KEYS);
-        if let Some(event) = read_event(ctx, &table, members, horizon, t0) {
+        if let Some(event) = read_event(ctx, &table, members, horizon, (t0, exit.notice_years)) {
             let year = horizon.first_year + event.year as i64;
             let member_span = table.get("member").map_or(table.span.clone(), |n| n.span());
             if let Some(m) = event.member() {
@@ -120,7 +165,7 @@ fn read_event(
     table: &Table<'_, '_>,
     members: &[Member],
     horizon: Horizon,
-    t0: usize,
+    (t0, default_notice): (usize, usize),
 ) -> Option<MembershipEvent> {
     let kind = match table.get("kind") {
         None => {
@@ -149,19 +194,7 @@ fn read_event(
         }
         other => other.map(|(p, _)| p),
     };
-    let notice = table.opt_i64(ctx, "notice_years");
-    if let Some((years, span)) = &notice
-        && !(0..=10).contains(years)
-    {
-        ctx.error_help(
-            span.clone(),
-            format!(
-                "`notice_years` in {} must lie between 0 and 10, got {years}",
-                table.what
-            ),
-            "IKS-loven § 30 gives one year; agreements commonly two",
-        );
-    }
+    let notice = notice(ctx, table);
     let amount = |ctx: &mut Ctx<'_>, key: &str, allowed: bool| -> Option<f64> {
         let (value, span) = table.opt_f64(ctx, key)?;
         if !allowed {
@@ -214,7 +247,7 @@ fn read_event(
     Some(MembershipEvent {
         kind,
         year: year?,
-        notice_years: notice.map_or(DEFAULT_NOTICE_YEARS, |(y, _)| y.clamp(0, 10)) as usize,
+        notice_years: notice.unwrap_or(default_notice),
         probability,
     })
 }

@@ -125,6 +125,7 @@ const TOP_KEYS: &[&str] = &[
     "correlations",
     "correlation_matrix",
     "events",
+    "exit",
 ];
 
 /// Largest horizon accepted: R-109 schedules go to 75+ years; beyond 200 is a mistake.
@@ -325,12 +326,14 @@ fn build(
     let member_spans: Vec<std::ops::Range<usize>> = specs.iter().map(|s| s.span.clone()).collect();
     let actuals: Vec<Vec<members::Actual>> = specs.iter().map(|s| s.actuals.clone()).collect();
     let member_list: Vec<_> = specs.into_iter().map(|s| s.member).collect();
+    let exit = events::read_exit(ctx, root.get("exit"));
     let events = events::read_events(
         ctx,
         root.get("events"),
         &member_list,
         horizon,
         operation_start,
+        exit,
     );
     let (keys, key_notes) = keys::read_keys(
         ctx,
@@ -383,6 +386,7 @@ fn build(
         accounts,
         events,
         gains: gains?,
+        exit,
     };
     default_tax?;
     if ctx.errors.is_empty() {

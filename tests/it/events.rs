@@ -382,3 +382,110 @@ fn the_leave_example_says_in_words_who_leaves_when_and_where_it_ends() {
     let text = String::from_utf8(terminal.stdout).unwrap();
     assert!(text.contains("Changes in membership:"), "{text}");
 }
+
+/// Two members (and a third that joins), the platform of §4b: 600 NOK per inhabitant at a
+/// platform share of 0.7, depreciated over 5 years from the first operating year 2027, no
+/// discounting. At the start of 2029 it is held at `0.7 · 600 · P · (1 − 2/5) = 252 · P` for
+/// the `P` inhabitants of the members before the event.
+const WITH_ASSETS: &str = r#"name = "Settlement by hand"
+first_year = 2026
+horizon_years = 6
+operation_start = 2027
+discount_rate = 0.0
+members = ["1517", "1514", "1516"]
+
+[assets]
+book_value = 300
+vintages = "spread"
+replacement = 600
+life = 5
+resale_share = 0.05
+pooled_replacement_share = 0.7
+
+[[lines]]
+name = "Own operations"
+occurs = "alone"
+basis = "per_member"
+fixed = 60
+
+[[lines]]
+name = "Shared operations"
+occurs = "together"
+fixed = 90
+
+[[keys]]
+name = "agreed"
+rule = "fixed"
+shares = { "1517" = 0.5, "1514" = 0.3, "1516" = 0.2 }
+"#;
+
+/// The settlement of a leaver (IKS-loven § 30 as `[exit] settlement = "book_value"`) against
+/// none (`"none"`): the leaver gains exactly its running share of `252 · P`, the others pay it
+/// by their shares of the year; stability over time's gain from leaving moves by the same
+/// amount. A joiner's buy-in: its share of the year times the book value of the two members'
+/// platform, received by those two by their shares among themselves.
+#[test]
+fn settlement_and_buy_in_by_hand() {
+    let leave = "\n[[events]]\nkind = \"leave\"\nmember = \"1517\"\nyear = 2029\n";
+    let settled = format!("{WITH_ASSETS}{leave}");
+    let unsettled = format!("{WITH_ASSETS}\n[exit]\nsettlement = \"none\"\n{leave}");
+    let scenario = parse(&settled).unwrap_or_else(|d| panic!("{d}"));
+    let population: f64 = scenario.model.members.iter().map(|m| m.population).sum();
+    let book_value = 0.7 * 600.0 * population * (1.0 - 2.0 / 5.0);
+    let (a, b) = (npvs(&settled), npvs(&unsettled));
+    let amount = 0.5 * book_value;
+    let close = |x: f64, y: f64| (x - y).abs() <= 1e-6 * y.abs().max(1.0);
+    assert!(close(a[0] - b[0], amount), "{a:?} {b:?} {amount}");
+    assert!(close(a[1] - b[1], -amount * 0.3 / 0.5));
+    assert!(close(a[2] - b[2], -amount * 0.2 / 0.5));
+    assert!(
+        close(a[3], b[3]),
+        "the settlement moves money between members only"
+    );
+    // Stability over time without the event: the gain of 1517 leaving alone in 2029.
+    let gain = |text: &str| {
+        let s = parse(text).unwrap_or_else(|d| panic!("{d}"));
+        let (keys, _) = resolve_keys(&s.model, &s.keys, 1, &s.planning).unwrap();
+        let discount = s.model.discounting.factors(s.model.horizon_years);
+        let g = leave_gains(&s.model, &keys, &[], &discount);
+        g.gains[(3 - g.first_year) * g.n_masks + 1]
+    };
+    let without = WITH_ASSETS.to_owned();
+    let without_none = format!("{WITH_ASSETS}\n[exit]\nsettlement = \"none\"\n");
+    assert!(close(gain(&without) - gain(&without_none), amount));
+    // 1516 joins in 2029 and buys in: 0.2 of the platform of 1517 and 1514.
+    let join = "\n[[events]]\nkind = \"join\"\nmember = \"1516\"\nyear = 2029\n";
+    let scenario = parse(&format!("{WITH_ASSETS}{join}")).unwrap();
+    let two: f64 = scenario.model.members[..2]
+        .iter()
+        .map(|m| m.population)
+        .sum();
+    let buy_in = 0.2 * 0.7 * 600.0 * two * (1.0 - 2.0 / 5.0);
+    let with = npvs(&format!("{WITH_ASSETS}{join}"));
+    let fee_only = npvs(&format!("{WITH_ASSETS}{join}buy_in = false\n"));
+    assert!(
+        close(with[2] - fee_only[2], -buy_in),
+        "{with:?} {fee_only:?} {buy_in}"
+    );
+    assert!(close(with[0] - fee_only[0], buy_in * 0.5 / 0.8));
+    assert!(close(with[1] - fee_only[1], buy_in * 0.3 / 0.8));
+}
+
+/// Mistakes in `[exit]`, located with the fix.
+#[test]
+fn mistakes_in_exit_are_reported_at_their_field() {
+    let base_lines = crate::BASE.lines().count();
+    for (name, field) in [
+        ("exit_unknown_settlement", "settlement = \"market_value\""),
+        ("exit_notice_out_of_range", "notice_years = 12"),
+    ] {
+        let text = format!("{}\n[exit]\n{field}\n", crate::BASE);
+        let diagnostics = parse(&text).expect_err(name);
+        assert_eq!(
+            diagnostics.0[0].line,
+            base_lines + 3,
+            "{name}: {diagnostics}"
+        );
+        insta::assert_snapshot!(name, diagnostics.to_string());
+    }
+}

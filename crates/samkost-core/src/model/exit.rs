@@ -166,6 +166,9 @@ pub struct ExitTerms {
     /// Per leave year index: `d(t) · BV(t)`, the discounted book value of the shared platform
     /// that leavers are settled their key share of.
     pub settlement_base: Vec<f64>,
+    /// 1 when a leaver is settled its share of the book value, 0 when not (`[exit]`
+    /// `settlement`); the wind-up's sale of the platform does not depend on it.
+    pub settled: f64,
     /// Resale share of assets, the part of the platform's book value a wind-up realises.
     pub resale_share: f64,
     /// Per leave year index: `d(t) · b_own(t)`, the discounted book value per inhabitant of
@@ -191,6 +194,7 @@ impl Model {
         let (months, share) = v.parallel;
         out.restart_fraction = share * months / 12.0;
         out.resale_share = v.assets.as_ref().map_or(0.0, |a| a.resale_share);
+        out.settled = self.exit.settlement.factor();
         let years = (0..n_years).map(|j| first_year + j);
         out.settlement_base.clear();
         out.settlement_base.extend(

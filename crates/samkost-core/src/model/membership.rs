@@ -68,6 +68,47 @@ impl MembershipEvent {
     }
 }
 
+/// How a member that leaves is settled (docs/MODEL.md §10a, §10b).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Settlement {
+    /// Its running share of the shared platform's book value (IKS-loven § 30: the net value of
+    /// its share, the agreement setting the cap at its contribution aside).
+    #[default]
+    BookValue,
+    /// Nothing (the statutory cap at a contribution of nothing, or an agreement that pays no
+    /// share out).
+    None,
+}
+
+impl Settlement {
+    /// The factor on a leaver's share of the book value: 1 or 0.
+    pub fn factor(self) -> f64 {
+        match self {
+            Settlement::BookValue => 1.0,
+            Settlement::None => 0.0,
+        }
+    }
+}
+
+/// The exit rules of a scenario's `[exit]`, used by stability over time (§10a) and by the
+/// membership events (§10b) alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExitRules {
+    /// How a leaver is settled.
+    pub settlement: Settlement,
+    /// Years of notice of a leave when its event gives none.
+    pub notice_years: usize,
+}
+
+impl Default for ExitRules {
+    fn default() -> Self {
+        Self {
+            settlement: Settlement::BookValue,
+            notice_years: 1,
+        }
+    }
+}
+
 /// A transfer between members in one year whose size depends on the key's running shares.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Transfer {
@@ -268,7 +309,7 @@ impl Model {
                     out.transfers.push(Transfer::Settle {
                         year: y,
                         member,
-                        base: book_value,
+                        base: self.exit.settlement.factor() * book_value,
                     });
                 }
                 EventKind::Join {

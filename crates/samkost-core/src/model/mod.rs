@@ -37,7 +37,10 @@ pub use discount::Discounting;
 pub use exit::{ExitTerms, RemainingCosts, key_gains_row, leave_base};
 pub use expr::{BinaryOp, Expr};
 pub use flows::{CapitalFlows, DrawFlows};
-pub use membership::{EventFlows, EventKind, MembershipEvent, Transfer, event_year, shares_among};
+pub use membership::{
+    EventFlows, EventKind, ExitRules, MembershipEvent, Settlement, Transfer, event_year,
+    shares_among,
+};
 pub use npv::{CoalitionTable, NpvGameTerms};
 pub use organisation::{OrgKind, OrgValues, Organisation};
 pub use realisation::{Gain, TAX_FINANCING_COST, ViewTerms};
@@ -365,6 +368,8 @@ pub struct Model {
     pub events: Vec<MembershipEvent>,
     /// Service gains, for the budget and socio-economic views (docs/MODEL.md §6d).
     pub gains: Vec<Gain>,
+    /// How leaving is settled, for stability over time and the events (`[exit]`).
+    pub exit: ExitRules,
 }
 
 /// A member's standalone cost of one component scaled to its accounts: the component's cost

@@ -105,7 +105,7 @@ impl LeaveBuffers {
             &self.base[j * size..(j + 1) * size],
             &self.rem,
             settlement_shares(s, keys, k, t),
-            self.exit.settlement_base[j],
+            self.exit.settled * self.exit.settlement_base[j],
             &mut self.row,
         );
     }
@@ -277,7 +277,7 @@ impl LeaveCounts {
                         + exit.populations[i] * exit.own_stock[j];
                     wind_up -= rem + restart;
                     let share = settlement_shares(s, keys, k, t)[i];
-                    let gain = -rem - restart + share * exit.settlement_base[j];
+                    let gain = -rem - restart + share * exit.settled * exit.settlement_base[j];
                     if gain > tolerance {
                         counts[i] += 1;
                         sums[i] += gain;
