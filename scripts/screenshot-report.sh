@@ -57,7 +57,7 @@ count() { grep -o "$1" "$out/dom.html" | wc -l; }
 # Members carry a population and keys a p_all_win in summary.json, nothing else does.
 members=$(grep -o '"population":' "$out/run/summary.json" | wc -l)
 keys=$(grep -o '"p_all_win":' "$out/run/summary.json" | wc -l)
-for section in answer keys comparison fan s-curves distribution tornado tables payments budget assumptions about; do
+for section in answer keys comparison fan s-curves distribution tornado tables views payments budget assumptions about; do
     grep -q "id=\"$section\"" "$out/dom.html" || fail "section #$section missing from the DOM"
 done
 [[ $(count 'data-chart="comparison"') -eq 1 ]] || fail "expected one key comparison chart"

@@ -37,7 +37,7 @@ pub struct KeyViewsJson {
     /// Key name.
     pub name: String,
     /// Probability that every member gains, per view.
-    pub p_all_win: ThreeJson<f64>,
+    pub p_all_win_by_view: ThreeJson<f64>,
     /// The region (the members' sum).
     pub region: ThreeJson<NpvViewJson>,
     /// Per member, in member order.
@@ -109,7 +109,7 @@ pub fn views(model: &Model, results: &RunResults) -> ViewsJson {
             .zip(&results.views)
             .map(|(key, v)| KeyViewsJson {
                 name: key.name.clone(),
-                p_all_win: ThreeJson {
+                p_all_win_by_view: ThreeJson {
                     cash: key.p_all_win.p,
                     budget: v.p_all_win[0].p,
                     socioeconomic: v.p_all_win[1].p,
@@ -166,14 +166,14 @@ pub fn terminal_line(
             "Other views (key {}): budget NPV {}, every member's budget gains in {}; socio-economic NPV {} (docs/MODEL.md §6d)",
             key.name,
             lang.nok(b.mean),
-            lang.percent(key.p_all_win.budget),
+            lang.percent(key.p_all_win_by_view.budget),
             lang.nok(e.mean),
         ),
         super::lang::Lang::Nb => format!(
             "Andre visninger (nøkkel {}): budsjettnåverdi {}, alle deltakeres budsjett vinner i {}; samfunnsøkonomisk nåverdi {} (docs/MODEL.md §6d)",
             key.name,
             lang.nok(b.mean),
-            lang.percent(key.p_all_win.budget),
+            lang.percent(key.p_all_win_by_view.budget),
             lang.nok(e.mean),
         ),
     };

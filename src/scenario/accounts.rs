@@ -12,8 +12,9 @@ use super::tree::{Ctx, Node, Table};
 use super::values::Parameters;
 
 /// Smallest investment capitalised, NOK: acquisitions of at least 100,000 kroner with at least
-/// three years' economic life are fixed assets (budget and accounts regulation of 2019,
-/// forskrift 7. juni 2019 nr. 714).
+/// three years' economic life are investments under Kommunal regnskapsstandard nr. 4 (GKRS),
+/// the standard's reading of the division between the operating and investment accounts in
+/// forskrift 7. juni 2019 nr. 714 (FOR-2019-06-07-714).
 pub const CAPITALISATION_THRESHOLD: f64 = 100_000.0;
 /// Depreciation life of IT equipment, years (five years in municipal accounts, e.g. Stavanger
 /// kommune's accounts 2021, note 4).

@@ -165,7 +165,7 @@ fn without_gains_vat_or_fees_the_views_are_the_cash_view_and_its_tax_cost() {
     );
     let json = run(&text, "300");
     for key in json["npv_views"]["keys"].as_array().unwrap() {
-        let p = &key["p_all_win"];
+        let p = &key["p_all_win_by_view"];
         assert_eq!(p["budget"], p["cash"], "{}", key["name"]);
         for m in key["members"].as_array().unwrap() {
             let cash = mean(&m["cash"]);
@@ -193,5 +193,71 @@ fn mistakes_in_gains_are_reported_at_their_line() {
         let first = &diagnostics.0[0];
         assert!(first.line > lines, "{name}: {diagnostics}");
         insta::assert_snapshot!(name, diagnostics.to_string());
+    }
+}
+
+/// The case summary's budget table and each member page's budget sentence carry, under the
+/// key to consider first, the økonomiplan's net operating cost of the first plan year and its
+/// sum over the plan years, in the cooperation and alone, as `summary.json` has them.
+#[test]
+fn the_case_pages_budget_figures_are_the_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    crate::succeed(Command::new(env!("CARGO_BIN_EXE_samkost")).args([
+        "run",
+        "--draws",
+        "200",
+        "--stability-draws",
+        "20",
+        "--sobol",
+        "0",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let key = json["recommendation"]["key"].as_str().unwrap();
+    let plan = &json["municipal_accounts"]["okonomiplan"];
+    let k = plan["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|p| p["name"] == key)
+        .unwrap();
+    let case = std::fs::read_to_string(out.join("saksframlegg.html")).unwrap();
+    for table in plan["keys"][k]["members"].as_array().unwrap() {
+        let row = |line: &str| {
+            let r = table["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["line"] == line)
+                .unwrap();
+            numbers(&r["values"])
+        };
+        let (coop, alone) = (row("net_operating_cost"), row("net_operating_cost_alone"));
+        let expected = [
+            coop[0],
+            alone[0],
+            coop.iter().sum(),
+            alone.iter().sum::<f64>(),
+        ];
+        let id = table["id"].as_str().unwrap();
+        let start = case
+            .find(&format!("<tr data-budget-member=\"{id}\">"))
+            .unwrap_or_else(|| panic!("no budget row for {id}"));
+        let row_html = &case[start..start + case[start..].find("</tr>").unwrap()];
+        let values: Vec<f64> = row_html
+            .split("data-value=\"")
+            .skip(1)
+            .map(|p| p[..p.find('"').unwrap()].parse().unwrap())
+            .collect();
+        assert_eq!(values, expected, "{id}");
+        let name = samkost::report::html::member_page_name(id);
+        let page = std::fs::read_to_string(out.join(name)).unwrap();
+        assert!(
+            page.contains(&format!("data-budget-first=\"{}\"", expected[0])),
+            "member page {id}"
+        );
     }
 }

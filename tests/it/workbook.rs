@@ -376,7 +376,7 @@ fn check_views(sheet: &Range<Data>, json: &Value) {
                 assert_number(sheet, row, 3, &w[view]["mean"]);
                 assert_number(sheet, row, 4, &w[view]["mean_se"]);
                 assert_number(sheet, row, 5, &w[view]["p_win"]);
-                assert_number(sheet, row, 6, &key["p_all_win"][view]);
+                assert_number(sheet, row, 6, &key["p_all_win_by_view"][view]);
                 row += 1;
             }
         }

@@ -65,6 +65,7 @@ pub fn case_summary_html(summary: &SummaryJson, lang: Lang, date: &str) -> Strin
     if let Some(k) = first {
         recommended_key(&mut out, &r, l, k);
         member_table(&mut out, &r, l, k);
+        r.case_budget_table(&mut out, k);
     }
     risks(&mut out, &r, l, first);
     about(&mut out, &r, l, date);
@@ -145,6 +146,7 @@ pub fn member_page_html(summary: &SummaryJson, member: usize, lang: Lang, date: 
             |y| fill(l.member_payback, &[y.to_string()]),
         );
         let _ = writeln!(out, "<p>{payback}</p>");
+        r.member_budget_sentence(&mut out, k, member);
     } else {
         answer(&mut out, &r, l, first);
     }

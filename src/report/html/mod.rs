@@ -18,6 +18,7 @@
 mod answer;
 mod budget;
 mod case;
+mod case_budget;
 mod case_labels;
 mod charts;
 mod labels;

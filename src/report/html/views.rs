@@ -119,7 +119,7 @@ impl Report<'_> {
             escape(l.key),
         );
         for key in &s.npv_views.keys {
-            let p = &key.p_all_win;
+            let p = &key.p_all_win_by_view;
             let cells: String = [p.cash, p.budget, p.socioeconomic]
                 .iter()
                 .map(|v| {

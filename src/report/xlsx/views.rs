@@ -57,9 +57,9 @@ pub(super) fn sheet(summary: &SummaryJson, lang: Lang) -> Sheet {
     let mut rows = Vec::new();
     for key in &summary.npv_views.keys {
         let all = [
-            key.p_all_win.cash,
-            key.p_all_win.budget,
-            key.p_all_win.socioeconomic,
+            key.p_all_win_by_view.cash,
+            key.p_all_win_by_view.budget,
+            key.p_all_win_by_view.socioeconomic,
         ];
         let mut push = |who: &str, views: [&NpvViewJson; 3]| {
             for ((name, v), p_all) in l.views.iter().zip(views).zip(all) {
