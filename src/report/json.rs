@@ -7,7 +7,7 @@
 //! leaving, docs/MODEL.md §10a). Money in NOK, years as calendar years. No timings: the same inputs give
 //! byte-identical JSON.
 
-use samkost_core::model::Parameter;
+use samkost_core::model::{DriverTable, Parameter};
 use samkost_core::sampling::SamplingMethod;
 use samkost_core::simulation::{RunConfig, RunResults, Summary};
 use serde::Serialize;
@@ -443,11 +443,16 @@ pub struct RuleJson {
     /// The fee per member per year of a `price_list` rule, NOK.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub per_member: Option<f64>,
+    /// Whether the rule follows a driver given by year, with shares per year (docs/MODEL.md
+    /// §5a); left out when it does not.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub by_year: bool,
 }
 
 impl RuleJson {
-    fn of(rule: &samkost_core::allocation::KeyRule, drivers: &[String]) -> Self {
+    fn of(rule: &samkost_core::allocation::KeyRule, table: &DriverTable) -> Self {
         use samkost_core::allocation::KeyRule;
+        let drivers = table.names();
         let driver = |d: &usize| drivers.get(*d).cloned();
         let (kind, driver, fixed_part) = match rule {
             KeyRule::Equal => ("equal", None, None),
@@ -473,6 +478,7 @@ impl RuleJson {
                 l.unit_prices.iter().map(|&(d, p)| (name(d), p)).collect()
             }),
             per_member: list.map(|l| l.per_member),
+            by_year: rule.driver_with_path(table).is_some(),
         }
     }
 }
@@ -611,11 +617,10 @@ pub fn summary(
                 burden_flag: super::metrics::burden_ratio(&per_inhabitant)
                     .is_some_and(|b| b.0 > burden_threshold),
                 p_core_stable: k.p_core_stable.map(|p| p.p),
-                rule: RuleJson::of(&scenario.keys[key_idx].running, model.drivers.names()),
+                rule: RuleJson::of(&scenario.keys[key_idx].running, &model.drivers),
                 startup_rule: {
                     let key = &scenario.keys[key_idx];
-                    (key.startup != key.running)
-                        .then(|| RuleJson::of(&key.startup, model.drivers.names()))
+                    (key.startup != key.running).then(|| RuleJson::of(&key.startup, &model.drivers))
                 },
                 note: scenario.key_notes.get(&k.name).cloned(),
                 top_breakaway: k.top_breakaway.as_ref().map(|(members, p)| BreakawayJson {

@@ -250,8 +250,18 @@ pub fn describe_key(key: &KeyJson, lang: Lang) -> String {
     }
 }
 
-/// One rule in words.
+/// One rule in words; a rule on a driver given by year says that its shares change each year.
 fn describe_rule(rule: &RuleJson, lang: Lang) -> String {
+    let text = describe_rule_kind(rule, lang);
+    match (rule.by_year, lang) {
+        (false, _) => text,
+        (true, Lang::En) => format!("{text}, year by year"),
+        (true, Lang::Nb) => format!("{text}, år for år"),
+    }
+}
+
+/// One rule's kind in words.
+fn describe_rule_kind(rule: &RuleJson, lang: Lang) -> String {
     let by = |driver: &Option<String>| -> String {
         let d = driver.as_deref().unwrap_or("?");
         match (lang, d) {
@@ -432,6 +442,7 @@ mod tests {
             fixed_part,
             prices: None,
             per_member: None,
+            by_year: false,
         };
         let hybrid = rule("hybrid", Some("population"), Some(0.3));
         assert_eq!(
@@ -447,6 +458,18 @@ mod tests {
             "etter users"
         );
         assert!(describe_rule(&rule("scrb", None, None), Lang::En).starts_with("SCRB"));
+        let by_year = RuleJson {
+            by_year: true,
+            ..rule("proportional", Some("population"), None)
+        };
+        assert_eq!(
+            describe_rule(&by_year, Lang::En),
+            "by population, year by year"
+        );
+        assert_eq!(
+            describe_rule(&by_year, Lang::Nb),
+            "etter innbyggertall, år for år"
+        );
     }
 
     #[test]

@@ -113,6 +113,10 @@ fn shares_follow_the_population_path_year_by_year() {
         assert!(close(npv(0), 3.2e6 - hareid_paid), "{name}: {}", npv(0));
         assert!(close(npv(1), 3.2e6 - (4e6 - hareid_paid)), "{name}");
     }
+    // The rules on the driver say that they follow it year by year; the equal split does not.
+    assert_eq!(key(&json, "population")["rule"]["by_year"], true);
+    assert_eq!(key(&json, "30/70")["rule"]["by_year"], true);
+    assert!(key(&json, "equal")["rule"]["by_year"].is_null());
     // The share shown per member is the first operating year's.
     let shown = key(&json, "population")["members"][0]["share"]
         .as_f64()

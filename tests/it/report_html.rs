@@ -407,6 +407,7 @@ fn key(name: &str, p_all_win: f64, se: f64, stable: Option<f64>) -> KeyJson {
             fixed_part: None,
             prices: None,
             per_member: None,
+            by_year: false,
         },
         startup_rule: None,
         note: None,
@@ -580,6 +581,7 @@ fn every_key_is_described_in_words_with_its_note() {
                 fixed_part: r["fixed_part"].as_f64(),
                 prices: None,
                 per_member: None,
+                by_year: r["by_year"].as_bool().unwrap_or(false),
             };
             let mut key = key(k["name"].as_str().unwrap(), 0.5, 0.01, None);
             key.rule = rule(&k["rule"]);
