@@ -3,6 +3,7 @@
 //! grid of allocations for three players), and proptests over random games.
 
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -731,7 +732,7 @@ fn all_allocations(game: &CostGame) -> Vec<(&'static str, Vec<f64>)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, rng_seed: RngSeed::Fixed(20240101), ..ProptestConfig::default() })]
 
     /// Every key is efficient and treats the symmetric players 0 and 1 equally; the least
     /// core's ε* equals the nucleolus's largest overpayment (the nucleolus lies in the least
