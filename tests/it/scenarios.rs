@@ -4,15 +4,25 @@ use std::path::Path;
 
 use crate::parse;
 
-#[test]
-fn shipped_scenarios_are_valid_and_run() {
+/// The scenario files shipped in `scenarios/` (at least the default and a second one).
+fn shipped_scenarios() -> Vec<std::path::PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut n = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
-            continue;
-        }
+    let paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().and_then(|e| e.to_str()) == Some("toml"))
+        .collect();
+    assert!(
+        paths.len() >= 2,
+        "expected the default and a second scenario, found {}",
+        paths.len()
+    );
+    paths
+}
+
+#[test]
+fn shipped_scenarios_are_valid() {
+    for path in shipped_scenarios() {
         let text = std::fs::read_to_string(&path).unwrap();
         let scenario = parse(&text).unwrap_or_else(|d| panic!("{}:\n{d}", path.display()));
         assert!(
@@ -20,12 +30,7 @@ fn shipped_scenarios_are_valid_and_run() {
             "{}: compare at least four keys",
             path.display()
         );
-        n += 1;
     }
-    assert!(
-        n >= 2,
-        "expected the default and a second scenario, found {n}"
-    );
 }
 
 /// Every shipped scenario runs from the command line as a user first runs it: the terminal
@@ -33,13 +38,7 @@ fn shipped_scenarios_are_valid_and_run() {
 /// capital parts, so any per-draw code that reads them must ask for them).
 #[test]
 fn shipped_scenarios_run_in_the_terminal() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut n = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
-            continue;
-        }
+    for path in shipped_scenarios() {
         let out = crate::succeed(
             std::process::Command::new(env!("CARGO_BIN_EXE_samkost")).args([
                 "run",
@@ -56,9 +55,7 @@ fn shipped_scenarios_run_in_the_terminal() {
             "{}:\n{table}",
             path.display()
         );
-        n += 1;
     }
-    assert!(n >= 2, "expected the shipped scenarios, found {n}");
 }
 
 #[test]
