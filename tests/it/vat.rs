@@ -176,14 +176,14 @@ fn mistakes_in_vat_are_reported_at_their_line() {
     }
 }
 
-/// The wages [`Model::draw_wages`] finds follow the rules of the one-pass flows: in a model
-/// whose every cost is staff time (the default scenario's staffing components only, every
-/// line named in `wage_lines`, no governance, no assets) the wages equal the cash flows of
-/// `draw_flows` in every book and year, at the medians and in a draw at the inputs' 90th
-/// percentiles.
+/// The wages `draw_flows` records beside the cash rows follow every amount of those rows that
+/// is staff time: in a model whose every cost is staff time (the default scenario's staffing
+/// components only, every line named in `wage_lines`, no governance, no assets) the wages
+/// equal the cash flows in every book and year, at the medians and in a draw at the inputs'
+/// 90th percentiles; with the default scenario's other components back, they are less.
 #[test]
 fn wages_are_the_cash_flows_when_every_cost_is_staff_time() {
-    use samkost_core::model::{DrawFlows, DrawValues, Expr, Wages};
+    use samkost_core::model::{DrawFlows, DrawValues, Expr};
     let mut model = parse(samkost::scenario::DEFAULT_SCENARIO).unwrap().model;
     model.components.retain(|c| c.is_staffing());
     assert!(!model.components.is_empty(), "the default has IT staff");
@@ -200,9 +200,9 @@ fn wages_are_the_cash_flows_when_every_cost_is_staff_time() {
             .collect();
         let mut v = DrawValues::default();
         model.evaluate(&params, &mut v);
-        let (mut flows, mut wages) = (DrawFlows::default(), Wages::default());
+        let mut flows = DrawFlows::default();
         model.draw_flows(&v, &mut flows);
-        model.draw_wages(&v, &mut wages);
+        let wages = &flows.wages;
         let same = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(1.0);
         for k in 0..n * h {
             assert!(same(wages.alone[k], flows.standalone[k]), "alone {k}");
@@ -217,5 +217,15 @@ fn wages_are_the_cash_flows_when_every_cost_is_staff_time() {
                 );
             }
         }
+    }
+    // The whole default scenario: wages are part, not all, of every member's cost alone.
+    let full = parse(samkost::scenario::DEFAULT_SCENARIO).unwrap().model;
+    let mut flows = DrawFlows::default();
+    full.draw_flows(&crate::at_medians(&full), &mut flows);
+    for i in 0..full.n_members() {
+        let row = i * full.horizon_years..(i + 1) * full.horizon_years;
+        let wages: f64 = flows.wages.alone[row.clone()].iter().sum();
+        let cash: f64 = flows.standalone[row].iter().sum();
+        assert!(wages > 0.0 && wages < cash, "member {i}: {wages} of {cash}");
     }
 }

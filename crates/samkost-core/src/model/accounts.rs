@@ -10,7 +10,7 @@
 
 use super::expr::Expr;
 use super::flows::DrawFlows;
-use super::vat::{Vat, Wages};
+use super::vat::Vat;
 use super::{DrawValues, Model};
 
 /// Who borrows for the cooperation's capitalised investments.
@@ -158,8 +158,6 @@ pub struct DrawAccounts {
     index: Vec<f64>,
     /// Scratch: a year of zeros.
     zeros: Vec<f64>,
-    /// Scratch: the draw's wages.
-    wages: Wages,
 }
 
 impl DrawAccounts {
@@ -218,9 +216,8 @@ impl Model {
         let c = &f.capital;
         out.zeros.clear();
         out.zeros.resize(h, 0.0);
-        self.draw_wages(v, &mut out.wages);
         let none = &out.zeros;
-        let wages = &out.wages;
+        let wages = &f.wages;
         for i in 0..n {
             let row = i * h..(i + 1) * h;
             let alone = BookInput {

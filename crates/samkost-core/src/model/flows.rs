@@ -9,7 +9,7 @@
 //! parallel operation, governance, assets), so the two agree to the last bit; the test
 //! `model::standalone_cost_is_the_singleton_coalition_cost` checks it on every year.
 
-use super::{Applies, Basis, Category, DrawValues, Model};
+use super::{Applies, Basis, Category, DrawValues, Model, Wages};
 
 /// One draw's yearly flows: `[member × horizon + year]` per member row, `[year]` per pooled
 /// row. Cash view unless named otherwise; NOK, undiscounted.
@@ -32,6 +32,9 @@ pub struct DrawFlows {
     /// The parts of the rows above that municipal accounts treat as investments or their
     /// financing (docs/MODEL.md §6b).
     pub capital: CapitalFlows,
+    /// The wages inside the rows above (no VAT; docs/MODEL.md §6c): the staffing components
+    /// and the lines the scenario names as staff time. Recorded with the capital parts.
+    pub wages: Wages,
     /// Scratch: a line's part for each member.
     parts: Vec<f64>,
 }
@@ -98,8 +101,19 @@ impl DrawFlows {
     fn reset(&mut self, n: usize, horizon: usize, capital: bool) {
         if capital {
             self.capital.reset(n, horizon);
+            let [pooled_0, pooled_1] = &mut self.wages.pooled;
+            for (v, len) in [
+                (&mut self.wages.alone, n * horizon),
+                (&mut self.wages.own, n * horizon),
+                (pooled_0, horizon),
+                (pooled_1, horizon),
+            ] {
+                v.clear();
+                v.resize(len, 0.0);
+            }
         } else {
             self.capital = CapitalFlows::default();
+            self.wages = Wages::default();
         }
         self.n = n;
         self.horizon = horizon;
@@ -161,9 +175,10 @@ impl Model {
         self.draw_flows_with(v, out, true);
     }
 
-    /// [`Model::draw_flows`], recording the capital parts ([`CapitalFlows`]) only when
-    /// `capital` is set (the municipal accounts need them; a run that books none leaves
-    /// `out.capital` empty and skips their cost).
+    /// [`Model::draw_flows`], recording the capital parts ([`CapitalFlows`]) and the wages
+    /// only when `capital` is set (the municipal accounts and the VAT of the NPV views need
+    /// them; a run that needs neither leaves `out.capital` and `out.wages` empty and skips
+    /// their cost).
     pub fn draw_flows_with(&self, v: &DrawValues, out: &mut DrawFlows, capital: bool) {
         let (n, horizon) = (self.n_members(), self.horizon_years);
         out.reset(n, horizon, capital);
@@ -173,8 +188,9 @@ impl Model {
         let pool_transition = self.pool_transition_costs && n >= 2;
         let drivers = &self.drivers.values;
         // Lines. Each year's slots receive the lines in line order, as in `coalition_flows`.
-        for (line, coef) in self.lines.iter().zip(&v.lines) {
+        for (l, (line, coef)) in self.lines.iter().zip(&v.lines).enumerate() {
             let cat = line.category.index();
+            let wage = capital && self.accounts.vat.wage_lines.contains(&l);
             let last = line.years.1.min(horizon.saturating_sub(1));
             if line.years.0 > last || horizon == 0 {
                 continue;
@@ -197,7 +213,7 @@ impl Model {
                     .sum::<f64>();
             let project = line.category == Category::StartUp;
             let book = project && capital;
-            let cap = &mut out.capital;
+            let (cap, wages) = (&mut out.capital, &mut out.wages);
             for year in line.years.0..=last {
                 let growth = coef.growth_factors[year];
                 if line.occurs.applies(1, year, t0) == Applies::AsBasis {
@@ -205,6 +221,9 @@ impl Model {
                         out.standalone[i * horizon + year] += part * growth;
                         if book {
                             cap.projects_alone[i * horizon + year] += part * growth;
+                        }
+                        if wage {
+                            wages.alone[i * horizon + year] += part * growth;
                         }
                     }
                 }
@@ -215,6 +234,9 @@ impl Model {
                         if book {
                             cap.projects_pooled[year] += pooled_part * growth;
                         }
+                        if wage {
+                            wages.pooled[cat][year] += pooled_part * growth;
+                        }
                     }
                     _ => {
                         for (i, part) in out.parts.iter().enumerate() {
@@ -224,10 +246,16 @@ impl Model {
                                 if book {
                                     cap.projects_pooled[year] += amount;
                                 }
+                                if wage {
+                                    wages.pooled[cat][year] += amount;
+                                }
                             } else {
                                 out.direct[cat][i * horizon + year] += amount;
                                 if book {
                                     cap.projects_own[i * horizon + year] += amount;
+                                }
+                                if wage {
+                                    wages.own[i * horizon + year] += amount;
                                 }
                             }
                         }
@@ -246,6 +274,7 @@ impl Model {
             } else {
                 component.pooled_from.min(horizon)
             };
+            let wage = capital && component.is_staffing();
             for (i, alone) in values.alone.iter().enumerate() {
                 let row = i * horizon..(i + 1) * horizon;
                 for (slot, g) in out.standalone[row.clone()].iter_mut().zip(growth) {
@@ -254,6 +283,15 @@ impl Model {
                 let own = &mut out.direct[running][row.start..row.start + pooled_from];
                 for (slot, g) in own.iter_mut().zip(growth) {
                     *slot += alone.nok * g;
+                }
+                if wage {
+                    for (slot, g) in out.wages.alone[row.clone()].iter_mut().zip(growth) {
+                        *slot += alone.nok * g;
+                    }
+                    let own = &mut out.wages.own[row.start..row.start + pooled_from];
+                    for (slot, g) in own.iter_mut().zip(growth) {
+                        *slot += alone.nok * g;
+                    }
                 }
             }
             for year in pooled_from..horizon {
@@ -267,13 +305,25 @@ impl Model {
                     year,
                 );
                 let staffing = component.is_staffing();
-                out.pooled[running][year] += cost * v.organisation.pooled_factor(staffing) * growth;
-                if staffing && year == component.pooled_from {
-                    out.pooled[startup][year] +=
-                        v.organisation.staff_one_off * cost * v.organisation.price_factor * growth;
+                let pooled = cost * v.organisation.pooled_factor(staffing) * growth;
+                out.pooled[running][year] += pooled;
+                let one_off = (staffing && year == component.pooled_from).then_some(
+                    v.organisation.staff_one_off * cost * v.organisation.price_factor * growth,
+                );
+                if let Some(one_off) = one_off {
+                    out.pooled[startup][year] += one_off;
                 }
                 for (i, role) in values.retained.iter().enumerate() {
                     out.direct[running][i * horizon + year] += role.nok * growth;
+                }
+                if wage {
+                    out.wages.pooled[running][year] += pooled;
+                    if let Some(one_off) = one_off {
+                        out.wages.pooled[startup][year] += one_off;
+                    }
+                    for (i, role) in values.retained.iter().enumerate() {
+                        out.wages.own[i * horizon + year] += role.nok * growth;
+                    }
                 }
                 let fraction = parallel_fraction(months, year - component.pooled_from);
                 if fraction == 0.0 || share == 0.0 {
@@ -283,8 +333,14 @@ impl Model {
                     let amount = share * fraction * alone.nok * growth;
                     if self.pool_transition_costs {
                         out.pooled[startup][year] += amount;
+                        if wage {
+                            out.wages.pooled[startup][year] += amount;
+                        }
                     } else {
                         out.direct[startup][i * horizon + year] += amount;
+                        if wage {
+                            out.wages.own[i * horizon + year] += amount;
+                        }
                     }
                 }
             }

@@ -10,7 +10,7 @@
 //! tax-financing cost of 20 % on the net change in tax-financed public spending.
 
 use super::expr::Expr;
-use super::vat::{VatRule, Wages};
+use super::vat::VatRule;
 use super::{DrawFlows, Model};
 
 /// The cost of tax financing: each krone of net public spending costs society 1.2 kroner
@@ -51,17 +51,15 @@ pub struct ViewTerms {
     /// Per category, what carries VAT through the cooperation, discounted: the pooled
     /// purchases (rule `purchases`), the pooled cash cost (rule `invoice`) or nothing.
     pub through_cooperation: [f64; 2],
-    /// Scratch: the draw's wages.
-    wages: Wages,
 }
 
 impl Model {
-    /// The draw's terms of the budget and socio-economic views from its parameters, values
-    /// and flows, discounted by `discount`.
+    /// The draw's terms of the budget and socio-economic views from its parameters and flows
+    /// (with their capital parts and wages when [`Model::views_need_capital_flows`]),
+    /// discounted by `discount`.
     pub fn draw_view_terms(
         &self,
         params: &[f64],
-        v: &super::DrawValues,
         f: &DrawFlows,
         discount: &[f64],
         out: &mut ViewTerms,
@@ -104,7 +102,6 @@ impl Model {
             out.through_cooperation = [0.0; 2];
             return;
         }
-        self.draw_wages(v, &mut out.wages);
         self.discounted_purchases(f, discount, out);
     }
 
@@ -118,7 +115,7 @@ impl Model {
     /// §6c's purchases: cash − wages + resale + residual).
     fn discounted_purchases(&self, f: &DrawFlows, discount: &[f64], out: &mut ViewTerms) {
         let (n, h) = (self.n_members(), discount.len());
-        let (w, c) = (&out.wages, &f.capital);
+        let (w, c) = (&f.wages, &f.capital);
         out.purchases_alone.clear();
         out.purchases_own.clear();
         for i in 0..n {

@@ -6,11 +6,8 @@
 //! ordinary activities (merverdiavgiftskompensasjonsloven §§ 2–4) or deducts it where the
 //! activity is inside the VAT system (merverdiavgiftsloven chapter 8). What is left is the VAT
 //! on the share of purchases used where neither applies. Only purchases carry VAT: wages do
-//! not, so this module also finds each book's wages ([`Model::draw_wages`]): the staffing
-//! components and the lines the scenario names as staff time.
-
-use super::flows::parallel_fraction;
-use super::{Applies, Basis, Category, DrawValues, Model};
+//! not, so [`Model::draw_flows`](super::Model::draw_flows) records each book's wages with the
+//! flows ([`Wages`]): the staffing components and the lines the scenario names as staff time.
 
 /// Whether the payments to the cooperation carry VAT that the member bears in part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +73,8 @@ impl Vat {
     }
 }
 
-/// One draw's wages inside the cash rows of [`super::DrawFlows`]: per member
+/// One draw's wages inside the cash rows of [`super::DrawFlows`] (its field `wages`, by the
+/// rules of [`super::Model::draw_flows`]): per member
 /// `[member × horizon + year]` alone and for its own costs in the cooperation, and the
 /// cooperation's pooled running and start-up wages `[year]`. NOK, first-year prices.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -88,118 +86,4 @@ pub struct Wages {
     pub own: Vec<f64>,
     /// Pooled wages per category (running, start-up).
     pub pooled: [Vec<f64>; 2],
-}
-
-impl Model {
-    /// Fills `out` with the wages contained in the draw's flows: the staffing components'
-    /// costs (alone, retained roles, pooled staff with the organisation's factor, the one-off
-    /// cost of a transfer, parallel operation of the old staff) and the lines in
-    /// `vat.wage_lines`, by the rules of [`Model::draw_flows`].
-    pub fn draw_wages(&self, v: &DrawValues, out: &mut Wages) {
-        let (n, h) = (self.n_members(), self.horizon_years);
-        for row in [&mut out.alone, &mut out.own] {
-            row.clear();
-            row.resize(n * h, 0.0);
-        }
-        for row in &mut out.pooled {
-            row.clear();
-            row.resize(h, 0.0);
-        }
-        self.wage_lines(v, out);
-        let (running, startup) = (Category::Running.index(), Category::StartUp.index());
-        let (months, share) = v.parallel;
-        for (component, values) in self.components.iter().zip(&v.components) {
-            if !component.is_staffing() {
-                continue;
-            }
-            let pooled_from = if n < 2 {
-                h
-            } else {
-                component.pooled_from.min(h)
-            };
-            for (i, alone) in values.alone.iter().enumerate() {
-                for t in 0..h {
-                    let amount = alone.nok * values.growth_factors[t];
-                    out.alone[i * h + t] += amount;
-                    if t < pooled_from {
-                        out.own[i * h + t] += amount;
-                    }
-                }
-            }
-            for t in pooled_from..h {
-                let g = values.growth_factors[t];
-                let cost = self.pooled_component_cost(
-                    v,
-                    component,
-                    values,
-                    values.grand,
-                    || (0..n).map(|i| values.transferred_fte(i)).sum(),
-                    t,
-                );
-                out.pooled[running][t] += cost * v.organisation.pooled_factor(true) * g;
-                if t == component.pooled_from {
-                    out.pooled[startup][t] +=
-                        v.organisation.staff_one_off * cost * v.organisation.price_factor * g;
-                }
-                for (i, role) in values.retained.iter().enumerate() {
-                    out.own[i * h + t] += role.nok * g;
-                }
-                let fraction = parallel_fraction(months, t - component.pooled_from);
-                for (i, alone) in values.alone.iter().enumerate() {
-                    let amount = share * fraction * alone.nok * g;
-                    if self.pool_transition_costs {
-                        out.pooled[startup][t] += amount;
-                    } else {
-                        out.own[i * h + t] += amount;
-                    }
-                }
-            }
-        }
-    }
-
-    /// The staff-time lines' part of [`Model::draw_wages`].
-    fn wage_lines(&self, v: &DrawValues, out: &mut Wages) {
-        let (n, h) = (self.n_members(), self.horizon_years);
-        let t0 = self.operation_start;
-        let pool_transition = self.pool_transition_costs && n >= 2;
-        let drivers = &self.drivers.values;
-        for &l in &self.accounts.vat.wage_lines {
-            let (line, coef) = (&self.lines[l], &v.lines[l]);
-            let cat = line.category.index();
-            let project = line.category == Category::StartUp;
-            let part = |i: usize| {
-                coef.fixed
-                    + coef
-                        .rates
-                        .iter()
-                        .map(|&(d, r)| r * drivers[d][i])
-                        .sum::<f64>()
-            };
-            for t in line.years.0..=line.years.1.min(h.saturating_sub(1)) {
-                let g = coef.growth_factors[t];
-                if line.occurs.applies(1, t, t0) == Applies::AsBasis {
-                    for i in 0..n {
-                        out.alone[i * h + t] += part(i) * g;
-                    }
-                }
-                match (line.occurs.applies(n, t, t0), line.basis) {
-                    (Applies::No, _) => {}
-                    (Applies::AsBasis, Basis::Pooled) if n >= 2 => {
-                        let total: f64 =
-                            (0..n).map(part).sum::<f64>() - (n as f64 - 1.0) * coef.fixed;
-                        out.pooled[cat][t] += total * g;
-                    }
-                    _ => {
-                        for i in 0..n {
-                            if project && pool_transition {
-                                out.pooled[cat][t] += part(i) * g;
-                            } else {
-                                out.own[i * h + t] += part(i) * g;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }

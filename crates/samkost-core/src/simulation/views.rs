@@ -48,7 +48,7 @@ impl ViewSums {
         layout: &Layout,
         s: &DrawScratch,
     ) {
-        model.draw_view_terms(&s.params, &s.values, &s.flows, discount, &mut self.terms);
+        model.draw_view_terms(&s.params, &s.flows, discount, &mut self.terms);
         let n = layout.n_members;
         self.row.clear();
         for (k, shares) in s.shares.iter().enumerate() {
