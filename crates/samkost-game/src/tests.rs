@@ -131,6 +131,7 @@ pub(crate) fn reference_nucleolus(game: &CostGame, imputations: bool) -> Vec<f64
             .collect()
     };
     let mut fixed: Vec<(u32, f64)> = Vec::new();
+    let mut settled: Vec<u32> = Vec::new();
     let mut basis: Vec<Vec<f64>> = Vec::new();
     let add_basis = |m: u32, basis: &mut Vec<Vec<f64>>| {
         let mut v: Vec<f64> = (0..n).map(|i| f64::from((m >> i) & 1)).collect();
@@ -155,7 +156,7 @@ pub(crate) fn reference_nucleolus(game: &CostGame, imputations: bool) -> Vec<f64
         }));
         rows
     };
-    let is_fixed = |m: u32, fixed: &[(u32, f64)]| fixed.iter().any(|&(f, _)| f == m);
+    let is_settled = |m: u32, settled: &[u32]| settled.contains(&m);
     // Individual rationality, relaxed by `slack` (the probes keep an interior with it).
     let bounds = |slack: f64| -> Vec<Row> {
         if !imputations {
@@ -169,7 +170,7 @@ pub(crate) fn reference_nucleolus(game: &CostGame, imputations: bool) -> Vec<f64
             .collect()
     };
     loop {
-        let open: Vec<u32> = (1..grand).filter(|&m| !is_fixed(m, &fixed)).collect();
+        let open: Vec<u32> = (1..grand).filter(|&m| !is_settled(m, &settled)).collect();
         let stage = Lp {
             n_vars: n + 1,
             objective: (0..=n).map(|i| if i == n { -1.0 } else { 0.0 }).collect(),
@@ -215,8 +216,15 @@ pub(crate) fn reference_nucleolus(game: &CostGame, imputations: bool) -> Vec<f64
         }
         assert!(!newly.is_empty(), "reference nucleolus made no progress");
         for m in newly {
-            fixed.push((m, t));
+            // A coalition whose row depends on those fixed before is settled by them: it
+            // leaves the open set but adds no equality (a redundant equality makes the
+            // interior-point solver fail on degenerate games, such as many zero costs).
+            settled.push(m);
+            let rank = basis.len();
             add_basis(m, &mut basis);
+            if basis.len() > rank {
+                fixed.push((m, t));
+            }
         }
         if basis.len() == n {
             return x.iter().map(|v| v * scale).collect();
