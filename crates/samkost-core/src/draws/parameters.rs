@@ -3,8 +3,11 @@
 //! scenario's rank correlations imposed by Iman–Conover.
 //!
 //! Plain Monte Carlo without correlations samples each parameter directly from draw `d`'s
-//! stream (no design in memory). Otherwise the run holds an `n_draws × m` matrix of uniforms
-//! for its `m` uncertain parameters, and draw `d` takes `x_j = Q_j(u_dj)`.
+//! stream (no design in memory). Plain Monte Carlo with correlations keeps only the `k`
+//! correlated columns of each block, reordered by Iman–Conover, and draws the other uniforms of
+//! row `d` from its stream when the draw is filled in. Otherwise the run holds an
+//! `n_draws × m` matrix of uniforms for its `m` uncertain parameters, and draw `d` takes
+//! `x_j = Q_j(u_dj)`.
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -12,7 +15,8 @@ use rayon::prelude::*;
 
 use crate::model::Model;
 use crate::sampling::{
-    RankCorrelation, SamplingMethod, SobolSequence, UniformMatrix, monte_carlo_row, uniforms,
+    RankCorrelation, SamplingMethod, SobolSequence, UniformMatrix, monte_carlo_row,
+    monte_carlo_uniforms, uniforms,
 };
 
 /// Draws per design block: Latin hypercube strata, Sobol' scrambles and Iman–Conover
@@ -37,7 +41,23 @@ pub struct ParameterDesign {
     /// Every parameter's value before the design's columns are filled in: the fixed ones at
     /// their value, the uncertain ones NaN.
     template: Vec<f64>,
-    uniforms: UniformMatrix,
+    uniforms: Uniforms,
+}
+
+/// Where a block's uniforms are.
+enum Uniforms {
+    /// Every row in memory (Latin hypercube, Sobol').
+    Matrix(UniformMatrix),
+    /// Plain Monte Carlo with correlations: row `d` is ChaCha8 stream `d` of `seed`, one word
+    /// per column ([`monte_carlo_row`]), except the `k` correlated columns, whose reordered
+    /// values are kept row-major in `values` (`k` per row, in the correlation's order).
+    /// `by_column` lists them as (position in `dims`, index within a row of `values`) in
+    /// column order.
+    Streams {
+        seed: u64,
+        by_column: Vec<(usize, usize)>,
+        values: Vec<f64>,
+    },
 }
 
 /// Salt that makes each block's seed distinct.
@@ -65,18 +85,50 @@ impl ParameterDesign {
             .map_err(|_| DesignBuildError("too many draws in one block".to_owned()))?;
         let block_seed = seed ^ draws.start.wrapping_mul(BLOCK_SEED_SALT);
         let err = |e: crate::sampling::DesignError| DesignBuildError(e.to_string());
-        let mut design = match method {
-            SamplingMethod::MonteCarlo => {
-                let mut values = vec![0.0; n * m];
-                if m > 0 {
-                    // Each row is its draw's own stream: rows in parallel, same values.
-                    values
-                        .par_chunks_mut(m)
-                        .enumerate()
-                        .for_each(|(d, row)| monte_carlo_row(seed, draws.start + d as u64, row));
-                }
-                UniformMatrix::from_values(n, m, values)
+        if method == SamplingMethod::MonteCarlo {
+            // Only the correlated columns need the whole block; the others are read from
+            // each draw's stream when it is filled in, so no `n × m` matrix is built.
+            let correlation = model
+                .correlation
+                .as_ref()
+                .expect("plain Monte Carlo without correlations has no design");
+            let columns = correlated_columns(&dims, correlation);
+            let k = columns.len();
+            let prefix = columns.iter().max().map_or(0, |c| c + 1);
+            let mut values = vec![0.0; n * k];
+            if k > 0 {
+                values.par_chunks_mut(k).enumerate().for_each_init(
+                    || vec![0.0; prefix],
+                    |row, (d, out)| {
+                        monte_carlo_row(seed, draws.start + d as u64, row);
+                        for (o, &c) in out.iter_mut().zip(&columns) {
+                            *o = row[c];
+                        }
+                    },
+                );
             }
+            if n > k {
+                // Fewer draws leave the block independent, as `induce` does.
+                RankCorrelation::new(correlation.target.clone())
+                    .induce(&mut values, k, block_seed ^ CORRELATION_SEED_SALT)
+                    .map_err(|e| DesignBuildError(e.to_string()))?;
+            }
+            let mut by_column: Vec<(usize, usize)> =
+                columns.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+            by_column.sort_unstable();
+            return Ok(Some(Self {
+                first: draws.start,
+                dims,
+                template: parameter_template(model),
+                uniforms: Uniforms::Streams {
+                    seed,
+                    by_column,
+                    values,
+                },
+            }));
+        }
+        let mut design = match method {
+            SamplingMethod::MonteCarlo => unreachable!("handled above"),
             SamplingMethod::LatinHypercube => uniforms(method, n, m, block_seed).map_err(err)?,
             SamplingMethod::Sobol => {
                 if draws.end > crate::sampling::MAX_SOBOL_POINTS {
@@ -108,16 +160,38 @@ impl ParameterDesign {
             first: draws.start,
             dims,
             template,
-            uniforms: design,
+            uniforms: Uniforms::Matrix(design),
         }))
     }
 
     /// Fills `params` for global draw `draw` (which must lie in the block).
     pub fn fill(&self, model: &Model, draw: u64, params: &mut [f64]) {
-        let row = self.uniforms.row((draw - self.first) as usize);
+        let local = (draw - self.first) as usize;
         params.copy_from_slice(&self.template);
-        for (&j, &u) in self.dims.iter().zip(row) {
-            params[j] = model.parameters[j].distribution.quantile(u);
+        match &self.uniforms {
+            Uniforms::Matrix(matrix) => {
+                for (&j, &u) in self.dims.iter().zip(matrix.row(local)) {
+                    params[j] = model.parameters[j].distribution.quantile(u);
+                }
+            }
+            Uniforms::Streams {
+                seed,
+                by_column,
+                values,
+            } => {
+                // The row's words in column order, as `monte_carlo_row` draws them; the
+                // correlated columns take their reordered values instead.
+                let k = by_column.len();
+                let kept = &values[local * k..(local + 1) * k];
+                let mut next = by_column.iter().peekable();
+                let row = monte_carlo_uniforms(*seed, draw);
+                for ((c, &j), mut u) in self.dims.iter().enumerate().zip(row) {
+                    if let Some(&(_, i)) = next.next_if(|(col, _)| *col == c) {
+                        u = kept[i];
+                    }
+                    params[j] = model.parameters[j].distribution.quantile(u);
+                }
+            }
         }
     }
 }
@@ -146,15 +220,7 @@ fn induce(
     seed: u64,
 ) -> Result<(), DesignBuildError> {
     let (n, m) = (design.n_draws(), design.n_dims());
-    let columns: Vec<usize> = correlation
-        .parameters
-        .iter()
-        .map(|p| {
-            dims.iter()
-                .position(|d| d == p)
-                .expect("correlated parameters are uncertain")
-        })
-        .collect();
+    let columns = correlated_columns(dims, correlation);
     let k = columns.len();
     if n <= k {
         // Too few draws to impose a rank structure: leave the block independent.
@@ -176,6 +242,20 @@ fn induce(
         }
     }
     Ok(())
+}
+
+/// The correlated parameters' positions among the uncertain ones (`dims`), in the
+/// correlation's order.
+fn correlated_columns(dims: &[usize], correlation: &crate::model::Correlation) -> Vec<usize> {
+    correlation
+        .parameters
+        .iter()
+        .map(|p| {
+            dims.iter()
+                .position(|d| d == p)
+                .expect("correlated parameters are uncertain")
+        })
+        .collect()
 }
 
 /// Draws the parameters of draw `stream` by plain Monte Carlo: each parameter sampled in
