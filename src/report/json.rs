@@ -782,20 +782,9 @@ fn assumptions(model: &samkost_core::model::Model) -> Vec<AssumptionJson> {
 /// One row per key and member: the tidy form of the key comparison.
 pub fn members_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "key",
-        "member_id",
-        "member_name",
-        "population",
-        "share",
-        "p_win",
-        "p_win_se",
-        "npv_mean",
-        "npv_se",
-        "npv_p10",
-        "npv_p50",
-        "npv_p90",
-    ])?;
+    // The sweep's value columns up to the percentiles: a sweep row is a members.csv row with
+    // the key's and the region's measures after it.
+    w.write_record(&super::sweep::VALUE_COLUMNS[..12])?;
     for key in &results.keys {
         for (o, m) in key.members.iter().zip(&scenario.model.members) {
             let s = &o.npv_net_benefit;

@@ -12,29 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::scenario::Scenario;
 use crate::scenario::grid::AxisValue;
 
-/// Columns after the point and the axes, in order.
-pub const VALUE_COLUMNS: &[&str] = &[
-    "key",
-    "member_id",
-    "member_name",
-    "population",
-    "share",
-    "p_win",
-    "p_win_se",
-    "npv_mean",
-    "npv_se",
-    "npv_p10",
-    "npv_p50",
-    "npv_p90",
-    "p_all_win",
-    "p_core_stable",
-    "region_npv_mean",
-    "region_npv_p10",
-    "region_npv_p50",
-    "region_npv_p90",
-    "region_p_win",
-    "note",
-];
+/// Columns after the point and the axes, in order (defined with the grid format, which keeps
+/// axes off these names).
+pub use crate::scenario::grid::VALUE_COLUMNS;
 
 /// A grid axis as a column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -26,9 +26,9 @@ use super::{Diagnostics, FileSource, Overrides, Scenario, kommuner};
 /// Largest number of points a grid may have.
 pub const MAX_POINTS: u64 = 1_000_000;
 
-/// Columns every sweep row has; an axis may not use these names.
-pub const RESERVED_COLUMNS: &[&str] = &[
-    "point",
+/// The columns of a sweep row after the point and the axes, in order; an axis may not use
+/// these names, nor `point`.
+pub const VALUE_COLUMNS: &[&str] = &[
     "key",
     "member_id",
     "member_name",
@@ -491,7 +491,7 @@ fn check_shape(ctx: &mut Ctx<'_>, grid: &Grid, axes: &[(Axis, Range<usize>)]) ->
     }
     let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
     for (axis, span) in axes {
-        if RESERVED_COLUMNS.contains(&axis.column.as_str()) {
+        if axis.column == "point" || VALUE_COLUMNS.contains(&axis.column.as_str()) {
             ctx.error_help(
                 span.clone(),
                 format!("the column name `{}` is taken by the output", axis.column),
