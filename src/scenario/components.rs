@@ -17,7 +17,7 @@ use super::ranges::{
     self, ASSET_LIFE, Allowed, CYCLE_YEARS, EXPONENT, FACTOR, GROWTH, NON_NEGATIVE,
     PARALLEL_MONTHS, POSITIVE, SCOPE_GROWTH, SHARE,
 };
-use super::tree::{Ctx, Node, Table, as_f64, type_name};
+use super::tree::{Ctx, Node, Table, array_of_tables, as_f64};
 use super::values::{Parameters, read_value};
 
 /// A documented default for a numeric field.
@@ -147,27 +147,18 @@ pub fn read_components(
     operation_start: Option<usize>,
 ) -> Vec<Component> {
     let Some(node) = node else { return Vec::new() };
-    let DeValue::Array(items) = node.get_ref() else {
-        ctx.error(
-            node.span(),
-            format!(
-                "`components` must be an array of tables ([[components]]), found {}",
-                type_name(node.get_ref())
-            ),
-        );
+    let Some(items) = array_of_tables(
+        ctx,
+        node,
+        "components",
+        "write each cost curve as a [[components]] table with a `name` and a `kind`",
+        Some((
+            MAX_COMPONENTS,
+            "a component is a cost curve shared by many members; model single items as [[lines]]",
+        )),
+    ) else {
         return Vec::new();
     };
-    if items.len() > MAX_COMPONENTS {
-        ctx.error_help(
-            node.span(),
-            format!(
-                "the scenario has {} [[components]]; at most {MAX_COMPONENTS} are read",
-                items.len()
-            ),
-            "a component is a cost curve shared by many members; model single items as [[lines]]",
-        );
-        return Vec::new();
-    }
     let mut out: Vec<Component> = Vec::new();
     let mut names = std::collections::HashSet::new();
     for (idx, item) in items.iter().enumerate() {

@@ -21,7 +21,7 @@ use samkost_core::sampling::{CorrelationMatrix, RankCorrelation};
 use toml::de::DeValue;
 
 use super::diagnostic::Diagnostic;
-use super::tree::{Ctx, Node, Table, as_f64, as_str, type_name};
+use super::tree::{Ctx, Node, Table, array_of_tables, as_f64, as_str};
 use super::values::Parameters;
 
 /// One entry of the target matrix and where it was written.
@@ -179,14 +179,13 @@ fn read_pairs(
     entries: &mut Vec<Entry>,
     order: &mut Vec<usize>,
 ) {
-    let DeValue::Array(items) = node.get_ref() else {
-        ctx.error(
-            node.span(),
-            format!(
-                "`correlations` must be an array of tables ([[correlations]]), found {}",
-                type_name(node.get_ref())
-            ),
-        );
+    let Some(items) = array_of_tables(
+        ctx,
+        node,
+        "correlations",
+        "write each pair as a [[correlations]] table with `parameters` and `spearman`",
+        None,
+    ) else {
         return;
     };
     for item in items {

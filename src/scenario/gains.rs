@@ -3,13 +3,12 @@
 //! (docs/MODEL.md §6d). Each numeric field is an uncertain input with a documented default.
 
 use samkost_core::model::{DriverTable, Gain, ModelPart};
-use toml::de::DeValue;
 
 use super::components::{Default, field_in};
 use super::lines::Horizon;
 use super::project::HOURLY_COST;
 use super::ranges::{NON_NEGATIVE, SHARE};
-use super::tree::{Ctx, Node, Table, type_name};
+use super::tree::{Ctx, Node, Table, array_of_tables};
 use super::values::Parameters;
 
 /// Keys a `[[gains]]` entry may have.
@@ -46,17 +45,13 @@ pub fn read_gains(
     let Some(node) = node else {
         return Some(Vec::new());
     };
-    let DeValue::Array(items) = node.get_ref() else {
-        ctx.error_help(
-            node.span(),
-            format!(
-                "`gains` must be an array of tables ([[gains]]), found {}",
-                type_name(node.get_ref())
-            ),
-            "write each service gain as a [[gains]] table with a `name`",
-        );
-        return None;
-    };
+    let items = array_of_tables(
+        ctx,
+        node,
+        "gains",
+        "write each service gain as a [[gains]] table with a `name`",
+        None,
+    )?;
     let errors = ctx.errors.len();
     let mut gains: Vec<Gain> = Vec::new();
     for (idx, item) in items.iter().enumerate() {

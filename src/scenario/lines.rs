@@ -1,11 +1,10 @@
 //! Cost lines: `[[lines]]` tables.
 
 use samkost_core::model::{Basis, Category, CostLine, DriverTable, Expr, ModelPart, Occurs};
-use toml::de::DeValue;
 
 use super::diagnostic::closest;
 use super::ranges;
-use super::tree::{Ctx, Node, Table, type_name};
+use super::tree::{Ctx, Node, Table, array_of_tables};
 use super::values::{Parameters, read_value};
 
 /// Keys a line table may have.
@@ -54,27 +53,18 @@ pub fn read_lines(
         );
         return Vec::new();
     };
-    let DeValue::Array(items) = node.get_ref() else {
-        ctx.error(
-            node.span(),
-            format!(
-                "`lines` must be an array of tables ([[lines]]), found {}",
-                type_name(node.get_ref())
-            ),
-        );
+    let Some(items) = array_of_tables(
+        ctx,
+        node,
+        "lines",
+        "write each cost line as a [[lines]] table with a `name`",
+        Some((
+            MAX_LINES,
+            "merge lines with the same category, basis, occurrence and years; one line takes rates for several drivers (`per = { users = …, sites = … }`)",
+        )),
+    ) else {
         return Vec::new();
     };
-    if items.len() > MAX_LINES {
-        ctx.error_help(
-            node.span(),
-            format!(
-                "the scenario has {} [[lines]]; at most {MAX_LINES} are read",
-                items.len()
-            ),
-            "merge lines with the same category, basis, occurrence and years; one line takes rates for several drivers (`per = { users = …, sites = … }`)",
-        );
-        return Vec::new();
-    }
     let mut lines: Vec<CostLine> = Vec::new();
     let mut names = std::collections::HashSet::new();
     for (idx, item) in items.iter().enumerate() {

@@ -265,6 +265,43 @@ impl<'a, 'i> Table<'a, 'i> {
 }
 
 /// Name of a value's TOML type, for messages.
+/// The entries of an array of tables `[[name]]` with at most `max` entries, or `None` after
+/// reporting a node of another type (with `help`, the fix) or too many entries (with
+/// `too_many`, the fix).
+pub fn array_of_tables<'a, 'i>(
+    ctx: &mut Ctx<'_>,
+    node: &'a Node<'i>,
+    name: &str,
+    help: &str,
+    max: Option<(usize, &str)>,
+) -> Option<&'a [Node<'i>]> {
+    let DeValue::Array(items) = node.get_ref() else {
+        ctx.error_help(
+            node.span(),
+            format!(
+                "`{name}` must be an array of tables ([[{name}]]), found {}",
+                type_name(node.get_ref())
+            ),
+            help,
+        );
+        return None;
+    };
+    if let Some((max, too_many)) = max
+        && items.len() > max
+    {
+        ctx.error_help(
+            node.span(),
+            format!(
+                "the scenario has {} [[{name}]]; at most {max} are read",
+                items.len()
+            ),
+            too_many,
+        );
+        return None;
+    }
+    Some(items)
+}
+
 pub fn type_name(value: &DeValue<'_>) -> &'static str {
     match value {
         DeValue::String(_) => "a string",
