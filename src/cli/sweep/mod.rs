@@ -17,7 +17,6 @@
 //!
 //! Every file is written with the permissions of a run's files (`0o666` less the umask).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -28,11 +27,17 @@ use samkost_core::simulation::{self, NoProgress, RunConfig};
 use super::output::write_file_shared;
 use super::{InputError, RelativeFiles, Sampling};
 use crate::report::sweep::{
-    AxisColumn, MARKER_FORMAT, ShardMarker, SweepTable, fnv1a_hex, merge_tables, point_checkpoint,
-    point_rows, read_point_checkpoint, read_sweep_csv, sweep_csv,
+    AxisColumn, MARKER_FORMAT, ShardMarker, SweepTable, fnv1a_hex, point_checkpoint, point_rows,
+    read_point_checkpoint, read_sweep_csv, sweep_csv,
 };
 use crate::scenario::grid::{self, Grid, PointScenarios};
 use crate::scenario::{self, FileSource, Scenario};
+
+mod lock;
+mod merge;
+
+use lock::ShardLock;
+pub use merge::merge_command;
 
 /// Arguments of `samkost sweep`.
 #[derive(Debug, clap::Args)]
@@ -355,89 +360,6 @@ fn reusable_point(file: &Path, hash: &str, point: u64, axes: &[AxisColumn]) -> O
     }
 }
 
-/// The lock of one shard's files in an output directory: `.STEM.lock`, created exclusively and
-/// holding the owner's host name and process id, removed when the sweep ends. Two processes
-/// of the same shard would otherwise both write its checkpoints, table and marker.
-struct ShardLock {
-    path: PathBuf,
-}
-
-impl ShardLock {
-    /// Takes the lock, or fails with [`InputError`] when a live process holds it. A lock left
-    /// by a process that no longer runs on this host (killed by SIGKILL or by an interrupt,
-    /// which ends the process without unwinding) is replaced with a warning.
-    fn take(dir: &Path, stem: &str) -> Result<Self> {
-        let path = dir.join(format!(".{stem}.lock"));
-        let host = host_name();
-        let owner = format!("{host} {}\n", std::process::id());
-        for _ in 0..3 {
-            // Written in full under another name, then linked: the lock never exists half-written,
-            // and linking fails if it exists.
-            let mut tmp = tempfile::Builder::new()
-                .prefix(&format!(".partial-{stem}-lock-"))
-                .tempfile_in(dir)
-                .with_context(|| {
-                    format!("failed to create a temporary file in `{}`", dir.display())
-                })?;
-            std::io::Write::write_all(&mut tmp, owner.as_bytes())
-                .with_context(|| format!("failed to write `{}`", path.display()))?;
-            match std::fs::hard_link(tmp.path(), &path) {
-                Ok(()) => return Ok(Self { path }),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => {
-                    return Err(e)
-                        .with_context(|| format!("failed to create `{}`", path.display()));
-                }
-            }
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue; // Released in the meantime: try again.
-            };
-            let (lock_host, pid) = text.trim().rsplit_once(' ').unwrap_or(("", text.trim()));
-            // Without /proc (not Linux) a process cannot be checked, so its lock holds.
-            let stale = lock_host == host
-                && Path::new("/proc/self").exists()
-                && pid
-                    .parse::<u32>()
-                    .is_ok_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
-            if !stale {
-                return Err(InputError(format!(
-                    "error: shard `{stem}` in `{}` is being written by another process ({}, lock `{}`)\n  = help: wait for it to finish; if no such process runs, remove the lock file",
-                    dir.display(),
-                    text.trim(),
-                    path.display()
-                ))
-                .into());
-            }
-            eprintln!(
-                "warning: removing the lock `{}` of process {pid}, which no longer runs",
-                path.display()
-            );
-            let _ = std::fs::remove_file(&path);
-        }
-        Err(InputError(format!(
-            "error: could not take the lock `{}`: other processes keep taking it",
-            path.display()
-        ))
-        .into())
-    }
-}
-
-impl Drop for ShardLock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-/// This machine's name, which tells whether a lock's process id can be checked here (a
-/// sweep's directory may be shared by several machines).
-fn host_name() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_owned())
-        .ok()
-        .filter(|h| !h.is_empty() && !h.contains(' '))
-        .unwrap_or_else(|| "unknown-host".to_owned())
-}
-
 fn remove_own_partials(dir: &Path, prefix: &str) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -496,179 +418,5 @@ fn resolve_point_keys(
                 .map_err(|e| e.to_string())?;
             Ok((keys, skipped))
         }
-    }
-}
-
-/// Runs `samkost merge`.
-pub fn merge_command(args: &MergeArgs) -> Result<()> {
-    let mut markers: Vec<(PathBuf, ShardMarker)> = Vec::new();
-    for dir in &args.dirs {
-        let entries = std::fs::read_dir(dir)
-            .with_context(|| format!("failed to read directory `{}`", dir.display()))?;
-        let mut names: Vec<String> = entries
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with("shard-") && n.ends_with(".done"))
-            .collect();
-        names.sort();
-        for name in names {
-            let path = dir.join(&name);
-            let bytes = std::fs::read(&path)
-                .with_context(|| format!("failed to read `{}`", path.display()))?;
-            let marker = ShardMarker::from_json(&bytes).ok_or_else(|| {
-                InputError(format!("error: `{}` is not a shard marker", path.display()))
-            })?;
-            marker.check_numbers().map_err(|e| {
-                InputError(format!(
-                    "error: `{}`: {e}\n  = help: rerun the shard to write its marker again",
-                    path.display()
-                ))
-            })?;
-            markers.push((path, marker));
-        }
-    }
-    let markers = check_shards(markers)?;
-    let mut tables = Vec::new();
-    for (marker_path, marker) in &markers {
-        let path = marker_path.with_file_name(&marker.csv);
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("failed to read `{}`", path.display()))?;
-        if fnv1a_hex(&bytes) != marker.csv_fnv1a {
-            return Err(InputError(format!(
-                "error: `{}` does not match its marker (changed or incomplete); rerun shard {}/{}",
-                path.display(),
-                marker.shard,
-                marker.shards
-            ))
-            .into());
-        }
-        let table = read_sweep_csv(&bytes, &marker.axes)
-            .map_err(|e| InputError(format!("error: `{}`: {e}", path.display())))?;
-        tables.push(table);
-    }
-    let merged = merge_tables(tables).map_err(|e| InputError(format!("error: {e}")))?;
-    let csv = sweep_csv(&merged).context("failed to build the merged table")?;
-    let out = &args.out;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("failed to create `{}`", parent.display()))?;
-    let name = out
-        .file_name()
-        .ok_or_else(|| InputError(format!("error: `{}` is not a file name", out.display())))?
-        .to_string_lossy()
-        .into_owned();
-    let parquet_name = Path::new(&name).with_extension("parquet");
-    write_parquet(
-        &parent,
-        &parquet_name.to_string_lossy(),
-        &merged,
-        ".partial-merge-",
-    )?;
-    write_file_shared(&parent, &name, &csv, ".partial-merge-")?;
-    eprintln!(
-        "merge: {} shards, {} rows → `{}`",
-        markers.len(),
-        merged.rows.len(),
-        out.display()
-    );
-    Ok(())
-}
-
-/// Checks that the shards belong to one sweep and that each of its `N` shards is there once;
-/// returns them in shard order. Each marker is the path of its `.done` file and its contents,
-/// whose numbers [`ShardMarker::check_numbers`] has checked. Nothing is allocated from `N`:
-/// the shards found are kept in a map, and only the first few missing ones are listed.
-fn check_shards(
-    markers: Vec<(PathBuf, ShardMarker)>,
-) -> Result<Vec<(PathBuf, ShardMarker)>, InputError> {
-    const LISTED_MISSING: usize = 10;
-    let Some((first_path, first)) = markers.first().cloned() else {
-        return Err(InputError(
-            "error: no complete shard (`shard-K-of-N.done`) found in the given directories"
-                .to_owned(),
-        ));
-    };
-    let mut by_shard: BTreeMap<u64, (PathBuf, ShardMarker)> = BTreeMap::new();
-    for (path, marker) in markers {
-        if let Some((field, this, other)) = differing_field(&marker, &first) {
-            return Err(InputError(format!(
-                "error: shard {}/{} in `{}` belongs to another sweep than shard {}/{} in `{}` (`{field}` is {this} against {other})\n  = help: merge the shards of one sweep; rerun shards that were made with another scenario, grid or settings",
-                marker.shard,
-                marker.shards,
-                path.display(),
-                first.shard,
-                first.shards,
-                first_path.display(),
-            )));
-        }
-        match by_shard.get(&marker.shard) {
-            Some((other, m)) if m.csv_fnv1a != marker.csv_fnv1a => {
-                return Err(InputError(format!(
-                    "error: shard {}/{} is in both `{}` and `{}` with different contents",
-                    marker.shard,
-                    marker.shards,
-                    other.display(),
-                    path.display()
-                )));
-            }
-            Some(_) => {}
-            None => {
-                by_shard.insert(marker.shard, (path, marker));
-            }
-        }
-    }
-    // `by_shard` holds fewer than `shards` entries when some are missing, so this stops after
-    // at most `by_shard.len() + LISTED_MISSING` steps however large `shards` is.
-    let n_missing = first.shards - by_shard.len() as u64;
-    if n_missing > 0 {
-        let listed: Vec<String> = (0..first.shards)
-            .filter(|k| !by_shard.contains_key(k))
-            .take(LISTED_MISSING)
-            .map(|k| k.to_string())
-            .collect();
-        let more = if n_missing > listed.len() as u64 {
-            ", …"
-        } else {
-            ""
-        };
-        return Err(InputError(format!(
-            "error: {n_missing} of {} shards are missing or incomplete: {}{more}\n  = help: run them with `samkost sweep … --shard K/{}` (complete shards are skipped)",
-            first.shards,
-            listed.join(", "),
-            first.shards
-        )));
-    }
-    Ok(by_shard.into_values().collect())
-}
-
-/// The first field that shows two markers come from different sweeps: its name and its two
-/// values (`marker`'s, then `first`'s), so the message shows what differs.
-fn differing_field(
-    marker: &ShardMarker,
-    first: &ShardMarker,
-) -> Option<(&'static str, String, String)> {
-    if marker.sweep_hash != first.sweep_hash {
-        Some((
-            "sweep_hash",
-            marker.sweep_hash.clone(),
-            first.sweep_hash.clone(),
-        ))
-    } else if marker.shards != first.shards {
-        Some((
-            "shards",
-            marker.shards.to_string(),
-            first.shards.to_string(),
-        ))
-    } else if marker.grid_points != first.grid_points {
-        Some((
-            "grid_points",
-            marker.grid_points.to_string(),
-            first.grid_points.to_string(),
-        ))
-    } else {
-        None
     }
 }
