@@ -22,6 +22,7 @@ mod keys;
 pub mod kommuner;
 mod lines;
 mod members;
+mod organisation;
 mod organisation_costs;
 mod plausibility;
 mod price_list;
@@ -29,6 +30,7 @@ mod project;
 mod ranges;
 pub use calibration::{PLAUSIBLE_FACTOR, calibration_plausible};
 pub use ranges::{Allowed, RangeCheck};
+mod transition;
 mod tree;
 mod values;
 mod vat;
@@ -267,14 +269,14 @@ fn build(
         .first()
         .map_or(default_tax.unwrap_or(0.141), |s| s.payroll_tax);
     let (organisation, org_warnings) =
-        components::read_organisation(ctx, root.get("organisation"), &mut params, first_tax);
-    let transition = components::read_transition(
+        organisation::read_organisation(ctx, root.get("organisation"), &mut params, first_tax);
+    let transition = transition::read_transition(
         ctx,
         root.get("transition"),
         &mut params,
         !components.is_empty(),
     );
-    let assets = components::read_assets(ctx, root.get("assets"), &mut params);
+    let assets = transition::read_assets(ctx, root.get("assets"), &mut params);
     let accounts = accounts::read_accounts(
         ctx,
         root.get("accounts"),
