@@ -15,8 +15,8 @@ use rayon::prelude::*;
 
 use crate::model::Model;
 use crate::sampling::{
-    RankCorrelation, SamplingMethod, SobolSequence, UniformMatrix, monte_carlo_row,
-    monte_carlo_uniforms, uniforms,
+    MonteCarloRow, RankCorrelation, SamplingMethod, SobolSequence, UniformMatrix, monte_carlo_row,
+    uniforms,
 };
 
 /// Draws per design block: Latin hypercube strata, Sobol' scrambles and Iman–Conover
@@ -50,15 +50,18 @@ enum Uniforms {
     Matrix(UniformMatrix),
     /// Plain Monte Carlo with correlations: row `d` is ChaCha8 stream `d` of `seed`, one word
     /// per column ([`monte_carlo_row`]), except the `k` correlated columns, whose reordered
-    /// values are kept row-major in `values` (`k` per row, in the correlation's order).
-    /// `by_column` lists them as (position in `dims`, index within a row of `values`) in
-    /// column order.
+    /// values are kept row-major in `values` (`k` per row, in the correlation's order);
+    /// `slot[c]` is column `c`'s index within a row of `values`, or [`NOT_KEPT`].
     Streams {
         seed: u64,
-        by_column: Vec<(usize, usize)>,
+        k: usize,
+        slot: Vec<usize>,
         values: Vec<f64>,
     },
 }
+
+/// [`Uniforms::Streams`]'s slot of a column drawn from the stream.
+const NOT_KEPT: usize = usize::MAX;
 
 /// Salt that makes each block's seed distinct.
 const BLOCK_SEED_SALT: u64 = 0xD1B5_4A32_D192_ED03;
@@ -113,16 +116,18 @@ impl ParameterDesign {
                     .induce(&mut values, k, block_seed ^ CORRELATION_SEED_SALT)
                     .map_err(|e| DesignBuildError(e.to_string()))?;
             }
-            let mut by_column: Vec<(usize, usize)> =
-                columns.iter().enumerate().map(|(i, &c)| (c, i)).collect();
-            by_column.sort_unstable();
+            let mut slot = vec![NOT_KEPT; m];
+            for (i, &c) in columns.iter().enumerate() {
+                slot[c] = i;
+            }
             return Ok(Some(Self {
                 first: draws.start,
                 dims,
                 template: parameter_template(model),
                 uniforms: Uniforms::Streams {
                     seed,
-                    by_column,
+                    k,
+                    slot,
                     values,
                 },
             }));
@@ -176,19 +181,17 @@ impl ParameterDesign {
             }
             Uniforms::Streams {
                 seed,
-                by_column,
+                k,
+                slot,
                 values,
             } => {
                 // The row's words in column order, as `monte_carlo_row` draws them; the
                 // correlated columns take their reordered values instead.
-                let k = by_column.len();
                 let kept = &values[local * k..(local + 1) * k];
-                let mut next = by_column.iter().peekable();
-                let row = monte_carlo_uniforms(*seed, draw);
-                for ((c, &j), mut u) in self.dims.iter().enumerate().zip(row) {
-                    if let Some(&(_, i)) = next.next_if(|(col, _)| *col == c) {
-                        u = kept[i];
-                    }
+                let mut row = MonteCarloRow::new(*seed, draw);
+                for (&j, &slot) in self.dims.iter().zip(slot) {
+                    let u = row.next_uniform();
+                    let u = if slot == NOT_KEPT { u } else { kept[slot] };
                     params[j] = model.parameters[j].distribution.quantile(u);
                 }
             }

@@ -474,17 +474,19 @@ fn correlated_scores(p: &DMatrix<f64>, n_rows: usize, n_cols: usize, seed: u64) 
 /// Step 4: `values` rearranged so that their ranks follow `scores`' ranks. Ties in `scores`
 /// are broken by row, so the result is deterministic.
 ///
-/// Both sorts compare integer keys that order as `f64::total_cmp` does, and (score, row) pairs
-/// are distinct, so an unstable sort gives the one order there is.
+/// Both sorts are radix sorts on integer keys that order as `f64::total_cmp` does (radsort:
+/// linear in the rows, several times faster than a comparison sort on the 100,000 rows of a
+/// run). The keys of equal values are equal, and the sort is stable, so scores that tie keep
+/// their rows in order: the one order of (score, row) there is.
 fn rearrange(values: &[f64], scores: &[f64]) -> Vec<f64> {
     let mut sorted = values.to_vec();
-    sorted.sort_unstable_by_key(|&x| sort_key(x));
+    radsort::sort_by_key(&mut sorted, |&x| sort_key(x));
     let mut order: Vec<(u64, usize)> = scores
         .iter()
         .enumerate()
         .map(|(row, &s)| (sort_key(s), row))
         .collect();
-    order.sort_unstable();
+    radsort::sort_by_key(&mut order, |&(key, _)| key);
     let mut out = vec![0.0; values.len()];
     for (&(_, row), &value) in order.iter().zip(&sorted) {
         out[row] = value;

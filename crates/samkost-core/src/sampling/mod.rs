@@ -28,6 +28,6 @@ pub use nearest_correlation::EIGEN_FLOOR;
 pub use rank::{pearson, ranks, spearman, spearman_matrix};
 pub use sobol_sequence::{MAX_SOBOL_DIMS, SobolSequence};
 pub use uniforms::{
-    DesignError, MAX_SOBOL_POINTS, SamplingMethod, UniformMatrix, monte_carlo_row,
-    monte_carlo_uniforms, uniforms,
+    DesignError, MAX_SOBOL_POINTS, MonteCarloRow, SamplingMethod, UniformMatrix, monte_carlo_row,
+    uniforms,
 };

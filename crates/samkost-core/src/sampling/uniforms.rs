@@ -181,17 +181,29 @@ pub fn uniforms(
 /// Row `draw` of the Monte Carlo design: `out.len()` uniforms from ChaCha8 stream `draw` of
 /// `seed`, one 64-bit word each.
 pub fn monte_carlo_row(seed: u64, draw: u64, out: &mut [f64]) {
-    for (value, u) in out.iter_mut().zip(monte_carlo_uniforms(seed, draw)) {
-        *value = u;
+    let mut row = MonteCarloRow::new(seed, draw);
+    for value in out {
+        *value = row.next_uniform();
     }
 }
 
 /// The uniforms of row `draw` of the Monte Carlo design one by one, as [`monte_carlo_row`]
-/// writes them (an endless sequence: take one per column).
-pub fn monte_carlo_uniforms(seed: u64, draw: u64) -> impl Iterator<Item = f64> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(draw);
-    std::iter::repeat_with(move || open_unit(rng.next_u64()))
+/// writes them: call [`MonteCarloRow::next_uniform`] once per column.
+pub struct MonteCarloRow(ChaCha8Rng);
+
+impl MonteCarloRow {
+    /// Row `draw` of `seed`'s design.
+    pub fn new(seed: u64, draw: u64) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(draw);
+        Self(rng)
+    }
+
+    /// The next column's uniform.
+    #[inline]
+    pub fn next_uniform(&mut self) -> f64 {
+        open_unit(self.0.next_u64())
+    }
 }
 
 /// Maps 64 random bits to `(k + 1/2)·2⁻⁵²` with `k` the top 52 bits: uniform on a grid strictly
