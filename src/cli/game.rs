@@ -26,6 +26,14 @@ pub fn game_command(args: &GameArgs) -> Result<()> {
     print_warnings(&scenario);
     let model = &scenario.model;
     let n = model.n_members();
+    if model.has_existing() {
+        // Every coalition's cost is that of a cooperation started from nothing; with an
+        // existing cooperation part of that start-up is sunk (docs/MODEL.md §10c).
+        return Err(InputError(
+            "error: the scenario's coalition costs assume a cooperation started from nothing, while [existing] says part of it is in place; remove [existing] to write the cost game of a cooperation started from nothing".to_owned(),
+        )
+        .into());
+    }
     if n > MAX_EXACT_MEMBERS {
         return Err(InputError(format!("error: a game file lists every coalition, which is done for at most {MAX_EXACT_MEMBERS} members; this scenario has {n}")).into());
     }

@@ -644,8 +644,9 @@ fn run_command(args: &RunArgs) -> Result<()> {
         n_draws: args.draws.unwrap_or(scenario.n_draws),
         seed,
         // Core stability and leaving in a later year are about one membership throughout: with
-        // membership events they are not checked (docs/MODEL.md §10b).
-        stability_draws: if scenario.model.has_events() {
+        // membership events or an existing cooperation they are not checked (docs/MODEL.md
+        // §10b, §10c).
+        stability_draws: if scenario.model.changes_membership() {
             0
         } else {
             args.stability_draws
@@ -654,9 +655,10 @@ fn run_command(args: &RunArgs) -> Result<()> {
         max_stored_draws: args.max_stored_draws,
         // The fan bands and the municipal accounts go into the files and the JSON; the
         // terminal table shows neither, so a plain run keeps no bands and books nothing.
-        // With membership events the accounts view is left out (docs/MODEL.md §10b).
+        // With membership events or an existing cooperation the accounts view is left out
+        // (docs/MODEL.md §10b, §10c).
         band_draws: if detailed { args.band_draws } else { 0 },
-        accounts: detailed && !scenario.model.has_events(),
+        accounts: detailed && !scenario.model.changes_membership(),
     };
     if let Some(name) = &args.report_key
         && !scenario.keys.iter().any(|k| &k.name == name)
@@ -733,7 +735,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
     // terminal table needs neither, so a plain run does not pay for their extra draws.
     let full_summary = args.out.is_some() || args.format == Format::Json;
     // The key design counts on one membership throughout (docs/MODEL.md §10b).
-    if full_summary && !scenario.model.has_events() {
+    if full_summary && !scenario.model.changes_membership() {
         let designed = pool
             .install(|| crate::design::best_hybrid(&scenario.model, &config))
             .map_err(|e| InputError(format!("error: {e}")))?;
@@ -788,7 +790,7 @@ fn run_command(args: &RunArgs) -> Result<()> {
             ..config
         };
         // The key explorer counts on one membership throughout (docs/MODEL.md §10b).
-        if !scenario.model.has_events() {
+        if !scenario.model.changes_membership() {
             let sample = pool
                 .install(|| simulation::draw_sample(&scenario.model, &explorer_config))
                 .map_err(|e| InputError(format!("error: {e}")))?;

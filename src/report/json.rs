@@ -325,6 +325,10 @@ pub struct ScenarioJson {
     /// Membership events (docs/MODEL.md §10b); absent when the membership never changes.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<super::membership::EventJson>,
+    /// The cooperation that exists today and what each member's net benefit compares
+    /// (docs/MODEL.md §10c); absent when no cooperation exists today.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing: Option<super::existing::ExistingJson>,
 }
 
 /// A member.
@@ -572,6 +576,7 @@ pub fn summary(
             stability_draws: results.stability_draws,
             leaving_draws: results.leaving_draws,
             events: super::membership::events_json(model),
+            existing: super::existing::existing_json(model),
             sampling,
             quantiles: if results.draws_kept() {
                 "type7"

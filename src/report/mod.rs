@@ -10,6 +10,7 @@ mod calibration;
 pub mod case_docx;
 mod csv_dialect;
 pub mod design;
+pub mod existing;
 pub mod explorer;
 mod format;
 pub mod html;

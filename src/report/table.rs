@@ -174,6 +174,14 @@ pub fn render_table(
             let _ = writeln!(out, "{}", wrap(&line, layout.width));
         }
     }
+    let existing = super::existing::sentences(summary, lang);
+    if !existing.is_empty() {
+        let heading = super::existing::heading(lang);
+        let _ = writeln!(out, "\n{}", wrap(&format!("{heading}:"), layout.width));
+        for line in existing {
+            let _ = writeln!(out, "{}", wrap(&line, layout.width));
+        }
+    }
     let membership = super::membership::sentences(summary, lang);
     if !membership.is_empty() {
         let heading = super::membership::heading(lang);

@@ -12,6 +12,7 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
 
+pub mod existing;
 pub mod leaving;
 pub mod membership;
 mod plan;
@@ -83,6 +84,7 @@ pub fn workbook(summary: &SummaryJson, lang: Lang) -> Result<Vec<u8>, XlsxError>
     }
     leaving::push_sheet(&mut book, &formats, summary, lang)?;
     membership::push_sheet(&mut book, &formats, summary, lang)?;
+    existing::push_sheet(&mut book, &formats, summary, lang)?;
     // The three views of the NPV (docs/MODEL.md §6d).
     let (name, headers, rows) = views::sheet(summary, lang);
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();

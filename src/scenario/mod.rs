@@ -13,6 +13,7 @@ mod diagnostic;
 mod drivers_by_year;
 mod drivers_by_year_csv;
 mod events;
+mod existing;
 mod expr;
 mod gains;
 pub mod game_file;
@@ -128,6 +129,7 @@ const TOP_KEYS: &[&str] = &[
     "correlation_matrix",
     "events",
     "exit",
+    "existing",
 ];
 
 /// Largest horizon accepted: R-109 schedules go to 75+ years; beyond 200 is a mistake.
@@ -344,6 +346,19 @@ fn build(
         &drivers,
         members_complete,
     );
+    let existing = existing::read_existing(
+        ctx,
+        root.get("existing"),
+        &existing::Context {
+            members: &member_list,
+            keys: &keys,
+            drivers: &drivers,
+            events: &events,
+            components: &components,
+            operation_start,
+            first_year: horizon.as_ref().map(|h| h.first_year),
+        },
+    );
     let planning = read_planning(ctx, root.get("planning"));
     if params.list.len() > values::MAX_PARAMETERS {
         ctx.error_help(
@@ -389,6 +404,7 @@ fn build(
         events,
         gains: gains?,
         exit,
+        existing,
     };
     default_tax?;
     if ctx.errors.is_empty() {

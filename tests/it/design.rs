@@ -182,8 +182,9 @@ fn shipped() -> Vec<(String, samkost::scenario::Scenario)> {
         if path.extension().and_then(|e| e.to_str()) == Some("toml") {
             let text = std::fs::read_to_string(&path).unwrap();
             let scenario = parse(&text).unwrap();
-            // A key design counts on one membership throughout (docs/MODEL.md §10b).
-            if !scenario.model.has_events() {
+            // A key design counts on one membership throughout and on every baseline being
+            // the cost alone (docs/MODEL.md §10b, §10c).
+            if !scenario.model.changes_membership() {
                 out.push((path.display().to_string(), scenario));
             }
         }

@@ -13,6 +13,7 @@ mod design;
 mod drivers_by_year;
 mod economies;
 mod events;
+mod existing;
 mod explorer;
 mod fuzz;
 mod fuzz_sweep;

@@ -139,6 +139,7 @@ fn toml_scenarios_convert_to_workbooks_and_back_without_loss() {
         "hamar-region-by-year.toml",
         "hamar-region-leave.toml",
         "hamar-region-join.toml",
+        "hamar-region-existing.toml",
     ]
     .iter()
     .map(|f| (f.to_string(), std::fs::read_to_string(dir.join(f)).unwrap()))

@@ -21,6 +21,7 @@ mod case;
 mod case_budget;
 mod case_labels;
 mod charts;
+mod existing;
 mod labels;
 mod leaving;
 mod membership;
@@ -120,6 +121,7 @@ pub fn report_html(
     r.comparison(&mut out);
     r.leaving(&mut out);
     r.membership(&mut out);
+    r.existing(&mut out);
     r.fans(&mut out, fan_key);
     r.s_curves(&mut out);
     r.distribution(&mut out);

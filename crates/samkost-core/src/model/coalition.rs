@@ -5,7 +5,8 @@
 
 use super::assets::AssetValues;
 use super::{
-    Applies, Basis, BuyerCost, Category, Component, ComponentValues, DrawValues, Model, flows,
+    Applies, Basis, BuyerCost, Category, Component, ComponentValues, DrawValues, Model, Occurs,
+    flows,
 };
 
 /// The flows of one coalition in one year under one draw.
@@ -22,7 +23,7 @@ pub struct CoalitionFlows {
 }
 
 impl CoalitionFlows {
-    fn reset(&mut self, size: usize) {
+    pub(super) fn reset(&mut self, size: usize) {
         for d in &mut self.direct {
             d.clear();
             d.resize(size, 0.0);
@@ -62,7 +63,7 @@ const CACHE_MAX_MEMBERS: usize = 16;
 
 impl Scratch {
     /// The pooled cost of component `c_idx` for `coalition`, computed once per draw.
-    fn pooled(
+    pub(super) fn pooled(
         &mut self,
         v: &DrawValues,
         c_idx: usize,
@@ -96,28 +97,47 @@ impl Model {
         scratch: &mut Scratch,
         out: &mut CoalitionFlows,
     ) {
+        self.coalition_flows_with(v, coalition, &[], year, scratch, out);
+    }
+
+    /// [`Model::coalition_flows`] of a coalition some of whose members are already pooled in
+    /// an existing cooperation (`existing[i]`, by member index; empty: none), from the first
+    /// operating year on (docs/MODEL.md §10c): what is done for them is sunk, so they have no
+    /// per-member start-up lines, no parallel operation, no own assets to retire, and only the
+    /// newcomers' staff change employer; their part of the platform keeps its own cycle.
+    pub(super) fn coalition_flows_with(
+        &self,
+        v: &DrawValues,
+        coalition: &[usize],
+        existing: &[bool],
+        year: usize,
+        scratch: &mut Scratch,
+        out: &mut CoalitionFlows,
+    ) {
         out.reset(coalition.len());
-        self.add_lines(v, coalition, year, out);
+        self.add_lines(v, coalition, existing, year, out);
         for c_idx in 0..self.components.len() {
-            self.add_component(v, c_idx, coalition, year, scratch, out);
+            self.add_component(v, c_idx, coalition, existing, year, scratch, out);
         }
         if coalition.len() >= 2 {
             out.pooled[Category::Running.index()] += v.organisation.governance;
         }
         if let Some(assets) = &v.assets {
-            self.add_assets(assets, coalition, year, out);
+            self.add_assets(assets, coalition, existing, year, out);
         }
     }
 
-    fn add_lines(
+    pub(super) fn add_lines(
         &self,
         v: &DrawValues,
         coalition: &[usize],
+        existing: &[bool],
         year: usize,
         out: &mut CoalitionFlows,
     ) {
         let size = coalition.len();
         let pool_transition = self.pool_transition_costs && size >= 2;
+        let sunk = |i: usize| existing.get(i).copied().unwrap_or(false);
         for (line, coef) in self.lines.iter().zip(&v.lines) {
             if !line.active(year) {
                 continue;
@@ -145,6 +165,12 @@ impl Model {
                 }
                 _ => {
                     for (pos, &i) in coalition.iter().enumerate() {
+                        if line.category == Category::StartUp
+                            && line.occurs == Occurs::Together
+                            && sunk(i)
+                        {
+                            continue;
+                        }
                         let amount = self.member_part(coef, i) * growth;
                         if line.category == Category::StartUp && pool_transition {
                             out.pooled[cat] += amount;
@@ -157,11 +183,16 @@ impl Model {
         }
     }
 
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one coalition, one component, explicit buffers"
+    )]
     fn add_component(
         &self,
         v: &DrawValues,
         c_idx: usize,
         coalition: &[usize],
+        existing: &[bool],
         year: usize,
         scratch: &mut Scratch,
         out: &mut CoalitionFlows,
@@ -191,22 +222,51 @@ impl Model {
                 )
             })
         };
-        let cost = self.pooled_component_cost(
+        let sunk = |i: usize| existing.get(i).copied().unwrap_or(false);
+        let staffing = component.is_staffing();
+        // Members already pooled bring the existing pool's staff, at its curve: only the
+        // newcomers' transferred staff can be more than the work needs (§10c).
+        let (kept_fte, moving_share) = if existing.is_empty() || !staffing {
+            (0.0, 1.0)
+        } else {
+            let pool: Vec<usize> = coalition.iter().copied().filter(|&i| sunk(i)).collect();
+            let kept = self.existing_pool_fte(v, c_idx, &pool, scratch);
+            let moving: f64 = coalition
+                .iter()
+                .filter(|&&i| !sunk(i))
+                .map(|&i| values.transferred_fte(i))
+                .sum();
+            let all: f64 = coalition.iter().map(|&i| values.transferred_fte(i)).sum();
+            (kept, if all > 0.0 { moving / all } else { 0.0 })
+        };
+        let cost = self.pooled_component_cost_with(
             v,
             component,
             values,
             pooled,
-            || coalition.iter().map(|&i| values.transferred_fte(i)).sum(),
+            || {
+                coalition
+                    .iter()
+                    .filter(|&&i| !sunk(i))
+                    .map(|&i| values.transferred_fte(i))
+                    .sum()
+            },
+            kept_fte,
             year,
         );
-        let staffing = component.is_staffing();
         out.pooled[running] += cost * v.organisation.pooled_factor(staffing) * growth;
         if staffing && year == component.pooled_from {
-            // The staff change employer: a one-off on the year's pooled staffing cost.
-            out.pooled[Category::StartUp.index()] +=
-                v.organisation.staff_one_off * cost * v.organisation.price_factor * growth;
+            // The staff change employer: a one-off on the year's pooled staffing cost (with an
+            // existing cooperation, on the newcomers' share of the transferred staff).
+            out.pooled[Category::StartUp.index()] += v.organisation.staff_one_off
+                * cost
+                * moving_share
+                * v.organisation.price_factor
+                * growth;
         }
-        self.add_parallel_operation(v, component, coalition, year, growth, scratch, out);
+        self.add_parallel_operation(
+            v, component, coalition, existing, year, growth, scratch, out,
+        );
         // Each member keeps a local role (system owners, ordering competence), its own cost.
         for (pos, &i) in coalition.iter().enumerate() {
             if let Some(role) = values.retained.get(i) {
@@ -229,11 +289,33 @@ impl Model {
         transferred_fte: impl FnOnce() -> f64,
         year: usize,
     ) -> f64 {
+        self.pooled_component_cost_with(v, component, values, pooled, transferred_fte, 0.0, year)
+    }
+
+    /// [`Model::pooled_component_cost`] with `kept_fte` staff already in an existing pool
+    /// added to the transferred staff still held (docs/MODEL.md §10c):
+    /// `FTE_t = max(target, kept + FTE_transferred · (1 − a)^(t − T_c))`.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the arguments of pooled_component_cost and the existing pool's staff"
+    )]
+    pub(super) fn pooled_component_cost_with(
+        &self,
+        v: &DrawValues,
+        component: &Component,
+        values: &ComponentValues,
+        pooled: BuyerCost,
+        transferred_fte: impl FnOnce() -> f64,
+        kept_fte: f64,
+        year: usize,
+    ) -> f64 {
         let cost = pooled.nok * (1.0 + values.scope_growth);
         if component.is_staffing() && v.organisation.holds_staff {
             // Transfer of undertaking: the transferred staff can only shrink by attrition.
-            let held = transferred_fte()
-                * (1.0 - v.organisation.attrition_rate).powi((year - component.pooled_from) as i32);
+            let held = kept_fte
+                + transferred_fte()
+                    * (1.0 - v.organisation.attrition_rate)
+                        .powi((year - component.pooled_from) as i32);
             let target = pooled.fte * (1.0 + values.scope_growth);
             if held > target {
                 return component.staff_cost(values, held, self.organisation.payroll_tax);
@@ -253,6 +335,7 @@ impl Model {
         v: &DrawValues,
         component: &Component,
         coalition: &[usize],
+        existing: &[bool],
         year: usize,
         growth: f64,
         scratch: &Scratch,
@@ -265,6 +348,9 @@ impl Model {
         }
         debug_assert_eq!(coalition.len(), scratch.alone.len());
         for (pos, cost) in scratch.alone.iter().enumerate() {
+            if existing.get(coalition[pos]).copied().unwrap_or(false) {
+                continue;
+            }
             out.transition(
                 pos,
                 share * fraction * cost.nok * growth,
@@ -277,12 +363,18 @@ impl Model {
         &self,
         assets: &AssetValues,
         coalition: &[usize],
+        existing: &[bool],
         year: usize,
         out: &mut CoalitionFlows,
     ) {
         let together = coalition.len() >= 2;
         let last = year + 1 == self.horizon_years;
+        let sunk = |i: usize| existing.get(i).copied().unwrap_or(false);
         for (pos, &i) in coalition.iter().enumerate() {
+            if together && sunk(i) {
+                // Its own assets went into the existing pool long ago.
+                continue;
+            }
             let pop = self.members[i].population;
             let event = assets.standalone_year(pop, year);
             if !together || year < self.operation_start {
@@ -305,16 +397,44 @@ impl Model {
             }
         }
         if together && year >= self.operation_start {
-            let population: f64 = coalition.iter().map(|&i| self.members[i].population).sum();
-            let platform = assets.pooled_year(population, self.operation_start, year);
-            out.pooled[Category::Running.index()] += platform.reinvestment;
-            out.pooled_accounting += platform.depreciation - platform.reinvestment;
-            if last {
-                let residual =
-                    assets.pooled_residual(population, self.operation_start, self.horizon_years);
-                out.pooled[Category::Running.index()] -= residual.value;
-                out.pooled_accounting += residual.depreciated;
+            // The existing pool's part of the platform keeps the cycle it has had since before
+            // the first year; the newcomers' part starts at `T₀` (§10c).
+            let population = |pooled_before: bool| -> f64 {
+                coalition
+                    .iter()
+                    .filter(|&&i| sunk(i) == pooled_before)
+                    .map(|&i| self.members[i].population)
+                    .sum()
+            };
+            for (population, start) in [
+                (population(false), self.operation_start),
+                (population(true), 0),
+            ] {
+                if population == 0.0 {
+                    continue;
+                }
+                self.add_platform(assets, population, start, year, out);
             }
+        }
+    }
+
+    /// The shared platform of `population` inhabitants, first bought for year `start`, in
+    /// year `year ≥ start`: replacements, depreciation and the residual value at the horizon.
+    pub(super) fn add_platform(
+        &self,
+        assets: &AssetValues,
+        population: f64,
+        start: usize,
+        year: usize,
+        out: &mut CoalitionFlows,
+    ) {
+        let platform = assets.pooled_year(population, start, year);
+        out.pooled[Category::Running.index()] += platform.reinvestment;
+        out.pooled_accounting += platform.depreciation - platform.reinvestment;
+        if year + 1 == self.horizon_years {
+            let residual = assets.pooled_residual(population, start, self.horizon_years);
+            out.pooled[Category::Running.index()] -= residual.value;
+            out.pooled_accounting += residual.depreciated;
         }
     }
 

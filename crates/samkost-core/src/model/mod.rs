@@ -15,6 +15,7 @@ mod assets;
 mod coalition;
 mod component;
 mod discount;
+mod existing;
 mod exit;
 mod expr;
 mod flows;
@@ -34,6 +35,7 @@ pub use component::{
     StaffValues, Tier,
 };
 pub use discount::Discounting;
+pub use existing::{ExistingCooperation, ExistingFlows};
 pub use exit::{ExitTerms, RemainingCosts, key_gains_row, leave_base};
 pub use expr::{BinaryOp, Expr};
 pub use flows::{CapitalFlows, DrawFlows};
@@ -370,6 +372,9 @@ pub struct Model {
     pub gains: Vec<Gain>,
     /// How leaving is settled, for stability over time and the events (`[exit]`).
     pub exit: ExitRules,
+    /// Members that already pool their ICT before the first year, deciding whether to admit
+    /// the others (`[existing]`, docs/MODEL.md §10c); `None` when no cooperation exists today.
+    pub existing: Option<ExistingCooperation>,
 }
 
 /// A member's standalone cost of one component scaled to its accounts: the component's cost

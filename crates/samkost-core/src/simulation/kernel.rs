@@ -19,7 +19,7 @@
 
 use super::MAX_ABS_NOK;
 use crate::allocation::ResolvedKey;
-use crate::model::{DrawFlows, DrawValues, EventFlows, Model};
+use crate::model::{DrawFlows, DrawValues, EventFlows, ExistingFlows, Model};
 
 /// The per-draw computation of one run: a model, its resolved keys and the discount factors.
 #[derive(Debug, Clone)]
@@ -50,6 +50,8 @@ pub struct DrawScratch {
     /// year: `[((key × members + member) × 3 + row) × horizon + year]`, rows running, start-up
     /// with the events' transfers, running share × pooled accounting items.
     pub(super) key_pay: Vec<f64>,
+    /// Buffers of an existing cooperation's rows (docs/MODEL.md §10c).
+    existing: ExistingFlows,
     /// `P_c(t)` per category, `[year]`.
     pooled: [Vec<f64>; 2],
     /// Shares used in this draw, per key: `[category][member]` (ex-post keys replace theirs).
@@ -139,6 +141,9 @@ impl<'a> Kernel<'a> {
                 super::events::draw_effects(model, 0, None, &mut s.events);
             }
             model.apply_events(&s.values, &mut s.flows, &mut s.events);
+        }
+        if model.has_existing() {
+            model.apply_existing(&s.values, &mut s.flows, &mut s.existing);
         }
         s.in_range = s.flows.all_within(MAX_ABS_NOK);
         let f = &s.flows;

@@ -130,6 +130,11 @@ pub enum SimulationError {
         "the key design assumes the same members in every year; remove the scenario's [[events]] to design a key, and compare the keys with `samkost run`"
     )]
     MembershipEvents,
+    /// A key design counts on every member's baseline being its cost alone.
+    #[error(
+        "the key design compares every member with going alone; remove [existing] to design a key, and compare the keys with `samkost run`"
+    )]
+    ExistingCooperation,
 }
 
 impl From<crate::draws::DesignBuildError> for SimulationError {

@@ -84,6 +84,11 @@ pub fn draw_sample(model: &Model, config: &RunConfig) -> Result<DrawSample, Simu
         // shares are renormalised over that year's members (docs/MODEL.md §10b).
         return Err(SimulationError::MembershipEvents);
     }
+    if model.has_existing() {
+        // The design sample's core limits come from the cost game of a cooperation started
+        // from nothing; an existing cooperation's baselines are not in it (§10c).
+        return Err(SimulationError::ExistingCooperation);
+    }
     let kernel = Kernel::new(model, &[]);
     let exact = n <= MAX_EXACT_MEMBERS;
     let core_draws = if exact {
