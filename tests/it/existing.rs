@@ -412,3 +412,31 @@ fn design_and_game_refuse_an_existing_cooperation() {
         assert!(stderr.contains("remove [existing]"), "{args:?}: {stderr}");
     }
 }
+
+/// The platform (§4b) with an existing pool: [`THREE`] over four years (2026–2029) with 1,000
+/// inhabitants per member and equipment at a replacement cost of 90 NOK per inhabitant over a
+/// life of three years, spread over three vintages (30 NOK per inhabitant replaced every year
+/// alone), a platform at half the replacement cost, nothing recovered on sale and no residual
+/// value. Alone, 1516 replaces 30,000 a year (120,000 in four years). Staying as is, the pool's
+/// platform of 1517 and 1514, 0.5 · 90 · 2,000 = 90,000, is replaced in 2029 (its cycle starts
+/// in 2026), 56,250 and 33,750 by today's key. Admitted, the pool's part keeps that cycle and is
+/// replaced in 2029 too, while 1516's part, bought by the project (not charged here), would be
+/// replaced in 2030, after the horizon; 1516 still replaces its own 30,000 in 2026, before it is
+/// in. Equal key: each pays a third of 90,000. What the assets add to the NPVs: 56,250 − 30,000,
+/// 33,750 − 30,000 and 120,000 − 30,000 − 30,000; the region 210,000 − 120,000. (A pool whose
+/// cycle started at admission would replace nothing within the horizon, and a newcomer's part
+/// on the pool's cycle would add 45,000 in 2029.)
+#[test]
+fn the_pools_platform_keeps_its_cycle_and_the_newcomers_part_starts_at_admission() {
+    let members = "members = [\"1517\", \"1514\", \"1516\"]\n";
+    let sized = "members = [\n  { id = \"1517\", population = 1000 },\n  { id = \"1514\", population = 1000 },\n  { id = \"1516\", population = 1000 },\n]\n";
+    let base = THREE
+        .replace(members, sized)
+        .replace("horizon_years = 3", "horizon_years = 4");
+    let assets = "\n[assets]\nbook_value = 100\nvintages = \"spread\"\nreplacement = 90\nlife = 3\nresale_share = 0\npooled_replacement_share = 0.5\nresidual_value = false\n";
+    let with = npvs(&format!("{base}{assets}"));
+    let without = npvs(&base);
+    let added: Vec<f64> = with.iter().zip(&without).map(|(w, o)| w - o).collect();
+    assert_all_close(&added[..3], &[26_250.0, 3_750.0, 60_000.0]);
+    assert!((added[6] - 90_000.0).abs() < 1e-6, "{added:?}");
+}
