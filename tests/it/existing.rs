@@ -338,6 +338,11 @@ fn the_hamar_example_says_who_would_admit_and_who_would_join() {
     let section = html.split("<section id=\"existing\">").nth(1).unwrap();
     assert!(section.contains(&hamar_words), "{section}");
     assert!(section.contains(&ringsaker_words), "{section}");
+    // The case summary says who cooperates today, and each member's page where it ends.
+    let case = read("saksframlegg.html");
+    assert!(case.contains("Hamar (3403) and Stange (3413) already cooperate"));
+    assert!(case.contains(&hamar_words), "{case}");
+    assert!(read("saksframlegg-3411.html").contains(&ringsaker_words));
     let bytes = std::fs::read(dir.path().join("samkost.xlsx")).unwrap();
     let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let sheet = book.worksheet_range("Existing cooperation").unwrap();

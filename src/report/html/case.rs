@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use super::case_labels::CaseLabels;
 use super::{Report, fill, short_answer_sentence};
+use crate::report::existing;
 use crate::report::inputs::input_label;
 use crate::report::json::{KeyJson, KeyMemberJson, Stats, SummaryJson};
 use crate::report::lang::{self, Lang};
@@ -49,7 +50,7 @@ pub fn case_summary_html(summary: &SummaryJson, lang: Lang, date: &str) -> Strin
     section(&mut out, "question", l.question_heading);
     let _ = writeln!(
         out,
-        "<p>{}</p>\n</section>",
+        "<p>{}</p>",
         fill(
             l.question,
             &[
@@ -58,9 +59,16 @@ pub fn case_summary_html(summary: &SummaryJson, lang: Lang, date: &str) -> Strin
             ]
         )
     );
+    existing_question(&mut out, s, lang);
+    out.push_str("</section>\n");
     let first = recommend::of_summary(s).map(|r| r.key);
     section(&mut out, "answer", l.answer_heading);
     answer(&mut out, &r, l, first);
+    if let Some(e) = &s.scenario.existing {
+        for sentence in existing::member_sentences(s, e, lang) {
+            let _ = writeln!(out, "<p>{}</p>", escape(&sentence));
+        }
+    }
     out.push_str("</section>\n");
     if let Some(k) = first {
         recommended_key(&mut out, &r, l, k);
@@ -97,12 +105,14 @@ pub fn member_page_html(summary: &SummaryJson, member: usize, lang: Lang, date: 
     section(&mut out, "question", l.question_heading);
     let _ = writeln!(
         out,
-        "<p>{}</p>\n</section>",
+        "<p>{}</p>",
         fill(
             l.member_question,
             &[escape(&m.name), escape(&s.scenario.name)]
         )
     );
+    existing_question(&mut out, s, lang);
+    out.push_str("</section>\n");
     let first = recommend::of_summary(s).map(|r| r.key);
     section(&mut out, "answer", l.answer_heading);
     if let Some(k) = first {
@@ -146,6 +156,11 @@ pub fn member_page_html(summary: &SummaryJson, member: usize, lang: Lang, date: 
             |y| fill(l.member_payback, &[y.to_string()]),
         );
         let _ = writeln!(out, "<p>{payback}</p>");
+        if let Some(e) = &s.scenario.existing
+            && let Some(sentence) = existing::member_sentences(s, e, lang).get(member)
+        {
+            let _ = writeln!(out, "<p>{}</p>", escape(sentence));
+        }
         r.member_budget_sentence(&mut out, k, member);
     } else {
         answer(&mut out, &r, l, first);
@@ -161,6 +176,19 @@ pub fn member_page_html(summary: &SummaryJson, member: usize, lang: Lang, date: 
     about(&mut out, &r, l, date);
     out.push_str("</main>\n</body>\n</html>\n");
     out
+}
+
+/// With an existing cooperation (docs/MODEL.md §10c), who cooperates today and what each
+/// member's figures compare, under the question.
+fn existing_question(out: &mut String, s: &SummaryJson, lang: Lang) {
+    if let Some(e) = &s.scenario.existing {
+        let _ = writeln!(
+            out,
+            "<p>{}</p>\n<p class=\"note\">{}</p>",
+            escape(&existing::intro_sentence(s, e, lang)),
+            escape(existing::note(lang))
+        );
+    }
 }
 
 /// The file name of a member's page: `saksframlegg-<id>.html`, with any character of the id
