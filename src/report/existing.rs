@@ -69,10 +69,10 @@ pub fn heading(lang: Lang) -> &'static str {
 pub fn note(lang: Lang) -> &'static str {
     match lang {
         Lang::En => {
-            "For a member that cooperates today, every net benefit in this run compares admitting the newcomers with staying as it is (its share of today's cooperation, whose start-up is already paid); for a newcomer, joining with running its ICT alone. Whether a member or group would gain by breaking away, and the game-theoretic keys, count on a cooperation started from nothing, and are left out here."
+            "For a member that cooperates today, every net benefit in this run compares admitting the newcomers with staying as it is (its share of today's cooperation, whose start-up is already paid); for a newcomer, joining with running its ICT alone. Whether a member or group would gain by breaking away, and the game-theoretic keys, count on a cooperation started from nothing, and are left out here; the budget and socio-economic views are approximate for the members that cooperate today."
         }
         Lang::Nb => {
-            "For en kommune som samarbeider i dag, sammenligner all netto gevinst i denne kjøringen det å ta inn de nye med å fortsette som i dag (kommunens andel av dagens samarbeid, der oppstarten allerede er betalt); for en ny kommune, det å gå inn med å drive IKT alene. Om en kommune eller gruppe ville tjene på å bryte ut, og de spillteoretiske nøklene, forutsetter et samarbeid som starter fra null, og er utelatt her."
+            "For en kommune som samarbeider i dag, sammenligner all netto gevinst i denne kjøringen det å ta inn de nye med å fortsette som i dag (kommunens andel av dagens samarbeid, der oppstarten allerede er betalt); for en ny kommune, det å gå inn med å drive IKT alene. Om en kommune eller gruppe ville tjene på å bryte ut, og de spillteoretiske nøklene, forutsetter et samarbeid som starter fra null, og er utelatt her; budsjettvisningen og den samfunnsøkonomiske visningen er omtrentlige for kommunene som samarbeider i dag."
         }
     }
 }
