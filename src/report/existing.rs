@@ -27,6 +27,8 @@ pub struct ExistingJson {
     /// Each member's share of the existing cooperation's cost today under that key (0 for a
     /// newcomer), in member order.
     pub shares_today: Vec<f64>,
+    /// Each existing member's own cost of admitting the newcomers, NOK.
+    pub integration_cost: f64,
     /// What each member's net benefit compares, in member order: `admit_vs_stay_as_is` or
     /// `join_vs_stay_alone`.
     pub comparison: Vec<&'static str>,
@@ -49,6 +51,7 @@ pub fn existing_json(model: &Model) -> Option<ExistingJson> {
         newcomers: ids(false),
         key: existing.key.clone(),
         shares_today: existing.shares.clone(),
+        integration_cost: existing.integration_cost,
         comparison: existing
             .members
             .iter()

@@ -5,6 +5,7 @@
 //! [existing]
 //! members = ["3403", "3413"]   # at least two, not all: the others decide whether to join
 //! key = "agreed shares"        # the key the existing cooperation uses today; default the first key
+//! integration_cost = 500000    # each existing member's own work of admitting, NOK; default 0
 //! ```
 
 use samkost_core::allocation::{Key, KeyContext, KeyRule};
@@ -42,7 +43,11 @@ pub fn read_existing(
 ) -> Option<ExistingCooperation> {
     let node = node?;
     let table = Table::from_node(ctx, node, "[existing]")?;
-    table.check_keys(ctx, &["members", "key", "source", "note"]);
+    table.check_keys(
+        ctx,
+        &["members", "key", "integration_cost", "source", "note"],
+    );
+    let integration_cost = read_integration_cost(ctx, &table)?;
     let in_pool = read_pool(ctx, &table, scenario.members)?;
     let key = read_key(ctx, &table, scenario.keys)?;
     check_scenario(ctx, &table, scenario);
@@ -70,7 +75,24 @@ pub fn read_existing(
         members: in_pool,
         shares: among,
         key: key.name.clone(),
+        integration_cost,
     })
+}
+
+/// `integration_cost`: NOK per existing member, at least 0; default 0.
+fn read_integration_cost(ctx: &mut Ctx<'_>, table: &Table<'_, '_>) -> Option<f64> {
+    let Some((value, span)) = table.opt_f64(ctx, "integration_cost") else {
+        return table.get("integration_cost").is_none().then_some(0.0);
+    };
+    if !value.is_finite() || !(0.0..=1e12).contains(&value) {
+        ctx.error_help(
+            span,
+            format!("`integration_cost` in [existing] must lie between 0 and 1e12 NOK, got {value}"),
+            "give each existing member's own cost of admitting the newcomers in NOK at first-year prices, e.g. `integration_cost = 500000`",
+        );
+        return None;
+    }
+    Some(value)
 }
 
 /// `members`: at least two of the scenario's members, not all of them, each once.

@@ -96,9 +96,20 @@ shares = { "1517" = 0.5, "1514" = 0.3, "1516" = 0.2 }
 /// Agreed key 0.5/0.3/0.2: 2026: 93.75 + 10 + 30 = 133.75, 56.25 + 10 + 18 = 84.25,
 /// 100 + 20 + 12 = 132; then 85, 55 and 40 a year. Totals 303.75, 194.25, 212: NPVs 7.5, 4.5,
 /// 88. The region: 810 staying as is against 710, 100 under every key.
+///
+/// With `integration_cost = 5`, each existing member pays 5 more itself in 2026, under every
+/// key: 62.5, −12.5, 40 and 2.5, −0.5, 88; the region 90.
 #[test]
 fn admitting_a_third_member_by_hand() {
     assert_all_close(&npvs(THREE), &[67.5, -7.5, 40.0, 7.5, 4.5, 88.0, 100.0]);
+    let integration = THREE.replace(
+        "key = \"agreed\"\n",
+        "key = \"agreed\"\nintegration_cost = 5\n",
+    );
+    assert_all_close(
+        &npvs(&integration),
+        &[62.5, -12.5, 40.0, 2.5, -0.5, 88.0, 90.0],
+    );
 }
 
 /// Four members: 1517 and 1514 (1,000 inhabitants each) cooperate today, 1516 (2,000) and
@@ -206,6 +217,10 @@ fn mistakes_in_existing_are_reported_at_their_field() {
         (
             "existing_twice",
             "[existing]\nmembers = [\"1517\", \"1517\"]\n",
+        ),
+        (
+            "existing_negative_integration_cost",
+            "[existing]\nmembers = [\"1517\", \"1514\"]\nintegration_cost = -1\n",
         ),
     ];
     let base_lines = crate::BASE.lines().count();

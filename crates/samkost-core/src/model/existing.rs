@@ -34,6 +34,10 @@ pub struct ExistingCooperation {
     pub shares: Vec<f64>,
     /// Name of the scenario's key the existing cooperation uses today.
     pub key: String,
+    /// Each existing member's own work of admitting the newcomers (staff time, adapting its
+    /// routines), NOK at first-year prices, in the last year before `T₀` (`T₀` itself when the
+    /// newcomers are in from the first year).
+    pub integration_cost: f64,
 }
 
 impl ExistingCooperation {
@@ -249,6 +253,26 @@ impl Model {
             flows.pooled[startup][t] += buf.out.pooled[startup];
             for j in 0..n {
                 flows.direct[startup][j * h + t] += buf.out.direct[startup][j];
+            }
+        }
+        self.add_integration_cost(existing, flows);
+    }
+
+    /// Each existing member's own integration cost in the last year before `T₀` (`T₀` when it
+    /// is the first year), pooled under `[transition] costs = "pooled"` like any transition
+    /// cost of a member.
+    fn add_integration_cost(&self, existing: &ExistingCooperation, flows: &mut DrawFlows) {
+        let h = self.horizon_years;
+        if existing.integration_cost == 0.0 || h == 0 {
+            return;
+        }
+        let year = self.operation_start.saturating_sub(1).min(h - 1);
+        let startup = Category::StartUp.index();
+        for i in existing.member_indices() {
+            if self.pool_transition_costs {
+                flows.pooled[startup][year] += existing.integration_cost;
+            } else {
+                flows.direct[startup][i * h + year] += existing.integration_cost;
             }
         }
     }
