@@ -460,3 +460,74 @@ fn the_pools_platform_keeps_its_cycle_and_the_newcomers_part_starts_at_admission
     assert_all_close(&added[..3], &[26_250.0, 3_750.0, 60_000.0]);
     assert!((added[6] - 90_000.0).abs() < 1e-6, "{added:?}");
 }
+
+/// Staff held under a transfer of undertaking (§4c) with an existing pool: three members of
+/// 1,000 inhabitants, each needing 2 FTE alone (the critical mass), 1 FTE per 1,000
+/// inhabitants pooled above it; an FTE costs `W` = 1,000 · 1.141 (zone I) a year. Staying as
+/// is, the pool of 1517 and 1514 employs 2 FTE (its curve), `W` each by the equal key; 1516
+/// employs 2 alone. Admitted from 2027, the IKS needs 3 FTE but holds the pool's 2 and the 2
+/// that 1516 transfers: 4 in 2027, and 2 + 2 · 0.5 = 3 in 2028 after attrition of 50 %. The
+/// staff one-off of 3 % falls on 1516's third of the transferred staff (2 of 6 FTE alone):
+/// 0.03 · 4W / 3. With the equal key: 1517 pays W + (4W + 0.04W)/3 + W against 3W, an NPV of
+/// −W/3 − 0.04W/3; 1516 pays 2W + (4W + 0.04W)/3 + W against 6W, 5W/3 − 0.04W/3; the region
+/// W − 0.04W. (Had the pool's staff counted as transferred, the IKS would hold 6 FTE in 2027.)
+#[test]
+fn only_the_newcomers_staff_are_held_above_the_curve() {
+    let w = 1000.0 * 1.141;
+    let one_off = 0.03 * 4.0 * w / 3.0;
+    let a = -w / 3.0 - one_off / 3.0;
+    let c = 5.0 * w / 3.0 - one_off / 3.0;
+    let got = npvs(STAFF);
+    assert_eq!(got.len(), 4);
+    for (g, want) in got.iter().zip([a, a, c, w - one_off]) {
+        assert!((g - want).abs() < 1e-6, "{got:?} vs {want}");
+    }
+}
+
+const STAFF: &str = r#"name = "Staff held"
+first_year = 2026
+horizon_years = 3
+operation_start = 2027
+discount_rate = 0.0
+members = [
+  { id = "1517", population = 1000, payroll_zone = "I" },
+  { id = "1514", population = 1000, payroll_zone = "I" },
+  { id = "1516", population = 1000, payroll_zone = "I" },
+]
+
+[existing]
+members = ["1517", "1514"]
+key = "equal"
+
+[[components]]
+name = "IT staff"
+kind = "staffing"
+driver = "population"
+critical_mass = 2
+fte_at_reference = 1
+reference = 1000
+exponent = 1
+salary = 1000
+premium_max = 0
+retained_share = 0
+retained_floor = 0
+
+[organisation]
+model = "iks"
+employer_zone = "I"
+board = 0
+audit = 0
+accounts = 0
+owner_control = 0
+pay_levelling = 0
+pension_premium_change = 0
+pension_one_off = 0.03
+attrition_rate = 0.5
+
+[transition]
+parallel_months = 0
+
+[[keys]]
+name = "equal"
+rule = "equal"
+"#;
