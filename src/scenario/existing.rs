@@ -47,10 +47,12 @@ pub fn read_existing(
         ctx,
         &["members", "key", "integration_cost", "source", "note"],
     );
-    let integration_cost = read_integration_cost(ctx, &table)?;
-    let in_pool = read_pool(ctx, &table, scenario.members)?;
-    let key = read_key(ctx, &table, scenario.keys)?;
+    // Every field is checked before any is given up on, so that all problems are listed.
+    let integration_cost = read_integration_cost(ctx, &table);
+    let in_pool = read_pool(ctx, &table, scenario.members);
+    let key = read_key(ctx, &table, scenario.keys);
     check_scenario(ctx, &table, scenario);
+    let (integration_cost, in_pool, key) = (integration_cost?, in_pool?, key?);
     let t0 = scenario.operation_start?;
     let n = scenario.members.len();
     let rules = KeyContext {

@@ -113,6 +113,8 @@ const SNIPPETS: &[&str] = &[
     "\n[organisation]\nmodel = \"outsourcing\"\nmargin = 1e308\nsupplier_efficiency = -1e308\n",
     "\n[organisation]\nmodel = \"iks\"\nattrition_rate = 1e308\nexternal_sales_share = nan\n",
     "\n[transition]\nparallel_months = 1e308\nparallel_share = -1e308\n",
+    "\n[existing]\nmembers = [\"1517\", 1514, \"9999\", \"1517\"]\nkey = nan\nintegration_cost = 1e308\n",
+    "\n[existing]\nmembers = [\"1517\", \"1514\"]\nintegration_cost = 1e12\n",
     "\n[[components]]\nname = \"S\"\nkind = \"staffing\"\nexponent = 1e308\nreference = 5e-324\n",
     "\n[[components]]\nname = \"I\"\nkind = \"infrastructure\"\nexponent = -1e308\nfixed = 1e308\npooled_from = 9223372036854775807\n",
     "\n[[components]]\nname = \"L\"\nkind = \"licence\"\ntiers = [{ from = 0, price = 1e308 }, { from = 5e-324, price = -1e308 }]\n",
