@@ -129,8 +129,9 @@ pub fn intro_sentence(summary: &SummaryJson, e: &ExistingJson, lang: Lang) -> St
             }
         ),
         Lang::Nb => format!(
-            "{pool} samarbeider allerede og deler kostnaden etter nøkkelen {} i dag; {new} driver IKT alene. For {pool} er spørsmålet om de skal ta inn {new} eller fortsette som i dag; for {new}, om de skal gå inn eller fortsette alene.",
-            e.key
+            "{pool} samarbeider allerede og deler kostnaden etter nøkkelen {} i dag; {new} driver IKT alene. For {pool} er spørsmålet om de skal ta inn {new} eller fortsette som i dag; for {new}, om {} skal gå inn eller fortsette alene.",
+            e.key,
+            if e.newcomers.len() > 1 { "de" } else { "den" }
         ),
     }
 }

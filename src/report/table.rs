@@ -178,6 +178,7 @@ pub fn render_table(
     if !existing.is_empty() {
         let heading = super::existing::heading(lang);
         let _ = writeln!(out, "\n{}", wrap(&format!("{heading}:"), layout.width));
+        let _ = writeln!(out, "{}", wrap(super::existing::note(lang), layout.width));
         for line in existing {
             let _ = writeln!(out, "{}", wrap(&line, layout.width));
         }
