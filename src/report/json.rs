@@ -421,11 +421,37 @@ pub struct KeyJson {
     /// How it shares start-up costs, when not like running costs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub startup_rule: Option<RuleJson>,
+    /// A key per component (docs/MODEL.md §5c): the components whose pooled running cost has
+    /// a rule of its own, in component order (`rule` then shares the rest); left out for an
+    /// ordinary key.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<ComponentRuleJson>,
     /// The scenario's note on the key (`note = "…"`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The members, in scenario order.
     pub members: Vec<KeyMemberJson>,
+}
+
+/// The rule of one component under a key per component.
+#[derive(Debug, Serialize)]
+pub struct ComponentRuleJson {
+    /// The component's name, as in `[[components]]`.
+    pub component: String,
+    /// How its pooled running cost is shared.
+    pub rule: RuleJson,
+}
+
+impl ComponentRuleJson {
+    fn list(key: &samkost_core::allocation::Key, model: &samkost_core::model::Model) -> Vec<Self> {
+        key.components
+            .iter()
+            .map(|c| Self {
+                component: model.components[c.component].name.clone(),
+                rule: RuleJson::of(&c.rule, &model.drivers),
+            })
+            .collect()
+    }
 }
 
 /// A key's rule for one cost category.
@@ -627,6 +653,7 @@ pub fn summary(
                     let key = &scenario.keys[key_idx];
                     (key.startup != key.running).then(|| RuleJson::of(&key.startup, &model.drivers))
                 },
+                components: ComponentRuleJson::list(&scenario.keys[key_idx], model),
                 note: scenario.key_notes.get(&k.name).cloned(),
                 top_breakaway: k.top_breakaway.as_ref().map(|(members, p)| BreakawayJson {
                     members: members

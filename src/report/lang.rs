@@ -236,7 +236,7 @@ const NB: Labels = Labels {
 /// What a key does, in words: "30 % equal, 70 % by population", "Shapley value (…)", with
 /// the start-up rule when it differs ("…; start-up costs: by population").
 pub fn describe_key(key: &KeyJson, lang: Lang) -> String {
-    let running = describe_rule(&key.rule, lang);
+    let running = describe_running(key, lang);
     match &key.startup_rule {
         Some(startup) => format!(
             "{running}; {} {}",
@@ -247,6 +247,25 @@ pub fn describe_key(key: &KeyJson, lang: Lang) -> String {
             describe_rule(startup, lang)
         ),
         None => running,
+    }
+}
+
+/// The running rule in words; a key per component names each component's rule and then the
+/// rest's: "per service — IT staff: by users; Licences: equal split; the rest: 30 % equal, 70 %
+/// by population".
+fn describe_running(key: &KeyJson, lang: Lang) -> String {
+    let default = describe_rule(&key.rule, lang);
+    if key.components.is_empty() {
+        return default;
+    }
+    let parts: Vec<String> = key
+        .components
+        .iter()
+        .map(|c| format!("{}: {}", c.component, describe_rule(&c.rule, lang)))
+        .collect();
+    match lang {
+        Lang::En => format!("per service — {}; the rest: {default}", parts.join("; ")),
+        Lang::Nb => format!("per tjeneste — {}; resten: {default}", parts.join("; ")),
     }
 }
 

@@ -109,7 +109,7 @@ pub struct XlsxLabels {
     /// Columns of the members sheet.
     pub members_headers: [&'static str; 20],
     /// Columns of the yearly flows sheet.
-    pub yearly_headers: [&'static str; 15],
+    pub yearly_headers: [&'static str; 17],
     /// Columns of the assumptions sheet.
     pub assumptions_headers: [&'static str; 9],
     /// Summary rows about the scenario: name, first year, last year, shared operation from,
@@ -203,6 +203,8 @@ impl XlsxLabels {
             "Paid to the cooperation, running, mean (NOK)",
             "Paid to the cooperation, start-up, mean (NOK)",
             "Own cost in the cooperation, mean (NOK)",
+            "Billed by the price list, mean (NOK)",
+            "Year-end settlement, mean (NOK)",
         ],
         assumptions_headers: [
             "Assumption",
@@ -323,6 +325,8 @@ impl XlsxLabels {
             "Betalt til samarbeidet, drift, forventet (kr)",
             "Betalt til samarbeidet, oppstart, forventet (kr)",
             "Egne kostnader i samarbeidet, forventet (kr)",
+            "Fakturert etter prisliste, forventet (kr)",
+            "Avregning ved årsslutt, forventet (kr)",
         ],
         assumptions_headers: [
             "Forutsetning",
@@ -798,6 +802,8 @@ fn yearly_rows(summary: &SummaryJson, l: &XlsxLabels) -> Vec<Vec<Cell>> {
             at(&y.pooled_running),
             at(&y.pooled_startup),
             at(&y.own_cost),
+            Cell::Empty,
+            Cell::Empty,
         ]);
         rows.push(row);
     }
@@ -823,6 +829,12 @@ fn yearly_rows(summary: &SummaryJson, l: &XlsxLabels) -> Vec<Vec<Cell>> {
                     at(&pay.to_cooperation_startup, Kind::Nok),
                     at(&pay.own_cost, Kind::Nok),
                 ]);
+                // Under a price list (docs/MODEL.md §5b) the bill and the year-end settlement;
+                // empty under other keys.
+                let billing = |values: &Option<Vec<f64>>| {
+                    values.as_deref().map_or(Cell::Empty, |v| at(v, Kind::Nok))
+                };
+                row.extend([billing(&pay.billed), billing(&pay.settlement)]);
                 rows.push(row);
             }
         }

@@ -6,6 +6,7 @@ use samkost_core::allocation::{GameMethod, Key, KeyRule};
 use samkost_core::model::{DriverTable, Member};
 use toml::de::DeValue;
 
+use super::component_keys;
 use super::diagnostic::closest;
 use super::ranges::SHARE;
 use super::tree::{Ctx, Node, Table, as_f64, type_name};
@@ -15,10 +16,14 @@ use super::tree::{Ctx, Node, Table, as_f64, type_name};
 pub(super) const DRIVER_RULES: [&str; 5] =
     ["equal", "proportional", "hybrid", "fixed", "price_list"];
 
+/// The rule of a key per component (docs/MODEL.md §5c), which holds rules of its own.
+const BY_COMPONENT: &str = "by_component";
+
 /// Every rule name, in the order of the error messages.
 fn rules() -> Vec<&'static str> {
     DRIVER_RULES
         .into_iter()
+        .chain([BY_COMPONENT])
         .chain(GameMethod::ALL.map(GameMethod::name))
         .collect()
 }
@@ -34,7 +39,7 @@ const KEY_KEYS: &[&str] = &[
     "ex_post",
     "note",
 ];
-const RULE_KEYS: &[&str] = &[
+pub(super) const RULE_KEYS: &[&str] = &[
     "rule",
     "driver",
     "fixed_part",
@@ -47,10 +52,13 @@ const RULE_KEYS: &[&str] = &[
 pub fn read_keys(
     ctx: &mut Ctx<'_>,
     node: Option<&Node<'_>>,
-    members: &[Member],
-    drivers: &DriverTable,
-    members_complete: bool,
+    scenario: &component_keys::Context<'_>,
 ) -> (Vec<Key>, BTreeMap<String, String>) {
+    let (members, drivers, members_complete) = (
+        scenario.members,
+        scenario.drivers,
+        scenario.members_complete,
+    );
     let Some(node) = node else {
         ctx.error_help(
             0..0,
@@ -75,8 +83,24 @@ pub fn read_keys(
         let Some((table, name)) = Table::named(ctx, item, "key", idx, "\"30/70\"") else {
             continue;
         };
-        table.check_keys(ctx, KEY_KEYS);
-        let running = read_rule(ctx, &table, members, drivers, members_complete);
+        let by_component = table.get("rule").is_some_and(
+            |n| matches!(n.get_ref(), DeValue::String(rule) if rule.as_ref() == BY_COMPONENT),
+        );
+        let mut components = Vec::new();
+        let running = if by_component {
+            let read = |ctx: &mut Ctx<'_>, t: &Table<'_, '_>| {
+                read_rule(ctx, t, members, drivers, members_complete)
+            };
+            component_keys::read_by_component(ctx, &table, scenario, &read).map(
+                |(default, rules)| {
+                    components = rules;
+                    default
+                },
+            )
+        } else {
+            table.check_keys(ctx, KEY_KEYS);
+            read_rule(ctx, &table, members, drivers, members_complete)
+        };
         let startup = match table.get("startup") {
             Some(node) => Table::from_node(ctx, node, format!("`startup` of {}", table.what))
                 .and_then(|t| {
@@ -137,6 +161,7 @@ pub fn read_keys(
             running,
             startup,
             ex_post,
+            components,
         });
     }
     (keys, notes)
@@ -168,6 +193,15 @@ fn read_rule(
     };
     if let Some(method) = GameMethod::from_name(&rule) {
         return Some(KeyRule::Game { method });
+    }
+    if rule == BY_COMPONENT {
+        let span = table.get("rule").map_or(table.span.clone(), Node::span);
+        ctx.error_help(
+            span,
+            format!("{} cannot itself be split by component", table.what),
+            "rule = \"by_component\" belongs on the key; give this part \"equal\", \"proportional\", \"hybrid\", \"fixed\" or \"price_list\"",
+        );
+        return None;
     }
     match rule.as_str() {
         "equal" => Some(KeyRule::Equal),

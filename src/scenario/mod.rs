@@ -7,6 +7,7 @@
 
 mod accounts;
 mod calibration;
+mod component_keys;
 mod components;
 mod correlations;
 mod diagnostic;
@@ -342,9 +343,13 @@ fn build(
     let (keys, key_notes) = keys::read_keys(
         ctx,
         root.get("keys"),
-        &member_list,
-        &drivers,
-        members_complete,
+        &component_keys::Context {
+            members: &member_list,
+            drivers: &drivers,
+            members_complete,
+            components: &components,
+            has_events: root.get("events").is_some(),
+        },
     );
     let existing = existing::read_existing(
         ctx,

@@ -4,6 +4,7 @@ mod accounts;
 mod accounts_outputs;
 mod allocate;
 mod architecture;
+mod by_component;
 mod calibration;
 mod calibration_shown;
 mod case_summary;

@@ -410,6 +410,7 @@ fn key(name: &str, p_all_win: f64, se: f64, stable: Option<f64>) -> KeyJson {
             by_year: false,
         },
         startup_rule: None,
+        components: Vec::new(),
         note: None,
         members: Vec::new(),
     }

@@ -149,6 +149,11 @@ fn leave_gains_match_a_year_by_year_computation() {
             let scale = slow.iter().fold(1.0_f64, |a, g| a.max(g.abs()));
             for (idx, (f, s)) in fast.gains.iter().zip(&slow).enumerate() {
                 let (row, mask) = (idx / fast.n_masks, idx % fast.n_masks);
+                // A key per component pays by each component's cost, not by one set of shares
+                // a year (its payments are checked in `by_component.rs`).
+                if keys[row / fast.n_years].components.is_some() {
+                    continue;
+                }
                 assert!(
                     (f - s).abs() <= 1e-9 * scale,
                     "{}: key {}, leave year {}, group {mask:b}: {f} vs {s}",

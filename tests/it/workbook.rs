@@ -284,6 +284,10 @@ fn check_yearly(sheet: &Range<Data>, json: &Value, lang: Lang) {
                 for (col, field) in (12..).zip(paid) {
                     assert_number(sheet, row, col, &pay[field][t]);
                 }
+                // A price list's bill and settlement; empty (null in the summary) otherwise.
+                for (col, field) in (15..).zip(["billed", "settlement"]) {
+                    assert_number(sheet, row, col, &pay[field][t]);
+                }
                 assert_number(sheet, row, 6, &m["yearly_net_benefit"]["cash"][t]);
                 assert_number(sheet, row, 7, &m["yearly_net_benefit"]["budget"][t]);
                 assert_number(sheet, row, 8, &m["p_ahead_by_year"][t]);
@@ -531,6 +535,40 @@ fn workbook_verdicts_are_the_terminal_verdicts() {
             assert_text(summary, heading + 1 + k, 0, key["name"].as_str().unwrap());
         }
     }
+}
+
+/// The yearly sheet of a scenario with a price list and a key per component: every number as
+/// in summary.json, the price list's bills and settlements in their columns.
+#[test]
+fn yearly_sheet_has_the_price_lists_bills_and_settlements() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/hamar-region-by-year.toml"
+    );
+    crate::succeed(
+        Command::new(env!("CARGO_BIN_EXE_samkost"))
+            .args(["run", scenario, "--draws", "200", "--sobol", "0", "--out"])
+            .arg(dir.path()),
+    );
+    let read = |name: &str| std::fs::read(dir.path().join(name)).unwrap();
+    let json: Value = serde_json::from_slice(&read("summary.json")).unwrap();
+    let sheets = sheets(&read("samkost.xlsx"));
+    let yearly = &sheets[3].1;
+    check_yearly(yearly, &json, Lang::En);
+    let l = XlsxLabels::of(Lang::En);
+    assert_headers(yearly, &l.yearly_headers);
+    let billed_rows = (1..yearly.height())
+        .filter(|&row| matches!(cell(yearly, row, 15), Data::Float(_)))
+        .count();
+    let keys = json["keys"].as_array().unwrap();
+    let years = json["yearly"]["years"].as_array().unwrap().len();
+    assert!(keys.iter().any(|k| k["name"] == "per service"));
+    assert_eq!(
+        billed_rows,
+        years * json["members"].as_array().unwrap().len(),
+        "one price-list key: a bill on each of its member rows"
+    );
 }
 
 #[test]

@@ -103,6 +103,7 @@ mod tests {
             },
             startup: KeyRule::Equal,
             ex_post: false,
+            components: Vec::new(),
         };
         let resolved = key.resolve(&ctx).unwrap();
         let yearly = resolved.yearly.as_ref().unwrap();

@@ -6,9 +6,11 @@
 //! observable member drivers; game-theoretic rules plug in through [`KeyContext`], which can
 //! carry the planning cost game.
 
+mod by_component;
 mod by_year;
 mod price_list;
 
+pub use by_component::{ComponentRule, ComponentShares};
 pub use by_year::YearlyShares;
 pub use price_list::PriceList;
 use samkost_game::{CostGame, GameError};
@@ -268,7 +270,7 @@ fn proportional(
 }
 
 /// A named key with a rule per cost category.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Key {
     /// Name shown in reports and used in JSON.
     pub name: String,
@@ -279,6 +281,26 @@ pub struct Key {
     /// Recompute game-theoretic rules on each draw's realised game (a research option)
     /// instead of fixing them on the planning game.
     pub ex_post: bool,
+    /// Rules of their own for some components' pooled running cost (docs/MODEL.md §5c); the
+    /// rest of the running cost follows `running`. Empty for an ordinary key.
+    pub components: Vec<ComponentRule>,
+}
+
+/// The fields in order, `components` only when there are some: the scenario's hash is taken
+/// over this text, so a key without rules per component keeps the hash it had before they
+/// existed.
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Key");
+        d.field("name", &self.name)
+            .field("running", &self.running)
+            .field("startup", &self.startup)
+            .field("ex_post", &self.ex_post);
+        if !self.components.is_empty() {
+            d.field("components", &self.components);
+        }
+        d.finish()
+    }
 }
 
 impl Key {
@@ -289,6 +311,7 @@ impl Key {
             running: rule.clone(),
             startup: rule,
             ex_post: false,
+            components: Vec::new(),
         }
     }
 
@@ -303,7 +326,7 @@ impl Key {
     /// The shares per category and year when a rule follows a driver given by year
     /// (docs/MODEL.md §5a), else `None`.
     pub fn resolve_yearly(&self, ctx: &KeyContext<'_>) -> Result<Option<YearlyShares>, KeyError> {
-        by_year::yearly_shares(self, ctx, false)
+        self.resolve_yearly_unless_by_component(ctx, false)
     }
 
     /// Shares per category: `shares[category][member]`.
@@ -319,10 +342,34 @@ impl Key {
                 Shares::new(self.running.shares(ctx)?)?,
                 Shares::new(self.startup.shares(ctx)?)?,
             ],
-            yearly: by_year::yearly_shares(self, ctx, ex_post.iter().any(Option::is_some))?,
+            yearly: self
+                .resolve_yearly_unless_by_component(ctx, ex_post.iter().any(Option::is_some))?,
+            components: by_component::component_shares(self, ctx)?,
             ex_post,
             share_std_errors: None,
         })
+    }
+
+    /// The yearly shares of §5a, `None` for a key per component (whose rules keep their own
+    /// yearly shares in [`ComponentShares`]).
+    fn resolve_yearly_unless_by_component(
+        &self,
+        ctx: &KeyContext<'_>,
+        ex_post: bool,
+    ) -> Result<Option<YearlyShares>, KeyError> {
+        if self.components.is_empty() {
+            by_year::yearly_shares(self, ctx, ex_post)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// The shares per component of a key per component (docs/MODEL.md §5c), else `None`.
+    pub fn resolve_components(
+        &self,
+        ctx: &KeyContext<'_>,
+    ) -> Result<Option<ComponentShares>, KeyError> {
+        by_component::component_shares(self, ctx)
     }
 }
 
@@ -337,6 +384,9 @@ pub struct ResolvedKey {
     /// Shares per category and year, for a key that follows a driver given by year
     /// (docs/MODEL.md §5a); `None` when the shares are the same every year.
     pub yearly: Option<YearlyShares>,
+    /// The shares per component of a key per component (docs/MODEL.md §5c); `None` for an
+    /// ordinary key. Such a key's `shares[0]` are its reference running shares.
+    pub components: Option<ComponentShares>,
     /// Per category, the method recomputed on each draw (ex-post keys).
     pub ex_post: [Option<GameMethod>; 2],
     /// Standard errors of the shares when they were estimated by sampling (the Shapley value
@@ -360,7 +410,8 @@ impl ResolvedKey {
 
     /// Whether a rule needs the planning game.
     pub fn needs_game(key: &Key) -> bool {
-        matches!(key.running, KeyRule::Game { .. }) || matches!(key.startup, KeyRule::Game { .. })
+        let game = |rule: &KeyRule| matches!(rule, KeyRule::Game { .. });
+        game(&key.running) || game(&key.startup) || key.components.iter().any(|c| game(&c.rule))
     }
 }
 

@@ -14,6 +14,7 @@ mod accounts;
 mod assets;
 mod coalition;
 mod component;
+mod component_rows;
 mod discount;
 mod existing;
 mod exit;

@@ -33,6 +33,9 @@ pub(super) struct Layout {
     /// Per key: whether its shares change from draw to draw (recomputed on the realised game),
     /// so that its payments must be summed draw by draw.
     pub(super) varying: Vec<bool>,
+    /// Per key: its place among the keys per component, whose payments the kernel keeps per
+    /// year (`DrawScratch::component_pay`); such keys are varying too.
+    pub(super) component_slot: Vec<Option<usize>>,
     /// Coalitions per game (`2^n`), or 0 when games are out of reach.
     pub(super) n_masks: usize,
     /// Keep every draw's NPVs (exact quantiles) or sketch them (bounded memory).
@@ -65,7 +68,16 @@ impl Layout {
             any_ex_post: exact && keys.iter().any(ResolvedKey::is_ex_post),
             varying: keys
                 .iter()
-                .map(|k| model.has_events() || (exact && k.is_ex_post()))
+                .map(|k| model.has_events() || (exact && k.is_ex_post()) || k.components.is_some())
+                .collect(),
+            component_slot: keys
+                .iter()
+                .scan(0, |next, k| {
+                    Some(k.components.as_ref().map(|_| {
+                        *next += 1;
+                        *next - 1
+                    }))
+                })
                 .collect(),
             n_masks: if exact { 1 << n_members } else { 0 },
             store_draws: config.n_draws <= config.max_stored_draws,
@@ -229,7 +241,22 @@ impl ChunkOutput {
             return;
         }
         let pooled = [&f.pooled[0], &f.pooled[1], &f.pooled_accounting];
-        for (shares, _) in s.shares.iter().zip(&layout.varying).filter(|(_, v)| **v) {
+        let keys = s
+            .shares
+            .iter()
+            .zip(&layout.varying)
+            .zip(&layout.component_slot);
+        for ((shares, _), slot) in keys.filter(|((_, v), _)| **v) {
+            if let Some(slot) = slot {
+                // A key per component: its payments year by year, from the kernel.
+                let len = n * KEY_ROWS * h;
+                let (into, rest) = sums.split_at_mut(len);
+                for (a, v) in into.iter_mut().zip(&s.component_pay[slot * len..]) {
+                    *a += v;
+                }
+                sums = rest;
+                continue;
+            }
             for (&run, &start) in shares[0].iter().zip(&shares[1]) {
                 let share = [run, start, run];
                 for (p, sh) in pooled.iter().zip(share) {

@@ -29,6 +29,9 @@ pub struct Kernel<'a> {
     discount: Vec<f64>,
     /// Whether some key's shares change from year to year ([`super::yearly_keys`]).
     any_yearly: bool,
+    /// Whether some key splits the pooled running cost by component
+    /// ([`super::component_keys`]).
+    any_by_component: bool,
     /// Whether the flows record their capital parts for the municipal accounts.
     capital: bool,
 }
@@ -52,6 +55,12 @@ pub struct DrawScratch {
     pub(super) key_pay: Vec<f64>,
     /// Buffers of an existing cooperation's rows (docs/MODEL.md §10c).
     existing: ExistingFlows,
+    /// With keys per component, each named component's pooled running cost,
+    /// `[component × horizon + year]`.
+    pub(super) component_rows: Vec<f64>,
+    /// With keys per component, what each member pays the cooperation under each of them,
+    /// year by year (`component_keys::apply`).
+    pub(super) component_pay: Vec<f64>,
     /// `P_c(t)` per category, `[year]`.
     pooled: [Vec<f64>; 2],
     /// Shares used in this draw, per key: `[category][member]` (ex-post keys replace theirs).
@@ -95,6 +104,7 @@ impl<'a> Kernel<'a> {
             keys,
             discount,
             any_yearly: keys.iter().any(|k| k.yearly.is_some()),
+            any_by_component: keys.iter().any(|k| k.components.is_some()),
             capital: false,
         }
     }
@@ -250,6 +260,9 @@ impl<'a> Kernel<'a> {
             let pooled = &s.flows.pooled;
             let cumulative = &mut s.cumulative;
             super::yearly_keys::apply(self.keys, &self.discount, pooled, &s.base, cumulative, n);
+        }
+        if self.any_by_component && n > 0 && !self.model.has_events() {
+            super::component_keys::apply(self.model, self.keys, &self.discount, s);
         }
         match h.checked_sub(1) {
             Some(last) => s.npv[..cols].copy_from_slice(&s.cumulative[last * cols..]),

@@ -33,7 +33,9 @@ pub fn resolve_keys(
     use crate::allocation::{KeyContext, KeyError};
     let needs_game = keys.iter().any(ResolvedKey::needs_game);
     if needs_game && model.n_members() > MAX_EXACT_MEMBERS {
-        return resolve_keys_sampled(model, keys, seed).map(|k| (k, None));
+        let mut resolved = resolve_keys_sampled(model, keys, seed)?;
+        component_references(model, &mut resolved)?;
+        return Ok((resolved, None));
     }
     let game = needs_game
         .then(|| crate::games::planning_game(model, seed, planning.n_draws.max(1), planning.basis));
@@ -50,7 +52,33 @@ pub fn resolve_keys(
                 .map_err(|e| KeyError::Game(format!("key `{}`: {e}", k.name)))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let mut resolved = resolved;
+    component_references(model, &mut resolved)?;
     Ok((resolved, game))
+}
+
+/// Sets the reference running shares of every key per component (docs/MODEL.md §5c); such a
+/// key cannot be combined with membership events.
+fn component_references(
+    model: &Model,
+    keys: &mut [ResolvedKey],
+) -> Result<(), crate::allocation::KeyError> {
+    use crate::allocation::KeyError;
+    for key in keys.iter_mut() {
+        let Some(cs) = &key.components else {
+            continue;
+        };
+        if model.has_events() {
+            return Err(KeyError::Game(format!(
+                "key `{}`: a key per component cannot be used with membership events ([[events]])",
+                key.name
+            )));
+        }
+        let reference = super::component_keys::reference_shares(model, key, cs)
+            .map_err(|e| KeyError::Game(format!("key `{}`: {e}", key.name)))?;
+        key.shares[0] = reference;
+    }
+    Ok(())
 }
 
 /// Keys of a cooperation beyond exact reach: the Shapley value is estimated by permutation
@@ -122,6 +150,7 @@ fn resolve_keys_sampled(
                     Shares::new(rule_shares(&key.startup)?)?,
                 ],
                 yearly,
+                components: key.resolve_components(&ctx)?,
                 ex_post: [None, None],
                 share_std_errors: ResolvedKey::needs_game(key).then(|| share_se.clone()),
             };

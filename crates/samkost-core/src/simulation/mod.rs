@@ -7,6 +7,7 @@
 //! | file | job |
 //! |---|---|
 //! | `events.rs` | membership events: the year each takes effect in a draw, every key's net benefit with each year's members and the events' transfers |
+//! | `component_keys.rs` | keys per component: their cumulative net benefits and payments from each named component's pooled running cost, entered only when such a key exists |
 //! | `kernel.rs` | the one per-draw kernel: a draw's flows, NPVs and cumulative net benefits under every key, used by the run, sensitivity analyses and sweeps |
 //! | `stability.rs` | core stability of a draw's payments against its realised NPV game |
 //! | `stability_over_time.rs` | stability over time: which groups would gain by leaving in each later year |
@@ -25,6 +26,7 @@
 
 mod accounts;
 mod accumulate;
+mod component_keys;
 mod driver;
 mod events;
 mod kernel;
