@@ -368,3 +368,49 @@ fn every_mistake_in_a_key_per_component_is_reported_at_its_line() {
         "{none}"
     );
 }
+
+/// The components' pooled running rows (`Model::pooled_component_row`) against the one-pass
+/// flows (`Model::draw_flows`), a second computation of the same amounts: with no pooled running
+/// line and no assets, the pooled running cost of every year is the components' rows plus the
+/// governance, in draws with uncertain inputs, an IKS whose staff are transferred and held, and
+/// its pay levelling.
+#[test]
+fn component_rows_add_up_to_the_pooled_running_cost_of_the_flows() {
+    use samkost_core::model::{DrawFlows, DrawValues};
+    use samkost_core::sampling::SamplingMethod;
+    use samkost_core::simulation::parameter_sample;
+    let text = TWO_SERVICES
+        .replacen(
+            "[[lines]]\nname = \"Service desk\"\noccurs = \"together\"\nfixed = 200000\n",
+            "",
+            1,
+        )
+        .replacen(
+            "[transition]",
+            "[[components]]\nname = \"IT staff\"\nkind = \"staffing\"\ndriver = \"users\"\n\n[organisation]\nmodel = \"iks\"\n\n[transition]",
+            1,
+        );
+    let scenario = parse(&text).unwrap_or_else(|d| panic!("{d}"));
+    let model = &scenario.model;
+    assert_eq!(model.components.len(), 3);
+    let h = model.horizon_years;
+    let m = model.parameters.len();
+    assert!(m > 5, "uncertain inputs of the staff and the IKS");
+    let sample = parameter_sample(model, SamplingMethod::MonteCarlo, 5, 7).unwrap();
+    let (mut v, mut flows) = (DrawValues::default(), DrawFlows::default());
+    let mut row = vec![0.0; h];
+    for params in sample.chunks(m) {
+        model.evaluate(params, &mut v);
+        model.draw_flows(&v, &mut flows);
+        let mut sum = vec![v.organisation.governance; h];
+        for c in 0..model.components.len() {
+            model.pooled_component_row(&v, c, &mut row);
+            for (s, r) in sum.iter_mut().zip(&row) {
+                *s += r;
+            }
+        }
+        for (t, (s, p)) in sum.iter().zip(&flows.pooled[0]).enumerate() {
+            assert!(close(*s, *p), "year {t}: {s} vs {p}");
+        }
+    }
+}
