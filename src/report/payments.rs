@@ -63,11 +63,16 @@ impl PaymentsJson {
 
 /// What `member` is billed in each year under key `key` when its running rule is a price
 /// list: units × unit prices from the first operating year on, nothing before it (the
-/// cooperation has no running service to bill yet; docs/MODEL.md §5b).
+/// cooperation has no running service to bill yet; docs/MODEL.md §5b). A key per component
+/// bills nothing even when a price list shares one of its parts (§5c).
 pub fn billed(scenario: &Scenario, key: usize, member: usize) -> Option<Vec<f64>> {
-    let KeyRule::PriceList(list) = &scenario.keys.get(key)?.running else {
+    let key = scenario.keys.get(key)?;
+    let KeyRule::PriceList(list) = &key.running else {
         return None;
     };
+    if !key.components.is_empty() {
+        return None;
+    }
     let model = &scenario.model;
     let bill = |t: usize| {
         if t < model.operation_start {

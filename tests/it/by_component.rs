@@ -414,3 +414,24 @@ fn component_rows_add_up_to_the_pooled_running_cost_of_the_flows() {
         }
     }
 }
+
+/// A price list as the default rule, 100 NOK per inhabitant and no member fee, bills in
+/// proportion to population: the same payments as the hand calculation above, and the key
+/// reports no bills or settlements, which belong to a price list of the whole running cost.
+#[test]
+fn a_price_list_inside_a_key_per_component_shares_by_its_bills_and_bills_nothing() {
+    let text = TWO_SERVICES.replacen(
+        "default = { rule = \"proportional\", driver = \"population\" }",
+        "default = { rule = \"price_list\", prices = { population = 100 } }",
+        1,
+    );
+    let json = run_json(&text, "20");
+    let key = key(&json, "per service");
+    assert_eq!(key["rule"]["kind"], "price_list");
+    for (i, m) in key["members"].as_array().unwrap().iter().enumerate() {
+        let pay = &m["yearly_payments"];
+        assert!(pay["billed"].is_null() && pay["settlement"].is_null());
+        let running = numbers(&pay["to_cooperation_running"]);
+        assert!(running.iter().all(|r| close(*r, RUNNING[i])), "{running:?}");
+    }
+}

@@ -75,7 +75,8 @@ fn rows(rule: &KeyRule, ctx: &KeyContext<'_>) -> Result<Vec<Shares>, KeyError> {
     let years = rule
         .driver_with_path(ctx.drivers)
         .and_then(|d| ctx.drivers.path(d))
-        .map(<[Vec<f64>]>::len);
+        .map(<[Vec<f64>]>::len)
+        .filter(|h| *h > 0);
     match years {
         Some(h) => (0..h)
             .map(|t| Shares::new(rule.shares_in_year(ctx, Some(t))?))
