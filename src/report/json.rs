@@ -421,9 +421,9 @@ pub struct KeyJson {
     /// How it shares start-up costs, when not like running costs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub startup_rule: Option<RuleJson>,
-    /// A key per component (docs/MODEL.md §5c): the components whose pooled running cost has
-    /// a rule of its own, in component order (`rule` then shares the rest); left out for an
-    /// ordinary key.
+    /// A key per component (docs/MODEL.md §5c): the components, then the pooled running lines,
+    /// whose cost has a rule of its own, in scenario order (`rule` then shares the rest); left
+    /// out for an ordinary key.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<ComponentRuleJson>,
     /// The scenario's note on the key (`note = "…"`).
@@ -433,24 +433,44 @@ pub struct KeyJson {
     pub members: Vec<KeyMemberJson>,
 }
 
-/// The rule of one component under a key per component.
+/// The rule of one component or pooled line under a key per component.
 #[derive(Debug, Serialize)]
 pub struct ComponentRuleJson {
-    /// The component's name, as in `[[components]]`.
-    pub component: String,
+    /// The component's name, as in `[[components]]`, when the part is a component.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
+    /// The line's name, as in `[[lines]]`, when the part is a pooled running line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<String>,
     /// How its pooled running cost is shared.
     pub rule: RuleJson,
 }
 
 impl ComponentRuleJson {
     fn list(key: &samkost_core::allocation::Key, model: &samkost_core::model::Model) -> Vec<Self> {
+        use samkost_core::allocation::CostPart;
         key.components
             .iter()
-            .map(|c| Self {
-                component: model.components[c.component].name.clone(),
-                rule: RuleJson::of(&c.rule, &model.drivers),
+            .map(|c| {
+                let (component, line) = match c.part {
+                    CostPart::Component(i) => (Some(model.components[i].name.clone()), None),
+                    CostPart::Line(l) => (None, Some(model.lines[l].name.clone())),
+                };
+                Self {
+                    component,
+                    line,
+                    rule: RuleJson::of(&c.rule, &model.drivers),
+                }
             })
             .collect()
+    }
+
+    /// The component's or line's name.
+    pub fn name(&self) -> &str {
+        self.component
+            .as_deref()
+            .or(self.line.as_deref())
+            .unwrap_or("")
     }
 }
 

@@ -261,7 +261,7 @@ fn describe_running(key: &KeyJson, lang: Lang) -> String {
     let parts: Vec<String> = key
         .components
         .iter()
-        .map(|c| format!("{}: {}", c.component, describe_rule(&c.rule, lang)))
+        .map(|c| format!("{}: {}", c.name(), describe_rule(&c.rule, lang)))
         .collect();
     match lang {
         Lang::En => format!("per service — {}; the rest: {default}", parts.join("; ")),

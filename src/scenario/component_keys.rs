@@ -1,6 +1,6 @@
 //! `rule = "by_component"` of a key: a rule of its own for the pooled running cost of some
-//! components, named one by one or by kind, and a default rule for the rest (docs/MODEL.md
-//! §5c).
+//! components, named one by one or by kind, and of some pooled running lines, and a default
+//! rule for the rest (docs/MODEL.md §5c).
 //!
 //! ```toml
 //! [[keys]]
@@ -11,10 +11,14 @@
 //! "IT staff" = { rule = "proportional", driver = "users" }
 //! [keys.kinds]
 //! licence = { rule = "equal" }
+//! [keys.lines]
+//! "Shared finance and payroll system" = { rule = "equal" }
 //! ```
 
-use samkost_core::allocation::{ComponentRule, KeyRule};
-use samkost_core::model::{Component, ComponentKind, DriverTable, Member};
+use samkost_core::allocation::{ComponentRule, CostPart, KeyRule};
+use samkost_core::model::{
+    Basis, Category, Component, ComponentKind, CostLine, DriverTable, Member, Occurs,
+};
 
 use super::diagnostic::closest;
 use super::tree::{Ctx, Node, Table};
@@ -26,6 +30,7 @@ pub(super) const BY_COMPONENT_KEYS: &[&str] = &[
     "default",
     "components",
     "kinds",
+    "lines",
     "startup",
     "note",
 ];
@@ -49,6 +54,7 @@ pub(super) struct Context<'a> {
     pub drivers: &'a DriverTable,
     pub members_complete: bool,
     pub components: &'a [Component],
+    pub lines: &'a [CostLine],
     pub has_events: bool,
 }
 
@@ -216,11 +222,62 @@ pub(super) fn read_by_component(
             }
         }
     }
+    let mut line_rules: Vec<Option<KeyRule>> = vec![None; scenario.lines.len()];
+    if let Some(node) = table.get("lines") {
+        let what = format!("`lines` of {}", table.what);
+        if let Some(list) = Table::from_node(ctx, node, what) {
+            for (key, value) in list.table.iter() {
+                given += 1;
+                let name = key.get_ref().to_string();
+                let rule = sub_rule(
+                    ctx,
+                    value,
+                    format!("line `{name}` of {}", table.what),
+                    read_rule,
+                );
+                ok &= rule.is_some();
+                let Some(l) = scenario.lines.iter().position(|l| l.name == name) else {
+                    let names: Vec<&str> = scenario.lines.iter().map(|l| l.name.as_str()).collect();
+                    let help = match closest(&name, names.iter().copied()) {
+                        Some(best) => format!("did you mean `{best}`? lines: {}", names.join(", ")),
+                        None => format!(
+                            "name a line of [[lines]] exactly; lines: {}",
+                            names.join(", ")
+                        ),
+                    };
+                    ctx.error_help(
+                        key.span(),
+                        format!("`{name}` in {} is not a line", table.what),
+                        help,
+                    );
+                    ok = false;
+                    continue;
+                };
+                let line = &scenario.lines[l];
+                if line.category != Category::Running
+                    || line.basis != Basis::Pooled
+                    || line.occurs == Occurs::Alone
+                {
+                    ctx.error_help(
+                        key.span(),
+                        format!(
+                            "line `{name}` is not a pooled running cost of the cooperation, so {} has nothing of it to share",
+                            table.what
+                        ),
+                        "only a line with category = \"running\", basis = \"pooled\" and occurs = \"together\" or \"always\" can have a rule of its own; start-up costs follow `startup`, a member's own costs are its own",
+                    );
+                    ok = false;
+                    continue;
+                }
+                line_rules[l] = rule;
+            }
+        }
+    }
     if given == 0 {
         ctx.error_help(
             rule_span,
             format!("{} gives no rule for any component", table.what),
-            "add `[keys.components]` with `\"<component name>\" = { rule = … }` or `[keys.kinds]` with e.g. `staffing = { rule = … }`; a key with one rule for everything is an ordinary key",
+            "add `[keys.components]` with `\"<component name>\" = { rule = … }`, `[keys.kinds]` with e.g. `staffing = { rule = … }` or `[keys.lines]` with `\"<line name>\" = { rule = … }`; a key with one rule for everything is an ordinary key",
         );
         ok = false;
     }
@@ -235,8 +292,17 @@ pub(super) fn read_by_component(
         .filter_map(|(c, component)| {
             let kind = KINDS.iter().position(|k| *k == kind_name(component))?;
             let rule = by_name[c].clone().or_else(|| by_kind[kind].clone())?;
-            Some(ComponentRule { component: c, rule })
+            Some(ComponentRule {
+                part: CostPart::Component(c),
+                rule,
+            })
         })
+        .chain(line_rules.into_iter().enumerate().filter_map(|(l, rule)| {
+            Some(ComponentRule {
+                part: CostPart::Line(l),
+                rule: rule?,
+            })
+        }))
         .collect();
     Some((default, rules))
 }

@@ -348,6 +348,7 @@ fn build(
             drivers: &drivers,
             members_complete,
             components: &components,
+            lines: &lines,
             has_events: root.get("events").is_some(),
         },
     );

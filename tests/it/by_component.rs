@@ -291,6 +291,10 @@ fn every_mistake_in_a_key_per_component_is_reported_at_its_line() {
         assert!(TWO_SERVICES.contains(from), "test setup: {from}");
         parse(&TWO_SERVICES.replacen(from, to, 1))
     };
+    let with_lines = |entry: &str| {
+        let kinds_end = "infrastructure = { rule = \"equal\" }\n";
+        TWO_SERVICES.replacen(kinds_end, &format!("{kinds_end}[keys.lines]\n{entry}\n"), 1)
+    };
     let events =
         format!("{TWO_SERVICES}\n[[events]]\nkind = \"leave\"\nmember = \"9001\"\nyear = 2027\n");
     for (name, result, line) in [
@@ -346,6 +350,16 @@ fn every_mistake_in_a_key_per_component_is_reported_at_its_line() {
             parse(&events),
             line_of("rule = \"by_component\""),
         ),
+        (
+            "by_component_unknown_line",
+            parse(&with_lines("\"Service desks\" = { rule = \"equal\" }")),
+            line_of("infrastructure = { rule") + 2,
+        ),
+        (
+            "by_component_startup_line",
+            parse(&with_lines("\"Project\" = { rule = \"equal\" }")),
+            line_of("infrastructure = { rule") + 2,
+        ),
     ] {
         let Err(diagnostics) = result else {
             panic!("case `{name}` was accepted")
@@ -369,20 +383,20 @@ fn every_mistake_in_a_key_per_component_is_reported_at_its_line() {
     );
 }
 
-/// The components' pooled running rows (`Model::pooled_component_row`) against the one-pass
-/// flows (`Model::draw_flows`), a second computation of the same amounts: with no pooled running
-/// line and no assets, the pooled running cost of every year is the components' rows plus the
-/// governance, in draws with uncertain inputs, an IKS whose staff are transferred and held, and
-/// its pay levelling.
+/// The components' and lines' pooled running rows (`Model::pooled_component_row`,
+/// `Model::pooled_line_row`) against the one-pass flows (`Model::draw_flows`), a second
+/// computation of the same amounts: without assets, the pooled running cost of every year is
+/// those rows plus the governance, in draws with uncertain inputs (an uncertain, growing line),
+/// an IKS whose staff are transferred and held, and its pay levelling.
 #[test]
-fn component_rows_add_up_to_the_pooled_running_cost_of_the_flows() {
+fn component_and_line_rows_add_up_to_the_pooled_running_cost_of_the_flows() {
     use samkost_core::model::{DrawFlows, DrawValues};
     use samkost_core::sampling::SamplingMethod;
     use samkost_core::simulation::parameter_sample;
     let text = TWO_SERVICES
         .replacen(
-            "[[lines]]\nname = \"Service desk\"\noccurs = \"together\"\nfixed = 200000\n",
-            "",
+            "fixed = 200000\n",
+            "fixed = { dist = \"triangular\", min = 100000, mode = 200000, max = 400000 }\ngrowth = 0.02\n",
             1,
         )
         .replacen(
@@ -405,6 +419,13 @@ fn component_rows_add_up_to_the_pooled_running_cost_of_the_flows() {
         let mut sum = vec![v.organisation.governance; h];
         for c in 0..model.components.len() {
             model.pooled_component_row(&v, c, &mut row);
+            for (s, r) in sum.iter_mut().zip(&row) {
+                *s += r;
+            }
+        }
+        // The start-up line's row is 0: it is no running cost.
+        for l in 0..model.lines.len() {
+            model.pooled_line_row(&v, l, &mut row);
             for (s, r) in sum.iter_mut().zip(&row) {
                 *s += r;
             }
@@ -433,5 +454,35 @@ fn a_price_list_inside_a_key_per_component_shares_by_its_bills_and_bills_nothing
         assert!(pay["billed"].is_null() && pay["settlement"].is_null());
         let running = numbers(&pay["to_cooperation_running"]);
         assert!(running.iter().all(|r| close(*r, RUNNING[i])), "{running:?}");
+    }
+}
+
+/// A pooled running line with a rule of its own: the service desk's 200,000 a year split
+/// equally instead of by population. Each member pays a year A 105,000 + 433,333.33 + 66,666.67
+/// = 605,000, B 315,000 + 433,333.33 + 66,666.67 = 815,000, C 630,000 + 433,333.33 + 66,666.67 =
+/// 1,130,000 (2,550,000 in all).
+#[test]
+fn a_pooled_line_with_a_rule_of_its_own_is_split_by_it() {
+    let kinds_end = "infrastructure = { rule = \"equal\" }\n";
+    let text = TWO_SERVICES.replacen(
+        kinds_end,
+        &format!("{kinds_end}[keys.lines]\n\"Service desk\" = {{ rule = \"equal\" }}\n"),
+        1,
+    );
+    let json = run_json(&text, "20");
+    let key = key(&json, "per service");
+    let parts = key["components"].as_array().unwrap();
+    assert_eq!(parts.len(), 3);
+    assert_eq!(parts[2]["line"], "Service desk");
+    assert!(parts[2]["component"].is_null());
+    for (m, expected) in
+        key["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip([605_000.0, 815_000.0, 1_130_000.0])
+    {
+        let running = numbers(&m["yearly_payments"]["to_cooperation_running"]);
+        assert!(running.iter().all(|r| close(*r, expected)), "{running:?}");
     }
 }

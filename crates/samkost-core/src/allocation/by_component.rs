@@ -1,6 +1,6 @@
-//! Keys per component (docs/MODEL.md §5c): the pooled running cost of each named component
-//! split by a rule of its own, the rest of the pooled running cost by the key's default rule,
-//! the start-up cost by its start-up rule.
+//! Keys per component (docs/MODEL.md §5c): the pooled running cost of each named component (or
+//! pooled running line) split by a rule of its own, the rest of the pooled running cost by the
+//! key's default rule, the start-up cost by its start-up rule.
 //!
 //! Each rule gives [`Shares`] like any key's, one set per year when it follows a driver given
 //! by year (§5a), else one set for every year. In year `t` member `i` pays
@@ -14,12 +14,21 @@
 
 use super::{Key, KeyContext, KeyError, KeyRule, Shares};
 
-/// The rule a key applies to one component's pooled running cost.
+/// A part of the pooled running cost that a key per component can split by a rule of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CostPart {
+    /// A component (index in the model's components): its pooled running cost.
+    Component(usize),
+    /// A pooled running cost line (index in the model's lines).
+    Line(usize),
+}
+
+/// The rule a key applies to one part's pooled running cost.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComponentRule {
-    /// Component index in the model.
-    pub component: usize,
-    /// The rule for that component.
+    /// The component or line.
+    pub part: CostPart,
+    /// The rule for it.
     pub rule: KeyRule,
 }
 
@@ -29,7 +38,7 @@ pub struct ComponentRule {
 pub struct ComponentShares {
     default: Vec<Shares>,
     startup: Vec<Shares>,
-    components: Vec<(usize, Vec<Shares>)>,
+    components: Vec<(CostPart, Vec<Shares>)>,
 }
 
 /// Row `t` of a list of yearly shares; the only row when constant, the last beyond the horizon.
@@ -49,18 +58,18 @@ impl ComponentShares {
         row(&self.startup, t)
     }
 
-    /// Number of components with a rule of their own.
+    /// Number of parts with a rule of their own.
     pub fn len(&self) -> usize {
         self.components.len()
     }
 
-    /// Whether no component has a rule of its own.
+    /// Whether no part has a rule of its own.
     pub fn is_empty(&self) -> bool {
         self.components.is_empty()
     }
 
-    /// Component index of rule `j` (model order of the components).
-    pub fn component(&self, j: usize) -> usize {
+    /// The part of rule `j`.
+    pub fn part(&self, j: usize) -> CostPart {
         self.components[j].0
     }
 
@@ -96,7 +105,7 @@ pub(super) fn component_shares(
     let components = key
         .components
         .iter()
-        .map(|c| Ok((c.component, rows(&c.rule, ctx)?)))
+        .map(|c| Ok((c.part, rows(&c.rule, ctx)?)))
         .collect::<Result<Vec<_>, KeyError>>()?;
     Ok(Some(ComponentShares {
         default: rows(&key.running, ctx)?,
@@ -142,13 +151,13 @@ mod tests {
             startup: KeyRule::Proportional { driver: 0 },
             ex_post: false,
             components: vec![ComponentRule {
-                component: 1,
+                part: CostPart::Component(1),
                 rule: KeyRule::Proportional { driver: 0 },
             }],
         };
         let shares = component_shares(&key, &ctx).unwrap().unwrap();
         assert_eq!(shares.len(), 1);
-        assert_eq!(shares.component(0), 1);
+        assert_eq!(shares.part(0), CostPart::Component(1));
         assert_eq!(shares.default_in(5), &[0.5, 0.5]);
         assert_eq!(shares.component_in(0, 0), &[0.25, 0.75]);
         assert_eq!(shares.component_in(0, 1), &[0.5, 0.5]);

@@ -10,7 +10,7 @@ mod by_component;
 mod by_year;
 mod price_list;
 
-pub use by_component::{ComponentRule, ComponentShares};
+pub use by_component::{ComponentRule, ComponentShares, CostPart};
 pub use by_year::YearlyShares;
 pub use price_list::PriceList;
 use samkost_game::{CostGame, GameError};

@@ -1,8 +1,9 @@
 //! The kernel's cumulative net benefits for keys per component (docs/MODEL.md §5c).
 //!
 //! The kernel's constant-share pass cannot split the pooled running cost by component, so the
-//! columns of such keys are written again here, year by year, from each named component's
-//! pooled running cost `P_c(t)` ([`Model::pooled_component_row`]):
+//! columns of such keys are written again here, year by year, from each named component's (or
+//! pooled line's) running cost `P_c(t)` ([`Model::pooled_component_row`],
+//! [`Model::pooled_line_row`]):
 //!
 //! ```text
 //! run_ki(t)   = s_i^def(t) P^run(t) + Σ_c (s_i^c(t) − s_i^def(t)) P_c(t)
@@ -15,15 +16,24 @@
 //! only when such a key exists, so a run without them costs nothing more.
 
 use super::kernel::DrawScratch;
-use crate::allocation::{ComponentShares, ResolvedKey, Shares};
+use crate::allocation::{ComponentShares, CostPart, ResolvedKey, Shares};
 use crate::model::{DrawFlows, DrawValues, Model};
 
 /// Rows of a key's payments per member: running, start-up, default share × pooled accounting
 /// items (as `accumulate::KEY_ROWS`).
 pub(super) const PAY_ROWS: usize = 3;
 
-/// Fills `rows[c × h + t]` with the pooled running cost of every component some key names.
-fn component_rows(
+/// The row of `part` in the rows of [`part_rows`]: components first, then lines.
+fn row_index(model: &Model, part: CostPart) -> usize {
+    match part {
+        CostPart::Component(c) => c,
+        CostPart::Line(l) => model.components.len() + l,
+    }
+}
+
+/// Fills `rows[row × h + t]` with the pooled running cost of every component and line some key
+/// names ([`row_index`]).
+fn part_rows(
     model: &Model,
     keys: &[ResolvedKey],
     values: &DrawValues,
@@ -31,21 +41,28 @@ fn component_rows(
     rows: &mut Vec<f64>,
 ) {
     rows.clear();
-    rows.resize(model.components.len() * h, 0.0);
-    for c in 0..model.components.len() {
-        let named = keys
-            .iter()
-            .filter_map(|k| k.components.as_ref())
-            .any(|cs| (0..cs.len()).any(|j| cs.component(j) == c));
-        if named {
-            model.pooled_component_row(values, c, &mut rows[c * h..(c + 1) * h]);
+    rows.resize((model.components.len() + model.lines.len()) * h, 0.0);
+    let named = keys
+        .iter()
+        .filter_map(|k| k.components.as_ref())
+        .flat_map(|cs| (0..cs.len()).map(|j| cs.part(j)));
+    let mut done = vec![false; model.components.len() + model.lines.len()];
+    for part in named {
+        let r = row_index(model, part);
+        if std::mem::replace(&mut done[r], true) {
+            continue;
+        }
+        let out = &mut rows[r * h..(r + 1) * h];
+        match part {
+            CostPart::Component(c) => model.pooled_component_row(values, c, out),
+            CostPart::Line(l) => model.pooled_line_row(values, l, out),
         }
     }
 }
 
 /// Member `i`'s payments in year `t` under `cs`: running, start-up, accounting items.
 fn year_payments(
-    cs: &ComponentShares,
+    (model, cs): (&Model, &ComponentShares),
     flows: &DrawFlows,
     rows: &[f64],
     h: usize,
@@ -55,7 +72,7 @@ fn year_payments(
     let mut run = def * flows.pooled[0][t];
     for j in 0..cs.len() {
         let diff = cs.component_in(j, t)[i] - def;
-        run += diff * rows[cs.component(j) * h + t];
+        run += diff * rows[row_index(model, cs.part(j)) * h + t];
     }
     [
         run,
@@ -70,7 +87,7 @@ fn year_payments(
 pub(super) fn apply(model: &Model, keys: &[ResolvedKey], discount: &[f64], s: &mut DrawScratch) {
     let (n, h) = (model.n_members(), discount.len());
     let cols = keys.len() * n;
-    component_rows(model, keys, &s.values, h, &mut s.component_rows);
+    part_rows(model, keys, &s.values, h, &mut s.component_rows);
     let n_by_component = keys.iter().filter(|k| k.components.is_some()).count();
     s.component_pay.clear();
     s.component_pay
@@ -84,7 +101,7 @@ pub(super) fn apply(model: &Model, keys: &[ResolvedKey], discount: &[f64], s: &m
             let pay = &mut s.component_pay[(slot * n + i) * PAY_ROWS * h..][..PAY_ROWS * h];
             let mut paid = 0.0;
             for (t, d) in discount.iter().enumerate() {
-                let year = year_payments(cs, &s.flows, &s.component_rows, h, (i, t));
+                let year = year_payments((model, cs), &s.flows, &s.component_rows, h, (i, t));
                 for (r, v) in year.iter().enumerate() {
                     pay[r * h + t] = *v;
                 }
@@ -115,13 +132,13 @@ pub(super) fn reference_shares(
     model.evaluate(&params, &mut values);
     model.draw_flows_with(&values, &mut flows, false);
     let mut rows = Vec::new();
-    component_rows(model, std::slice::from_ref(key), &values, h, &mut rows);
+    part_rows(model, std::slice::from_ref(key), &values, h, &mut rows);
     let discount = model.discounting.factors(h);
     let weighted: Vec<f64> = (0..n)
         .map(|i| {
             let years = discount.iter().enumerate();
             years
-                .map(|(t, d)| d * year_payments(cs, &flows, &rows, h, (i, t))[0])
+                .map(|(t, d)| d * year_payments((model, cs), &flows, &rows, h, (i, t))[0])
                 .sum()
         })
         .collect();

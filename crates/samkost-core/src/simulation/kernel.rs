@@ -55,8 +55,8 @@ pub struct DrawScratch {
     pub(super) key_pay: Vec<f64>,
     /// Buffers of an existing cooperation's rows (docs/MODEL.md §10c).
     existing: ExistingFlows,
-    /// With keys per component, each named component's pooled running cost,
-    /// `[component × horizon + year]`.
+    /// With keys per component, each named component's and line's pooled running cost,
+    /// `[(component, then line) × horizon + year]`.
     pub(super) component_rows: Vec<f64>,
     /// With keys per component, what each member pays the cooperation under each of them,
     /// year by year (`component_keys::apply`).
