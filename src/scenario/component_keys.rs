@@ -20,6 +20,8 @@ use samkost_core::model::{
     Basis, Category, Component, ComponentKind, CostLine, DriverTable, Member, Occurs,
 };
 
+use toml::de::DeValue;
+
 use super::diagnostic::closest;
 use super::tree::{Ctx, Node, Table};
 
@@ -56,6 +58,45 @@ pub(super) struct Context<'a> {
     pub components: &'a [Component],
     pub lines: &'a [CostLine],
     pub has_events: bool,
+    /// The `name` and `kind` of every `[[components]]` entry and the `name` of every
+    /// `[[lines]]` entry as written, read or not: a name whose own entry has an error is not
+    /// reported again under the key.
+    pub declared: Declared,
+}
+
+/// Names and kinds as written in the file ([`Context::declared`]).
+#[derive(Default)]
+pub(super) struct Declared {
+    pub components: Vec<String>,
+    pub kinds: Vec<String>,
+    pub lines: Vec<String>,
+}
+
+impl Declared {
+    /// The names and kinds written in `[[components]]` and `[[lines]]`.
+    pub(super) fn of(components: Option<&Node<'_>>, lines: Option<&Node<'_>>) -> Self {
+        let field = |node: Option<&Node<'_>>, key: &str| -> Vec<String> {
+            let Some(DeValue::Array(items)) = node.map(Node::get_ref) else {
+                return Vec::new();
+            };
+            items
+                .iter()
+                .filter_map(|item| match item.get_ref() {
+                    DeValue::Table(t) => t.iter().find(|(k, _)| k.get_ref().as_ref() == key),
+                    _ => None,
+                })
+                .filter_map(|(_, v)| match v.get_ref() {
+                    DeValue::String(s) => Some(s.to_string()),
+                    _ => None,
+                })
+                .collect()
+        };
+        Self {
+            components: field(components, "name"),
+            kinds: field(components, "kind"),
+            lines: field(lines, "name"),
+        }
+    }
 }
 
 /// Reads a key per component: its default (running) rule and the rules of the components that
@@ -140,6 +181,10 @@ pub(super) fn read_by_component(
                     read_rule,
                 );
                 let Some(c) = names.iter().position(|n| *n == name) else {
+                    ok = false;
+                    if scenario.declared.components.contains(&name) {
+                        continue; // its own entry has an error, reported there
+                    }
                     let help = match closest(&name, names.iter().copied()) {
                         Some(best) => {
                             format!("did you mean `{best}`? components: {}", names.join(", "))
@@ -158,7 +203,6 @@ pub(super) fn read_by_component(
                         format!("`{name}` in {} is not a component", table.what),
                         help,
                     );
-                    ok = false;
                     continue;
                 };
                 ok &= rule.is_some();
@@ -194,6 +238,10 @@ pub(super) fn read_by_component(
                     continue;
                 };
                 if !scenario.components.iter().any(|c| kind_name(c) == kind) {
+                    ok = false;
+                    if scenario.declared.kinds.contains(&kind) {
+                        continue; // a component of that kind has an error, reported there
+                    }
                     let kinds: Vec<String> = scenario
                         .components
                         .iter()
@@ -214,7 +262,6 @@ pub(super) fn read_by_component(
                             }
                         ),
                     );
-                    ok = false;
                     continue;
                 }
                 ok &= rule.is_some();
@@ -237,6 +284,10 @@ pub(super) fn read_by_component(
                 );
                 ok &= rule.is_some();
                 let Some(l) = scenario.lines.iter().position(|l| l.name == name) else {
+                    ok = false;
+                    if scenario.declared.lines.contains(&name) {
+                        continue; // its own entry has an error, reported there
+                    }
                     let names: Vec<&str> = scenario.lines.iter().map(|l| l.name.as_str()).collect();
                     let help = match closest(&name, names.iter().copied()) {
                         Some(best) => format!("did you mean `{best}`? lines: {}", names.join(", ")),
@@ -250,7 +301,6 @@ pub(super) fn read_by_component(
                         format!("`{name}` in {} is not a line", table.what),
                         help,
                     );
-                    ok = false;
                     continue;
                 };
                 let line = &scenario.lines[l];

@@ -350,6 +350,7 @@ fn build(
             components: &components,
             lines: &lines,
             has_events: root.get("events").is_some(),
+            declared: component_keys::Declared::of(root.get("components"), root.get("lines")),
         },
     );
     let existing = existing::read_existing(

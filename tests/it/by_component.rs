@@ -369,6 +369,17 @@ fn every_mistake_in_a_key_per_component_is_reported_at_its_line() {
         assert!(first.help.is_some(), "case `{name}` gives no fix");
         insta::assert_snapshot!(name, diagnostics.to_string());
     }
+    // A component whose own entry has an error is reported there only, not again as an
+    // unknown name or a kind without a component under the key.
+    let Err(one) = parse(&TWO_SERVICES.replacen(
+        "kind = \"licence\"\ndriver = \"users\"",
+        "kind = \"licence\"\ndriver = \"user\"",
+        1,
+    )) else {
+        panic!("an unknown driver was accepted")
+    };
+    assert_eq!(one.0.len(), 1, "{one}");
+    assert!(one.to_string().contains("unknown driver `user`"), "{one}");
     // Without any component rule the key is an ordinary key under another name.
     let Err(none) = parse(
         &TWO_SERVICES

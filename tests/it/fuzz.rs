@@ -120,6 +120,8 @@ const SNIPPETS: &[&str] = &[
     "\n[[components]]\nname = \"L\"\nkind = \"licence\"\ntiers = [{ from = 0, price = 1e308 }, { from = 5e-324, price = -1e308 }]\n",
     "\n[[components]]\nname = \"P\"\nkind = \"purchasing\"\ncycle_years = 0\nhalf_volume = 0\nmax_discount = 1e308\n",
     "\n[[components]]\nname = \"P2\"\nkind = \"purchasing\"\ncycle_years = -1e308\nunits_per_driver = 1e308\n",
+    "\n[[keys]]\nname = \"svc\"\nrule = \"by_component\"\ndefault = { rule = \"equal\" }\n[keys.kinds]\nstaffing = { rule = \"proportional\", driver = \"users\" }\nlicence = { rule = \"hybrid\", fixed_part = 1e308 }\n",
+    "\n[[keys]]\nname = \"svc2\"\nrule = \"by_component\"\ndefault = { rule = \"by_component\" }\n[keys.components]\n\"\" = { rule = \"fixed\", shares = { \"1517\" = 1e308 } }\n[keys.lines]\n\"Main project\" = 1\n",
 ];
 
 /// One change to a file.
