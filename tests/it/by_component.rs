@@ -497,3 +497,32 @@ fn a_pooled_line_with_a_rule_of_its_own_is_split_by_it() {
         assert!(running.iter().all(|r| close(*r, expected)), "{running:?}");
     }
 }
+
+/// The report names each part's rule and then the rest's, in both languages.
+#[test]
+fn the_report_says_the_rule_of_each_part() {
+    for (lang, expected) in [
+        (
+            "en",
+            "per service — Licences: by users; Servers: equal split; the rest: by population; start-up costs: equal split",
+        ),
+        (
+            "nb",
+            "per tjeneste — Licences: etter users; Servers: lik fordeling; resten: etter innbyggertall; oppstartskostnader: lik fordeling",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, TWO_SERVICES).unwrap();
+        let out = dir.path().join("out");
+        crate::succeed(
+            Command::new(env!("CARGO_BIN_EXE_samkost"))
+                .arg("run")
+                .arg(&path)
+                .args(["--sobol", "0", "--lang", lang, "--out"])
+                .arg(&out),
+        );
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        assert!(html.contains(expected), "{lang}: {expected}");
+    }
+}
