@@ -526,3 +526,24 @@ fn the_report_says_the_rule_of_each_part() {
         assert!(html.contains(expected), "{lang}: {expected}");
     }
 }
+
+/// The reference running shares (docs/MODEL.md §5c) of the hand calculation: with every input
+/// fixed, each member's running payment over the pooled running cost, 563,333.33 / 2,550,000
+/// and so on; the start-up shares are the start-up rule's.
+#[test]
+fn reference_shares_are_the_shares_of_the_running_costs_npv() {
+    let scenario = parse(TWO_SERVICES).unwrap_or_else(|d| panic!("{d}"));
+    let (keys, _) = samkost_core::simulation::resolve_keys(
+        &scenario.model,
+        &scenario.keys,
+        1,
+        &scenario.planning,
+    )
+    .unwrap();
+    let per_service = &keys[0];
+    assert!(per_service.components.is_some() && keys[1].components.is_none());
+    for (i, running) in RUNNING.iter().enumerate() {
+        assert!(close(per_service.shares[0][i], running / 2_550_000.0));
+        assert!(close(per_service.shares[1][i], 1.0 / 3.0));
+    }
+}
