@@ -210,7 +210,8 @@ fn read_key<'k>(ctx: &mut Ctx<'_>, table: &Table<'_, '_>, keys: &'k [Key]) -> Op
 }
 
 /// What an existing cooperation cannot be combined with: membership events, game-theoretic
-/// keys, a component pooled in another year than the first operating year.
+/// keys, keys per component, a component pooled in another year than the first operating
+/// year.
 fn check_scenario(ctx: &mut Ctx<'_>, table: &Table<'_, '_>, scenario: &Context<'_>) {
     if !scenario.events.is_empty() {
         ctx.error_help(
@@ -235,6 +236,22 @@ fn check_scenario(ctx: &mut Ctx<'_>, table: &Table<'_, '_>, scenario: &Context<'
                 games.join(", ")
             ),
             "remove those [[keys]]: their cost game counts every coalition as if it started from nothing, while the existing cooperation's start-up is already paid (docs/MODEL.md §10c)",
+        );
+    }
+    let per_component: Vec<&str> = scenario
+        .keys
+        .iter()
+        .filter(|k| !k.components.is_empty())
+        .map(|k| k.name.as_str())
+        .collect();
+    if !per_component.is_empty() {
+        ctx.error_help(
+            table.span.clone(),
+            format!(
+                "keys per component cannot be used with [existing]: {}",
+                per_component.join(", ")
+            ),
+            "compare an ordinary key (rule = \"hybrid\", …) in this scenario: a key per component splits each component's cost as the whole cooperation would pool it, while an existing cooperation's rows leave out what is already pooled (docs/MODEL.md §10c)",
         );
     }
     let (Some(t0), Some(first)) = (scenario.operation_start, scenario.first_year) else {

@@ -237,7 +237,8 @@ fn mistakes_in_existing_are_reported_at_their_field() {
 }
 
 /// `[existing]` with events, with a game-theoretic key as today's key or among the keys to
-/// compare, and with a component pooled later: each refused with the fix.
+/// compare, with a key per component and with a component pooled later: each refused with the
+/// fix.
 #[test]
 fn what_existing_cannot_be_combined_with_is_refused() {
     let pool = "[existing]\nmembers = [\"1517\", \"1514\"]\n";
@@ -254,11 +255,20 @@ fn what_existing_cannot_be_combined_with_is_refused() {
         crate::BASE
     );
     let later = FOUR.replace("exponent = 1.0\n", "exponent = 1.0\npooled_from = 2028\n");
+    let per_component = format!(
+        "{}\n{pool}\n[[keys]]\nname = \"per service\"\nrule = \"by_component\"\ndefault = {{ rule = \"equal\" }}\n[keys.lines]\n\"Shared operations\" = {{ rule = \"proportional\", driver = \"population\" }}\n",
+        crate::BASE
+    );
     for (name, text, needle) in [
         ("events", events, "[[events]] cannot be combined"),
         ("game key", game, "game-theoretic keys cannot be used"),
         ("game key today", game_as_today, "is a game-theoretic key"),
         ("pooled later", later, "is pooled from 2028"),
+        (
+            "key per component",
+            per_component,
+            "keys per component cannot be used with [existing]: per service",
+        ),
     ] {
         let diagnostics = parse(&text).expect_err(name).to_string();
         assert!(diagnostics.contains(needle), "{name}: {diagnostics}");
