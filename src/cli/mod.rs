@@ -112,7 +112,8 @@ struct RunArgs {
     sampling: Sampling,
     /// Runs up to this many draws keep every draw (exact quantiles); longer runs use a quantile
     /// sketch with 0.1 % relative accuracy so memory stays bounded (at most 10^8; the kept
-    /// draws, 8 bytes × (keys × members + 1 + years) each, must fit in 8 GB).
+    /// draws, 8 bytes × (keys × (members + 2) + 4 × members + 3 + years) each without ex-post
+    /// keys, must fit in 8 GB).
     #[arg(long, default_value_t = samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
           value_parser = clap::value_parser!(u64).range(0..=MAX_STORED_DRAWS))]
     max_stored_draws: u64,
@@ -865,11 +866,17 @@ fn precision_run_sizes(first: u64, max_draws: u64) -> Vec<u64> {
     sizes
 }
 
-/// Bytes one stored draw takes: its NPV row (keys × members + 1 for the region) and its
-/// regional cumulative row (one value per year), 8 bytes each (the core's `Columns`).
+/// Bytes one stored draw takes: its NPV row (keys × members + 1 for the region), its
+/// regional cumulative row (one value per year) and what its budget and socio-economic NPVs
+/// are computed from (4 × members + 2, the region's two per key, and 2 × members per key
+/// whose shares may change from draw to draw: ex-post keys, every key with membership
+/// events), 8 bytes each (the core's `Columns`).
 fn stored_draw_bytes(scenario: &Scenario) -> u64 {
-    let values =
-        scenario.keys.len() * scenario.model.n_members() + 1 + scenario.model.horizon_years;
+    let (keys, n) = (scenario.keys.len(), scenario.model.n_members());
+    let events = scenario.model.has_events();
+    let varying = scenario.keys.iter().filter(|k| k.ex_post || events).count();
+    let views = 4 * n + 2 + 2 * keys + 2 * n * varying;
+    let values = keys * n + 1 + scenario.model.horizon_years + views;
     8 * values as u64
 }
 

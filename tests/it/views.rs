@@ -1,8 +1,11 @@
 //! The budget and socio-economic views (docs/MODEL.md §6d) against closed forms: a service
 //! gain's value, realised share and delay discounted by hand; the tax-financing cost; the VAT
 //! and fee-financed terms against the municipal accounts' yearly differences discounted (a
-//! second method); an uncertain realisation share against its distribution's mean and
-//! standard error; identities on the default scenario; mistakes in `[[gains]]` at their line.
+//! second method); an uncertain realisation share against its distribution's mean, standard
+//! error and quantile function (the views' P10/P50/P90, stored and sketched); identities on the
+//! default scenario (percentiles and core stability equal to the cash view's where the views
+//! coincide); core stability in a view against a closed-form probability; the report's
+//! section against `summary.json`; mistakes in `[[gains]]` at their line.
 
 use std::process::Command;
 
@@ -45,6 +48,10 @@ rule = "equal"
 }
 
 fn run(text: &str, draws: &str) -> Value {
+    run_with(text, &["--stability-draws", "0", "--draws", draws])
+}
+
+fn run_with(text: &str, args: &[&str]) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.toml");
     std::fs::write(&path, text).unwrap();
@@ -52,8 +59,8 @@ fn run(text: &str, draws: &str) -> Value {
         Command::new(env!("CARGO_BIN_EXE_samkost"))
             .arg("run")
             .arg(&path)
-            .args(["--format", "json", "--sobol", "0", "--stability-draws", "0"])
-            .args(["--draws", draws]),
+            .args(["--format", "json", "--sobol", "0"])
+            .args(args),
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -174,6 +181,297 @@ fn without_gains_vat_or_fees_the_views_are_the_cash_view_and_its_tax_cost() {
             assert_eq!(m["budget"]["p_win"], m["cash"]["p_win"]);
         }
     }
+}
+
+/// 1,000 hours a year at 500 NOK in each member, realised at once with an uncertain share
+/// `r ~ Tri(0.2, 0.5, 0.9)`, over 2,000 draws. With `a = a(0)`, cash `C = 100,000·a` and the
+/// gain `V = 500,000·a` fixed, a member's budget NPV is `C + r·V` and its socio-economic NPV
+/// `C + V + 0.2·(C + r·V)`, both increasing in `r`, so their percentiles are those of `r`:
+/// - against the closed form: `Q_r(p) = 0.2 + √(0.21·p)` below the mode (`F(0.5) = 3/7`),
+///   `0.9 − √(0.28·(1 − p))` above, giving 0.34491, 0.52583, 0.73267 for P10, P50, P90,
+///   within four standard errors of a sample quantile, `√(p(1−p)/R) / f(Q_r(p))` with the
+///   density `f = 2(x − 0.2)/0.21` below the mode and `2(0.9 − x)/0.28` above;
+/// - against each other (a second computation on the same draws, up to rounding): the
+///   socio-economic P_q is `C + V + 0.2·budget P_q`, and the region's (three equal members) is
+///   three times a member's;
+/// - a run that keeps no draws (`--max-stored-draws 100`) reads them from its quantile
+///   sketches, within 0.5 % (0.1 % relative accuracy, plus the gap to a neighbouring order
+///   statistic, about 0.07 % of P10 here).
+#[test]
+fn the_views_percentiles_follow_the_realisation_shares_distribution() {
+    let text = scenario(
+        "[vat]\nnon_compensable = 0\nfee_financed = 0\n\n[[gains]]\nname = \"Case work\"\nhours = 1000\nhourly_cost = 500\ndelay = 0\nrealisation = { dist = \"triangular\", min = 0.2, mode = 0.5, max = 0.9 }",
+    );
+    let json = run(&text, "2000");
+    let sketched = run_with(
+        &text,
+        &[
+            "--stability-draws",
+            "0",
+            "--draws",
+            "2000",
+            "--max-stored-draws",
+            "100",
+        ],
+    );
+    let (cash, value) = (100_000.0 * annuity(0), 500_000.0 * annuity(0));
+    let quantile = |p: f64| {
+        if p <= 3.0 / 7.0 {
+            0.2 + (0.21 * p).sqrt()
+        } else {
+            0.9 - (0.28 * (1.0 - p)).sqrt()
+        }
+    };
+    let density = |x: f64| {
+        if x <= 0.5 {
+            2.0 * (x - 0.2) / 0.21
+        } else {
+            2.0 * (0.9 - x) / 0.28
+        }
+    };
+    let key = &json["npv_views"]["keys"][0];
+    let member = &key["members"][0];
+    for (field, p) in [("p10", 0.1), ("p50", 0.5), ("p90", 0.9)] {
+        let q = quantile(p);
+        let se = (p * (1.0 - p) / 2000.0).sqrt() / density(q);
+        let budget = member["budget"][field].as_f64().unwrap();
+        let expected = cash + q * value;
+        assert!(
+            (budget - expected).abs() <= 4.0 * se * value,
+            "{field}: {budget} vs {expected} ± {}",
+            se * value
+        );
+        let socio = member["socioeconomic"][field].as_f64().unwrap();
+        assert!(near(socio, cash + value + 0.2 * budget), "{field}: {socio}");
+        let region = key["region"]["budget"][field].as_f64().unwrap();
+        assert!(near(region, 3.0 * budget), "{field}: {region}");
+        assert!(
+            near(member["cash"][field].as_f64().unwrap(), cash),
+            "{field}"
+        );
+        for view in ["budget", "socioeconomic"] {
+            let stored = member[view][field].as_f64().unwrap();
+            let from_sketch = sketched["npv_views"]["keys"][0]["members"][0][view][field]
+                .as_f64()
+                .unwrap();
+            assert!(
+                (from_sketch - stored).abs() <= 0.005 * stored.abs(),
+                "{view} {field}: {from_sketch} vs {stored}"
+            );
+        }
+    }
+    let b = &member["budget"];
+    assert!(b["p10"].as_f64() < b["p50"].as_f64() && b["p50"].as_f64() < b["p90"].as_f64());
+    assert_eq!(b["p_win"], 1.0);
+}
+
+/// Without service gains, VAT or fee-financed costs the budget NPV is the cash NPV draw by
+/// draw, so on the default scenario its percentiles are the cash view's bit for bit and its
+/// core stability the cash view's (two computations: the cash core check, and the views' check
+/// of groups plus each member's NPV in the view); the socio-economic NPV is 1.2 times the cash
+/// NPV, so its percentiles are 1.2 times the cash view's and, as `1.2·x ≥ 0` exactly when
+/// `x ≥ 0`, its core stability is the cash view's too.
+#[test]
+fn without_gains_vat_or_fees_the_views_percentiles_and_core_are_the_cash_views() {
+    let text = format!(
+        "{}\n[vat]\nnon_compensable = 0\nfee_financed = 0\n",
+        samkost::scenario::DEFAULT_SCENARIO
+    );
+    let json = run_with(&text, &["--draws", "300", "--stability-draws", "300"]);
+    let views = &json["npv_views"];
+    assert!(views["budget_core_undefined"].is_null());
+    for (key, cash_key) in views["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(json["keys"].as_array().unwrap())
+    {
+        let core = &key["p_core_stable_by_view"];
+        assert_eq!(core["cash"], cash_key["p_core_stable"], "{}", key["name"]);
+        assert!(core["cash"].is_f64(), "{}", key["name"]);
+        assert_eq!(core["budget"], core["cash"], "{}", key["name"]);
+        assert_eq!(core["socioeconomic"], core["cash"], "{}", key["name"]);
+        for (m, cash_member) in key["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(cash_key["members"].as_array().unwrap())
+        {
+            for field in ["p10", "p50", "p90"] {
+                let cash = m["cash"][field].as_f64().unwrap();
+                assert_eq!(
+                    cash,
+                    cash_member["npv_net_benefit"][field].as_f64().unwrap()
+                );
+                assert_eq!(m["budget"][field].as_f64().unwrap(), cash, "{m}");
+                assert!(
+                    near(m["socioeconomic"][field].as_f64().unwrap(), 1.2 * cash),
+                    "{m}"
+                );
+            }
+        }
+    }
+}
+
+/// Core stability where the views differ. Three members each pay 400,000 a year alone; the
+/// cooperation costs 900,000 a year whoever is in it (two or three members). The key `heavy`
+/// puts half on member 1517, which pays 450,000 and loses 50,000 a year in cash: no draw is in
+/// the cash core (1517 alone would do better), while no group of two would (it pays at most
+/// 675,000 of the 900,000 it would bear). Each member saves 1,000 hours at 500 NOK, realised at
+/// once with a share `r ~ Tri(0, 0.1, 0.3)`. With `a = a(0)`, 1517's budget NPV is
+/// `(500,000·r − 50,000)·a`, non-negative exactly when `r ≥ 0.1`: the budget core holds with
+/// probability `1 − F(0.1) = 1 − 0.1²/(0.3·0.1) = 2/3` (within four binomial standard errors,
+/// `√(2/9/2,000)`), in exactly the draws where every member's budget gains (the only
+/// breakaway is 1517 alone); its socio-economic NPV is `(450,000 + 0.2·(500,000·r − 50,000))·a
+/// > 0`, so the socio-economic core always holds. The equal key is in every view's core.
+#[test]
+fn core_stability_in_a_view_weighs_what_a_member_would_forgo_alone() {
+    let json = run_with(
+        &scenario(
+            "[vat]\nnon_compensable = 0\nfee_financed = 0\n\n[[keys]]\nname = \"heavy\"\nrule = \"fixed\"\nshares = { \"1517\" = 0.5, \"1514\" = 0.25, \"1515\" = 0.25 }\n\n[[gains]]\nname = \"Case work\"\nhours = 1000\nhourly_cost = 500\ndelay = 0\nrealisation = { dist = \"triangular\", min = 0, mode = 0.1, max = 0.3 }",
+        ),
+        &["--draws", "2000", "--stability-draws", "2000"],
+    );
+    let keys = json["npv_views"]["keys"].as_array().unwrap();
+    let core = |k: usize, view: &str| keys[k]["p_core_stable_by_view"][view].as_f64().unwrap();
+    for view in ["cash", "budget", "socioeconomic"] {
+        assert_eq!(core(0, view), 1.0, "equal, {view}");
+    }
+    assert_eq!(json["keys"][1]["p_core_stable"], 0.0);
+    assert_eq!(core(1, "cash"), 0.0);
+    assert_eq!(core(1, "socioeconomic"), 1.0);
+    let budget = core(1, "budget");
+    let se = (2.0 / 9.0 / 2000.0f64).sqrt();
+    assert!((budget - 2.0 / 3.0).abs() <= 4.0 * se, "{budget}");
+    assert_eq!(
+        budget,
+        keys[1]["p_all_win_by_view"]["budget"].as_f64().unwrap()
+    );
+}
+
+/// A member whose ICT costs are all charged to fee-financed services (`fee_financed = 1`) has a
+/// budget that does not change with what it pays: the budget view has no cost game, so its
+/// core stability is `null` with the reason, while the socio-economic view's is computed.
+#[test]
+fn a_wholly_fee_financed_member_leaves_the_budget_view_without_a_core() {
+    let json = run_with(
+        &scenario("[vat]\nnon_compensable = 0\nfee_financed = 1"),
+        &["--draws", "20", "--stability-draws", "20"],
+    );
+    let views = &json["npv_views"];
+    assert!(
+        views["budget_core_undefined"]
+            .as_str()
+            .unwrap()
+            .contains("fee-financed")
+    );
+    let core = &views["keys"][0]["p_core_stable_by_view"];
+    assert!(core["budget"].is_null(), "{core}");
+    assert_eq!(core["socioeconomic"], 1.0);
+    assert_eq!(core["cash"], 1.0);
+}
+
+/// The report's `#views` section carries the numbers of `npv_views` bit for bit: under the key
+/// to consider first, each member's and the region's mean, P10, P50, P90 and probability of
+/// gaining in the cash, budget and socio-economic view (columns in that order); per key the
+/// all-win probability and the core stability in each view; in Norwegian the same numbers
+/// under Norwegian headings naming each view.
+#[test]
+fn the_reports_views_section_is_the_summarys() {
+    let dir = tempfile::tempdir().unwrap();
+    for lang in ["en", "nb"] {
+        let out = dir.path().join(lang);
+        crate::succeed(Command::new(env!("CARGO_BIN_EXE_samkost")).args([
+            "run",
+            "--draws",
+            "200",
+            "--stability-draws",
+            "50",
+            "--sobol",
+            "0",
+            "--lang",
+            lang,
+            "--out",
+            out.to_str().unwrap(),
+        ]));
+        let json: Value =
+            serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        let section = &html[html.find("<section id=\"views\">").unwrap()..];
+        let section = &section[..section.find("</section>").unwrap()];
+        let heading = if lang == "en" {
+            "Budget view"
+        } else {
+            "Budsjett"
+        };
+        assert!(section.contains(heading), "{lang}");
+        let name = json["recommendation"]["key"].as_str().unwrap();
+        let keys = json["npv_views"]["keys"].as_array().unwrap();
+        let key = keys.iter().find(|k| k["name"] == name).unwrap();
+        let mut who: Vec<(&str, &Value)> = key["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["id"].as_str().unwrap(), m))
+            .collect();
+        who.push(("region", &key["region"]));
+        for (id, w) in who {
+            let row = row_of(section, &format!("<tr data-view-member=\"{id}\">"));
+            for attribute in [
+                "data-value",
+                "data-p10",
+                "data-p50",
+                "data-p90",
+                "data-p-win",
+            ] {
+                let field = match attribute {
+                    "data-value" => "mean",
+                    "data-p-win" => "p_win",
+                    other => &other[5..],
+                };
+                let expected: Vec<f64> = ["cash", "budget", "socioeconomic"]
+                    .iter()
+                    .map(|v| w[*v][field].as_f64().unwrap())
+                    .collect();
+                assert_eq!(
+                    attribute_values(row, attribute),
+                    expected,
+                    "{lang} {id} {field}"
+                );
+            }
+        }
+        let core_table = &section[section.find("views-core").unwrap()..];
+        for key in keys {
+            let row = row_of(
+                core_table,
+                &format!("<tr data-key=\"{}\">", key["name"].as_str().unwrap()),
+            );
+            let expected: Vec<f64> = ["cash", "budget", "socioeconomic"]
+                .iter()
+                .map(|v| key["p_core_stable_by_view"][*v].as_f64().unwrap())
+                .collect();
+            assert_eq!(
+                attribute_values(row, "data-value"),
+                expected,
+                "{lang} {}",
+                key["name"]
+            );
+        }
+    }
+}
+
+/// The row of `html` that starts with `start`, up to its `</tr>`.
+fn row_of<'a>(html: &'a str, start: &str) -> &'a str {
+    let from = html.find(start).unwrap_or_else(|| panic!("no row {start}"));
+    &html[from..from + html[from..].find("</tr>").unwrap()]
+}
+
+/// Every value of `attribute` in `html`, in order.
+fn attribute_values(html: &str, attribute: &str) -> Vec<f64> {
+    html.split(&format!(" {attribute}=\""))
+        .skip(1)
+        .map(|p| p[..p.find('"').unwrap()].parse().unwrap())
+        .collect()
 }
 
 /// Mistakes in `[[gains]]`: each reported at its line, with the field and the fix.

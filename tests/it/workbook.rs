@@ -367,8 +367,9 @@ fn check_summary(sheet: &Range<Data>, json: &Value, lang: Lang) {
 /// The sheet on leaving in a later year: one row per key and leave year, every number that of
 /// `keys[].leaving` (docs/MODEL.md §10a), the members' columns in scenario order.
 /// The views sheet: a row per key, member (then the region) and view, the mean NPV, its
-/// standard error, the probability it is positive and the key's all-win probability in that
-/// view, bit for bit as in `npv_views`.
+/// standard error, P10, P50, P90, the probability it is positive, and the key's all-win
+/// probability and core stability in that view (empty where `null`), bit for bit as in
+/// `npv_views`.
 fn check_views(sheet: &Range<Data>, json: &Value) {
     let mut row = 1;
     for key in json["npv_views"]["keys"].as_array().unwrap() {
@@ -379,8 +380,11 @@ fn check_views(sheet: &Range<Data>, json: &Value) {
                 assert_text(sheet, row, 0, key["name"].as_str().unwrap());
                 assert_number(sheet, row, 3, &w[view]["mean"]);
                 assert_number(sheet, row, 4, &w[view]["mean_se"]);
-                assert_number(sheet, row, 5, &w[view]["p_win"]);
-                assert_number(sheet, row, 6, &key["p_all_win_by_view"][view]);
+                for (col, field) in [(5, "p10"), (6, "p50"), (7, "p90"), (8, "p_win")] {
+                    assert_number(sheet, row, col, &w[view][field]);
+                }
+                assert_number(sheet, row, 9, &key["p_all_win_by_view"][view]);
+                assert_number(sheet, row, 10, &key["p_core_stable_by_view"][view]);
                 row += 1;
             }
         }

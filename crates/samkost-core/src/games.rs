@@ -233,6 +233,8 @@ pub fn planning_game_weighted(
 pub struct CoreLimits {
     /// `c(S) + tol` per coalition mask.
     limits: Vec<f64>,
+    /// `tol`.
+    tolerance: f64,
 }
 
 impl CoreLimits {
@@ -246,6 +248,12 @@ impl CoreLimits {
         for limit in &mut self.limits {
             *limit += tolerance;
         }
+        self.tolerance = tolerance;
+    }
+
+    /// The tolerance `tol` added to every coalition's cost.
+    pub fn tolerance(&self) -> f64 {
+        self.tolerance
     }
 
     /// `c(S) + tol` per coalition mask.
@@ -323,8 +331,7 @@ pub fn check_core_sampled(
     let n = payments.len();
     // The game crate's CORE_REL_TOL on the scale of the grand coalition's cost, the largest
     // cost of a subadditive game (the full table is not computed here).
-    let tolerance =
-        samkost_game::CORE_REL_TOL * payments.iter().map(|p| p.abs()).sum::<f64>().max(1.0);
+    let tolerance = sampled_core_tolerance(payments);
     let mut in_core = true;
     let mut check = |members: &[usize], scratch: &mut GameScratch| {
         let paid: f64 = members.iter().map(|&i| payments[i]).sum();
@@ -350,6 +357,11 @@ pub fn check_core_sampled(
         }
     }
     in_core
+}
+
+/// The tolerance of [`check_core_sampled`]: `CORE_REL_TOL · max(1, Σ_i |p_i|)`.
+pub fn sampled_core_tolerance(payments: &[f64]) -> f64 {
+    samkost_game::CORE_REL_TOL * payments.iter().map(|p| p.abs()).sum::<f64>().max(1.0)
 }
 
 /// Join orders sampled for the Shapley value beyond exact reach.

@@ -27,6 +27,7 @@ th{background:#f3f4f6;font-weight:600}
 .n{text-align:right;font-variant-numeric:tabular-nums}
 td.n{white-space:nowrap}
 td.n.wrap{white-space:normal}
+table.views .band{font-size:12px;color:var(--muted)}
 th{font-size:12px;line-height:1.25}
 tr.first td{background:#eaf3fd}
 .tag{display:inline-block;font-size:11px;font-weight:600;color:#fff;background:var(--accent);border-radius:3px;padding:0 5px;margin-left:4px;white-space:nowrap}

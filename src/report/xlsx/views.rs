@@ -1,9 +1,10 @@
 //! The workbook's views sheet (docs/MODEL.md §6d): one filterable table with a row per key,
 //! member (and the region) and view — cash, budget, socio-economic — giving the mean NPV, its
-//! standard error, the probability that it is positive and the key's probability that every
-//! member gains in that view, the numbers of `summary.json`'s `npv_views` as they are.
+//! standard error, P10, P50 and P90, the probability that it is positive, and the key's
+//! probability that every member gains and its core stability in that view (empty where the
+//! view has none), the numbers of `summary.json`'s `npv_views` as they are.
 
-use super::{Cell, Kind, number, text};
+use super::{Cell, Kind, number, optional, text};
 use crate::report::json::SummaryJson;
 use crate::report::lang::Lang;
 use crate::report::views::NpvViewJson;
@@ -13,7 +14,7 @@ type Sheet = (&'static str, Vec<String>, Vec<Vec<Cell>>);
 
 struct Labels {
     sheet: &'static str,
-    headers: [&'static str; 7],
+    headers: [&'static str; 11],
     views: [&'static str; 3],
     region: &'static str,
 }
@@ -26,8 +27,12 @@ const EN: Labels = Labels {
         "View",
         "NPV mean (NOK, real)",
         "Standard error",
+        "P10 (NOK)",
+        "P50 (NOK)",
+        "P90 (NOK)",
         "P(positive)",
         "P(every member gains)",
+        "P(key in the view's core)",
     ],
     views: ["cash", "budget", "socio-economic"],
     region: "Region",
@@ -41,8 +46,12 @@ const NB: Labels = Labels {
         "Visning",
         "Nåverdi, snitt (kr, faste priser)",
         "Standardfeil",
+        "P10 (kr)",
+        "P50 (kr)",
+        "P90 (kr)",
         "P(positiv)",
         "P(alle vinner)",
+        "P(nøkkelen i visningens kjerne)",
     ],
     views: ["kontantstrøm", "budsjett", "samfunnsøkonomisk"],
     region: "Regionen",
@@ -61,16 +70,23 @@ pub(super) fn sheet(summary: &SummaryJson, lang: Lang) -> Sheet {
             key.p_all_win_by_view.budget,
             key.p_all_win_by_view.socioeconomic,
         ];
+        let c = &key.p_core_stable_by_view;
+        let core = [c.cash, c.budget, c.socioeconomic];
         let mut push = |who: &str, views: [&NpvViewJson; 3]| {
-            for ((name, v), p_all) in l.views.iter().zip(views).zip(all) {
+            let per_view = l.views.iter().zip(views).zip(all).zip(core);
+            for (((name, v), p_all), p_core) in per_view {
                 rows.push(vec![
                     text(&key.name),
                     text(who),
                     text(*name),
                     number(v.mean, Kind::Nok),
                     number(v.mean_se, Kind::Nok),
+                    number(v.p10, Kind::Nok),
+                    number(v.p50, Kind::Nok),
+                    number(v.p90, Kind::Nok),
                     number(v.p_win, Kind::Probability),
                     number(p_all, Kind::Probability),
+                    optional(p_core, Kind::Probability),
                 ]);
             }
         };

@@ -46,7 +46,7 @@ pub use membership::{
 };
 pub use npv::{CoalitionTable, NpvGameTerms};
 pub use organisation::{OrgKind, OrgValues, Organisation};
-pub use realisation::{Gain, TAX_FINANCING_COST, ViewTerms};
+pub use realisation::{Gain, MemberTerms, TAX_FINANCING_COST, ViewTerms};
 pub use vat::{Vat, VatRule, Wages};
 
 use crate::sampling::Distribution;

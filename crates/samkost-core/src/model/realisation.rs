@@ -111,6 +111,13 @@ impl Model {
         self.accounts.vat.non_compensable.iter().any(|x| *x != 0.0)
     }
 
+    /// Whether the budget view has a cost game for core stability (docs/MODEL.md §6d): every
+    /// member's budget must change with what it pays, so no member may be wholly
+    /// fee-financed (`f_i < 1`).
+    pub fn budget_core_defined(&self) -> bool {
+        self.accounts.vat.fee_financed.iter().all(|f| *f < 1.0)
+    }
+
     /// `A_i`, `O_i` and what carries VAT through the cooperation, discounted (docs/MODEL.md
     /// §6c's purchases: cash − wages + resale + residual).
     fn discounted_purchases(&self, f: &DrawFlows, discount: &[f64], out: &mut ViewTerms) {
@@ -165,19 +172,46 @@ impl Model {
         shares: (f64, f64),
         terms: &ViewTerms,
     ) -> (f64, f64) {
+        let member = MemberTerms {
+            realised: terms.realised[i],
+            resource: terms.resource[i],
+            purchases_alone: terms.purchases_alone.get(i).copied().unwrap_or(0.0),
+            purchases_own: terms.purchases_own.get(i).copied().unwrap_or(0.0),
+        };
+        self.member_views_of(i, npv, shares, &member, terms.through_cooperation)
+    }
+
+    /// [`Model::member_views`] from member `i`'s own terms and what carries VAT through the
+    /// cooperation, `X^c`.
+    pub fn member_views_of(
+        &self,
+        i: usize,
+        npv: f64,
+        shares: (f64, f64),
+        member: &MemberTerms,
+        through_cooperation: [f64; 2],
+    ) -> (f64, f64) {
         let vat = &self.accounts.vat;
         let fee = vat.fee_financed[i];
         let kept = (1.0 - fee) * npv;
-        let through =
-            shares.0 * terms.through_cooperation[0] + shares.1 * terms.through_cooperation[1];
-        let vat_saved = vat.not_compensated(
-            i,
-            terms.purchases_alone.get(i).copied().unwrap_or(0.0)
-                - terms.purchases_own.get(i).copied().unwrap_or(0.0)
-                - through,
-        );
-        let budget = kept + vat_saved + terms.realised[i];
-        let socio = npv + terms.resource[i] + TAX_FINANCING_COST * (kept + terms.realised[i]);
+        let through = shares.0 * through_cooperation[0] + shares.1 * through_cooperation[1];
+        let vat_saved =
+            vat.not_compensated(i, member.purchases_alone - member.purchases_own - through);
+        let budget = kept + vat_saved + member.realised;
+        let socio = npv + member.resource + TAX_FINANCING_COST * (kept + member.realised);
         (budget, socio)
     }
+}
+
+/// One member's terms of a draw's views ([`ViewTerms`] at one member).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MemberTerms {
+    /// `G_i`.
+    pub realised: f64,
+    /// `S_i`.
+    pub resource: f64,
+    /// `A_i`.
+    pub purchases_alone: f64,
+    /// `O_i`.
+    pub purchases_own: f64,
 }

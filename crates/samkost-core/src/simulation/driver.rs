@@ -19,13 +19,16 @@ use crate::draws::{DESIGN_BLOCK_DRAWS, ParameterDesign, sample_parameters};
 use crate::model::{CoalitionTable, Model};
 use crate::stats::{Proportion, Summary};
 
-/// The run's per-draw columns: `npv[col × n_draws + draw]` (keys × members, then the region)
-/// and `region[year × n_draws + draw]` when the run keeps its draws, and
+/// The run's per-draw columns: `npv[col × n_draws + draw]` (keys × members, then the region),
+/// `region[year × n_draws + draw]` and `views[value × n_draws + draw]` (what the budget and
+/// socio-economic NPVs are computed from besides the NPVs, `views::stored_len`) when the run
+/// keeps its draws, and
 /// `band[(year × cols + col) × band_draws + draw]` for the fan bands (the year-major layout of
 /// the kernel's cumulative values).
 struct Columns {
     npv: Vec<f64>,
     region: Vec<f64>,
+    views: Vec<f64>,
     band: Vec<f64>,
 }
 
@@ -33,6 +36,7 @@ struct Columns {
 struct ChunkSlots<'a> {
     npv: Vec<&'a mut [f64]>,
     region: Vec<&'a mut [f64]>,
+    views: Vec<&'a mut [f64]>,
     band: Vec<&'a mut [f64]>,
 }
 
@@ -48,6 +52,7 @@ struct Tile {
     band_draws: usize,
     npv: Vec<f64>,
     region: Vec<f64>,
+    views: Vec<f64>,
     band: Vec<f64>,
 }
 
@@ -56,12 +61,14 @@ impl Tile {
     fn flush(&mut self, slots: &mut ChunkSlots<'_>) {
         scatter(&self.npv, &mut slots.npv, self.start, self.draws);
         scatter(&self.region, &mut slots.region, self.start, self.draws);
+        scatter(&self.views, &mut slots.views, self.start, self.draws);
         scatter(&self.band, &mut slots.band, self.start, self.band_draws);
         self.start += self.draws;
         self.draws = 0;
         self.band_draws = 0;
         self.npv.clear();
         self.region.clear();
+        self.views.clear();
         self.band.clear();
     }
 }
@@ -131,6 +138,7 @@ pub fn run(
     let mut columns = Columns {
         npv: vec![0.0; layout.stride * kept],
         region: vec![0.0; layout.horizon * kept],
+        views: vec![0.0; super::views::stored_len(&layout) * kept],
         band: vec![0.0; layout.band_width() * band_rows],
     };
     let mut totals = Totals::new(&layout);
@@ -144,12 +152,19 @@ pub fn run(
         let band_range = range.start.min(band_rows)..range.end.min(band_rows);
         let npv = cut_columns(&mut columns.npv, kept, range.clone(), n_chunks);
         let region = cut_columns(&mut columns.region, kept, range.clone(), n_chunks);
+        let views = cut_columns(&mut columns.views, kept, range.clone(), n_chunks);
         let band = cut_columns(&mut columns.band, band_rows, band_range, n_chunks);
         let slots: Vec<ChunkSlots<'_>> = npv
             .into_iter()
             .zip(region)
+            .zip(views)
             .zip(band)
-            .map(|((npv, region), band)| ChunkSlots { npv, region, band })
+            .map(|(((npv, region), views), band)| ChunkSlots {
+                npv,
+                region,
+                views,
+                band,
+            })
             .collect();
         let ctx = ChunkContext {
             kernel: &kernel,
@@ -230,6 +245,12 @@ impl ChunkContext<'_> {
             if layout.store_draws {
                 tile.npv.extend_from_slice(&s.npv);
                 tile.region.extend_from_slice(&s.region_cumulative);
+                if s.in_range {
+                    tile.views.extend_from_slice(out.views.stored());
+                } else {
+                    let width = super::views::stored_len(layout);
+                    tile.views.extend(std::iter::repeat_n(f64::NAN, width));
+                }
             } else {
                 out.npv_rows.extend_from_slice(&s.npv);
                 out.region_rows.extend_from_slice(&s.region_cumulative);
@@ -278,9 +299,15 @@ impl ChunkContext<'_> {
         }
         out.stability_checked += 1;
         for k in 0..layout.n_keys {
+            // Whether a coalition of two or more members would leave: the views' core checks
+            // share it (docs/MODEL.md §6d).
+            let mut group = false;
             let stable = if game.is_some() {
                 let tempted = &mut out.tempted[k * layout.n_masks..(k + 1) * layout.n_masks];
-                stability::stable_exact(s, k, games, |mask| tempted[mask] += 1)
+                stability::stable_exact(s, k, games, |mask| {
+                    tempted[mask] += 1;
+                    group |= mask.count_ones() > 1;
+                })
             } else {
                 let found = &mut out.tempted_sampled[k];
                 stability::stable_sampled(
@@ -292,9 +319,14 @@ impl ChunkContext<'_> {
                     s,
                     k,
                     games,
-                    |members| *found.entry(members.to_vec()).or_insert(0) += 1,
+                    |members| {
+                        *found.entry(members.to_vec()).or_insert(0) += 1;
+                        group |= members.len() > 1;
+                    },
                 )
             };
+            let tolerance = stability::check_tolerance(games, game.is_some());
+            out.views.note_core_check(k, group, tolerance);
             if stable {
                 out.stable[k] += 1;
             }
@@ -401,7 +433,15 @@ fn summarise(
         })
         .collect();
     RunResults {
-        views: acc.views.results(layout, n_draws),
+        views: acc.views.results(
+            (model, keys),
+            layout,
+            n_draws,
+            layout
+                .store_draws
+                .then_some((columns.views.as_slice(), columns.npv.as_slice())),
+            acc.checked,
+        ),
         n_draws,
         region_npv,
         region_p_win: Proportion::from_count(acc.wins[stride - 1], n_draws),

@@ -18,7 +18,8 @@
 //! | `sample.rs` | [`draw_sample`]: the key-independent per-draw sums a key design counts on |
 //!
 //! Memory: runs of up to `max_stored_draws` draws keep one NPV per key and member plus the
-//! region's per draw — what exact type-7 quantiles need — column by column. Longer runs keep a
+//! region's per draw, and what the budget and socio-economic NPVs are computed from — what
+//! exact type-7 quantiles need — column by column. Longer runs keep a
 //! DDSketch per column instead (relative accuracy 0.1 %), so memory does not grow with the
 //! number of draws. Everything else (win counts, payback-year histograms, probability of being
 //! ahead by year, means of yearly flows) is counted as the draws go. Sampling designs are built

@@ -7,7 +7,9 @@
 
 use crate::allocation::ResolvedKey;
 use crate::draws::streams;
-use crate::games::{CoreLimits, GameScratch, RealisedGame, check_core_sampled};
+use crate::games::{
+    CoreLimits, GameScratch, RealisedGame, check_core_sampled, sampled_core_tolerance,
+};
 use crate::model::{CoalitionTable, Model, NpvGameTerms};
 
 use super::kernel::DrawScratch;
@@ -130,6 +132,16 @@ pub(super) fn stable_sampled(
         &mut buf.sampled,
         tempted,
     )
+}
+
+/// The tolerance of the core check of the latest key on `buf`: the realised game's
+/// (`exact`), else the sampled check's on that key's payments.
+pub(super) fn check_tolerance(buf: &GameBuffers, exact: bool) -> f64 {
+    if exact {
+        buf.limits.tolerance()
+    } else {
+        sampled_core_tolerance(&buf.payments)
+    }
 }
 
 /// What each member pays under key `k` in NPV: `standalone_i − NPV_ki`.
