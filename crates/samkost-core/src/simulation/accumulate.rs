@@ -44,6 +44,8 @@ pub(super) struct Layout {
     pub(super) band_draws: u64,
     /// Every draw is booked in the municipal accounts.
     pub(super) accounts: bool,
+    /// The members' percentiles in the budget and socio-economic views are computed.
+    pub(super) view_members: bool,
 }
 
 impl Layout {
@@ -82,6 +84,7 @@ impl Layout {
             n_masks: if exact { 1 << n_members } else { 0 },
             store_draws: config.n_draws <= config.max_stored_draws,
             accounts: config.accounts,
+            view_members: config.view_members,
             band_draws: {
                 let per_draw = (keys.len() * n_members * model.horizon_years).max(1) as u64;
                 config

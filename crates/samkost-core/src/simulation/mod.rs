@@ -98,6 +98,11 @@ pub struct RunConfig {
     /// ([`RunResults::accounts`]); a run whose outputs do not show them leaves it off, since
     /// the books cost about as much per draw as the flows.
     pub accounts: bool,
+    /// Compute the members' P10/P50/P90 in the budget and socio-economic views (docs/MODEL.md
+    /// §6d). Off, only the region's are computed (the members' are NaN): a run whose outputs
+    /// show only the region's, like the terminal table, leaves it off, since selecting the
+    /// percentiles of every key and member in both views costs about a tenth of a run.
+    pub view_members: bool,
 }
 
 /// Leaving in a later year (docs/MODEL.md §10a) is checked on the first this many stability

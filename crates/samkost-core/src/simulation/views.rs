@@ -223,7 +223,8 @@ impl ViewSums {
                 let columns = kept.columns();
                 // A second pass over the same draws: the values computed again must be the ones
                 // the chunks counted and summed (sums up to the order of additions).
-                for (c, (wins, sums)) in columns.iter().zip(self.wins.iter().zip(&self.sums)) {
+                let computed = columns.iter().zip(self.wins.iter().zip(&self.sums));
+                for (c, (wins, sums)) in computed.filter(|(c, _)| c.computed) {
                     debug_assert_eq!(c.positive, *wins, "the views' kept draws");
                     debug_assert!((c.sum - sums.0).abs() <= 1e-9 * c.magnitude.max(1.0));
                 }
@@ -310,6 +311,15 @@ impl Kept<'_> {
             .into_par_iter()
             .map(|c| {
                 let (k, j) = (c / (n + 1), c % (n + 1));
+                if j < n && !self.layout.view_members {
+                    return [0, 1].map(|_| ColumnStats {
+                        computed: false,
+                        quantiles: [f64::NAN; 3],
+                        positive: 0,
+                        sum: 0.0,
+                        magnitude: 0.0,
+                    });
+                }
                 let mut values = [vec![0.0; rows], vec![0.0; rows]];
                 if j < n {
                     let [budget, socio] = &mut values;
@@ -325,6 +335,7 @@ impl Kept<'_> {
                 }
                 let check = cfg!(debug_assertions);
                 values.map(|v| ColumnStats {
+                    computed: true,
                     quantiles: crate::stats::type7_quantiles(&v, [0.1, 0.5, 0.9], 0).0,
                     positive: if check {
                         v.iter().filter(|x| **x > 0.0).count() as u64
@@ -366,6 +377,8 @@ impl Kept<'_> {
 /// One column of kept draws: its P10, P50, P90, and for the check of debug builds its positive
 /// values, sum and sum of magnitudes (zero in release builds).
 struct ColumnStats {
+    /// Whether the column was computed (the members' columns only with `view_members`).
+    computed: bool,
     quantiles: [f64; 3],
     positive: u64,
     sum: f64,
