@@ -28,6 +28,7 @@ mod sensitivity;
 mod svg;
 pub mod sweep;
 mod table;
+mod tables_csv;
 pub mod views;
 mod xlsx;
 
@@ -39,12 +40,13 @@ pub use html::{
 };
 pub use json::{
     BandJson, OriginJson, PrecisionJson, SobolInputJson, SobolJson, SummaryJson, TornadoBarJson,
-    TornadoJson, keys_csv, members_csv, summary, yearly_csv,
+    TornadoJson, summary,
 };
 pub use lang::Lang;
 #[cfg(feature = "parquet")]
 pub use parquet::{ParquetError, draws_parquet};
 pub use sensitivity::{InputSensitivity, SensitivityReport, sensitivity_csv, sensitivity_table};
 pub use table::{TableLayout, render_table};
+pub use tables_csv::{keys_csv, members_csv, yearly_csv};
 pub use xlsx::leaving as workbook_leaving;
 pub use xlsx::{XlsxLabels, workbook};
