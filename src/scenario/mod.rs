@@ -49,7 +49,7 @@ use samkost_core::allocation::Key;
 use samkost_core::games::PlanningBasis;
 use samkost_core::model::{Discounting, Model};
 use samkost_core::simulation::PlanningConfig;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 use lines::Horizon;
 use tree::{Ctx, Table};
@@ -183,18 +183,9 @@ pub fn parse_with(
     overrides: &Overrides,
 ) -> Result<Scenario, Diagnostics> {
     let mut ctx = Ctx::new(file, src);
-    let (root, syntax_errors) = DeTable::parse_recoverable(src);
-    if !syntax_errors.is_empty() {
-        for e in syntax_errors {
-            let span = e.span().unwrap_or(0..0);
-            ctx.error_help(
-                span,
-                format!("invalid TOML: {}", e.message().trim()),
-                "see https://toml.io for the syntax",
-            );
-        }
+    let Some(root) = tree::parse_document(&mut ctx, src) else {
         return Err(finish(ctx));
-    }
+    };
     let root = Table {
         table: root.get_ref(),
         span: 0..0,

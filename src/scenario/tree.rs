@@ -265,6 +265,23 @@ impl<'a, 'i> Table<'a, 'i> {
 }
 
 /// Name of a value's TOML type, for messages.
+/// The spanned tree of the TOML document `src`, or `None` after reporting every syntax error
+/// at its place (each with the syntax's reference as the fix).
+pub fn parse_document<'i>(ctx: &mut Ctx<'_>, src: &'i str) -> Option<Spanned<DeTable<'i>>> {
+    let (root, syntax_errors) = DeTable::parse_recoverable(src);
+    if syntax_errors.is_empty() {
+        return Some(root);
+    }
+    for e in syntax_errors {
+        ctx.error_help(
+            e.span().unwrap_or(0..0),
+            format!("invalid TOML: {}", e.message().trim()),
+            "see https://toml.io for the syntax",
+        );
+    }
+    None
+}
+
 /// The entries of an array of tables `[[name]]` with at most `max` entries, or `None` after
 /// reporting a node of another type (with `help`, the fix) or too many entries (with
 /// `too_many`, the fix).

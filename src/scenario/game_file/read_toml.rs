@@ -1,27 +1,17 @@
 //! Reading a TOML game file through `toml`'s spanned tree into the raw form.
 
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 use super::{
     COMPLETIONS, Located, RawCost, RawGame, RawValues, TOP_KEYS, player_names_not_strings,
     report_bad_value, report_more_bad_values,
 };
-use crate::scenario::tree::{Ctx, Table, as_f64, number, type_name};
+use crate::scenario::tree::{Ctx, Table, as_f64, number, parse_document, type_name};
 
 /// Reads the file; `None` after a syntax error (reported in `ctx`).
 pub(super) fn read(ctx: &mut Ctx<'_>) -> Option<RawGame> {
     let src = ctx.src;
-    let (root, syntax_errors) = DeTable::parse_recoverable(src);
-    if !syntax_errors.is_empty() {
-        for e in syntax_errors {
-            ctx.error_help(
-                e.span().unwrap_or(0..0),
-                format!("invalid TOML: {}", e.message().trim()),
-                "see https://toml.io for the syntax",
-            );
-        }
-        return None;
-    }
+    let root = parse_document(ctx, src)?;
     let root = Table {
         table: root.get_ref(),
         span: 0..0,

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use samkost_core::allocation::KeyRule;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 use super::super::diagnostic::closest;
-use super::super::tree::{Ctx, Node, Table, as_f64, as_str, type_name};
+use super::super::tree::{Ctx, Node, Table, as_f64, as_str, parse_document, type_name};
 use super::super::{Diagnostics, Scenario, kommuner};
 use super::{Axis, AxisKind, Grid, GridMode, MAX_POINTS, MemberSet, VALUE_COLUMNS};
 
@@ -27,17 +27,9 @@ const AXIS_KEYS: &[&str] = &[
 /// Reads and validates a grid file against the base scenario.
 pub fn parse(file: &str, src: &str, base: &Scenario) -> Result<Grid, Diagnostics> {
     let mut ctx = Ctx::new(file, src);
-    let (root, syntax_errors) = DeTable::parse_recoverable(src);
-    if !syntax_errors.is_empty() {
-        for e in syntax_errors {
-            ctx.error_help(
-                e.span().unwrap_or(0..0),
-                format!("invalid TOML: {}", e.message().trim()),
-                "see https://toml.io for the syntax",
-            );
-        }
+    let Some(root) = parse_document(&mut ctx, src) else {
         return Err(finish(ctx));
-    }
+    };
     let root = Table {
         table: root.get_ref(),
         span: 0..0,
