@@ -117,19 +117,10 @@ pub(super) fn component_shares(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DriverTable, Member};
+    use crate::model::DriverTable;
 
     fn two_members() -> DriverTable {
-        let members: Vec<Member> = [1000.0, 3000.0]
-            .iter()
-            .enumerate()
-            .map(|(i, p)| Member {
-                id: format!("{i:04}"),
-                name: format!("m{i}"),
-                population: *p,
-            })
-            .collect();
-        DriverTable::new(&members)
+        super::super::tests::table(&[1000.0, 3000.0])
     }
 
     /// Default equal (1/2), component 1 by population (1/4, 3/4), start-up by population; a

@@ -60,19 +60,10 @@ pub(super) fn yearly_shares(
 mod tests {
     use super::super::KeyRule;
     use super::*;
-    use crate::model::{DriverTable, Member};
+    use crate::model::DriverTable;
 
     fn two_members() -> DriverTable {
-        let members: Vec<Member> = [1000.0, 3000.0]
-            .iter()
-            .enumerate()
-            .map(|(i, p)| Member {
-                id: format!("{i:04}"),
-                name: format!("m{i}"),
-                population: *p,
-            })
-            .collect();
-        DriverTable::new(&members)
+        super::super::tests::table(&[1000.0, 3000.0])
     }
 
     /// Population 1,000 and 3,000 in year 0, growing to 2,000 and 2,000 in year 2: the

@@ -438,7 +438,9 @@ mod tests {
         assert!(Shares::new(vec![0.5, 0.5 + 2.0 * Shares::SUM_TOLERANCE]).is_err());
     }
 
-    fn table(pops: &[f64]) -> DriverTable {
+    /// Members `0000`, `0001`, … with these populations (also for the tests of `by_year` and
+    /// `by_component`).
+    pub(super) fn table(pops: &[f64]) -> DriverTable {
         let members: Vec<Member> = pops
             .iter()
             .enumerate()
