@@ -562,33 +562,40 @@ fn the_case_pages_budget_figures_are_the_plans() {
 
 /// A run that leaves the members' view percentiles off (the terminal table's) computes every
 /// other number as a run that keeps them: the same draws, counts and sums; only the members'
-/// P10/P50/P90 in the budget and socio-economic views are missing (NaN).
+/// P10/P50/P90 in the budget and socio-economic views are missing (NaN). Both with the draws
+/// kept (exact percentiles) and beyond `max_stored_draws` (sketches).
 #[test]
 fn leaving_the_members_view_percentiles_off_changes_no_other_number() {
     use samkost_core::simulation::{NoProgress, RunConfig, resolve_keys, run};
     let scenario = parse(samkost::scenario::DEFAULT_SCENARIO).unwrap();
     let (keys, _) = resolve_keys(&scenario.model, &scenario.keys, 7, &scenario.planning).unwrap();
-    let config = |view_members| RunConfig {
-        n_draws: 300,
-        seed: 7,
-        stability_draws: 20,
-        band_draws: 0,
-        sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
-        max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
-        accounts: false,
-        view_members,
-    };
-    let with = run(&scenario.model, &keys, &config(true), &NoProgress).unwrap();
-    let without = run(&scenario.model, &keys, &config(false), &NoProgress).unwrap();
-    let mut expected = with.clone();
-    for key in &mut expected.views {
-        for member in &mut key.members {
-            for view in member {
-                assert!(view.p10.is_finite() && view.p90.is_finite());
-                (view.p10, view.p50, view.p90) = (f64::NAN, f64::NAN, f64::NAN);
+    for max_stored_draws in [samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS, 100] {
+        let config = |view_members| RunConfig {
+            n_draws: 300,
+            seed: 7,
+            stability_draws: 20,
+            band_draws: 0,
+            sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
+            max_stored_draws,
+            accounts: false,
+            view_members,
+        };
+        let with = run(&scenario.model, &keys, &config(true), &NoProgress).unwrap();
+        let without = run(&scenario.model, &keys, &config(false), &NoProgress).unwrap();
+        let mut expected = with.clone();
+        for key in &mut expected.views {
+            for member in &mut key.members {
+                for view in member {
+                    assert!(view.p10.is_finite() && view.p90.is_finite());
+                    (view.p10, view.p50, view.p90) = (f64::NAN, f64::NAN, f64::NAN);
+                }
             }
+            assert!(key.region.iter().all(|v| v.p50.is_finite()));
         }
-        assert!(key.region.iter().all(|v| v.p50.is_finite()));
+        assert_eq!(
+            format!("{without:?}"),
+            format!("{expected:?}"),
+            "max_stored_draws {max_stored_draws}"
+        );
     }
-    assert_eq!(format!("{without:?}"), format!("{expected:?}"));
 }

@@ -31,10 +31,29 @@ fn row_len(layout: &Layout) -> usize {
 
 /// Values a kept draw stores: `G_i`, `S_i`, `A_i`, `O_i` (`n` each), `X^0`, `X^1`, the
 /// region's budget and socio-economic NPV per key (`2K`), then per key whose shares vary
-/// ([`Layout::varying`]) its running and start-up shares (`n` each).
+/// ([`Layout::varying`]) its running and start-up shares (`n` each). Without the members'
+/// percentiles ([`Layout::view_members`]) only the region's `2K`.
 pub(super) fn stored_len(layout: &Layout) -> usize {
     let n = layout.n_members;
+    if !layout.view_members {
+        return 2 * layout.n_keys;
+    }
     4 * n + 2 + 2 * layout.n_keys + 2 * n * layout.varying.iter().filter(|v| **v).count()
+}
+
+/// Where the region's values start in a kept draw ([`stored_len`]).
+fn stored_region(layout: &Layout) -> usize {
+    if layout.view_members {
+        4 * layout.n_members + 2
+    } else {
+        0
+    }
+}
+
+/// Whether value `c` of a draw's row (`[(key × (members + 1) + column) × 2 + view]`) has its
+/// percentiles computed: the region's always, the members' with [`Layout::view_members`].
+fn has_percentiles(layout: &Layout, c: usize) -> bool {
+    layout.view_members || (c / 2) % per_key(layout) == layout.n_members
 }
 
 /// What one chunk counted and summed: per key × (members + region) column and view (budget,
@@ -145,14 +164,22 @@ impl ViewSums {
             sum.1 += v * v;
             *win += u64::from(v > 0.0);
         }
-        for (sketch, &v) in self.sketches.iter_mut().zip(&self.row) {
-            if v.is_finite() {
+        for (c, (sketch, &v)) in self.sketches.iter_mut().zip(&self.row).enumerate() {
+            if v.is_finite() && has_percentiles(layout, c) {
                 sketch.add(v);
             }
         }
         if layout.store_draws {
             let (t, stored) = (&self.terms, &mut self.stored);
             stored.clear();
+            if !layout.view_members {
+                let per = per_key(layout);
+                for k in 0..layout.n_keys {
+                    let region = 2 * (k * per + n);
+                    stored.extend_from_slice(&self.row[region..region + 2]);
+                }
+                return;
+            }
             for part in [
                 &t.realised,
                 &t.resource,
@@ -233,7 +260,13 @@ impl ViewSums {
             _ => self
                 .sketches
                 .iter()
-                .map(|s| [0.1, 0.5, 0.9].map(|p| s.quantile(p).unwrap_or(f64::NAN)))
+                .enumerate()
+                .map(|(c, s)| {
+                    [0.1, 0.5, 0.9].map(|p| match has_percentiles(layout, c) {
+                        true => s.quantile(p).unwrap_or(f64::NAN),
+                        false => f64::NAN,
+                    })
+                })
                 .collect(),
         };
         let outcome = |col: usize, view: usize| {
@@ -293,7 +326,7 @@ impl Kept<'_> {
     /// depends on its own values only, so the thread count changes nothing).
     fn columns(&self) -> Vec<ColumnStats> {
         let (n, rows) = (self.layout.n_members, self.rows);
-        let region = 4 * n + 2;
+        let region = stored_region(self.layout);
         let mut next = region + 2 * self.layout.n_keys;
         let share_columns: Vec<Option<usize>> = self
             .layout
