@@ -129,9 +129,18 @@ shares = { "1517" = 0.9, "1514" = 0.1 }
 /// `Y` of stability over time, `G_{i}(Y)` (§10a, computed there from every coalition's
 /// remaining NPV cost); a wind-up in `Y` without a cost changes the region's NPV by `G_N(Y)`.
 /// Three draws, each leave year of the horizon for one member.
+/// The same with keys on a population path (`hamar-region-by-year.toml`, its key per
+/// component left out): the settlement is valued at the leave year's shares in both.
 #[test]
 fn a_fixed_leave_ends_where_stability_over_time_says_leaving_would() {
-    let base = include_str!("../../scenarios/hamar-region.toml");
+    let by_year =
+        without_key_per_component(include_str!("../../scenarios/hamar-region-by-year.toml"));
+    for base in [include_str!("../../scenarios/hamar-region.toml"), &by_year] {
+        leave_ends_where_stability_over_time_says(base);
+    }
+}
+
+fn leave_ends_where_stability_over_time_says(base: &str) {
     let scenario = parse(base).unwrap_or_else(|d| panic!("{d}"));
     let model = &scenario.model;
     let (keys, _) = resolve_keys(model, &scenario.keys, 1, &scenario.planning).unwrap();

@@ -72,6 +72,7 @@ pub(super) fn apply_keys_with_events(
     let ev = &s.events;
     let mut year_shares = [Vec::new(), Vec::new()];
     let mut before = Vec::new();
+    let mut leaver = Vec::new();
     for (k, shares) in s.shares.iter().enumerate().take(n_keys) {
         let pay = &mut s.key_pay[k * n * PAY_ROWS * h..(k + 1) * n * PAY_ROWS * h];
         let mut last_in = 0;
@@ -121,7 +122,10 @@ pub(super) fn apply_keys_with_events(
             let mut add = |i: usize, amount: f64| pay[(i * PAY_ROWS + 1) * h + y] += amount;
             match *transfer {
                 Transfer::Settle { member, base, .. } => {
-                    let amount = before[member] * base;
+                    // The leaver's share of the leave year among the members before it, as
+                    // stability over time values leaving (§10a).
+                    shares_among(running(y), &prior, &mut leaver);
+                    let amount = leaver[member] * base;
                     add(member, -amount);
                     for (j, sh) in year_shares[0].iter().enumerate() {
                         add(j, sh * amount);
