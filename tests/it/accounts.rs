@@ -9,21 +9,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::{BASE, close, numbers, parse};
-
-fn run_json(scenario: &str, args: &[&str]) -> Value {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s.toml");
-    std::fs::write(&path, scenario).unwrap();
-    let out = crate::succeed(
-        Command::new(env!("CARGO_BIN_EXE_samkost"))
-            .arg("run")
-            .arg(&path)
-            .args(["--format", "json", "--sobol", "0"])
-            .args(args),
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use crate::{BASE, close, numbers, parse, run_json};
 
 /// `summary.json` of the embedded default scenario.
 fn default_json() -> &'static Value {

@@ -116,25 +116,7 @@ const RUNNING: [f64; 3] = [
 const ALONE: [f64; 3] = [550_000.0, 950_000.0, 1_550_000.0];
 
 fn run_json(scenario: &str, draws: &str) -> Value {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s.toml");
-    std::fs::write(&path, scenario).unwrap();
-    let out = crate::succeed(
-        Command::new(env!("CARGO_BIN_EXE_samkost"))
-            .arg("run")
-            .arg(&path)
-            .args([
-                "--format",
-                "json",
-                "--sobol",
-                "0",
-                "--stability-draws",
-                "20",
-                "--draws",
-                draws,
-            ]),
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    crate::run_json(scenario, &["--stability-draws", "20", "--draws", draws])
 }
 
 fn key<'a>(json: &'a Value, name: &str) -> &'a Value {

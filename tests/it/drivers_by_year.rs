@@ -3,8 +3,6 @@
 //! members' net benefits still add up to the region's in every draw, and every mistake in
 //! `[drivers_by_year]` or its CSV file is reported at its file, line and column with the fix.
 
-use std::process::Command;
-
 use samkost::scenario::{FileSource, Scenario};
 use samkost_core::simulation::{NoProgress, RunConfig, run};
 use serde_json::Value;
@@ -62,22 +60,7 @@ rule = "equal"
 const HAREID_POPULATION_SHARES: [f64; 4] = [0.25, 0.4, 0.5, 0.5];
 
 fn run_json(dir: &std::path::Path, scenario: &str) -> Value {
-    let path = dir.join("s.toml");
-    std::fs::write(&path, scenario).unwrap();
-    let out = crate::succeed(
-        Command::new(env!("CARGO_BIN_EXE_samkost"))
-            .arg("run")
-            .arg(&path)
-            .args([
-                "--format",
-                "json",
-                "--sobol",
-                "0",
-                "--stability-draws",
-                "20",
-            ]),
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    crate::run_json_in(dir, scenario, &["--stability-draws", "20"])
 }
 
 fn key<'a>(json: &'a Value, name: &str) -> &'a Value {

@@ -89,33 +89,7 @@ fn a_join_year_by_hand_on_three_members() {
 /// The wind-up in 2028 costs 30 more, shared 90/10 (no platform to sell).
 #[test]
 fn leave_and_wind_up_by_hand_on_two_members() {
-    let two = r#"name = "Two members, lines only"
-first_year = 2026
-horizon_years = 4
-operation_start = 2026
-discount_rate = 0.0
-members = ["1517", "1514"]
-
-[transition]
-parallel_months = 6
-parallel_share = 0.5
-
-[[lines]]
-name = "Own operations"
-occurs = "alone"
-basis = "per_member"
-fixed = 80
-
-[[lines]]
-name = "Shared operations"
-occurs = "together"
-fixed = 100
-
-[[keys]]
-name = "agreed"
-rule = "fixed"
-shares = { "1517" = 0.9, "1514" = 0.1 }
-"#;
+    let two = crate::stability_over_time::TWO_MEMBERS;
     let leave = format!("{two}\n[[events]]\nkind = \"leave\"\nmember = \"1517\"\nyear = 2028\n");
     assert_all_close(&npvs(&leave), &[-40.0, 140.0, 100.0]);
     let wind_up = format!("{two}\n[[events]]\nkind = \"wind_up\"\nyear = 2028\ncost = 30\n");

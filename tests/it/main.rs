@@ -112,6 +112,27 @@ pub fn succeed(command: &mut std::process::Command) -> std::process::Output {
     out
 }
 
+/// `samkost run --format json --sobol 0 ARGS` on the scenario `text`, written as `s.toml` in
+/// `dir` (beside any files it names); its `summary.json`.
+pub fn run_json_in(dir: &std::path::Path, text: &str, args: &[&str]) -> serde_json::Value {
+    let path = dir.join("s.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = succeed(
+        std::process::Command::new(env!("CARGO_BIN_EXE_samkost"))
+            .arg("run")
+            .arg(&path)
+            .args(["--format", "json", "--sobol", "0"])
+            .args(args),
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// [`run_json_in`] in a directory of its own.
+pub fn run_json(text: &str, args: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    run_json_in(dir.path(), text, args)
+}
+
 /// A draw with every input at its median (the 0.5 quantile), the figures closed forms and
 /// calibrations are written for.
 pub fn at_medians(model: &samkost_core::model::Model) -> samkost_core::model::DrawValues {

@@ -3,8 +3,6 @@
 //! the cooperation's pooled running cost every year, and mistakes in a price list reported at
 //! their line with the fix.
 
-use std::process::Command;
-
 use serde_json::Value;
 
 use crate::{close, numbers, parse};
@@ -27,23 +25,7 @@ const HAREID_BILLED: [f64; 4] = [200_000.0, 300_000.0, 400_000.0, 400_000.0];
 const SANDE_BILLED: [f64; 4] = [400_000.0; 4];
 
 fn run_json(scenario: &str) -> Value {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s.toml");
-    std::fs::write(&path, scenario).unwrap();
-    let out = crate::succeed(
-        Command::new(env!("CARGO_BIN_EXE_samkost"))
-            .arg("run")
-            .arg(&path)
-            .args([
-                "--format",
-                "json",
-                "--sobol",
-                "0",
-                "--stability-draws",
-                "20",
-            ]),
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    crate::run_json(scenario, &["--stability-draws", "20"])
 }
 
 #[test]

@@ -173,7 +173,7 @@ fn leave_gains_match_a_year_by_year_computation() {
 /// 0 at t = 2 (no temptation: not above the tolerance), −10 at t = 3. Sande would lose
 /// (10 − 80)·(4 − t) − 20 by leaving. Winding up costs both their alone costs plus both
 /// restarts against the cooperation's 100: (100 − 160)·(4 − t) − 40.
-const TWO_MEMBERS: &str = r#"name = "Two members, lines only"
+pub(crate) const TWO_MEMBERS: &str = r#"name = "Two members, lines only"
 first_year = 2026
 horizon_years = 4
 operation_start = 2026

@@ -3,8 +3,6 @@
 //! models put VAT on wages, what fee payers take over, and mistakes in `[vat]` reported at
 //! their line.
 
-use std::process::Command;
-
 use serde_json::Value;
 
 use crate::{numbers, parse};
@@ -46,17 +44,7 @@ governance = 0
 }
 
 fn run(text: &str) -> Value {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s.toml");
-    std::fs::write(&path, text).unwrap();
-    let out = crate::succeed(
-        Command::new(env!("CARGO_BIN_EXE_samkost"))
-            .arg("run")
-            .arg(&path)
-            .args(["--format", "json", "--sobol", "0", "--draws", "20"])
-            .args(["--stability-draws", "0"]),
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    crate::run_json(text, &["--draws", "20", "--stability-draws", "0"])
 }
 
 /// Member `i`'s budgets under the first key: (alone, in the cooperation).

@@ -48,21 +48,7 @@ rule = "equal"
 }
 
 fn run(text: &str, draws: &str) -> Value {
-    run_with(text, &["--stability-draws", "0", "--draws", draws])
-}
-
-fn run_with(text: &str, args: &[&str]) -> Value {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s.toml");
-    std::fs::write(&path, text).unwrap();
-    let out = crate::succeed(
-        Command::new(env!("CARGO_BIN_EXE_samkost"))
-            .arg("run")
-            .arg(&path)
-            .args(["--format", "json", "--sobol", "0"])
-            .args(args),
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    crate::run_json(text, &["--stability-draws", "0", "--draws", draws])
 }
 
 /// `Σ_{t=from}^{3} 1.04^−(t+1)`: end-of-year discount factors at 4 % (docs/MODEL.md §1).
@@ -203,7 +189,7 @@ fn the_views_percentiles_follow_the_realisation_shares_distribution() {
         "[vat]\nnon_compensable = 0\nfee_financed = 0\n\n[[gains]]\nname = \"Case work\"\nhours = 1000\nhourly_cost = 500\ndelay = 0\nrealisation = { dist = \"triangular\", min = 0.2, mode = 0.5, max = 0.9 }",
     );
     let json = run(&text, "2000");
-    let sketched = run_with(
+    let sketched = crate::run_json(
         &text,
         &[
             "--stability-draws",
@@ -277,7 +263,7 @@ fn without_gains_vat_or_fees_the_views_percentiles_and_core_are_the_cash_views()
         "{}\n[vat]\nnon_compensable = 0\nfee_financed = 0\n",
         samkost::scenario::DEFAULT_SCENARIO
     );
-    let json = run_with(&text, &["--draws", "300", "--stability-draws", "300"]);
+    let json = crate::run_json(&text, &["--draws", "300", "--stability-draws", "300"]);
     let views = &json["npv_views"];
     assert!(views["budget_core_undefined"].is_null());
     for (key, cash_key) in views["keys"]
@@ -326,7 +312,7 @@ fn without_gains_vat_or_fees_the_views_percentiles_and_core_are_the_cash_views()
 /// > 0`, so the socio-economic core always holds. The equal key is in every view's core.
 #[test]
 fn core_stability_in_a_view_weighs_what_a_member_would_forgo_alone() {
-    let json = run_with(
+    let json = crate::run_json(
         &scenario(
             "[vat]\nnon_compensable = 0\nfee_financed = 0\n\n[[keys]]\nname = \"heavy\"\nrule = \"fixed\"\nshares = { \"1517\" = 0.5, \"1514\" = 0.25, \"1515\" = 0.25 }\n\n[[gains]]\nname = \"Case work\"\nhours = 1000\nhourly_cost = 500\ndelay = 0\nrealisation = { dist = \"triangular\", min = 0, mode = 0.1, max = 0.3 }",
         ),
@@ -354,7 +340,7 @@ fn core_stability_in_a_view_weighs_what_a_member_would_forgo_alone() {
 /// core stability is `null` with the reason, while the socio-economic view's is computed.
 #[test]
 fn a_wholly_fee_financed_member_leaves_the_budget_view_without_a_core() {
-    let json = run_with(
+    let json = crate::run_json(
         &scenario("[vat]\nnon_compensable = 0\nfee_financed = 1"),
         &["--draws", "20", "--stability-draws", "20"],
     );
