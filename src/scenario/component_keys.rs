@@ -22,6 +22,7 @@ use samkost_core::model::{
 
 use toml::de::DeValue;
 
+use super::components::KINDS;
 use super::diagnostic::closest;
 use super::tree::{Ctx, Node, Table};
 
@@ -36,9 +37,6 @@ pub(super) const BY_COMPONENT_KEYS: &[&str] = &[
     "startup",
     "note",
 ];
-
-/// The kinds of component, as written in `[[components]]`.
-const KINDS: &[&str] = &["infrastructure", "licence", "purchasing", "staffing"];
 
 /// The kind of `component` as written in `[[components]]`.
 fn kind_name(component: &Component) -> &'static str {

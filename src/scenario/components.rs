@@ -112,6 +112,8 @@ pub fn payroll_zone(ctx: &mut Ctx<'_>, node: &Node<'_>, what: &str) -> Option<f6
     }
 }
 
+/// The kinds of component, as written in `[[components]]` (also the `[keys.kinds]` of a key per
+/// component).
 pub(super) const KINDS: &[&str] = &["infrastructure", "licence", "purchasing", "staffing"];
 
 /// The component kinds of [`KINDS`].

@@ -24,7 +24,7 @@ use super::lines::Horizon;
 use super::tree::{Ctx, Node, Table, as_f64, as_str, type_name};
 
 /// Earliest and latest calendar year accepted in a driver's path.
-const YEARS: std::ops::RangeInclusive<i64> = 1900..=2200;
+pub(super) const YEARS: std::ops::RangeInclusive<i64> = 1900..=2200;
 
 /// Where a driver's values were given, for the message when a member is missing.
 enum Origin {
@@ -249,7 +249,7 @@ fn complete_path(
 }
 
 /// The value of one member's path in `year` from its given years (not empty).
-pub(super) fn value_in(given: &BTreeMap<i64, f64>, year: i64) -> f64 {
+fn value_in(given: &BTreeMap<i64, f64>, year: i64) -> f64 {
     let before = given.range(..=year).next_back();
     let after = given.range(year..).next();
     match (before, after) {

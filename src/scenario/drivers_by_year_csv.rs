@@ -118,7 +118,7 @@ pub fn parse(
             continue;
         };
         let year = match field(year_col).parse::<i64>() {
-            Ok(y) if (1900..=2200).contains(&y) => y,
+            Ok(y) if super::drivers_by_year::YEARS.contains(&y) => y,
             _ => {
                 errors.push(at(
                     span(year_col),

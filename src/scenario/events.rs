@@ -10,11 +10,10 @@
 //! ```
 
 use samkost_core::model::{EventKind, ExitRules, Member, MembershipEvent, Settlement};
-use toml::de::DeValue;
 
 use super::diagnostic::closest;
 use super::lines::Horizon;
-use super::tree::{Ctx, Node, Table, type_name};
+use super::tree::{Ctx, Node, Table, array_of_tables};
 
 /// Keys an event table may have.
 const EVENT_KEYS: &[&str] = &[
@@ -91,21 +90,21 @@ pub fn read_events(
     let Some(node) = node else {
         return Vec::new();
     };
-    let DeValue::Array(items) = node.get_ref() else {
-        ctx.error_help(
-            node.span(),
-            format!(
-                "`events` must be an array of tables, found {}",
-                type_name(node.get_ref())
-            ),
-            "write each event as a [[events]] table",
-        );
+    let Some(items) = array_of_tables(
+        ctx,
+        node,
+        "events",
+        "write each event as a [[events]] table",
+        None,
+    ) else {
         return Vec::new();
     };
     let (Some(horizon), Some(t0)) = (horizon, operation_start) else {
         return Vec::new();
     };
     let mut events = Vec::new();
+    // Where each event read stands, for the check against the wind-up below.
+    let mut spans = Vec::new();
     // The event of each member already read, and the wind-up, with their calendar years.
     let mut seen: Vec<Option<i64>> = vec![None; members.len()];
     let mut wind_up: Option<i64> = None;
@@ -141,14 +140,15 @@ pub fn read_events(
                 wind_up = Some(year);
             }
             events.push(event);
+            spans.push(table.span.clone());
         }
     }
     if let Some(end) = wind_up {
-        for (event, item) in events.iter().zip(items.iter()) {
+        for (event, span) in events.iter().zip(spans) {
             let year = horizon.first_year + event.year as i64;
             if event.member().is_some() && year > end {
                 ctx.error_help(
-                    item.span(),
+                    span,
                     format!(
                         "this event in {year} comes after the cooperation is wound up in {end}"
                     ),

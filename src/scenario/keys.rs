@@ -9,7 +9,7 @@ use toml::de::DeValue;
 use super::component_keys;
 use super::diagnostic::closest;
 use super::ranges::SHARE;
-use super::tree::{Ctx, Node, Table, as_f64, type_name};
+use super::tree::{Ctx, Node, Table, array_of_tables, as_f64, type_name};
 
 /// The rules computed from member drivers; the game-theoretic rules follow them, by the game
 /// crate's one list of methods ([`GameMethod::ALL`]).
@@ -67,14 +67,13 @@ pub fn read_keys(
         );
         return (Vec::new(), BTreeMap::new());
     };
-    let DeValue::Array(items) = node.get_ref() else {
-        ctx.error(
-            node.span(),
-            format!(
-                "`keys` must be an array of tables ([[keys]]), found {}",
-                type_name(node.get_ref())
-            ),
-        );
+    let Some(items) = array_of_tables(
+        ctx,
+        node,
+        "keys",
+        "write each key as a [[keys]] table with a `name` and a `rule`",
+        None,
+    ) else {
         return (Vec::new(), BTreeMap::new());
     };
     let mut keys: Vec<Key> = Vec::new();

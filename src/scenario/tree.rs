@@ -264,7 +264,6 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 }
 
-/// Name of a value's TOML type, for messages.
 /// The spanned tree of the TOML document `src`, or `None` after reporting every syntax error
 /// at its place (each with the syntax's reference as the fix).
 pub fn parse_document<'i>(ctx: &mut Ctx<'_>, src: &'i str) -> Option<Spanned<DeTable<'i>>> {
@@ -319,6 +318,7 @@ pub fn array_of_tables<'a, 'i>(
     Some(items)
 }
 
+/// Name of a value's TOML type, for messages.
 pub fn type_name(value: &DeValue<'_>) -> &'static str {
     match value {
         DeValue::String(_) => "a string",

@@ -311,6 +311,37 @@ fn bad_events_are_reported_at_their_field_with_the_fix() {
     insta::assert_snapshot!("events_second_event_for_a_member", diagnostics.to_string());
 }
 
+/// An event after the wind-up is reported at its own `[[events]]` table, also when an earlier
+/// entry was refused (a second event of a member) and so left out of the events read.
+#[test]
+fn an_event_after_the_wind_up_is_reported_at_its_own_table() {
+    let events = [
+        "kind = \"leave\"\nmember = \"1517\"\nyear = 2028",
+        "kind = \"join\"\nmember = \"1517\"\nyear = 2029",
+        "kind = \"wind_up\"\nyear = 2029",
+        "kind = \"leave\"\nmember = \"1514\"\nyear = 2030",
+    ];
+    let mut text = crate::BASE.to_owned();
+    for event in events {
+        text.push_str(&format!("\n[[events]]\n{event}\n"));
+    }
+    let diagnostics = parse(&text).expect_err("two errors");
+    let after = diagnostics
+        .0
+        .iter()
+        .find(|d| d.to_string().contains("after the cooperation is wound up"))
+        .unwrap_or_else(|| panic!("{diagnostics}"));
+    // The line of the fourth `[[events]]` header.
+    let line = 1 + text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| *l == "[[events]]")
+        .nth(3)
+        .unwrap()
+        .0;
+    assert_eq!(after.line, line, "{diagnostics}");
+}
+
 /// `run --out` on the example of a member leaving after five years: `summary.json` lists the
 /// event, the analyses that assume one membership are left out (no leaving rows, no accounts
 /// view, no key explorer), and the terminal, the report and the workbook say in words who

@@ -149,9 +149,7 @@ fn plan(args: &SweepArgs) -> Result<Plan> {
     let (name, text, files) = scenario_text(args.scenario.as_deref())?;
     let base =
         scenario::parse(&name, &text, files.as_ref()).map_err(|d| InputError(d.to_string()))?;
-    for w in &base.warnings {
-        eprint!("{}", w.to_string().replacen("error:", "warning:", 1));
-    }
+    super::print_warnings(&base);
     let grid_text = read_utf8(&args.grid, "grid")?;
     let grid_name = args.grid.display().to_string();
     let grid = grid::parse(&grid_name, &grid_text, &base).map_err(|d| InputError(d.to_string()))?;
