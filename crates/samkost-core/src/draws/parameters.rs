@@ -88,84 +88,50 @@ impl ParameterDesign {
             .map_err(|_| DesignBuildError("too many draws in one block".to_owned()))?;
         let block_seed = seed ^ draws.start.wrapping_mul(BLOCK_SEED_SALT);
         let err = |e: crate::sampling::DesignError| DesignBuildError(e.to_string());
-        if method == SamplingMethod::MonteCarlo {
-            // Only the correlated columns need the whole block; the others are read from
-            // each draw's stream when it is filled in, so no `n × m` matrix is built.
-            let correlation = model
-                .correlation
-                .as_ref()
-                .expect("plain Monte Carlo without correlations has no design");
-            let columns = correlated_columns(&dims, correlation);
-            let k = columns.len();
-            let prefix = columns.iter().max().map_or(0, |c| c + 1);
-            let mut values = vec![0.0; n * k];
-            if k > 0 {
-                values.par_chunks_mut(k).enumerate().for_each_init(
-                    || vec![0.0; prefix],
-                    |row, (d, out)| {
-                        monte_carlo_row(seed, draws.start + d as u64, row);
-                        for (o, &c) in out.iter_mut().zip(&columns) {
-                            *o = row[c];
-                        }
-                    },
-                );
+        let uniforms = match method {
+            SamplingMethod::MonteCarlo => {
+                let correlation = model
+                    .correlation
+                    .as_ref()
+                    .expect("plain Monte Carlo without correlations has no design");
+                let seeds = (seed, block_seed ^ CORRELATION_SEED_SALT);
+                monte_carlo_streams(draws.clone(), &dims, correlation, seeds)?
             }
-            if n > k {
-                // Fewer draws leave the block independent, as `induce` does.
-                RankCorrelation::new(correlation.target.clone())
-                    .induce(&mut values, k, block_seed ^ CORRELATION_SEED_SALT)
-                    .map_err(|e| DesignBuildError(e.to_string()))?;
-            }
-            let mut slot = vec![NOT_KEPT; m];
-            for (i, &c) in columns.iter().enumerate() {
-                slot[c] = i;
-            }
-            return Ok(Some(Self {
-                first: draws.start,
-                dims,
-                template: parameter_template(model),
-                uniforms: Uniforms::Streams {
-                    seed,
-                    k,
-                    slot,
-                    values,
-                },
-            }));
-        }
-        let mut design = match method {
-            SamplingMethod::MonteCarlo => unreachable!("handled above"),
-            SamplingMethod::LatinHypercube => uniforms(method, n, m, block_seed).map_err(err)?,
-            SamplingMethod::Sobol => {
-                if draws.end > crate::sampling::MAX_SOBOL_POINTS {
-                    return Err(DesignBuildError(format!(
-                        "a Sobol' design has at most {} points",
-                        crate::sampling::MAX_SOBOL_POINTS
-                    )));
-                }
-                let sobol = SobolSequence::scrambled(m, seed).map_err(err)?;
-                let mut values = vec![0.0; n * m];
-                if m > 0 {
-                    for (d, row) in values.chunks_mut(m).enumerate() {
-                        sobol.fill_point((draws.start + d as u64) as u32, row);
+            SamplingMethod::LatinHypercube | SamplingMethod::Sobol => {
+                let mut design = if method == SamplingMethod::Sobol {
+                    if draws.end > crate::sampling::MAX_SOBOL_POINTS {
+                        return Err(DesignBuildError(format!(
+                            "a Sobol' design has at most {} points",
+                            crate::sampling::MAX_SOBOL_POINTS
+                        )));
                     }
+                    let sobol = SobolSequence::scrambled(m, seed).map_err(err)?;
+                    let mut values = vec![0.0; n * m];
+                    if m > 0 {
+                        for (d, row) in values.chunks_mut(m).enumerate() {
+                            sobol.fill_point((draws.start + d as u64) as u32, row);
+                        }
+                    }
+                    UniformMatrix::from_values(n, m, values)
+                } else {
+                    uniforms(method, n, m, block_seed).map_err(err)?
+                };
+                if let Some(correlation) = &model.correlation {
+                    induce(
+                        &mut design,
+                        &dims,
+                        correlation,
+                        block_seed ^ CORRELATION_SEED_SALT,
+                    )?;
                 }
-                UniformMatrix::from_values(n, m, values)
+                Uniforms::Matrix(design)
             }
         };
-        if let Some(correlation) = &model.correlation {
-            induce(
-                &mut design,
-                &dims,
-                correlation,
-                block_seed ^ CORRELATION_SEED_SALT,
-            )?;
-        }
-        let template = parameter_template(model);
         Ok(Some(Self {
             first: draws.start,
             dims,
-            template,
-            uniforms: Uniforms::Matrix(design),
+            template: parameter_template(model),
+            uniforms,
         }))
     }
 
@@ -225,19 +191,13 @@ fn induce(
     let (n, m) = (design.n_draws(), design.n_dims());
     let columns = correlated_columns(dims, correlation);
     let k = columns.len();
-    if n <= k {
-        // Too few draws to impose a rank structure: leave the block independent.
-        return Ok(());
-    }
-    let rank = RankCorrelation::new(correlation.target.clone());
     let mut sub = vec![0.0; n * k];
     for d in 0..n {
         for (c, &col) in columns.iter().enumerate() {
             sub[d * k + c] = design.row(d)[col];
         }
     }
-    rank.induce(&mut sub, k, seed)
-        .map_err(|e| DesignBuildError(e.to_string()))?;
+    reorder(&mut sub, k, correlation, seed)?;
     let values = design.as_mut_slice();
     for d in 0..n {
         for (c, &col) in columns.iter().enumerate() {
@@ -245,6 +205,59 @@ fn induce(
         }
     }
     Ok(())
+}
+
+/// Iman–Conover on the `k` correlated columns of a block, row-major in `sub`; a block of at
+/// most `k` draws is too small to impose a rank structure and stays independent.
+fn reorder(
+    sub: &mut [f64],
+    k: usize,
+    correlation: &crate::model::Correlation,
+    seed: u64,
+) -> Result<(), DesignBuildError> {
+    if sub.len() <= k * k {
+        return Ok(());
+    }
+    RankCorrelation::new(correlation.target.clone())
+        .induce(sub, k, seed)
+        .map_err(|e| DesignBuildError(e.to_string()))
+}
+
+/// [`Uniforms::Streams`] of the draws `draws`: each draw's words of the correlated columns
+/// (`seeds.0`'s streams, [`monte_carlo_row`]), reordered by Iman–Conover (`seeds.1`).
+fn monte_carlo_streams(
+    draws: std::ops::Range<u64>,
+    dims: &[usize],
+    correlation: &crate::model::Correlation,
+    (seed, correlation_seed): (u64, u64),
+) -> Result<Uniforms, DesignBuildError> {
+    let n = (draws.end - draws.start) as usize;
+    let columns = correlated_columns(dims, correlation);
+    let k = columns.len();
+    let prefix = columns.iter().max().map_or(0, |c| c + 1);
+    let mut values = vec![0.0; n * k];
+    if k > 0 {
+        values.par_chunks_mut(k).enumerate().for_each_init(
+            || vec![0.0; prefix],
+            |row, (d, out)| {
+                monte_carlo_row(seed, draws.start + d as u64, row);
+                for (o, &c) in out.iter_mut().zip(&columns) {
+                    *o = row[c];
+                }
+            },
+        );
+    }
+    reorder(&mut values, k, correlation, correlation_seed)?;
+    let mut slot = vec![NOT_KEPT; dims.len()];
+    for (i, &c) in columns.iter().enumerate() {
+        slot[c] = i;
+    }
+    Ok(Uniforms::Streams {
+        seed,
+        k,
+        slot,
+        values,
+    })
 }
 
 /// The correlated parameters' positions among the uncertain ones (`dims`), in the

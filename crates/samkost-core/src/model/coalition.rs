@@ -150,17 +150,7 @@ impl Model {
             ) {
                 (Applies::No, _) => {}
                 (Applies::AsBasis, Basis::Pooled) if size >= 2 => {
-                    let amount = coef.fixed
-                        + coef
-                            .rates
-                            .iter()
-                            .map(|&(d, r)| {
-                                r * coalition
-                                    .iter()
-                                    .map(|&i| self.drivers.values[d][i])
-                                    .sum::<f64>()
-                            })
-                            .sum::<f64>();
+                    let amount = self.pooled_part(coef, coalition.iter().copied());
                     out.pooled[cat] += amount * growth;
                 }
                 _ => {

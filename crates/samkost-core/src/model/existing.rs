@@ -164,17 +164,7 @@ impl Model {
         let cat = category.index();
         match basis {
             Basis::Pooled => {
-                let amount = coef.fixed
-                    + coef
-                        .rates
-                        .iter()
-                        .map(|&(d, r)| {
-                            r * coalition
-                                .iter()
-                                .map(|&i| self.drivers.values[d][i])
-                                .sum::<f64>()
-                        })
-                        .sum::<f64>();
+                let amount = self.pooled_part(coef, coalition.iter().copied());
                 out.pooled[cat] += amount * growth;
             }
             Basis::PerMember => {

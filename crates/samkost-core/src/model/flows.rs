@@ -186,7 +186,6 @@ impl Model {
         let running = Category::Running.index();
         let startup = Category::StartUp.index();
         let pool_transition = self.pool_transition_costs && n >= 2;
-        let drivers = &self.drivers.values;
         // Lines. Each year's slots receive the lines in line order, as in `coalition_flows`.
         for (l, (line, coef)) in self.lines.iter().zip(&v.lines).enumerate() {
             let cat = line.category.index();
@@ -197,20 +196,8 @@ impl Model {
             }
             // The line's year-independent parts: each member's, and the pooled one.
             out.parts.clear();
-            out.parts.extend((0..n).map(|i| {
-                coef.fixed
-                    + coef
-                        .rates
-                        .iter()
-                        .map(|&(d, r)| r * drivers[d][i])
-                        .sum::<f64>()
-            }));
-            let pooled_part = coef.fixed
-                + coef
-                    .rates
-                    .iter()
-                    .map(|&(d, r)| r * drivers[d].iter().sum::<f64>())
-                    .sum::<f64>();
+            out.parts.extend((0..n).map(|i| self.member_part(coef, i)));
+            let pooled_part = self.pooled_part(coef, 0..n);
             let project = line.category == Category::StartUp;
             let book = project && capital;
             let (cap, wages) = (&mut out.capital, &mut out.wages);

@@ -159,13 +159,6 @@ pub struct EventFlows {
     out: CoalitionFlows,
 }
 
-impl EventFlows {
-    /// Whether member `i` is in the cooperation in year `t`.
-    pub fn is_in(&self, n: usize, t: usize, i: usize) -> bool {
-        self.member_in[t * n + i]
-    }
-}
-
 /// The year in which an event with yearly probability `p` from year `first` on happens, given
 /// one uniform `u ∈ [0, 1)`: the first year `t ≥ first` with
 /// `u < 1 − (1 − p)^(t − first + 1)`, i.e. a geometric number of years; `None` beyond the
@@ -219,10 +212,7 @@ impl Model {
     /// transfers in `out.transfers`.
     pub fn apply_events(&self, v: &DrawValues, flows: &mut DrawFlows, out: &mut EventFlows) {
         let (n, h) = (self.n_members(), self.horizon_years);
-        let member_in = std::mem::take(&mut out.member_in);
-        let mut member_in = member_in;
-        self.membership(&out.effect, &mut member_in);
-        out.member_in = member_in;
+        self.membership(&out.effect, &mut out.member_in);
         out.transfers.clear();
         let running = Category::Running.index();
         let startup = Category::StartUp.index();

@@ -524,8 +524,28 @@ impl Model {
         }
     }
 
+    /// Cost of one pooled line for the coalition of `members`, before growth:
+    /// `F + Σ_d r_d Σ_{i∈S} D_d(i)`, each driver summed over the members in their order.
+    pub(super) fn pooled_part(
+        &self,
+        coef: &LineCoefficients,
+        members: impl Iterator<Item = usize> + Clone,
+    ) -> f64 {
+        coef.fixed
+            + coef
+                .rates
+                .iter()
+                .map(|&(d, r)| {
+                    r * members
+                        .clone()
+                        .map(|i| self.drivers.values[d][i])
+                        .sum::<f64>()
+                })
+                .sum::<f64>()
+    }
+
     /// Cost of one line for one member, before growth: `F + Σ r_d D_d(i)`.
-    fn member_part(&self, coef: &LineCoefficients, member: usize) -> f64 {
+    pub(super) fn member_part(&self, coef: &LineCoefficients, member: usize) -> f64 {
         coef.fixed
             + coef
                 .rates

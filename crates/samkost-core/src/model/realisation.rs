@@ -175,8 +175,8 @@ impl Model {
         let member = MemberTerms {
             realised: terms.realised[i],
             resource: terms.resource[i],
-            purchases_alone: terms.purchases_alone.get(i).copied().unwrap_or(0.0),
-            purchases_own: terms.purchases_own.get(i).copied().unwrap_or(0.0),
+            purchases_alone: terms.purchases_alone[i],
+            purchases_own: terms.purchases_own[i],
         };
         self.member_views_of(i, npv, shares, &member, terms.through_cooperation)
     }

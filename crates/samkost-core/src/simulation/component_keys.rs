@@ -15,13 +15,10 @@
 //! payments. Only keys per component pass through here, and the component rows are computed
 //! only when such a key exists, so a run without them costs nothing more.
 
+use super::accumulate::KEY_ROWS as PAY_ROWS;
 use super::kernel::DrawScratch;
 use crate::allocation::{ComponentShares, CostPart, ResolvedKey, Shares};
 use crate::model::{DrawFlows, DrawValues, Model};
-
-/// Rows of a key's payments per member: running, start-up, default share × pooled accounting
-/// items (as `accumulate::KEY_ROWS`).
-pub(super) const PAY_ROWS: usize = 3;
 
 /// The row of `part` in the rows of [`part_rows`]: components first, then lines.
 fn row_index(model: &Model, part: CostPart) -> usize {

@@ -8,14 +8,11 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::accumulate::KEY_ROWS as PAY_ROWS;
 use super::kernel::DrawScratch;
 use crate::allocation::ResolvedKey;
 use crate::draws::streams;
 use crate::model::{EventFlows, Model, Transfer, event_year, shares_among};
-
-/// Rows of a key's payments per member: running, start-up (with the transfers), running
-/// share × pooled accounting items (as `accumulate::KEY_ROWS`).
-pub(super) const PAY_ROWS: usize = 3;
 
 /// Sets the year each event of `model` takes effect in draw `draw` of a run with `seed`:
 /// fixed events in their year; an event with a yearly probability in the year drawn from one
@@ -73,6 +70,8 @@ pub(super) fn apply_keys_with_events(
     let mut year_shares = [Vec::new(), Vec::new()];
     let mut before = Vec::new();
     let mut leaver = Vec::new();
+    // The members before the first year: none.
+    let nobody = vec![false; n];
     for (k, shares) in s.shares.iter().enumerate().take(n_keys) {
         let pay = &mut s.key_pay[k * n * PAY_ROWS * h..(k + 1) * n * PAY_ROWS * h];
         let mut last_in = 0;
@@ -104,16 +103,15 @@ pub(super) fn apply_keys_with_events(
         for transfer in &ev.transfers {
             let y = transfer.year();
             // Running shares among the members of the year before the event and of its year.
-            let prior = if y == 0 {
-                vec![false; n]
-            } else {
-                ev.member_in[(y - 1) * n..y * n].to_vec()
+            let prior = match y {
+                0 => &nobody[..],
+                _ => &ev.member_in[(y - 1) * n..y * n],
             };
             let running = |t: usize| match &keys[k].yearly {
                 Some(yearly) => yearly.year(0, t),
                 None => &shares[0][..],
             };
-            shares_among(running(y.saturating_sub(1)), &prior, &mut before);
+            shares_among(running(y.saturating_sub(1)), prior, &mut before);
             shares_among(
                 running(y),
                 &ev.member_in[y * n..(y + 1) * n],
@@ -124,7 +122,7 @@ pub(super) fn apply_keys_with_events(
                 Transfer::Settle { member, base, .. } => {
                     // The leaver's share of the leave year among the members before it, as
                     // stability over time values leaving (§10a).
-                    shares_among(running(y), &prior, &mut leaver);
+                    shares_among(running(y), prior, &mut leaver);
                     let amount = leaver[member] * base;
                     add(member, -amount);
                     for (j, sh) in year_shares[0].iter().enumerate() {
