@@ -119,20 +119,11 @@ fn run_json(scenario: &str, draws: &str) -> Value {
     crate::run_json(scenario, &["--stability-draws", "20", "--draws", draws])
 }
 
-fn key<'a>(json: &'a Value, name: &str) -> &'a Value {
-    json["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["name"] == name)
-        .unwrap_or_else(|| panic!("no key `{name}`"))
-}
-
 #[test]
 fn payments_and_npvs_match_the_hand_calculation() {
     let json = run_json(TWO_SERVICES, "20");
     assert_eq!(numbers(&json["yearly"]["pooled_running"]), [2_550_000.0; 2]);
-    let key = key(&json, "per service");
+    let key = crate::key(&json, "per service");
     let components: Vec<(&str, &str)> = key["components"]
         .as_array()
         .unwrap()
@@ -193,14 +184,14 @@ licence = { rule = "hybrid", fixed_part = 0.3, driver = "population" }
 purchasing = { rule = "hybrid", fixed_part = 0.3, driver = "population" }
 "#;
     let json = run_json(&scenario, "300");
-    let (plain, split) = (key(&json, "30/70"), key(&json, "30/70 per component"));
+    let (plain, split) = (
+        crate::key(&json, "30/70"),
+        crate::key(&json, "30/70 per component"),
+    );
     assert_eq!(split["components"].as_array().unwrap().len(), 4);
     let near = |a: &Value, b: &Value| {
         let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
-        assert!(
-            (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0),
-            "{a} vs {b}"
-        );
+        assert!(crate::close(a, b), "{a} vs {b}");
     };
     near(&plain["p_all_win"], &split["p_all_win"]);
     for (p, s) in plain["members"]
@@ -240,7 +231,7 @@ fn payments_add_up_to_the_pooled_cost_in_the_shipped_example() {
         "200",
     );
     let pooled = numbers(&json["yearly"]["pooled_running"]);
-    let key = key(&json, "per service");
+    let key = crate::key(&json, "per service");
     let members = key["members"].as_array().unwrap();
     for (t, p) in pooled.iter().enumerate() {
         let sum: f64 = members
@@ -254,10 +245,7 @@ fn payments_add_up_to_the_pooled_cost_in_the_shipped_example() {
         .map(|m| m["npv_net_benefit"]["mean"].as_f64().unwrap())
         .sum();
     let region = json["region"]["npv_net_benefit"]["mean"].as_f64().unwrap();
-    assert!(
-        (npv - region).abs() <= 1e-6 * region.abs(),
-        "{npv} vs {region}"
-    );
+    assert!(crate::close(npv, region), "{npv} vs {region}");
 }
 
 #[test]
@@ -440,7 +428,7 @@ fn a_price_list_inside_a_key_per_component_shares_by_its_bills_and_bills_nothing
         1,
     );
     let json = run_json(&text, "20");
-    let key = key(&json, "per service");
+    let key = crate::key(&json, "per service");
     assert_eq!(key["rule"]["kind"], "price_list");
     for (i, m) in key["members"].as_array().unwrap().iter().enumerate() {
         let pay = &m["yearly_payments"];
@@ -463,7 +451,7 @@ fn a_pooled_line_with_a_rule_of_its_own_is_split_by_it() {
         1,
     );
     let json = run_json(&text, "20");
-    let key = key(&json, "per service");
+    let key = crate::key(&json, "per service");
     let parts = key["components"].as_array().unwrap();
     assert_eq!(parts.len(), 3);
     assert_eq!(parts[2]["line"], "Service desk");

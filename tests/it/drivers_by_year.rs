@@ -63,15 +63,6 @@ fn run_json(dir: &std::path::Path, scenario: &str) -> Value {
     crate::run_json_in(dir, scenario, &["--stability-draws", "20"])
 }
 
-fn key<'a>(json: &'a Value, name: &str) -> &'a Value {
-    json["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["name"] == name)
-        .unwrap_or_else(|| panic!("no key {name}"))
-}
-
 #[test]
 fn shares_follow_the_population_path_year_by_year() {
     let dir = tempfile::tempdir().unwrap();
@@ -83,7 +74,7 @@ fn shares_follow_the_population_path_year_by_year() {
         ("30/70", hybrid),
         ("equal", [0.5; 4]),
     ] {
-        let members = key(&json, name)["members"].as_array().unwrap();
+        let members = crate::key(&json, name)["members"].as_array().unwrap();
         let paid = |i: usize| numbers(&members[i]["yearly_payments"]["to_cooperation_running"]);
         let (paid_0, paid_1) = (paid(0), paid(1));
         for (t, share) in hareid.iter().enumerate() {
@@ -97,11 +88,11 @@ fn shares_follow_the_population_path_year_by_year() {
         assert!(close(npv(1), 3.2e6 - (4e6 - hareid_paid)), "{name}");
     }
     // The rules on the driver say that they follow it year by year; the equal split does not.
-    assert_eq!(key(&json, "population")["rule"]["by_year"], true);
-    assert_eq!(key(&json, "30/70")["rule"]["by_year"], true);
-    assert!(key(&json, "equal")["rule"]["by_year"].is_null());
+    assert_eq!(crate::key(&json, "population")["rule"]["by_year"], true);
+    assert_eq!(crate::key(&json, "30/70")["rule"]["by_year"], true);
+    assert!(crate::key(&json, "equal")["rule"]["by_year"].is_null());
     // The share shown per member is the first operating year's.
-    let shown = key(&json, "population")["members"][0]["share"]
+    let shown = crate::key(&json, "population")["members"][0]["share"]
         .as_f64()
         .unwrap();
     assert!(close(shown, 0.25), "{shown}");
@@ -197,9 +188,8 @@ fn member_net_benefits_add_up_to_the_region_in_every_draw_with_yearly_shares() {
             let sum: f64 = (0..n)
                 .map(|i| results.draw_member_npv(k, i, draw).unwrap())
                 .sum();
-            let tolerance = 1e-9 * (1.0 + region.abs()) * 1e3;
             assert!(
-                (sum - region).abs() < tolerance,
+                crate::close(sum, region),
                 "draw {draw}, key {k}: {sum} vs {region}"
             );
         }

@@ -38,32 +38,15 @@ rule = "fixed"
 shares = { "1517" = 0.5, "1514" = 0.3, "1516" = 0.2 }
 "#;
 
-/// The NPVs (members, then the region) of `text` with its inputs fixed.
-fn npvs(text: &str) -> Vec<f64> {
-    let scenario = parse(text).unwrap_or_else(|d| panic!("{d}"));
-    let model = &scenario.model;
-    let (keys, _) = resolve_keys(model, &scenario.keys, 1, &scenario.planning).unwrap();
-    let discount = model.discounting.factors(model.horizon_years);
-    let mut s = DrawScratch::default();
-    evaluate_draw(model, &keys, &[], &discount, &mut s)
-}
-
-fn assert_all_close(got: &[f64], want: &[f64]) {
-    assert_eq!(got.len(), want.len(), "{got:?}");
-    for (g, w) in got.iter().zip(want) {
-        assert!((g - w).abs() < 1e-9, "{got:?} vs {want:?}");
-    }
-}
-
 /// Without events every member pays its share of 90 instead of 60: 15, 33 and 42 a year.
 /// 1517 leaves in 2028: in 2026–27 as before; from 2028 it pays 60 alone (net 0) and the two
 /// left share 90 by 0.3/0.5 = 0.6 and 0.4: 54 and 36, net 6 and 24 a year.
 #[test]
 fn a_leave_year_by_hand_on_three_members() {
-    assert_all_close(&npvs(THREE), &[60.0, 132.0, 168.0, 360.0]);
+    crate::assert_all_close(&crate::npvs_at_medians(THREE), &[60.0, 132.0, 168.0, 360.0]);
     let leave = format!("{THREE}\n[[events]]\nkind = \"leave\"\nmember = \"1517\"\nyear = 2028\n");
     let (a, b, c) = (2.0 * 15.0, 2.0 * 33.0 + 2.0 * 6.0, 2.0 * 42.0 + 2.0 * 24.0);
-    assert_all_close(&npvs(&leave), &[a, b, c, a + b + c]);
+    crate::assert_all_close(&crate::npvs_at_medians(&leave), &[a, b, c, a + b + c]);
 }
 
 /// 1516 joins in 2028 with an entry fee of 10 and a transition cost of 5. In 2026–27 the two
@@ -78,9 +61,8 @@ fn a_join_year_by_hand_on_three_members() {
     let a = 2.0 * 3.75 + 2.0 * 15.0 + 6.25;
     let b = 2.0 * 26.25 + 2.0 * 33.0 + 3.75;
     let c = 2.0 * 42.0 - 15.0;
-    assert_all_close(&npvs(&join), &[a, b, c, a + b + c]);
-    // The region: 720 alone against 2 · (90 + 60) + 2 · 90 + 5.
-    assert!((a + b + c - (720.0 - 485.0)).abs() < 1e-9);
+    // The region: 720 alone against 2 · (90 + 60) + 2 · 90 + 5, which is also a + b + c.
+    crate::assert_all_close(&crate::npvs_at_medians(&join), &[a, b, c, 720.0 - 485.0]);
 }
 
 /// Two members, 80 a year alone, 100 together split 90/10; six months of parallel operation at
@@ -91,11 +73,11 @@ fn a_join_year_by_hand_on_three_members() {
 fn leave_and_wind_up_by_hand_on_two_members() {
     let two = crate::stability_over_time::TWO_MEMBERS;
     let leave = format!("{two}\n[[events]]\nkind = \"leave\"\nmember = \"1517\"\nyear = 2028\n");
-    assert_all_close(&npvs(&leave), &[-40.0, 140.0, 100.0]);
+    crate::assert_all_close(&crate::npvs_at_medians(&leave), &[-40.0, 140.0, 100.0]);
     let wind_up = format!("{two}\n[[events]]\nkind = \"wind_up\"\nyear = 2028\ncost = 30\n");
     // Both restart (20 each) and pay their share of the wind-up cost.
     let (a, b) = (-20.0 - 20.0 - 27.0, 140.0 - 20.0 - 3.0);
-    assert_all_close(&npvs(&wind_up), &[a, b, a + b]);
+    crate::assert_all_close(&crate::npvs_at_medians(&wind_up), &[a, b, a + b]);
 }
 
 /// On the Hamar region (assets, a platform, transferred staff, every key): a member that
@@ -209,7 +191,7 @@ fn adding_up(base: &str) {
     let region = results.region_npv.mean;
     for key in &results.keys {
         let sum: f64 = key.members.iter().map(|m| m.npv_net_benefit.mean).sum();
-        assert!((sum - region).abs() <= 1e-6 * region.abs(), "{}", key.name);
+        assert!(crate::close(sum, region), "{}: {sum} vs {region}", key.name);
     }
 }
 
@@ -461,7 +443,10 @@ fn settlement_and_buy_in_by_hand() {
     let scenario = parse(&settled).unwrap_or_else(|d| panic!("{d}"));
     let population: f64 = scenario.model.members.iter().map(|m| m.population).sum();
     let book_value = 0.7 * 600.0 * population * (1.0 - 2.0 / 5.0);
-    let (a, b) = (npvs(&settled), npvs(&unsettled));
+    let (a, b) = (
+        crate::npvs_at_medians(&settled),
+        crate::npvs_at_medians(&unsettled),
+    );
     let amount = 0.5 * book_value;
     let close = |x: f64, y: f64| (x - y).abs() <= 1e-6 * y.abs().max(1.0);
     assert!(close(a[0] - b[0], amount), "{a:?} {b:?} {amount}");
@@ -490,8 +475,8 @@ fn settlement_and_buy_in_by_hand() {
         .map(|m| m.population)
         .sum();
     let buy_in = 0.2 * 0.7 * 600.0 * two * (1.0 - 2.0 / 5.0);
-    let with = npvs(&format!("{WITH_ASSETS}{join}"));
-    let fee_only = npvs(&format!("{WITH_ASSETS}{join}buy_in = false\n"));
+    let with = crate::npvs_at_medians(&format!("{WITH_ASSETS}{join}"));
+    let fee_only = crate::npvs_at_medians(&format!("{WITH_ASSETS}{join}buy_in = false\n"));
     assert!(
         close(with[2] - fee_only[2], -buy_in),
         "{with:?} {fee_only:?} {buy_in}"

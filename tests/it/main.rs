@@ -133,6 +133,46 @@ pub fn run_json(text: &str, args: &[&str]) -> serde_json::Value {
     run_json_in(dir.path(), text, args)
 }
 
+/// The NPVs of one draw of `text` with every input at its median (fixed inputs as they are):
+/// entry `k·n + i` is member `i`'s under key `k`, the last the region's.
+pub fn npvs_at_medians(text: &str) -> Vec<f64> {
+    use samkost_core::simulation::{DrawScratch, evaluate_draw, resolve_keys};
+    let scenario = parse(text).unwrap_or_else(|d| panic!("{d}"));
+    let model = &scenario.model;
+    let (keys, _) = resolve_keys(model, &scenario.keys, 1, &scenario.planning).unwrap();
+    let discount = model.discounting.factors(model.horizon_years);
+    let params: Vec<f64> = model
+        .parameters
+        .iter()
+        .map(|p| p.distribution.quantile(0.5))
+        .collect();
+    evaluate_draw(
+        model,
+        &keys,
+        &params,
+        &discount,
+        &mut DrawScratch::default(),
+    )
+}
+
+/// Every value within 1e-9 of the hand-computed one (amounts of a few hundred NOK).
+pub fn assert_all_close(got: &[f64], want: &[f64]) {
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for (g, w) in got.iter().zip(want) {
+        assert!((g - w).abs() < 1e-9, "{got:?} vs {want:?}");
+    }
+}
+
+/// The key named `name` in a `summary.json`.
+pub fn key<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    json["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == name)
+        .unwrap_or_else(|| panic!("no key `{name}`"))
+}
+
 /// A draw with every input at its median (the 0.5 quantile), the figures closed forms and
 /// calibrations are written for.
 pub fn at_medians(model: &samkost_core::model::Model) -> samkost_core::model::DrawValues {

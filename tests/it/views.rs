@@ -122,7 +122,8 @@ fn the_budget_npv_is_the_accounts_difference_discounted() {
 /// is `cash + r·V` with `V = 500,000·a(1)`, so its mean is `cash + E[r]·V` with `E[r] =
 /// (0.2 + 0.5 + 0.9)/3` and its standard error `sd(r)·V/√R` with `sd(r)² = (a² + b² + c² −
 /// ab − ac − bc)/18`; with 4,000 draws the mean must lie within four standard errors, and the
-/// reported standard error within 10 % of the formula's.
+/// reported standard error within 4 % of the formula's: four relative standard errors of a
+/// sample standard deviation, `√((κ − 1)/4R) ≈ 0.94 %` with the triangular kurtosis `κ = 2.4`.
 #[test]
 fn an_uncertain_realisation_share_is_averaged_over_the_draws() {
     let json = run(
@@ -144,7 +145,7 @@ fn an_uncertain_realisation_share_is_averaged_over_the_draws() {
         "{got} vs {expected} ± {se}"
     );
     let reported = m["budget"]["mean_se"].as_f64().unwrap();
-    assert!((reported / se - 1.0).abs() < 0.1, "{reported} vs {se}");
+    assert!((reported / se - 1.0).abs() < 0.04, "{reported} vs {se}");
 }
 
 /// Without service gains, VAT or fee-financed costs, the budget view is the cash view draw by
@@ -181,7 +182,7 @@ fn without_gains_vat_or_fees_the_views_are_the_cash_view_and_its_tax_cost() {
 ///   socio-economic P_q is `C + V + 0.2·budget P_q`, and the region's (three equal members) is
 ///   three times a member's;
 /// - a run that keeps no draws (`--max-stored-draws 100`) reads them from its quantile
-///   sketches, within 0.5 % (0.1 % relative accuracy, plus the gap to a neighbouring order
+///   sketches, within 0.2 % (0.1 % relative accuracy, plus the gap to a neighbouring order
 ///   statistic, about 0.07 % of P10 here).
 #[test]
 fn the_views_percentiles_follow_the_realisation_shares_distribution() {
@@ -241,7 +242,7 @@ fn the_views_percentiles_follow_the_realisation_shares_distribution() {
                 .as_f64()
                 .unwrap();
             assert!(
-                (from_sketch - stored).abs() <= 0.005 * stored.abs(),
+                (from_sketch - stored).abs() <= 0.002 * stored.abs(),
                 "{view} {field}: {from_sketch} vs {stored}"
             );
         }
