@@ -9,6 +9,8 @@ use samkost_core::model::Model;
 
 use super::json::{KeyJson, SummaryJson};
 use super::lang::Lang;
+use super::membership::member_words;
+use super::recommend::shown_key;
 
 /// The comparison of a member that cooperates today.
 pub const ADMIT: &str = "admit_vs_stay_as_is";
@@ -80,36 +82,10 @@ pub fn note(lang: Lang) -> &'static str {
     }
 }
 
+/// "Name (id)" of each member, listed with "and" / "og".
 fn names(summary: &SummaryJson, ids: &[String], lang: Lang) -> String {
-    let words: Vec<String> = ids
-        .iter()
-        .map(|id| {
-            summary
-                .members
-                .iter()
-                .find(|m| &m.id == id)
-                .map_or_else(|| id.clone(), |m| format!("{} ({})", m.name, m.id))
-        })
-        .collect();
-    let and = match lang {
-        Lang::En => " and ",
-        Lang::Nb => " og ",
-    };
-    match words.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{}{and}{last}", rest.join(", ")),
-        Some((last, _)) => last.clone(),
-        None => String::new(),
-    }
-}
-
-/// The key the sentences speak of: the key to consider first, else the first key.
-pub fn key_of(summary: &SummaryJson) -> Option<&KeyJson> {
-    let index = summary
-        .recommendation
-        .as_ref()
-        .and_then(|r| summary.keys.iter().position(|k| k.name == r.key))
-        .unwrap_or(0);
-    summary.keys.get(index)
+    let words: Vec<String> = ids.iter().map(|id| member_words(summary, id)).collect();
+    lang.list(&words.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 /// Who cooperates today and what each side compares, in one sentence.
@@ -146,13 +122,13 @@ fn wants(key: &KeyJson, index: usize) -> Option<bool> {
 /// (or join), its median net benefit and its probability of gaining; then the probability
 /// that every member gains.
 pub fn member_sentences(summary: &SummaryJson, e: &ExistingJson, lang: Lang) -> Vec<String> {
-    let Some(key) = key_of(summary) else {
+    let Some(key) = shown_key(summary) else {
         return Vec::new();
     };
     let new = names(summary, &e.newcomers, lang);
     let mut out = Vec::new();
     for (i, m) in key.members.iter().enumerate() {
-        let name = names(summary, std::slice::from_ref(&m.id), lang);
+        let name = member_words(summary, &m.id);
         let admits = e.comparison.get(i) == Some(&ADMIT);
         let yes = wants(key, i).unwrap_or(false);
         let (median, p) = (lang.nok(m.npv_net_benefit.p50), lang.percent(m.p_win));

@@ -87,7 +87,7 @@ pub fn note(lang: Lang) -> &'static str {
 }
 
 /// The member's name and id, "Stange (3413)".
-fn member_words(summary: &SummaryJson, id: &str) -> String {
+pub(super) fn member_words(summary: &SummaryJson, id: &str) -> String {
     summary
         .members
         .iter()
@@ -185,13 +185,8 @@ pub fn event_sentence(summary: &SummaryJson, e: &EventJson, lang: Lang) -> Strin
 /// Where the member of a leave or join ends under the key to consider first (or the first
 /// key), in one sentence; none for a wind-up.
 pub fn outcome_sentence(summary: &SummaryJson, e: &EventJson, lang: Lang) -> Option<String> {
-    let key_index = summary
-        .recommendation
-        .as_ref()
-        .and_then(|r| summary.keys.iter().position(|k| k.name == r.key))
-        .unwrap_or(0);
     let id = e.member.as_deref()?;
-    let key = summary.keys.get(key_index)?;
+    let key = super::recommend::shown_key(summary)?;
     let m = key.members.iter().find(|m| m.id == id)?;
     let name = member_words(summary, id);
     let outcome = match lang {

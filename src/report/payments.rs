@@ -52,13 +52,22 @@ impl PaymentsJson {
 
     /// The same with the billed amounts of a price-list key and the settlement they leave.
     pub fn with_billing(mut self, billed: Option<Vec<f64>>) -> Self {
-        self.settlement = billed.as_ref().map(|b| {
-            let paid = self.to_cooperation_running.iter();
-            paid.zip(b).map(|(p, b)| p - b).collect()
-        });
+        self.settlement = billed
+            .as_ref()
+            .map(|b| settlement(&self.to_cooperation_running, b));
         self.billed = billed;
         self
     }
+}
+
+/// The year-end settlement of each year: what the member pays for running costs less what it
+/// was billed (docs/MODEL.md §5b).
+pub fn settlement(paid_running: &[f64], billed: &[f64]) -> Vec<f64> {
+    paid_running
+        .iter()
+        .zip(billed)
+        .map(|(p, b)| p - b)
+        .collect()
 }
 
 /// What `member` is billed in each year under key `key` when its running rule is a price

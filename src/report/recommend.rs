@@ -205,6 +205,16 @@ pub fn recommend(keys: &[KeyJson], stability_draws: u64) -> Option<Recommendatio
     })
 }
 
+/// The key the short outputs speak of: the key to consider first, else the first key.
+pub fn shown_key(summary: &SummaryJson) -> Option<&KeyJson> {
+    let index = summary
+        .recommendation
+        .as_ref()
+        .and_then(|r| summary.keys.iter().position(|k| k.name == r.key))
+        .unwrap_or(0);
+    summary.keys.get(index)
+}
+
 /// The recommendation of a summary.
 pub fn of_summary(summary: &SummaryJson) -> Option<Recommendation> {
     recommend(&summary.keys, summary.scenario.stability_draws)

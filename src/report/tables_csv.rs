@@ -142,18 +142,18 @@ pub fn yearly_csv(scenario: &Scenario, results: &RunResults) -> Result<Vec<u8>, 
             .map(|i| super::payments::billed(scenario, k, i))
             .collect();
         for (i, (o, m)) in key.members.iter().zip(&model.members).enumerate() {
+            let settlement = billed[i]
+                .as_ref()
+                .map(|b| super::payments::settlement(&o.payments.to_cooperation_running, b));
             for t in 0..model.horizon_years {
                 let band = results
                     .member_band(k, i, t)
                     .map(|b| b.map(|v| v.to_string()));
                 let [p10, p50, p90] = band.unwrap_or_default();
                 let pay = &o.payments;
-                let (billed, settlement) = match &billed[i] {
-                    Some(b) => (
-                        b[t].to_string(),
-                        (pay.to_cooperation_running[t] - b[t]).to_string(),
-                    ),
-                    None => (String::new(), String::new()),
+                let (billed, settlement) = match (&billed[i], &settlement) {
+                    (Some(b), Some(s)) => (b[t].to_string(), s[t].to_string()),
+                    _ => (String::new(), String::new()),
                 };
                 w.write_record([
                     (model.first_year + t as i32).to_string(),

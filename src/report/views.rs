@@ -176,12 +176,8 @@ pub fn views(model: &Model, results: &RunResults) -> ViewsJson {
 
 /// The key the short outputs show the views for: the key to consider first, else the first.
 pub fn shown_key(summary: &super::json::SummaryJson) -> Option<&KeyViewsJson> {
-    let keys = &summary.npv_views.keys;
-    summary
-        .recommendation
-        .as_ref()
-        .and_then(|r| keys.iter().find(|k| k.name == r.key))
-        .or_else(|| keys.first())
+    let name = &super::recommend::shown_key(summary)?.name;
+    summary.npv_views.keys.iter().find(|k| &k.name == name)
 }
 
 /// The terminal's one line: under the key shown, the region's NPV in the budget and the

@@ -5,9 +5,10 @@
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::{Cell, Formats, Kind, number, text, write_table};
-use crate::report::existing::{ADMIT, intro_sentence, key_of, member_sentences};
+use crate::report::existing::{ADMIT, intro_sentence, member_sentences};
 use crate::report::json::SummaryJson;
 use crate::report::lang::Lang;
+use crate::report::recommend::shown_key;
 
 /// The sheet's name per language.
 pub fn sheet_name(lang: Lang) -> &'static str {
@@ -59,7 +60,7 @@ pub(super) fn push_sheet(
     summary: &SummaryJson,
     lang: Lang,
 ) -> Result<(), XlsxError> {
-    let (Some(e), Some(key)) = (&summary.scenario.existing, key_of(summary)) else {
+    let (Some(e), Some(key)) = (&summary.scenario.existing, shown_key(summary)) else {
         return Ok(());
     };
     let sentences = member_sentences(summary, e, lang);
