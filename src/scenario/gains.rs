@@ -6,7 +6,7 @@ use samkost_core::model::{DriverTable, Gain, ModelPart};
 
 use super::components::{Default, field_in};
 use super::lines::Horizon;
-use super::project::HOURLY_COST;
+use super::project::{HOURLY_COST, read_driver_or, read_year_span};
 use super::ranges::{NON_NEGATIVE, SHARE};
 use super::tree::{Ctx, Node, Table, array_of_tables};
 use super::values::Parameters;
@@ -109,26 +109,14 @@ fn read_gain(
     })
 }
 
-/// The driver `hours_per_unit` counts (`driver`, default `users`).
+/// The driver `hours_per_unit` counts (`driver`, default `users`, else `population` when the
+/// scenario declares no `users`).
 fn read_driver(ctx: &mut Ctx<'_>, table: &Table<'_, '_>, drivers: &DriverTable) -> Option<usize> {
-    let (name, span) = match table.opt_str(ctx, "driver") {
-        Some(found) => found,
-        None if table.get("driver").is_some() => return None,
-        None if drivers.index("users").is_none() => ("population".to_owned(), 0..0),
-        None => ("users".to_owned(), table.span.clone()),
+    let default = match drivers.index("users") {
+        Some(_) => "users",
+        None => "population",
     };
-    let index = drivers.index(&name);
-    if index.is_none() {
-        ctx.error_help(
-            span,
-            format!("{} counts hours by the driver `{name}`, which the scenario does not declare", table.what),
-            format!(
-                "declare it under [drivers] or name a declared driver with `driver = \"…\"`; drivers: {}",
-                drivers.names().join(", ")
-            ),
-        );
-    }
-    index
+    read_driver_or(ctx, table, drivers, default, "hours")
 }
 
 /// The gain's years: `start` (default the year the cooperation operates) to `end` (default
@@ -139,33 +127,6 @@ fn read_years(
     horizon: Option<Horizon>,
     operation_start: Option<usize>,
 ) -> Option<(usize, usize)> {
-    let start = table.opt_i64(ctx, "start");
-    let end = table.opt_i64(ctx, "end");
-    let (horizon, operation_start) = (horizon?, operation_start?);
-    let first = horizon.first_year;
-    let (s, s_span) = start.unwrap_or((first + operation_start as i64, table.span.clone()));
-    let (e, e_span) = end.unwrap_or((horizon.last_year(), table.span.clone()));
-    for (year, span) in [(s, &s_span), (e, &e_span)] {
-        if year < first || year > horizon.last_year() {
-            ctx.error_help(
-                span.clone(),
-                format!(
-                    "year {year} of {} is outside the horizon {first}–{}",
-                    table.what,
-                    horizon.last_year()
-                ),
-                "give a calendar year within the horizon",
-            );
-            return None;
-        }
-    }
-    if e < s {
-        ctx.error_help(
-            e_span,
-            format!("{} ends ({e}) before it starts ({s})", table.what),
-            "swap `start` and `end`",
-        );
-        return None;
-    }
-    Some(((s - first) as usize, (e - first) as usize))
+    let (h, t0) = (horizon?, operation_start?);
+    read_year_span(ctx, table, h, h.first_year + t0 as i64, |_| h.last_year())
 }

@@ -185,16 +185,31 @@ pub fn read_project(
 
 /// The driver the per-user amounts scale with (`driver`, default `users`).
 fn read_driver(ctx: &mut Ctx<'_>, table: &Table<'_, '_>, drivers: &DriverTable) -> Option<usize> {
+    read_driver_or(ctx, table, drivers, "users", "users")
+}
+
+/// The driver named by the table's `driver` (default `default`) that it counts `what` by,
+/// reported with the fix when the scenario does not declare it.
+pub(super) fn read_driver_or(
+    ctx: &mut Ctx<'_>,
+    table: &Table<'_, '_>,
+    drivers: &DriverTable,
+    default: &str,
+    what: &str,
+) -> Option<usize> {
     let (name, span) = match table.opt_str(ctx, "driver") {
         Some(found) => found,
         None if table.get("driver").is_some() => return None,
-        None => ("users".to_owned(), table.span.clone()),
+        None => (default.to_owned(), table.span.clone()),
     };
     let index = drivers.index(&name);
     if index.is_none() {
         ctx.error_help(
             span,
-            format!("[project] counts users by the driver `{name}`, which the scenario does not declare"),
+            format!(
+                "{} counts {what} by the driver `{name}`, which the scenario does not declare",
+                table.what
+            ),
             format!(
                 "declare it under [drivers] (`{name} = {{ per_inhabitant = 0.09 }}`) or name a declared driver with `driver = \"…\"`; drivers: {}",
                 drivers.names().join(", ")
@@ -238,20 +253,34 @@ fn read_years(
     horizon: Option<Horizon>,
     operation_start: Option<usize>,
 ) -> Option<(usize, usize)> {
+    let (h, t0) = (horizon?, operation_start?);
+    let default_end = h.first_year + t0.saturating_sub(1) as i64;
+    read_year_span(ctx, table, h, h.first_year, |start| default_end.max(start))
+}
+
+/// The table's `start` and `end` calendar years (defaults `default_start` and
+/// `default_end(start)`) as year indices, each within the horizon and in order, else reported
+/// with the fix.
+pub(super) fn read_year_span(
+    ctx: &mut Ctx<'_>,
+    table: &Table<'_, '_>,
+    horizon: Horizon,
+    default_start: i64,
+    default_end: impl Fn(i64) -> i64,
+) -> Option<(usize, usize)> {
     let start = table.opt_i64(ctx, "start");
     let end = table.opt_i64(ctx, "end");
-    let (horizon, operation_start) = (horizon?, operation_start?);
     let first = horizon.first_year;
-    let default_end = first + operation_start.saturating_sub(1) as i64;
-    let (s, s_span) = start.unwrap_or((first, table.span.clone()));
-    let (e, e_span) = end.unwrap_or((default_end.max(s), table.span.clone()));
+    let (s, s_span) = start.unwrap_or((default_start, table.span.clone()));
+    let (e, e_span) = end.unwrap_or((default_end(s), table.span.clone()));
     let mut ok = true;
     for (year, span) in [(s, &s_span), (e, &e_span)] {
         if year < first || year > horizon.last_year() {
             ctx.error_help(
                 span.clone(),
                 format!(
-                    "year {year} of [project] is outside the horizon {first}–{}",
+                    "year {year} of {} is outside the horizon {first}–{}",
+                    table.what,
                     horizon.last_year()
                 ),
                 "change the year or `first_year`/`horizon_years`",
@@ -262,7 +291,7 @@ fn read_years(
     if ok && e < s {
         ctx.error_help(
             e_span,
-            format!("[project] ends ({e}) before it starts ({s})"),
+            format!("{} ends ({e}) before it starts ({s})", table.what),
             "swap `start` and `end`",
         );
         ok = false;
