@@ -72,18 +72,12 @@ pub fn workbook(summary: &SummaryJson, lang: Lang) -> Result<Vec<u8>, XlsxError>
         ),
     ];
     for (name, rows, headers, filter) in sheets {
-        let mut sheet = Worksheet::new();
-        sheet.set_name(name)?;
-        write_table(&mut sheet, &formats, lang, headers, &rows, filter)?;
-        book.push_worksheet(sheet);
+        push_table(&mut book, &formats, lang, name, headers, &rows, filter)?;
     }
     // The four-year plan in the municipal accounts view (docs/MODEL.md §6b).
     if let Some((name, headers, rows)) = plan::sheet(summary, lang) {
         let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-        let mut sheet = Worksheet::new();
-        sheet.set_name(name)?;
-        write_table(&mut sheet, &formats, lang, &headers, &rows, true)?;
-        book.push_worksheet(sheet);
+        push_table(&mut book, &formats, lang, name, &headers, &rows, true)?;
     }
     leaving::push_sheet(&mut book, &formats, summary, lang)?;
     membership::push_sheet(&mut book, &formats, summary, lang)?;
@@ -91,11 +85,29 @@ pub fn workbook(summary: &SummaryJson, lang: Lang) -> Result<Vec<u8>, XlsxError>
     // The three views of the NPV (docs/MODEL.md §6d).
     let (name, headers, rows) = views::sheet(summary, lang);
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    push_table(&mut book, &formats, lang, name, &headers, &rows, true)?;
+    book.save_to_buffer()
+}
+
+/// A sheet built by a module: its name, its column headers and its rows.
+type Sheet = (&'static str, Vec<String>, Vec<Vec<Cell>>);
+
+/// A sheet `name` holding one table (headers, rows; with an autofilter when `filter`) at the
+/// end of `book`.
+fn push_table(
+    book: &mut Workbook,
+    formats: &Formats,
+    lang: Lang,
+    name: &str,
+    headers: &[&str],
+    rows: &[Vec<Cell>],
+    filter: bool,
+) -> Result<(), XlsxError> {
     let mut sheet = Worksheet::new();
     sheet.set_name(name)?;
-    write_table(&mut sheet, &formats, lang, &headers, &rows, true)?;
+    write_table(&mut sheet, formats, lang, headers, rows, filter)?;
     book.push_worksheet(sheet);
-    book.save_to_buffer()
+    Ok(())
 }
 
 /// How a number is shown.

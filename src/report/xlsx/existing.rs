@@ -2,9 +2,9 @@
 //! §10c): one row per member of `summary.json`'s `scenario.existing`, with what it compares,
 //! its share today, and whether it would want to admit or join under the key to consider first.
 
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Workbook, XlsxError};
 
-use super::{Cell, Formats, Kind, number, text, write_table};
+use super::{Cell, Formats, Kind, number, push_table, text};
 use crate::report::existing::{ADMIT, intro_sentence, member_sentences};
 use crate::report::json::SummaryJson;
 use crate::report::lang::Lang;
@@ -97,9 +97,13 @@ pub(super) fn push_sheet(
             text(last.clone()),
         ]);
     }
-    let mut sheet = Worksheet::new();
-    sheet.set_name(sheet_name(lang))?;
-    write_table(&mut sheet, formats, lang, &headers(lang), &rows, true)?;
-    book.push_worksheet(sheet);
-    Ok(())
+    push_table(
+        book,
+        formats,
+        lang,
+        sheet_name(lang),
+        &headers(lang),
+        &rows,
+        true,
+    )
 }

@@ -2,9 +2,9 @@
 //! leave year with the numbers of `summary.json`'s `keys[].leaving`, then each member's
 //! probability of gaining by leaving alone.
 
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Workbook, XlsxError};
 
-use super::{Cell, Formats, Kind, number, optional, text, write_table};
+use super::{Cell, Formats, Kind, number, optional, push_table, text};
 use crate::report::json::SummaryJson;
 use crate::report::lang::Lang;
 use crate::report::leaving::group_words;
@@ -97,16 +97,6 @@ pub(super) fn push_sheet(
         .collect();
     let mut columns: Vec<&str> = headers(lang).to_vec();
     columns.extend(members.iter().map(String::as_str));
-    let mut sheet = Worksheet::new();
-    sheet.set_name(sheet_name(lang))?;
-    write_table(
-        &mut sheet,
-        formats,
-        lang,
-        &columns,
-        &rows(summary, lang),
-        true,
-    )?;
-    book.push_worksheet(sheet);
-    Ok(())
+    let rows = rows(summary, lang);
+    push_table(book, formats, lang, sheet_name(lang), &columns, &rows, true)
 }

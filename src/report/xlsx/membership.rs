@@ -2,9 +2,9 @@
 //! `summary.json`'s `scenario.events`, with the event in words and where its member ends under
 //! the key to consider first.
 
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Workbook, XlsxError};
 
-use super::{Cell, Formats, Kind, number, optional, text, write_table};
+use super::{Cell, Formats, Kind, number, optional, push_table, text};
 use crate::report::json::SummaryJson;
 use crate::report::lang::Lang;
 use crate::report::membership::{event_sentence, outcome_sentence};
@@ -78,9 +78,13 @@ pub(super) fn push_sheet(
             ]
         })
         .collect();
-    let mut sheet = Worksheet::new();
-    sheet.set_name(sheet_name(lang))?;
-    write_table(&mut sheet, formats, lang, &headers(lang), &rows, true)?;
-    book.push_worksheet(sheet);
-    Ok(())
+    push_table(
+        book,
+        formats,
+        lang,
+        sheet_name(lang),
+        &headers(lang),
+        &rows,
+        true,
+    )
 }

@@ -4,13 +4,10 @@
 //! and a member answers "what do we pay in these years under this key, and what would we have
 //! paid alone?" without a formula.
 
-use super::{Cell, Kind, number, text};
+use super::{Kind, Sheet, number, text};
 use crate::report::accounts_labels::AccountsLabels;
 use crate::report::json::SummaryJson;
 use crate::report::lang::Lang;
-
-/// A sheet: its name, its headers and its rows.
-type Sheet = (&'static str, Vec<String>, Vec<Vec<Cell>>);
 
 /// The sheet's name, its headers (the years last) and its rows; `None` when the run did not
 /// book the accounts.

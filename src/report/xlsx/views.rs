@@ -4,13 +4,10 @@
 //! probability that every member gains and its core stability in that view (empty where the
 //! view has none), the numbers of `summary.json`'s `npv_views` as they are.
 
-use super::{Cell, Kind, number, optional, text};
+use super::{Kind, Sheet, number, optional, text};
 use crate::report::json::SummaryJson;
 use crate::report::lang::Lang;
 use crate::report::views::NpvViewJson;
-
-/// A sheet: its name, its headers and its rows.
-type Sheet = (&'static str, Vec<String>, Vec<Vec<Cell>>);
 
 struct Labels {
     sheet: &'static str,
