@@ -35,7 +35,7 @@ fn config(n_draws: u64, seed: u64, stability_draws: u64) -> RunConfig {
         sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
         accounts: false,
-        view_members: false,
+        detailed: false,
     }
 }
 
@@ -88,7 +88,7 @@ fn reports(c: &mut Criterion) {
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
         // As `--out` books them.
         accounts: true,
-        view_members: true,
+        detailed: true,
     };
     let results = run(&scenario.model, &keys, &config, &NoProgress).expect("run");
     let threshold = samkost::report::metrics::DEFAULT_BURDEN_THRESHOLD;

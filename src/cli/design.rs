@@ -173,7 +173,7 @@ pub fn design_command(args: &DesignArgs) -> Result<()> {
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
         band_draws: 0,
         accounts: false,
-        view_members: false,
+        detailed: false,
     };
     let model = &scenario.model;
     if let Some(spec) = &args.seek {

@@ -326,7 +326,7 @@ fn booking_the_accounts_changes_no_other_number() {
         sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
         accounts,
-        view_members: true,
+        detailed: true,
     };
     let without = run(&scenario.model, &keys, &config(false), &NoProgress).unwrap();
     let mut with = run(&scenario.model, &keys, &config(true), &NoProgress).unwrap();

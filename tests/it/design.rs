@@ -214,7 +214,7 @@ fn frontier_is_never_below_the_best_listed_key_on_the_shipped_scenarios() {
             sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
             max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
             accounts: false,
-            view_members: true,
+            detailed: true,
         };
         let results = run(&scenario.model, &keys, &config, &NoProgress).unwrap();
         let analysis = samkost::design::analyse(

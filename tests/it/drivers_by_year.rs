@@ -178,7 +178,7 @@ fn member_net_benefits_add_up_to_the_region_in_every_draw_with_yearly_shares() {
         sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
         accounts: false,
-        view_members: true,
+        detailed: true,
     };
     let results = run(&scenario.model, &keys, &config, &NoProgress).unwrap();
     let n = scenario.model.n_members();

@@ -183,7 +183,7 @@ fn adding_up(base: &str) {
             sampling: SamplingMethod::MonteCarlo,
             max_stored_draws: 100,
             accounts: false,
-            view_members: true,
+            detailed: true,
         },
         &NoProgress,
     )
@@ -217,7 +217,7 @@ fn an_event_with_probability_one_is_the_fixed_event() {
                 sampling: SamplingMethod::MonteCarlo,
                 max_stored_draws: 10_000,
                 accounts: false,
-                view_members: true,
+                detailed: true,
             },
             &NoProgress,
         )

@@ -339,7 +339,7 @@ fn exercise(text: &str) {
         sampling: SamplingMethod::MonteCarlo,
         max_stored_draws: 1000,
         accounts: false,
-        view_members: true,
+        detailed: true,
     };
     let results = match run(&scenario.model, &keys, &config, &NoProgress) {
         Ok(results) => results,
@@ -668,7 +668,7 @@ fn huge_amounts_that_cancel_out_are_an_error_naming_the_draw() {
         sampling: SamplingMethod::MonteCarlo,
         max_stored_draws: 1000,
         accounts: false,
-        view_members: true,
+        detailed: true,
     };
     assert_eq!(
         run(&scenario.model, &keys, &config, &NoProgress).unwrap_err(),

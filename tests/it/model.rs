@@ -26,7 +26,7 @@ fn simulate(scenario: &Scenario, n_draws: u64, seed: u64) -> (Vec<ResolvedKey>, 
             sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
             max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
             accounts: false,
-            view_members: true,
+            detailed: true,
         },
         &NoProgress,
     )

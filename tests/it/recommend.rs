@@ -205,7 +205,7 @@ fn the_reason_speaks_of_outcomes_never_of_draws() {
         sampling: SamplingMethod::MonteCarlo,
         max_stored_draws: 1000,
         accounts: false,
-        view_members: true,
+        detailed: true,
     };
     let results = run(&scenario.model, &keys, &config, &NoProgress).unwrap();
     let mut summary = samkost::report::summary(&scenario, &results, &config, 1.5);

@@ -17,7 +17,7 @@ fn region_mean(scenario: &Scenario, sampling: SamplingMethod, n_draws: u64, seed
         sampling,
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
         accounts: false,
-        view_members: true,
+        detailed: true,
     };
     run(&scenario.model, &keys, &config, &NoProgress)
         .unwrap()
@@ -145,7 +145,7 @@ fn long_runs_sketch_their_quantiles_within_the_stated_accuracy() {
         sampling: SamplingMethod::MonteCarlo,
         max_stored_draws,
         accounts: false,
-        view_members: true,
+        detailed: true,
     };
     let exact = run(&scenario.model, &keys, &config(10_000), &NoProgress).unwrap();
     let sketched = run(&scenario.model, &keys, &config(100), &NoProgress).unwrap();

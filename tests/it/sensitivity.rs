@@ -26,7 +26,7 @@ fn evaluate_draw_reproduces_the_run_draw_by_draw() {
         sampling: SamplingMethod::MonteCarlo,
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
         accounts: false,
-        view_members: true,
+        detailed: true,
     };
     let results = run(model, &keys, &config, &NoProgress).unwrap();
     let sample = parameter_sample(model, SamplingMethod::MonteCarlo, 20, 2).unwrap();

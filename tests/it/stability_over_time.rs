@@ -229,7 +229,7 @@ fn a_member_paying_more_than_alone_is_tempted_until_the_restart_cost_outweighs_t
             sampling: SamplingMethod::MonteCarlo,
             max_stored_draws: 100,
             accounts: false,
-            view_members: true,
+            detailed: true,
         },
         &NoProgress,
     )
@@ -410,7 +410,7 @@ fn beyond_exact_reach_members_alone_and_the_wind_up_are_checked_exactly() {
             sampling: SamplingMethod::MonteCarlo,
             max_stored_draws: 100,
             accounts: false,
-            view_members: true,
+            detailed: true,
         },
         &NoProgress,
     )
@@ -462,7 +462,7 @@ fn leaving_is_checked_on_the_first_two_thousand_stability_draws() {
         sampling: SamplingMethod::MonteCarlo,
         max_stored_draws: samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS,
         accounts: false,
-        view_members: true,
+        detailed: true,
     };
     let all = run(&scenario.model, &keys, &config(2_100), &NoProgress).unwrap();
     let capped = run(&scenario.model, &keys, &config(2_000), &NoProgress).unwrap();

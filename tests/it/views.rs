@@ -547,17 +547,18 @@ fn the_case_pages_budget_figures_are_the_plans() {
     }
 }
 
-/// A run that leaves the members' view percentiles off (the terminal table's) computes every
-/// other number as a run that keeps them: the same draws, counts and sums; only the members'
-/// P10/P50/P90 in the budget and socio-economic views are missing (NaN). Both with the draws
-/// kept (exact percentiles) and beyond `max_stored_draws` (sketches).
+/// A run without details (the terminal table's) computes every other number as a detailed
+/// run: the same draws, counts and sums; only the members' P10/P50/P90 in the budget and
+/// socio-economic views are missing (NaN), and the years ahead, payback years and the region's
+/// yearly bands empty. Both with the draws kept (exact percentiles) and beyond
+/// `max_stored_draws` (sketches).
 #[test]
-fn leaving_the_members_view_percentiles_off_changes_no_other_number() {
+fn a_run_without_details_changes_no_other_number() {
     use samkost_core::simulation::{NoProgress, RunConfig, resolve_keys, run};
     let scenario = parse(samkost::scenario::DEFAULT_SCENARIO).unwrap();
     let (keys, _) = resolve_keys(&scenario.model, &scenario.keys, 7, &scenario.planning).unwrap();
     for max_stored_draws in [samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS, 100] {
-        let config = |view_members| RunConfig {
+        let config = |detailed| RunConfig {
             n_draws: 300,
             seed: 7,
             stability_draws: 20,
@@ -565,7 +566,7 @@ fn leaving_the_members_view_percentiles_off_changes_no_other_number() {
             sampling: samkost_core::sampling::SamplingMethod::MonteCarlo,
             max_stored_draws,
             accounts: false,
-            view_members,
+            detailed,
         };
         let with = run(&scenario.model, &keys, &config(true), &NoProgress).unwrap();
         let without = run(&scenario.model, &keys, &config(false), &NoProgress).unwrap();
@@ -579,6 +580,19 @@ fn leaving_the_members_view_percentiles_off_changes_no_other_number() {
             }
             assert!(key.region.iter().all(|v| v.p50.is_finite()));
         }
+        // Nor the years ahead, the payback years and the region's yearly bands.
+        for key in &mut expected.keys {
+            for member in &mut key.members {
+                assert_eq!(member.p_ahead_by_year.len(), scenario.model.horizon_years);
+                member.p_ahead_by_year.clear();
+                member.payback_year = [None; 3];
+            }
+        }
+        assert_eq!(
+            expected.region_cumulative_bands.len(),
+            scenario.model.horizon_years
+        );
+        expected.region_cumulative_bands.clear();
         assert_eq!(
             format!("{without:?}"),
             format!("{expected:?}"),

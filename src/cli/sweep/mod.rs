@@ -161,7 +161,7 @@ fn plan(args: &SweepArgs) -> Result<Plan> {
         sampling: args.sampling.method(),
         max_stored_draws: simulation::DEFAULT_MAX_STORED_DRAWS,
         accounts: false,
-        view_members: false,
+        detailed: false,
     };
     if config.n_draws == 0 {
         return Err(InputError("error: --draws must be at least 1".to_owned()).into());

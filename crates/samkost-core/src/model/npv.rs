@@ -107,6 +107,9 @@ pub struct NpvGameTerms {
     staff: Vec<BuyerCost>,
     transferred: Vec<f64>,
     decay: Vec<f64>,
+    /// Scratch for held staff: per coalition, the pooled staff's cost and size with the scope
+    /// growth.
+    held_limits: Vec<(f64, f64)>,
     /// Scratch: the yearly rows of [`Model::held_staff_rows`].
     held_rows: Vec<[f64; 2]>,
 }
@@ -417,6 +420,15 @@ impl Model {
         let scale = 1.0 + values.scope_growth;
         let price = v.organisation.pooled_factor(true);
         let one_off = v.organisation.price_factor * v.organisation.staff_one_off;
+        // Per coalition, what does not change by year: the pooled staff's cost and size
+        // (`default`, `target`), computed once instead of once per year.
+        terms.held_limits.clear();
+        terms.held_limits.extend(
+            terms
+                .staff
+                .iter()
+                .map(|pooled| (pooled.nok * scale, pooled.fte * scale)),
+        );
         // Years whose weight is zero (those before a leave year, §10a) are skipped: the
         // weights of the remaining costs are zero up to a year and the discount factors after.
         let skip = discount[from.min(horizon)..horizon]
@@ -426,25 +438,30 @@ impl Model {
         let first = from + skip;
         rows.clear();
         rows.resize(horizon.saturating_sub(first) * size, [0.0; 2]);
-        for (k, (year, decay)) in (from..horizon).zip(&terms.decay).skip(skip).enumerate() {
-            let row = &mut rows[k * size..(k + 1) * size];
-            for (mask, slot) in row.iter_mut().enumerate() {
-                if mask.count_ones() < 2 {
-                    continue;
-                }
-                let pooled = terms.staff[mask];
-                let (default, target) = (pooled.nok * scale, pooled.fte * scale);
-                let held = terms.transferred[mask] * decay;
+        let years = (from..horizon).zip(&terms.decay).skip(skip);
+        for (row, (year, &decay)) in rows.chunks_exact_mut(size).zip(years) {
+            let (d, g) = (discount[year], values.growth_factors[year]);
+            let cells = row
+                .iter_mut()
+                .zip(&terms.held_limits)
+                .zip(&terms.transferred);
+            for ((slot, &(default, target)), &transferred) in cells {
+                let held = transferred * decay;
                 let amount = if held > target {
                     component.staff_cost(values, held, payroll_tax)
                 } else {
                     default
                 };
-                let discounted = discount[year] * amount * values.growth_factors[year];
+                let discounted = d * amount * g;
                 slot[0] = discounted * price;
                 if year == from {
                     slot[1] = discounted * one_off;
                 }
+            }
+            // Singletons (and the empty coalition) have no pooled staff.
+            row[0] = [0.0; 2];
+            for i in 0..self.n_members() {
+                row[1 << i] = [0.0; 2];
             }
         }
         first

@@ -44,8 +44,10 @@ pub(super) struct Layout {
     pub(super) band_draws: u64,
     /// Every draw is booked in the municipal accounts.
     pub(super) accounts: bool,
-    /// The members' percentiles in the budget and socio-economic views are computed.
-    pub(super) view_members: bool,
+    /// What only the files show is computed ([`RunConfig::detailed`]): the members'
+    /// percentiles in the budget and socio-economic views, years ahead and payback years, the
+    /// region's yearly values.
+    pub(super) detailed: bool,
 }
 
 impl Layout {
@@ -84,7 +86,7 @@ impl Layout {
             n_masks: if exact { 1 << n_members } else { 0 },
             store_draws: config.n_draws <= config.max_stored_draws,
             accounts: config.accounts,
-            view_members: config.view_members,
+            detailed: config.detailed,
             band_draws: {
                 let per_draw = (keys.len() * n_members * model.horizon_years).max(1) as u64;
                 config
@@ -206,13 +208,15 @@ impl ChunkOutput {
         for k in 0..layout.n_keys {
             self.all_win[k] += u64::from(s.npv[k * n..(k + 1) * n].iter().all(|v| *v > 0.0));
         }
-        // `ahead` has the year-major layout of `cumulative`.
-        for (a, &v) in self.ahead.iter_mut().zip(&s.cumulative) {
-            *a += if v > 0.0 { 1.0 } else { 0.0 };
-        }
-        payback_bins(&s.cumulative, layout.cols(), &mut self.from);
-        for (bins, &from) in self.payback.chunks_exact_mut(h + 1).zip(&self.from) {
-            bins[from as usize] += 1;
+        if layout.detailed {
+            // `ahead` has the year-major layout of `cumulative`.
+            for (a, &v) in self.ahead.iter_mut().zip(&s.cumulative) {
+                *a += if v > 0.0 { 1.0 } else { 0.0 };
+            }
+            payback_bins(&s.cumulative, layout.cols(), &mut self.from);
+            for (bins, &from) in self.payback.chunks_exact_mut(h + 1).zip(&self.from) {
+                bins[from as usize] += 1;
+            }
         }
         let f = &s.flows;
         let rows: [&[f64]; 8] = [
@@ -328,7 +332,7 @@ impl Totals {
         let sketched = !layout.store_draws;
         let sketch = QuantileSketch::new(sketch::DEFAULT_RELATIVE_ACCURACY);
         Self {
-            region_yearly: if sketched {
+            region_yearly: if sketched && layout.detailed {
                 vec![sketch.clone(); layout.horizon]
             } else {
                 Vec::new()

@@ -137,7 +137,14 @@ pub fn run(
     let kept = if layout.store_draws { rows } else { 0 };
     let mut columns = Columns {
         npv: vec![0.0; layout.stride * kept],
-        region: vec![0.0; layout.horizon * kept],
+        region: vec![
+            0.0;
+            if layout.detailed {
+                layout.horizon * kept
+            } else {
+                0
+            }
+        ],
         views: vec![0.0; super::views::stored_len(&layout) * kept],
         band: vec![0.0; layout.band_width() * band_rows],
     };
@@ -151,7 +158,8 @@ pub fn run(
         let range = block_start as usize..block_end as usize;
         let band_range = range.start.min(band_rows)..range.end.min(band_rows);
         let npv = cut_columns(&mut columns.npv, kept, range.clone(), n_chunks);
-        let region = cut_columns(&mut columns.region, kept, range.clone(), n_chunks);
+        let region_kept = if layout.detailed { kept } else { 0 };
+        let region = cut_columns(&mut columns.region, region_kept, range.clone(), n_chunks);
         let views = cut_columns(&mut columns.views, kept, range.clone(), n_chunks);
         let band = cut_columns(&mut columns.band, band_rows, band_range, n_chunks);
         let slots: Vec<ChunkSlots<'_>> = npv
@@ -244,7 +252,9 @@ impl ChunkContext<'_> {
             }
             if layout.store_draws {
                 tile.npv.extend_from_slice(&s.npv);
-                tile.region.extend_from_slice(&s.region_cumulative);
+                if layout.detailed {
+                    tile.region.extend_from_slice(&s.region_cumulative);
+                }
                 if s.in_range {
                     tile.views.extend_from_slice(out.views.stored());
                 } else {
@@ -253,7 +263,9 @@ impl ChunkContext<'_> {
                 }
             } else {
                 out.npv_rows.extend_from_slice(&s.npv);
-                out.region_rows.extend_from_slice(&s.region_cumulative);
+                if layout.detailed {
+                    out.region_rows.extend_from_slice(&s.region_cumulative);
+                }
             }
             if draw < layout.band_draws {
                 tile.band.extend_from_slice(&s.cumulative);
@@ -404,8 +416,13 @@ fn summarise(
                         ),
                         npv_net_benefit: summary_of(col),
                         p_win: Proportion::from_count(acc.wins[col], n_draws),
-                        payback_year: [0.1, 0.5, 0.9].map(|p| payback_quantile(hist, p)),
+                        payback_year: if layout.detailed {
+                            [0.1, 0.5, 0.9].map(|p| payback_quantile(hist, p))
+                        } else {
+                            [None; 3]
+                        },
                         p_ahead_by_year: (0..horizon)
+                            .filter(|_| layout.detailed)
                             .map(|t| acc.ahead[t * layout.cols() + col] as f64 / n_draws as f64)
                             .collect(),
                         payments: mean_flows.payments(k, i),
@@ -455,7 +472,9 @@ fn summarise(
             horizon,
         ),
         horizon,
-        region_cumulative_bands: if layout.store_draws {
+        region_cumulative_bands: if !layout.detailed {
+            Vec::new()
+        } else if layout.store_draws {
             member_bands(&columns.region, n_rows)
         } else {
             acc.region_yearly

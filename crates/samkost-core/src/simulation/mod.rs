@@ -98,11 +98,16 @@ pub struct RunConfig {
     /// ([`RunResults::accounts`]); a run whose outputs do not show them leaves it off, since
     /// the books cost about as much per draw as the flows.
     pub accounts: bool,
-    /// Compute the members' P10/P50/P90 in the budget and socio-economic views (docs/MODEL.md
-    /// §6d). Off, only the region's are computed (the members' are NaN): a run whose outputs
-    /// show only the region's, like the terminal table, leaves it off, since selecting the
-    /// percentiles of every key and member in both views costs about a tenth of a run.
-    pub view_members: bool,
+    /// Compute what only the files and the JSON show: the members' P10/P50/P90 in the budget
+    /// and socio-economic views (docs/MODEL.md §6d), each member's probability of being ahead
+    /// by year and payback years, and the region's yearly P10/P50/P90. Off, only the region's
+    /// view percentiles are computed (the members' are NaN), `p_ahead_by_year` and
+    /// `region_cumulative_bands` are empty and the payback years `None`: a run whose outputs
+    /// show none of them, like the terminal table, a sweep or a key design, leaves it off,
+    /// since selecting the percentiles of every key and member in both views costs about a
+    /// tenth of a run, and counting the years ahead and storing the region's years about a
+    /// twentieth.
+    pub detailed: bool,
 }
 
 /// Leaving in a later year (docs/MODEL.md §10a) is checked on the first this many stability

@@ -12,10 +12,11 @@ pub struct MemberOutcome {
     pub npv_net_benefit: Summary,
     /// Probability that the NPV is positive.
     pub p_win: Proportion,
-    /// Payback year index (type-1 P10, P50, P90); `None` where it never pays back.
+    /// Payback year index (type-1 P10, P50, P90); `None` where it never pays back, and in a
+    /// run without [`super::RunConfig::detailed`].
     pub payback_year: [Option<u16>; 3],
     /// Probability that the discounted cumulative net benefit is positive at the end of each
-    /// year.
+    /// year (empty without [`super::RunConfig::detailed`]).
     pub p_ahead_by_year: Vec<f64>,
     /// Mean payments in each year, NOK (undiscounted, cash view).
     pub payments: Payments,
@@ -195,7 +196,8 @@ pub struct RunResults {
     /// ([`super::RunConfig::accounts`]).
     pub accounts: Option<super::MeanAccounts>,
     /// The region's discounted cumulative net benefit at the end of each year: P10, P50, P90
-    /// (from quantile sketches, within 0.1 % relative accuracy).
+    /// (from quantile sketches, within 0.1 % relative accuracy); empty without
+    /// [`super::RunConfig::detailed`].
     pub region_cumulative_bands: Vec<[f64; 3]>,
     /// Year index of the cooperation's first operating year, if within the horizon.
     pub first_operating_year: Option<usize>,

@@ -32,10 +32,10 @@ fn row_len(layout: &Layout) -> usize {
 /// Values a kept draw stores: `G_i`, `S_i`, `A_i`, `O_i` (`n` each), `X^0`, `X^1`, the
 /// region's budget and socio-economic NPV per key (`2K`), then per key whose shares vary
 /// ([`Layout::varying`]) its running and start-up shares (`n` each). Without the members'
-/// percentiles ([`Layout::view_members`]) only the region's `2K`.
+/// percentiles ([`Layout::detailed`]) only the region's `2K`.
 pub(super) fn stored_len(layout: &Layout) -> usize {
     let n = layout.n_members;
-    if !layout.view_members {
+    if !layout.detailed {
         return 2 * layout.n_keys;
     }
     4 * n + 2 + 2 * layout.n_keys + 2 * n * layout.varying.iter().filter(|v| **v).count()
@@ -43,7 +43,7 @@ pub(super) fn stored_len(layout: &Layout) -> usize {
 
 /// Where the region's values start in a kept draw ([`stored_len`]).
 fn stored_region(layout: &Layout) -> usize {
-    if layout.view_members {
+    if layout.detailed {
         4 * layout.n_members + 2
     } else {
         0
@@ -51,9 +51,9 @@ fn stored_region(layout: &Layout) -> usize {
 }
 
 /// Whether value `c` of a draw's row (`[(key × (members + 1) + column) × 2 + view]`) has its
-/// percentiles computed: the region's always, the members' with [`Layout::view_members`].
+/// percentiles computed: the region's always, the members' with [`Layout::detailed`].
 fn has_percentiles(layout: &Layout, c: usize) -> bool {
-    layout.view_members || (c / 2) % per_key(layout) == layout.n_members
+    layout.detailed || (c / 2) % per_key(layout) == layout.n_members
 }
 
 /// What one chunk counted and summed: per key × (members + region) column and view (budget,
@@ -172,7 +172,7 @@ impl ViewSums {
         if layout.store_draws {
             let (t, stored) = (&self.terms, &mut self.stored);
             stored.clear();
-            if !layout.view_members {
+            if !layout.detailed {
                 let per = per_key(layout);
                 for k in 0..layout.n_keys {
                     let region = 2 * (k * per + n);
@@ -344,7 +344,7 @@ impl Kept<'_> {
             .into_par_iter()
             .map(|c| {
                 let (k, j) = (c / (n + 1), c % (n + 1));
-                if j < n && !self.layout.view_members {
+                if j < n && !self.layout.detailed {
                     return [0, 1].map(|_| ColumnStats {
                         computed: false,
                         quantiles: [f64::NAN; 3],
@@ -410,7 +410,7 @@ impl Kept<'_> {
 /// One column of kept draws: its P10, P50, P90, and for the check of debug builds its positive
 /// values, sum and sum of magnitudes (zero in release builds).
 struct ColumnStats {
-    /// Whether the column was computed (the members' columns only with `view_members`).
+    /// Whether the column was computed (the members' columns only with `detailed`).
     computed: bool,
     quantiles: [f64; 3],
     positive: u64,
