@@ -325,7 +325,7 @@ pub(super) fn run_command(args: &RunArgs) -> Result<()> {
         // (docs/MODEL.md §10b, §10c).
         band_draws: if detailed { args.band_draws } else { 0 },
         accounts: detailed && !scenario.model.changes_membership(),
-        detailed: detailed,
+        detailed,
     };
     if let Some(name) = &args.report_key
         && !scenario.keys.iter().any(|k| &k.name == name)
