@@ -248,10 +248,15 @@ pub fn leave_base(
     out.resize(remaining.costs.len(), 0.0);
     let f = exit.restart_fraction;
     let n = exit.populations.len();
+    let mut running = Vec::with_capacity(size);
     for j in 0..years {
         let this = &remaining.costs[j * size..(j + 1) * size];
-        let next = (j + 1 < years).then(|| &remaining.costs[(j + 1) * size..(j + 2) * size]);
-        let running = |mask: usize| this[mask][0] - next.map_or(0.0, |c| c[mask][0]);
+        // The running cost of the leave year itself, `A_run(S, t) − A_run(S, t + 1)`.
+        running.clear();
+        match remaining.costs.get((j + 1) * size..(j + 2) * size) {
+            Some(next) => running.extend(this.iter().zip(next).map(|(a, b)| a[0] - b[0])),
+            None => running.extend(this.iter().map(|a| a[0] - 0.0)),
+        }
         // Subset sums of the singletons' remaining costs, restart and stock, and inhabitants,
         // by doubling: the groups with highest member `b` are those below `2^b` plus `b`.
         alone.clear();
@@ -261,7 +266,7 @@ pub fn leave_base(
             let population = exit.populations[b];
             let add = (
                 this[single][0] + this[single][1],
-                f * running(single) + population * exit.own_stock[j],
+                f * running[single] + population * exit.own_stock[j],
                 population,
             );
             let (low, high) = alone.split_at_mut(single);
@@ -269,20 +274,20 @@ pub fn leave_base(
                 *h = (l.0 + add.0, l.1 + add.1, l.2 + add.2);
             }
         }
+        // Groups of two or more short of everyone; the singletons, the wind-up and the empty
+        // group are set after.
         let row = &mut out[j * size..(j + 1) * size];
-        for (mask, (slot, &(own_costs, restart_alone, population))) in
-            row.iter_mut().zip(alone.iter()).enumerate().skip(1)
-        {
-            *slot = if mask.is_power_of_two() {
-                -restart_alone
-            } else if mask == size - 1 {
-                -restart_alone + exit.resale_share * exit.settlement_base[j]
-            } else {
-                own_costs
-                    - (this[mask][0] + this[mask][1])
-                    - f * running(mask)
-                    - population * exit.platform_stock[j]
-            };
+        let platform = exit.platform_stock[j];
+        let groups = row.iter_mut().zip(alone.iter()).zip(this).zip(&running);
+        for (((slot, &(own_costs, _, population)), cost), &run) in groups {
+            *slot = own_costs - (cost[0] + cost[1]) - f * run - population * platform;
+        }
+        row[0] = 0.0;
+        for b in 0..n {
+            row[1 << b] = -alone[1 << b].1;
+        }
+        if n >= 2 {
+            row[size - 1] = -alone[size - 1].1 + exit.resale_share * exit.settlement_base[j];
         }
     }
 }
