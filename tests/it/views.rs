@@ -549,12 +549,14 @@ fn the_case_pages_budget_figures_are_the_plans() {
 
 /// A run without details (the terminal table's) computes every other number as a detailed
 /// run: the same draws, counts and sums; only the members' P10/P50/P90 in the budget and
-/// socio-economic views are missing (NaN), and the years ahead, payback years and the region's
-/// yearly bands empty. Both with the draws kept (exact percentiles) and beyond
+/// socio-economic views are missing (NaN), the NPVs' percentiles other than P10/P50/P90 and
+/// their CVaR₁₀ (NaN), and the years ahead, payback years and the region's yearly bands
+/// (empty). Both with the draws kept (exact percentiles) and beyond
 /// `max_stored_draws` (sketches).
 #[test]
 fn a_run_without_details_changes_no_other_number() {
     use samkost_core::simulation::{NoProgress, RunConfig, resolve_keys, run};
+    use samkost_core::stats::PERCENTILE_LEVELS;
     let scenario = parse(samkost::scenario::DEFAULT_SCENARIO).unwrap();
     let (keys, _) = resolve_keys(&scenario.model, &scenario.keys, 7, &scenario.planning).unwrap();
     for max_stored_draws in [samkost_core::simulation::DEFAULT_MAX_STORED_DRAWS, 100] {
@@ -580,12 +582,28 @@ fn a_run_without_details_changes_no_other_number() {
             }
             assert!(key.region.iter().all(|v| v.p50.is_finite()));
         }
-        // Nor the years ahead, the payback years and the region's yearly bands.
+        // Nor the years ahead, the payback years and the region's yearly bands; with the draws
+        // kept, the NPV summaries have only their P10/P50/P90 among the percentiles, and no
+        // CVaR₁₀ (from sketches, everything).
+        let kept = max_stored_draws >= 300;
+        let brief = |s: &mut samkost_core::stats::Summary| {
+            if kept {
+                assert!(s.cvar10.is_finite() && s.percentiles.iter().all(|p| p.is_finite()));
+                s.cvar10 = f64::NAN;
+                for (p, level) in s.percentiles.iter_mut().zip(PERCENTILE_LEVELS) {
+                    if ![0.1, 0.5, 0.9].contains(&level) {
+                        *p = f64::NAN;
+                    }
+                }
+            }
+        };
+        brief(&mut expected.region_npv);
         for key in &mut expected.keys {
             for member in &mut key.members {
                 assert_eq!(member.p_ahead_by_year.len(), scenario.model.horizon_years);
                 member.p_ahead_by_year.clear();
                 member.payback_year = [None; 3];
+                brief(&mut member.npv_net_benefit);
             }
         }
         assert_eq!(

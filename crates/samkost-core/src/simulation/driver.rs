@@ -391,7 +391,12 @@ fn summarise(
         .into_par_iter()
         .map(|c| {
             if layout.store_draws {
-                Summary::from_values(&columns.npv[c * n_rows..(c + 1) * n_rows])
+                let column = &columns.npv[c * n_rows..(c + 1) * n_rows];
+                if layout.detailed {
+                    Summary::from_values(column)
+                } else {
+                    Summary::brief_from_values(column)
+                }
             } else {
                 Summary::from_sketch(&acc.sketches[c], acc.sums[c], n_draws)
             }

@@ -100,9 +100,11 @@ pub struct RunConfig {
     pub accounts: bool,
     /// Compute what only the files and the JSON show: the members' P10/P50/P90 in the budget
     /// and socio-economic views (docs/MODEL.md §6d), each member's probability of being ahead
-    /// by year and payback years, and the region's yearly P10/P50/P90. Off, only the region's
-    /// view percentiles are computed (the members' are NaN), `p_ahead_by_year` and
-    /// `region_cumulative_bands` are empty and the payback years `None`: a run whose outputs
+    /// by year and payback years, the region's yearly P10/P50/P90, and each NPV's percentiles
+    /// other than P10/P50/P90 and its CVaR₁₀. Off, only the region's view percentiles are
+    /// computed (the members' are NaN), `p_ahead_by_year` and `region_cumulative_bands` are
+    /// empty, the payback years `None`, and the NPV summaries brief
+    /// ([`crate::stats::Summary::brief_from_values`]): a run whose outputs
     /// show none of them, like the terminal table, a sweep or a key design, leaves it off,
     /// since selecting the percentiles of every key and member in both views costs about a
     /// tenth of a run, and counting the years ahead and storing the region's years about a

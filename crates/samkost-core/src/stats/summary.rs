@@ -38,14 +38,7 @@ impl Summary {
     /// Summarises `values` (non-empty and finite).
     pub fn from_values(values: &[f64]) -> Self {
         let n = values.len();
-        debug_assert!(n > 0);
-        let mean = values.iter().sum::<f64>() / n as f64;
-        let sd = if n > 1 {
-            let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
-            (ss / (n - 1) as f64).sqrt()
-        } else {
-            0.0
-        };
+        let (mean, sd) = mean_and_sd(values);
         // Selection, not sorting (`select.rs`): the ⌈0.1·n⌉ smallest values for the tail mean
         // and every percentile, in O(n log k). The same values as sorting.
         let k = ((0.1 * n as f64).ceil() as usize).clamp(1, n);
@@ -71,6 +64,31 @@ impl Summary {
 }
 
 impl Summary {
+    /// [`Summary::from_values`] without what only the detailed outputs show: the mean, the
+    /// standard deviation and the P10/P50/P90 (the same values), every other percentile and
+    /// the CVaR₁₀ NaN. Three percentiles select in fewer passes than thirteen and the tail.
+    pub fn brief_from_values(values: &[f64]) -> Self {
+        let n = values.len();
+        let (mean, sd) = mean_and_sd(values);
+        let ([p10, p50, p90], _) = super::select::type7_quantiles(values, [0.1, 0.5, 0.9], 0);
+        let percentiles = PERCENTILE_LEVELS.map(|p| match p {
+            0.1 => p10,
+            0.5 => p50,
+            0.9 => p90,
+            _ => f64::NAN,
+        });
+        Self {
+            mean,
+            sd,
+            se_mean: sd / (n as f64).sqrt(),
+            p10,
+            p50,
+            p90,
+            cvar10: f64::NAN,
+            percentiles,
+        }
+    }
+
     /// Summarises a run that kept no per-draw values: mean and standard deviation from the
     /// running sums `(Σx, Σx²)`, quantiles from the sketch (within its relative accuracy, see
     /// [`super::sketch`]).
@@ -174,6 +192,21 @@ impl Proportion {
             se: (p * (1.0 - p) / n as f64).sqrt(),
         }
     }
+}
+
+/// Mean and sample standard deviation (`n − 1` denominator; 0 for one value) of non-empty
+/// `values`.
+fn mean_and_sd(values: &[f64]) -> (f64, f64) {
+    let n = values.len();
+    debug_assert!(n > 0);
+    let mean = values.iter().sum::<f64>() / n as f64;
+    let sd = if n > 1 {
+        let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
+        (ss / (n - 1) as f64).sqrt()
+    } else {
+        0.0
+    };
+    (mean, sd)
 }
 
 #[cfg(test)]
