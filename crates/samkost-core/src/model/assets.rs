@@ -198,6 +198,44 @@ impl AssetValues {
     }
 }
 
+impl AssetValues {
+    /// [`AssetValues::standalone_year`] of every year `0..horizon`, into `out` (the same
+    /// amounts to the bit). For spread vintages each vintage's book value and depreciation is
+    /// computed once instead of once a year; each year still adds the vintages in order.
+    pub fn standalone_years(&self, population: f64, horizon: usize, out: &mut Vec<AssetYear>) {
+        out.clear();
+        if !self.spread {
+            out.extend((0..horizon).map(|year| self.standalone_year(population, year)));
+            return;
+        }
+        out.resize(horizon, AssetYear::default());
+        let n = self.life;
+        let b = self.book_value * population;
+        let r = self.replacement * population / n as f64;
+        let years_left_total = (n * (n - 1) / 2) as f64;
+        let dep = r / n as f64;
+        for k in 0..n {
+            // Vintage `k` is still the existing stock in years `0..k`, replaced from year `k`.
+            let existing = k.min(horizon);
+            if existing > 0 {
+                let vintage = b * k as f64 / years_left_total;
+                let dep = vintage / k as f64;
+                for (year, out) in out[..existing].iter_mut().enumerate() {
+                    out.depreciation += dep;
+                    out.book_value_start += vintage - dep * year as f64;
+                }
+            }
+            for (age, out) in (0..n).cycle().zip(&mut out[existing..]) {
+                if age == 0 {
+                    out.reinvestment += r;
+                }
+                out.depreciation += dep;
+                out.book_value_start += r - dep * age as f64;
+            }
+        }
+    }
+}
+
 /// Residual value of the shared platform at the end of the horizon.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PooledResidual {
@@ -343,6 +381,40 @@ mod tests {
         };
         assert_eq!(off.standalone_residual(1000.0, 5), 0.0);
         assert_eq!(off.pooled_residual(4000.0, 1, 8), PooledResidual::default());
+    }
+
+    #[test]
+    fn every_year_at_once_is_each_year_to_the_bit() {
+        let mut years = Vec::new();
+        for (spread, life, remaining_life) in
+            [(true, 5, 3), (true, 1, 1), (true, 7, 2), (false, 4, 3)]
+        {
+            let a = AssetValues {
+                book_value: 237.3,
+                remaining_life,
+                replacement: 611.9,
+                life,
+                resale_share: 0.1,
+                pooled_replacement_share: 0.7,
+                residual_value: true,
+                spread,
+            };
+            for horizon in [0, 1, 3, 10, 23] {
+                a.standalone_years(1.0 / 3.0, horizon, &mut years);
+                let each: Vec<_> = (0..horizon)
+                    .map(|t| a.standalone_year(1.0 / 3.0, t))
+                    .collect();
+                assert_eq!(years.len(), horizon);
+                for (got, want) in years.iter().zip(&each) {
+                    assert_eq!(got.reinvestment.to_bits(), want.reinvestment.to_bits());
+                    assert_eq!(got.depreciation.to_bits(), want.depreciation.to_bits());
+                    assert_eq!(
+                        got.book_value_start.to_bits(),
+                        want.book_value_start.to_bits()
+                    );
+                }
+            }
+        }
     }
 
     #[test]

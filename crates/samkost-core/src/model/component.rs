@@ -391,13 +391,7 @@ impl Component {
                 .extend(tiers.iter().map(|t| (t.from_units, t.price.eval(params))));
         }
         out.scope_growth = self.scope_growth.eval(params);
-        let growth = self.growth.eval(params);
-        out.growth_factors.clear();
-        let mut g = 1.0;
-        for _ in 0..horizon {
-            out.growth_factors.push(g);
-            g *= 1.0 + growth;
-        }
+        super::fill_growth(&mut out.growth_factors, self.growth.eval(params), horizon);
     }
 
     /// The connection driver, if the component has connections.

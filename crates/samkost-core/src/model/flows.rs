@@ -9,7 +9,7 @@
 //! parallel operation, governance, assets), so the two agree to the last bit; the test
 //! `model::standalone_cost_is_the_singleton_coalition_cost` checks it on every year.
 
-use super::{Applies, Basis, Category, DrawValues, Model, Wages};
+use super::{Applies, AssetValues, AssetYear, Basis, Category, DrawValues, Model, Wages};
 
 /// One draw's yearly flows: `[member × horizon + year]` per member row, `[year]` per pooled
 /// row. Cash view unless named otherwise; NOK, undiscounted.
@@ -37,6 +37,8 @@ pub struct DrawFlows {
     pub wages: Wages,
     /// Scratch: a line's part for each member.
     parts: Vec<f64>,
+    /// Scratch: the asset events of one inhabitant, per year.
+    asset_years: Vec<AssetYear>,
 }
 
 /// The amounts inside a draw's cash flows that the municipal accounts view books apart
@@ -82,8 +84,7 @@ impl CapitalFlows {
             &mut self.residual_own,
             &mut self.resale_own,
         ] {
-            v.clear();
-            v.resize(n * horizon, 0.0);
+            zeros(v, n * horizon);
         }
         for v in [
             &mut self.projects_pooled,
@@ -91,8 +92,7 @@ impl CapitalFlows {
             &mut self.residual_pooled,
             &mut self.resale_pooled,
         ] {
-            v.clear();
-            v.resize(horizon, 0.0);
+            zeros(v, horizon);
         }
     }
 }
@@ -108,8 +108,7 @@ impl DrawFlows {
                 (pooled_0, horizon),
                 (pooled_1, horizon),
             ] {
-                v.clear();
-                v.resize(len, 0.0);
+                zeros(v, len);
             }
         } else {
             self.capital = CapitalFlows::default();
@@ -126,13 +125,11 @@ impl DrawFlows {
             direct_1,
             &mut self.accounting_coop,
         ] {
-            v.clear();
-            v.resize(per_member, 0.0);
+            zeros(v, per_member);
         }
         let [pooled_0, pooled_1] = &mut self.pooled;
         for v in [pooled_0, pooled_1, &mut self.pooled_accounting] {
-            v.clear();
-            v.resize(horizon, 0.0);
+            zeros(v, horizon);
         }
     }
 
@@ -182,75 +179,106 @@ impl Model {
     pub fn draw_flows_with(&self, v: &DrawValues, out: &mut DrawFlows, capital: bool) {
         let (n, horizon) = (self.n_members(), self.horizon_years);
         out.reset(n, horizon, capital);
+        if horizon == 0 {
+            return;
+        }
+        // Every row below is written member by member and year by year through slices; each
+        // slot still receives its amounts in the order of `coalition_flows`.
+        self.draw_lines(v, out, capital);
+        self.draw_components(v, out, capital);
+        if n >= 2 {
+            let governance = v.organisation.governance;
+            for slot in &mut out.pooled[Category::Running.index()] {
+                *slot += governance;
+            }
+        }
+        if let Some(assets) = &v.assets {
+            self.draw_assets(assets, out, capital);
+        }
+    }
+
+    /// The lines' part of [`Model::draw_flows_with`]: each year's slots receive the lines in
+    /// line order, as in `coalition_flows`.
+    fn draw_lines(&self, v: &DrawValues, out: &mut DrawFlows, capital: bool) {
+        let (n, horizon) = (self.n_members(), self.horizon_years);
         let t0 = self.operation_start;
-        let running = Category::Running.index();
-        let startup = Category::StartUp.index();
         let pool_transition = self.pool_transition_costs && n >= 2;
-        // Lines. Each year's slots receive the lines in line order, as in `coalition_flows`.
         for (l, (line, coef)) in self.lines.iter().zip(&v.lines).enumerate() {
-            let cat = line.category.index();
-            let wage = capital && self.accounts.vat.wage_lines.contains(&l);
-            let last = line.years.1.min(horizon.saturating_sub(1));
-            if line.years.0 > last || horizon == 0 {
+            let last = line.years.1.min(horizon - 1);
+            if line.years.0 > last {
                 continue;
             }
-            // The line's year-independent parts: each member's, and the pooled one.
-            out.parts.clear();
-            out.parts.extend((0..n).map(|i| self.member_part(coef, i)));
-            let pooled_part = self.pooled_part(coef, 0..n);
+            let years = line.years.0..last + 1;
+            let cat = line.category.index();
+            let wage = capital && self.accounts.vat.wage_lines.contains(&l);
             let project = line.category == Category::StartUp;
             let book = project && capital;
+            // The line's year-independent parts: each member's.
+            out.parts.clear();
+            out.parts.extend((0..n).map(|i| self.member_part(coef, i)));
             let (cap, wages) = (&mut out.capital, &mut out.wages);
-            for year in line.years.0..=last {
-                let growth = coef.growth_factors[year];
-                if line.occurs.applies(1, year, t0) == Applies::AsBasis {
-                    for (i, part) in out.parts.iter().enumerate() {
-                        out.standalone[i * horizon + year] += part * growth;
+            // Alone: how a line applies to a coalition of one does not depend on the year.
+            if line.occurs.applies(1, years.start, t0) == Applies::AsBasis {
+                let growth = &coef.growth_factors[years.clone()];
+                for (i, &part) in out.parts.iter().enumerate() {
+                    let row = i * horizon + years.start..i * horizon + years.end;
+                    add_scaled(&mut out.standalone[row.clone()], part, growth);
+                    if book {
+                        add_scaled(&mut cap.projects_alone[row.clone()], part, growth);
+                    }
+                    if wage {
+                        add_scaled(&mut wages.alone[row], part, growth);
+                    }
+                }
+            }
+            // In the cooperation: one way over a run of years, not at all in the others.
+            let (applies, span) = line.occurs.applies_over(n, years, t0);
+            let growth = &coef.growth_factors[span.clone()];
+            match (applies, line.basis) {
+                (Applies::No, _) => {}
+                (Applies::AsBasis, Basis::Pooled) if n >= 2 => {
+                    let pooled_part = self.pooled_part(coef, 0..n);
+                    add_scaled(&mut out.pooled[cat][span.clone()], pooled_part, growth);
+                    if book {
+                        add_scaled(&mut cap.projects_pooled[span.clone()], pooled_part, growth);
+                    }
+                    if wage {
+                        add_scaled(&mut wages.pooled[cat][span], pooled_part, growth);
+                    }
+                }
+                _ if project && pool_transition => {
+                    // Member by member, so each year's slot receives the members in order.
+                    for &part in &out.parts {
+                        add_scaled(&mut out.pooled[cat][span.clone()], part, growth);
                         if book {
-                            cap.projects_alone[i * horizon + year] += part * growth;
+                            add_scaled(&mut cap.projects_pooled[span.clone()], part, growth);
                         }
                         if wage {
-                            wages.alone[i * horizon + year] += part * growth;
+                            add_scaled(&mut wages.pooled[cat][span.clone()], part, growth);
                         }
                     }
                 }
-                match (line.occurs.applies(n, year, t0), line.basis) {
-                    (Applies::No, _) => {}
-                    (Applies::AsBasis, Basis::Pooled) if n >= 2 => {
-                        out.pooled[cat][year] += pooled_part * growth;
+                _ => {
+                    for (i, &part) in out.parts.iter().enumerate() {
+                        let row = i * horizon + span.start..i * horizon + span.end;
+                        add_scaled(&mut out.direct[cat][row.clone()], part, growth);
                         if book {
-                            cap.projects_pooled[year] += pooled_part * growth;
+                            add_scaled(&mut cap.projects_own[row.clone()], part, growth);
                         }
                         if wage {
-                            wages.pooled[cat][year] += pooled_part * growth;
-                        }
-                    }
-                    _ => {
-                        for (i, part) in out.parts.iter().enumerate() {
-                            let amount = part * growth;
-                            if project && pool_transition {
-                                out.pooled[cat][year] += amount;
-                                if book {
-                                    cap.projects_pooled[year] += amount;
-                                }
-                                if wage {
-                                    wages.pooled[cat][year] += amount;
-                                }
-                            } else {
-                                out.direct[cat][i * horizon + year] += amount;
-                                if book {
-                                    cap.projects_own[i * horizon + year] += amount;
-                                }
-                                if wage {
-                                    wages.own[i * horizon + year] += amount;
-                                }
-                            }
+                            add_scaled(&mut wages.own[row], part, growth);
                         }
                     }
                 }
             }
         }
-        // Components, each with its parallel operation.
+    }
+
+    /// The components' part of [`Model::draw_flows_with`], each with its parallel operation.
+    fn draw_components(&self, v: &DrawValues, out: &mut DrawFlows, capital: bool) {
+        let (n, horizon) = (self.n_members(), self.horizon_years);
+        let running = Category::Running.index();
+        let startup = Category::StartUp.index();
         let (months, share) = v.parallel;
         for (component, values) in self.components.iter().zip(&v.components) {
             // Each member's own cost: every year alone, and in the cooperation until pooled
@@ -261,38 +289,42 @@ impl Model {
             } else {
                 component.pooled_from.min(horizon)
             };
-            let wage = capital && component.is_staffing();
-            for (i, alone) in values.alone.iter().enumerate() {
-                let row = i * horizon..(i + 1) * horizon;
-                for (slot, g) in out.standalone[row.clone()].iter_mut().zip(growth) {
-                    *slot += alone.nok * g;
-                }
-                let own = &mut out.direct[running][row.start..row.start + pooled_from];
-                for (slot, g) in own.iter_mut().zip(growth) {
-                    *slot += alone.nok * g;
-                }
-                if wage {
-                    for (slot, g) in out.wages.alone[row.clone()].iter_mut().zip(growth) {
-                        *slot += alone.nok * g;
-                    }
-                    let own = &mut out.wages.own[row.start..row.start + pooled_from];
-                    for (slot, g) in own.iter_mut().zip(growth) {
-                        *slot += alone.nok * g;
-                    }
+            let staffing = component.is_staffing();
+            let wage = capital && staffing;
+            let rows = out.standalone.chunks_exact_mut(horizon);
+            let own_rows = out.direct[running].chunks_exact_mut(horizon);
+            for ((alone, row), own) in values.alone.iter().zip(rows).zip(own_rows) {
+                add_scaled_twice(row, own, pooled_from, alone.nok, growth);
+            }
+            if wage {
+                let rows = out.wages.alone.chunks_exact_mut(horizon);
+                let own_rows = out.wages.own.chunks_exact_mut(horizon);
+                for ((alone, row), own) in values.alone.iter().zip(rows).zip(own_rows) {
+                    add_scaled_twice(row, own, pooled_from, alone.nok, growth);
                 }
             }
+            if pooled_from >= horizon {
+                continue;
+            }
+            // Pooled: the cooperation's cost, the one-off cost of taking over staff. The staff
+            // transferred is the same every year, so it is summed once.
+            let transferred = if staffing && v.organisation.holds_staff {
+                (0..n).map(|i| values.transferred_fte(i)).sum()
+            } else {
+                0.0
+            };
+            let pooled_factor = v.organisation.pooled_factor(staffing);
             for year in pooled_from..horizon {
-                let growth = values.growth_factors[year];
+                let growth = growth[year];
                 let cost = self.pooled_component_cost(
                     v,
                     component,
                     values,
                     values.grand,
-                    || (0..n).map(|i| values.transferred_fte(i)).sum(),
+                    || transferred,
                     year,
                 );
-                let staffing = component.is_staffing();
-                let pooled = cost * v.organisation.pooled_factor(staffing) * growth;
+                let pooled = cost * pooled_factor * growth;
                 out.pooled[running][year] += pooled;
                 let one_off = (staffing && year == component.pooled_from).then_some(
                     v.organisation.staff_one_off * cost * v.organisation.price_factor * growth,
@@ -300,22 +332,35 @@ impl Model {
                 if let Some(one_off) = one_off {
                     out.pooled[startup][year] += one_off;
                 }
-                for (i, role) in values.retained.iter().enumerate() {
-                    out.direct[running][i * horizon + year] += role.nok * growth;
-                }
                 if wage {
                     out.wages.pooled[running][year] += pooled;
                     if let Some(one_off) = one_off {
                         out.wages.pooled[startup][year] += one_off;
                     }
-                    for (i, role) in values.retained.iter().enumerate() {
-                        out.wages.own[i * horizon + year] += role.nok * growth;
-                    }
                 }
+            }
+            // Each member's retained role once pooled.
+            let pooled_growth = &growth[pooled_from..];
+            let own_rows = out.direct[running].chunks_exact_mut(horizon);
+            for (role, own) in values.retained.iter().zip(own_rows) {
+                add_scaled(&mut own[pooled_from..], role.nok, pooled_growth);
+            }
+            if wage {
+                let own_rows = out.wages.own.chunks_exact_mut(horizon);
+                for (role, own) in values.retained.iter().zip(own_rows) {
+                    add_scaled(&mut own[pooled_from..], role.nok, pooled_growth);
+                }
+            }
+            // Parallel operation: in the pooling year and the next at most.
+            if share == 0.0 {
+                continue;
+            }
+            for year in pooled_from..horizon.min(component.pooled_from + 2) {
                 let fraction = parallel_fraction(months, year - component.pooled_from);
-                if fraction == 0.0 || share == 0.0 {
+                if fraction == 0.0 {
                     continue;
                 }
+                let growth = growth[year];
                 for (i, alone) in values.alone.iter().enumerate() {
                     let amount = share * fraction * alone.nok * growth;
                     if self.pool_transition_costs {
@@ -332,90 +377,140 @@ impl Model {
                 }
             }
         }
+    }
+
+    /// The existing assets' part of [`Model::draw_flows_with`]: a member's asset events are
+    /// its population times those of one inhabitant, tabulated once per draw.
+    fn draw_assets(&self, assets: &AssetValues, out: &mut DrawFlows, capital: bool) {
+        let (n, horizon) = (self.n_members(), self.horizon_years);
+        let t0 = self.operation_start;
+        let running = Category::Running.index();
+        let startup = Category::StartUp.index();
+        let population: f64 = self.members.iter().map(|m| m.population).sum();
+        assets.standalone_years(1.0, horizon, &mut out.asset_years);
+        let table = &out.asset_years[..];
+        let last = horizon - 1;
+        // `AssetValues::standalone_residual(1, horizon)`, from the table.
+        let residual_per_inhabitant = if assets.residual_value {
+            table[last].book_value_end()
+        } else {
+            0.0
+        };
+        // Years in which a member of the cooperation still keeps its own assets; from
+        // `operation_start` on they are retired (resold and written off in that year).
+        let own_until = if n < 2 { horizon } else { t0.min(horizon) };
+        for (i, member) in self.members.iter().enumerate() {
+            let pop = member.population;
+            let row = i * horizon..(i + 1) * horizon;
+            let residual = residual_per_inhabitant * pop;
+            // Alone, every year.
+            let standalone = &mut out.standalone[row.clone()];
+            let accounting = &mut out.accounting_alone[row.clone()];
+            for ((slot, book), year) in standalone.iter_mut().zip(accounting.iter_mut()).zip(table)
+            {
+                let reinvestment = year.reinvestment * pop;
+                *slot += reinvestment;
+                *book += year.depreciation * pop - reinvestment;
+            }
+            standalone[last] -= residual;
+            accounting[last] += residual;
+            if capital {
+                let reinvested = &mut out.capital.reinvestment_alone[row.clone()];
+                for (slot, year) in reinvested.iter_mut().zip(table) {
+                    *slot += year.reinvestment * pop;
+                }
+                out.capital.residual_alone[row.start + last] += residual;
+            }
+            // In the cooperation, while the member keeps its own assets.
+            let own = &mut out.direct[running][row.start..row.start + own_until];
+            let accounting = &mut out.accounting_coop[row.start..row.start + own_until];
+            for ((slot, book), year) in own.iter_mut().zip(accounting.iter_mut()).zip(table) {
+                let reinvestment = year.reinvestment * pop;
+                *slot += reinvestment;
+                *book += year.depreciation * pop - reinvestment;
+            }
+            if capital {
+                let reinvested =
+                    &mut out.capital.reinvestment_own[row.start..row.start + own_until];
+                for (slot, year) in reinvested.iter_mut().zip(table) {
+                    *slot += year.reinvestment * pop;
+                }
+            }
+            if own_until == horizon {
+                out.direct[running][row.start + last] -= residual;
+                out.accounting_coop[row.start + last] += residual;
+                if capital {
+                    out.capital.residual_own[row.start + last] += residual;
+                }
+            } else if t0 < horizon {
+                // Retired when the cooperation starts operating.
+                let slot = row.start + t0;
+                let book_value_held = table[t0].book_value_held() * pop;
+                let resale = assets.resale_share * book_value_held;
+                if self.pool_transition_costs {
+                    out.pooled[startup][t0] -= resale;
+                    if capital {
+                        out.capital.resale_pooled[t0] += resale;
+                    }
+                } else {
+                    out.direct[startup][slot] -= resale;
+                    if capital {
+                        out.capital.resale_own[slot] += resale;
+                    }
+                }
+                out.accounting_coop[slot] += book_value_held;
+            }
+        }
         if n >= 2 {
-            for slot in &mut out.pooled[running] {
-                *slot += v.organisation.governance;
-            }
-        }
-        if let Some(assets) = &v.assets {
-            let population: f64 = self.members.iter().map(|m| m.population).sum();
-            let residual_per_inhabitant = assets.standalone_residual(1.0, horizon);
-            for year in 0..horizon {
-                let last = year + 1 == horizon;
-                // A member's asset events are its population times those of one inhabitant.
-                let per_inhabitant = assets.standalone_year(1.0, year);
-                for (i, member) in self.members.iter().enumerate() {
-                    let pop = member.population;
-                    let (reinvestment, depreciation, book_value_held) = (
-                        per_inhabitant.reinvestment * pop,
-                        per_inhabitant.depreciation * pop,
-                        per_inhabitant.book_value_held() * pop,
-                    );
-                    let slot = i * horizon + year;
-                    let residual = if last {
-                        residual_per_inhabitant * pop
-                    } else {
-                        0.0
-                    };
-                    out.standalone[slot] += reinvestment;
-                    out.accounting_alone[slot] += depreciation - reinvestment;
-                    if capital {
-                        out.capital.reinvestment_alone[slot] += reinvestment;
-                    }
-                    if last {
-                        out.standalone[slot] -= residual;
-                        out.accounting_alone[slot] += residual;
-                        if capital {
-                            out.capital.residual_alone[slot] += residual;
-                        }
-                    }
-                    if n < 2 || year < t0 {
-                        out.direct[running][slot] += reinvestment;
-                        out.accounting_coop[slot] += depreciation - reinvestment;
-                        if capital {
-                            out.capital.reinvestment_own[slot] += reinvestment;
-                        }
-                        if last {
-                            out.direct[running][slot] -= residual;
-                            out.accounting_coop[slot] += residual;
-                            if capital {
-                                out.capital.residual_own[slot] += residual;
-                            }
-                        }
-                    } else if year == t0 {
-                        let resale = assets.resale_share * book_value_held;
-                        if self.pool_transition_costs {
-                            out.pooled[startup][year] -= resale;
-                            if capital {
-                                out.capital.resale_pooled[year] += resale;
-                            }
-                        } else {
-                            out.direct[startup][slot] -= resale;
-                            if capital {
-                                out.capital.resale_own[slot] += resale;
-                            }
-                        }
-                        out.accounting_coop[slot] += book_value_held;
-                    }
+            for year in t0..horizon {
+                let platform = assets.pooled_year(population, t0, year);
+                out.pooled[running][year] += platform.reinvestment;
+                out.pooled_accounting[year] += platform.depreciation - platform.reinvestment;
+                if capital {
+                    out.capital.reinvestment_pooled[year] += platform.reinvestment;
                 }
-                if n >= 2 && year >= t0 {
-                    let platform = assets.pooled_year(population, t0, year);
-                    out.pooled[running][year] += platform.reinvestment;
-                    out.pooled_accounting[year] += platform.depreciation - platform.reinvestment;
+                if year == last {
+                    let residual = assets.pooled_residual(population, t0, horizon);
+                    out.pooled[running][year] -= residual.value;
+                    out.pooled_accounting[year] += residual.depreciated;
                     if capital {
-                        out.capital.reinvestment_pooled[year] += platform.reinvestment;
-                    }
-                    if last {
-                        let residual = assets.pooled_residual(population, t0, horizon);
-                        out.pooled[running][year] -= residual.value;
-                        out.pooled_accounting[year] += residual.depreciated;
-                        if capital {
-                            out.capital.residual_pooled[year] += residual.value;
-                        }
+                        out.capital.residual_pooled[year] += residual.value;
                     }
                 }
             }
         }
+    }
+}
+
+/// `row[t] += k · growth[t]` over a whole row, and the same amounts to `own[t]` for
+/// `t < until`.
+#[inline]
+fn add_scaled_twice(row: &mut [f64], own: &mut [f64], until: usize, k: f64, growth: &[f64]) {
+    let (before, after) = row.split_at_mut(until);
+    for ((slot, own), g) in before.iter_mut().zip(&mut own[..until]).zip(growth) {
+        let amount = k * g;
+        *slot += amount;
+        *own += amount;
+    }
+    add_scaled(after, k, &growth[until..]);
+}
+
+/// Makes `v` `len` zeros, in place when it has that length already (every draw after the
+/// first).
+fn zeros(v: &mut Vec<f64>, len: usize) {
+    if v.len() == len {
+        v.fill(0.0);
+    } else {
+        v.clear();
+        v.resize(len, 0.0);
+    }
+}
+
+/// `row[t] += k · growth[t]` over the shorter of the two.
+#[inline]
+fn add_scaled(row: &mut [f64], k: f64, growth: &[f64]) {
+    for (slot, g) in row.iter_mut().zip(growth) {
+        *slot += k * g;
     }
 }
 

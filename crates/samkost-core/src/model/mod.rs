@@ -272,6 +272,25 @@ impl Occurs {
             (Occurs::Together | Occurs::Always, _) => Applies::AsBasis,
         }
     }
+
+    /// [`Occurs::applies`] over a run of years: how the line applies to a coalition of
+    /// `coalition_size` and the years of `years` in which it does so; in the others it does
+    /// not apply. (Only a line that occurs alone changes with the year, and only from
+    /// applying to not applying, at `operation_start`.)
+    fn applies_over(
+        self,
+        coalition_size: usize,
+        years: std::ops::Range<usize>,
+        operation_start: usize,
+    ) -> (Applies, std::ops::Range<usize>) {
+        let applies = self.applies(coalition_size, years.start, operation_start);
+        let end = match (self, applies) {
+            (_, Applies::No) => years.start,
+            (Occurs::Alone, _) if coalition_size >= 2 => years.end.min(operation_start),
+            _ => years.end,
+        };
+        (applies, years.start..end.max(years.start))
+    }
 }
 
 /// One cost line: `cost(S, t) = g(t) · (F + Σ_d r_d · D_d(S))` when active.
@@ -303,6 +322,17 @@ impl CostLine {
     /// Whether the line is active in year index `t`.
     pub fn active(&self, year: usize) -> bool {
         self.years.0 <= year && year <= self.years.1
+    }
+}
+
+/// Fills `out` with the growth factors `(1 + growth)^t` of `horizon` years, each the one
+/// before times `1 + growth` (so every draw multiplies in the same order).
+fn fill_growth(out: &mut Vec<f64>, growth: f64, horizon: usize) {
+    out.resize(horizon, 0.0);
+    let mut g = 1.0;
+    for slot in out.iter_mut() {
+        *slot = g;
+        g *= 1.0 + growth;
     }
 }
 
@@ -446,13 +476,11 @@ impl Model {
             coef.rates.clear();
             coef.rates
                 .extend(line.rates.iter().map(|(d, e)| (*d, e.eval(params))));
-            let growth = line.growth.eval(params);
-            coef.growth_factors.clear();
-            let mut g = 1.0;
-            for _ in 0..self.horizon_years {
-                coef.growth_factors.push(g);
-                g *= 1.0 + growth;
-            }
+            fill_growth(
+                &mut coef.growth_factors,
+                line.growth.eval(params),
+                self.horizon_years,
+            );
         }
         out.components
             .resize_with(self.components.len(), ComponentValues::default);

@@ -74,6 +74,8 @@ pub struct DrawScratch {
     pub(super) npv: Vec<f64>,
     /// The region's discounted cumulative net benefit by year.
     pub(super) region_cumulative: Vec<f64>,
+    /// The members' standalone and own costs summed by year, in member order, `[year]`.
+    region_years: Vec<[f64; 2]>,
     /// Each member's standalone NPV.
     pub(super) standalone_npv: Vec<f64>,
     /// NPV each member pays itself in the cooperation (both categories).
@@ -162,6 +164,8 @@ impl<'a> Kernel<'a> {
         s.standalone_npv.resize(n, 0.0);
         s.direct_npv.resize(n, 0.0);
         s.region_cumulative.resize(h, 0.0);
+        s.region_years.clear();
+        s.region_years.resize(h, [0.0; 2]);
         if h > 0 {
             let rows = f
                 .standalone
@@ -171,12 +175,16 @@ impl<'a> Kernel<'a> {
             for (i, ((alone, own_0), own_1)) in rows.enumerate() {
                 let (mut acc, mut alone_npv, mut direct_npv) = (0.0, 0.0, 0.0);
                 let years = alone.iter().zip(own_0).zip(own_1).zip(&self.discount);
-                for (t, (((a, o0), o1), d)) in years.enumerate() {
+                let region = s.region_years.iter_mut();
+                let base = s.base[i..].iter_mut().step_by(n);
+                for ((((a, o0), o1), d), (sums, slot)) in years.zip(region.zip(base)) {
                     let own = o0 + o1;
                     acc += d * (a - own);
                     alone_npv += d * a;
                     direct_npv += d * own;
-                    s.base[t * n + i] = acc;
+                    *slot = acc;
+                    sums[0] += a;
+                    sums[1] += own;
                 }
                 s.standalone_npv[i] = alone_npv;
                 s.direct_npv[i] = direct_npv;
@@ -195,20 +203,16 @@ impl<'a> Kernel<'a> {
             .iter()
             .map(|p| p.last().copied().unwrap_or(0.0))
             .sum();
-        // The region: members' amounts summed in member order, year by year.
+        // The region: members' amounts summed in member order (above), year by year.
         let mut acc = 0.0;
-        for (t, (r, d)) in s
+        let years = s.region_years.iter().zip(&f.pooled[0]).zip(&f.pooled[1]);
+        for ((r, d), ((&[alone, own], p0), p1)) in s
             .region_cumulative
             .iter_mut()
             .zip(&self.discount)
-            .enumerate()
+            .zip(years)
         {
-            let (mut alone, mut own) = (0.0, 0.0);
-            for i in 0..n {
-                alone += f.standalone[i * h + t];
-                own += f.direct[0][i * h + t] + f.direct[1][i * h + t];
-            }
-            acc += d * (alone - (f.pooled[0][t] + f.pooled[1][t] + own));
+            acc += d * (alone - (p0 + p1 + own));
             *r = acc;
         }
     }
