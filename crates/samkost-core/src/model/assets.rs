@@ -225,12 +225,17 @@ impl AssetValues {
                     out.book_value_start += vintage - dep * year as f64;
                 }
             }
-            for (age, out) in (0..n).cycle().zip(&mut out[existing..]) {
+            let mut age = 0;
+            for out in &mut out[existing..] {
                 if age == 0 {
                     out.reinvestment += r;
                 }
                 out.depreciation += dep;
                 out.book_value_start += r - dep * age as f64;
+                age += 1;
+                if age == n {
+                    age = 0;
+                }
             }
         }
     }

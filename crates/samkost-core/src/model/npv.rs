@@ -21,7 +21,7 @@
 
 use super::component::ComponentKind;
 use super::flows::parallel_fraction;
-use super::{Applies, Basis, BuyerCost, Category, DrawValues, Model};
+use super::{Applies, AssetYear, Basis, BuyerCost, Category, DrawValues, Model};
 
 /// Loads of every coalition on every component's drivers, fixed for a run.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -112,6 +112,8 @@ pub struct NpvGameTerms {
     held_limits: Vec<(f64, f64)>,
     /// Scratch: the yearly rows of [`Model::held_staff_rows`].
     held_rows: Vec<[f64; 2]>,
+    /// Scratch: the asset events of one inhabitant, per year of the horizon.
+    asset_years: Vec<AssetYear>,
 }
 
 impl Model {
@@ -316,15 +318,24 @@ impl Model {
         if let Some(assets) = &v.assets {
             // A member's asset events are its population times those of one inhabitant (as in
             // `Model::draw_flows`), so each year's events are computed once.
-            let own_residual = assets.standalone_residual(1.0, self.horizon_years);
+            assets.standalone_years(1.0, self.horizon_years, &mut terms.asset_years);
+            // `AssetValues::standalone_residual(1, horizon)`, from the table.
+            let own_residual = match terms.asset_years.last() {
+                Some(last) if assets.residual_value => last.book_value_end(),
+                _ => 0.0,
+            };
             let platform_residual = assets.pooled_residual(1.0, t0, self.horizon_years).value;
-            for (year, d) in discount.iter().enumerate().take(horizon) {
+            for ((year, d), event) in discount
+                .iter()
+                .enumerate()
+                .take(horizon)
+                .zip(&terms.asset_years)
+            {
                 if *d == 0.0 {
                     // A year left out of the weights (the remaining costs of §10a).
                     continue;
                 }
                 let last = year + 1 == self.horizon_years;
-                let event = assets.standalone_year(1.0, year);
                 let platform = assets.pooled_year(1.0, t0, year);
                 for (i, member) in self.members.iter().enumerate() {
                     let pop = member.population;

@@ -125,41 +125,37 @@ impl Model {
         let (w, c) = (&f.wages, &f.capital);
         out.purchases_alone.clear();
         out.purchases_own.clear();
-        // Member by member over its rows (`[member × horizon + year]`), year by year.
-        fn rows(v: &[f64], n: usize, h: usize) -> std::slice::ChunksExact<'_, f64> {
-            v[..n * h].chunks_exact(h.max(1))
-        }
-        let alone_rows = rows(&f.standalone, n, h)
-            .zip(rows(&w.alone, n, h))
-            .zip(rows(&c.residual_alone, n, h));
-        for ((cash, wages), residual) in alone_rows {
-            let years = cash.iter().zip(wages).zip(residual).zip(discount);
-            let alone = years.fold(0.0, |acc, (((cash, wages), residual), d)| {
-                acc + d * (cash - wages + residual)
-            });
-            out.purchases_alone.push(alone);
-        }
-        let own_rows = rows(&f.direct[0], n, h)
-            .zip(rows(&f.direct[1], n, h))
-            .zip(rows(&w.own, n, h))
-            .zip(rows(&c.resale_own, n, h))
-            .zip(rows(&c.residual_own, n, h));
-        for ((((running, startup), wages), resale), residual) in own_rows {
-            let years = running
-                .iter()
-                .zip(startup)
-                .zip(wages)
-                .zip(resale)
-                .zip(residual)
-                .zip(discount);
-            let own = years.fold(0.0, |acc, (((((r, s), w), resale), residual), d)| {
-                acc + d * (r + s - w + resale + residual)
-            });
-            out.purchases_own.push(own);
-        }
         if h == 0 {
             out.purchases_alone.resize(n, 0.0);
             out.purchases_own.resize(n, 0.0);
+        } else {
+            // Member by member, each row's years through slices.
+            fn row(v: &[f64], i: usize, h: usize) -> &[f64] {
+                &v[i * h..(i + 1) * h]
+            }
+            for i in 0..n {
+                let (mut alone, mut own) = (0.0, 0.0);
+                let years = discount
+                    .iter()
+                    .zip(row(&f.standalone, i, h))
+                    .zip(row(&w.alone, i, h))
+                    .zip(row(&c.residual_alone, i, h));
+                for (((d, cash), wages), residual) in years {
+                    alone += d * (cash - wages + residual);
+                }
+                let years = discount
+                    .iter()
+                    .zip(row(&f.direct[0], i, h))
+                    .zip(row(&f.direct[1], i, h))
+                    .zip(row(&w.own, i, h))
+                    .zip(row(&c.resale_own, i, h))
+                    .zip(row(&c.residual_own, i, h));
+                for (((((d, running), startup), wages), resale), residual) in years {
+                    own += d * (running + startup - wages + resale + residual);
+                }
+                out.purchases_alone.push(alone);
+                out.purchases_own.push(own);
+            }
         }
         let rule = self.accounts.vat.cooperation;
         for (cat, slot) in out.through_cooperation.iter_mut().enumerate() {
