@@ -8,6 +8,10 @@
 //! row `d` from its stream when the draw is filled in. Otherwise the run holds an
 //! `n_draws × m` matrix of uniforms for its `m` uncertain parameters, and draw `d` takes
 //! `x_j = Q_j(u_dj)`.
+//!
+//! Iman–Conover's scores depend only on the block's size and seed, not on its uniforms, so they
+//! are built while the uniforms are drawn: their serial steps would otherwise leave the other
+//! threads idle. Every value is the same as when one follows the other.
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -15,8 +19,8 @@ use rayon::prelude::*;
 
 use crate::model::Model;
 use crate::sampling::{
-    MonteCarloRow, RankCorrelation, SamplingMethod, SobolSequence, UniformMatrix, monte_carlo_row,
-    uniforms,
+    CorrelatedScores, MonteCarloStreams, RankCorrelation, SamplingMethod, SobolSequence,
+    UniformMatrix, uniforms,
 };
 
 /// Draws per design block: Latin hypercube strata, Sobol' scrambles and Iman–Conover
@@ -48,12 +52,14 @@ pub struct ParameterDesign {
 enum Uniforms {
     /// Every row in memory (Latin hypercube, Sobol').
     Matrix(UniformMatrix),
-    /// Plain Monte Carlo with correlations: row `d` is ChaCha8 stream `d` of `seed`, one word
-    /// per column ([`monte_carlo_row`]), except the `k` correlated columns, whose reordered
-    /// values are kept row-major in `values` (`k` per row, in the correlation's order);
-    /// `slot[c]` is column `c`'s index within a row of `values`, or [`NOT_KEPT`].
+    /// Plain Monte Carlo with correlations: row `d` is ChaCha8 stream `d` of the run's seed,
+    /// one word per column ([`monte_carlo_row`](crate::sampling::monte_carlo_row)), except
+    /// the `k` correlated columns, whose reordered values are kept row-major in `values` (`k`
+    /// per row, in the correlation's order); `slot[c]` is column `c`'s index within a row of
+    /// `values`, or [`NOT_KEPT`].
     Streams {
-        seed: u64,
+        /// Boxed: a seeded generator is a few hundred bytes.
+        streams: Box<MonteCarloStreams>,
         k: usize,
         slot: Vec<usize>,
         values: Vec<f64>,
@@ -98,33 +104,40 @@ impl ParameterDesign {
                 monte_carlo_streams(draws.clone(), &dims, correlation, seeds)?
             }
             SamplingMethod::LatinHypercube | SamplingMethod::Sobol => {
-                let mut design = if method == SamplingMethod::Sobol {
-                    if draws.end > crate::sampling::MAX_SOBOL_POINTS {
-                        return Err(DesignBuildError(format!(
-                            "a Sobol' design has at most {} points",
-                            crate::sampling::MAX_SOBOL_POINTS
-                        )));
-                    }
-                    let sobol = SobolSequence::scrambled(m, seed).map_err(err)?;
-                    let mut values = vec![0.0; n * m];
-                    if m > 0 {
-                        for (d, row) in values.chunks_mut(m).enumerate() {
-                            sobol.fill_point((draws.start + d as u64) as u32, row);
-                        }
-                    }
-                    UniformMatrix::from_values(n, m, values)
-                } else {
-                    uniforms(method, n, m, block_seed).map_err(err)?
-                };
-                if let Some(correlation) = &model.correlation {
-                    induce(
-                        &mut design,
-                        &dims,
-                        correlation,
-                        block_seed ^ CORRELATION_SEED_SALT,
-                    )?;
+                if method == SamplingMethod::Sobol && draws.end > crate::sampling::MAX_SOBOL_POINTS
+                {
+                    return Err(DesignBuildError(format!(
+                        "a Sobol' design has at most {} points",
+                        crate::sampling::MAX_SOBOL_POINTS
+                    )));
                 }
-                Uniforms::Matrix(design)
+                let design = || {
+                    if method == SamplingMethod::Sobol {
+                        let sobol = SobolSequence::scrambled(m, seed).map_err(err)?;
+                        let mut values = vec![0.0; n * m];
+                        if m > 0 {
+                            for (d, row) in values.chunks_mut(m).enumerate() {
+                                sobol.fill_point((draws.start + d as u64) as u32, row);
+                            }
+                        }
+                        Ok(UniformMatrix::from_values(n, m, values))
+                    } else {
+                        uniforms(method, n, m, block_seed).map_err(err)
+                    }
+                };
+                match &model.correlation {
+                    Some(correlation) => {
+                        let columns = correlated_columns(&dims, correlation);
+                        let seed = block_seed ^ CORRELATION_SEED_SALT;
+                        let (design, scores) = rayon::join(design, || {
+                            Scores::build(n, columns.len(), correlation, seed)
+                        });
+                        let mut design = design?;
+                        induce(&mut design, &columns, &scores?)?;
+                        Uniforms::Matrix(design)
+                    }
+                    None => Uniforms::Matrix(design()?),
+                }
             }
         };
         Ok(Some(Self {
@@ -146,7 +159,7 @@ impl ParameterDesign {
                 }
             }
             Uniforms::Streams {
-                seed,
+                streams,
                 k,
                 slot,
                 values,
@@ -154,7 +167,7 @@ impl ParameterDesign {
                 // The row's words in column order, as `monte_carlo_row` draws them; the
                 // correlated columns take their reordered values instead.
                 let kept = &values[local * k..(local + 1) * k];
-                let mut row = MonteCarloRow::new(*seed, draw);
+                let mut row = streams.row(draw);
                 for (&j, &slot) in self.dims.iter().zip(slot) {
                     let u = row.next_uniform();
                     let u = if slot == NOT_KEPT { u } else { kept[slot] };
@@ -181,15 +194,13 @@ pub fn parameter_template(model: &Model) -> Vec<f64> {
         .collect()
 }
 
-/// Imposes the target rank correlations on the correlated columns of a block.
+/// Imposes the target rank correlations on the correlated columns (`columns`) of a block.
 fn induce(
     design: &mut UniformMatrix,
-    dims: &[usize],
-    correlation: &crate::model::Correlation,
-    seed: u64,
+    columns: &[usize],
+    scores: &Scores,
 ) -> Result<(), DesignBuildError> {
     let (n, m) = (design.n_draws(), design.n_dims());
-    let columns = correlated_columns(dims, correlation);
     let k = columns.len();
     let mut sub = vec![0.0; n * k];
     for d in 0..n {
@@ -197,7 +208,7 @@ fn induce(
             sub[d * k + c] = design.row(d)[col];
         }
     }
-    reorder(&mut sub, k, correlation, seed)?;
+    scores.reorder(&mut sub)?;
     let values = design.as_mut_slice();
     for d in 0..n {
         for (c, &col) in columns.iter().enumerate() {
@@ -207,24 +218,42 @@ fn induce(
     Ok(())
 }
 
-/// Iman–Conover on the `k` correlated columns of a block, row-major in `sub`; a block of at
-/// most `k` draws is too small to impose a rank structure and stays independent.
-fn reorder(
-    sub: &mut [f64],
-    k: usize,
-    correlation: &crate::model::Correlation,
-    seed: u64,
-) -> Result<(), DesignBuildError> {
-    if sub.len() <= k * k {
-        return Ok(());
+/// Iman–Conover for the `k` correlated columns of a block of `n` draws, built before the
+/// block's values are known (see the module doc); `None` for a block of at most `k` draws,
+/// too small to impose a rank structure, which stays independent.
+struct Scores(Option<(RankCorrelation, CorrelatedScores)>);
+
+impl Scores {
+    fn build(
+        n: usize,
+        k: usize,
+        correlation: &crate::model::Correlation,
+        seed: u64,
+    ) -> Result<Self, DesignBuildError> {
+        if n <= k {
+            return Ok(Self(None));
+        }
+        let rank = RankCorrelation::new(correlation.target.clone());
+        let scores = rank
+            .scores(n, k, seed)
+            .map_err(|e| DesignBuildError(e.to_string()))?;
+        Ok(Self(Some((rank, scores))))
     }
-    RankCorrelation::new(correlation.target.clone())
-        .induce(sub, k, seed)
-        .map_err(|e| DesignBuildError(e.to_string()))
+
+    /// Reorders the columns of `sub` (row-major, `n × k`).
+    fn reorder(&self, sub: &mut [f64]) -> Result<(), DesignBuildError> {
+        match &self.0 {
+            Some((rank, scores)) => rank
+                .rearrange_to(sub, scores)
+                .map_err(|e| DesignBuildError(e.to_string())),
+            None => Ok(()),
+        }
+    }
 }
 
 /// [`Uniforms::Streams`] of the draws `draws`: each draw's words of the correlated columns
-/// (`seeds.0`'s streams, [`monte_carlo_row`]), reordered by Iman–Conover (`seeds.1`).
+/// (`seeds.0`'s streams, [`monte_carlo_row`](crate::sampling::monte_carlo_row)), reordered
+/// by Iman–Conover (`seeds.1`).
 fn monte_carlo_streams(
     draws: std::ops::Range<u64>,
     dims: &[usize],
@@ -235,25 +264,32 @@ fn monte_carlo_streams(
     let columns = correlated_columns(dims, correlation);
     let k = columns.len();
     let prefix = columns.iter().max().map_or(0, |c| c + 1);
-    let mut values = vec![0.0; n * k];
-    if k > 0 {
-        values.par_chunks_mut(k).enumerate().for_each_init(
-            || vec![0.0; prefix],
-            |row, (d, out)| {
-                monte_carlo_row(seed, draws.start + d as u64, row);
-                for (o, &c) in out.iter_mut().zip(&columns) {
-                    *o = row[c];
-                }
-            },
-        );
-    }
-    reorder(&mut values, k, correlation, correlation_seed)?;
+    let streams = Box::new(MonteCarloStreams::new(seed));
+    let draw_values = || {
+        let mut values = vec![0.0; n * k];
+        if k > 0 {
+            values.par_chunks_mut(k).enumerate().for_each_init(
+                || vec![0.0; prefix],
+                |row, (d, out)| {
+                    streams.row(draws.start + d as u64).fill(row);
+                    for (o, &c) in out.iter_mut().zip(&columns) {
+                        *o = row[c];
+                    }
+                },
+            );
+        }
+        values
+    };
+    let (mut values, scores) = rayon::join(draw_values, || {
+        Scores::build(n, k, correlation, correlation_seed)
+    });
+    scores?.reorder(&mut values)?;
     let mut slot = vec![NOT_KEPT; dims.len()];
     for (i, &c) in columns.iter().enumerate() {
         slot[c] = i;
     }
     Ok(Uniforms::Streams {
-        seed,
+        streams,
         k,
         slot,
         values,

@@ -281,6 +281,17 @@ pub struct RepairReport {
     pub iterations: usize,
 }
 
+/// Iman–Conover's scores for one sample shape ([`RankCorrelation::scores`]): what the
+/// sample's columns are rearranged to ([`RankCorrelation::rearrange_to`]).
+#[derive(Debug, Clone)]
+pub struct CorrelatedScores {
+    n_rows: usize,
+    n_cols: usize,
+    /// `T`, column-major `n_rows × n_cols`; `None` for fewer than two columns, which are left
+    /// as they are.
+    matrix: Option<DMatrix<f64>>,
+}
+
 /// A target rank-correlation structure, ready to impose on samples (Iman–Conover).
 #[derive(Debug, Clone)]
 pub struct RankCorrelation {
@@ -351,15 +362,56 @@ impl RankCorrelation {
         seed: u64,
     ) -> Result<(), CorrelationError> {
         let n_rows = self.check_sample(samples.len(), n_cols)?;
-        if n_cols < 2 {
+        let scores = self.scores(n_rows, n_cols, seed)?;
+        self.rearrange_to(samples, &scores)
+    }
+
+    /// Steps 2–3 of [`induce`](Self::induce) for a sample of `n_rows × n_cols`: the scores
+    /// whose ranks the columns will take. They depend on the target, the sample's shape and
+    /// `seed`, never on the sample's values, so a caller can build them while it draws the
+    /// sample and then call [`rearrange_to`](Self::rearrange_to); the result is the same as
+    /// [`induce`](Self::induce)'s.
+    pub fn scores(
+        &self,
+        n_rows: usize,
+        n_cols: usize,
+        seed: u64,
+    ) -> Result<CorrelatedScores, CorrelationError> {
+        let len = n_rows.checked_mul(n_cols).ok_or(CorrelationError::Ragged {
+            len: usize::MAX,
+            columns: n_cols,
+        })?;
+        self.check_sample(len, n_cols)?;
+        let matrix = (n_cols >= 2).then(|| correlated_scores(&self.cholesky, n_rows, n_cols, seed));
+        Ok(CorrelatedScores {
+            n_rows,
+            n_cols,
+            matrix,
+        })
+    }
+
+    /// Step 4 of [`induce`](Self::induce): each column of the row-major `samples` rearranged
+    /// to the ranks of its column of `scores` (from [`scores`](Self::scores) for the sample's
+    /// shape).
+    pub fn rearrange_to(
+        &self,
+        samples: &mut [f64],
+        scores: &CorrelatedScores,
+    ) -> Result<(), CorrelationError> {
+        let n_cols = scores.n_cols;
+        let n_rows = self.check_sample(samples.len(), n_cols)?;
+        let Some(matrix) = &scores.matrix else {
             return Ok(());
-        }
-        let scores = correlated_scores(&self.cholesky, n_rows, n_cols, seed);
+        };
+        assert_eq!(
+            n_rows, scores.n_rows,
+            "scores built for another number of rows"
+        );
         let columns: Vec<Vec<f64>> = (0..n_cols)
             .into_par_iter()
             .map(|j| {
                 let column: Vec<f64> = (0..n_rows).map(|r| samples[r * n_cols + j]).collect();
-                rearrange(&column, scores.column(j).as_slice())
+                rearrange(&column, matrix.column(j).as_slice())
             })
             .collect();
         for (j, column) in columns.iter().enumerate() {
@@ -437,24 +489,28 @@ fn repair_report(
 /// Steps 2–3: permuted van der Waerden scores, decorrelated by their own sample correlation
 /// and recorrelated by the target's Cholesky factor `p`. Column-major `n_rows × n_cols`.
 fn correlated_scores(p: &DMatrix<f64>, n_rows: usize, n_cols: usize, seed: u64) -> DMatrix<f64> {
+    // Every score is computed on its own, so building them in parallel changes no value.
     let base: Vec<f64> = (1..=n_rows)
+        .into_par_iter()
         .map(|i| std_normal_quantile(i as f64 / (n_rows + 1) as f64))
         .collect();
-    let columns: Vec<Vec<f64>> = (0..n_cols)
-        .into_par_iter()
-        .map(|j| {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            rng.set_stream(SCORE_STREAM + j as u64);
-            let mut column = base.clone();
-            column.shuffle(&mut rng);
-            column
-        })
-        .collect();
-    let m = DMatrix::from_fn(n_rows, n_cols, |r, j| columns[j][r]);
     // Every column holds the same scores, so they share mean and variance; E is MᵀM scaled.
     let mean = base.iter().sum::<f64>() / n_rows as f64;
-    let centred = m.map(|x| x - mean);
-    let sum_sq = base.iter().map(|x| (x - mean).powi(2)).sum::<f64>();
+    let centred_base: Vec<f64> = base.iter().map(|x| x - mean).collect();
+    let sum_sq = centred_base.iter().map(|x| x.powi(2)).sum::<f64>();
+    // Column j of the centred M: the centred scores permuted by stream `SCORE_STREAM + j`
+    // (centring before or after the permutation gives the same values).
+    let mut centred = vec![0.0; n_rows * n_cols];
+    centred
+        .par_chunks_mut(n_rows.max(1))
+        .enumerate()
+        .for_each(|(j, column)| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            rng.set_stream(SCORE_STREAM + j as u64);
+            column.copy_from_slice(&centred_base);
+            column.shuffle(&mut rng);
+        });
+    let centred = DMatrix::from_vec(n_rows, n_cols, centred);
     let e = centred.transpose() * &centred / sum_sq;
     let transform = match Cholesky::new(e) {
         // T = M (P F⁻¹)ᵀ.

@@ -19,8 +19,8 @@ pub mod streams;
 mod uniforms;
 
 pub use correlation::{
-    CorrelationError, CorrelationMatrix, RankCorrelation, RepairReport, SYMMETRY_TOLERANCE,
-    normal_score_pearson_to_spearman, spearman_to_normal_score_pearson,
+    CorrelatedScores, CorrelationError, CorrelationMatrix, RankCorrelation, RepairReport,
+    SYMMETRY_TOLERANCE, normal_score_pearson_to_spearman, spearman_to_normal_score_pearson,
 };
 pub use distribution::{DEFAULT_PERT_SHAPE, Distribution};
 pub use error::DistributionError;
@@ -28,6 +28,6 @@ pub use nearest_correlation::EIGEN_FLOOR;
 pub use rank::{pearson, ranks, spearman, spearman_matrix};
 pub use sobol_sequence::{MAX_SOBOL_DIMS, SobolSequence};
 pub use uniforms::{
-    DesignError, MAX_SOBOL_POINTS, MonteCarloRow, SamplingMethod, UniformMatrix, monte_carlo_row,
-    uniforms,
+    DesignError, MAX_SOBOL_POINTS, MonteCarloRow, MonteCarloStreams, SamplingMethod, UniformMatrix,
+    monte_carlo_row, uniforms,
 };

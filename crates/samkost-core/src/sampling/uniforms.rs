@@ -154,9 +154,10 @@ pub fn uniforms(
         return Err(DesignError::NoDraws);
     }
     let values = match method {
-        SamplingMethod::MonteCarlo => fill_rows(n_draws, n_dims, |d, row| {
-            monte_carlo_row(seed, d as u64, row);
-        }),
+        SamplingMethod::MonteCarlo => {
+            let streams = MonteCarloStreams::new(seed);
+            fill_rows(n_draws, n_dims, |d, row| streams.row(d as u64).fill(row))
+        }
         SamplingMethod::LatinHypercube => latin_hypercube(n_draws, n_dims, seed),
         SamplingMethod::Sobol => {
             if n_draws as u64 > MAX_SOBOL_POINTS {
@@ -181,9 +182,27 @@ pub fn uniforms(
 /// Row `draw` of the Monte Carlo design: `out.len()` uniforms from ChaCha8 stream `draw` of
 /// `seed`, one 64-bit word each.
 pub fn monte_carlo_row(seed: u64, draw: u64, out: &mut [f64]) {
-    let mut row = MonteCarloRow::new(seed, draw);
-    for value in out {
-        *value = row.next_uniform();
+    MonteCarloRow::new(seed, draw).fill(out);
+}
+
+/// The rows of one seed's Monte Carlo design. The seed is expanded into a ChaCha8 key once;
+/// [`MonteCarloStreams::row`] then only sets the stream, so a design that reads many rows does
+/// not pay the expansion for every one. Its rows are those of [`MonteCarloRow::new`].
+#[derive(Clone)]
+pub struct MonteCarloStreams(ChaCha8Rng);
+
+impl MonteCarloStreams {
+    /// The design of `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self(ChaCha8Rng::seed_from_u64(seed))
+    }
+
+    /// Row `draw`: ChaCha8 stream `draw` of the seed, from its start.
+    #[inline]
+    pub fn row(&self, draw: u64) -> MonteCarloRow {
+        let mut rng = self.0.clone();
+        rng.set_stream(draw);
+        MonteCarloRow(rng)
     }
 }
 
@@ -194,15 +213,21 @@ pub struct MonteCarloRow(ChaCha8Rng);
 impl MonteCarloRow {
     /// Row `draw` of `seed`'s design.
     pub fn new(seed: u64, draw: u64) -> Self {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        rng.set_stream(draw);
-        Self(rng)
+        MonteCarloStreams::new(seed).row(draw)
     }
 
     /// The next column's uniform.
     #[inline]
     pub fn next_uniform(&mut self) -> f64 {
         open_unit(self.0.next_u64())
+    }
+
+    /// The next `out.len()` columns' uniforms.
+    #[inline]
+    pub fn fill(&mut self, out: &mut [f64]) {
+        for value in out {
+            *value = self.next_uniform();
+        }
     }
 }
 
@@ -278,6 +303,16 @@ mod tests {
         rng.set_stream(555);
         let expected: Vec<f64> = (0..3).map(|_| open_unit(rng.next_u64())).collect();
         assert_eq!(u.row(555), expected.as_slice());
+        assert_eq!(MonteCarloRow::new(5, 555).next_uniform(), expected[0]);
+        let streams = MonteCarloStreams::new(5);
+        let mut row = streams.row(555);
+        assert_eq!(row.next_uniform(), expected[0]);
+        // Rows read from one `MonteCarloStreams` in any order are the same.
+        assert_eq!(streams.row(554).next_uniform(), u.row(554)[0]);
+        assert_eq!(
+            (row.next_uniform(), row.next_uniform()),
+            (expected[1], expected[2])
+        );
         // A row does not depend on the number of draws.
         let short = uniforms(SamplingMethod::MonteCarlo, 556, 3, 5).unwrap();
         assert_eq!(short.row(555), u.row(555));
