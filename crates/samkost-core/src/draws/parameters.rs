@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use crate::model::Model;
 use crate::sampling::{
     CorrelatedScores, MonteCarloStreams, RankCorrelation, SamplingMethod, SobolSequence,
-    UniformMatrix, uniforms,
+    SortedColumns, UniformMatrix, uniforms,
 };
 
 /// Draws per design block: Latin hypercube strata, Sobol' scrambles and Iman–Conover
@@ -128,12 +128,21 @@ impl ParameterDesign {
                 match &model.correlation {
                     Some(correlation) => {
                         let columns = correlated_columns(&dims, correlation);
+                        let k = columns.len();
                         let seed = block_seed ^ CORRELATION_SEED_SALT;
-                        let (design, scores) = rayon::join(design, || {
-                            Scores::build(n, columns.len(), correlation, seed)
-                        });
-                        let mut design = design?;
-                        induce(&mut design, &columns, &scores?)?;
+                        let (design, scores) = rayon::join(
+                            || {
+                                design().map(|design| {
+                                    let sub = correlated_values(&design, &columns);
+                                    let sorted = sorted_columns(&sub, k, reorders(n, k));
+                                    (design, sub, sorted)
+                                })
+                            },
+                            || Scores::build(n, k, correlation, seed),
+                        );
+                        let (mut design, mut sub, sorted) = design?;
+                        scores?.reorder(&mut sub, sorted.as_ref())?;
+                        put_correlated_values(&mut design, &columns, &sub);
                         Uniforms::Matrix(design)
                     }
                     None => Uniforms::Matrix(design()?),
@@ -194,33 +203,48 @@ pub fn parameter_template(model: &Model) -> Vec<f64> {
         .collect()
 }
 
-/// Imposes the target rank correlations on the correlated columns (`columns`) of a block.
-fn induce(
-    design: &mut UniformMatrix,
-    columns: &[usize],
-    scores: &Scores,
-) -> Result<(), DesignBuildError> {
-    let (n, m) = (design.n_draws(), design.n_dims());
+/// The correlated columns (`columns`) of a block's design, row-major (`n × k`).
+fn correlated_values(design: &UniformMatrix, columns: &[usize]) -> Vec<f64> {
     let k = columns.len();
-    let mut sub = vec![0.0; n * k];
-    for d in 0..n {
-        for (c, &col) in columns.iter().enumerate() {
-            sub[d * k + c] = design.row(d)[col];
+    let mut sub = vec![0.0; design.n_draws() * k];
+    for (d, out) in sub.chunks_exact_mut(k.max(1)).enumerate() {
+        for (o, &col) in out.iter_mut().zip(columns) {
+            *o = design.row(d)[col];
         }
     }
-    scores.reorder(&mut sub)?;
+    sub
+}
+
+/// Writes the reordered correlated columns back into the design.
+fn put_correlated_values(design: &mut UniformMatrix, columns: &[usize], sub: &[f64]) {
+    let (k, m) = (columns.len(), design.n_dims());
     let values = design.as_mut_slice();
-    for d in 0..n {
-        for (c, &col) in columns.iter().enumerate() {
-            values[d * m + col] = sub[d * k + c];
+    for (row, sub_row) in values
+        .chunks_exact_mut(m.max(1))
+        .zip(sub.chunks_exact(k.max(1)))
+    {
+        for (&col, &value) in columns.iter().zip(sub_row) {
+            row[col] = value;
         }
     }
-    Ok(())
+}
+
+/// Whether Iman–Conover reorders `k` correlated columns of a block of `n` draws: it needs two
+/// columns, and a block of at most `k` draws is too small to impose a rank structure and stays
+/// independent.
+fn reorders(n: usize, k: usize) -> bool {
+    k >= 2 && n > k
+}
+
+/// The sorted columns of the `k` correlated columns in `sub` when they will be reordered: the
+/// part of the reordering that needs the values, done while the scores are built.
+fn sorted_columns(sub: &[f64], k: usize, reorders: bool) -> Option<SortedColumns> {
+    reorders.then(|| SortedColumns::new(sub, k))
 }
 
 /// Iman–Conover for the `k` correlated columns of a block of `n` draws, built before the
-/// block's values are known (see the module doc); `None` for a block of at most `k` draws,
-/// too small to impose a rank structure, which stays independent.
+/// block's values are known (see the module doc); `None` when the block is not reordered
+/// ([`reorders`]).
 struct Scores(Option<(RankCorrelation, CorrelatedScores)>);
 
 impl Scores {
@@ -230,7 +254,7 @@ impl Scores {
         correlation: &crate::model::Correlation,
         seed: u64,
     ) -> Result<Self, DesignBuildError> {
-        if n <= k {
+        if !reorders(n, k) {
             return Ok(Self(None));
         }
         let rank = RankCorrelation::new(correlation.target.clone());
@@ -240,14 +264,19 @@ impl Scores {
         Ok(Self(Some((rank, scores))))
     }
 
-    /// Reorders the columns of `sub` (row-major, `n × k`).
-    fn reorder(&self, sub: &mut [f64]) -> Result<(), DesignBuildError> {
-        match &self.0 {
-            Some((rank, scores)) => rank
-                .rearrange_to(sub, scores)
-                .map_err(|e| DesignBuildError(e.to_string())),
-            None => Ok(()),
-        }
+    /// Reorders the columns of `sub` (row-major, `n × k`), whose columns sorted are `sorted`
+    /// ([`sorted_columns`]).
+    fn reorder(
+        &self,
+        sub: &mut [f64],
+        sorted: Option<&SortedColumns>,
+    ) -> Result<(), DesignBuildError> {
+        let result = match (&self.0, sorted) {
+            (Some((rank, scores)), Some(sorted)) => rank.rearrange_sorted(sub, sorted, scores),
+            (Some((rank, scores)), None) => rank.rearrange_to(sub, scores),
+            (None, _) => Ok(()),
+        };
+        result.map_err(|e| DesignBuildError(e.to_string()))
     }
 }
 
@@ -278,12 +307,13 @@ fn monte_carlo_streams(
                 },
             );
         }
-        values
+        let sorted = sorted_columns(&values, k, reorders(n, k));
+        (values, sorted)
     };
-    let (mut values, scores) = rayon::join(draw_values, || {
+    let ((mut values, sorted), scores) = rayon::join(draw_values, || {
         Scores::build(n, k, correlation, correlation_seed)
     });
-    scores?.reorder(&mut values)?;
+    scores?.reorder(&mut values, sorted.as_ref())?;
     let mut slot = vec![NOT_KEPT; dims.len()];
     for (i, &c) in columns.iter().enumerate() {
         slot[c] = i;

@@ -281,15 +281,40 @@ pub struct RepairReport {
     pub iterations: usize,
 }
 
-/// Iman–Conover's scores for one sample shape ([`RankCorrelation::scores`]): what the
-/// sample's columns are rearranged to ([`RankCorrelation::rearrange_to`]).
+/// Iman–Conover's scores for one sample shape ([`RankCorrelation::scores`]), kept as what
+/// step 4 needs of them: the order of each column's scores.
 #[derive(Debug, Clone)]
 pub struct CorrelatedScores {
     n_rows: usize,
     n_cols: usize,
-    /// `T`, column-major `n_rows × n_cols`; `None` for fewer than two columns, which are left
-    /// as they are.
-    matrix: Option<DMatrix<f64>>,
+    /// For each column of `T`, its rows from the smallest score to the largest (ties by row);
+    /// empty for fewer than two columns, which are left as they are.
+    orders: Vec<Vec<usize>>,
+}
+
+/// The columns of a row-major sample, each sorted ([`SortedColumns::new`]): the part of step 4
+/// that needs only the sample, which a caller can compute while the scores are built.
+#[derive(Debug, Clone)]
+pub struct SortedColumns {
+    n_rows: usize,
+    columns: Vec<Vec<f64>>,
+}
+
+impl SortedColumns {
+    /// The `n_cols` columns of the row-major `samples`, each in increasing order, sorted in
+    /// parallel.
+    pub fn new(samples: &[f64], n_cols: usize) -> Self {
+        let n_rows = samples.len().checked_div(n_cols).unwrap_or(0);
+        let columns = (0..n_cols)
+            .into_par_iter()
+            .map(|j| {
+                let mut column: Vec<f64> = (0..n_rows).map(|r| samples[r * n_cols + j]).collect();
+                radsort::sort_by_key(&mut column, |&x| sort_key(x));
+                column
+            })
+            .collect();
+        Self { n_rows, columns }
+    }
 }
 
 /// A target rank-correlation structure, ready to impose on samples (Iman–Conover).
@@ -382,11 +407,19 @@ impl RankCorrelation {
             columns: n_cols,
         })?;
         self.check_sample(len, n_cols)?;
-        let matrix = (n_cols >= 2).then(|| correlated_scores(&self.cholesky, n_rows, n_cols, seed));
+        let orders = if n_cols >= 2 {
+            let t = correlated_scores(&self.cholesky, n_rows, n_cols, seed);
+            (0..n_cols)
+                .into_par_iter()
+                .map(|j| score_order(t.column(j).as_slice()))
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(CorrelatedScores {
             n_rows,
             n_cols,
-            matrix,
+            orders,
         })
     }
 
@@ -398,21 +431,41 @@ impl RankCorrelation {
         samples: &mut [f64],
         scores: &CorrelatedScores,
     ) -> Result<(), CorrelationError> {
+        self.check_sample(samples.len(), scores.n_cols)?;
+        if scores.orders.is_empty() {
+            return Ok(());
+        }
+        let sorted = SortedColumns::new(samples, scores.n_cols);
+        self.rearrange_sorted(samples, &sorted, scores)
+    }
+
+    /// [`rearrange_to`](Self::rearrange_to) with the sample's columns already sorted
+    /// (`sorted`, from [`SortedColumns::new`] of these `samples`).
+    pub fn rearrange_sorted(
+        &self,
+        samples: &mut [f64],
+        sorted: &SortedColumns,
+        scores: &CorrelatedScores,
+    ) -> Result<(), CorrelationError> {
         let n_cols = scores.n_cols;
         let n_rows = self.check_sample(samples.len(), n_cols)?;
-        let Some(matrix) = &scores.matrix else {
+        if scores.orders.is_empty() {
             return Ok(());
-        };
+        }
         assert_eq!(
             n_rows, scores.n_rows,
             "scores built for another number of rows"
         );
-        let columns: Vec<Vec<f64>> = (0..n_cols)
-            .into_par_iter()
-            .map(|j| {
-                let column: Vec<f64> = (0..n_rows).map(|r| samples[r * n_cols + j]).collect();
-                rearrange(&column, matrix.column(j).as_slice())
-            })
+        assert_eq!(
+            (sorted.n_rows, sorted.columns.len()),
+            (n_rows, n_cols),
+            "sorted columns of another sample"
+        );
+        let columns: Vec<Vec<f64>> = sorted
+            .columns
+            .par_iter()
+            .zip(&scores.orders)
+            .map(|(sorted, order)| rearrange(sorted, order))
             .collect();
         for (j, column) in columns.iter().enumerate() {
             for (r, &value) in column.iter().enumerate() {
@@ -527,24 +580,30 @@ fn correlated_scores(p: &DMatrix<f64>, n_rows: usize, n_cols: usize, seed: u64) 
     centred * transform.transpose()
 }
 
-/// Step 4: `values` rearranged so that their ranks follow `scores`' ranks. Ties in `scores`
-/// are broken by row, so the result is deterministic.
+/// The rows of `scores` from the smallest score to the largest; ties are broken by row, so
+/// the order is deterministic.
 ///
-/// Both sorts are radix sorts on integer keys that order as `f64::total_cmp` does (radsort:
-/// linear in the rows, several times faster than a comparison sort on the 100,000 rows of a
-/// run). The keys of equal values are equal, and the sort is stable, so scores that tie keep
-/// their rows in order: the one order of (score, row) there is.
-fn rearrange(values: &[f64], scores: &[f64]) -> Vec<f64> {
-    let mut sorted = values.to_vec();
-    radsort::sort_by_key(&mut sorted, |&x| sort_key(x));
+/// Both sorts of step 4 (this one and the sample's, [`SortedColumns::new`]) are radix sorts on
+/// integer keys that order as `f64::total_cmp` does (radsort: linear in the rows, several
+/// times faster than a comparison sort on the 100,000 rows of a run). The keys of equal values
+/// are equal, and the sort is stable, so scores that tie keep their rows in order: the one
+/// order of (score, row) there is.
+fn score_order(scores: &[f64]) -> Vec<usize> {
     let mut order: Vec<(u64, usize)> = scores
         .iter()
         .enumerate()
         .map(|(row, &s)| (sort_key(s), row))
         .collect();
     radsort::sort_by_key(&mut order, |&(key, _)| key);
-    let mut out = vec![0.0; values.len()];
-    for (&(_, row), &value) in order.iter().zip(&sorted) {
+    order.into_iter().map(|(_, row)| row).collect()
+}
+
+/// Step 4: a column's values (`sorted`, in increasing order) placed so that their ranks follow
+/// its scores' ranks: the `r`-th smallest value goes to the row of the `r`-th smallest score
+/// (`order`, from [`score_order`]).
+fn rearrange(sorted: &[f64], order: &[usize]) -> Vec<f64> {
+    let mut out = vec![0.0; sorted.len()];
+    for (&row, &value) in order.iter().zip(sorted) {
         out[row] = value;
     }
     out

@@ -20,7 +20,8 @@ mod uniforms;
 
 pub use correlation::{
     CorrelatedScores, CorrelationError, CorrelationMatrix, RankCorrelation, RepairReport,
-    SYMMETRY_TOLERANCE, normal_score_pearson_to_spearman, spearman_to_normal_score_pearson,
+    SYMMETRY_TOLERANCE, SortedColumns, normal_score_pearson_to_spearman,
+    spearman_to_normal_score_pearson,
 };
 pub use distribution::{DEFAULT_PERT_SHAPE, Distribution};
 pub use error::DistributionError;

@@ -91,6 +91,28 @@ fn achieved_spearman_is_close_to_a_three_by_three_target() {
     }
 }
 
+/// Scores built apart from the sample, then applied to it (with or without its columns sorted
+/// beforehand), give exactly what `induce` gives.
+#[test]
+fn scores_built_apart_rearrange_as_induce_does() {
+    let rc = RankCorrelation::new(matrix(3, &[1.0, 0.6, 0.1, 0.6, 1.0, 0.3, 0.1, 0.3, 1.0]));
+    let mut induced = three_input_sample(500, 4);
+    rc.induce(&mut induced, 3, 7).unwrap();
+    let scores = rc.scores(500, 3, 7).unwrap();
+    let mut rearranged = three_input_sample(500, 4);
+    rc.rearrange_to(&mut rearranged, &scores).unwrap();
+    assert_eq!(rearranged, induced);
+    let mut presorted = three_input_sample(500, 4);
+    let sorted = SortedColumns::new(&presorted, 3);
+    rc.rearrange_sorted(&mut presorted, &sorted, &scores)
+        .unwrap();
+    assert_eq!(presorted, induced);
+    assert!(matches!(
+        rc.scores(3, 3, 7),
+        Err(CorrelationError::TooFewRows { .. })
+    ));
+}
+
 #[test]
 fn induction_is_reproducible_and_independent_of_the_thread_count() {
     let rc = RankCorrelation::new(matrix(3, &[1.0, 0.6, 0.1, 0.6, 1.0, 0.3, 0.1, 0.3, 1.0]));
