@@ -30,7 +30,7 @@ const INITIAL_INTERVALS: usize = 32;
 const MAX_DEPTH: u32 = 40;
 
 /// The interpolation table of one Beta(α, β).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub(crate) struct BetaInverse {
     a: f64,
     b: f64,
@@ -41,6 +41,26 @@ pub(crate) struct BetaInverse {
     /// `guide[g]`: the last node with `u_k ≤ g / G` (`G = guide.len()`), where the search
     /// for `u` in `[g/G, (g+1)/G)` starts (the guide table of Chen & Asau 1974).
     guide: Vec<u32>,
+    /// Whether `u` never decreases. It holds the CDF at increasing nodes, so it should not,
+    /// but it is computed in floating point; only a sorted `u` lets the guide table stand in
+    /// for a search of the whole table ([`Self::interval`]).
+    sorted: bool,
+}
+
+/// The table's defining fields only (`sorted` follows from `u`). A scenario's fingerprint
+/// hashes this text, so it lists exactly these fields.
+impl std::fmt::Debug for BetaInverse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BetaInverse")
+            .field("a", &self.a)
+            .field("b", &self.b)
+            .field("u", &self.u)
+            .field("x", &self.x)
+            .field("slope", &self.slope)
+            .field("curvature", &self.curvature)
+            .field("guide", &self.guide)
+            .finish()
+    }
 }
 
 /// A node: `u = I_x(α, β)`, `slope = dx/du = 1/f(x)`, `curvature = d²x/du² = −(f′/f)/f²`.
@@ -74,6 +94,7 @@ impl BetaInverse {
             slope: Vec::new(),
             curvature: Vec::new(),
             guide: Vec::new(),
+            sorted: false,
         };
         let first = node(0.0);
         table.push(first);
@@ -90,6 +111,7 @@ impl BetaInverse {
                 table.u.partition_point(|&v| v <= start).saturating_sub(1) as u32
             })
             .collect();
+        table.sorted = table.u.windows(2).all(|w| w[0] <= w[1]);
         table
     }
 
@@ -165,11 +187,7 @@ impl BetaInverse {
             return 1.0;
         }
         let last = self.u.len() - 2;
-        let k = self
-            .u
-            .partition_point(|&v| v <= u)
-            .saturating_sub(1)
-            .min(last);
+        let k = self.interval(u).min(last);
         let at = |k: usize| Node {
             u: self.u[k],
             x: self.x[k],
@@ -177,6 +195,26 @@ impl BetaInverse {
             curvature: self.curvature[k],
         };
         self.interpolate(at(k), at(k + 1), u)
+    }
+
+    /// The last node with `u_k ≤ u` (node 0 when there is none), for `u` in (0, 1): the
+    /// binary search of the whole table, or the same node found between the guide table's
+    /// bounds for `u`'s cell. Those bounds are used only where they provably bracket the node:
+    /// the table is sorted, `u_lo ≤ u` and `u_hi > u`. Otherwise (rounding of `u·G` at a cell's
+    /// edge, an unsorted table) the whole table is searched.
+    fn interval(&self, u: f64) -> usize {
+        let n = self.u.len();
+        let cells = self.guide.len();
+        if self.sorted && cells > 0 {
+            let g = ((u * cells as f64) as usize).min(cells - 1);
+            let lo = self.guide[g] as usize;
+            let hi = self.guide.get(g + 1).map_or(n, |&h| h as usize + 1).min(n);
+            if lo < hi && self.u[lo] <= u && (hi == n || self.u[hi] > u) {
+                // Every node up to `lo` is at or below `u`, every node from `hi` above it.
+                return lo + self.u[lo + 1..hi].partition_point(|&v| v <= u);
+            }
+        }
+        self.u.partition_point(|&v| v <= u).saturating_sub(1)
     }
 
     /// Number of nodes.
@@ -226,6 +264,28 @@ mod tests {
                 "Beta({a}, {b}): u-error {worst:e} with {} nodes",
                 t.len()
             );
+        }
+    }
+
+    /// The guide table finds the node the binary search of the whole table finds, on a fine
+    /// grid, at every node's `u` and next to it, for the shapes of the bound test.
+    #[test]
+    fn guided_search_finds_the_node_of_the_full_search() {
+        for (a, b) in [
+            (1.0, 5.0),
+            (2.0, 3.0),
+            (1.8, 4.2),
+            (1.5, 1001.0),
+            (501.0, 501.0),
+        ] {
+            let t = BetaInverse::new(a, b, ln_beta(a, b));
+            assert!(t.sorted, "Beta({a}, {b})");
+            let full = |u: f64| t.u.partition_point(|&v| v <= u).saturating_sub(1);
+            let grid = (1..1 << 16).map(|k| k as f64 / 65536.0);
+            let nodes = t.u.iter().flat_map(|&v| [v, v.next_down(), v.next_up()]);
+            for u in grid.chain(nodes).filter(|&u| u > 0.0 && u < 1.0) {
+                assert_eq!(t.interval(u), full(u), "Beta({a}, {b}), u = {u}");
+            }
         }
     }
 
