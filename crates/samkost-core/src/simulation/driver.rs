@@ -182,8 +182,12 @@ pub fn run(
             design: design.as_ref(),
             seed: config.seed,
         };
+        // One job per chunk: the first chunks hold the stability draws, each several times
+        // the cost of a plain draw, so a thread must be able to take over any chunk for the
+        // threads to finish together.
         let chunks: Vec<ChunkOutput> = slots
             .into_par_iter()
+            .with_max_len(1)
             .enumerate()
             .map_init(
                 || (kernel.scratch(), GameBuffers::default()),
