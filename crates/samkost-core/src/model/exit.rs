@@ -12,6 +12,7 @@
 //! `stability_over_time::leave_gains_match_a_year_by_year_computation` checks the result against
 //! [`Model::coalition_flows`] year by year.
 
+use super::npv::HeldRows;
 use super::{AssetValues, CoalitionTable, DrawValues, Model, NpvGameTerms};
 
 /// Every coalition's NPV cost from each possible leave year on, under one draw.
@@ -87,7 +88,8 @@ impl Model {
                 continue;
             }
             let mut rows = out.spare.pop().unwrap_or_default();
-            let start = self.held_staff_rows(v, c, &out.masked, table, terms, &mut rows);
+            let start =
+                self.held_staff_rows(v, c, &out.masked, table, terms, HeldRows::Keep(&mut rows));
             let years = rows.len() / size;
             for k in (0..years.saturating_sub(1)).rev() {
                 let (this, later) = rows[k * size..].split_at_mut(size);

@@ -85,6 +85,14 @@ enum HeldStaff {
     Leave,
 }
 
+/// Where [`Model::held_staff_rows`] puts its rows.
+pub(super) enum HeldRows<'a> {
+    /// Into this buffer, year-major.
+    Keep(&'a mut Vec<[f64; 2]>),
+    /// Added to these coalition costs, year by year.
+    AddTo(&'a mut [[f64; 2]]),
+}
+
 /// One draw's aggregates of the NPV game (see the module documentation).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NpvGameTerms {
@@ -110,8 +118,6 @@ pub struct NpvGameTerms {
     /// Scratch for held staff: per coalition, the pooled staff's cost and size with the scope
     /// growth.
     held_limits: Vec<(f64, f64)>,
-    /// Scratch: the yearly rows of [`Model::held_staff_rows`].
-    held_rows: Vec<[f64; 2]>,
     /// Scratch: the asset events of one inhabitant, per year of the horizon.
     asset_years: Vec<AssetYear>,
 }
@@ -375,25 +381,18 @@ impl Model {
         terms: &mut NpvGameTerms,
         costs: &mut [[f64; 2]],
     ) {
-        let mut rows = std::mem::take(&mut terms.held_rows);
-        self.held_staff_rows(v, c, discount, table, terms, &mut rows);
-        let size = costs.len();
-        // Year by year, each coalition's amounts in year order (singletons' rows are zero and
-        // overwritten by the caller).
-        for row in rows.chunks_exact(size) {
-            for (cost, amount) in costs.iter_mut().zip(row) {
-                cost[0] += amount[0];
-                cost[1] += amount[1];
-            }
-        }
-        terms.held_rows = rows;
+        // Year by year, each coalition's amounts added in year order (the singletons' and
+        // the empty coalition's are overwritten by the caller).
+        self.held_staff_rows(v, c, discount, table, terms, HeldRows::AddTo(costs));
     }
 
     /// The discounted pooled cost `[running, start-up]` of held-staff component `c` in each
     /// year with weight for every coalition of two or more, year-major
     /// (`rows[k · 2^n + mask]`, `k` counting the years from the first with weight on or
     /// after pooling); each amount as [`Model::pooled_component_cost`] computes it. The
-    /// cost of a coalition of two or more is the sum of its rows.
+    /// cost of a coalition of two or more is the sum of its rows. The rows go where `into`
+    /// says: kept (the remaining costs of §10a sum them from the back), or added year by year
+    /// to each coalition's cost as they are made (the NPV game), which needs no buffer.
     pub(super) fn held_staff_rows(
         &self,
         v: &DrawValues,
@@ -401,7 +400,7 @@ impl Model {
         discount: &[f64],
         table: &CoalitionTable,
         terms: &mut NpvGameTerms,
-        rows: &mut Vec<[f64; 2]>,
+        into: HeldRows<'_>,
     ) -> usize {
         let component = &self.components[c];
         let values = &v.components[c];
@@ -447,32 +446,53 @@ impl Model {
             .take_while(|d| **d == 0.0)
             .count();
         let first = from + skip;
-        rows.clear();
-        rows.resize(horizon.saturating_sub(first) * size, [0.0; 2]);
-        let years = (from..horizon).zip(&terms.decay).skip(skip);
-        for (row, (year, &decay)) in rows.chunks_exact_mut(size).zip(years) {
+        // One coalition's discounted amounts `[running, start-up]` in `year`.
+        let amounts = |year: usize, decay: f64, (default, target): (f64, f64), transferred: f64| {
             let (d, g) = (discount[year], values.growth_factors[year]);
-            let cells = row
-                .iter_mut()
-                .zip(&terms.held_limits)
-                .zip(&terms.transferred);
-            for ((slot, &(default, target)), &transferred) in cells {
-                let held = transferred * decay;
-                let amount = if held > target {
-                    component.staff_cost(values, held, payroll_tax)
-                } else {
-                    default
-                };
-                let discounted = d * amount * g;
-                slot[0] = discounted * price;
+            let held = transferred * decay;
+            let amount = if held > target {
+                component.staff_cost(values, held, payroll_tax)
+            } else {
+                default
+            };
+            let discounted = d * amount * g;
+            [
+                discounted * price,
                 if year == from {
-                    slot[1] = discounted * one_off;
+                    discounted * one_off
+                } else {
+                    0.0
+                },
+            ]
+        };
+        let years = (from..horizon).zip(&terms.decay).skip(skip);
+        let per_coalition = terms.held_limits.iter().zip(&terms.transferred);
+        match into {
+            HeldRows::Keep(rows) => {
+                rows.clear();
+                rows.resize(horizon.saturating_sub(first) * size, [0.0; 2]);
+                for (row, (year, &decay)) in rows.chunks_exact_mut(size).zip(years) {
+                    for (slot, (&limits, &transferred)) in row.iter_mut().zip(per_coalition.clone())
+                    {
+                        *slot = amounts(year, decay, limits, transferred);
+                    }
+                    // Singletons (and the empty coalition) have no pooled staff.
+                    row[0] = [0.0; 2];
+                    for i in 0..self.n_members() {
+                        row[1 << i] = [0.0; 2];
+                    }
                 }
             }
-            // Singletons (and the empty coalition) have no pooled staff.
-            row[0] = [0.0; 2];
-            for i in 0..self.n_members() {
-                row[1 << i] = [0.0; 2];
+            HeldRows::AddTo(costs) => {
+                for (year, &decay) in years {
+                    for (cost, (&limits, &transferred)) in
+                        costs.iter_mut().zip(per_coalition.clone())
+                    {
+                        let [running, startup] = amounts(year, decay, limits, transferred);
+                        cost[0] += running;
+                        cost[1] += startup;
+                    }
+                }
             }
         }
         first
