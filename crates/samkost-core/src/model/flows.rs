@@ -11,6 +11,29 @@
 
 use super::{Applies, AssetValues, AssetYear, Basis, Category, DrawValues, Model, Wages};
 
+/// How much [`Model::draw_flows_with`] records beside the cash and budget rows: each level
+/// records everything the one before it does. A run asks for what its outputs read, since
+/// every recorded row costs its share of every draw.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FlowDetail {
+    /// The cash and budget rows only; `capital` and `wages` stay empty.
+    #[default]
+    Cash,
+    /// Also what the views' VAT terms read (docs/MODEL.md §6c): the wages and the residual and
+    /// resale rows of [`CapitalFlows`]. Its start-up lines and reinvestments stay empty.
+    Views,
+    /// Every row of [`CapitalFlows`] and the wages, as the municipal accounts book them
+    /// (docs/MODEL.md §6b).
+    Accounts,
+}
+
+impl From<bool> for FlowDetail {
+    /// `true`: everything ([`FlowDetail::Accounts`]); `false`: the cash rows only.
+    fn from(capital: bool) -> Self {
+        if capital { Self::Accounts } else { Self::Cash }
+    }
+}
+
 /// One draw's yearly flows: `[member × horizon + year]` per member row, `[year]` per pooled
 /// row. Cash view unless named otherwise; NOK, undiscounted.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -33,7 +56,8 @@ pub struct DrawFlows {
     /// financing (docs/MODEL.md §6b).
     pub capital: CapitalFlows,
     /// The wages inside the rows above (no VAT; docs/MODEL.md §6c): the staffing components
-    /// and the lines the scenario names as staff time. Recorded with the capital parts.
+    /// and the lines the scenario names as staff time. Recorded with the capital parts (from
+    /// [`FlowDetail::Views`] on).
     pub wages: Wages,
     /// Scratch: a line's part for each member.
     parts: Vec<f64>,
@@ -47,6 +71,8 @@ pub struct DrawFlows {
 /// matching cash row of [`DrawFlows`]: `*_alone` in `standalone`, `*_own` in `direct`,
 /// `*_pooled` in `pooled`. Per member `[member × horizon + year]`, pooled `[year]`; all
 /// amounts are positive as written (resale and residual values reduce the cash rows).
+///
+/// [`FlowDetail::Views`] records only the residual and resale rows and leaves the others empty.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CapitalFlows {
     /// Start-up cost lines of a member alone.
@@ -74,33 +100,37 @@ pub struct CapitalFlows {
 }
 
 impl CapitalFlows {
-    fn reset(&mut self, n: usize, horizon: usize) {
+    /// Zeros the rows `detail` records, empties the others.
+    fn reset(&mut self, n: usize, horizon: usize, detail: FlowDetail) {
         for v in [
-            &mut self.projects_alone,
-            &mut self.projects_own,
-            &mut self.reinvestment_alone,
-            &mut self.reinvestment_own,
             &mut self.residual_alone,
             &mut self.residual_own,
             &mut self.resale_own,
         ] {
             zeros(v, n * horizon);
         }
-        for v in [
-            &mut self.projects_pooled,
-            &mut self.reinvestment_pooled,
-            &mut self.residual_pooled,
-            &mut self.resale_pooled,
-        ] {
+        for v in [&mut self.residual_pooled, &mut self.resale_pooled] {
             zeros(v, horizon);
+        }
+        let all = detail == FlowDetail::Accounts;
+        for v in [
+            &mut self.projects_alone,
+            &mut self.projects_own,
+            &mut self.reinvestment_alone,
+            &mut self.reinvestment_own,
+        ] {
+            zeros(v, if all { n * horizon } else { 0 });
+        }
+        for v in [&mut self.projects_pooled, &mut self.reinvestment_pooled] {
+            zeros(v, if all { horizon } else { 0 });
         }
     }
 }
 
 impl DrawFlows {
-    fn reset(&mut self, n: usize, horizon: usize, capital: bool) {
-        if capital {
-            self.capital.reset(n, horizon);
+    fn reset(&mut self, n: usize, horizon: usize, detail: FlowDetail) {
+        if detail != FlowDetail::Cash {
+            self.capital.reset(n, horizon, detail);
             let [pooled_0, pooled_1] = &mut self.wages.pooled;
             for (v, len) in [
                 (&mut self.wages.alone, n * horizon),
@@ -173,19 +203,26 @@ impl Model {
     }
 
     /// [`Model::draw_flows`], recording the capital parts ([`CapitalFlows`]) and the wages
-    /// only when `capital` is set (the municipal accounts and the VAT of the NPV views need
-    /// them; a run that needs neither leaves `out.capital` and `out.wages` empty and skips
-    /// their cost).
-    pub fn draw_flows_with(&self, v: &DrawValues, out: &mut DrawFlows, capital: bool) {
+    /// only as far as `detail` asks (the municipal accounts need all of them, the VAT of the
+    /// NPV views some; a run that needs neither leaves `out.capital` and `out.wages` empty and
+    /// skips their cost). `true` records everything, `false` nothing. The cash rows, and every
+    /// row recorded, are the same whatever the level.
+    pub fn draw_flows_with(
+        &self,
+        v: &DrawValues,
+        out: &mut DrawFlows,
+        detail: impl Into<FlowDetail>,
+    ) {
+        let detail = detail.into();
         let (n, horizon) = (self.n_members(), self.horizon_years);
-        out.reset(n, horizon, capital);
+        out.reset(n, horizon, detail);
         if horizon == 0 {
             return;
         }
         // Every row below is written member by member and year by year through slices; each
         // slot still receives its amounts in the order of `coalition_flows`.
-        self.draw_lines(v, out, capital);
-        self.draw_components(v, out, capital);
+        self.draw_lines(v, out, detail);
+        self.draw_components(v, out, detail != FlowDetail::Cash);
         if n >= 2 {
             let governance = v.organisation.governance;
             for slot in &mut out.pooled[Category::Running.index()] {
@@ -193,13 +230,13 @@ impl Model {
             }
         }
         if let Some(assets) = &v.assets {
-            self.draw_assets(assets, out, capital);
+            self.draw_assets(assets, out, detail);
         }
     }
 
     /// The lines' part of [`Model::draw_flows_with`]: each year's slots receive the lines in
     /// line order, as in `coalition_flows`.
-    fn draw_lines(&self, v: &DrawValues, out: &mut DrawFlows, capital: bool) {
+    fn draw_lines(&self, v: &DrawValues, out: &mut DrawFlows, detail: FlowDetail) {
         let (n, horizon) = (self.n_members(), self.horizon_years);
         let t0 = self.operation_start;
         let pool_transition = self.pool_transition_costs && n >= 2;
@@ -210,9 +247,9 @@ impl Model {
             }
             let years = line.years.0..last + 1;
             let cat = line.category.index();
-            let wage = capital && self.accounts.vat.wage_lines.contains(&l);
+            let wage = detail != FlowDetail::Cash && self.accounts.vat.wage_lines.contains(&l);
             let project = line.category == Category::StartUp;
-            let book = project && capital;
+            let book = project && detail == FlowDetail::Accounts;
             // The line's year-independent parts: each member's.
             out.parts.clear();
             out.parts.extend((0..n).map(|i| self.member_part(coef, i)));
@@ -274,7 +311,8 @@ impl Model {
         }
     }
 
-    /// The components' part of [`Model::draw_flows_with`], each with its parallel operation.
+    /// The components' part of [`Model::draw_flows_with`], each with its parallel operation;
+    /// the staffing components' wages too when `capital` is set.
     fn draw_components(&self, v: &DrawValues, out: &mut DrawFlows, capital: bool) {
         let (n, horizon) = (self.n_members(), self.horizon_years);
         let running = Category::Running.index();
@@ -381,7 +419,11 @@ impl Model {
 
     /// The existing assets' part of [`Model::draw_flows_with`]: a member's asset events are
     /// its population times those of one inhabitant, tabulated once per draw.
-    fn draw_assets(&self, assets: &AssetValues, out: &mut DrawFlows, capital: bool) {
+    fn draw_assets(&self, assets: &AssetValues, out: &mut DrawFlows, detail: FlowDetail) {
+        // The residual and resale values from `FlowDetail::Views` on, the reinvestments for
+        // the accounts only.
+        let capital = detail != FlowDetail::Cash;
+        let reinvestments = detail == FlowDetail::Accounts;
         let (n, horizon) = (self.n_members(), self.horizon_years);
         let t0 = self.operation_start;
         let running = Category::Running.index();
@@ -414,11 +456,13 @@ impl Model {
             }
             standalone[last] -= residual;
             accounting[last] += residual;
-            if capital {
+            if reinvestments {
                 let reinvested = &mut out.capital.reinvestment_alone[row.clone()];
                 for (slot, year) in reinvested.iter_mut().zip(table) {
                     *slot += year.reinvestment * pop;
                 }
+            }
+            if capital {
                 out.capital.residual_alone[row.start + last] += residual;
             }
             // In the cooperation, while the member keeps its own assets.
@@ -429,7 +473,7 @@ impl Model {
                 *slot += reinvestment;
                 *book += year.depreciation * pop - reinvestment;
             }
-            if capital {
+            if reinvestments {
                 let reinvested =
                     &mut out.capital.reinvestment_own[row.start..row.start + own_until];
                 for (slot, year) in reinvested.iter_mut().zip(table) {
@@ -466,7 +510,7 @@ impl Model {
                 let platform = assets.pooled_year(population, t0, year);
                 out.pooled[running][year] += platform.reinvestment;
                 out.pooled_accounting[year] += platform.depreciation - platform.reinvestment;
-                if capital {
+                if reinvestments {
                     out.capital.reinvestment_pooled[year] += platform.reinvestment;
                 }
                 if year == last {

@@ -39,7 +39,7 @@ pub use discount::Discounting;
 pub use existing::{ExistingCooperation, ExistingFlows};
 pub use exit::{ExitTerms, RemainingCosts, key_gains_row, leave_base};
 pub use expr::{BinaryOp, Expr};
-pub use flows::{CapitalFlows, DrawFlows};
+pub use flows::{CapitalFlows, DrawFlows, FlowDetail};
 pub use membership::{
     EventFlows, EventKind, ExitRules, MembershipEvent, Settlement, Transfer, event_year,
     shares_among,

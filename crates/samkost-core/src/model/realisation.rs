@@ -11,7 +11,7 @@
 
 use super::expr::Expr;
 use super::vat::VatRule;
-use super::{DrawFlows, Model};
+use super::{DrawFlows, FlowDetail, Model};
 
 /// The cost of tax financing: each krone of net public spending costs society 1.2 kroner
 /// (Finansdepartementet, rundskriv R-109/2021; DFØ, Veileder i samfunnsøkonomiske analyser,
@@ -109,6 +109,18 @@ impl Model {
     /// only when some member pays VAT it cannot have compensated (§6c).
     pub fn views_need_capital_flows(&self) -> bool {
         self.accounts.vat.non_compensable.iter().any(|x| *x != 0.0)
+    }
+
+    /// What a run's flows must record ([`Model::draw_flows_with`]): everything for the
+    /// municipal accounts (`accounts`), else what the views' terms read, if anything.
+    pub fn flow_detail(&self, accounts: bool) -> FlowDetail {
+        if accounts {
+            FlowDetail::Accounts
+        } else if self.views_need_capital_flows() {
+            FlowDetail::Views
+        } else {
+            FlowDetail::Cash
+        }
     }
 
     /// Whether the budget view has a cost game for core stability (docs/MODEL.md §6d): every

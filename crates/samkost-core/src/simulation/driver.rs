@@ -128,8 +128,7 @@ pub fn run(
         return Err(SimulationError::KeyShape(bad.name.clone()));
     }
     let layout = Layout::new(model, keys, config);
-    let capital = layout.accounts || model.views_need_capital_flows();
-    let kernel = Kernel::new(model, keys).with_capital(capital);
+    let kernel = Kernel::new(model, keys).with_detail(model.flow_detail(layout.accounts));
     let needs_table = layout.n_masks > 0 && (layout.any_ex_post || layout.stability_draws > 0);
     let table = needs_table.then(|| CoalitionTable::new(model));
     let rows = config.n_draws as usize;

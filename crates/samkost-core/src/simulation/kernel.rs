@@ -19,7 +19,7 @@
 
 use super::MAX_ABS_NOK;
 use crate::allocation::ResolvedKey;
-use crate::model::{DrawFlows, DrawValues, EventFlows, ExistingFlows, Model};
+use crate::model::{DrawFlows, DrawValues, EventFlows, ExistingFlows, FlowDetail, Model};
 
 /// The per-draw computation of one run: a model, its resolved keys and the discount factors.
 #[derive(Debug, Clone)]
@@ -32,8 +32,9 @@ pub struct Kernel<'a> {
     /// Whether some key splits the pooled running cost by component
     /// ([`super::component_keys`]).
     any_by_component: bool,
-    /// Whether the flows record their capital parts for the municipal accounts.
-    capital: bool,
+    /// How much the flows record beside the cash rows: the capital parts and wages for the
+    /// municipal accounts and the views' VAT, as far as the run reads them.
+    detail: FlowDetail,
 }
 
 /// One worker's buffers and the outcome of its latest draw.
@@ -107,14 +108,14 @@ impl<'a> Kernel<'a> {
             discount,
             any_yearly: keys.iter().any(|k| k.yearly.is_some()),
             any_by_component: keys.iter().any(|k| k.components.is_some()),
-            capital: false,
+            detail: FlowDetail::Cash,
         }
     }
 
     /// The kernel recording the capital parts of the flows ([`crate::model::CapitalFlows`])
-    /// that the municipal accounts book, when `capital` is set.
-    pub fn with_capital(mut self, capital: bool) -> Self {
-        self.capital = capital;
+    /// and the wages as far as `detail` asks ([`Model::flow_detail`]).
+    pub fn with_detail(mut self, detail: FlowDetail) -> Self {
+        self.detail = detail;
         self
     }
 
@@ -147,7 +148,7 @@ impl<'a> Kernel<'a> {
         let model = self.model;
         let (n, h) = (model.n_members(), self.discount.len());
         model.evaluate(&s.params, &mut s.values);
-        model.draw_flows_with(&s.values, &mut s.flows, self.capital);
+        model.draw_flows_with(&s.values, &mut s.flows, self.detail);
         if model.has_events() {
             if s.events.effect.len() != model.events.len() {
                 super::events::draw_effects(model, 0, None, &mut s.events);
