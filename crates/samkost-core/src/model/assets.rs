@@ -225,16 +225,12 @@ impl AssetValues {
                     out.book_value_start += vintage - dep * year as f64;
                 }
             }
-            let mut age = 0;
-            for out in &mut out[existing..] {
-                if age == 0 {
-                    out.reinvestment += r;
-                }
-                out.depreciation += dep;
-                out.book_value_start += r - dep * age as f64;
-                age += 1;
-                if age == n {
-                    age = 0;
+            // One replacement cycle of `n` years at a time, each starting with its purchase.
+            for cycle in out[existing..].chunks_mut(n) {
+                cycle[0].reinvestment += r;
+                for (age, out) in cycle.iter_mut().enumerate() {
+                    out.depreciation += dep;
+                    out.book_value_start += r - dep * age as f64;
                 }
             }
         }
