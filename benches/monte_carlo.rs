@@ -132,7 +132,11 @@ fn practical_keys(c: &mut Criterion) {
                 ),
                 threads,
                 (&scenario, &keys),
-                &config(100_000, 20240101, stability_draws),
+                // As `samkost run` printing its table: no fan bands, no details.
+                &RunConfig {
+                    band_draws: 0,
+                    ..config(100_000, 20240101, stability_draws)
+                },
             );
         }
     }

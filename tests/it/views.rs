@@ -618,3 +618,84 @@ fn a_run_without_details_changes_no_other_number() {
         );
     }
 }
+
+/// The flows record their parts as far as a run reads them (`FlowDetail`, ARCHITECTURE.md
+/// invariant 16), and recording less changes nothing recorded: on twenty draws of every shipped
+/// scenario, the cash rows are the same to the bit at every level, the wages and the residual
+/// and resale values the same with the views' detail as with the accounts', and so are the
+/// views' terms computed from them. The reference is the accounts' level, which records every
+/// part.
+#[test]
+fn flows_record_the_same_amounts_at_every_detail() {
+    use samkost_core::draws::sample_parameters;
+    use samkost_core::model::{DrawFlows, DrawValues, FlowDetail, ViewTerms};
+    let scenarios = [
+        include_str!("../../scenarios/ssikt.toml"),
+        include_str!("../../scenarios/ssikt-bottom-up.toml"),
+        include_str!("../../scenarios/hamar-region.toml"),
+        include_str!("../../scenarios/hamar-region-join.toml"),
+        include_str!("../../scenarios/hamar-region-leave.toml"),
+        include_str!("../../scenarios/hamar-region-existing.toml"),
+        include_str!("../../scenarios/hamar-region-by-year.toml"),
+    ];
+    for (k, text) in scenarios.iter().enumerate() {
+        let scenario = parse(text).unwrap();
+        let model = &scenario.model;
+        assert!(
+            model.views_need_capital_flows(),
+            "scenario {k} has VAT to count"
+        );
+        let discount = model.discounting.factors(model.horizon_years);
+        let mut params = vec![0.0; model.parameters.len()];
+        let mut values = DrawValues::default();
+        let [mut cash, mut views, mut accounts] = [(); 3].map(|_| DrawFlows::default());
+        for draw in 0..20 {
+            sample_parameters(model, 11, draw, &mut params);
+            model.evaluate(&params, &mut values);
+            model.draw_flows_with(&values, &mut cash, FlowDetail::Cash);
+            model.draw_flows_with(&values, &mut views, FlowDetail::Views);
+            model.draw_flows_with(&values, &mut accounts, FlowDetail::Accounts);
+            let rows = |f: &DrawFlows| {
+                [
+                    &f.standalone,
+                    &f.accounting_alone,
+                    &f.direct[0],
+                    &f.direct[1],
+                    &f.accounting_coop,
+                    &f.pooled[0],
+                    &f.pooled[1],
+                    &f.pooled_accounting,
+                ]
+                .map(|row| row.iter().map(|x| x.to_bits()).collect::<Vec<_>>())
+            };
+            assert_eq!(rows(&cash), rows(&accounts), "scenario {k}, draw {draw}");
+            assert_eq!(rows(&views), rows(&accounts), "scenario {k}, draw {draw}");
+            let vat_rows = |f: &DrawFlows| {
+                let (w, c) = (&f.wages, &f.capital);
+                [
+                    &w.alone,
+                    &w.own,
+                    &w.pooled[0],
+                    &w.pooled[1],
+                    &c.residual_alone,
+                    &c.residual_own,
+                    &c.residual_pooled,
+                    &c.resale_own,
+                    &c.resale_pooled,
+                ]
+                .map(|row| row.iter().map(|x| x.to_bits()).collect::<Vec<_>>())
+            };
+            let recorded = vat_rows(&accounts);
+            assert!(recorded.iter().all(|row| !row.is_empty()));
+            assert_eq!(vat_rows(&views), recorded, "scenario {k}, draw {draw}");
+            let [mut from_views, mut from_accounts] = [(); 2].map(|_| ViewTerms::default());
+            model.draw_view_terms(&params, &views, &discount, &mut from_views);
+            model.draw_view_terms(&params, &accounts, &discount, &mut from_accounts);
+            assert_eq!(
+                format!("{from_views:?}"),
+                format!("{from_accounts:?}"),
+                "scenario {k}, draw {draw}"
+            );
+        }
+    }
+}
