@@ -173,20 +173,25 @@ impl DrawFlows {
         self.horizon
     }
 
-    /// Whether every amount is finite and at most `limit` in absolute value.
-    pub fn all_within(&self, limit: f64) -> bool {
+    /// The rows every level of detail records: standalone, direct running, direct start-up,
+    /// accounting alone, accounting in the cooperation, pooled running, pooled start-up and
+    /// pooled accounting (the order of the run's accumulated flows).
+    pub fn base_rows(&self) -> [&[f64]; 8] {
         [
             &self.standalone,
-            &self.accounting_alone,
             &self.direct[0],
             &self.direct[1],
+            &self.accounting_alone,
             &self.accounting_coop,
             &self.pooled[0],
             &self.pooled[1],
             &self.pooled_accounting,
         ]
-        .iter()
-        .all(|v| {
+    }
+
+    /// Whether every amount is finite and at most `limit` in absolute value.
+    pub fn all_within(&self, limit: f64) -> bool {
+        self.base_rows().iter().all(|v| {
             // One comparison per amount, without branching (NaN compares false, so it is out
             // of range).
             v.iter().fold(true, |ok, x| ok & (x.abs() <= limit))

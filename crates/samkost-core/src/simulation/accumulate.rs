@@ -219,18 +219,8 @@ impl ChunkOutput {
             }
         }
         let f = &s.flows;
-        let rows: [&[f64]; 8] = [
-            &f.standalone,
-            &f.direct[0],
-            &f.direct[1],
-            &f.accounting_alone,
-            &f.accounting_coop,
-            &f.pooled[0],
-            &f.pooled[1],
-            &f.pooled_accounting,
-        ];
         let mut sums = self.flows.as_mut_slice();
-        for row in rows {
+        for row in f.base_rows() {
             let (into, rest) = sums.split_at_mut(row.len());
             for (a, v) in into.iter_mut().zip(row) {
                 *a += v;
