@@ -166,160 +166,123 @@ pub(super) fn read_by_component(
     let mut by_kind: Vec<Option<KeyRule>> = vec![None; KINDS.len()];
     let mut ok = true;
     let mut given = 0;
-    if let Some(node) = table.get("components") {
-        let what = format!("`components` of {}", table.what);
-        if let Some(list) = Table::from_node(ctx, node, what) {
-            for (key, value) in list.table.iter() {
-                given += 1;
-                let name = key.get_ref().to_string();
-                let rule = sub_rule(
-                    ctx,
-                    value,
-                    format!("component `{name}` of {}", table.what),
-                    read_rule,
-                );
-                let Some(c) = names.iter().position(|n| *n == name) else {
-                    ok = false;
-                    if scenario.declared.components.contains(&name) {
-                        continue; // its own entry has an error, reported there
-                    }
-                    let help = match closest(&name, names.iter().copied()) {
-                        Some(best) => {
-                            format!("did you mean `{best}`? components: {}", names.join(", "))
-                        }
-                        None if names.is_empty() => {
-                            "the scenario has no [[components]]; add them or use an ordinary key"
-                                .to_owned()
-                        }
-                        None => format!(
-                            "name a component of [[components]] exactly; components: {}",
-                            names.join(", ")
-                        ),
-                    };
-                    ctx.error_help(
-                        key.span(),
-                        format!("`{name}` in {} is not a component", table.what),
-                        help,
-                    );
-                    continue;
-                };
-                ok &= rule.is_some();
-                by_name[c] = rule;
+    for (name, span, rule) in sub_rules(ctx, table, "components", "component", read_rule) {
+        given += 1;
+        let Some(c) = names.iter().position(|n| *n == name) else {
+            ok = false;
+            if scenario.declared.components.contains(&name) {
+                continue; // its own entry has an error, reported there
             }
-        }
-    }
-    if let Some(node) = table.get("kinds") {
-        let what = format!("`kinds` of {}", table.what);
-        if let Some(list) = Table::from_node(ctx, node, what) {
-            for (key, value) in list.table.iter() {
-                given += 1;
-                let kind = key.get_ref().to_string();
-                let rule = sub_rule(
-                    ctx,
-                    value,
-                    format!("kind `{kind}` of {}", table.what),
-                    read_rule,
-                );
-                let Some(k) = KINDS.iter().position(|n| *n == kind) else {
-                    let help = match closest(&kind, KINDS.iter().copied()) {
-                        Some(best) => {
-                            format!("did you mean `{best}`? kinds: {}", KINDS.join(", "))
-                        }
-                        None => format!("kinds: {}", KINDS.join(", ")),
-                    };
-                    ctx.error_help(
-                        key.span(),
-                        format!("`{kind}` in {} is not a kind of component", table.what),
-                        help,
-                    );
-                    ok = false;
-                    continue;
-                };
-                if !scenario.components.iter().any(|c| kind_name(c) == kind) {
-                    ok = false;
-                    if scenario.declared.kinds.contains(&kind) {
-                        continue; // a component of that kind has an error, reported there
-                    }
-                    let kinds: Vec<String> = scenario
-                        .components
-                        .iter()
-                        .map(|c| format!("{} ({})", c.name, kind_name(c)))
-                        .collect();
-                    ctx.error_help(
-                        key.span(),
-                        format!(
-                            "{} gives a rule for kind `{kind}`, but no component is of that kind",
-                            table.what
-                        ),
-                        format!(
-                            "remove it or name a kind the scenario has; components: {}",
-                            if kinds.is_empty() {
-                                "none".to_owned()
-                            } else {
-                                kinds.join(", ")
-                            }
-                        ),
-                    );
-                    continue;
+            let help = match closest(&name, names.iter().copied()) {
+                Some(best) => {
+                    format!("did you mean `{best}`? components: {}", names.join(", "))
                 }
-                ok &= rule.is_some();
-                by_kind[k] = rule;
+                None if names.is_empty() => {
+                    "the scenario has no [[components]]; add them or use an ordinary key".to_owned()
+                }
+                None => format!(
+                    "name a component of [[components]] exactly; components: {}",
+                    names.join(", ")
+                ),
+            };
+            ctx.error_help(
+                span,
+                format!("`{name}` in {} is not a component", table.what),
+                help,
+            );
+            continue;
+        };
+        ok &= rule.is_some();
+        by_name[c] = rule;
+    }
+    for (kind, span, rule) in sub_rules(ctx, table, "kinds", "kind", read_rule) {
+        given += 1;
+        let Some(k) = KINDS.iter().position(|n| *n == kind) else {
+            let help = match closest(&kind, KINDS.iter().copied()) {
+                Some(best) => {
+                    format!("did you mean `{best}`? kinds: {}", KINDS.join(", "))
+                }
+                None => format!("kinds: {}", KINDS.join(", ")),
+            };
+            ctx.error_help(
+                span.clone(),
+                format!("`{kind}` in {} is not a kind of component", table.what),
+                help,
+            );
+            ok = false;
+            continue;
+        };
+        if !scenario.components.iter().any(|c| kind_name(c) == kind) {
+            ok = false;
+            if scenario.declared.kinds.contains(&kind) {
+                continue; // a component of that kind has an error, reported there
             }
+            let kinds: Vec<String> = scenario
+                .components
+                .iter()
+                .map(|c| format!("{} ({})", c.name, kind_name(c)))
+                .collect();
+            ctx.error_help(
+                span.clone(),
+                format!(
+                    "{} gives a rule for kind `{kind}`, but no component is of that kind",
+                    table.what
+                ),
+                format!(
+                    "remove it or name a kind the scenario has; components: {}",
+                    if kinds.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        kinds.join(", ")
+                    }
+                ),
+            );
+            continue;
         }
+        ok &= rule.is_some();
+        by_kind[k] = rule;
     }
     let mut line_rules: Vec<Option<KeyRule>> = vec![None; scenario.lines.len()];
-    if let Some(node) = table.get("lines") {
-        let what = format!("`lines` of {}", table.what);
-        if let Some(list) = Table::from_node(ctx, node, what) {
-            for (key, value) in list.table.iter() {
-                given += 1;
-                let name = key.get_ref().to_string();
-                let rule = sub_rule(
-                    ctx,
-                    value,
-                    format!("line `{name}` of {}", table.what),
-                    read_rule,
-                );
-                ok &= rule.is_some();
-                let Some(l) = scenario.lines.iter().position(|l| l.name == name) else {
-                    ok = false;
-                    if scenario.declared.lines.contains(&name) {
-                        continue; // its own entry has an error, reported there
-                    }
-                    let names: Vec<&str> = scenario.lines.iter().map(|l| l.name.as_str()).collect();
-                    let help = match closest(&name, names.iter().copied()) {
-                        Some(best) => format!("did you mean `{best}`? lines: {}", names.join(", ")),
-                        None => format!(
-                            "name a line of [[lines]] exactly; lines: {}",
-                            names.join(", ")
-                        ),
-                    };
-                    ctx.error_help(
-                        key.span(),
-                        format!("`{name}` in {} is not a line", table.what),
-                        help,
-                    );
-                    continue;
-                };
-                let line = &scenario.lines[l];
-                if line.category != Category::Running
-                    || line.basis != Basis::Pooled
-                    || line.occurs == Occurs::Alone
-                {
-                    ctx.error_help(
-                        key.span(),
-                        format!(
-                            "line `{name}` is not a pooled running cost of the cooperation, so {} has nothing of it to share",
-                            table.what
-                        ),
-                        "only a line with category = \"running\", basis = \"pooled\" and occurs = \"together\" or \"always\" can have a rule of its own; start-up costs follow `startup`, a member's own costs are its own",
-                    );
-                    ok = false;
-                    continue;
-                }
-                line_rules[l] = rule;
+    for (name, span, rule) in sub_rules(ctx, table, "lines", "line", read_rule) {
+        given += 1;
+        ok &= rule.is_some();
+        let Some(l) = scenario.lines.iter().position(|l| l.name == name) else {
+            ok = false;
+            if scenario.declared.lines.contains(&name) {
+                continue; // its own entry has an error, reported there
             }
+            let names: Vec<&str> = scenario.lines.iter().map(|l| l.name.as_str()).collect();
+            let help = match closest(&name, names.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`? lines: {}", names.join(", ")),
+                None => format!(
+                    "name a line of [[lines]] exactly; lines: {}",
+                    names.join(", ")
+                ),
+            };
+            ctx.error_help(
+                span.clone(),
+                format!("`{name}` in {} is not a line", table.what),
+                help,
+            );
+            continue;
+        };
+        let line = &scenario.lines[l];
+        if line.category != Category::Running
+            || line.basis != Basis::Pooled
+            || line.occurs == Occurs::Alone
+        {
+            ctx.error_help(
+                span.clone(),
+                format!(
+                    "line `{name}` is not a pooled running cost of the cooperation, so {} has nothing of it to share",
+                    table.what
+                ),
+                "only a line with category = \"running\", basis = \"pooled\" and occurs = \"together\" or \"always\" can have a rule of its own; start-up costs follow `startup`, a member's own costs are its own",
+            );
+            ok = false;
+            continue;
         }
+        line_rules[l] = rule;
     }
     if given == 0 {
         ctx.error_help(
@@ -353,6 +316,34 @@ pub(super) fn read_by_component(
         }))
         .collect();
     Some((default, rules))
+}
+
+/// Each entry `"<name>" = { rule = … }` of the sub-table `field` of `table` (`[keys.<field>]`):
+/// its name, the span of its name and its rule ([`sub_rule`]; `None` where the rule has an
+/// error, reported), `label` naming one entry in messages. Nothing when the sub-table is
+/// absent or not a table (reported).
+fn sub_rules(
+    ctx: &mut Ctx<'_>,
+    table: &Table<'_, '_>,
+    field: &str,
+    label: &str,
+    read_rule: &dyn Fn(&mut Ctx<'_>, &Table<'_, '_>) -> Option<KeyRule>,
+) -> Vec<(String, std::ops::Range<usize>, Option<KeyRule>)> {
+    let Some(node) = table.get(field) else {
+        return Vec::new();
+    };
+    let Some(list) = Table::from_node(ctx, node, format!("`{field}` of {}", table.what)) else {
+        return Vec::new();
+    };
+    list.table
+        .iter()
+        .map(|(key, value)| {
+            let name = key.get_ref().to_string();
+            let what = format!("{label} `{name}` of {}", table.what);
+            let rule = sub_rule(ctx, value, what, read_rule);
+            (name, key.span(), rule)
+        })
+        .collect()
 }
 
 /// One rule table of a key per component: any rule computed from drivers, not a
