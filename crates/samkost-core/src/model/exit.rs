@@ -257,7 +257,7 @@ pub fn leave_base(
         running.clear();
         match remaining.costs.get((j + 1) * size..(j + 2) * size) {
             Some(next) => running.extend(this.iter().zip(next).map(|(a, b)| a[0] - b[0])),
-            None => running.extend(this.iter().map(|a| a[0] - 0.0)),
+            None => running.extend(this.iter().map(|a| a[0])),
         }
         // Subset sums of the singletons' remaining costs, restart and stock, and inhabitants,
         // by doubling: the groups with highest member `b` are those below `2^b` plus `b`.

@@ -27,13 +27,6 @@ pub enum FlowDetail {
     Accounts,
 }
 
-impl From<bool> for FlowDetail {
-    /// `true`: everything ([`FlowDetail::Accounts`]); `false`: the cash rows only.
-    fn from(capital: bool) -> Self {
-        if capital { Self::Accounts } else { Self::Cash }
-    }
-}
-
 /// One draw's yearly flows: `[member × horizon + year]` per member row, `[year]` per pooled
 /// row. Cash view unless named otherwise; NOK, undiscounted.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -204,21 +197,15 @@ impl Model {
     /// members, for every year of the draw `v` (the same rules as [`Model::coalition_flows`]
     /// for `{i}` and `N`).
     pub fn draw_flows(&self, v: &DrawValues, out: &mut DrawFlows) {
-        self.draw_flows_with(v, out, true);
+        self.draw_flows_with(v, out, FlowDetail::Accounts);
     }
 
     /// [`Model::draw_flows`], recording the capital parts ([`CapitalFlows`]) and the wages
     /// only as far as `detail` asks (the municipal accounts need all of them, the VAT of the
     /// NPV views some; a run that needs neither leaves `out.capital` and `out.wages` empty and
-    /// skips their cost). `true` records everything, `false` nothing. The cash rows, and every
-    /// row recorded, are the same whatever the level.
-    pub fn draw_flows_with(
-        &self,
-        v: &DrawValues,
-        out: &mut DrawFlows,
-        detail: impl Into<FlowDetail>,
-    ) {
-        let detail = detail.into();
+    /// skips their cost). The cash rows, and every row recorded, are the same whatever the
+    /// level.
+    pub fn draw_flows_with(&self, v: &DrawValues, out: &mut DrawFlows, detail: FlowDetail) {
         let (n, horizon) = (self.n_members(), self.horizon_years);
         out.reset(n, horizon, detail);
         if horizon == 0 {

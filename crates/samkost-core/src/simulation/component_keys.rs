@@ -127,7 +127,7 @@ pub(super) fn reference_shares(
     let mut values = DrawValues::default();
     let mut flows = DrawFlows::default();
     model.evaluate(&params, &mut values);
-    model.draw_flows_with(&values, &mut flows, false);
+    model.draw_flows_with(&values, &mut flows, crate::model::FlowDetail::Cash);
     let mut rows = Vec::new();
     part_rows(model, std::slice::from_ref(key), &values, h, &mut rows);
     let discount = model.discounting.factors(h);
