@@ -178,23 +178,17 @@ fn read_year(
     let Some((year, span)) = table.opt_i64(ctx, key) else {
         return table.get(key).is_none().then_some(default);
     };
-    if year < horizon.first_year || year > horizon.last_year() {
-        ctx.error_help(
-            span,
-            format!(
-                "`{key}` {year} of [accounts] is outside the horizon {}–{}",
-                horizon.first_year,
-                horizon.last_year()
-            ),
-            format!(
-                "give a calendar year between {} and {}",
-                horizon.first_year,
-                horizon.last_year()
-            ),
-        );
-        return None;
-    }
-    Some((year - horizon.first_year) as usize)
+    let help = format!(
+        "give a calendar year between {} and {}",
+        horizon.first_year,
+        horizon.last_year()
+    );
+    horizon.index(
+        ctx,
+        (year, span),
+        format!("`{key}` {year} of [accounts]"),
+        help,
+    )
 }
 
 #[cfg(test)]

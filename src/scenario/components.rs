@@ -384,23 +384,12 @@ fn read_component(
     let scope_growth = f!(ctx, "scope_growth", Default::Value(0.0), SCOPE_GROWTH);
     let growth = f!(ctx, "growth", Default::Value(0.0), GROWTH);
     let pooled_from = match (table.opt_i64(ctx, "pooled_from"), horizon) {
-        (Some((year, span)), Some(h)) => {
-            if year < h.first_year || year > h.last_year() {
-                ctx.error_help(
-                    span,
-                    format!(
-                        "`pooled_from` {year} of {} is outside the horizon {}–{}",
-                        table.what,
-                        h.first_year,
-                        h.last_year()
-                    ),
-                    "pool the component within the horizon",
-                );
-                None
-            } else {
-                Some((year - h.first_year) as usize)
-            }
-        }
+        (Some((year, span)), Some(h)) => h.index(
+            ctx,
+            (year, span),
+            format!("`pooled_from` {year} of {}", table.what),
+            "pool the component within the horizon",
+        ),
         (None, _) if table.get("pooled_from").is_none() => operation_start,
         _ => None,
     };

@@ -313,24 +313,13 @@ fn read_year(
         }
         return None;
     };
-    if year < horizon.first_year || year > horizon.last_year() {
-        ctx.error_help(
-            span,
-            format!(
-                "`year` {year} in {} is outside the horizon {}–{}",
-                table.what,
-                horizon.first_year,
-                horizon.last_year()
-            ),
-            format!(
-                "give a year from {} to {}, or lengthen `horizon_years`",
-                horizon.first_year,
-                horizon.last_year()
-            ),
-        );
-        return None;
-    }
-    let index = (year - horizon.first_year) as usize;
+    let help = format!(
+        "give a year from {} to {}, or lengthen `horizon_years`",
+        horizon.first_year,
+        horizon.last_year()
+    );
+    let subject = format!("`year` {year} in {}", table.what);
+    let index = horizon.index(ctx, (year, span.clone()), subject, help)?;
     let start = horizon.first_year + t0 as i64;
     if kind != "join" && index < t0 {
         ctx.error_help(

@@ -31,6 +31,30 @@ impl Horizon {
     pub fn last_year(&self) -> i64 {
         self.first_year + self.years as i64 - 1
     }
+
+    /// Calendar year `year` (given at `span`) as a year index, or `None` when it is outside
+    /// the horizon, reported as "`subject` is outside the horizon first–last" with `help`.
+    pub fn index(
+        &self,
+        ctx: &mut Ctx<'_>,
+        (year, span): (i64, std::ops::Range<usize>),
+        subject: impl std::fmt::Display,
+        help: impl Into<String>,
+    ) -> Option<usize> {
+        if year < self.first_year || year > self.last_year() {
+            ctx.error_help(
+                span,
+                format!(
+                    "{subject} is outside the horizon {}–{}",
+                    self.first_year,
+                    self.last_year()
+                ),
+                help,
+            );
+            return None;
+        }
+        Some((year - self.first_year) as usize)
+    }
 }
 
 /// Reads every `[[lines]]` entry.
@@ -226,17 +250,11 @@ fn read_years(
     };
     let mut ok = true;
     for (y, span) in [&s, &e] {
-        if *y < first || *y > last {
-            ctx.error_help(
-                span.clone(),
-                format!(
-                    "year {y} in {} is outside the horizon {first}–{last}",
-                    table.what
-                ),
-                "change the year or `first_year`/`horizon_years`",
-            );
-            ok = false;
-        }
+        let subject = format!("year {y} in {}", table.what);
+        let help = "change the year or `first_year`/`horizon_years`";
+        ok &= horizon
+            .index(ctx, (*y, span.clone()), subject, help)
+            .is_some();
     }
     if ok && s.0 > e.0 {
         ctx.error_help(

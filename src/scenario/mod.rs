@@ -539,19 +539,12 @@ fn read_operation_start(
     let Some((year, span)) = root.opt_i64(ctx, "operation_start") else {
         return root.get("operation_start").is_none().then_some(0);
     };
-    if year < horizon.first_year || year > horizon.last_year() {
-        ctx.error_help(
-            span,
-            format!(
-                "`operation_start` {year} is outside the horizon {}–{}",
-                horizon.first_year,
-                horizon.last_year()
-            ),
-            "the cooperation must start operating within the horizon",
-        );
-        return None;
-    }
-    Some((year - horizon.first_year) as usize)
+    horizon.index(
+        ctx,
+        (year, span),
+        format!("`operation_start` {year}"),
+        "the cooperation must start operating within the horizon",
+    )
 }
 
 fn read_discounting(ctx: &mut Ctx<'_>, root: &Table<'_, '_>) -> Option<Discounting> {

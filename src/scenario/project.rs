@@ -275,18 +275,11 @@ pub(super) fn read_year_span(
     let (e, e_span) = end.unwrap_or((default_end(s), table.span.clone()));
     let mut ok = true;
     for (year, span) in [(s, &s_span), (e, &e_span)] {
-        if year < first || year > horizon.last_year() {
-            ctx.error_help(
-                span.clone(),
-                format!(
-                    "year {year} of {} is outside the horizon {first}–{}",
-                    table.what,
-                    horizon.last_year()
-                ),
-                "change the year or `first_year`/`horizon_years`",
-            );
-            ok = false;
-        }
+        let subject = format!("year {year} of {}", table.what);
+        let help = "change the year or `first_year`/`horizon_years`";
+        ok &= horizon
+            .index(ctx, (year, span.clone()), subject, help)
+            .is_some();
     }
     if ok && e < s {
         ctx.error_help(
