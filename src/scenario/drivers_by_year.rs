@@ -119,11 +119,6 @@ fn driver_named(
 }
 
 /// The index of the member with this kommunenummer or name.
-fn member_index(members: &[Member], id: &str) -> Option<usize> {
-    let padded = format!("{:0>4}", id.trim());
-    members.iter().position(|m| m.id == padded || m.name == id)
-}
-
 fn member_help(members: &[Member], id: &str) -> String {
     let list = members
         .iter()
@@ -149,7 +144,7 @@ fn read_inline(
     let mut ok = true;
     for (key, by_year) in table.table.iter() {
         let id = key.get_ref().to_string();
-        let Some(m) = member_index(members, &id) else {
+        let Some(m) = super::members::member_index(members, &id) else {
             let help = member_help(members, &id);
             ctx.error_help(
                 key.span(),

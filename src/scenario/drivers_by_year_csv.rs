@@ -105,7 +105,7 @@ pub fn parse(
         let span = |c: usize| spans.get(c).cloned().unwrap_or(start..start);
         let field = |c: usize| record.get(c).unwrap_or("");
         let id = field(id_col);
-        let Some(m) = members.iter().position(|m| m.id == format!("{id:0>4}")) else {
+        let Some(m) = super::members::member_index(members, id) else {
             let ids: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();
             errors.push(at(
                 span(id_col),

@@ -276,7 +276,7 @@ fn read_member(
         }
         Some(_) => table.opt_str(ctx, "member")?,
     };
-    if let Some(i) = members.iter().position(|m| m.id == id || m.name == id) {
+    if let Some(i) = super::members::member_index(members, &id) {
         return Some(i);
     }
     let ids: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();

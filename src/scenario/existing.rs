@@ -126,7 +126,7 @@ fn read_pool(ctx: &mut Ctx<'_>, table: &Table<'_, '_>, members: &[Member]) -> Op
             ok = false;
             continue;
         };
-        let Some(i) = members.iter().position(|m| m.id == id || m.name == id) else {
+        let Some(i) = super::members::member_index(members, &id) else {
             let help = match closest(&id, ids.iter().copied()) {
                 Some(best) => format!(
                     "did you mean \"{best}\"? the scenario's members are {}",

@@ -272,7 +272,7 @@ fn fixed_shares(ctx: &mut Ctx<'_>, table: &Table<'_, '_>, members: &[Member]) ->
     let mut ok = true;
     for (key, value) in shares_table.table.iter() {
         let id = key.get_ref().to_string();
-        let Some(idx) = members.iter().position(|m| m.id == id || m.name == id) else {
+        let Some(idx) = super::members::member_index(members, &id) else {
             let help = match closest(&id, members.iter().map(|m| m.id.as_str())) {
                 Some(best) => format!("did you mean `{best}`? members: {}", member_list(members)),
                 None => format!("members: {}", member_list(members)),

@@ -40,6 +40,14 @@ pub struct Actual {
     pub span: Range<usize>,
 }
 
+/// The member that a scenario's other tables name by `id`: its kommunenummer (padded to four
+/// digits, as the members' own are, so `301` is Oslo's `0301`) or its name. Every reference to a
+/// member outside `members` is looked up here.
+pub fn member_index(members: &[Member], id: &str) -> Option<usize> {
+    let padded = format!("{:0>4}", id.trim());
+    members.iter().position(|m| m.id == padded || m.name == id)
+}
+
 /// The prefixes of a member's actual figures: cost in NOK per year, staff in FTE.
 pub const ACTUAL_PREFIXES: [(&str, bool); 2] = [("actual_cost", false), ("actual_fte", true)];
 

@@ -185,7 +185,7 @@ fn read_members(ctx: &mut Ctx<'_>, node: &Node<'_>, members: &[Member], vat: &mu
     };
     for (key, value) in table.table.iter() {
         let id = key.get_ref().as_ref();
-        let Some(i) = members.iter().position(|m| m.id == id) else {
+        let Some(i) = super::members::member_index(members, id) else {
             let ids: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();
             ctx.error_help(
                 key.span(),

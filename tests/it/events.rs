@@ -503,3 +503,26 @@ fn mistakes_in_exit_are_reported_at_their_field() {
         insta::assert_snapshot!(name, diagnostics.to_string());
     }
 }
+
+/// Every table that names a member looks it up the same way as the members list reads it: by
+/// kommunenummer padded to four digits (`301` is Oslo's `0301`) or by name. The reference is
+/// the same scenario naming Oslo as `0301` everywhere: a key's shares, a leave event and a
+/// member's VAT give the same NPVs.
+#[test]
+fn members_are_named_by_padded_kommunenummer_or_by_name_everywhere() {
+    let scenario = |key: &str, event: &str, vat: &str| {
+        THREE.replace("\"1517\"", "\"0301\"").replace(
+            "shares = { \"0301\" = 0.5",
+            &format!("shares = {{ \"{key}\" = 0.5"),
+        ) + &format!(
+            "\n[[events]]\nkind = \"leave\"\nmember = \"{event}\"\nyear = 2028\n\n[vat.members.\"{vat}\"]\nfee_financed = 0.5\n"
+        )
+    };
+    let canonical = scenario("0301", "0301", "0301");
+    assert!(canonical.contains("members = [\"0301\""), "{canonical}");
+    let expected = crate::npvs_at_medians(&canonical);
+    for (key, event, vat) in [("301", "Oslo", "301"), ("Oslo", "301", "0301")] {
+        let got = crate::npvs_at_medians(&scenario(key, event, vat));
+        crate::assert_all_close(&got, &expected);
+    }
+}
