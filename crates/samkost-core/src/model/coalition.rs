@@ -214,33 +214,31 @@ impl Model {
         };
         let sunk = |i: usize| existing.get(i).copied().unwrap_or(false);
         let staffing = component.is_staffing();
-        // Members already pooled bring the existing pool's staff, at its curve: only the
-        // newcomers' transferred staff can be more than the work needs (§10c).
-        let (kept_fte, moving_share) = if existing.is_empty() || !staffing {
-            (0.0, 1.0)
-        } else {
-            let pool: Vec<usize> = coalition.iter().copied().filter(|&i| sunk(i)).collect();
-            let kept = self.existing_pool_fte(v, c_idx, &pool, scratch);
-            let moving: f64 = coalition
+        // The staff the members not yet pooled transfer.
+        let moving = || -> f64 {
+            coalition
                 .iter()
                 .filter(|&&i| !sunk(i))
                 .map(|&i| values.transferred_fte(i))
-                .sum();
+                .sum()
+        };
+        // Members already pooled bring the existing pool's staff, at its curve: only the
+        // newcomers' transferred staff can be more than the work needs (§10c).
+        let (kept_fte, moving_share, moving_fte) = if existing.is_empty() || !staffing {
+            (0.0, 1.0, None)
+        } else {
+            let pool: Vec<usize> = coalition.iter().copied().filter(|&i| sunk(i)).collect();
+            let kept = self.existing_pool_fte(v, c_idx, &pool, scratch);
+            let moving = moving();
             let all: f64 = coalition.iter().map(|&i| values.transferred_fte(i)).sum();
-            (kept, if all > 0.0 { moving / all } else { 0.0 })
+            (kept, if all > 0.0 { moving / all } else { 0.0 }, Some(moving))
         };
         let cost = self.pooled_component_cost_with(
             v,
             component,
             values,
             pooled,
-            || {
-                coalition
-                    .iter()
-                    .filter(|&&i| !sunk(i))
-                    .map(|&i| values.transferred_fte(i))
-                    .sum()
-            },
+            || moving_fte.unwrap_or_else(moving),
             kept_fte,
             year,
         );
