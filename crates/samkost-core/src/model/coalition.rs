@@ -231,7 +231,11 @@ impl Model {
             let kept = self.existing_pool_fte(v, c_idx, &pool, scratch);
             let moving = moving();
             let all: f64 = coalition.iter().map(|&i| values.transferred_fte(i)).sum();
-            (kept, if all > 0.0 { moving / all } else { 0.0 }, Some(moving))
+            (
+                kept,
+                if all > 0.0 { moving / all } else { 0.0 },
+                Some(moving),
+            )
         };
         let cost = self.pooled_component_cost_with(
             v,

@@ -134,16 +134,11 @@ pub fn run(
     let rows = config.n_draws as usize;
     let band_rows = layout.band_draws as usize;
     let kept = if layout.store_draws { rows } else { 0 };
+    // The region's yearly values are kept only for the detailed outputs' bands.
+    let region_kept = if layout.detailed { kept } else { 0 };
     let mut columns = Columns {
         npv: vec![0.0; layout.stride * kept],
-        region: vec![
-            0.0;
-            if layout.detailed {
-                layout.horizon * kept
-            } else {
-                0
-            }
-        ],
+        region: vec![0.0; layout.horizon * region_kept],
         views: vec![0.0; super::views::stored_len(&layout) * kept],
         band: vec![0.0; layout.band_width() * band_rows],
     };
@@ -157,7 +152,6 @@ pub fn run(
         let range = block_start as usize..block_end as usize;
         let band_range = range.start.min(band_rows)..range.end.min(band_rows);
         let npv = cut_columns(&mut columns.npv, kept, range.clone(), n_chunks);
-        let region_kept = if layout.detailed { kept } else { 0 };
         let region = cut_columns(&mut columns.region, region_kept, range.clone(), n_chunks);
         let views = cut_columns(&mut columns.views, kept, range.clone(), n_chunks);
         let band = cut_columns(&mut columns.band, band_rows, band_range, n_chunks);
@@ -429,10 +423,13 @@ fn summarise(
                         } else {
                             [None; 3]
                         },
-                        p_ahead_by_year: (0..horizon)
-                            .filter(|_| layout.detailed)
-                            .map(|t| acc.ahead[t * layout.cols() + col] as f64 / n_draws as f64)
-                            .collect(),
+                        p_ahead_by_year: if layout.detailed {
+                            (0..horizon)
+                                .map(|t| acc.ahead[t * layout.cols() + col] as f64 / n_draws as f64)
+                                .collect()
+                        } else {
+                            Vec::new()
+                        },
                         payments: mean_flows.payments(k, i),
                         mean_net_cash_by_year: (0..horizon)
                             .map(|t| mean_flows.net_benefit(k, i, t).0)
