@@ -273,16 +273,34 @@ impl CoreLimits {
         let size = self.limits.len();
         sums.clear();
         sums.resize(size, 0.0);
-        let mut in_core = true;
-        for mask in 1..size.saturating_sub(1) {
-            let low = mask.trailing_zeros() as usize;
-            sums[mask] = sums[mask & (mask - 1)] + payments[low];
+        // Subset sums by doubling: the coalitions whose highest member is `b` are those below
+        // `2^b` with `b` added (whole-row passes, which vectorise).
+        for (b, &payment) in payments.iter().enumerate() {
+            let half = 1usize << b;
+            if half >= size {
+                break;
+            }
+            let (low, high) = sums.split_at_mut(half);
+            for (h, l) in high[..half].iter_mut().zip(low.iter()) {
+                *h = l + payment;
+            }
+        }
+        // Proper coalitions only; a pass without branches first, since most draws of a
+        // stable key have no coalition beyond its limit.
+        let proper = 1..size.saturating_sub(1);
+        let beyond = sums[proper.clone()]
+            .iter()
+            .zip(&self.limits[proper.clone()])
+            .fold(false, |any, (sum, limit)| any | (sum > limit));
+        if !beyond {
+            return true;
+        }
+        for mask in proper {
             if sums[mask] > self.limits[mask] {
-                in_core = false;
                 tempted(mask);
             }
         }
-        in_core
+        false
     }
 }
 

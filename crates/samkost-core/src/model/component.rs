@@ -594,7 +594,7 @@ impl Component {
     }
 }
 
-fn staff_cost(x: &StaffValues, fte: f64, payroll_tax: f64) -> f64 {
+pub(super) fn staff_cost(x: &StaffValues, fte: f64, payroll_tax: f64) -> f64 {
     let premium = x.premium_max / (1.0 + fte / x.premium_half_fte);
     fte * x.salary * (1.0 + payroll_tax) * (1.0 + premium)
 }

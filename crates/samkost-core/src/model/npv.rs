@@ -19,7 +19,7 @@
 //! `games::npv_game_matches_coalition_flows` checks every coalition against
 //! [`Model::coalition_flows`].
 
-use super::component::ComponentKind;
+use super::component::{ComponentKind, KindValues, staff_cost};
 use super::flows::parallel_fraction;
 use super::{Applies, AssetYear, Basis, BuyerCost, Category, DrawValues, Model};
 
@@ -115,6 +115,8 @@ pub struct NpvGameTerms {
     staff: Vec<BuyerCost>,
     transferred: Vec<f64>,
     decay: Vec<f64>,
+    /// Scratch for held staff: `Σ_{y ≥ first + k} d(y) g(y)` per year index `k`.
+    weights: Vec<f64>,
     /// Scratch for held staff: per coalition, the pooled staff's cost and size with the scope
     /// growth.
     held_limits: Vec<(f64, f64)>,
@@ -446,24 +448,18 @@ impl Model {
             .take_while(|d| **d == 0.0)
             .count();
         let first = from + skip;
-        // One coalition's discounted amounts `[running, start-up]` in `year`.
-        let amounts = |year: usize, decay: f64, (default, target): (f64, f64), transferred: f64| {
-            let (d, g) = (discount[year], values.growth_factors[year]);
-            let held = transferred * decay;
-            let amount = if held > target {
-                component.staff_cost(values, held, payroll_tax)
-            } else {
-                default
-            };
-            let discounted = d * amount * g;
-            [
-                discounted * price,
-                if year == from {
-                    discounted * one_off
-                } else {
-                    0.0
-                },
-            ]
+        // The staff cost curve once, not matched per coalition and year (nothing for a
+        // component that is not staffing, as `Component::staff_cost`).
+        let staff = match &values.kind {
+            KindValues::Staffing(x) => Some(*x),
+            _ => None,
+        };
+        // One coalition's yearly amount before discounting, in the order of
+        // `Model::pooled_component_cost`.
+        let amount = |held: f64, (default, target): (f64, f64)| match &staff {
+            Some(x) if held > target => staff_cost(x, held, payroll_tax),
+            Some(_) => default,
+            None => 0.0,
         };
         let years = (from..horizon).zip(&terms.decay).skip(skip);
         let per_coalition = terms.held_limits.iter().zip(&terms.transferred);
@@ -472,9 +468,15 @@ impl Model {
                 rows.clear();
                 rows.resize(horizon.saturating_sub(first) * size, [0.0; 2]);
                 for (row, (year, &decay)) in rows.chunks_exact_mut(size).zip(years) {
+                    let (d, g) = (discount[year], values.growth_factors[year]);
+                    let pooling = year == from;
                     for (slot, (&limits, &transferred)) in row.iter_mut().zip(per_coalition.clone())
                     {
-                        *slot = amounts(year, decay, limits, transferred);
+                        let discounted = d * amount(transferred * decay, limits) * g;
+                        *slot = [
+                            discounted * price,
+                            if pooling { discounted * one_off } else { 0.0 },
+                        ];
                     }
                     // Singletons (and the empty coalition) have no pooled staff.
                     row[0] = [0.0; 2];
@@ -484,14 +486,46 @@ impl Model {
                 }
             }
             HeldRows::AddTo(costs) => {
-                for (year, &decay) in years {
-                    for (cost, (&limits, &transferred)) in
-                        costs.iter_mut().zip(per_coalition.clone())
-                    {
-                        let [running, startup] = amounts(year, decay, limits, transferred);
-                        cost[0] += running;
-                        cost[1] += startup;
+                let Some(x) = staff else {
+                    return first;
+                };
+                // `W(k) = Σ_{y ≥ first + k} d(y) g(y)`: attrition only lowers the held staff
+                // (`0 ≤ 1 − a ≤ 1`), so once a coalition's held staff are down to its pooled
+                // target they stay there, and its remaining years cost `default · W(k)`.
+                let monotone = (0.0..=1.0).contains(&keep);
+                terms.weights.clear();
+                terms.weights.resize(horizon.saturating_sub(first) + 1, 0.0);
+                for year in (first..horizon).rev() {
+                    let k = year - first;
+                    terms.weights[k] =
+                        terms.weights[k + 1] + discount[year] * values.growth_factors[year];
+                }
+                for (cost, (&(default, target), &transferred)) in
+                    costs.iter_mut().zip(per_coalition)
+                {
+                    let (mut running, mut startup) = (0.0, 0.0);
+                    for (k, (year, &decay)) in years.clone().enumerate() {
+                        let (d, g) = (discount[year], values.growth_factors[year]);
+                        let held = transferred * decay;
+                        if held > target {
+                            let discounted = d * staff_cost(&x, held, payroll_tax) * g;
+                            running += discounted;
+                            if year == from {
+                                startup += discounted * one_off;
+                            }
+                            continue;
+                        }
+                        if year == from {
+                            startup += d * default * g * one_off;
+                        }
+                        if monotone {
+                            running += default * terms.weights[k];
+                            break;
+                        }
+                        running += d * default * g;
                     }
+                    cost[0] += running * price;
+                    cost[1] += startup;
                 }
             }
         }
