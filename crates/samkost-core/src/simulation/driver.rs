@@ -302,7 +302,11 @@ impl ChunkContext<'_> {
                 out.ex_post_fallbacks += stability::ex_post_shares(self.keys, games, &mut s.shares);
             }
         }
-        kernel.apply_keys(s);
+        // The cumulative net benefit by year only where something reads it.
+        let by_year = layout.detailed
+            || draw < layout.band_draws
+            || (draw < layout.stability_draws && draw < super::LEAVING_DRAWS);
+        kernel.apply_keys(s, by_year);
         if draw >= layout.stability_draws {
             return;
         }

@@ -88,6 +88,17 @@ pub struct DrawScratch {
 }
 
 impl DrawScratch {
+    /// Every key × member column's shares side by side, per category, so that each year is
+    /// one pass over all columns.
+    fn flatten_shares(&mut self) {
+        for (c, flat) in self.flat_shares.iter_mut().enumerate() {
+            flat.clear();
+            for shares in &self.shares {
+                flat.extend_from_slice(&shares[c]);
+            }
+        }
+    }
+
     /// NPV of the pooled running and start-up cost of the latest draw.
     pub(super) fn pooled_totals(&self) -> [f64; 2] {
         [0, 1].map(|c| self.pooled[c].last().copied().unwrap_or(0.0))
@@ -218,9 +229,13 @@ impl<'a> Kernel<'a> {
         }
     }
 
-    /// Every key's cumulative net benefit and NPV from the sums of [`Kernel::flows`] and the
-    /// shares in `s.shares`.
-    pub(super) fn apply_keys(&self, s: &mut DrawScratch) {
+    /// Every key's NPV from the sums of [`Kernel::flows`] and the shares in `s.shares`, and
+    /// with `by_year` its cumulative net benefit year by year (`s.cumulative`, which the fan
+    /// bands, the counts by year and the leaving checks read). Without `by_year`,
+    /// `s.cumulative` is left empty and each NPV is computed as the last year's cumulative
+    /// value would be, so it is the same to the bit. Keys whose shares change by year or by
+    /// component, and membership events, always go year by year.
+    pub(super) fn apply_keys(&self, s: &mut DrawScratch, by_year: bool) {
         let (n, h) = (self.model.n_members(), self.discount.len());
         if s.shares.len() != self.keys.len() {
             s.shares = self
@@ -230,20 +245,35 @@ impl<'a> Kernel<'a> {
                 .collect();
         }
         let cols = self.keys.len() * n;
+        let by_year = by_year || self.any_yearly || self.any_by_component;
         if self.model.has_events() {
             super::events::apply_keys_with_events(self.model, self.keys, &self.discount, s);
+        } else if !by_year {
+            s.cumulative.clear();
+            s.npv.resize(cols + 1, 0.0);
+            s.flatten_shares();
+            match h.checked_sub(1) {
+                Some(last) if n > 0 => {
+                    // `cum_ki(H − 1)`, in the order of the year-by-year pass below.
+                    let (q0, q1) = (s.pooled[0][last], s.pooled[1][last]);
+                    let base = &s.base[last * n..(last + 1) * n];
+                    let (f0, f1) = (&s.flat_shares[0][..cols], &s.flat_shares[1][..cols]);
+                    for (out, (f0, f1)) in s.npv[..cols]
+                        .chunks_exact_mut(n)
+                        .zip(f0.chunks_exact(n).zip(f1.chunks_exact(n)))
+                    {
+                        for (((slot, &b), s0), s1) in out.iter_mut().zip(base).zip(f0).zip(f1) {
+                            *slot = b - s0 * q0 - s1 * q1;
+                        }
+                    }
+                }
+                _ => s.npv[..cols].fill(0.0),
+            }
         } else {
             s.cumulative.resize(cols * h, 0.0);
             s.npv.resize(cols + 1, 0.0);
+            s.flatten_shares();
             let (p0, p1) = (&s.pooled[0][..h], &s.pooled[1][..h]);
-            // Every column's shares side by side, so that each year is one pass over all
-            // columns.
-            s.flat_shares[0].clear();
-            s.flat_shares[1].clear();
-            for shares in &s.shares {
-                s.flat_shares[0].extend_from_slice(&shares[0]);
-                s.flat_shares[1].extend_from_slice(&shares[1]);
-            }
             if n > 0 {
                 let (f0, f1) = (&s.flat_shares[0][..cols], &s.flat_shares[1][..cols]);
                 let years = s
@@ -269,9 +299,11 @@ impl<'a> Kernel<'a> {
         if self.any_by_component && n > 0 && !self.model.has_events() {
             super::component_keys::apply(self.model, self.keys, &self.discount, s);
         }
-        match h.checked_sub(1) {
-            Some(last) => s.npv[..cols].copy_from_slice(&s.cumulative[last * cols..]),
-            None => s.npv.fill(0.0),
+        if by_year || self.model.has_events() {
+            match h.checked_sub(1) {
+                Some(last) => s.npv[..cols].copy_from_slice(&s.cumulative[last * cols..]),
+                None => s.npv.fill(0.0),
+            }
         }
         s.npv[cols] = s.region_cumulative.last().copied().unwrap_or(0.0);
         // Out of range or NaN.
@@ -286,10 +318,10 @@ impl<'a> Kernel<'a> {
     }
 
     /// The whole kernel for a draw whose parameters are in `s.params`, with the keys' own
-    /// (planning) shares.
+    /// (planning) shares, the cumulative net benefits by year included.
     pub fn evaluate(&self, s: &mut DrawScratch) {
         self.flows(s);
-        self.apply_keys(s);
+        self.apply_keys(s, true);
     }
 }
 
@@ -311,6 +343,8 @@ pub fn evaluate_draw(
         .collect();
     scratch.params.clear();
     scratch.params.extend_from_slice(params);
-    kernel.evaluate(scratch);
+    // Only the NPVs are read: no cumulative net benefit by year.
+    kernel.flows(scratch);
+    kernel.apply_keys(scratch, false);
     scratch.npv.clone()
 }
