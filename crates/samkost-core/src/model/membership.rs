@@ -243,9 +243,17 @@ impl Model {
                     continue;
                 }
                 self.coalition_flows(v, &[i], t, &mut out.scratch, &mut out.out);
-                flows.direct[running][i * h + t] = out.out.direct[running][0];
-                flows.direct[startup][i * h + t] = out.out.direct[startup][0];
+                let (own_running, own_startup) =
+                    (out.out.direct[running][0], out.out.direct[startup][0]);
+                flows.direct[running][i * h + t] = own_running;
+                flows.direct[startup][i * h + t] = own_startup;
                 flows.accounting_coop[i * h + t] = out.out.accounting[0];
+                // Outside the cooperation the member pays what it pays alone, so its net
+                // benefit that year is zero: its cost alone is written as the sum of the two
+                // rows just written (the same amounts; `draw_flows` adds them in another
+                // order, whose last-bit difference would count as a gain or loss).
+                flows.standalone[i * h + t] = own_running + own_startup;
+                flows.accounting_alone[i * h + t] = out.out.accounting[0];
             }
         }
         self.event_costs(v, flows, out);
