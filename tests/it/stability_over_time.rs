@@ -1,6 +1,7 @@
 //! Stability over time (docs/MODEL.md §10a): each group's gain from leaving in each later year,
 //! against a year-by-year computation from `Model::coalition_flows` and against a closed form.
 
+use samkost_core::allocation::{CostPart, ResolvedKey};
 use samkost_core::model::{CoalitionFlows, DrawValues, Model, Scratch};
 use samkost_core::sampling::SamplingMethod;
 use samkost_core::simulation::{
@@ -12,7 +13,10 @@ use crate::parse;
 /// The reference: every group's gain from leaving at the start of every year `t ≥ T₀`,
 /// computed from the definition year by year. What a member pays in the cooperation is its
 /// direct cost plus its key share of each category's pooled cost of the grand coalition
-/// (`Model::coalition_flows` of all members); a group's own cost is `c(S, t)` of the same
+/// (`Model::coalition_flows` of all members), under a key per component its share of each
+/// named component's or line's running cost by that part's rule and of the rest by the
+/// default rule (§5c, with the parts' rows of `Model::pooled_component_row`); a group's own
+/// cost is `c(S, t)` of the same
 /// function; the restart cost is the parallel operation's `s · m / 12` of the group's running
 /// cost in the leave year; the settlement the group's running shares of the platform's book
 /// value, written here from §4b directly (the first platform and every replacement cost
@@ -21,7 +25,7 @@ fn reference_gains(
     model: &Model,
     v: &DrawValues,
     discount: &[f64],
-    shares: &[Vec<[Vec<f64>; 2]>],
+    keys: &[ResolvedKey],
 ) -> Vec<f64> {
     let n = model.n_members();
     let size = 1usize << n;
@@ -72,13 +76,46 @@ fn reference_gains(
         let total: f64 = model.members.iter().map(|m| m.population).sum();
         platform(t) * population / total
     };
+    // A key per component (§5c) splits each named component's or pooled line's running cost
+    // `P_c(t)` by its own rule and the rest by the default rule:
+    // `run_i(t) = s_i^def(t) P^run(t) + Σ_c (s_i^c(t) − s_i^def(t)) P_c(t)`.
+    let part_row = |part: CostPart| {
+        let mut row = vec![0.0; h];
+        match part {
+            CostPart::Component(c) => model.pooled_component_row(v, c, &mut row),
+            CostPart::Line(l) => model.pooled_line_row(v, l, &mut row),
+        }
+        row
+    };
     let mut gains = Vec::new();
-    for key in shares {
+    for key in keys {
+        let parts: Vec<Vec<f64>> = key.components.as_ref().map_or_else(Vec::new, |cs| {
+            (0..cs.len()).map(|j| part_row(cs.part(j))).collect()
+        });
         let pay = |i: usize, t: usize| {
             let f = &grand[t];
-            (0..2)
-                .map(|c| f.direct[c][i] + key[t][c][i] * f.pooled[c])
-                .sum::<f64>()
+            let shared = match &key.components {
+                Some(cs) => {
+                    let def = cs.default_in(t)[i];
+                    let named: f64 = parts
+                        .iter()
+                        .enumerate()
+                        .map(|(j, row)| (cs.component_in(j, t)[i] - def) * row[t])
+                        .sum();
+                    def * f.pooled[0] + named + cs.startup_in(t)[i] * f.pooled[1]
+                }
+                // Each key's shares per year: the same every year, or a driver's path (§5a).
+                None => (0..2)
+                    .map(|c| key.shares_in_year(c, t)[i] * f.pooled[c])
+                    .sum(),
+            };
+            f.direct[0][i] + f.direct[1][i] + shared
+        };
+        // The settlement is split by the running shares of the leave year; a key per component
+        // by its reference running shares (§5c).
+        let settlement_share = |i: usize, t: usize| match &key.components {
+            Some(_) => key.shares[0][i],
+            None => key.shares_in_year(0, t)[i],
         };
         for t in t0..h {
             let stay = |i: usize| (t..h).map(|u| discount[u] * pay(i, u)).sum::<f64>();
@@ -98,7 +135,7 @@ fn reference_gains(
                         .sum::<f64>()
                         - resale * settlement
                 } else {
-                    let owned: f64 = members.iter().map(|&i| key[t][0][i]).sum();
+                    let owned: f64 = members.iter().map(|&i| settlement_share(i, t)).sum();
                     let stock = if members.len() == 1 {
                         own_stock(members[0], t)
                     } else {
@@ -126,15 +163,6 @@ fn leave_gains_match_a_year_by_year_computation() {
         let scenario = parse(text).unwrap_or_else(|d| panic!("{d}"));
         let model = &scenario.model;
         let (keys, _) = resolve_keys(model, &scenario.keys, 1, &scenario.planning).unwrap();
-        // Each key's shares per year: the same every year, or a driver's path (docs/MODEL.md §5a).
-        let shares: Vec<Vec<[Vec<f64>; 2]>> = keys
-            .iter()
-            .map(|k| {
-                (0..model.horizon_years)
-                    .map(|t| [0, 1].map(|c| k.shares_in_year(c, t).to_vec()))
-                    .collect()
-            })
-            .collect();
         let discount = model.discounting.factors(model.horizon_years);
         let m = model.parameters.len();
         let sample = parameter_sample(model, SamplingMethod::MonteCarlo, 3, 11).unwrap();
@@ -142,18 +170,13 @@ fn leave_gains_match_a_year_by_year_computation() {
             let fast = leave_gains(model, &keys, params, &discount);
             let mut v = DrawValues::default();
             model.evaluate(params, &mut v);
-            let slow = reference_gains(model, &v, &discount, &shares);
+            let slow = reference_gains(model, &v, &discount, &keys);
             assert_eq!(fast.first_year, model.operation_start);
             assert_eq!(fast.n_years, model.horizon_years - model.operation_start);
             assert_eq!(fast.gains.len(), slow.len(), "{}", scenario.name);
             let scale = slow.iter().fold(1.0_f64, |a, g| a.max(g.abs()));
             for (idx, (f, s)) in fast.gains.iter().zip(&slow).enumerate() {
                 let (row, mask) = (idx / fast.n_masks, idx % fast.n_masks);
-                // A key per component pays by each component's cost, not by one set of shares
-                // a year (its payments are checked in `by_component.rs`).
-                if keys[row / fast.n_years].components.is_some() {
-                    continue;
-                }
                 assert!(
                     (f - s).abs() <= 1e-9 * scale,
                     "{}: key {}, leave year {}, group {mask:b}: {f} vs {s}",
