@@ -325,6 +325,67 @@ members = [["1517", "1514"], { county = "15" }]
     }
 }
 
+/// A key that cannot be formed at a point is skipped there, not the sweep failed: Volda and
+/// Ørsta on their own are expected to cost more together than alone (the README's county
+/// grid), so the planning game has no imputation and its nucleolus does not exist; the other
+/// keys of that point, and the nucleolus at the point where it exists, have their results.
+#[test]
+fn a_key_that_does_not_exist_at_a_point_is_skipped_there() {
+    let grid = r#"draws = 64
+[[axes]]
+members = [["1517", "1515", "1514", "1516", "1511", "1577", "1520"], ["1577", "1520"]]
+labels = ["SSIKT", "Volda+Ørsta"]
+"#;
+    let (dir, _, grid) = setup(grid);
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/ssikt.toml");
+    let out = dir.path().join("out");
+    let done = run_ok(&[
+        "sweep",
+        scenario,
+        "--grid",
+        &grid,
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(
+        stderr(&done).contains("grid point 1: key `nucleolus` skipped")
+            && stderr(&done).contains("the nucleolus does not exist"),
+        "{}",
+        stderr(&done)
+    );
+    let text = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let nucleolus = |point: &str| {
+        rows.iter()
+            .filter(|r| &r[0] == point && &r[col("key")] == "nucleolus")
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(nucleolus("0").len(), 7);
+    assert!(nucleolus("0").iter().all(|r| !r[col("share")].is_empty()));
+    assert_eq!(nucleolus("1").len(), 2);
+    for r in nucleolus("1") {
+        assert!(r[col("share")].is_empty());
+        assert!(
+            r[col("note")].starts_with("skipped: "),
+            "{}",
+            &r[col("note")]
+        );
+    }
+    let others: Vec<_> = rows
+        .iter()
+        .filter(|r| &r[0] == "1" && &r[col("key")] != "nucleolus")
+        .collect();
+    assert!(!others.is_empty());
+    assert!(
+        others
+            .iter()
+            .all(|r| !r[col("share")].is_empty() && r[col("note")].is_empty())
+    );
+}
+
 #[test]
 fn the_example_grids_fit_the_default_scenario() {
     let base = samkost::scenario::parse(

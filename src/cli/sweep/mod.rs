@@ -21,7 +21,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use samkost_core::allocation::ResolvedKey;
-use samkost_core::games::MAX_EXACT_MEMBERS;
 use samkost_core::simulation::{self, NoProgress, RunConfig};
 
 use super::output::write_file_shared;
@@ -393,9 +392,12 @@ fn run_point(plan: &Plan, point: u64) -> Result<SweepTable> {
 /// A key left out at a point: its name and the core's reason.
 type SkippedKey = (String, String);
 
-/// Resolves the keys of a point. Beyond [`MAX_EXACT_MEMBERS`] members the core refuses the
-/// game-theoretic keys that need every coalition (all but the sampled Shapley value): those
-/// keys are skipped for the point, with the core's reason, instead of failing the sweep.
+/// Resolves the keys of a point. A key that cannot be formed at the point is skipped there,
+/// with the core's reason, instead of failing the sweep: beyond
+/// [`samkost_core::games::MAX_EXACT_MEMBERS`] members the game-theoretic keys that need every
+/// coalition (all but the sampled Shapley value), and at any size a key whose numbers do not
+/// exist for the point's members, such as the nucleolus of a member set whose cooperation
+/// costs more than its members alone (docs/MODEL.md §10).
 fn resolve_point_keys(
     scenario: &Scenario,
     seed: u64,
@@ -403,7 +405,6 @@ fn resolve_point_keys(
     let (model, planning) = (&scenario.model, &scenario.planning);
     match simulation::resolve_keys(model, &scenario.keys, seed, planning) {
         Ok((keys, _)) => Ok((keys, Vec::new())),
-        Err(e) if model.n_members() <= MAX_EXACT_MEMBERS => Err(e.to_string()),
         Err(_) => {
             let mut kept = Vec::new();
             let mut skipped = Vec::new();
