@@ -62,6 +62,15 @@ fn setup(grid: &str) -> (tempfile::TempDir, String, String) {
     (dir, s, g)
 }
 
+/// The header and rows of `out/sweep.csv`.
+fn sweep_table(out: &Path) -> (csv::StringRecord, Vec<csv::StringRecord>) {
+    let text = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let rows = reader.records().map(Result::unwrap).collect();
+    (headers, rows)
+}
+
 fn path(dir: &Path, name: &str) -> String {
     dir.join(name).display().to_string()
 }
@@ -198,11 +207,8 @@ fn points_share_their_draws_so_the_region_does_not_depend_on_the_key() {
         "--out",
         &out.display().to_string(),
     ]);
-    let text = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let headers = reader.headers().unwrap().clone();
+    let (headers, rows) = sweep_table(&out);
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     // Points 0–2 differ only in the key's fixed part: common random numbers give the very same
     // region NPV, so differences between keys are not noise.
     let region: Vec<&str> = rows[..18]
@@ -304,11 +310,8 @@ members = [["1517", "1514"], { county = "15" }]
         "{}",
         stderr(&done)
     );
-    let text = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let headers = reader.headers().unwrap().clone();
+    let (headers, rows) = sweep_table(&out);
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let county: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == "1").collect();
     // Møre og Romsdal has 27 municipalities; three keys each.
     assert_eq!(county.len(), 27 * 3);
@@ -353,11 +356,8 @@ labels = ["SSIKT", "Volda+Ørsta"]
         "{}",
         stderr(&done)
     );
-    let text = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let headers = reader.headers().unwrap().clone();
+    let (headers, rows) = sweep_table(&out);
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let nucleolus = |point: &str| {
         rows.iter()
             .filter(|r| &r[0] == point && &r[col("key")] == "nucleolus")
