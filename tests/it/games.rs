@@ -106,6 +106,14 @@ fn a_planning_game_without_imputations_refuses_the_nucleolus_and_suggests_the_pr
         "{err}"
     );
     assert!(err.contains("use rule = \"prenucleolus\""), "{err}");
+    // The amounts in whole NOK, the one year discounted at 4 %: 5,880,000 / 1.04 = 5,653,846
+    // and 6,880,000 / 1.04 = 6,615,385.
+    assert!(
+        err.contains(
+            "costs alone sum to 5653846 NOK (NPV), less than the cooperation's 6615385 NOK"
+        ),
+        "{err}"
+    );
     // The prenucleolus of two players splits the extra 1,000,000 equally (its excesses
     // c(i) − x_i are equalised): Hareid 3,661,000 + 500,000, Sande 2,219,000 + 500,000, of a
     // pooled cost of 6,880,000 (no direct costs). The Shapley value is the same point.

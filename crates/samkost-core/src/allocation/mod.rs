@@ -131,11 +131,15 @@ impl samkost_game::PooledGame for RealisedGame {
 }
 
 /// A game method that failed on the planning game, as a key error; the nucleolus without
-/// imputations points to the prenucleolus.
+/// imputations says so in the planning game's money (NPV costs in whole NOK) and points to the
+/// prenucleolus.
 fn game_key_error(error: GameError) -> KeyError {
     match error {
-        GameError::NoImputation { .. } => KeyError::Game(format!(
-            "in the planning game, {error}; use rule = \"prenucleolus\", the same rule without the bound that nobody pays more than alone"
+        GameError::NoImputation {
+            standalone_sum,
+            grand,
+        } => KeyError::Game(format!(
+            "in the planning game, the nucleolus does not exist: the members' costs alone sum to {standalone_sum:.0} NOK (NPV), less than the cooperation's {grand:.0} NOK, so every split makes some member pay more than alone; use rule = \"prenucleolus\", the same rule without the bound that nobody pays more than alone"
         )),
         other => KeyError::Game(other.to_string()),
     }
