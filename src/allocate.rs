@@ -206,13 +206,32 @@ pub fn skip_reason(error: &GameError) -> Option<String> {
         GameError::NoImputation {
             standalone_sum,
             grand,
-        } => Some(format!(
-            "does not exist for this game: the costs alone sum to {standalone_sum}, less than c(N) = {grand}, so every allocation makes some player pay more than alone (the prenucleolus has no such bound)"
-        )),
+        } => {
+            let (alone, grand) = amounts(*standalone_sum, *grand);
+            Some(format!(
+                "does not exist for this game: the costs alone sum to {alone}, less than c(N) = {grand}, so every allocation makes some player pay more than alone (the prenucleolus has no such bound)"
+            ))
+        }
         GameError::TooLargeFor { n, max, .. } => Some(format!(
             "is computed for at most {max} players (it needs every coalition); this game has {n}"
         )),
         _ => None,
+    }
+}
+
+/// Two amounts of a game for a message: whole numbers as they are, others to two decimals
+/// (a game of NOK written by `samkost game` has seventeen-digit values), or as written when
+/// two decimals would make them look equal.
+fn amounts(a: f64, b: f64) -> (String, String) {
+    let whole = |x: f64| x.fract() == 0.0 && x.abs() < 1e15;
+    if whole(a) && whole(b) {
+        return (a.to_string(), b.to_string());
+    }
+    let (short_a, short_b) = (format!("{a:.2}"), format!("{b:.2}"));
+    if short_a == short_b {
+        (a.to_string(), b.to_string())
+    } else {
+        (short_a, short_b)
     }
 }
 
@@ -293,6 +312,19 @@ mod tests {
         for (i, x) in result.allocation.iter().enumerate() {
             assert!((x - (i + 1) as f64).abs() < 1e-9, "{x}");
         }
+    }
+
+    #[test]
+    fn amounts_in_messages_are_whole_or_to_two_decimals_unless_that_hides_their_difference() {
+        assert_eq!(super::amounts(3.0, 4.0), ("3".into(), "4".into()));
+        assert_eq!(
+            super::amounts(201_377_787.962_323_43, 217_193_414.966_415_58),
+            ("201377787.96".into(), "217193414.97".into())
+        );
+        assert_eq!(
+            super::amounts(0.301, 0.304),
+            ("0.301".into(), "0.304".into())
+        );
     }
 
     #[test]
