@@ -139,10 +139,11 @@ pub(super) struct ChunkOutput {
     pub(super) wins: Vec<u64>,
     /// Per key: draws in which every member's NPV is positive.
     pub(super) all_win: Vec<u64>,
-    /// Per key × member column: payback year counts, index `horizon` = never.
+    /// Per key × member column: payback year counts, index `horizon` = never (empty in a
+    /// run without details, which does not show them).
     pub(super) payback: Vec<u64>,
     /// Per year and key × member column (`[year × cols + col]`): draws ahead at the end of
-    /// the year. Counted in `f64` (exact up to 2^53, far above a chunk's draws) so that the
+    /// the year (empty in a run without details). Counted in `f64` (exact up to 2^53, far above a chunk's draws) so that the
     /// count is a compare, a mask and an add over whole vectors of columns.
     pub(super) ahead: Vec<f64>,
     /// Scratch: each column's payback bin in the latest draw (a small whole number in `f64`,
@@ -181,8 +182,16 @@ impl ChunkOutput {
             region_rows: Vec::new(),
             wins: vec![0; layout.stride],
             all_win: vec![0; layout.n_keys],
-            payback: vec![0; cols * (layout.horizon + 1)],
-            ahead: vec![0.0; cols * layout.horizon],
+            payback: if layout.detailed {
+                vec![0; cols * (layout.horizon + 1)]
+            } else {
+                Vec::new()
+            },
+            ahead: if layout.detailed {
+                vec![0.0; cols * layout.horizon]
+            } else {
+                Vec::new()
+            },
             from: Vec::new(),
             flows: vec![0.0; layout.flows_len()],
             first_bad_draw: None,
@@ -335,8 +344,16 @@ impl Totals {
             sums: vec![(0.0, 0.0); stride],
             wins: vec![0; stride],
             all_win: vec![0; layout.n_keys],
-            payback: vec![0; cols * (layout.horizon + 1)],
-            ahead: vec![0; cols * layout.horizon],
+            payback: if layout.detailed {
+                vec![0; cols * (layout.horizon + 1)]
+            } else {
+                Vec::new()
+            },
+            ahead: if layout.detailed {
+                vec![0; cols * layout.horizon]
+            } else {
+                Vec::new()
+            },
             flow_sums: vec![0.0; layout.flows_len()],
             stable: vec![0; layout.n_keys],
             tempted: vec![0; layout.n_keys * layout.n_masks],

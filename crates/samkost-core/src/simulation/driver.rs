@@ -412,7 +412,6 @@ fn summarise(
             let members = (0..n)
                 .map(|i| {
                     let col = k * n + i;
-                    let hist = &acc.payback[col * (horizon + 1)..(col + 1) * (horizon + 1)];
                     MemberOutcome {
                         share_first_operating_year: first_year_share(
                             key,
@@ -423,7 +422,8 @@ fn summarise(
                         npv_net_benefit: summary_of(col),
                         p_win: Proportion::from_count(acc.wins[col], n_draws),
                         payback_year: if layout.detailed {
-                            [0.1, 0.5, 0.9].map(|p| payback_quantile(hist, p))
+                            let bins = col * (horizon + 1)..(col + 1) * (horizon + 1);
+                            [0.1, 0.5, 0.9].map(|p| payback_quantile(&acc.payback[bins.clone()], p))
                         } else {
                             [None; 3]
                         },
