@@ -102,6 +102,19 @@ impl Layout {
         self.n_masks > 0 && (self.any_ex_post || draw < self.stability_draws)
     }
 
+    /// Whether draw `draw` is checked for leaving in a later year: the first
+    /// [`super::LEAVING_DRAWS`] stability draws (leaving costs about thirty times a draw's
+    /// flows).
+    pub(super) fn checks_leaving(&self, draw: u64) -> bool {
+        draw < self.stability_draws && draw < super::LEAVING_DRAWS
+    }
+
+    /// Whether draw `draw` needs every key's cumulative net benefit year by year: the fan
+    /// bands, the counts by year of a detailed run and the leaving checks read it.
+    pub(super) fn needs_years(&self, draw: u64) -> bool {
+        self.detailed || draw < self.band_draws || self.checks_leaving(draw)
+    }
+
     /// Key × member columns.
     pub(super) fn cols(&self) -> usize {
         self.n_keys * self.n_members

@@ -302,11 +302,7 @@ impl ChunkContext<'_> {
                 out.ex_post_fallbacks += stability::ex_post_shares(self.keys, games, &mut s.shares);
             }
         }
-        // The cumulative net benefit by year only where something reads it.
-        let by_year = layout.detailed
-            || draw < layout.band_draws
-            || (draw < layout.stability_draws && draw < super::LEAVING_DRAWS);
-        kernel.apply_keys(s, by_year);
+        kernel.apply_keys(s, layout.needs_years(draw));
         if draw >= layout.stability_draws {
             return;
         }
@@ -344,9 +340,7 @@ impl ChunkContext<'_> {
                 out.stable[k] += 1;
             }
         }
-        // Leaving in a later year costs about thirty times a draw's flows: checked on the
-        // first `LEAVING_DRAWS` stability draws only.
-        if draw >= super::LEAVING_DRAWS {
+        if !layout.checks_leaving(draw) {
             return;
         }
         out.leaving_checked += 1;

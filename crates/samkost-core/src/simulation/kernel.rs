@@ -248,46 +248,31 @@ impl<'a> Kernel<'a> {
         let by_year = by_year || self.any_yearly || self.any_by_component;
         if self.model.has_events() {
             super::events::apply_keys_with_events(self.model, self.keys, &self.discount, s);
-        } else if !by_year {
-            s.cumulative.clear();
-            s.npv.resize(cols + 1, 0.0);
-            s.flatten_shares();
-            match h.checked_sub(1) {
-                Some(last) if n > 0 => {
-                    // `cum_ki(H − 1)`, in the order of the year-by-year pass below.
-                    let (q0, q1) = (s.pooled[0][last], s.pooled[1][last]);
-                    let base = &s.base[last * n..(last + 1) * n];
-                    let (f0, f1) = (&s.flat_shares[0][..cols], &s.flat_shares[1][..cols]);
-                    for (out, (f0, f1)) in s.npv[..cols]
-                        .chunks_exact_mut(n)
-                        .zip(f0.chunks_exact(n).zip(f1.chunks_exact(n)))
-                    {
-                        for (((slot, &b), s0), s1) in out.iter_mut().zip(base).zip(f0).zip(f1) {
-                            *slot = b - s0 * q0 - s1 * q1;
-                        }
-                    }
-                }
-                _ => s.npv[..cols].fill(0.0),
-            }
         } else {
-            s.cumulative.resize(cols * h, 0.0);
             s.npv.resize(cols + 1, 0.0);
             s.flatten_shares();
-            let (p0, p1) = (&s.pooled[0][..h], &s.pooled[1][..h]);
+            // Year by year into `cumulative`; otherwise only the last year, straight into the
+            // NPVs, by the same expression.
+            let first = if by_year {
+                s.cumulative.resize(cols * h, 0.0);
+                0
+            } else {
+                s.cumulative.clear();
+                if h == 0 {
+                    s.npv[..cols].fill(0.0);
+                }
+                h.saturating_sub(1)
+            };
             if n > 0 {
                 let (f0, f1) = (&s.flat_shares[0][..cols], &s.flat_shares[1][..cols]);
-                let years = s
-                    .cumulative
-                    .chunks_exact_mut(cols)
-                    .zip(s.base.chunks_exact(n))
-                    .zip(p0.iter().zip(p1));
-                for ((row, base), (&q0, &q1)) in years {
-                    for out in row.chunks_exact_mut(n) {
-                        out.copy_from_slice(base);
-                    }
-                    for ((slot, s0), s1) in row.iter_mut().zip(f0).zip(f1) {
-                        *slot = *slot - s0 * q0 - s1 * q1;
-                    }
+                for t in first..h {
+                    let row = if by_year {
+                        &mut s.cumulative[t * cols..(t + 1) * cols]
+                    } else {
+                        &mut s.npv[..cols]
+                    };
+                    let base = &s.base[t * n..(t + 1) * n];
+                    key_year(row, base, (f0, f1), (s.pooled[0][t], s.pooled[1][t]));
                 }
             }
         }
@@ -322,6 +307,21 @@ impl<'a> Kernel<'a> {
     pub fn evaluate(&self, s: &mut DrawScratch) {
         self.flows(s);
         self.apply_keys(s, true);
+    }
+}
+
+/// One year's `cum_ki(t) = B_i(t) − s_ki^running · P_running(t) − s_ki^startup · P_startup(t)`
+/// for every key × member column of `row`, from the members' `B_i(t)` in `base` and each
+/// column's shares.
+fn key_year(row: &mut [f64], base: &[f64], (f0, f1): (&[f64], &[f64]), (q0, q1): (f64, f64)) {
+    let n = base.len();
+    let columns = row
+        .chunks_exact_mut(n)
+        .zip(f0.chunks_exact(n).zip(f1.chunks_exact(n)));
+    for (out, (f0, f1)) in columns {
+        for (((slot, &b), s0), s1) in out.iter_mut().zip(base).zip(f0).zip(f1) {
+            *slot = b - s0 * q0 - s1 * q1;
+        }
     }
 }
 
