@@ -486,9 +486,6 @@ impl Model {
                 }
             }
             HeldRows::AddTo(costs) => {
-                let Some(x) = staff else {
-                    return first;
-                };
                 // `W(k) = Σ_{y ≥ first + k} d(y) g(y)`: attrition only lowers the held staff
                 // (`0 ≤ 1 − a ≤ 1`), so once a coalition's held staff are down to its pooled
                 // target they stay there, and its remaining years cost `default · W(k)`.
@@ -500,29 +497,22 @@ impl Model {
                     terms.weights[k] =
                         terms.weights[k + 1] + discount[year] * values.growth_factors[year];
                 }
-                for (cost, (&(default, target), &transferred)) in
-                    costs.iter_mut().zip(per_coalition)
-                {
+                for (cost, (&limits, &transferred)) in costs.iter_mut().zip(per_coalition) {
+                    let (default, target) = limits;
                     let (mut running, mut startup) = (0.0, 0.0);
                     for (k, (year, &decay)) in years.clone().enumerate() {
-                        let (d, g) = (discount[year], values.growth_factors[year]);
                         let held = transferred * decay;
-                        if held > target {
-                            let discounted = d * staff_cost(&x, held, payroll_tax) * g;
-                            running += discounted;
-                            if year == from {
-                                startup += discounted * one_off;
-                            }
-                            continue;
-                        }
+                        let above = held > target;
+                        let discounted =
+                            discount[year] * amount(held, limits) * values.growth_factors[year];
                         if year == from {
-                            startup += d * default * g * one_off;
+                            startup += discounted * one_off;
                         }
-                        if monotone {
+                        if monotone && !above {
                             running += default * terms.weights[k];
                             break;
                         }
-                        running += d * default * g;
+                        running += discounted;
                     }
                     cost[0] += running * price;
                     cost[1] += startup;
