@@ -115,6 +115,25 @@ impl Layout {
         self.detailed || draw < self.band_draws || self.checks_leaving(draw)
     }
 
+    /// Payback year counts per key × member column (`horizon + 1` bins each), none in a run
+    /// without details, which does not show them.
+    pub(super) fn payback_len(&self) -> usize {
+        if self.detailed {
+            self.cols() * (self.horizon + 1)
+        } else {
+            0
+        }
+    }
+
+    /// Draws ahead per year and key × member column, none in a run without details.
+    pub(super) fn ahead_len(&self) -> usize {
+        if self.detailed {
+            self.cols() * self.horizon
+        } else {
+            0
+        }
+    }
+
     /// Key × member columns.
     pub(super) fn cols(&self) -> usize {
         self.n_keys * self.n_members
@@ -156,8 +175,9 @@ pub(super) struct ChunkOutput {
     /// run without details, which does not show them).
     pub(super) payback: Vec<u64>,
     /// Per year and key × member column (`[year × cols + col]`): draws ahead at the end of
-    /// the year (empty in a run without details). Counted in `f64` (exact up to 2^53, far above a chunk's draws) so that the
-    /// count is a compare, a mask and an add over whole vectors of columns.
+    /// the year (empty in a run without details). Counted in `f64` (exact up to 2^53, far
+    /// above a chunk's draws) so that the count is a compare, a mask and an add over whole
+    /// vectors of columns.
     pub(super) ahead: Vec<f64>,
     /// Scratch: each column's payback bin in the latest draw (a small whole number in `f64`,
     /// for the same reason).
@@ -189,22 +209,13 @@ pub(super) struct ChunkOutput {
 
 impl ChunkOutput {
     pub(super) fn new(layout: &Layout) -> Self {
-        let cols = layout.cols();
         Self {
             npv_rows: Vec::new(),
             region_rows: Vec::new(),
             wins: vec![0; layout.stride],
             all_win: vec![0; layout.n_keys],
-            payback: if layout.detailed {
-                vec![0; cols * (layout.horizon + 1)]
-            } else {
-                Vec::new()
-            },
-            ahead: if layout.detailed {
-                vec![0.0; cols * layout.horizon]
-            } else {
-                Vec::new()
-            },
+            payback: vec![0; layout.payback_len()],
+            ahead: vec![0.0; layout.ahead_len()],
             from: Vec::new(),
             flows: vec![0.0; layout.flows_len()],
             first_bad_draw: None,
@@ -340,7 +351,7 @@ fn add_counts(into: &mut [u64], from: &[u64]) {
 
 impl Totals {
     pub(super) fn new(layout: &Layout) -> Self {
-        let (stride, cols) = (layout.stride, layout.cols());
+        let stride = layout.stride;
         let sketched = !layout.store_draws;
         let sketch = QuantileSketch::new(sketch::DEFAULT_RELATIVE_ACCURACY);
         Self {
@@ -357,16 +368,8 @@ impl Totals {
             sums: vec![(0.0, 0.0); stride],
             wins: vec![0; stride],
             all_win: vec![0; layout.n_keys],
-            payback: if layout.detailed {
-                vec![0; cols * (layout.horizon + 1)]
-            } else {
-                Vec::new()
-            },
-            ahead: if layout.detailed {
-                vec![0; cols * layout.horizon]
-            } else {
-                Vec::new()
-            },
+            payback: vec![0; layout.payback_len()],
+            ahead: vec![0; layout.ahead_len()],
             flow_sums: vec![0.0; layout.flows_len()],
             stable: vec![0; layout.n_keys],
             tempted: vec![0; layout.n_keys * layout.n_masks],

@@ -144,11 +144,7 @@ impl<'a> Kernel<'a> {
     pub fn scratch(&self) -> DrawScratch {
         DrawScratch {
             params: vec![0.0; self.model.parameters.len()],
-            shares: self
-                .keys
-                .iter()
-                .map(|k| k.shares.clone().map(|s| s.to_vec()))
-                .collect(),
+            shares: planning_shares(self.keys),
             ..DrawScratch::default()
         }
     }
@@ -238,11 +234,7 @@ impl<'a> Kernel<'a> {
     pub(super) fn apply_keys(&self, s: &mut DrawScratch, by_year: bool) {
         let (n, h) = (self.model.n_members(), self.discount.len());
         if s.shares.len() != self.keys.len() {
-            s.shares = self
-                .keys
-                .iter()
-                .map(|k| k.shares.clone().map(|s| s.to_vec()))
-                .collect();
+            s.shares = planning_shares(self.keys);
         }
         let cols = self.keys.len() * n;
         let by_year = by_year || self.any_yearly || self.any_by_component;
@@ -310,6 +302,13 @@ impl<'a> Kernel<'a> {
     }
 }
 
+/// Every key's own (planning) shares per category, what a draw starts from.
+fn planning_shares(keys: &[ResolvedKey]) -> Vec<[Vec<f64>; 2]> {
+    keys.iter()
+        .map(|k| k.shares.each_ref().map(|s| s.to_vec()))
+        .collect()
+}
+
 /// One year's `cum_ki(t) = B_i(t) − s_ki^running · P_running(t) − s_ki^startup · P_startup(t)`
 /// for every key × member column of `row`, from the members' `B_i(t)` in `base` and each
 /// column's shares.
@@ -337,10 +336,7 @@ pub fn evaluate_draw(
     scratch: &mut DrawScratch,
 ) -> Vec<f64> {
     let kernel = Kernel::with_discount(model, keys, discount.to_vec());
-    scratch.shares = keys
-        .iter()
-        .map(|k| k.shares.clone().map(|s| s.to_vec()))
-        .collect();
+    scratch.shares = planning_shares(keys);
     scratch.params.clear();
     scratch.params.extend_from_slice(params);
     // Only the NPVs are read: no cumulative net benefit by year.
