@@ -2,6 +2,7 @@
 
 mod accounts;
 mod accounts_outputs;
+mod aggregated;
 mod allocate;
 mod architecture;
 mod by_component;

@@ -11,6 +11,184 @@
 
 use super::{Applies, AssetValues, AssetYear, Basis, Category, DrawValues, Model, Wages};
 
+/// A row of [`DrawFlows`]: per member (`[member × horizon + year]`) or pooled (`[year]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Row {
+    Standalone,
+    AccountingAlone,
+    /// Per category.
+    Direct(usize),
+    AccountingCoop,
+    /// Per category.
+    Pooled(usize),
+    PooledAccounting,
+    WagesAlone,
+    WagesOwn,
+    /// Per category.
+    WagesPooled(usize),
+    ProjectsAlone,
+    ProjectsOwn,
+    ProjectsPooled,
+    ReinvestmentAlone,
+    ReinvestmentOwn,
+    ReinvestmentPooled,
+    ResidualAlone,
+    ResidualOwn,
+    ResidualPooled,
+    ResaleOwn,
+    ResalePooled,
+}
+
+impl Row {
+    /// Number of rows ([`Row::index`] is below it).
+    pub(crate) const COUNT: usize = 23;
+
+    /// Every row, in the order of [`Row::index`].
+    pub(crate) const ALL: [Row; Row::COUNT] = [
+        Row::Standalone,
+        Row::AccountingAlone,
+        Row::Direct(0),
+        Row::Direct(1),
+        Row::AccountingCoop,
+        Row::Pooled(0),
+        Row::Pooled(1),
+        Row::PooledAccounting,
+        Row::WagesAlone,
+        Row::WagesOwn,
+        Row::WagesPooled(0),
+        Row::WagesPooled(1),
+        Row::ProjectsAlone,
+        Row::ProjectsOwn,
+        Row::ProjectsPooled,
+        Row::ReinvestmentAlone,
+        Row::ReinvestmentOwn,
+        Row::ReinvestmentPooled,
+        Row::ResidualAlone,
+        Row::ResidualOwn,
+        Row::ResidualPooled,
+        Row::ResaleOwn,
+        Row::ResalePooled,
+    ];
+
+    /// The row's place among all rows.
+    pub(crate) fn index(self) -> usize {
+        match self {
+            Row::Standalone => 0,
+            Row::AccountingAlone => 1,
+            Row::Direct(c) => 2 + c,
+            Row::AccountingCoop => 4,
+            Row::Pooled(c) => 5 + c,
+            Row::PooledAccounting => 7,
+            Row::WagesAlone => 8,
+            Row::WagesOwn => 9,
+            Row::WagesPooled(c) => 10 + c,
+            Row::ProjectsAlone => 12,
+            Row::ProjectsOwn => 13,
+            Row::ProjectsPooled => 14,
+            Row::ReinvestmentAlone => 15,
+            Row::ReinvestmentOwn => 16,
+            Row::ReinvestmentPooled => 17,
+            Row::ResidualAlone => 18,
+            Row::ResidualOwn => 19,
+            Row::ResidualPooled => 20,
+            Row::ResaleOwn => 21,
+            Row::ResalePooled => 22,
+        }
+    }
+
+    /// The row's place among [`DrawFlows::base_rows`], the rows a run averages by year.
+    pub(crate) fn base(self) -> Option<usize> {
+        match self {
+            Row::Standalone => Some(0),
+            Row::Direct(c) => Some(1 + c),
+            Row::AccountingAlone => Some(3),
+            Row::AccountingCoop => Some(4),
+            Row::Pooled(c) => Some(5 + c),
+            Row::PooledAccounting => Some(7),
+            _ => None,
+        }
+    }
+
+    /// Whether the row has a value per member (otherwise one, the cooperation's).
+    pub(crate) fn per_member(self) -> bool {
+        !matches!(
+            self,
+            Row::Pooled(_)
+                | Row::PooledAccounting
+                | Row::WagesPooled(_)
+                | Row::ProjectsPooled
+                | Row::ReinvestmentPooled
+                | Row::ResidualPooled
+                | Row::ResalePooled
+        )
+    }
+}
+
+/// The year profile of an amount written with [`FlowSink::add_scaled`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Pattern<'a> {
+    /// Growth factors `g(t)`: the same in every draw of a run whose growth rates are fixed.
+    Growth(&'a [f64]),
+    /// Values of this draw (the assets' events per inhabitant).
+    Draw(&'a [f64]),
+}
+
+impl<'a> Pattern<'a> {
+    /// The values, one per year from the write's first year.
+    pub(crate) fn values(self) -> &'a [f64] {
+        match self {
+            Pattern::Growth(v) | Pattern::Draw(v) => v,
+        }
+    }
+}
+
+/// Where [`Model::write_flows`] puts a draw's amounts: the yearly rows of [`DrawFlows`], or
+/// their sums (the run's draws without yearly rows). Every amount is written through these
+/// methods, each slot's amounts in the order of [`Model::coalition_flows`]. The `_each`
+/// methods write one value per member of a per-member row, member by member.
+pub(crate) trait FlowSink {
+    /// `row[member][start + j] += k · pattern[j]` for every `j` (member 0 for a pooled row).
+    fn add_scaled(&mut self, row: Row, member: usize, start: usize, k: f64, pattern: Pattern<'_>);
+
+    /// `row[i][start + j] += ks[i] · pattern[j]` for every member `i` and every `j`.
+    fn add_scaled_each(&mut self, row: Row, start: usize, ks: &[f64], pattern: Pattern<'_>);
+
+    /// `row[i][start + j] += p[j] · ks[i] − q[j] · ks[i]` for every member `i` and every `j`,
+    /// with `(p, q)` of this draw.
+    fn add_scaled_difference_each(
+        &mut self,
+        row: Row,
+        start: usize,
+        ks: &[f64],
+        pq: (&[f64], &[f64]),
+    );
+
+    /// `row[member][year] += amount`.
+    fn add(&mut self, row: Row, member: usize, year: usize, amount: f64);
+
+    /// `row[i][year] += amounts[i]` for every member `i`.
+    fn add_each(&mut self, row: Row, year: usize, amounts: &[f64]);
+}
+
+/// Scratch of [`Model::write_flows`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct FlowScratch {
+    /// A line's part or a component's cost for each member.
+    parts: Vec<f64>,
+    /// A second amount per member.
+    others: Vec<f64>,
+    /// A pooled amount per year, and a second one.
+    years: Vec<f64>,
+    other_years: Vec<f64>,
+    /// 1 in every year.
+    ones: Vec<f64>,
+    /// The asset events of one inhabitant, per year.
+    asset_years: Vec<AssetYear>,
+    /// The same events as rows: reinvestment, depreciation.
+    reinvestment: Vec<f64>,
+    depreciation: Vec<f64>,
+}
+
 /// How much [`Model::draw_flows_with`] records beside the cash and budget rows: each level
 /// records everything the one before it does. A run asks for what its outputs read, since
 /// every recorded row costs its share of every draw.
@@ -52,10 +230,8 @@ pub struct DrawFlows {
     /// and the lines the scenario names as staff time. Recorded with the capital parts (from
     /// [`FlowDetail::Views`] on).
     pub wages: Wages,
-    /// Scratch: a line's part for each member.
-    parts: Vec<f64>,
-    /// Scratch: the asset events of one inhabitant, per year.
-    asset_years: Vec<AssetYear>,
+    /// Scratch of [`Model::write_flows`].
+    scratch: FlowScratch,
 }
 
 /// The amounts inside a draw's cash flows that the municipal accounts view books apart
@@ -121,6 +297,43 @@ impl CapitalFlows {
 }
 
 impl DrawFlows {
+    /// The whole of `row` (every member's years, or the pooled years).
+    fn row_mut(&mut self, row: Row) -> &mut [f64] {
+        let (c, w) = (&mut self.capital, &mut self.wages);
+        match row {
+            Row::Standalone => &mut self.standalone,
+            Row::AccountingAlone => &mut self.accounting_alone,
+            Row::Direct(k) => &mut self.direct[k],
+            Row::AccountingCoop => &mut self.accounting_coop,
+            Row::Pooled(k) => &mut self.pooled[k],
+            Row::PooledAccounting => &mut self.pooled_accounting,
+            Row::WagesAlone => &mut w.alone,
+            Row::WagesOwn => &mut w.own,
+            Row::WagesPooled(k) => &mut w.pooled[k],
+            Row::ProjectsAlone => &mut c.projects_alone,
+            Row::ProjectsOwn => &mut c.projects_own,
+            Row::ProjectsPooled => &mut c.projects_pooled,
+            Row::ReinvestmentAlone => &mut c.reinvestment_alone,
+            Row::ReinvestmentOwn => &mut c.reinvestment_own,
+            Row::ReinvestmentPooled => &mut c.reinvestment_pooled,
+            Row::ResidualAlone => &mut c.residual_alone,
+            Row::ResidualOwn => &mut c.residual_own,
+            Row::ResidualPooled => &mut c.residual_pooled,
+            Row::ResaleOwn => &mut c.resale_own,
+            Row::ResalePooled => &mut c.resale_pooled,
+        }
+    }
+
+    /// `row`'s slots of `member` from year `start`, `len` of them.
+    fn slots(&mut self, row: Row, member: usize, start: usize, len: usize) -> &mut [f64] {
+        let from = if row.per_member() {
+            member * self.horizon + start
+        } else {
+            start
+        };
+        &mut self.row_mut(row)[from..from + len]
+    }
+
     fn reset(&mut self, n: usize, horizon: usize, detail: FlowDetail) {
         if detail != FlowDetail::Cash {
             self.capital.reset(n, horizon, detail);
@@ -192,6 +405,44 @@ impl DrawFlows {
     }
 }
 
+impl FlowSink for DrawFlows {
+    fn add_scaled(&mut self, row: Row, member: usize, start: usize, k: f64, pattern: Pattern<'_>) {
+        let values = pattern.values();
+        add_scaled(self.slots(row, member, start, values.len()), k, values);
+    }
+
+    fn add_scaled_each(&mut self, row: Row, start: usize, ks: &[f64], pattern: Pattern<'_>) {
+        for (i, &k) in ks.iter().enumerate() {
+            self.add_scaled(row, i, start, k, pattern);
+        }
+    }
+
+    fn add_scaled_difference_each(
+        &mut self,
+        row: Row,
+        start: usize,
+        ks: &[f64],
+        (p, q): (&[f64], &[f64]),
+    ) {
+        for (i, &k) in ks.iter().enumerate() {
+            let slots = self.slots(row, i, start, p.len());
+            for ((slot, p), q) in slots.iter_mut().zip(p).zip(q) {
+                *slot += p * k - q * k;
+            }
+        }
+    }
+
+    fn add(&mut self, row: Row, member: usize, year: usize, amount: f64) {
+        self.slots(row, member, year, 1)[0] += amount;
+    }
+
+    fn add_each(&mut self, row: Row, year: usize, amounts: &[f64]) {
+        for (i, &amount) in amounts.iter().enumerate() {
+            self.add(row, i, year, amount);
+        }
+    }
+}
+
 impl Model {
     /// Fills `out` with every member's standalone flows and the flows of the cooperation of all
     /// members, for every year of the draw `v` (the same rules as [`Model::coalition_flows`]
@@ -208,27 +459,47 @@ impl Model {
     pub fn draw_flows_with(&self, v: &DrawValues, out: &mut DrawFlows, detail: FlowDetail) {
         let (n, horizon) = (self.n_members(), self.horizon_years);
         out.reset(n, horizon, detail);
+        let mut scratch = std::mem::take(&mut out.scratch);
+        self.write_flows(v, detail, out, &mut scratch);
+        out.scratch = scratch;
+    }
+
+    /// Writes every amount of draw `v`'s flows into `sink`: the rows `detail` records, each
+    /// slot's amounts in the order of [`Model::coalition_flows`] (lines, components with
+    /// their parallel operation, governance, assets).
+    pub(crate) fn write_flows<S: FlowSink>(
+        &self,
+        v: &DrawValues,
+        detail: FlowDetail,
+        sink: &mut S,
+        scratch: &mut FlowScratch,
+    ) {
+        let (n, horizon) = (self.n_members(), self.horizon_years);
         if horizon == 0 {
             return;
         }
-        // Every row below is written member by member and year by year through slices; each
-        // slot still receives its amounts in the order of `coalition_flows`.
-        self.draw_lines(v, out, detail);
-        self.draw_components(v, out, detail != FlowDetail::Cash);
+        self.write_lines(v, sink, &mut scratch.parts, detail);
+        self.write_components(v, sink, scratch, detail != FlowDetail::Cash);
         if n >= 2 {
-            let governance = v.organisation.governance;
-            for slot in &mut out.pooled[Category::Running.index()] {
-                *slot += governance;
-            }
+            scratch.ones.resize(horizon, 1.0);
+            let ones = Pattern::Growth(&scratch.ones);
+            let running = Row::Pooled(Category::Running.index());
+            sink.add_scaled(running, 0, 0, v.organisation.governance, ones);
         }
         if let Some(assets) = &v.assets {
-            self.draw_assets(assets, out, detail);
+            self.write_assets(assets, sink, scratch, detail);
         }
     }
 
-    /// The lines' part of [`Model::draw_flows_with`]: each year's slots receive the lines in
-    /// line order, as in `coalition_flows`.
-    fn draw_lines(&self, v: &DrawValues, out: &mut DrawFlows, detail: FlowDetail) {
+    /// The lines' part of [`Model::write_flows`]: each year's slots receive the lines in line
+    /// order, as in `coalition_flows`.
+    fn write_lines<S: FlowSink>(
+        &self,
+        v: &DrawValues,
+        sink: &mut S,
+        parts: &mut Vec<f64>,
+        detail: FlowDetail,
+    ) {
         let (n, horizon) = (self.n_members(), self.horizon_years);
         let t0 = self.operation_start;
         let pool_transition = self.pool_transition_costs && n >= 2;
@@ -243,76 +514,82 @@ impl Model {
             let project = line.category == Category::StartUp;
             let book = project && detail == FlowDetail::Accounts;
             // The line's year-independent parts: each member's.
-            out.parts.clear();
-            out.parts.extend((0..n).map(|i| self.member_part(coef, i)));
-            let (cap, wages) = (&mut out.capital, &mut out.wages);
+            parts.clear();
+            parts.extend((0..n).map(|i| self.member_part(coef, i)));
             // Alone: how a line applies to a coalition of one does not depend on the year.
             if line.occurs.applies(1, years.start, t0) == Applies::AsBasis {
-                let growth = &coef.growth_factors[years.clone()];
-                for (i, &part) in out.parts.iter().enumerate() {
-                    let row = i * horizon + years.start..i * horizon + years.end;
-                    add_scaled(&mut out.standalone[row.clone()], part, growth);
-                    if book {
-                        add_scaled(&mut cap.projects_alone[row.clone()], part, growth);
-                    }
-                    if wage {
-                        add_scaled(&mut wages.alone[row], part, growth);
-                    }
+                let growth = Pattern::Growth(&coef.growth_factors[years.clone()]);
+                sink.add_scaled_each(Row::Standalone, years.start, parts, growth);
+                if book {
+                    sink.add_scaled_each(Row::ProjectsAlone, years.start, parts, growth);
+                }
+                if wage {
+                    sink.add_scaled_each(Row::WagesAlone, years.start, parts, growth);
                 }
             }
             // In the cooperation: one way over a run of years, not at all in the others.
             let (applies, span) = line.occurs.applies_over(n, years, t0);
-            let growth = &coef.growth_factors[span.clone()];
+            let growth = Pattern::Growth(&coef.growth_factors[span.clone()]);
+            let from = span.start;
             match (applies, line.basis) {
                 (Applies::No, _) => {}
                 (Applies::AsBasis, Basis::Pooled) if n >= 2 => {
                     let pooled_part = self.pooled_part(coef, 0..n);
-                    add_scaled(&mut out.pooled[cat][span.clone()], pooled_part, growth);
+                    sink.add_scaled(Row::Pooled(cat), 0, from, pooled_part, growth);
                     if book {
-                        add_scaled(&mut cap.projects_pooled[span.clone()], pooled_part, growth);
+                        sink.add_scaled(Row::ProjectsPooled, 0, from, pooled_part, growth);
                     }
                     if wage {
-                        add_scaled(&mut wages.pooled[cat][span], pooled_part, growth);
+                        sink.add_scaled(Row::WagesPooled(cat), 0, from, pooled_part, growth);
                     }
                 }
                 _ if project && pool_transition => {
                     // Member by member, so each year's slot receives the members in order.
-                    for &part in &out.parts {
-                        add_scaled(&mut out.pooled[cat][span.clone()], part, growth);
+                    for &part in parts.iter() {
+                        sink.add_scaled(Row::Pooled(cat), 0, from, part, growth);
                         if book {
-                            add_scaled(&mut cap.projects_pooled[span.clone()], part, growth);
+                            sink.add_scaled(Row::ProjectsPooled, 0, from, part, growth);
                         }
                         if wage {
-                            add_scaled(&mut wages.pooled[cat][span.clone()], part, growth);
+                            sink.add_scaled(Row::WagesPooled(cat), 0, from, part, growth);
                         }
                     }
                 }
                 _ => {
-                    for (i, &part) in out.parts.iter().enumerate() {
-                        let row = i * horizon + span.start..i * horizon + span.end;
-                        add_scaled(&mut out.direct[cat][row.clone()], part, growth);
-                        if book {
-                            add_scaled(&mut cap.projects_own[row.clone()], part, growth);
-                        }
-                        if wage {
-                            add_scaled(&mut wages.own[row], part, growth);
-                        }
+                    sink.add_scaled_each(Row::Direct(cat), from, parts, growth);
+                    if book {
+                        sink.add_scaled_each(Row::ProjectsOwn, from, parts, growth);
+                    }
+                    if wage {
+                        sink.add_scaled_each(Row::WagesOwn, from, parts, growth);
                     }
                 }
             }
         }
     }
 
-    /// The components' part of [`Model::draw_flows_with`], each with its parallel operation;
-    /// the staffing components' wages too when `capital` is set.
-    fn draw_components(&self, v: &DrawValues, out: &mut DrawFlows, capital: bool) {
+    /// The components' part of [`Model::write_flows`], each with its parallel operation; the
+    /// staffing components' wages too when `capital` is set.
+    fn write_components<S: FlowSink>(
+        &self,
+        v: &DrawValues,
+        sink: &mut S,
+        scratch: &mut FlowScratch,
+        capital: bool,
+    ) {
         let (n, horizon) = (self.n_members(), self.horizon_years);
         let running = Category::Running.index();
         let startup = Category::StartUp.index();
         let (months, share) = v.parallel;
+        let FlowScratch {
+            parts: costs,
+            others: amounts,
+            years: pooled_years,
+            other_years: one_offs,
+            ..
+        } = scratch;
         for (component, values) in self.components.iter().zip(&v.components) {
-            // Each member's own cost: every year alone, and in the cooperation until pooled
-            // (member by member, so each row is written in order).
+            // Each member's own cost: every year alone, and in the cooperation until pooled.
             let growth = &values.growth_factors[..horizon];
             let pooled_from = if n < 2 {
                 horizon
@@ -321,17 +598,17 @@ impl Model {
             };
             let staffing = component.is_staffing();
             let wage = capital && staffing;
-            let rows = out.standalone.chunks_exact_mut(horizon);
-            let own_rows = out.direct[running].chunks_exact_mut(horizon);
-            for ((alone, row), own) in values.alone.iter().zip(rows).zip(own_rows) {
-                add_scaled_twice(row, own, pooled_from, alone.nok, growth);
-            }
+            let (all, before) = (
+                Pattern::Growth(growth),
+                Pattern::Growth(&growth[..pooled_from]),
+            );
+            costs.clear();
+            costs.extend(values.alone.iter().map(|alone| alone.nok));
+            sink.add_scaled_each(Row::Standalone, 0, costs, all);
+            sink.add_scaled_each(Row::Direct(running), 0, costs, before);
             if wage {
-                let rows = out.wages.alone.chunks_exact_mut(horizon);
-                let own_rows = out.wages.own.chunks_exact_mut(horizon);
-                for ((alone, row), own) in values.alone.iter().zip(rows).zip(own_rows) {
-                    add_scaled_twice(row, own, pooled_from, alone.nok, growth);
-                }
+                sink.add_scaled_each(Row::WagesAlone, 0, costs, all);
+                sink.add_scaled_each(Row::WagesOwn, 0, costs, before);
             }
             if pooled_from >= horizon {
                 continue;
@@ -344,8 +621,9 @@ impl Model {
                 0.0
             };
             let pooled_factor = v.organisation.pooled_factor(staffing);
-            for year in pooled_from..horizon {
-                let growth = growth[year];
+            pooled_years.clear();
+            one_offs.clear();
+            for (year, &growth) in growth.iter().enumerate().skip(pooled_from) {
                 let cost = self.pooled_component_cost(
                     v,
                     component,
@@ -354,32 +632,31 @@ impl Model {
                     || transferred,
                     year,
                 );
-                let pooled = cost * pooled_factor * growth;
-                out.pooled[running][year] += pooled;
-                let one_off = (staffing && year == component.pooled_from).then_some(
-                    v.organisation.staff_one_off * cost * v.organisation.price_factor * growth,
-                );
-                if let Some(one_off) = one_off {
-                    out.pooled[startup][year] += one_off;
+                pooled_years.push(cost * pooled_factor * growth);
+                if staffing && year == component.pooled_from {
+                    let one_off = v.organisation.staff_one_off * cost;
+                    one_offs.push(one_off * v.organisation.price_factor * growth);
                 }
-                if wage {
-                    out.wages.pooled[running][year] += pooled;
-                    if let Some(one_off) = one_off {
-                        out.wages.pooled[startup][year] += one_off;
-                    }
+            }
+            // Each year's amount once (1 · amount is the amount).
+            let pooled = Pattern::Draw(pooled_years);
+            sink.add_scaled(Row::Pooled(running), 0, pooled_from, 1.0, pooled);
+            for &one_off in one_offs.iter() {
+                sink.add(Row::Pooled(startup), 0, component.pooled_from, one_off);
+            }
+            if wage {
+                sink.add_scaled(Row::WagesPooled(running), 0, pooled_from, 1.0, pooled);
+                for &one_off in one_offs.iter() {
+                    sink.add(Row::WagesPooled(startup), 0, component.pooled_from, one_off);
                 }
             }
             // Each member's retained role once pooled.
-            let pooled_growth = &growth[pooled_from..];
-            let own_rows = out.direct[running].chunks_exact_mut(horizon);
-            for (role, own) in values.retained.iter().zip(own_rows) {
-                add_scaled(&mut own[pooled_from..], role.nok, pooled_growth);
-            }
+            let pooled_growth = Pattern::Growth(&growth[pooled_from..]);
+            costs.clear();
+            costs.extend(values.retained.iter().map(|role| role.nok));
+            sink.add_scaled_each(Row::Direct(running), pooled_from, costs, pooled_growth);
             if wage {
-                let own_rows = out.wages.own.chunks_exact_mut(horizon);
-                for (role, own) in values.retained.iter().zip(own_rows) {
-                    add_scaled(&mut own[pooled_from..], role.nok, pooled_growth);
-                }
+                sink.add_scaled_each(Row::WagesOwn, pooled_from, costs, pooled_growth);
             }
             // Parallel operation: in the pooling year and the next at most.
             if share == 0.0 {
@@ -391,27 +668,40 @@ impl Model {
                     continue;
                 }
                 let growth = growth[year];
-                for (i, alone) in values.alone.iter().enumerate() {
-                    let amount = share * fraction * alone.nok * growth;
-                    if self.pool_transition_costs {
-                        out.pooled[startup][year] += amount;
+                amounts.clear();
+                amounts.extend(
+                    values
+                        .alone
+                        .iter()
+                        .map(|alone| share * fraction * alone.nok * growth),
+                );
+                if self.pool_transition_costs {
+                    // Member by member into the one pooled slot.
+                    for &amount in amounts.iter() {
+                        sink.add(Row::Pooled(startup), 0, year, amount);
                         if wage {
-                            out.wages.pooled[startup][year] += amount;
+                            sink.add(Row::WagesPooled(startup), 0, year, amount);
                         }
-                    } else {
-                        out.direct[startup][i * horizon + year] += amount;
-                        if wage {
-                            out.wages.own[i * horizon + year] += amount;
-                        }
+                    }
+                } else {
+                    sink.add_each(Row::Direct(startup), year, amounts);
+                    if wage {
+                        sink.add_each(Row::WagesOwn, year, amounts);
                     }
                 }
             }
         }
     }
 
-    /// The existing assets' part of [`Model::draw_flows_with`]: a member's asset events are
-    /// its population times those of one inhabitant, tabulated once per draw.
-    fn draw_assets(&self, assets: &AssetValues, out: &mut DrawFlows, detail: FlowDetail) {
+    /// The existing assets' part of [`Model::write_flows`]: a member's asset events are its
+    /// population times those of one inhabitant, tabulated once per draw.
+    fn write_assets<S: FlowSink>(
+        &self,
+        assets: &AssetValues,
+        sink: &mut S,
+        scratch: &mut FlowScratch,
+        detail: FlowDetail,
+    ) {
         // The residual and resale values from `FlowDetail::Views` on, the reinvestments for
         // the accounts only.
         let capital = detail != FlowDetail::Cash;
@@ -421,8 +711,25 @@ impl Model {
         let running = Category::Running.index();
         let startup = Category::StartUp.index();
         let population: f64 = self.members.iter().map(|m| m.population).sum();
-        assets.standalone_years(1.0, horizon, &mut out.asset_years);
-        let table = &out.asset_years[..];
+        let FlowScratch {
+            parts: populations,
+            others: amounts,
+            years: platform,
+            other_years: platform_book,
+            asset_years,
+            reinvestment,
+            depreciation,
+            ..
+        } = scratch;
+        assets.standalone_years(1.0, horizon, asset_years);
+        let table = &asset_years[..];
+        reinvestment.clear();
+        reinvestment.extend(table.iter().map(|y| y.reinvestment));
+        depreciation.clear();
+        depreciation.extend(table.iter().map(|y| y.depreciation));
+        let (reinvested, depreciated) = (&reinvestment[..], &depreciation[..]);
+        populations.clear();
+        populations.extend(self.members.iter().map(|m| m.population));
         let last = horizon - 1;
         // `AssetValues::standalone_residual(1, horizon)`, from the table.
         let residual_per_inhabitant = if assets.residual_value {
@@ -433,102 +740,99 @@ impl Model {
         // Years in which a member of the cooperation still keeps its own assets; from
         // `operation_start` on they are retired (resold and written off in that year).
         let own_until = if n < 2 { horizon } else { t0.min(horizon) };
-        for (i, member) in self.members.iter().enumerate() {
-            let pop = member.population;
-            let row = i * horizon..(i + 1) * horizon;
-            let residual = residual_per_inhabitant * pop;
-            // Alone, every year.
-            let standalone = &mut out.standalone[row.clone()];
-            let accounting = &mut out.accounting_alone[row.clone()];
-            for ((slot, book), year) in standalone.iter_mut().zip(accounting.iter_mut()).zip(table)
-            {
-                let reinvestment = year.reinvestment * pop;
-                *slot += reinvestment;
-                *book += year.depreciation * pop - reinvestment;
-            }
-            standalone[last] -= residual;
-            accounting[last] += residual;
-            if reinvestments {
-                let reinvested = &mut out.capital.reinvestment_alone[row.clone()];
-                for (slot, year) in reinvested.iter_mut().zip(table) {
-                    *slot += year.reinvestment * pop;
-                }
-            }
+        let own = (&reinvested[..own_until], &depreciated[..own_until]);
+        // Each member's residual value, and its negative.
+        let residual = |amounts: &mut Vec<f64>, sign: f64| {
+            amounts.clear();
+            amounts.extend(
+                populations
+                    .iter()
+                    .map(|pop| sign * (residual_per_inhabitant * pop)),
+            );
+        };
+        // Alone, every year.
+        sink.add_scaled_each(Row::Standalone, 0, populations, Pattern::Draw(reinvested));
+        let book = (depreciated, reinvested);
+        sink.add_scaled_difference_each(Row::AccountingAlone, 0, populations, book);
+        residual(amounts, -1.0);
+        sink.add_each(Row::Standalone, last, amounts);
+        residual(amounts, 1.0);
+        sink.add_each(Row::AccountingAlone, last, amounts);
+        if reinvestments {
+            let pattern = Pattern::Draw(reinvested);
+            sink.add_scaled_each(Row::ReinvestmentAlone, 0, populations, pattern);
+        }
+        if capital {
+            sink.add_each(Row::ResidualAlone, last, amounts);
+        }
+        // In the cooperation, while the members keep their own assets.
+        sink.add_scaled_each(Row::Direct(running), 0, populations, Pattern::Draw(own.0));
+        sink.add_scaled_difference_each(Row::AccountingCoop, 0, populations, (own.1, own.0));
+        if reinvestments {
+            sink.add_scaled_each(Row::ReinvestmentOwn, 0, populations, Pattern::Draw(own.0));
+        }
+        if own_until == horizon {
+            residual(amounts, -1.0);
+            sink.add_each(Row::Direct(running), last, amounts);
+            residual(amounts, 1.0);
+            sink.add_each(Row::AccountingCoop, last, amounts);
             if capital {
-                out.capital.residual_alone[row.start + last] += residual;
+                sink.add_each(Row::ResidualOwn, last, amounts);
             }
-            // In the cooperation, while the member keeps its own assets.
-            let own = &mut out.direct[running][row.start..row.start + own_until];
-            let accounting = &mut out.accounting_coop[row.start..row.start + own_until];
-            for ((slot, book), year) in own.iter_mut().zip(accounting.iter_mut()).zip(table) {
-                let reinvestment = year.reinvestment * pop;
-                *slot += reinvestment;
-                *book += year.depreciation * pop - reinvestment;
-            }
-            if reinvestments {
-                let reinvested =
-                    &mut out.capital.reinvestment_own[row.start..row.start + own_until];
-                for (slot, year) in reinvested.iter_mut().zip(table) {
-                    *slot += year.reinvestment * pop;
+        } else if t0 < horizon {
+            // Retired when the cooperation starts operating: the book value held, resold at a
+            // share.
+            let held = table[t0].book_value_held();
+            let resale = |amounts: &mut Vec<f64>, sign: f64| {
+                amounts.clear();
+                let values = populations.iter().map(|pop| held * pop);
+                amounts.extend(values.map(|value| sign * (assets.resale_share * value)));
+            };
+            if self.pool_transition_costs {
+                // Member by member into the one pooled slot.
+                resale(amounts, 1.0);
+                for &amount in amounts.iter() {
+                    sink.add(Row::Pooled(startup), 0, t0, -amount);
+                    if capital {
+                        sink.add(Row::ResalePooled, 0, t0, amount);
+                    }
                 }
-            }
-            if own_until == horizon {
-                out.direct[running][row.start + last] -= residual;
-                out.accounting_coop[row.start + last] += residual;
+            } else {
+                resale(amounts, -1.0);
+                sink.add_each(Row::Direct(startup), t0, amounts);
                 if capital {
-                    out.capital.residual_own[row.start + last] += residual;
+                    resale(amounts, 1.0);
+                    sink.add_each(Row::ResaleOwn, t0, amounts);
                 }
-            } else if t0 < horizon {
-                // Retired when the cooperation starts operating.
-                let slot = row.start + t0;
-                let book_value_held = table[t0].book_value_held() * pop;
-                let resale = assets.resale_share * book_value_held;
-                if self.pool_transition_costs {
-                    out.pooled[startup][t0] -= resale;
-                    if capital {
-                        out.capital.resale_pooled[t0] += resale;
-                    }
-                } else {
-                    out.direct[startup][slot] -= resale;
-                    if capital {
-                        out.capital.resale_own[slot] += resale;
-                    }
-                }
-                out.accounting_coop[slot] += book_value_held;
             }
+            amounts.clear();
+            amounts.extend(populations.iter().map(|pop| held * pop));
+            sink.add_each(Row::AccountingCoop, t0, amounts);
         }
-        if n >= 2 {
+        if n >= 2 && t0 < horizon {
+            // The shared platform, each year's amount once (1 · amount is the amount).
+            platform.clear();
+            platform_book.clear();
             for year in t0..horizon {
-                let platform = assets.pooled_year(population, t0, year);
-                out.pooled[running][year] += platform.reinvestment;
-                out.pooled_accounting[year] += platform.depreciation - platform.reinvestment;
-                if reinvestments {
-                    out.capital.reinvestment_pooled[year] += platform.reinvestment;
-                }
-                if year == last {
-                    let residual = assets.pooled_residual(population, t0, horizon);
-                    out.pooled[running][year] -= residual.value;
-                    out.pooled_accounting[year] += residual.depreciated;
-                    if capital {
-                        out.capital.residual_pooled[year] += residual.value;
-                    }
-                }
+                let event = assets.pooled_year(population, t0, year);
+                platform.push(event.reinvestment);
+                platform_book.push(event.depreciation - event.reinvestment);
+            }
+            sink.add_scaled(Row::Pooled(running), 0, t0, 1.0, Pattern::Draw(platform));
+            let book = Pattern::Draw(platform_book);
+            sink.add_scaled(Row::PooledAccounting, 0, t0, 1.0, book);
+            if reinvestments {
+                let pattern = Pattern::Draw(platform);
+                sink.add_scaled(Row::ReinvestmentPooled, 0, t0, 1.0, pattern);
+            }
+            let residual = assets.pooled_residual(population, t0, horizon);
+            sink.add(Row::Pooled(running), 0, last, -residual.value);
+            sink.add(Row::PooledAccounting, 0, last, residual.depreciated);
+            if capital {
+                sink.add(Row::ResidualPooled, 0, last, residual.value);
             }
         }
     }
-}
-
-/// `row[t] += k · growth[t]` over a whole row, and the same amounts to `own[t]` for
-/// `t < until`.
-#[inline]
-fn add_scaled_twice(row: &mut [f64], own: &mut [f64], until: usize, k: f64, growth: &[f64]) {
-    let (before, after) = row.split_at_mut(until);
-    for ((slot, own), g) in before.iter_mut().zip(&mut own[..until]).zip(growth) {
-        let amount = k * g;
-        *slot += amount;
-        *own += amount;
-    }
-    add_scaled(after, k, &growth[until..]);
 }
 
 /// Makes `v` `len` zeros, in place when it has that length already (every draw after the

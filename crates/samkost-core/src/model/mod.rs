@@ -40,6 +40,7 @@ pub use existing::{ExistingCooperation, ExistingFlows};
 pub use exit::{ExitTerms, RemainingCosts, key_gains_row, leave_base};
 pub use expr::{BinaryOp, Expr};
 pub use flows::{CapitalFlows, DrawFlows, FlowDetail};
+pub(crate) use flows::{FlowScratch, FlowSink, Pattern, Row};
 pub use membership::{
     EventFlows, EventKind, ExitRules, MembershipEvent, Settlement, Transfer, event_year,
     shares_among,
@@ -465,6 +466,21 @@ impl Model {
     /// Number of members.
     pub fn n_members(&self) -> usize {
         self.members.len()
+    }
+
+    /// Whether every line's and component's growth rate is the same in every draw: its
+    /// expression reads no parameter that is uncertain. The growth profiles are then fixed for
+    /// a run, which lets draws without yearly rows be summed per profile
+    /// (docs/MODEL.md §6, "Draws without yearly rows").
+    pub fn growth_is_fixed(&self) -> bool {
+        let fixed = |e: &Expr| {
+            let mut read = Vec::new();
+            e.params(&mut read);
+            read.iter()
+                .all(|&j| self.parameters[j].distribution.is_fixed())
+        };
+        self.lines.iter().all(|l| fixed(&l.growth))
+            && self.components.iter().all(|c| fixed(&c.growth))
     }
 
     /// Evaluates every expression of the model for one draw of the parameters.

@@ -11,7 +11,15 @@
 
 use super::expr::Expr;
 use super::vat::VatRule;
-use super::{DrawFlows, FlowDetail, Model};
+use super::{DrawFlows, FlowDetail, Model, Row};
+
+/// No purchases in the views' terms: no member pays VAT it cannot have compensated.
+fn no_purchases(n: usize, out: &mut ViewTerms) {
+    out.purchases_alone.clear();
+    out.purchases_alone.resize(n, 0.0);
+    out.purchases_own.clone_from(&out.purchases_alone);
+    out.through_cooperation = [0.0; 2];
+}
 
 /// The cost of tax financing: each krone of net public spending costs society 1.2 kroner
 /// (Finansdepartementet, rundskriv R-109/2021; DFØ, Veileder i samfunnsøkonomiske analyser,
@@ -64,6 +72,60 @@ impl Model {
         discount: &[f64],
         out: &mut ViewTerms,
     ) {
+        self.view_gains(params, discount, out);
+        if self.views_need_capital_flows() {
+            self.discounted_purchases(f, discount, out);
+        } else {
+            no_purchases(self.n_members(), out);
+        }
+    }
+
+    /// [`Model::draw_view_terms`] of a draw whose yearly rows were not built, from each row's
+    /// discounted sum: `row(r, i)` of member `i` (0 for a pooled row). The same terms as a
+    /// sum of the discounted rows instead of a discounted sum of the rows' yearly
+    /// combinations.
+    pub(crate) fn draw_view_terms_discounted(
+        &self,
+        params: &[f64],
+        discount: &[f64],
+        row: impl Fn(Row, usize) -> f64,
+        out: &mut ViewTerms,
+    ) {
+        self.view_gains(params, discount, out);
+        if !self.views_need_capital_flows() {
+            no_purchases(self.n_members(), out);
+            return;
+        }
+        out.purchases_alone.clear();
+        out.purchases_own.clear();
+        for i in 0..self.n_members() {
+            let alone =
+                row(Row::Standalone, i) - row(Row::WagesAlone, i) + row(Row::ResidualAlone, i);
+            let own = row(Row::Direct(0), i) + row(Row::Direct(1), i) - row(Row::WagesOwn, i)
+                + row(Row::ResaleOwn, i)
+                + row(Row::ResidualOwn, i);
+            out.purchases_alone.push(alone);
+            out.purchases_own.push(own);
+        }
+        let rule = self.accounts.vat.cooperation;
+        for (cat, slot) in out.through_cooperation.iter_mut().enumerate() {
+            let adjust = if cat == 0 {
+                Row::ResidualPooled
+            } else {
+                Row::ResalePooled
+            };
+            *slot = match rule {
+                VatRule::Purchases => {
+                    row(Row::Pooled(cat), 0) - row(Row::WagesPooled(cat), 0) + row(adjust, 0)
+                }
+                VatRule::Compensated => 0.0,
+                VatRule::Invoice => row(Row::Pooled(cat), 0),
+            };
+        }
+    }
+
+    /// The service gains' terms of [`Model::draw_view_terms`], `G_i` and `S_i`.
+    fn view_gains(&self, params: &[f64], discount: &[f64], out: &mut ViewTerms) {
         let n = self.n_members();
         out.realised.clear();
         out.realised.resize(n, 0.0);
@@ -95,14 +157,6 @@ impl Model {
                 *realised_i += share * value * realised;
             }
         }
-        if !self.views_need_capital_flows() {
-            out.purchases_alone.clear();
-            out.purchases_alone.resize(n, 0.0);
-            out.purchases_own.clone_from(&out.purchases_alone);
-            out.through_cooperation = [0.0; 2];
-            return;
-        }
-        self.discounted_purchases(f, discount, out);
     }
 
     /// Whether the views' terms read the capital parts of the flows ([`crate::model::CapitalFlows`]):

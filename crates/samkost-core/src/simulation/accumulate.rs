@@ -197,6 +197,8 @@ pub(super) struct ChunkOutput {
     pub(super) tempted_sampled: Vec<BTreeMap<Vec<usize>, u64>>,
     /// Ex-post keys whose method failed on a draw (the planning shares were used instead).
     pub(super) ex_post_fallbacks: u64,
+    /// Draws summed without their yearly rows.
+    pub(super) aggregated: u64,
     /// Sums of the municipal accounts' rows (`accounts::accounts_len`).
     pub(super) accounts: Vec<f64>,
     /// Scratch: the latest draw's books.
@@ -225,6 +227,7 @@ impl ChunkOutput {
             leaving_checked: 0,
             tempted_sampled: vec![BTreeMap::new(); layout.n_keys],
             ex_post_fallbacks: 0,
+            aggregated: 0,
             accounts: vec![0.0; super::accounts::accounts_len(layout)],
             books: DrawAccounts::default(),
             leaving: LeaveCounts::default(),
@@ -250,6 +253,12 @@ impl ChunkOutput {
             for (bins, &from) in self.payback.chunks_exact_mut(h + 1).zip(&self.from) {
                 bins[from as usize] += 1;
             }
+        }
+        if s.aggregated {
+            // Its yearly amounts are summed on the tape (`FlowTape::flush`); no key's shares
+            // change from draw to draw in a run that aggregates draws.
+            self.aggregated += 1;
+            return;
         }
         let f = &s.flows;
         let mut sums = self.flows.as_mut_slice();
@@ -340,6 +349,8 @@ pub(super) struct Totals {
     /// Draws checked for leaving in a later year.
     pub(super) leaving_checked: u64,
     pub(super) fallbacks: u64,
+    /// Draws summed without their yearly rows.
+    pub(super) aggregated: u64,
     pub(super) accounts: Vec<f64>,
     pub(super) leaving: LeaveCounts,
     pub(super) views: ViewSums,
@@ -377,6 +388,7 @@ impl Totals {
             checked: 0,
             leaving_checked: 0,
             fallbacks: 0,
+            aggregated: 0,
             accounts: vec![0.0; super::accounts::accounts_len(layout)],
             leaving: LeaveCounts::default(),
             views: ViewSums::new(layout),
@@ -429,6 +441,7 @@ impl Totals {
         self.checked += chunk.stability_checked;
         self.leaving_checked += chunk.leaving_checked;
         self.fallbacks += chunk.ex_post_fallbacks;
+        self.aggregated += chunk.aggregated;
         self.leaving.merge(&chunk.leaving);
         self.views.merge(&chunk.views);
     }

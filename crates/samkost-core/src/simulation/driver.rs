@@ -274,6 +274,8 @@ impl ChunkContext<'_> {
             }
         }
         tile.flush(&mut slots);
+        s.tape
+            .flush(&mut out.flows[..super::tape::base_len(layout.n_members, layout.horizon)]);
         out
     }
 
@@ -294,7 +296,10 @@ impl ChunkContext<'_> {
         if model.has_events() {
             super::events::draw_effects(model, self.seed, Some(draw), &mut s.events);
         }
-        kernel.flows(s);
+        // Only the draws that read nothing by year go without their yearly rows.
+        let rows =
+            layout.needs_years(draw) || layout.needs_game(draw) || draw < layout.stability_draws;
+        kernel.flows(s, rows);
         let game = self.table.filter(|_| layout.needs_game(draw));
         if let Some(table) = game {
             stability::realise(model, table, kernel.discount(), s, games);
@@ -488,6 +493,7 @@ fn summarise(
         stability_draws: acc.checked,
         leaving_draws: acc.leaving_checked,
         ex_post_fallbacks: acc.fallbacks,
+        aggregated_draws: acc.aggregated,
         draw_npv: if layout.store_draws {
             Some(columns.npv)
         } else {

@@ -15,11 +15,14 @@
 //!
 //! which is docs/MODEL.md §6 rearranged: nothing is recomputed per key that does not depend on
 //! the key, and nothing per year that does not depend on the year. The planning game and core
-//! stability take the same draw's values to [`Model::npv_game`].
+//! stability take the same draw's values to [`Model::npv_game`]. A draw that shows no years
+//! goes without its rows: its flows are written onto the worker's [`FlowTape`], which keeps
+//! only each row's discounted sum (`B_i(H − 1)`, `P_c(H − 1)`) and the chunk's yearly means.
 
 use super::MAX_ABS_NOK;
+use super::tape::FlowTape;
 use crate::allocation::ResolvedKey;
-use crate::model::{DrawFlows, DrawValues, EventFlows, ExistingFlows, FlowDetail, Model};
+use crate::model::{DrawFlows, DrawValues, EventFlows, ExistingFlows, FlowDetail, Model, Row};
 
 /// The per-draw computation of one run: a model, its resolved keys and the discount factors.
 #[derive(Debug, Clone)]
@@ -35,6 +38,10 @@ pub struct Kernel<'a> {
     /// How much the flows record beside the cash rows: the capital parts and wages for the
     /// municipal accounts and the views' VAT, as far as the run reads them.
     detail: FlowDetail,
+    /// Whether a draw that needs no yearly values may go without its rows ([`FlowTape`]):
+    /// growth rates fixed, and no membership events, existing cooperation, municipal
+    /// accounts, or keys by year or by component, which read the rows.
+    aggregates: bool,
 }
 
 /// One worker's buffers and the outcome of its latest draw.
@@ -85,6 +92,18 @@ pub struct DrawScratch {
     pub(super) pooled_npv: f64,
     /// Whether every amount of the draw is finite and within [`MAX_ABS_NOK`].
     pub(super) in_range: bool,
+    /// Whether the latest draw went without its yearly rows: `flows`, `base`, `pooled`,
+    /// `region_cumulative` and `cumulative` are not its own, and its discounted sums are in
+    /// `tape`.
+    pub(super) aggregated: bool,
+    /// The draws without yearly rows of this worker.
+    pub(super) tape: FlowTape,
+    /// `B_i(H − 1)` per member.
+    last_base: Vec<f64>,
+    /// `P_c(H − 1)` per category.
+    last_pooled: [f64; 2],
+    /// The region's NPV.
+    region_npv: f64,
 }
 
 impl DrawScratch {
@@ -99,9 +118,14 @@ impl DrawScratch {
         }
     }
 
+    /// `P_c(H − 1)` from the yearly sums.
+    fn pooled_totals_by_year(&self) -> [f64; 2] {
+        [0, 1].map(|c| self.pooled[c].last().copied().unwrap_or(0.0))
+    }
+
     /// NPV of the pooled running and start-up cost of the latest draw.
     pub(super) fn pooled_totals(&self) -> [f64; 2] {
-        [0, 1].map(|c| self.pooled[c].last().copied().unwrap_or(0.0))
+        self.last_pooled
     }
 }
 
@@ -120,13 +144,22 @@ impl<'a> Kernel<'a> {
             any_yearly: keys.iter().any(|k| k.yearly.is_some()),
             any_by_component: keys.iter().any(|k| k.components.is_some()),
             detail: FlowDetail::Cash,
+            aggregates: false,
         }
+        .with_detail(FlowDetail::Cash)
     }
 
     /// The kernel recording the capital parts of the flows ([`crate::model::CapitalFlows`])
     /// and the wages as far as `detail` asks ([`Model::flow_detail`]).
     pub fn with_detail(mut self, detail: FlowDetail) -> Self {
+        let model = self.model;
         self.detail = detail;
+        self.aggregates = detail != FlowDetail::Accounts
+            && !model.has_events()
+            && !model.has_existing()
+            && !self.any_yearly
+            && !self.any_by_component
+            && model.growth_is_fixed();
         self
     }
 
@@ -150,11 +183,19 @@ impl<'a> Kernel<'a> {
     }
 
     /// Evaluates the draw whose parameters are in `s.params`: its values, its flows and the
-    /// key-independent discounted sums.
-    pub(super) fn flows(&self, s: &mut DrawScratch) {
+    /// key-independent discounted sums. With `rows`, or where the run cannot do without them,
+    /// the flows' yearly rows are built; otherwise only their discounted sums and the chunk's
+    /// yearly means ([`FlowTape`]).
+    pub(super) fn flows(&self, s: &mut DrawScratch, rows: bool) {
         let model = self.model;
         let (n, h) = (model.n_members(), self.discount.len());
         model.evaluate(&s.params, &mut s.values);
+        s.aggregated =
+            !rows && self.aggregates && s.tape.write(model, &s.values, self.detail, &self.discount);
+        if s.aggregated {
+            self.aggregated_sums(s);
+            return;
+        }
         model.draw_flows_with(&s.values, &mut s.flows, self.detail);
         if model.has_events() {
             if s.events.effect.len() != model.events.len() {
@@ -223,6 +264,35 @@ impl<'a> Kernel<'a> {
             acc += d * (alone - (p0 + p1 + own));
             *r = acc;
         }
+        s.last_base.clear();
+        s.last_base
+            .extend_from_slice(h.checked_sub(1).map_or(&[][..], |t| &s.base[t * n..]));
+        s.last_base.resize(n, 0.0);
+        s.last_pooled = s.pooled_totals_by_year();
+        s.region_npv = s.region_cumulative.last().copied().unwrap_or(0.0);
+    }
+
+    /// The sums of [`Kernel::flows`] from the discounted rows of a draw without yearly rows:
+    /// `B_i(H − 1)` = standalone NPV − own NPV, `P_c(H − 1)` and the region's NPV, the
+    /// members' own and pooled amounts summed in member order.
+    fn aggregated_sums(&self, s: &mut DrawScratch) {
+        let n = self.model.n_members();
+        let tape = &s.tape;
+        s.standalone_npv.clear();
+        s.direct_npv.clear();
+        s.last_base.clear();
+        for i in 0..n {
+            let alone = tape.discounted(Row::Standalone, i);
+            let own = tape.discounted(Row::Direct(0), i) + tape.discounted(Row::Direct(1), i);
+            s.standalone_npv.push(alone);
+            s.direct_npv.push(own);
+            s.last_base.push(alone - own);
+        }
+        s.last_pooled = [0, 1].map(|c| tape.discounted(Row::Pooled(c), 0));
+        s.pooled_npv = s.last_pooled.iter().sum();
+        let (alone, own): (f64, f64) = (s.standalone_npv.iter().sum(), s.direct_npv.iter().sum());
+        s.region_npv = alone - (s.last_pooled[0] + s.last_pooled[1] + own);
+        s.in_range = true;
     }
 
     /// Every key's NPV from the sums of [`Kernel::flows`] and the shares in `s.shares`, and
@@ -245,26 +315,25 @@ impl<'a> Kernel<'a> {
             s.flatten_shares();
             // Year by year into `cumulative`; otherwise only the last year, straight into the
             // NPVs, by the same expression.
-            let first = if by_year {
+            if by_year {
                 s.cumulative.resize(cols * h, 0.0);
-                0
             } else {
                 s.cumulative.clear();
                 if h == 0 {
                     s.npv[..cols].fill(0.0);
                 }
-                h.saturating_sub(1)
-            };
+            }
             if n > 0 {
                 let (f0, f1) = (&s.flat_shares[0][..cols], &s.flat_shares[1][..cols]);
-                for t in first..h {
-                    let row = if by_year {
-                        &mut s.cumulative[t * cols..(t + 1) * cols]
-                    } else {
-                        &mut s.npv[..cols]
-                    };
-                    let base = &s.base[t * n..(t + 1) * n];
-                    key_year(row, base, (f0, f1), (s.pooled[0][t], s.pooled[1][t]));
+                if by_year {
+                    for t in 0..h {
+                        let row = &mut s.cumulative[t * cols..(t + 1) * cols];
+                        let base = &s.base[t * n..(t + 1) * n];
+                        key_year(row, base, (f0, f1), (s.pooled[0][t], s.pooled[1][t]));
+                    }
+                } else if h > 0 {
+                    let pooled = (s.last_pooled[0], s.last_pooled[1]);
+                    key_year(&mut s.npv[..cols], &s.last_base, (f0, f1), pooled);
                 }
             }
         }
@@ -282,7 +351,7 @@ impl<'a> Kernel<'a> {
                 None => s.npv.fill(0.0),
             }
         }
-        s.npv[cols] = s.region_cumulative.last().copied().unwrap_or(0.0);
+        s.npv[cols] = s.region_npv;
         // Out of range or NaN.
         let outside: usize = s
             .npv
@@ -297,7 +366,7 @@ impl<'a> Kernel<'a> {
     /// The whole kernel for a draw whose parameters are in `s.params`, with the keys' own
     /// (planning) shares, the cumulative net benefits by year included.
     pub fn evaluate(&self, s: &mut DrawScratch) {
-        self.flows(s);
+        self.flows(s, true);
         self.apply_keys(s, true);
     }
 }
@@ -340,7 +409,7 @@ pub fn evaluate_draw(
     scratch.params.clear();
     scratch.params.extend_from_slice(params);
     // Only the NPVs are read: no cumulative net benefit by year.
-    kernel.flows(scratch);
+    kernel.flows(scratch, true);
     kernel.apply_keys(scratch, false);
     scratch.npv.clone()
 }

@@ -36,6 +36,7 @@ mod results;
 mod sample;
 mod stability;
 mod stability_over_time;
+mod tape;
 mod views;
 mod yearly_keys;
 

@@ -215,6 +215,9 @@ pub struct RunResults {
     pub leaving_draws: u64,
     /// Draws × ex-post methods that failed and fell back to the planning shares.
     pub ex_post_fallbacks: u64,
+    /// Draws summed without their yearly rows (docs/MODEL.md §6, "Draws without yearly
+    /// rows"); the others built their rows.
+    pub aggregated_draws: u64,
     /// Per-draw NPVs column by column: `draw_npv[col * n_draws + draw]`, columns = keys ×
     /// members, then the region; `None` when the run was too long to keep them.
     pub(super) draw_npv: Option<Vec<f64>>,

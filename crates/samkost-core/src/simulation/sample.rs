@@ -119,7 +119,7 @@ pub fn draw_sample(model: &Model, config: &RunConfig) -> Result<DrawSample, Simu
                                 Some(design) => design.fill(model, draw, &mut s.params),
                                 None => sample_parameters(model, config.seed, draw, &mut s.params),
                             }
-                            kernel.flows(s);
+                            kernel.flows(s, true);
                             let mut row = Row {
                                 base: (0..n)
                                     .map(|i| s.standalone_npv[i] - s.direct_npv[i])

@@ -126,7 +126,12 @@ impl ViewSums {
         layout: &Layout,
         s: &DrawScratch,
     ) {
-        model.draw_view_terms(&s.params, &s.flows, discount, &mut self.terms);
+        if s.aggregated {
+            let row = |r, i| s.tape.discounted(r, i);
+            model.draw_view_terms_discounted(&s.params, discount, row, &mut self.terms);
+        } else {
+            model.draw_view_terms(&s.params, &s.flows, discount, &mut self.terms);
+        }
         let n = layout.n_members;
         self.row.clear();
         for (k, shares) in s.shares.iter().enumerate() {

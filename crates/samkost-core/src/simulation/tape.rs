@@ -1,0 +1,378 @@
+//! A draw's flows without their yearly rows: the sink of [`Model::write_flows`] for the draws
+//! that need only their NPVs and the run's yearly means (docs/MODEL.md §6, "Draws without
+//! yearly rows").
+//!
+//! Every amount a draw's flows receive is written as `k · g(t)` over a run of years, with `g`
+//! a growth profile that is the same in every draw of a run whose growth rates are fixed, or
+//! as an amount of this draw in one year (or over a profile of this draw: the assets' events).
+//! The first draw records each growth-profile write as a *site* — its row, member, years, the
+//! profile and its discounted sum `W = Σ_j d(start + j) g(j)` — and every later draw, whose
+//! writes come in the same order, only
+//!
+//! * adds `k · W` to its row's discounted sum (what the NPVs and the views read), and
+//! * keeps `k`, which the chunk sums per site: the yearly means of the rows are
+//!   `Σ_draws k · g(t)` = `(Σ_draws k) · g(t)`, expanded once per chunk ([`FlowTape::flush`]).
+//!
+//! Amounts of this draw are discounted and summed year by year. A draw is not aggregated, and
+//! its rows are built instead, when a write differs from the recorded site (it does not in any
+//! model whose growth rates are fixed) or when the sum of the absolute amounts it writes,
+//! `Σ |k| · max_j |g(j)|` and `Σ |amount|`, which bounds every yearly value and every NPV,
+//! is not finite or exceeds [`MAX_ABS_NOK`]: then the rows decide whether it is in range.
+
+use super::MAX_ABS_NOK;
+use crate::model::{FlowDetail, FlowScratch, FlowSink, Model, Pattern, Row};
+
+/// A growth-profile write recorded on the tape's first draw: one member's, or every member's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Site {
+    /// Row, first member, members, first year and number of years, packed ([`site_key`]).
+    key: u64,
+    /// The first member's discounted sum: `row.index() × n + member`.
+    slot: usize,
+    /// Members written (consecutive from the first).
+    members: usize,
+    /// Where the site's `k`s are in [`FlowTape::ks`] and [`FlowTape::k_sums`].
+    ks_at: usize,
+    /// Where the first member's first year goes among the base rows' sums, if it is a base
+    /// row, and the step to the next member.
+    mean: Option<usize>,
+    mean_step: usize,
+    /// `Σ_j d(start + j) · g(j)`.
+    weight: f64,
+    /// `max_j |g(j)|`.
+    largest: f64,
+    /// The profile, `[pattern .. pattern + len]` of [`FlowTape::profiles`].
+    pattern: usize,
+    len: usize,
+}
+
+fn site_key(row: Row, member: usize, members: usize, start: usize, len: usize) -> u64 {
+    (row.index() as u64)
+        | (member as u64) << 8
+        | (members as u64) << 24
+        | (start as u64) << 40
+        | (len as u64) << 52
+}
+
+/// One worker's tape (see the module documentation).
+#[derive(Debug, Clone, Default)]
+pub(super) struct FlowTape {
+    n: usize,
+    horizon: usize,
+    discount: Vec<f64>,
+    sites: Vec<Site>,
+    profiles: Vec<f64>,
+    recorded: bool,
+    cursor: usize,
+    mismatch: bool,
+    /// This draw's `k` per site.
+    ks: Vec<f64>,
+    /// `Σ k` per site over the chunk's aggregated draws.
+    k_sums: Vec<f64>,
+    /// This draw's amounts of its own on the base rows, in the layout of the run's flow sums.
+    amounts: Vec<f64>,
+    /// Their sum over the chunk's aggregated draws.
+    amount_sums: Vec<f64>,
+    /// This draw's discounted sum of every row and member: `[row.index() × n + member]`.
+    discounted: Vec<f64>,
+    /// `Σ |k| · max|g| + Σ |amount|` of this draw.
+    bound: f64,
+    /// Per row ([`Row::index`]): where member 0's first year goes among the base rows' sums
+    /// (past their end for the other rows), and the step from one member to the next.
+    mean_start: [usize; Row::COUNT],
+    mean_step: [usize; Row::COUNT],
+    scratch: FlowScratch,
+}
+
+impl FlowTape {
+    /// Writes draw `v`'s flows onto the tape with `discount`. Returns whether the draw is
+    /// aggregated; if not (see the module documentation), nothing of it is kept and its rows
+    /// must be built.
+    pub(super) fn write(
+        &mut self,
+        model: &Model,
+        v: &crate::model::DrawValues,
+        detail: FlowDetail,
+        discount: &[f64],
+    ) -> bool {
+        let (n, h) = (model.n_members(), model.horizon_years);
+        if self.n != n || self.horizon != h || self.discount != discount {
+            *self = FlowTape {
+                n,
+                horizon: h,
+                discount: discount.to_vec(),
+                amounts: vec![0.0; base_len(n, h)],
+                amount_sums: vec![0.0; base_len(n, h)],
+                discounted: vec![0.0; Row::COUNT * n.max(1)],
+                ..FlowTape::default()
+            };
+            for row in Row::ALL {
+                let r = row.index();
+                (self.mean_start[r], self.mean_step[r]) = match row.base() {
+                    Some(b) if b < 5 => (b * n * h, h),
+                    Some(b) => (5 * n * h + (b - 5) * h, 0),
+                    None => (usize::MAX / 2, 0),
+                };
+            }
+        }
+        self.cursor = 0;
+        self.mismatch = false;
+        self.bound = 0.0;
+        self.amounts.fill(0.0);
+        self.discounted.fill(0.0);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        model.write_flows(v, detail, self, &mut scratch);
+        self.scratch = scratch;
+        let complete = !self.mismatch && self.cursor == self.sites.len();
+        self.recorded = true;
+        if !(complete && self.bound <= MAX_ABS_NOK) {
+            return false;
+        }
+        for (sum, k) in self.k_sums.iter_mut().zip(&self.ks) {
+            *sum += k;
+        }
+        for (sum, a) in self.amount_sums.iter_mut().zip(&self.amounts) {
+            *sum += a;
+        }
+        true
+    }
+
+    /// The latest aggregated draw's discounted sum of `row` for `member` (0 for a pooled row).
+    pub(super) fn discounted(&self, row: Row, member: usize) -> f64 {
+        self.discounted[row.index() * self.n + member]
+    }
+
+    /// Adds the chunk's aggregated draws to the base rows' sums `sums` (the first
+    /// [`base_len`] values of the run's flow sums) and starts the next chunk.
+    pub(super) fn flush(&mut self, sums: &mut [f64]) {
+        for site in &self.sites {
+            let ks = &mut self.k_sums[site.ks_at..site.ks_at + site.members];
+            if let Some(at) = site.mean {
+                let profile = &self.profiles[site.pattern..site.pattern + site.len];
+                for (i, k) in ks.iter().enumerate() {
+                    let from = at + i * site.mean_step;
+                    for (slot, g) in sums[from..from + site.len].iter_mut().zip(profile) {
+                        *slot += k * g;
+                    }
+                }
+            }
+            ks.fill(0.0);
+        }
+        for (slot, a) in sums.iter_mut().zip(&mut self.amount_sums) {
+            *slot += *a;
+            *a = 0.0;
+        }
+    }
+
+    /// Where year `start` of `row` for `member` goes among the base rows' sums (past their
+    /// end for the other rows).
+    #[inline]
+    fn mean_at(&self, r: usize, member: usize, start: usize) -> usize {
+        self.mean_start[r] + member * self.mean_step[r] + start
+    }
+
+    /// The site of the next growth-profile write, recorded on the tape's first draw; `None`
+    /// when the write differs from the recorded one.
+    #[inline]
+    fn next_site(
+        &mut self,
+        row: Row,
+        (member, members): (usize, usize),
+        start: usize,
+        growth: &[f64],
+    ) -> Option<Site> {
+        if !self.recorded {
+            self.record(row, (member, members), start, growth);
+        }
+        let p = self.cursor;
+        self.cursor += 1;
+        let key = site_key(row, member, members, start, growth.len());
+        match self.sites.get(p) {
+            Some(site) if site.key == key => Some(*site),
+            _ => {
+                self.mismatch = true;
+                None
+            }
+        }
+    }
+
+    /// Records a growth-profile write (the tape's first draw).
+    #[cold]
+    fn record(
+        &mut self,
+        row: Row,
+        (member, members): (usize, usize),
+        start: usize,
+        growth: &[f64],
+    ) {
+        let weight = growth
+            .iter()
+            .zip(&self.discount[start..])
+            .map(|(g, d)| d * g)
+            .sum();
+        let largest = growth.iter().fold(0.0_f64, |m, g| m.max(g.abs()));
+        let r = row.index();
+        let at = self.mean_at(r, member, start);
+        self.sites.push(Site {
+            key: site_key(row, member, members, start, growth.len()),
+            slot: r * self.n + member,
+            members,
+            ks_at: self.ks.len(),
+            mean: (at < self.amounts.len()).then_some(at),
+            mean_step: self.mean_step[r],
+            weight,
+            largest,
+            pattern: self.profiles.len(),
+            len: growth.len(),
+        });
+        self.profiles.extend_from_slice(growth);
+        self.ks.resize(self.ks.len() + members, 0.0);
+        self.k_sums.resize(self.k_sums.len() + members, 0.0);
+    }
+
+    /// This draw's own amounts `ks[i] · values[j]` (`ks[i] · (p[j] − q[j])` by
+    /// [`FlowSink::add_scaled_difference_each`]'s expression) of members `i` from year
+    /// `start`: discounted, bounded and added to the draw's yearly amounts.
+    #[inline(never)]
+    fn add_own(&mut self, row: Row, start: usize, ks: &[f64], (p, q): (&[f64], Option<&[f64]>)) {
+        let r = row.index();
+        let years = &self.discount[start..start + p.len()];
+        let (mut weight, mut largest) = (0.0, 0.0_f64);
+        match q {
+            None => {
+                for (d, v) in years.iter().zip(p) {
+                    weight += d * v;
+                    largest = largest.max(v.abs());
+                }
+            }
+            Some(q) => {
+                for ((d, p), q) in years.iter().zip(p).zip(q) {
+                    weight += d * (p - q);
+                    largest = largest.max(p.abs() + q.abs());
+                }
+            }
+        }
+        let n = self.n;
+        for (i, &k) in ks.iter().enumerate() {
+            self.discounted[r * n + i] += k * weight;
+            self.bound += k.abs() * largest;
+        }
+        let at = self.mean_at(r, 0, start);
+        if at >= self.amounts.len() {
+            return;
+        }
+        let step = self.mean_step[r];
+        for (i, &k) in ks.iter().enumerate() {
+            let means = &mut self.amounts[at + i * step..at + i * step + p.len()];
+            match q {
+                None => {
+                    for (mean, v) in means.iter_mut().zip(p) {
+                        *mean += k * v;
+                    }
+                }
+                Some(q) => {
+                    for ((mean, p), q) in means.iter_mut().zip(p).zip(q) {
+                        *mean += p * k - q * k;
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl FlowSink for FlowTape {
+    #[inline]
+    fn add_scaled(&mut self, row: Row, member: usize, start: usize, k: f64, pattern: Pattern<'_>) {
+        let growth = match pattern {
+            Pattern::Growth(g) => g,
+            Pattern::Draw(values) => {
+                let r = row.index();
+                let (mut weight, mut largest) = (0.0, 0.0_f64);
+                for (d, v) in self.discount[start..].iter().zip(values) {
+                    weight += d * v;
+                    largest = largest.max(v.abs());
+                }
+                self.discounted[r * self.n + member] += k * weight;
+                self.bound += k.abs() * largest;
+                let at = self.mean_at(r, member, start);
+                if let Some(means) = self.amounts.get_mut(at..at + values.len()) {
+                    for (mean, v) in means.iter_mut().zip(values) {
+                        *mean += k * v;
+                    }
+                }
+                return;
+            }
+        };
+        if let Some(site) = self.next_site(row, (member, 1), start, growth) {
+            self.discounted[site.slot] += k * site.weight;
+            self.bound += k.abs() * site.largest;
+            self.ks[site.ks_at] = k;
+        }
+    }
+
+    fn add_scaled_each(&mut self, row: Row, start: usize, ks: &[f64], pattern: Pattern<'_>) {
+        let growth = match pattern {
+            Pattern::Growth(g) => g,
+            Pattern::Draw(values) => return self.add_own(row, start, ks, (values, None)),
+        };
+        let Some(site) = self.next_site(row, (0, ks.len()), start, growth) else {
+            return;
+        };
+        let discounted = &mut self.discounted[site.slot..site.slot + ks.len()];
+        let mut bound = 0.0;
+        for (slot, k) in discounted.iter_mut().zip(ks) {
+            *slot += k * site.weight;
+            bound += k.abs();
+        }
+        self.bound += bound * site.largest;
+        self.ks[site.ks_at..site.ks_at + ks.len()].copy_from_slice(ks);
+    }
+
+    fn add_scaled_difference_each(
+        &mut self,
+        row: Row,
+        start: usize,
+        ks: &[f64],
+        (p, q): (&[f64], &[f64]),
+    ) {
+        self.add_own(row, start, ks, (p, Some(q)));
+    }
+
+    #[inline]
+    fn add(&mut self, row: Row, member: usize, year: usize, amount: f64) {
+        let r = row.index();
+        let at = self.mean_at(r, member, year);
+        self.discounted[r * self.n + member] += self.discount[year] * amount;
+        self.bound += amount.abs();
+        if let Some(mean) = self.amounts.get_mut(at) {
+            *mean += amount;
+        }
+    }
+
+    fn add_each(&mut self, row: Row, year: usize, amounts: &[f64]) {
+        let r = row.index();
+        let d = self.discount[year];
+        let (n, step) = (self.n, self.mean_step[r]);
+        let mut bound = 0.0;
+        for (slot, a) in self.discounted[r * n..r * n + amounts.len()]
+            .iter_mut()
+            .zip(amounts)
+        {
+            *slot += d * a;
+            bound += a.abs();
+        }
+        self.bound += bound;
+        let at = self.mean_at(r, 0, year);
+        if at < self.amounts.len() {
+            for (i, a) in amounts.iter().enumerate() {
+                self.amounts[at + i * step] += a;
+            }
+        }
+    }
+}
+
+/// Values of the base rows' sums ([`crate::model::DrawFlows::base_rows`]): five rows per
+/// member and three pooled rows of `horizon` years.
+pub(super) fn base_len(n: usize, horizon: usize) -> usize {
+    (5 * n + 3) * horizon
+}

@@ -1,0 +1,119 @@
+//! Draws summed without their yearly rows (docs/MODEL.md §6, "Draws without yearly rows")
+//! against the same draws with their rows, a second computation of the same amounts: a run
+//! with details builds every draw's rows, a run without them builds only the rows of the draws
+//! whose years it reads. On every shipped scenario (its keys that are not recomputed on each
+//! draw's game, which need the rows) and under three sampling methods: every member's NPV
+//! under every key and the region's in every draw, the yearly means of every flow, and the
+//! mean of the budget and socio-economic views.
+//!
+//! The two differ only in the order of the additions: a yearly row is discounted after its
+//! amounts are summed, an aggregated draw sums each amount's discounted value. The tolerance
+//! is 10⁻⁹ of the largest amount compared — far above the rounding of sums of a few thousand
+//! terms (about 10⁻¹³ of their size) and far below any amount that is left out or counted twice
+//! (a line, a year or a member is at least 10⁻⁴ of the largest amount in every scenario).
+
+use samkost_core::sampling::SamplingMethod;
+use samkost_core::simulation::{NoProgress, RunConfig, RunResults, resolve_keys, run};
+
+fn shipped() -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect()
+}
+
+fn assert_close(what: &str, a: &[f64], b: &[f64]) {
+    assert_eq!(a.len(), b.len(), "{what}: lengths");
+    let scale = a.iter().chain(b).fold(1.0_f64, |m, v| m.max(v.abs()));
+    for (j, (x, y)) in a.iter().zip(b).enumerate() {
+        assert!(
+            (x - y).abs() <= 1e-9 * scale,
+            "{what}[{j}]: {x} with rows, {y} without (scale {scale})"
+        );
+    }
+}
+
+/// Every number of `r` compared: NPVs draw by draw, the mean flows, the views' means.
+fn numbers(r: &RunResults, n_keys: usize, n: usize) -> Vec<(&'static str, Vec<f64>)> {
+    let draws = r.n_draws as usize;
+    let npv = (0..n_keys * n)
+        .flat_map(|c| (0..draws).map(move |d| (c, d)))
+        .map(|(c, d)| r.draw_member_npv(c / n, c % n, d).unwrap())
+        .chain((0..draws).map(|d| r.draw_region_npv(d).unwrap()))
+        .collect();
+    let f = &r.mean_flows;
+    let flows = f
+        .standalone
+        .iter()
+        .chain(&f.direct[0])
+        .chain(&f.direct[1])
+        .chain(&f.accounting_alone)
+        .chain(&f.accounting_coop)
+        .flatten()
+        .chain(&f.pooled[0])
+        .chain(&f.pooled[1])
+        .chain(&f.pooled_accounting)
+        .copied()
+        .collect();
+    let views = r
+        .views
+        .iter()
+        .flat_map(|k| k.members.iter().flatten().chain(&k.region))
+        .map(|v| v.mean)
+        .collect();
+    vec![("NPV", npv), ("mean flows", flows), ("views", views)]
+}
+
+#[test]
+fn draws_without_rows_agree_with_their_rows_on_every_shipped_scenario() {
+    let mut aggregated = 0;
+    for (name, text) in shipped() {
+        let scenario = crate::parse(&text).unwrap_or_else(|d| panic!("{name}: {d}"));
+        let model = &scenario.model;
+        let (keys, _) = resolve_keys(model, &scenario.keys, 1, &scenario.planning).unwrap();
+        let keys: Vec<_> = keys.into_iter().filter(|k| !k.is_ex_post()).collect();
+        for sampling in [
+            SamplingMethod::MonteCarlo,
+            SamplingMethod::LatinHypercube,
+            SamplingMethod::Sobol,
+        ] {
+            let config = |detailed| RunConfig {
+                n_draws: 512,
+                seed: 11,
+                sampling,
+                max_stored_draws: 1_000_000,
+                stability_draws: 64,
+                band_draws: if detailed { 64 } else { 0 },
+                accounts: false,
+                detailed,
+            };
+            let rows = run(model, &keys, &config(true), &NoProgress).unwrap();
+            let sums = run(model, &keys, &config(false), &NoProgress).unwrap();
+            assert_eq!(
+                rows.aggregated_draws, 0,
+                "{name}: a detailed run builds every row"
+            );
+            aggregated += sums.aggregated_draws;
+            let n = model.n_members();
+            let pairs =
+                numbers(&rows, keys.len(), n)
+                    .into_iter()
+                    .zip(numbers(&sums, keys.len(), n));
+            for ((what, a), (_, b)) in pairs {
+                assert_close(&format!("{name} {sampling:?} {what}"), &a, &b);
+            }
+        }
+    }
+    // The default scenario's draws beyond its stability draws go without rows.
+    assert!(aggregated > 0, "no shipped scenario aggregated a draw");
+}
