@@ -412,8 +412,10 @@ impl FlowSink for DrawFlows {
     }
 
     fn add_scaled_each(&mut self, row: Row, start: usize, ks: &[f64], pattern: Pattern<'_>) {
-        for (i, &k) in ks.iter().enumerate() {
-            self.add_scaled(row, i, start, k, pattern);
+        let (h, values) = (self.horizon, pattern.values());
+        let members = self.row_mut(row).chunks_exact_mut(h);
+        for (slots, &k) in members.zip(ks) {
+            add_scaled(&mut slots[start..start + values.len()], k, values);
         }
     }
 
@@ -424,9 +426,11 @@ impl FlowSink for DrawFlows {
         ks: &[f64],
         (p, q): (&[f64], &[f64]),
     ) {
-        for (i, &k) in ks.iter().enumerate() {
-            let slots = self.slots(row, i, start, p.len());
-            for ((slot, p), q) in slots.iter_mut().zip(p).zip(q) {
+        let h = self.horizon;
+        let members = self.row_mut(row).chunks_exact_mut(h);
+        for (slots, &k) in members.zip(ks) {
+            let years = slots[start..start + p.len()].iter_mut().zip(p).zip(q);
+            for ((slot, p), q) in years {
                 *slot += p * k - q * k;
             }
         }
@@ -437,8 +441,10 @@ impl FlowSink for DrawFlows {
     }
 
     fn add_each(&mut self, row: Row, year: usize, amounts: &[f64]) {
-        for (i, &amount) in amounts.iter().enumerate() {
-            self.add(row, i, year, amount);
+        let h = self.horizon;
+        let members = self.row_mut(row).chunks_exact_mut(h);
+        for (slots, amount) in members.zip(amounts) {
+            slots[year] += amount;
         }
     }
 }
