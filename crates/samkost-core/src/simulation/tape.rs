@@ -16,7 +16,8 @@
 //! Amounts of this draw are discounted and summed year by year. A draw is not aggregated, and
 //! its rows are built instead, when a write differs from the recorded site (it does not in any
 //! model whose growth rates are fixed) or when the sum of the absolute amounts it writes,
-//! `Σ |k| · max_j |g(j)|` and `Σ |amount|`, which bounds every yearly value and every NPV,
+//! `Σ |k| · max_j |g(j)|` and `Σ |amount|` (`|k| · Σ_j |v(j)|` over a profile of this draw),
+//! which bounds every yearly value and every NPV,
 //! is not finite or exceeds [`MAX_ABS_NOK`]: then the rows decide whether it is in range.
 
 use super::MAX_ABS_NOK;
@@ -237,26 +238,29 @@ impl FlowTape {
     fn add_own(&mut self, row: Row, start: usize, ks: &[f64], (p, q): (&[f64], Option<&[f64]>)) {
         let r = row.index();
         let years = &self.discount[start..start + p.len()];
-        let (mut weight, mut largest) = (0.0, 0.0_f64);
+        // `Σ_j |v_j|` bounds the sum of each member's absolute amounts, `|k| · Σ_j |v_j|`.
+        let (mut weight, mut total) = (0.0, 0.0);
         match q {
             None => {
                 for (d, v) in years.iter().zip(p) {
                     weight += d * v;
-                    largest = largest.max(v.abs());
+                    total += v.abs();
                 }
             }
             Some(q) => {
                 for ((d, p), q) in years.iter().zip(p).zip(q) {
                     weight += d * (p - q);
-                    largest = largest.max(p.abs() + q.abs());
+                    total += p.abs() + q.abs();
                 }
             }
         }
         let n = self.n;
-        for (i, &k) in ks.iter().enumerate() {
-            self.discounted[r * n + i] += k * weight;
-            self.bound += k.abs() * largest;
+        let mut scale = 0.0;
+        for (slot, &k) in self.discounted[r * n..r * n + ks.len()].iter_mut().zip(ks) {
+            *slot += k * weight;
+            scale += k.abs();
         }
+        self.bound += scale * total;
         let at = self.mean_at(r, 0, start);
         if at >= self.amounts.len() {
             return;
@@ -287,19 +291,26 @@ impl FlowSink for FlowTape {
             Pattern::Growth(g) => g,
             Pattern::Draw(values) => {
                 let r = row.index();
-                let (mut weight, mut largest) = (0.0, 0.0_f64);
-                for (d, v) in self.discount[start..].iter().zip(values) {
-                    weight += d * v;
-                    largest = largest.max(v.abs());
-                }
-                self.discounted[r * self.n + member] += k * weight;
-                self.bound += k.abs() * largest;
+                let (mut weight, mut total) = (0.0, 0.0);
                 let at = self.mean_at(r, member, start);
-                if let Some(means) = self.amounts.get_mut(at..at + values.len()) {
-                    for (mean, v) in means.iter_mut().zip(values) {
-                        *mean += k * v;
+                let years = self.discount[start..].iter().zip(values);
+                match self.amounts.get_mut(at..at + values.len()) {
+                    Some(means) => {
+                        for ((d, v), mean) in years.zip(means) {
+                            weight += d * v;
+                            total += v.abs();
+                            *mean += k * v;
+                        }
+                    }
+                    None => {
+                        for (d, v) in years {
+                            weight += d * v;
+                            total += v.abs();
+                        }
                     }
                 }
+                self.discounted[r * self.n + member] += k * weight;
+                self.bound += k.abs() * total;
                 return;
             }
         };
