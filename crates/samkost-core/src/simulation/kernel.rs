@@ -144,13 +144,15 @@ impl<'a> Kernel<'a> {
             any_yearly: keys.iter().any(|k| k.yearly.is_some()),
             any_by_component: keys.iter().any(|k| k.components.is_some()),
             detail: FlowDetail::Cash,
+            // Decided by `with_detail`, which a run calls: every draw of a kernel that is not
+            // a run's builds its rows.
             aggregates: false,
         }
-        .with_detail(FlowDetail::Cash)
     }
 
     /// The kernel recording the capital parts of the flows ([`crate::model::CapitalFlows`])
-    /// and the wages as far as `detail` asks ([`Model::flow_detail`]).
+    /// and the wages as far as `detail` asks ([`Model::flow_detail`]), and summing the draws
+    /// that show no years without their rows where the model allows it ([`FlowTape`]).
     pub fn with_detail(mut self, detail: FlowDetail) -> Self {
         let model = self.model;
         self.detail = detail;
