@@ -153,6 +153,19 @@ pub(crate) trait FlowSink {
     /// `row[i][start + j] += ks[i] · pattern[j]` for every member `i` and every `j`.
     fn add_scaled_each(&mut self, row: Row, start: usize, ks: &[f64], pattern: Pattern<'_>);
 
+    /// [`FlowSink::add_scaled_each`] into `all` over the whole `growth` and into `before`
+    /// over its first `until` years, each slot receiving `ks[i] · growth[j]` once.
+    fn add_scaled_each_split(
+        &mut self,
+        (all, before): (Row, Row),
+        until: usize,
+        ks: &[f64],
+        growth: &[f64],
+    ) {
+        self.add_scaled_each(all, 0, ks, Pattern::Growth(growth));
+        self.add_scaled_each(before, 0, ks, Pattern::Growth(&growth[..until]));
+    }
+
     /// `row[i][start + j] += p[j] · ks[i] − q[j] · ks[i]` for every member `i` and every `j`,
     /// with `(p, q)` of this draw.
     fn add_scaled_difference_each(
@@ -297,7 +310,9 @@ impl CapitalFlows {
 }
 
 impl DrawFlows {
-    /// The whole of `row` (every member's years, or the pooled years).
+    /// The whole of `row` (every member's years, or the pooled years); inlined, so that a
+    /// write whose row is known where it is made does not choose among the rows at run time.
+    #[inline(always)]
     fn row_mut(&mut self, row: Row) -> &mut [f64] {
         let (c, w) = (&mut self.capital, &mut self.wages);
         match row {
@@ -325,6 +340,7 @@ impl DrawFlows {
     }
 
     /// `row`'s slots of `member` from year `start`, `len` of them.
+    #[inline(always)]
     fn slots(&mut self, row: Row, member: usize, start: usize, len: usize) -> &mut [f64] {
         let from = if row.per_member() {
             member * self.horizon + start
@@ -406,11 +422,13 @@ impl DrawFlows {
 }
 
 impl FlowSink for DrawFlows {
+    #[inline(always)]
     fn add_scaled(&mut self, row: Row, member: usize, start: usize, k: f64, pattern: Pattern<'_>) {
         let values = pattern.values();
         add_scaled(self.slots(row, member, start, values.len()), k, values);
     }
 
+    #[inline(always)]
     fn add_scaled_each(&mut self, row: Row, start: usize, ks: &[f64], pattern: Pattern<'_>) {
         let (h, values) = (self.horizon, pattern.values());
         let members = self.row_mut(row).chunks_exact_mut(h);
@@ -419,6 +437,32 @@ impl FlowSink for DrawFlows {
         }
     }
 
+    #[inline(always)]
+    fn add_scaled_each_split(
+        &mut self,
+        (all, before): (Row, Row),
+        until: usize,
+        ks: &[f64],
+        growth: &[f64],
+    ) {
+        // One pass over each member's years, as two rows (standalone and own running costs);
+        // any other pair of rows row by row.
+        let h = self.horizon;
+        if (all, before) != (Row::Standalone, Row::Direct(Category::Running.index())) {
+            self.add_scaled_each(all, 0, ks, Pattern::Growth(growth));
+            self.add_scaled_each(before, 0, ks, Pattern::Growth(&growth[..until]));
+            return;
+        }
+        let rows = self
+            .standalone
+            .chunks_exact_mut(h)
+            .zip(self.direct[Category::Running.index()].chunks_exact_mut(h));
+        for ((row, own), &k) in rows.zip(ks) {
+            add_scaled_twice(row, own, until, k, growth);
+        }
+    }
+
+    #[inline(always)]
     fn add_scaled_difference_each(
         &mut self,
         row: Row,
@@ -436,10 +480,12 @@ impl FlowSink for DrawFlows {
         }
     }
 
+    #[inline(always)]
     fn add(&mut self, row: Row, member: usize, year: usize, amount: f64) {
         self.slots(row, member, year, 1)[0] += amount;
     }
 
+    #[inline(always)]
     fn add_each(&mut self, row: Row, year: usize, amounts: &[f64]) {
         let h = self.horizon;
         let members = self.row_mut(row).chunks_exact_mut(h);
@@ -604,17 +650,13 @@ impl Model {
             };
             let staffing = component.is_staffing();
             let wage = capital && staffing;
-            let (all, before) = (
-                Pattern::Growth(growth),
-                Pattern::Growth(&growth[..pooled_from]),
-            );
             costs.clear();
             costs.extend(values.alone.iter().map(|alone| alone.nok));
-            sink.add_scaled_each(Row::Standalone, 0, costs, all);
-            sink.add_scaled_each(Row::Direct(running), 0, costs, before);
+            let own = (Row::Standalone, Row::Direct(running));
+            sink.add_scaled_each_split(own, pooled_from, costs, growth);
             if wage {
-                sink.add_scaled_each(Row::WagesAlone, 0, costs, all);
-                sink.add_scaled_each(Row::WagesOwn, 0, costs, before);
+                let wages = (Row::WagesAlone, Row::WagesOwn);
+                sink.add_scaled_each_split(wages, pooled_from, costs, growth);
             }
             if pooled_from >= horizon {
                 continue;
@@ -839,6 +881,19 @@ impl Model {
             }
         }
     }
+}
+
+/// `row[t] += k · growth[t]` over a whole row, and the same amounts to `own[t]` for
+/// `t < until`.
+#[inline]
+fn add_scaled_twice(row: &mut [f64], own: &mut [f64], until: usize, k: f64, growth: &[f64]) {
+    let (before, after) = row.split_at_mut(until);
+    for ((slot, own), g) in before.iter_mut().zip(&mut own[..until]).zip(growth) {
+        let amount = k * g;
+        *slot += amount;
+        *own += amount;
+    }
+    add_scaled(after, k, &growth[until..]);
 }
 
 /// Makes `v` `len` zeros, in place when it has that length already (every draw after the
