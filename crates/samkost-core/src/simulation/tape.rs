@@ -3,22 +3,26 @@
 //! yearly rows").
 //!
 //! Every amount a draw's flows receive is written as `k · g(t)` over a run of years, with `g`
-//! a growth profile that is the same in every draw of a run whose growth rates are fixed, or
-//! as an amount of this draw in one year (or over a profile of this draw: the assets' events).
-//! The first draw records each growth-profile write as a *site* — its row, member, years, the
-//! profile and its discounted sum `W = Σ_j d(start + j) g(j)` — and every later draw, whose
-//! writes come in the same order, only
+//! a growth profile that is the same in every draw of a run whose growth rates are fixed; as
+//! `k · v(t)` over a profile `v` of this draw (the assets' events, a pooled component's
+//! yearly cost) with a `k` that is the same in every draw (a population, or 1); or as a single
+//! amount of this draw in one year. The first draw records each write of the first two kinds
+//! as a *site* — its row, members and years, and for a growth profile the profile and its
+//! discounted sum `W = Σ_j d(start + j) g(j)` — and every later draw, whose writes come in the
+//! same order, only
 //!
-//! * adds `k · W` to its row's discounted sum (what the NPVs and the views read), and
-//! * keeps `k`, which the chunk sums per site: the yearly means of the rows are
-//!   `Σ_draws k · g(t)` = `(Σ_draws k) · g(t)`, expanded once per chunk ([`FlowTape::flush`]).
+//! * adds `k · W` to its row's discounted sum (what the NPVs and the views read), with `W`
+//!   taken from the site, or over this draw's profile once for all the site's members;
+//! * keeps `k` (growth profile) or the profile (profile of the draw), which the chunk sums per
+//!   site: the yearly means are `(Σ_draws k) · g(t)` and `k · Σ_draws v(t)`, expanded once
+//!   per chunk ([`FlowTape::flush`]);
+//! * keeps each single amount, discounted, and where it goes among the yearly means.
 //!
-//! Amounts of this draw are discounted and summed year by year. A draw is not aggregated, and
-//! its rows are built instead, when a write differs from the recorded site (it does not in any
-//! model whose growth rates are fixed) or when the sum of the absolute amounts it writes,
-//! `Σ |k| · max_j |g(j)|` and `Σ |amount|` (`|k| · Σ_j |v(j)|` over a profile of this draw),
-//! which bounds every yearly value and every NPV,
-//! is not finite or exceeds [`MAX_ABS_NOK`]: then the rows decide whether it is in range.
+//! A draw is not aggregated, and its rows are built instead, when a write differs from the
+//! recorded site (it does not in any model whose growth rates are fixed) or when the sum of
+//! the absolute amounts it writes — `Σ |k| · max_j |g(j)|`, `|k| · Σ_j |v(j)|` and
+//! `Σ |amount|` — which bounds every yearly value and every NPV, is not finite or exceeds
+//! [`MAX_ABS_NOK`]: then the rows decide whether it is in range.
 
 use super::MAX_ABS_NOK;
 use crate::model::{FlowDetail, FlowScratch, FlowSink, Model, Pattern, Row};
@@ -55,6 +59,22 @@ fn site_key(row: Row, member: usize, members: usize, start: usize, len: usize) -
         | (len as u64) << 52
 }
 
+/// A write over a profile of the draw, recorded on the tape's first draw: its members' `k`s do
+/// not change between draws, so the chunk sums the profile and multiplies by each `k` once.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct DrawSite {
+    key: u64,
+    /// Where the recorded `k`s are in [`FlowTape::draw_ks`].
+    ks_at: usize,
+    members: usize,
+    /// Where the profile is in [`FlowTape::profiles_now`] and [`FlowTape::profile_sums`].
+    at: usize,
+    len: usize,
+    /// As [`Site::mean`] and [`Site::mean_step`].
+    mean: Option<usize>,
+    mean_step: usize,
+}
+
 /// One worker's tape (see the module documentation).
 #[derive(Debug, Clone, Default)]
 pub(super) struct FlowTape {
@@ -70,9 +90,20 @@ pub(super) struct FlowTape {
     ks: Vec<f64>,
     /// `Σ k` per site over the chunk's aggregated draws.
     k_sums: Vec<f64>,
-    /// This draw's amounts of its own on the base rows, in the layout of the run's flow sums.
-    amounts: Vec<f64>,
-    /// Their sum over the chunk's aggregated draws.
+    /// Writes over a profile of the draw, recorded on the first draw, and the `k`s they were
+    /// recorded with (the same in every draw: populations, or 1).
+    draw_sites: Vec<DrawSite>,
+    draw_ks: Vec<f64>,
+    draw_cursor: usize,
+    /// This draw's profiles of those writes (`p − q` for a difference), and their sums over
+    /// the chunk's aggregated draws.
+    profiles_now: Vec<f64>,
+    profile_sums: Vec<f64>,
+    /// This draw's single amounts on the base rows: where they go among the base rows' sums,
+    /// and the amount.
+    amounts: Vec<(usize, f64)>,
+    /// The sums of the single amounts over the chunk's aggregated draws, in the layout of the
+    /// run's flow sums.
     amount_sums: Vec<f64>,
     /// This draw's discounted sum of every row and member: `[row.index() × n + member]`.
     discounted: Vec<f64>,
@@ -102,7 +133,6 @@ impl FlowTape {
                 n,
                 horizon: h,
                 discount: discount.to_vec(),
-                amounts: vec![0.0; base_len(n, h)],
                 amount_sums: vec![0.0; base_len(n, h)],
                 discounted: vec![0.0; Row::COUNT * n.max(1)],
                 ..FlowTape::default()
@@ -117,14 +147,17 @@ impl FlowTape {
             }
         }
         self.cursor = 0;
+        self.draw_cursor = 0;
         self.mismatch = false;
         self.bound = 0.0;
-        self.amounts.fill(0.0);
+        self.amounts.clear();
         self.discounted.fill(0.0);
         let mut scratch = std::mem::take(&mut self.scratch);
         model.write_flows(v, detail, self, &mut scratch);
         self.scratch = scratch;
-        let complete = !self.mismatch && self.cursor == self.sites.len();
+        let complete = !self.mismatch
+            && self.cursor == self.sites.len()
+            && self.draw_cursor == self.draw_sites.len();
         self.recorded = true;
         if !(complete && self.bound <= MAX_ABS_NOK) {
             return false;
@@ -132,8 +165,11 @@ impl FlowTape {
         for (sum, k) in self.k_sums.iter_mut().zip(&self.ks) {
             *sum += k;
         }
-        for (sum, a) in self.amount_sums.iter_mut().zip(&self.amounts) {
-            *sum += a;
+        for (sum, v) in self.profile_sums.iter_mut().zip(&self.profiles_now) {
+            *sum += v;
+        }
+        for &(at, a) in &self.amounts {
+            self.amount_sums[at] += a;
         }
         true
     }
@@ -159,6 +195,19 @@ impl FlowTape {
             }
             ks.fill(0.0);
         }
+        for site in &self.draw_sites {
+            let sums_of = &self.profile_sums[site.at..site.at + site.len];
+            if let Some(at) = site.mean {
+                let ks = &self.draw_ks[site.ks_at..site.ks_at + site.members];
+                for (i, k) in ks.iter().enumerate() {
+                    let from = at + i * site.mean_step;
+                    for (slot, v) in sums[from..from + site.len].iter_mut().zip(sums_of) {
+                        *slot += k * v;
+                    }
+                }
+            }
+        }
+        self.profile_sums.fill(0.0);
         for (slot, a) in sums.iter_mut().zip(&mut self.amount_sums) {
             *slot += *a;
             *a = 0.0;
@@ -219,7 +268,7 @@ impl FlowTape {
             slot: r * self.n + member,
             members,
             ks_at: self.ks.len(),
-            mean: (at < self.amounts.len()).then_some(at),
+            mean: (at < self.amount_sums.len()).then_some(at),
             mean_step: self.mean_step[r],
             weight,
             largest,
@@ -231,56 +280,80 @@ impl FlowTape {
         self.k_sums.resize(self.k_sums.len() + members, 0.0);
     }
 
-    /// This draw's own amounts `ks[i] · values[j]` (`ks[i] · (p[j] − q[j])` by
-    /// [`FlowSink::add_scaled_difference_each`]'s expression) of members `i` from year
-    /// `start`: discounted, bounded and added to the draw's yearly amounts.
+    /// A write over a profile of this draw: `ks[i] · p[j]` (`ks[i] · (p[j] − q[j])` with
+    /// `q`, by [`FlowSink::add_scaled_difference_each`]'s expression) for members `i` from
+    /// `member` on, from year `start`: discounted and bounded, its profile kept for the
+    /// chunk's yearly means. The `k`s must be those the first draw recorded (otherwise the
+    /// draw builds its rows).
     #[inline(never)]
-    fn add_own(&mut self, row: Row, start: usize, ks: &[f64], (p, q): (&[f64], Option<&[f64]>)) {
+    fn add_profile(
+        &mut self,
+        row: Row,
+        (member, start): (usize, usize),
+        ks: &[f64],
+        (p, q): (&[f64], Option<&[f64]>),
+    ) {
         let r = row.index();
+        let key = site_key(row, member, ks.len(), start, p.len());
+        if !self.recorded {
+            let at = self.mean_at(r, member, start);
+            self.draw_sites.push(DrawSite {
+                key,
+                ks_at: self.draw_ks.len(),
+                members: ks.len(),
+                at: self.profiles_now.len(),
+                len: p.len(),
+                mean: (at < self.amount_sums.len()).then_some(at),
+                mean_step: self.mean_step[r],
+            });
+            self.draw_ks.extend_from_slice(ks);
+            self.profiles_now
+                .resize(self.profiles_now.len() + p.len(), 0.0);
+            self.profile_sums
+                .resize(self.profile_sums.len() + p.len(), 0.0);
+        }
+        let d = self.draw_cursor;
+        self.draw_cursor += 1;
+        let site = match self.draw_sites.get(d) {
+            Some(site)
+                if site.key == key
+                    && self.draw_ks[site.ks_at..site.ks_at + site.members] == *ks =>
+            {
+                *site
+            }
+            _ => {
+                self.mismatch = true;
+                return;
+            }
+        };
         let years = &self.discount[start..start + p.len()];
+        let profile = &mut self.profiles_now[site.at..site.at + site.len];
         // `Σ_j |v_j|` bounds the sum of each member's absolute amounts, `|k| · Σ_j |v_j|`.
         let (mut weight, mut total) = (0.0, 0.0);
         match q {
             None => {
-                for (d, v) in years.iter().zip(p) {
+                for ((slot, d), v) in profile.iter_mut().zip(years).zip(p) {
                     weight += d * v;
                     total += v.abs();
+                    *slot = *v;
                 }
             }
             Some(q) => {
-                for ((d, p), q) in years.iter().zip(p).zip(q) {
+                for (((slot, d), p), q) in profile.iter_mut().zip(years).zip(p).zip(q) {
                     weight += d * (p - q);
                     total += p.abs() + q.abs();
+                    *slot = p - q;
                 }
             }
         }
         let n = self.n;
         let mut scale = 0.0;
-        for (slot, &k) in self.discounted[r * n..r * n + ks.len()].iter_mut().zip(ks) {
+        let slots = &mut self.discounted[r * n + member..r * n + member + ks.len()];
+        for (slot, &k) in slots.iter_mut().zip(ks) {
             *slot += k * weight;
             scale += k.abs();
         }
         self.bound += scale * total;
-        let at = self.mean_at(r, 0, start);
-        if at >= self.amounts.len() {
-            return;
-        }
-        let step = self.mean_step[r];
-        for (i, &k) in ks.iter().enumerate() {
-            let means = &mut self.amounts[at + i * step..at + i * step + p.len()];
-            match q {
-                None => {
-                    for (mean, v) in means.iter_mut().zip(p) {
-                        *mean += k * v;
-                    }
-                }
-                Some(q) => {
-                    for ((mean, p), q) in means.iter_mut().zip(p).zip(q) {
-                        *mean += p * k - q * k;
-                    }
-                }
-            }
-        }
     }
 }
 
@@ -290,28 +363,7 @@ impl FlowSink for FlowTape {
         let growth = match pattern {
             Pattern::Growth(g) => g,
             Pattern::Draw(values) => {
-                let r = row.index();
-                let (mut weight, mut total) = (0.0, 0.0);
-                let at = self.mean_at(r, member, start);
-                let years = self.discount[start..].iter().zip(values);
-                match self.amounts.get_mut(at..at + values.len()) {
-                    Some(means) => {
-                        for ((d, v), mean) in years.zip(means) {
-                            weight += d * v;
-                            total += v.abs();
-                            *mean += k * v;
-                        }
-                    }
-                    None => {
-                        for (d, v) in years {
-                            weight += d * v;
-                            total += v.abs();
-                        }
-                    }
-                }
-                self.discounted[r * self.n + member] += k * weight;
-                self.bound += k.abs() * total;
-                return;
+                return self.add_profile(row, (member, start), &[k], (values, None));
             }
         };
         if let Some(site) = self.next_site(row, (member, 1), start, growth) {
@@ -324,7 +376,7 @@ impl FlowSink for FlowTape {
     fn add_scaled_each(&mut self, row: Row, start: usize, ks: &[f64], pattern: Pattern<'_>) {
         let growth = match pattern {
             Pattern::Growth(g) => g,
-            Pattern::Draw(values) => return self.add_own(row, start, ks, (values, None)),
+            Pattern::Draw(values) => return self.add_profile(row, (0, start), ks, (values, None)),
         };
         let Some(site) = self.next_site(row, (0, ks.len()), start, growth) else {
             return;
@@ -346,7 +398,7 @@ impl FlowSink for FlowTape {
         ks: &[f64],
         (p, q): (&[f64], &[f64]),
     ) {
-        self.add_own(row, start, ks, (p, Some(q)));
+        self.add_profile(row, (0, start), ks, (p, Some(q)));
     }
 
     #[inline]
@@ -355,8 +407,8 @@ impl FlowSink for FlowTape {
         let at = self.mean_at(r, member, year);
         self.discounted[r * self.n + member] += self.discount[year] * amount;
         self.bound += amount.abs();
-        if let Some(mean) = self.amounts.get_mut(at) {
-            *mean += amount;
+        if at < self.amount_sums.len() {
+            self.amounts.push((at, amount));
         }
     }
 
@@ -374,10 +426,9 @@ impl FlowSink for FlowTape {
         }
         self.bound += bound;
         let at = self.mean_at(r, 0, year);
-        if at < self.amounts.len() {
-            for (i, a) in amounts.iter().enumerate() {
-                self.amounts[at + i * step] += a;
-            }
+        if at < self.amount_sums.len() {
+            let own = amounts.iter().enumerate().map(|(i, &a)| (at + i * step, a));
+            self.amounts.extend(own);
         }
     }
 }
