@@ -509,11 +509,22 @@ impl Model {
     /// skips their cost). The cash rows, and every row recorded, are the same whatever the
     /// level.
     pub fn draw_flows_with(&self, v: &DrawValues, out: &mut DrawFlows, detail: FlowDetail) {
+        let mut scratch = std::mem::take(&mut out.scratch);
+        self.draw_flows_in(v, out, detail, &mut scratch);
+        out.scratch = scratch;
+    }
+
+    /// [`Model::draw_flows_with`] with the caller's scratch.
+    pub(crate) fn draw_flows_in(
+        &self,
+        v: &DrawValues,
+        out: &mut DrawFlows,
+        detail: FlowDetail,
+        scratch: &mut FlowScratch,
+    ) {
         let (n, horizon) = (self.n_members(), self.horizon_years);
         out.reset(n, horizon, detail);
-        let mut scratch = std::mem::take(&mut out.scratch);
-        self.write_flows(v, detail, out, &mut scratch);
-        out.scratch = scratch;
+        self.write_flows(v, detail, out, scratch);
     }
 
     /// Writes every amount of draw `v`'s flows into `sink`: the rows `detail` records, each

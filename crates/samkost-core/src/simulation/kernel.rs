@@ -98,6 +98,8 @@ pub struct DrawScratch {
     pub(super) aggregated: bool,
     /// The draws without yearly rows of this worker.
     pub(super) tape: FlowTape,
+    /// Scratch of the rows' writes.
+    flow_scratch: crate::model::FlowScratch,
     /// `B_i(H − 1)` per member.
     last_base: Vec<f64>,
     /// `P_c(H − 1)` per category.
@@ -198,7 +200,7 @@ impl<'a> Kernel<'a> {
             self.aggregated_sums(s);
             return;
         }
-        model.draw_flows_with(&s.values, &mut s.flows, self.detail);
+        model.draw_flows_in(&s.values, &mut s.flows, self.detail, &mut s.flow_scratch);
         if model.has_events() {
             if s.events.effect.len() != model.events.len() {
                 super::events::draw_effects(model, 0, None, &mut s.events);
