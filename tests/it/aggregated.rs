@@ -16,14 +16,7 @@ use samkost_core::sampling::SamplingMethod;
 use samkost_core::simulation::{NoProgress, RunConfig, RunResults, resolve_keys, run};
 
 fn shipped() -> Vec<(String, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    files
+    crate::shipped_scenario_files()
         .into_iter()
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();

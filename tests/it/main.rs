@@ -201,6 +201,18 @@ pub fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
+/// The scenario files shipped in `scenarios/`, in name order.
+pub fn shipped_scenario_files() -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
 /// Parses a scenario text without files.
 pub fn parse(text: &str) -> Result<samkost::scenario::Scenario, samkost::scenario::Diagnostics> {
     samkost::scenario::parse("test.toml", text, &samkost::scenario::NoFiles)

@@ -4,7 +4,7 @@
 //! a fraction. Costs that cannot be negative and the supports of distributions are checked
 //! the same way.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use toml::de::{DeTable, DeValue};
@@ -98,14 +98,7 @@ fn line_of(src: &str, offset: usize) -> usize {
 }
 
 fn shipped_scenarios() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    files
+    crate::shipped_scenario_files()
 }
 
 #[test]

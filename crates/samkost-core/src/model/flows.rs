@@ -157,13 +157,12 @@ pub(crate) trait FlowSink {
     /// over its first `until` years, each slot receiving `ks[i] · growth[j]` once.
     fn add_scaled_each_split(
         &mut self,
-        (all, before): (Row, Row),
+        rows: (Row, Row),
         until: usize,
         ks: &[f64],
         growth: &[f64],
     ) {
-        self.add_scaled_each(all, 0, ks, Pattern::Growth(growth));
-        self.add_scaled_each(before, 0, ks, Pattern::Growth(&growth[..until]));
+        split_each(self, rows, until, ks, growth);
     }
 
     /// `row[i][start + j] += p[j] · ks[i] − q[j] · ks[i]` for every member `i` and every `j`,
@@ -181,6 +180,18 @@ pub(crate) trait FlowSink {
 
     /// `row[i][year] += amounts[i]` for every member `i`.
     fn add_each(&mut self, row: Row, year: usize, amounts: &[f64]);
+}
+
+/// [`FlowSink::add_scaled_each_split`] as two writes, one per row.
+fn split_each<S: FlowSink + ?Sized>(
+    sink: &mut S,
+    (all, before): (Row, Row),
+    until: usize,
+    ks: &[f64],
+    growth: &[f64],
+) {
+    sink.add_scaled_each(all, 0, ks, Pattern::Growth(growth));
+    sink.add_scaled_each(before, 0, ks, Pattern::Growth(&growth[..until]));
 }
 
 /// Scratch of [`Model::write_flows`].
@@ -449,9 +460,7 @@ impl FlowSink for DrawFlows {
         // any other pair of rows row by row.
         let h = self.horizon;
         if (all, before) != (Row::Standalone, Row::Direct(Category::Running.index())) {
-            self.add_scaled_each(all, 0, ks, Pattern::Growth(growth));
-            self.add_scaled_each(before, 0, ks, Pattern::Growth(&growth[..until]));
-            return;
+            return split_each(self, (all, before), until, ks, growth);
         }
         let rows = self
             .standalone
