@@ -115,6 +115,14 @@ impl Layout {
         self.detailed || draw < self.band_draws || self.checks_leaving(draw)
     }
 
+    /// Whether draw `draw` builds its yearly rows: when something reads its years
+    /// ([`Layout::needs_years`]) or some key's shares change from draw to draw, whose payments
+    /// are summed year by year ([`Layout::varying`]). The core checks read only NPVs, so the
+    /// other stability draws go without rows too.
+    pub(super) fn needs_rows(&self, draw: u64) -> bool {
+        self.needs_years(draw) || self.varying.iter().any(|v| *v)
+    }
+
     /// Payback year counts per key × member column (`horizon + 1` bins each), none in a run
     /// without details, which does not show them.
     pub(super) fn payback_len(&self) -> usize {

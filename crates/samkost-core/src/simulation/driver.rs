@@ -296,10 +296,7 @@ impl ChunkContext<'_> {
         if model.has_events() {
             super::events::draw_effects(model, self.seed, Some(draw), &mut s.events);
         }
-        // Only the draws that read nothing by year go without their yearly rows.
-        let rows =
-            layout.needs_years(draw) || layout.needs_game(draw) || draw < layout.stability_draws;
-        kernel.flows(s, rows);
+        kernel.flows(s, layout.needs_rows(draw));
         let game = self.table.filter(|_| layout.needs_game(draw));
         if let Some(table) = game {
             stability::realise(model, table, kernel.discount(), s, games);
