@@ -107,6 +107,61 @@ fn draws_without_rows_agree_with_their_rows_on_every_shipped_scenario() {
             }
         }
     }
-    // The default scenario's draws beyond its stability draws go without rows.
+    // The draws beyond the stability draws, which are all checked for leaving, go without
+    // rows.
     assert!(aggregated > 0, "no shipped scenario aggregated a draw");
+}
+
+/// Core stability on draws without rows, which the core checks see only through their NPVs:
+/// stability on every draw, beyond the first `LEAVING_DRAWS` (whose leaving checks read the
+/// years) the draws go without rows. The same counts as with every row built — the keys' and
+/// the views' core stability, the coalition most often tempted — and the same NPVs up to
+/// rounding, on every shipped scenario.
+#[test]
+fn core_checks_on_draws_without_rows_count_as_with_rows() {
+    use samkost_core::simulation::LEAVING_DRAWS;
+    let beyond = 128;
+    let mut checked = 0;
+    for (name, text) in shipped() {
+        let scenario = crate::parse(&text).unwrap_or_else(|d| panic!("{name}: {d}"));
+        let model = &scenario.model;
+        let (keys, _) = resolve_keys(model, &scenario.keys, 1, &scenario.planning).unwrap();
+        let keys: Vec<_> = keys.into_iter().filter(|k| !k.is_ex_post()).collect();
+        let config = |detailed| RunConfig {
+            n_draws: LEAVING_DRAWS + beyond,
+            seed: 5,
+            sampling: SamplingMethod::MonteCarlo,
+            max_stored_draws: 1_000_000,
+            stability_draws: LEAVING_DRAWS + beyond,
+            band_draws: 0,
+            accounts: false,
+            detailed,
+        };
+        let rows = run(model, &keys, &config(true), &NoProgress).unwrap();
+        let sums = run(model, &keys, &config(false), &NoProgress).unwrap();
+        if sums.aggregated_draws == 0 {
+            // Rows throughout (membership events, an existing cooperation, keys by year).
+            continue;
+        }
+        assert_eq!(sums.aggregated_draws, beyond, "{name}");
+        checked += 1;
+        assert_eq!(sums.stability_draws, LEAVING_DRAWS + beyond, "{name}");
+        for (k, (a, b)) in rows.keys.iter().zip(&sums.keys).enumerate() {
+            assert_eq!(
+                format!("{:?}", (&a.p_core_stable, &a.top_breakaway)),
+                format!("{:?}", (&b.p_core_stable, &b.top_breakaway)),
+                "{name}: key {k}"
+            );
+        }
+        for (k, (a, b)) in rows.views.iter().zip(&sums.views).enumerate() {
+            assert_eq!(a.p_core_stable, b.p_core_stable, "{name}: key {k}'s views");
+        }
+        let n = model.n_members();
+        let (a, b) = (numbers(&rows, keys.len(), n), numbers(&sums, keys.len(), n));
+        assert_close(&format!("{name} NPV"), &a[0].1, &b[0].1);
+    }
+    assert!(
+        checked >= 2,
+        "only {checked} shipped scenarios aggregate draws"
+    );
 }

@@ -630,25 +630,7 @@ fn a_run_without_details_changes_no_other_number() {
 
 /// Two `Debug` renderings equal but for numbers within 10⁻⁹ of their size and 10⁻³.
 fn assert_same_up_to_rounding(a: &str, b: &str, what: &str) {
-    let split = |s: &str| -> Vec<String> {
-        let mut tokens = Vec::new();
-        let mut current = String::new();
-        for c in s.chars() {
-            let numeric = c.is_ascii_digit() || matches!(c, '.' | '-' | 'e' | '+');
-            if numeric
-                != current
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | 'e' | '+'))
-                && !current.is_empty()
-            {
-                tokens.push(std::mem::take(&mut current));
-            }
-            current.push(c);
-        }
-        tokens.push(current);
-        tokens
-    };
-    let (ta, tb) = (split(a), split(b));
+    let (ta, tb) = (tokens(a), tokens(b));
     assert_eq!(ta.len(), tb.len(), "{what}: the renderings differ in shape");
     for (x, y) in ta.iter().zip(&tb) {
         match (x.parse::<f64>(), y.parse::<f64>()) {
@@ -659,6 +641,22 @@ fn assert_same_up_to_rounding(a: &str, b: &str, what: &str) {
             _ => assert_eq!(x, y, "{what}"),
         }
     }
+}
+
+/// `text` cut into the longest runs of characters that can make up a number and of the others.
+fn tokens(text: &str) -> Vec<&str> {
+    let numeric = |c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e');
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices().skip(1) {
+        let previous = text[..i].chars().next_back().is_some_and(numeric);
+        if numeric(c) != previous {
+            out.push(&text[start..i]);
+            start = i;
+        }
+    }
+    out.push(&text[start..]);
+    out
 }
 
 /// The flows record their parts as far as a run reads them (`FlowDetail`, ARCHITECTURE.md

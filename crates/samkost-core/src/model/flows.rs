@@ -129,7 +129,8 @@ impl Row {
 pub(crate) enum Pattern<'a> {
     /// Growth factors `g(t)`: the same in every draw of a run whose growth rates are fixed.
     Growth(&'a [f64]),
-    /// Values of this draw (the assets' events per inhabitant).
+    /// Values of this draw: the assets' events per inhabitant, a pooled component's and the
+    /// shared platform's yearly costs.
     Draw(&'a [f64]),
 }
 
@@ -657,7 +658,6 @@ impl Model {
             parts: costs,
             others: amounts,
             years: pooled_years,
-            other_years: one_offs,
             ..
         } = scratch;
         for (component, values) in self.components.iter().zip(&v.components) {
@@ -690,7 +690,7 @@ impl Model {
             };
             let pooled_factor = v.organisation.pooled_factor(staffing);
             pooled_years.clear();
-            one_offs.clear();
+            let mut one_off = None;
             for (year, &growth) in growth.iter().enumerate().skip(pooled_from) {
                 let cost = self.pooled_component_cost(
                     v,
@@ -702,19 +702,19 @@ impl Model {
                 );
                 pooled_years.push(cost * pooled_factor * growth);
                 if staffing && year == component.pooled_from {
-                    let one_off = v.organisation.staff_one_off * cost;
-                    one_offs.push(one_off * v.organisation.price_factor * growth);
+                    let staff = v.organisation.staff_one_off * cost;
+                    one_off = Some(staff * v.organisation.price_factor * growth);
                 }
             }
             // Each year's amount once (1 · amount is the amount).
             let pooled = Pattern::Draw(pooled_years);
             sink.add_scaled(Row::Pooled(running), 0, pooled_from, 1.0, pooled);
-            for &one_off in one_offs.iter() {
+            if let Some(one_off) = one_off {
                 sink.add(Row::Pooled(startup), 0, component.pooled_from, one_off);
             }
             if wage {
                 sink.add_scaled(Row::WagesPooled(running), 0, pooled_from, 1.0, pooled);
-                for &one_off in one_offs.iter() {
+                if let Some(one_off) = one_off {
                     sink.add(Row::WagesPooled(startup), 0, component.pooled_from, one_off);
                 }
             }

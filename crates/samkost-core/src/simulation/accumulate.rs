@@ -33,6 +33,8 @@ pub(super) struct Layout {
     /// Per key: whether its shares change from draw to draw (recomputed on the realised game),
     /// so that its payments must be summed draw by draw.
     pub(super) varying: Vec<bool>,
+    /// Some key is varying.
+    any_varying: bool,
     /// Per key: its place among the keys per component, whose payments the kernel keeps per
     /// year (`DrawScratch::component_pay`); such keys are varying too.
     pub(super) component_slot: Vec<Option<usize>>,
@@ -54,6 +56,10 @@ impl Layout {
     pub(super) fn new(model: &Model, keys: &[ResolvedKey], config: &RunConfig) -> Self {
         let n_members = model.n_members();
         let exact = n_members <= MAX_EXACT_MEMBERS;
+        let varying: Vec<bool> = keys
+            .iter()
+            .map(|k| model.has_events() || (exact && k.is_ex_post()) || k.components.is_some())
+            .collect();
         Self {
             n_members,
             n_keys: keys.len(),
@@ -70,10 +76,8 @@ impl Layout {
                 0
             },
             any_ex_post: exact && keys.iter().any(ResolvedKey::is_ex_post),
-            varying: keys
-                .iter()
-                .map(|k| model.has_events() || (exact && k.is_ex_post()) || k.components.is_some())
-                .collect(),
+            any_varying: varying.iter().any(|v| *v),
+            varying,
             component_slot: keys
                 .iter()
                 .scan(0, |next, k| {
@@ -120,7 +124,7 @@ impl Layout {
     /// are summed year by year ([`Layout::varying`]). The core checks read only NPVs, so the
     /// other stability draws go without rows too.
     pub(super) fn needs_rows(&self, draw: u64) -> bool {
-        self.needs_years(draw) || self.varying.iter().any(|v| *v)
+        self.needs_years(draw) || self.any_varying
     }
 
     /// Payback year counts per key × member column (`horizon + 1` bins each), none in a run

@@ -88,8 +88,6 @@ pub struct DrawScratch {
     pub(super) standalone_npv: Vec<f64>,
     /// NPV each member pays itself in the cooperation (both categories).
     pub(super) direct_npv: Vec<f64>,
-    /// NPV of the cooperation's pooled cost (both categories).
-    pub(super) pooled_npv: f64,
     /// Whether every amount of the draw is finite and within [`MAX_ABS_NOK`].
     pub(super) in_range: bool,
     /// Whether the latest draw went without its yearly rows: `flows`, `base`, `pooled`,
@@ -128,6 +126,11 @@ impl DrawScratch {
     /// NPV of the pooled running and start-up cost of the latest draw.
     pub(super) fn pooled_totals(&self) -> [f64; 2] {
         self.last_pooled
+    }
+
+    /// NPV of the cooperation's pooled cost of the latest draw (both categories).
+    pub(super) fn pooled_npv(&self) -> f64 {
+        self.last_pooled.iter().sum()
     }
 }
 
@@ -251,11 +254,6 @@ impl<'a> Kernel<'a> {
                 *slot = acc;
             }
         }
-        s.pooled_npv = s
-            .pooled
-            .iter()
-            .map(|p| p.last().copied().unwrap_or(0.0))
-            .sum();
         // The region: members' amounts summed in member order (above), year by year.
         let mut acc = 0.0;
         let years = s.region_years.iter().zip(&f.pooled[0]).zip(&f.pooled[1]);
@@ -293,7 +291,6 @@ impl<'a> Kernel<'a> {
             s.last_base.push(alone - own);
         }
         s.last_pooled = [0, 1].map(|c| tape.discounted(Row::Pooled(c), 0));
-        s.pooled_npv = s.last_pooled.iter().sum();
         let (alone, own): (f64, f64) = (s.standalone_npv.iter().sum(), s.direct_npv.iter().sum());
         s.region_npv = alone - (s.last_pooled[0] + s.last_pooled[1] + own);
         s.in_range = true;

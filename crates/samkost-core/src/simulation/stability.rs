@@ -47,7 +47,7 @@ pub(super) fn realise(
         &mut buf.game.costs,
     );
     buf.game.direct.clone_from(&s.direct_npv);
-    buf.game.pooled = s.pooled_npv;
+    buf.game.pooled = s.pooled_npv();
     buf.limits.fill(&buf.game);
 }
 
