@@ -499,13 +499,8 @@ impl Component {
                 }
             }
             KindValues::Staffing(x) => {
-                // The sizes first, then their costs in a loop of their own (see
-                // `Component::pooled_staff`).
                 for ((o, &load), &lr) in out.iter_mut().zip(loads).zip(log_relative) {
-                    *o = tabulated_staff(&x, load, lr);
-                }
-                for o in out.iter_mut() {
-                    *o = staff_cost(&x, *o, payroll_tax);
+                    *o = staff_cost(&x, tabulated_staff(&x, load, lr), payroll_tax);
                 }
             }
             KindValues::Licence {
@@ -543,20 +538,13 @@ impl Component {
         let KindValues::Staffing(x) = v.kind else {
             return;
         };
-        // The sizes first, then their costs in a loop of their own, whose divisions run side
-        // by side.
-        out.extend(
-            loads
-                .iter()
-                .zip(log_relative)
-                .map(|(&load, &lr)| BuyerCost {
-                    nok: 0.0,
-                    fte: tabulated_staff(&x, load, lr),
-                }),
-        );
-        for pooled in out.iter_mut() {
-            pooled.nok = staff_cost(&x, pooled.fte, payroll_tax);
-        }
+        out.extend(loads.iter().zip(log_relative).map(|(&load, &lr)| {
+            let fte = tabulated_staff(&x, load, lr);
+            BuyerCost {
+                nok: staff_cost(&x, fte, payroll_tax),
+                fte,
+            }
+        }));
     }
 
     /// Cost of a given staff size (staffing only; used when headcount is held up by transfer

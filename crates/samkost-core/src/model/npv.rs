@@ -120,10 +120,6 @@ pub struct NpvGameTerms {
     /// Scratch for held staff: per coalition, the pooled staff's cost and size with the scope
     /// growth.
     held_limits: Vec<(f64, f64)>,
-    /// Scratch for held staff: the held staff of every coalition and year above its target,
-    /// in the order the years are summed, then their staff costs.
-    held_above: Vec<f64>,
-    held_costs: Vec<f64>,
     /// Scratch: the asset events of one inhabitant, per year of the horizon.
     asset_years: Vec<AssetYear>,
 }
@@ -458,6 +454,13 @@ impl Model {
             KindValues::Staffing(x) => Some(*x),
             _ => None,
         };
+        // One coalition's yearly amount before discounting, in the order of
+        // `Model::pooled_component_cost`.
+        let amount = |held: f64, (default, target): (f64, f64)| match &staff {
+            Some(x) if held > target => staff_cost(x, held, payroll_tax),
+            Some(_) => default,
+            None => 0.0,
+        };
         let years = (from..horizon).zip(&terms.decay).skip(skip);
         let per_coalition = terms.held_limits.iter().zip(&terms.transferred);
         match into {
@@ -467,29 +470,9 @@ impl Model {
                 for (row, (year, &decay)) in rows.chunks_exact_mut(size).zip(years) {
                     let (d, g) = (discount[year], values.growth_factors[year]);
                     let pooling = year == from;
-                    // Every coalition's staff cost at its held staff in a loop of its own, whose
-                    // divisions run side by side, taken where the staff are above target (in
-                    // the order of `Model::pooled_component_cost`).
-                    terms.held_costs.clear();
-                    if let Some(x) = &staff {
-                        terms.held_costs.extend(
-                            terms.transferred.iter().map(|&transferred| {
-                                staff_cost(x, transferred * decay, payroll_tax)
-                            }),
-                        );
-                    }
-                    terms.held_costs.resize(size, 0.0);
-                    let coalitions = per_coalition.clone().zip(&terms.held_costs);
-                    for (slot, ((&limits, &transferred), &above_cost)) in
-                        row.iter_mut().zip(coalitions)
+                    for (slot, (&limits, &transferred)) in row.iter_mut().zip(per_coalition.clone())
                     {
-                        let (default, target) = limits;
-                        let amount = match &staff {
-                            Some(_) if transferred * decay > target => above_cost,
-                            Some(_) => default,
-                            None => 0.0,
-                        };
-                        let discounted = d * amount * g;
+                        let discounted = d * amount(transferred * decay, limits) * g;
                         *slot = [
                             discounted * price,
                             if pooling { discounted * one_off } else { 0.0 },
@@ -514,41 +497,14 @@ impl Model {
                     terms.weights[k] =
                         terms.weights[k + 1] + discount[year] * values.growth_factors[year];
                 }
-                // The staff costs of the years above target first, all in one pass (their
-                // divisions run side by side), then each coalition's years summed in order with
-                // them: each amount as `Model::pooled_component_cost` computes it.
-                terms.held_above.clear();
-                for (&(_, target), &transferred) in per_coalition.clone() {
-                    for &decay in &terms.decay[skip..] {
-                        let held = transferred * decay;
-                        if held > target {
-                            terms.held_above.push(held);
-                        } else if monotone {
-                            break;
-                        }
-                    }
-                }
-                terms.held_costs.clear();
-                terms.held_costs.resize(terms.held_above.len(), 0.0);
-                if let Some(x) = &staff {
-                    let costs_above = terms.held_costs.iter_mut().zip(&terms.held_above);
-                    for (slot, &held) in costs_above {
-                        *slot = staff_cost(x, held, payroll_tax);
-                    }
-                }
-                let mut above_costs = terms.held_costs.iter();
                 for (cost, (&limits, &transferred)) in costs.iter_mut().zip(per_coalition) {
                     let (default, target) = limits;
                     let (mut running, mut startup) = (0.0, 0.0);
                     for (k, (year, &decay)) in years.clone().enumerate() {
                         let held = transferred * decay;
                         let above = held > target;
-                        let amount = match (&staff, above) {
-                            (Some(_), true) => above_costs.next().copied().unwrap_or(0.0),
-                            (Some(_), false) => default,
-                            (None, _) => 0.0,
-                        };
-                        let discounted = discount[year] * amount * values.growth_factors[year];
+                        let discounted =
+                            discount[year] * amount(held, limits) * values.growth_factors[year];
                         if year == from {
                             startup += discounted * one_off;
                         }
