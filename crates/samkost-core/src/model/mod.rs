@@ -327,8 +327,14 @@ impl CostLine {
 }
 
 /// Fills `out` with the growth factors `(1 + growth)^t` of `horizon` years, each the one
-/// before times `1 + growth` (so every draw multiplies in the same order).
+/// before times `1 + growth` (so every draw multiplies in the same order). Factors already
+/// there for the same growth (its second factor is `1 + growth` itself) are kept: they are
+/// what the products would give again, and a growth rate that is the same in every draw then
+/// costs nothing per draw.
 fn fill_growth(out: &mut Vec<f64>, growth: f64, horizon: usize) {
+    if out.len() == horizon && horizon >= 2 && out[0] == 1.0 && out[1] == 1.0 + growth {
+        return;
+    }
     out.resize(horizon, 0.0);
     let mut g = 1.0;
     for slot in out.iter_mut() {
