@@ -10,7 +10,7 @@ use samkost_core::sensitivity::{
     Bootstrap, input_output_spearman, morris, sobol_indices, spider, standardised_regression,
     tornado,
 };
-use samkost_core::simulation::{DrawScratch, evaluate_draw, parameter_sample};
+use samkost_core::simulation::{DrawEvaluator, parameter_sample};
 
 use super::{InputError, Sampling, load_scenario, print_warnings, resolve_keys};
 use super::{emitf, emitln};
@@ -145,13 +145,7 @@ pub fn sensitivity_command(args: &SensitivityArgs) -> Result<()> {
         )
         .into());
     }
-    let evaluator = Evaluator {
-        model,
-        keys: &keys,
-        uncertain: &uncertain,
-        output,
-        discount: model.discounting.factors(model.horizon_years),
-    };
+    let evaluator = Evaluator::new(model, &keys, &uncertain, output);
     let mut report = SensitivityReport {
         scenario: scenario.name.clone(),
         method: format!("{:?}", args.method).to_lowercase(),
@@ -388,13 +382,8 @@ pub fn region_tornado(
     if uncertain.is_empty() {
         return Ok(None);
     }
-    let evaluator = Evaluator {
-        model,
-        keys,
-        uncertain: &uncertain,
-        output: Output::Column(keys.len() * model.n_members()),
-        discount: model.discounting.factors(model.horizon_years),
-    };
+    let region = Output::Column(keys.len() * model.n_members());
+    let evaluator = Evaluator::new(model, keys, &uncertain, region);
     let base: Vec<f64> = dists.iter().map(|d| d.quantile(0.5)).collect();
     let t = tornado(&base, &dists, 0.1, 0.9, |x| evaluator.eval(x))
         .map_err(|e| InputError(format!("error: tornado of the region's NPV: {e}")))?;
@@ -433,13 +422,8 @@ pub fn region_sobol(
     if uncertain.is_empty() || n_base == 0 {
         return Ok(None);
     }
-    let evaluator = Evaluator {
-        model,
-        keys,
-        uncertain: &uncertain,
-        output: Output::Column(keys.len() * model.n_members()),
-        discount: model.discounting.factors(model.horizon_years),
-    };
+    let region = Output::Column(keys.len() * model.n_members());
+    let evaluator = Evaluator::new(model, keys, &uncertain, region);
     let invalid = |e: samkost_core::sensitivity::SensitivityError| {
         InputError(format!("error: Sobol' indices of the region's NPV: {e}"))
     };
@@ -473,18 +457,34 @@ pub fn region_sobol(
 }
 
 /// Evaluates the chosen output at given values of the uncertain inputs (others at their
-/// fixed values).
+/// fixed values), by the run's kernel ([`DrawEvaluator`]).
 struct Evaluator<'a> {
     model: &'a Model,
-    keys: &'a [ResolvedKey],
     uncertain: &'a [usize],
     output: Output,
-    discount: Vec<f64>,
+    /// Every parameter's fixed value, NaN where it is uncertain.
+    template: Vec<f64>,
+    draws: DrawEvaluator<'a>,
 }
 
-impl Evaluator<'_> {
+impl<'a> Evaluator<'a> {
+    fn new(
+        model: &'a Model,
+        keys: &'a [ResolvedKey],
+        uncertain: &'a [usize],
+        output: Output,
+    ) -> Self {
+        Self {
+            model,
+            uncertain,
+            output,
+            template: samkost_core::draws::parameter_template(model),
+            draws: DrawEvaluator::new(model, keys, model.discounting.factors(model.horizon_years)),
+        }
+    }
+
     fn eval(&self, x: &[f64]) -> f64 {
-        let mut params = samkost_core::draws::parameter_template(self.model);
+        let mut params = self.template.clone();
         for (&j, &v) in self.uncertain.iter().zip(x) {
             params[j] = v;
         }
@@ -492,17 +492,10 @@ impl Evaluator<'_> {
     }
 
     fn eval_full(&self, params: &[f64]) -> f64 {
-        let row = evaluate_draw(
-            self.model,
-            self.keys,
-            params,
-            &self.discount,
-            &mut DrawScratch::default(),
-        );
         let n = self.model.n_members();
-        match self.output {
+        self.draws.npvs(params, |row| match self.output {
             Output::Column(c) => row[c],
             Output::AllWin(k) => f64::from(u8::from((0..n).all(|i| row[k * n + i] > 0.0))),
-        }
+        })
     }
 }

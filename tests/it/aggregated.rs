@@ -13,7 +13,10 @@
 //! (a line, a year or a member is at least 10⁻⁴ of the largest amount in every scenario).
 
 use samkost_core::sampling::SamplingMethod;
-use samkost_core::simulation::{NoProgress, RunConfig, RunResults, resolve_keys, run};
+use samkost_core::simulation::{
+    DrawEvaluator, DrawScratch, NoProgress, RunConfig, RunResults, evaluate_draw, parameter_sample,
+    resolve_keys, run,
+};
 
 fn shipped() -> Vec<(String, String)> {
     crate::shipped_scenario_files()
@@ -163,5 +166,46 @@ fn core_checks_on_draws_without_rows_count_as_with_rows() {
     assert!(
         checked >= 2,
         "only {checked} shipped scenarios aggregate draws"
+    );
+}
+
+/// The evaluator of sensitivity analyses ([`DrawEvaluator`]) against [`evaluate_draw`], which
+/// builds every row (and which `sensitivity::evaluate_draw_reproduces_the_run_draw_by_draw`
+/// ties to the run): every NPV of 48 draws of every shipped scenario with all its keys at their
+/// planning shares, evaluated on two threads at once that share the evaluator's buffers.
+#[test]
+fn the_draw_evaluator_gives_the_numbers_of_the_rows() {
+    let mut fast = 0;
+    for (name, text) in shipped() {
+        let scenario = crate::parse(&text).unwrap();
+        let model = &scenario.model;
+        let (keys, _) = resolve_keys(model, &scenario.keys, 2, &scenario.planning).unwrap();
+        let discount = model.discounting.factors(model.horizon_years);
+        let sample = parameter_sample(model, SamplingMethod::MonteCarlo, 48, 7).unwrap();
+        let draws: Vec<&[f64]> = sample.chunks(model.parameters.len()).collect();
+        let evaluator = DrawEvaluator::new(model, &keys, discount.clone());
+        fast += usize::from(evaluator.without_rows());
+        let halves = draws.split_at(draws.len() / 2);
+        let shared = &evaluator;
+        let run_half = move |half: &[&[f64]]| {
+            half.iter()
+                .map(|params| shared.npvs(params, <[f64]>::to_vec))
+                .collect::<Vec<_>>()
+        };
+        let evaluated: Vec<Vec<f64>> = std::thread::scope(|scope| {
+            let first = scope.spawn(move || run_half(halves.0));
+            let mut out = run_half(halves.1);
+            let mut all = first.join().unwrap();
+            all.append(&mut out);
+            all
+        });
+        for (d, (params, got)) in draws.iter().zip(&evaluated).enumerate() {
+            let want = evaluate_draw(model, &keys, params, &discount, &mut DrawScratch::default());
+            assert_close(&format!("{name}, draw {d}"), &want, got);
+        }
+    }
+    assert!(
+        fast >= 2,
+        "the evaluator goes without rows in {fast} shipped scenarios"
     );
 }

@@ -302,7 +302,10 @@ pub fn sobol_indices(
 struct Blocks<'a> {
     a: &'a [f64],
     b: &'a [f64],
-    ab: Vec<&'a [f64]>,
+    /// `f(A_B^i)` row by row: `[row × k + i]`, so that one row's values of every input are
+    /// side by side for a resample, which visits the rows in random order.
+    ab_rows: Vec<f64>,
+    k: usize,
 }
 
 /// Indices from one (re)sample.
@@ -314,33 +317,57 @@ struct Estimates {
 
 impl<'a> Blocks<'a> {
     fn new(outputs: &'a [f64], n: usize, k: usize) -> Self {
+        let mut ab_rows = vec![0.0; n * k];
+        for i in 0..k {
+            let block = &outputs[(2 + i) * n..(3 + i) * n];
+            for (j, &value) in block.iter().enumerate() {
+                ab_rows[j * k + i] = value;
+            }
+        }
         Self {
             a: &outputs[..n],
             b: &outputs[n..2 * n],
-            ab: (0..k).map(|i| &outputs[(2 + i) * n..(3 + i) * n]).collect(),
+            ab_rows,
+            k,
         }
     }
 
     /// The estimators over rows `rows` (all rows in order when `None`), summed in that order.
     fn indices(&self, rows: Option<&[usize]>) -> Estimates {
         let n = self.a.len();
-        let row = |j: usize| rows.map_or(j, |r| r[j]);
-        let mean = (0..n).map(|j| self.a[row(j)] + self.b[row(j)]).sum::<f64>() / (2 * n) as f64;
+        // A resample's `f(A)` and `f(B)` gathered once, not once per input.
+        let gathered: (Vec<f64>, Vec<f64>);
+        let (a, b) = match rows {
+            None => (self.a, self.b),
+            Some(r) => {
+                gathered = (
+                    r.iter().map(|&j| self.a[j]).collect(),
+                    r.iter().map(|&j| self.b[j]).collect(),
+                );
+                (&gathered.0[..], &gathered.1[..])
+            }
+        };
+        let mean = (0..n).map(|j| a[j] + b[j]).sum::<f64>() / (2 * n) as f64;
         let variance = (0..n)
-            .map(|j| (self.a[row(j)] - mean).powi(2) + (self.b[row(j)] - mean).powi(2))
+            .map(|j| (a[j] - mean).powi(2) + (b[j] - mean).powi(2))
             .sum::<f64>()
             / (2 * n) as f64;
-        let (mut first, mut total) = (Vec::new(), Vec::new());
-        for ab in &self.ab {
-            let (mut s, mut st) = (0.0, 0.0);
-            for j in 0..n {
-                let (fa, fb, fi) = (self.a[row(j)], self.b[row(j)], ab[row(j)]);
-                s += (fb - mean) * (fi - fa);
-                st += (fa - fi) * (fa - fi);
+        // Every input's two sums row by row, each over the rows in order, as a sum per input
+        // would add them: `Σ (f(B) − mean)(f(A_B^i) − f(A))` and `Σ (f(A) − f(A_B^i))²`.
+        let k = self.k;
+        let mut sums = vec![(0.0, 0.0); k];
+        for (j, (&fa, &fb)) in a.iter().zip(b).enumerate() {
+            let at = rows.map_or(j, |r| r[j]) * k;
+            for (acc, &fi) in sums.iter_mut().zip(&self.ab_rows[at..at + k]) {
+                acc.0 += (fb - mean) * (fi - fa);
+                acc.1 += (fa - fi) * (fa - fi);
             }
-            first.push(s / n as f64 / variance);
-            total.push(st / (2 * n) as f64 / variance);
         }
+        let first = sums.iter().map(|s| s.0 / n as f64 / variance).collect();
+        let total = sums
+            .iter()
+            .map(|s| s.1 / (2 * n) as f64 / variance)
+            .collect();
         Estimates {
             first,
             total,

@@ -394,6 +394,59 @@ fn key_year(row: &mut [f64], base: &[f64], (f0, f1): (&[f64], &[f64]), (q0, q1):
     }
 }
 
+/// The NPVs of draws whose parameter values the caller chooses (sensitivity analyses), by the
+/// run's kernel with its draws without yearly rows ([`FlowTape`]): [`evaluate_draw`]'s numbers
+/// up to rounding (the discounted sums add the same amounts in another order), at a fraction
+/// of its cost, with the buffers kept from one evaluation to the next. It is bound to one
+/// model and its keys: the tape in those buffers records the model's writes on its first draw
+/// and must never see another model.
+#[derive(Debug)]
+pub struct DrawEvaluator<'a> {
+    kernel: Kernel<'a>,
+    /// Buffers of finished evaluations, for the next on any thread.
+    #[expect(
+        clippy::vec_box,
+        reason = "the pool hands out a pointer, not the buffers' many fields"
+    )]
+    spare: std::sync::Mutex<Vec<Box<DrawScratch>>>,
+}
+
+impl<'a> DrawEvaluator<'a> {
+    /// The evaluator of `model` with `keys` (planning shares; ex-post rules are not
+    /// recomputed), discounting by `discount` (one factor per year).
+    pub fn new(model: &'a Model, keys: &'a [ResolvedKey], discount: Vec<f64>) -> Self {
+        Self {
+            kernel: Kernel::with_discount(model, keys, discount).with_detail(FlowDetail::Cash),
+            spare: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Whether its draws go without their yearly rows (where the model allows it, see
+    /// [`Kernel::with_detail`]; a draw out of range still builds them).
+    pub fn without_rows(&self) -> bool {
+        self.kernel.aggregates
+    }
+
+    /// `read` of the NPVs of the draw with parameter values `params` (in model order), laid out
+    /// as [`evaluate_draw`]'s: entry `k·n + i` member `i`'s NPV under key `k`, the last the
+    /// region's. Safe to call from several threads at once.
+    pub fn npvs<T>(&self, params: &[f64], read: impl FnOnce(&[f64]) -> T) -> T {
+        // A poisoned pool only means another evaluation panicked: start from fresh buffers.
+        let spare = self.spare.lock().ok().and_then(|mut pool| pool.pop());
+        let mut s = spare.unwrap_or_else(|| Box::new(self.kernel.scratch()));
+        s.params.clear();
+        s.params.extend_from_slice(params);
+        // Only the NPVs are read: no rows where the model can do without them.
+        self.kernel.flows(&mut s, false);
+        self.kernel.apply_keys(&mut s, false);
+        let out = read(&s.npv);
+        if let Ok(mut pool) = self.spare.lock() {
+            pool.push(s);
+        }
+        out
+    }
+}
+
 /// The NPVs of one draw with the given parameter values (in model order): entry `k·n + i` is
 /// member `i`'s NPV of net benefit under key `k` (planning shares; ex-post rules are not
 /// recomputed), the last entry the region's. The run's own kernel (tested), for sensitivity
