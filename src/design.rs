@@ -3,6 +3,7 @@
 //! fresh draws, and goal seeking along a key parameter or an uncertain input's level
 //! (docs/MODEL.md §13).
 
+use rayon::prelude::*;
 use samkost_core::allocation::ResolvedKey;
 use samkost_core::design::{
     self, Constraints, Counts, Design, Goal, Near, Point, Seek, SeekDirection,
@@ -179,8 +180,9 @@ pub fn analyse(
     if sample.core_draws > 0 {
         goals_wanted.push(Goal::CoreStable);
     }
+    // The goals' designs depend on the samples alone: side by side, in goal order.
     let goals = goals_wanted
-        .into_iter()
+        .into_par_iter()
         .map(|goal| {
             let design = design::design(
                 &sample,

@@ -158,7 +158,9 @@ pub fn sweep(
             }
         }
     }
-    events.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // In the order of `f64::total_cmp`, by a radix sort of its integer keys: the events at one
+    // θ are counted together below, so their order among themselves changes nothing.
+    radsort::sort_by_key(&mut events, |e| crate::stats::sort_key(e.0));
     let floor = constraints
         .min_p_gain
         .map_or(0, |p| (p * sample.n_draws as f64).ceil() as u64);

@@ -1,6 +1,8 @@
 //! Families of keys as affine sets of shares, searched by coordinate ascent with exact line
 //! searches; the frontier (all shares in `[0, 1]`) and its upper bound (docs/MODEL.md §13.3).
 
+use rayon::prelude::*;
+
 use super::count::{Counts, Point, count};
 use super::line::{best_on_line, sweep};
 use super::{Constraints, Goal, Score, meets_fixed_constraints, score};
@@ -476,8 +478,9 @@ pub fn design(
     band_limits: &[f64],
 ) -> Design {
     let n = sample.n_members;
+    // Each family's search depends on the sample alone: side by side, in family order.
     let found: Vec<Found> = families(sample, drivers, &constraints.populations, band_limits)
-        .iter()
+        .par_iter()
         .filter_map(|f| optimise(sample, goal, constraints, f))
         .collect();
     let mut starts: Vec<Point> = listed.to_vec();
