@@ -286,3 +286,38 @@ fn monte_carlo_with_correlations_draws_the_other_inputs_from_each_stream() {
         "{rho} vs {target}"
     );
 }
+
+/// `ParameterDesign::fill_cached` gives `ParameterDesign::fill`'s values to the bit, for every
+/// draw of a block whose length is not a multiple of the group, visited in an order that leaves
+/// and re-enters groups, under every design that keeps one (Latin hypercube, Sobol', plain Monte
+/// Carlo with correlations), on the default scenario.
+#[test]
+fn grouped_fills_are_the_fills_one_by_one() {
+    use samkost_core::draws::{FILL_GROUP_DRAWS, FillCache, ParameterDesign};
+    let scenario = crate::parse(samkost::scenario::DEFAULT_SCENARIO).unwrap();
+    let model = &scenario.model;
+    let m = model.parameters.len();
+    let block = 1000..1000 + 3 * FILL_GROUP_DRAWS + 17;
+    let mut order: Vec<u64> = block.clone().rev().collect();
+    order.extend(block.clone().step_by(5));
+    for method in [
+        SamplingMethod::LatinHypercube,
+        SamplingMethod::Sobol,
+        SamplingMethod::MonteCarlo,
+    ] {
+        let design = ParameterDesign::build(model, method, block.clone(), 11)
+            .unwrap()
+            .expect("the default scenario has correlations, so every method keeps a design");
+        let mut cache = FillCache::default();
+        let (mut one, mut grouped) = (vec![0.0; m], vec![0.0; m]);
+        for &draw in &order {
+            design.fill(model, draw, &mut one);
+            design.fill_cached(model, draw, &mut grouped, &mut cache);
+            let same = one
+                .iter()
+                .zip(&grouped)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+            assert!(same, "{method:?}, draw {draw}: {one:?} against {grouped:?}");
+        }
+    }
+}

@@ -8,6 +8,6 @@ mod parameters;
 pub use crate::sampling::streams;
 
 pub use parameters::{
-    DESIGN_BLOCK_DRAWS, DesignBuildError, ParameterDesign, parameter_sample, parameter_template,
-    sample_parameters,
+    DESIGN_BLOCK_DRAWS, DesignBuildError, FILL_GROUP_DRAWS, FillCache, ParameterDesign,
+    parameter_sample, parameter_template, sample_parameters,
 };

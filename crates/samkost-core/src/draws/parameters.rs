@@ -38,8 +38,9 @@ const CORRELATION_SEED_SALT: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// The design of one block of draws.
 pub struct ParameterDesign {
-    /// First draw (stream) of the block.
+    /// First draw (stream) of the block, and the draw after its last.
     first: u64,
+    end: u64,
     /// Indices of the uncertain parameters, in column order.
     dims: Vec<usize>,
     /// Every parameter's value before the design's columns are filled in: the fixed ones at
@@ -151,6 +152,7 @@ impl ParameterDesign {
         };
         Ok(Some(Self {
             first: draws.start,
+            end: draws.end,
             dims,
             template: parameter_template(model),
             uniforms,
@@ -184,6 +186,95 @@ impl ParameterDesign {
                 }
             }
         }
+    }
+}
+
+/// Draws whose parameters [`ParameterDesign::fill_cached`] computes at once.
+pub const FILL_GROUP_DRAWS: u64 = 64;
+
+/// One worker's parameters of a group of draws ([`ParameterDesign::fill_cached`]).
+#[derive(Debug, Clone, Default)]
+pub struct FillCache {
+    /// The block's first draw and the group's first draw and size; none before the first fill.
+    group: Option<(u64, u64, usize)>,
+    /// The group's parameters, row-major: `[draw × parameters + j]`.
+    rows: Vec<f64>,
+    /// The group's uniforms and quantiles, column by column: `[column × draws + draw]`.
+    uniforms: Vec<f64>,
+    quantiles: Vec<f64>,
+}
+
+impl ParameterDesign {
+    /// [`ParameterDesign::fill`], computed for the [`FILL_GROUP_DRAWS`] draws of `draw`'s group
+    /// at once (groups counted from the block's first draw) and kept in `cache`: each column's
+    /// quantiles are taken in one pass ([`Distribution::quantiles`]). The same values as
+    /// `fill`.
+    pub fn fill_cached(&self, model: &Model, draw: u64, params: &mut [f64], cache: &mut FillCache) {
+        let m = params.len();
+        let start = draw - (draw - self.first) % FILL_GROUP_DRAWS;
+        let end = (start + FILL_GROUP_DRAWS).min(self.end);
+        let t = (end - start) as usize;
+        if cache.group != Some((self.first, start, t)) || cache.rows.len() != t * m {
+            self.fill_group(model, start..end, m, cache);
+        }
+        let at = (draw - start) as usize * m;
+        params.copy_from_slice(&cache.rows[at..at + m]);
+    }
+
+    fn fill_group(
+        &self,
+        model: &Model,
+        draws: std::ops::Range<u64>,
+        m: usize,
+        cache: &mut FillCache,
+    ) {
+        let t = (draws.end - draws.start) as usize;
+        let k = self.dims.len();
+        cache.uniforms.clear();
+        cache.uniforms.resize(k * t, 0.0);
+        for (d, draw) in draws.clone().enumerate() {
+            let local = (draw - self.first) as usize;
+            match &self.uniforms {
+                Uniforms::Matrix(matrix) => {
+                    for (c, &u) in matrix.row(local).iter().enumerate() {
+                        cache.uniforms[c * t + d] = u;
+                    }
+                }
+                Uniforms::Streams {
+                    streams,
+                    k: kept_k,
+                    slot,
+                    values,
+                } => {
+                    // As `fill`: the row's words in column order, the correlated columns'
+                    // reordered values instead of theirs.
+                    let kept = &values[local * kept_k..(local + 1) * kept_k];
+                    let mut row = streams.row(draw);
+                    for (c, &slot) in slot.iter().enumerate() {
+                        let u = row.next_uniform();
+                        cache.uniforms[c * t + d] = if slot == NOT_KEPT { u } else { kept[slot] };
+                    }
+                }
+            }
+        }
+        cache.quantiles.clear();
+        cache.quantiles.resize(k * t, 0.0);
+        for (c, &j) in self.dims.iter().enumerate() {
+            let column = c * t..(c + 1) * t;
+            model.parameters[j].distribution.quantiles(
+                &cache.uniforms[column.clone()],
+                &mut cache.quantiles[column],
+            );
+        }
+        cache.rows.clear();
+        for d in 0..t {
+            cache.rows.extend_from_slice(&self.template);
+            let row = &mut cache.rows[d * m..];
+            for (c, &j) in self.dims.iter().enumerate() {
+                row[j] = cache.quantiles[c * t + d];
+            }
+        }
+        cache.group = Some((self.first, draws.start, t));
     }
 }
 

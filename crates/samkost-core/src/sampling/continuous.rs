@@ -78,6 +78,43 @@ impl Triangular {
         self.quantile_wide(u)
     }
 
+    /// [`Self::quantile`] of every `us[j]` (clamped to `[0, 1]` as
+    /// [`super::Distribution::quantile`] does, NaN giving NaN) into `out[j]`: both sides
+    /// computed and one taken, then the rare values whose product overflows (or is NaN) again
+    /// by [`Self::quantile`]. The same operations on the same numbers, so the same values.
+    pub(super) fn quantiles(&self, us: &[f64], out: &mut [f64]) {
+        let Self { min, mode, max } = *self;
+        let width = max - min;
+        let (below, above) = (mode - min, max - mode);
+        let mut redo = false;
+        for (o, &u) in out.iter_mut().zip(us) {
+            let u = u.clamp(0.0, 1.0);
+            let lower = u * width < below;
+            let square_low = u * width * below;
+            let square_high = (1.0 - u) * width * above;
+            let low = (min + square_low.sqrt()).min(mode);
+            let high = (max - square_high.sqrt()).max(mode);
+            let square = if lower { square_low } else { square_high };
+            redo |= !square.is_finite();
+            *o = if lower { low } else { high };
+        }
+        if redo {
+            for (o, &u) in out.iter_mut().zip(us) {
+                let u = u.clamp(0.0, 1.0);
+                let square = if u * width < below {
+                    u * width * below
+                } else {
+                    (1.0 - u) * width * above
+                };
+                if u.is_nan() {
+                    *o = f64::NAN;
+                } else if !square.is_finite() {
+                    *o = self.quantile(u);
+                }
+            }
+        }
+    }
+
     /// The quantile of [`Self::quantile`] in a form without overflow: with
     /// p = (mode − min)/(max − min), Q(u) = min + (max − min)·√(u·p) for u < p and
     /// max − (max − min)·√((1 − u)(1 − p)) otherwise, evaluated on halved bounds so that no

@@ -290,7 +290,7 @@ impl ChunkContext<'_> {
         let (kernel, layout) = (self.kernel, self.layout);
         let model = kernel.model();
         match self.design {
-            Some(design) => design.fill(model, draw, &mut s.params),
+            Some(design) => design.fill_cached(model, draw, &mut s.params, &mut s.fill_cache),
             None => sample_parameters(model, self.seed, draw, &mut s.params),
         }
         if model.has_events() {

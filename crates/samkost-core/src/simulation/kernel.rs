@@ -49,6 +49,8 @@ pub struct Kernel<'a> {
 pub struct DrawScratch {
     /// Parameter values of the draw, in model order.
     pub(super) params: Vec<f64>,
+    /// The parameters of the latest group of draws a design filled in.
+    pub(super) fill_cache: crate::draws::FillCache,
     pub(super) values: DrawValues,
     pub(super) flows: DrawFlows,
     /// `B_i(t)`, year-major: `[year × members + member]`.

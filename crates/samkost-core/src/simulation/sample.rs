@@ -116,7 +116,12 @@ pub fn draw_sample(model: &Model, config: &RunConfig) -> Result<DrawSample, Simu
                     (first..last)
                         .map(|draw| {
                             match design.as_ref() {
-                                Some(design) => design.fill(model, draw, &mut s.params),
+                                Some(design) => design.fill_cached(
+                                    model,
+                                    draw,
+                                    &mut s.params,
+                                    &mut s.fill_cache,
+                                ),
                                 None => sample_parameters(model, config.seed, draw, &mut s.params),
                             }
                             kernel.flows(s, true);
