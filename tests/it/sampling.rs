@@ -290,7 +290,8 @@ fn monte_carlo_with_correlations_draws_the_other_inputs_from_each_stream() {
 /// `ParameterDesign::fill_cached` gives `ParameterDesign::fill`'s values to the bit, for every
 /// draw of a block whose length is not a multiple of the group, visited in an order that leaves
 /// and re-enters groups, under every design that keeps one (Latin hypercube, Sobol', plain Monte
-/// Carlo with correlations), on the default scenario.
+/// Carlo with correlations), on the default scenario; and two designs of one block sharing a
+/// cache each get their own values.
 #[test]
 fn grouped_fills_are_the_fills_one_by_one() {
     use samkost_core::draws::{FILL_GROUP_DRAWS, FillCache, ParameterDesign};
@@ -318,6 +319,22 @@ fn grouped_fills_are_the_fills_one_by_one() {
                 .zip(&grouped)
                 .all(|(a, b)| a.to_bits() == b.to_bits());
             assert!(same, "{method:?}, draw {draw}: {one:?} against {grouped:?}");
+        }
+        // A second design of the same block (another seed) through the same cache: each
+        // design's own values, never the other's.
+        let other = ParameterDesign::build(model, method, block.clone(), 12)
+            .unwrap()
+            .unwrap();
+        for draw in block.clone().step_by(7) {
+            for d in [&design, &other] {
+                d.fill(model, draw, &mut one);
+                d.fill_cached(model, draw, &mut grouped, &mut cache);
+                let same = one
+                    .iter()
+                    .zip(&grouped)
+                    .all(|(a, b)| a.to_bits() == b.to_bits());
+                assert!(same, "{method:?}, two designs, draw {draw}");
+            }
         }
     }
 }

@@ -41,6 +41,9 @@ pub struct ParameterDesign {
     /// First draw (stream) of the block, and the draw after its last.
     first: u64,
     end: u64,
+    /// Distinct for every design built in the process, so that a [`FillCache`] never serves
+    /// one design's parameters for another's.
+    id: u64,
     /// Indices of the uncertain parameters, in column order.
     dims: Vec<usize>,
     /// Every parameter's value before the design's columns are filled in: the fixed ones at
@@ -153,6 +156,7 @@ impl ParameterDesign {
         Ok(Some(Self {
             first: draws.start,
             end: draws.end,
+            id: NEXT_DESIGN_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             dims,
             template: parameter_template(model),
             uniforms,
@@ -189,13 +193,16 @@ impl ParameterDesign {
     }
 }
 
+/// The next [`ParameterDesign`]'s `id`.
+static NEXT_DESIGN_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Draws whose parameters [`ParameterDesign::fill_cached`] computes at once.
 pub const FILL_GROUP_DRAWS: u64 = 64;
 
 /// One worker's parameters of a group of draws ([`ParameterDesign::fill_cached`]).
 #[derive(Debug, Clone, Default)]
 pub struct FillCache {
-    /// The block's first draw and the group's first draw and size; none before the first fill.
+    /// The design's `id` and the group's first draw and size; none before the first fill.
     group: Option<(u64, u64, usize)>,
     /// The group's parameters, row-major: `[draw × parameters + j]`.
     rows: Vec<f64>,
@@ -214,7 +221,7 @@ impl ParameterDesign {
         let start = draw - (draw - self.first) % FILL_GROUP_DRAWS;
         let end = (start + FILL_GROUP_DRAWS).min(self.end);
         let t = (end - start) as usize;
-        if cache.group != Some((self.first, start, t)) || cache.rows.len() != t * m {
+        if cache.group != Some((self.id, start, t)) || cache.rows.len() != t * m {
             self.fill_group(model, start..end, m, cache);
         }
         let at = (draw - start) as usize * m;
@@ -274,7 +281,7 @@ impl ParameterDesign {
                 row[j] = cache.quantiles[c * t + d];
             }
         }
-        cache.group = Some((self.first, draws.start, t));
+        cache.group = Some((self.id, draws.start, t));
     }
 }
 
