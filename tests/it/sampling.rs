@@ -295,6 +295,7 @@ fn monte_carlo_with_correlations_draws_the_other_inputs_from_each_stream() {
 #[test]
 fn grouped_fills_are_the_fills_one_by_one() {
     use samkost_core::draws::{FILL_GROUP_DRAWS, FillCache, ParameterDesign};
+    let same_bits = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
     let scenario = crate::parse(samkost::scenario::DEFAULT_SCENARIO).unwrap();
     let model = &scenario.model;
     let m = model.parameters.len();
@@ -314,11 +315,10 @@ fn grouped_fills_are_the_fills_one_by_one() {
         for &draw in &order {
             design.fill(model, draw, &mut one);
             design.fill_cached(model, draw, &mut grouped, &mut cache);
-            let same = one
-                .iter()
-                .zip(&grouped)
-                .all(|(a, b)| a.to_bits() == b.to_bits());
-            assert!(same, "{method:?}, draw {draw}: {one:?} against {grouped:?}");
+            assert!(
+                same_bits(&one, &grouped),
+                "{method:?}, draw {draw}: {one:?} against {grouped:?}"
+            );
         }
         // A second design of the same block (another seed) through the same cache: each
         // design's own values, never the other's.
@@ -329,11 +329,10 @@ fn grouped_fills_are_the_fills_one_by_one() {
             for d in [&design, &other] {
                 d.fill(model, draw, &mut one);
                 d.fill_cached(model, draw, &mut grouped, &mut cache);
-                let same = one
-                    .iter()
-                    .zip(&grouped)
-                    .all(|(a, b)| a.to_bits() == b.to_bits());
-                assert!(same, "{method:?}, two designs, draw {draw}");
+                assert!(
+                    same_bits(&one, &grouped),
+                    "{method:?}, two designs, draw {draw}"
+                );
             }
         }
     }
