@@ -12,11 +12,22 @@
 //! terms (about 10⁻¹³ of their size) and far below any amount that is left out or counted twice
 //! (a line, a year or a member is at least 10⁻⁴ of the largest amount in every scenario).
 
+use samkost_core::allocation::ResolvedKey;
 use samkost_core::sampling::SamplingMethod;
 use samkost_core::simulation::{
     DrawEvaluator, DrawScratch, NoProgress, RunConfig, RunResults, evaluate_draw, parameter_sample,
     resolve_keys, run,
 };
+
+/// A shipped scenario and its keys that are not recomputed on each draw's game (those need
+/// every draw's rows).
+fn scenario_and_keys(name: &str, text: &str) -> (samkost::scenario::Scenario, Vec<ResolvedKey>) {
+    let scenario = crate::parse(text).unwrap_or_else(|d| panic!("{name}: {d}"));
+    let model = &scenario.model;
+    let (keys, _) = resolve_keys(model, &scenario.keys, 1, &scenario.planning).unwrap();
+    let keys = keys.into_iter().filter(|k| !k.is_ex_post()).collect();
+    (scenario, keys)
+}
 
 fn shipped() -> Vec<(String, String)> {
     crate::shipped_scenario_files()
@@ -74,10 +85,8 @@ fn numbers(r: &RunResults, n_keys: usize, n: usize) -> Vec<(&'static str, Vec<f6
 fn draws_without_rows_agree_with_their_rows_on_every_shipped_scenario() {
     let mut aggregated = 0;
     for (name, text) in shipped() {
-        let scenario = crate::parse(&text).unwrap_or_else(|d| panic!("{name}: {d}"));
+        let (scenario, keys) = scenario_and_keys(&name, &text);
         let model = &scenario.model;
-        let (keys, _) = resolve_keys(model, &scenario.keys, 1, &scenario.planning).unwrap();
-        let keys: Vec<_> = keys.into_iter().filter(|k| !k.is_ex_post()).collect();
         for sampling in [
             SamplingMethod::MonteCarlo,
             SamplingMethod::LatinHypercube,
@@ -126,10 +135,8 @@ fn core_checks_on_draws_without_rows_count_as_with_rows() {
     let beyond = 128;
     let mut checked = 0;
     for (name, text) in shipped() {
-        let scenario = crate::parse(&text).unwrap_or_else(|d| panic!("{name}: {d}"));
+        let (scenario, keys) = scenario_and_keys(&name, &text);
         let model = &scenario.model;
-        let (keys, _) = resolve_keys(model, &scenario.keys, 1, &scenario.planning).unwrap();
-        let keys: Vec<_> = keys.into_iter().filter(|k| !k.is_ex_post()).collect();
         let config = |detailed| RunConfig {
             n_draws: LEAVING_DRAWS + beyond,
             seed: 5,

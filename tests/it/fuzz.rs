@@ -273,13 +273,7 @@ pub(crate) fn mutation() -> impl Strategy<Value = Mutation> {
 fn scenario_sources() -> Vec<String> {
     // The embedded default is `scenarios/ssikt.toml`, read below.
     let mut sources = vec![crate::BASE.to_owned()];
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    paths.sort();
+    let paths = crate::shipped_scenario_files();
     sources.extend(paths.iter().map(|p| std::fs::read_to_string(p).unwrap()));
     sources
 }

@@ -451,8 +451,9 @@ impl<'a> DrawEvaluator<'a> {
 
 /// The NPVs of one draw with the given parameter values (in model order): entry `k·n + i` is
 /// member `i`'s NPV of net benefit under key `k` (planning shares; ex-post rules are not
-/// recomputed), the last entry the region's. The run's own kernel (tested), for sensitivity
-/// analyses that choose the parameter values themselves.
+/// recomputed), the last entry the region's. The run's own kernel with every yearly row built
+/// (tested against the run): the reference of [`DrawEvaluator`], which sensitivity analyses
+/// use.
 pub fn evaluate_draw(
     model: &Model,
     keys: &[ResolvedKey],
