@@ -321,33 +321,52 @@ impl CapitalFlows {
     }
 }
 
+/// The field of [`DrawFlows`] `$flows` that holds `$row`, borrowed as `$($borrow)*` (`&` or
+/// `&mut`): the one map from a row to its field, for reading and for writing.
+macro_rules! row_field {
+    ($flows:expr, $row:expr, $($borrow:tt)*) => {{
+        let flows = $flows;
+        match $row {
+            Row::Standalone => $($borrow)* flows.standalone,
+            Row::AccountingAlone => $($borrow)* flows.accounting_alone,
+            Row::Direct(k) => $($borrow)* flows.direct[k],
+            Row::AccountingCoop => $($borrow)* flows.accounting_coop,
+            Row::Pooled(k) => $($borrow)* flows.pooled[k],
+            Row::PooledAccounting => $($borrow)* flows.pooled_accounting,
+            Row::WagesAlone => $($borrow)* flows.wages.alone,
+            Row::WagesOwn => $($borrow)* flows.wages.own,
+            Row::WagesPooled(k) => $($borrow)* flows.wages.pooled[k],
+            Row::ProjectsAlone => $($borrow)* flows.capital.projects_alone,
+            Row::ProjectsOwn => $($borrow)* flows.capital.projects_own,
+            Row::ProjectsPooled => $($borrow)* flows.capital.projects_pooled,
+            Row::ReinvestmentAlone => $($borrow)* flows.capital.reinvestment_alone,
+            Row::ReinvestmentOwn => $($borrow)* flows.capital.reinvestment_own,
+            Row::ReinvestmentPooled => $($borrow)* flows.capital.reinvestment_pooled,
+            Row::ResidualAlone => $($borrow)* flows.capital.residual_alone,
+            Row::ResidualOwn => $($borrow)* flows.capital.residual_own,
+            Row::ResidualPooled => $($borrow)* flows.capital.residual_pooled,
+            Row::ResaleOwn => $($borrow)* flows.capital.resale_own,
+            Row::ResalePooled => $($borrow)* flows.capital.resale_pooled,
+        }
+    }};
+}
+
 impl DrawFlows {
     /// The whole of `row` (every member's years, or the pooled years); inlined, so that a
     /// write whose row is known where it is made does not choose among the rows at run time.
     #[inline(always)]
     fn row_mut(&mut self, row: Row) -> &mut [f64] {
-        let (c, w) = (&mut self.capital, &mut self.wages);
-        match row {
-            Row::Standalone => &mut self.standalone,
-            Row::AccountingAlone => &mut self.accounting_alone,
-            Row::Direct(k) => &mut self.direct[k],
-            Row::AccountingCoop => &mut self.accounting_coop,
-            Row::Pooled(k) => &mut self.pooled[k],
-            Row::PooledAccounting => &mut self.pooled_accounting,
-            Row::WagesAlone => &mut w.alone,
-            Row::WagesOwn => &mut w.own,
-            Row::WagesPooled(k) => &mut w.pooled[k],
-            Row::ProjectsAlone => &mut c.projects_alone,
-            Row::ProjectsOwn => &mut c.projects_own,
-            Row::ProjectsPooled => &mut c.projects_pooled,
-            Row::ReinvestmentAlone => &mut c.reinvestment_alone,
-            Row::ReinvestmentOwn => &mut c.reinvestment_own,
-            Row::ReinvestmentPooled => &mut c.reinvestment_pooled,
-            Row::ResidualAlone => &mut c.residual_alone,
-            Row::ResidualOwn => &mut c.residual_own,
-            Row::ResidualPooled => &mut c.residual_pooled,
-            Row::ResaleOwn => &mut c.resale_own,
-            Row::ResalePooled => &mut c.resale_pooled,
+        row_field!(self, row, &mut)
+    }
+
+    /// `row`'s amount of `member` (ignored for a pooled row) in year `year`.
+    #[inline(always)]
+    pub(crate) fn amount(&self, row: Row, member: usize, year: usize) -> f64 {
+        let values: &[f64] = row_field!(self, row, &);
+        if row.per_member() {
+            values[member * self.horizon + year]
+        } else {
+            values[year]
         }
     }
 

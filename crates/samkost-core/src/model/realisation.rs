@@ -13,6 +13,35 @@ use super::expr::Expr;
 use super::vat::VatRule;
 use super::{DrawFlows, FlowDetail, Model, Row};
 
+/// Member `i`'s purchases that carry VAT alone and in the cooperation (docs/MODEL.md §6c,
+/// `A_i` and `O_i`) from the amounts of its rows `row(r)`: one year's amounts, or each row's
+/// discounted sum (the same combination, so the views' terms are one formula whether a draw
+/// built its rows or not).
+#[inline(always)]
+fn member_purchases(row: impl Fn(Row) -> f64) -> (f64, f64) {
+    let alone = row(Row::Standalone) - row(Row::WagesAlone) + row(Row::ResidualAlone);
+    let own = row(Row::Direct(0)) + row(Row::Direct(1)) - row(Row::WagesOwn)
+        + row(Row::ResaleOwn)
+        + row(Row::ResidualOwn);
+    (alone, own)
+}
+
+/// What carries VAT through the cooperation in category `cat` under `rule` (docs/MODEL.md §6c,
+/// `X^c`) from the amounts of the pooled rows `row(r)`, as [`member_purchases`] takes them.
+#[inline(always)]
+fn through_cooperation(rule: VatRule, cat: usize, row: impl Fn(Row) -> f64) -> f64 {
+    let adjust = if cat == 0 {
+        Row::ResidualPooled
+    } else {
+        Row::ResalePooled
+    };
+    match rule {
+        VatRule::Purchases => row(Row::Pooled(cat)) - row(Row::WagesPooled(cat)) + row(adjust),
+        VatRule::Compensated => 0.0,
+        VatRule::Invoice => row(Row::Pooled(cat)),
+    }
+}
+
 /// No purchases in the views' terms: no member pays VAT it cannot have compensated.
 fn no_purchases(n: usize, out: &mut ViewTerms) {
     out.purchases_alone.clear();
@@ -99,28 +128,13 @@ impl Model {
         out.purchases_alone.clear();
         out.purchases_own.clear();
         for i in 0..self.n_members() {
-            let alone =
-                row(Row::Standalone, i) - row(Row::WagesAlone, i) + row(Row::ResidualAlone, i);
-            let own = row(Row::Direct(0), i) + row(Row::Direct(1), i) - row(Row::WagesOwn, i)
-                + row(Row::ResaleOwn, i)
-                + row(Row::ResidualOwn, i);
+            let (alone, own) = member_purchases(|r| row(r, i));
             out.purchases_alone.push(alone);
             out.purchases_own.push(own);
         }
         let rule = self.accounts.vat.cooperation;
         for (cat, slot) in out.through_cooperation.iter_mut().enumerate() {
-            let adjust = if cat == 0 {
-                Row::ResidualPooled
-            } else {
-                Row::ResalePooled
-            };
-            *slot = match rule {
-                VatRule::Purchases => {
-                    row(Row::Pooled(cat), 0) - row(Row::WagesPooled(cat), 0) + row(adjust, 0)
-                }
-                VatRule::Compensated => 0.0,
-                VatRule::Invoice => row(Row::Pooled(cat), 0),
-            };
+            *slot = through_cooperation(rule, cat, |r| row(r, 0));
         }
     }
 
@@ -187,58 +201,24 @@ impl Model {
     /// `A_i`, `O_i` and what carries VAT through the cooperation, discounted (docs/MODEL.md
     /// §6c's purchases: cash − wages + resale + residual).
     fn discounted_purchases(&self, f: &DrawFlows, discount: &[f64], out: &mut ViewTerms) {
-        let (n, h) = (self.n_members(), discount.len());
-        let (w, c) = (&f.wages, &f.capital);
         out.purchases_alone.clear();
         out.purchases_own.clear();
-        if h == 0 {
-            out.purchases_alone.resize(n, 0.0);
-            out.purchases_own.resize(n, 0.0);
-        } else {
-            // Member by member, each row's years through slices.
-            fn row(v: &[f64], i: usize, h: usize) -> &[f64] {
-                &v[i * h..(i + 1) * h]
+        for i in 0..self.n_members() {
+            let (mut alone, mut own) = (0.0, 0.0);
+            for (t, d) in discount.iter().enumerate() {
+                let (a, o) = member_purchases(|r| f.amount(r, i, t));
+                alone += d * a;
+                own += d * o;
             }
-            for i in 0..n {
-                let (mut alone, mut own) = (0.0, 0.0);
-                let years = discount
-                    .iter()
-                    .zip(row(&f.standalone, i, h))
-                    .zip(row(&w.alone, i, h))
-                    .zip(row(&c.residual_alone, i, h));
-                for (((d, cash), wages), residual) in years {
-                    alone += d * (cash - wages + residual);
-                }
-                let years = discount
-                    .iter()
-                    .zip(row(&f.direct[0], i, h))
-                    .zip(row(&f.direct[1], i, h))
-                    .zip(row(&w.own, i, h))
-                    .zip(row(&c.resale_own, i, h))
-                    .zip(row(&c.residual_own, i, h));
-                for (((((d, running), startup), wages), resale), residual) in years {
-                    own += d * (running + startup - wages + resale + residual);
-                }
-                out.purchases_alone.push(alone);
-                out.purchases_own.push(own);
-            }
+            out.purchases_alone.push(alone);
+            out.purchases_own.push(own);
         }
         let rule = self.accounts.vat.cooperation;
         for (cat, slot) in out.through_cooperation.iter_mut().enumerate() {
-            let adjust = if cat == 0 {
-                &c.residual_pooled
-            } else {
-                &c.resale_pooled
-            };
-            *slot = (0..h)
-                .map(|t| {
-                    let amount = match rule {
-                        VatRule::Purchases => f.pooled[cat][t] - w.pooled[cat][t] + adjust[t],
-                        VatRule::Compensated => 0.0,
-                        VatRule::Invoice => f.pooled[cat][t],
-                    };
-                    discount[t] * amount
-                })
+            *slot = discount
+                .iter()
+                .enumerate()
+                .map(|(t, d)| d * through_cooperation(rule, cat, |r| f.amount(r, 0, t)))
                 .sum();
         }
     }
@@ -299,4 +279,39 @@ pub struct MemberTerms {
     pub purchases_alone: f64,
     /// `O_i`.
     pub purchases_own: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The purchases of docs/MODEL.md §6c, `Pur(t) = cash(t) − wages(t) + S(t) + residual(t)`,
+    /// by hand: alone 100 − 30 + 5 (no sale); own (40 + 10) − 20 + 7 (sale) + 3; through the
+    /// cooperation, running 200 − 50 + 4 (residual) and start-up 60 − 10 + 2 (sale) under
+    /// `purchases`, the whole pooled cost under `invoice`, nothing when compensated.
+    #[test]
+    fn purchases_are_the_cash_less_wages_plus_sales_and_residuals() {
+        let row = |r: Row| match r {
+            Row::Standalone => 100.0,
+            Row::WagesAlone => 30.0,
+            Row::ResidualAlone => 5.0,
+            Row::Direct(0) => 40.0,
+            Row::Direct(1) => 10.0,
+            Row::WagesOwn => 20.0,
+            Row::ResaleOwn => 7.0,
+            Row::ResidualOwn => 3.0,
+            Row::Pooled(0) => 200.0,
+            Row::WagesPooled(0) => 50.0,
+            Row::ResidualPooled => 4.0,
+            Row::Pooled(1) => 60.0,
+            Row::WagesPooled(1) => 10.0,
+            Row::ResalePooled => 2.0,
+            other => panic!("{other:?} is not read"),
+        };
+        assert_eq!(member_purchases(row), (75.0, 40.0));
+        let through = |rule| [0, 1].map(|cat| through_cooperation(rule, cat, row));
+        assert_eq!(through(VatRule::Purchases), [154.0, 52.0]);
+        assert_eq!(through(VatRule::Invoice), [200.0, 60.0]);
+        assert_eq!(through(VatRule::Compensated), [0.0, 0.0]);
+    }
 }
