@@ -143,5 +143,45 @@ fn practical_keys(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, default_scenario, practical_keys, reports);
+/// The summaries of a run's columns: mean, spread and exact type-7 percentiles of 100,000 values
+/// spread over both signs and several binades, as NPVs are; `brief` is what the terminal table
+/// needs (P10/P50/P90), `full` adds the thirteen percentiles and the CVaR₁₀; a run summarises
+/// its columns four at a time.
+fn summaries(c: &mut Criterion) {
+    let mut state = 0x2545_F491_4F6C_DD1D_u64;
+    let values: Vec<f64> = (0..100_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+            (u - 0.3) * 1.0e7 * (1.0 + 3.0 * u * u)
+        })
+        .collect();
+    let mut group = c.benchmark_group("summaries/100k");
+    group.throughput(Throughput::Elements(values.len() as u64));
+    group.bench_function("brief", |b| {
+        b.iter(|| samkost_core::stats::Summary::brief_from_values(&values))
+    });
+    group.bench_function("full", |b| {
+        b.iter(|| samkost_core::stats::Summary::from_values(&values))
+    });
+    group.finish();
+    // A run's columns go in groups whose sums interleave: per column, as above.
+    let columns: Vec<&[f64]> = vec![&values; 4];
+    let mut group = c.benchmark_group("summaries/100k_by_four_columns");
+    group.throughput(Throughput::Elements(4 * values.len() as u64));
+    group.bench_function("brief", |b| {
+        b.iter(|| samkost_core::stats::Summary::from_columns(&columns, true))
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    default_scenario,
+    practical_keys,
+    reports,
+    summaries
+);
 criterion_main!(benches);

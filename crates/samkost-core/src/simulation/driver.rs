@@ -383,22 +383,21 @@ fn summarise(
         .then(|| MeanAccounts::new(model, &acc.accounts, keys, layout, n_draws));
     let first_operating_year = (model.operation_start < horizon).then_some(model.operation_start);
     let n_rows = n_draws as usize;
-    // Each column's summary depends on its values only: in parallel over columns.
-    let summaries: Vec<Summary> = (0..stride)
-        .into_par_iter()
-        .map(|c| {
-            if layout.store_draws {
-                let column = &columns.npv[c * n_rows..(c + 1) * n_rows];
-                if layout.detailed {
-                    Summary::from_values(column)
-                } else {
-                    Summary::brief_from_values(column)
-                }
-            } else {
-                Summary::from_sketch(&acc.sketches[c], acc.sums[c], n_draws)
-            }
-        })
-        .collect();
+    // Each column's summary depends on its values only: in parallel over groups of columns,
+    // whose sums interleave (`Summary::from_columns`).
+    let summaries: Vec<Summary> = if layout.store_draws {
+        let columns: Vec<&[f64]> = columns.npv.chunks(n_rows).take(stride).collect();
+        columns
+            .par_chunks(crate::stats::COLUMNS_TOGETHER)
+            .map(|group| Summary::from_columns(group, !layout.detailed))
+            .collect::<Vec<_>>()
+            .concat()
+    } else {
+        (0..stride)
+            .into_par_iter()
+            .map(|c| Summary::from_sketch(&acc.sketches[c], acc.sums[c], n_draws))
+            .collect()
+    };
     let summary_of = |c: usize| summaries[c];
     let region_npv = summary_of(stride - 1);
     let keys_out = keys

@@ -8,6 +8,6 @@ mod summary;
 pub(crate) use select::{sort_key, type7_quantiles};
 pub use sketch::QuantileSketch;
 pub use summary::{
-    PERCENTILE_LEVELS, Proportion, Summary, quantile_type1, quantile_type7,
+    COLUMNS_TOGETHER, PERCENTILE_LEVELS, Proportion, Summary, quantile_type1, quantile_type7,
     quantiles_type7_unsorted,
 };

@@ -37,8 +37,13 @@ pub struct Summary {
 impl Summary {
     /// Summarises `values` (non-empty and finite).
     pub fn from_values(values: &[f64]) -> Self {
+        let [(mean, sd)] = means_and_sds([values]);
+        Self::with_moments(values, mean, sd)
+    }
+
+    /// [`Summary::from_values`] of `values` whose mean and standard deviation are known.
+    fn with_moments(values: &[f64], mean: f64, sd: f64) -> Self {
         let n = values.len();
-        let (mean, sd) = mean_and_sd(values);
         // Selection, not sorting (`select.rs`): the ⌈0.1·n⌉ smallest values for the tail mean
         // and every percentile, in O(n log k). The same values as sorting.
         let k = ((0.1 * n as f64).ceil() as usize).clamp(1, n);
@@ -61,15 +66,18 @@ impl Summary {
             percentiles,
         }
     }
-}
 
-impl Summary {
     /// [`Summary::from_values`] without what only the detailed outputs show: the mean, the
     /// standard deviation and the P10/P50/P90 (the same values), every other percentile and
     /// the CVaR₁₀ NaN. Three percentiles select in fewer passes than thirteen and the tail.
     pub fn brief_from_values(values: &[f64]) -> Self {
+        let [(mean, sd)] = means_and_sds([values]);
+        Self::brief_with_moments(values, mean, sd)
+    }
+
+    /// [`Summary::brief_from_values`] of `values` whose mean and standard deviation are known.
+    fn brief_with_moments(values: &[f64], mean: f64, sd: f64) -> Self {
         let n = values.len();
-        let (mean, sd) = mean_and_sd(values);
         let ([p10, p50, p90], _) = super::select::type7_quantiles(values, [0.1, 0.5, 0.9], 0);
         let percentiles = PERCENTILE_LEVELS.map(|p| match p {
             0.1 => p10,
@@ -89,6 +97,30 @@ impl Summary {
         }
     }
 
+    /// [`Summary::from_values`] (with `brief`, [`Summary::brief_from_values`]) of each of
+    /// `columns` (non-empty, finite, of one length), the same values column by column. The
+    /// means and standard deviations are summed [`COLUMNS_TOGETHER`] columns at a time, each
+    /// column's sums in its own order: a sum is a chain of additions, each waiting for the
+    /// previous one, and the chains of several columns run side by side.
+    pub fn from_columns(columns: &[&[f64]], brief: bool) -> Vec<Self> {
+        let mut out = Vec::with_capacity(columns.len());
+        for group in columns.chunks(COLUMNS_TOGETHER) {
+            let moments: Vec<(f64, f64)> = match *group {
+                [a, b, c, d] => means_and_sds([a, b, c, d]).to_vec(),
+                [a, b, c] => means_and_sds([a, b, c]).to_vec(),
+                [a, b] => means_and_sds([a, b]).to_vec(),
+                _ => group.iter().map(|v| means_and_sds([*v])[0]).collect(),
+            };
+            for (values, (mean, sd)) in group.iter().zip(moments) {
+                out.push(if brief {
+                    Self::brief_with_moments(values, mean, sd)
+                } else {
+                    Self::with_moments(values, mean, sd)
+                });
+            }
+        }
+        out
+    }
     /// Summarises a run that kept no per-draw values: mean and standard deviation from the
     /// running sums `(Σx, Σx²)`, quantiles from the sketch (within its relative accuracy, see
     /// [`super::sketch`]).
@@ -194,19 +226,36 @@ impl Proportion {
     }
 }
 
-/// Mean and sample standard deviation (`n − 1` denominator; 0 for one value) of non-empty
-/// `values`.
-fn mean_and_sd(values: &[f64]) -> (f64, f64) {
-    let n = values.len();
-    debug_assert!(n > 0);
-    let mean = values.iter().sum::<f64>() / n as f64;
-    let sd = if n > 1 {
-        let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
-        (ss / (n - 1) as f64).sqrt()
-    } else {
-        0.0
-    };
-    (mean, sd)
+/// Columns whose sums [`Summary::from_columns`] interleaves.
+pub const COLUMNS_TOGETHER: usize = 4;
+
+/// Mean and sample standard deviation (`n − 1` denominator; 0 for one value) of each of the
+/// non-empty `columns` (of one length): `Σx / n`, then `√(Σ(x − mean)² / (n − 1))`, each sum
+/// in the columns' order. The columns' sums are independent, so they are interleaved: the
+/// values are those of each column summed alone.
+fn means_and_sds<const W: usize>(columns: [&[f64]; W]) -> [(f64, f64); W] {
+    let n = columns.iter().map(|c| c.len()).min().unwrap_or(0);
+    debug_assert!(n > 0 && columns.iter().all(|c| c.len() == n));
+    // Each cut to `n`, so that no index below is checked.
+    let columns = columns.map(|c| &c[..n]);
+    // `−0` is the identity of addition, the start of `Sum` for floats.
+    let mut sums = [-0.0; W];
+    for i in 0..n {
+        for (sum, column) in sums.iter_mut().zip(&columns) {
+            *sum += column[i];
+        }
+    }
+    let means = sums.map(|sum| sum / n as f64);
+    if n < 2 {
+        return means.map(|mean| (mean, 0.0));
+    }
+    let mut squares = [-0.0; W];
+    for i in 0..n {
+        for ((ss, column), mean) in squares.iter_mut().zip(&columns).zip(&means) {
+            *ss += (column[i] - mean) * (column[i] - mean);
+        }
+    }
+    std::array::from_fn(|w| (means[w], (squares[w] / (n - 1) as f64).sqrt()))
 }
 
 #[cfg(test)]
@@ -228,6 +277,45 @@ mod tests {
             assert_eq!(q, quantile_type7(&sorted, *p), "p = {p}");
         }
         assert_eq!(quantiles_type7_unsorted(&mut [4.0], [0.3]), [4.0]);
+    }
+
+    /// Columns summarised together are summarised as they are alone, to the bit, and their
+    /// means and standard deviations are the two-pass sums in draw order: groups of one to
+    /// four columns, of different contents, brief and full.
+    #[test]
+    fn columns_together_are_columns_alone() {
+        let columns: Vec<Vec<f64>> = (0..7u64)
+            .map(|c| {
+                (0..997u64)
+                    .map(|i| ((i * (7919 + 2 * c) + c * 31) % 1009) as f64 * 1.5e3 - 4.0e5)
+                    .collect()
+            })
+            .collect();
+        let refs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+        for width in 1..=refs.len() {
+            for brief in [true, false] {
+                let together = Summary::from_columns(&refs[..width], brief);
+                assert_eq!(together.len(), width);
+                for (values, got) in refs.iter().zip(&together) {
+                    let alone = if brief {
+                        Summary::brief_from_values(values)
+                    } else {
+                        Summary::from_values(values)
+                    };
+                    let bits = |s: &Summary| {
+                        let mut v = vec![s.mean, s.sd, s.se_mean, s.p10, s.p50, s.p90, s.cvar10];
+                        v.extend(s.percentiles);
+                        v.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+                    };
+                    assert_eq!(bits(got), bits(&alone), "{width} columns, brief {brief}");
+                    let n = values.len() as f64;
+                    let mean = values.iter().sum::<f64>() / n;
+                    let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
+                    assert_eq!(got.mean.to_bits(), mean.to_bits());
+                    assert_eq!(got.sd.to_bits(), (ss / (n - 1.0)).sqrt().to_bits());
+                }
+            }
+        }
     }
 
     #[test]
