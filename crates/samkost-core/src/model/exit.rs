@@ -117,11 +117,13 @@ impl Model {
                 let Some(row) = rows.get(k * size..(k + 1) * size) else {
                     continue;
                 };
-                for (mask, (cost, amount)) in out.game.iter_mut().zip(row).enumerate() {
-                    if mask.count_ones() >= 2 {
-                        cost[0] += amount[0];
-                        cost[1] += amount[1];
-                    }
+                // The empty coalition's and the singletons' rows are `+0` (they hold no staff)
+                // and their costs are never `−0` (sums from `+0`), so adding every row adds
+                // exactly the held staff of the coalitions of two or more: one pass without
+                // a branch per coalition.
+                for (cost, amount) in out.game.iter_mut().zip(row) {
+                    cost[0] += amount[0];
+                    cost[1] += amount[1];
                 }
             }
             out.costs.extend_from_slice(&out.game);

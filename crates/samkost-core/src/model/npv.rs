@@ -173,7 +173,7 @@ impl Model {
         let n = self.n_members();
         debug_assert_eq!(table.n, n);
         let size = 1usize << n;
-        self.npv_game_terms(v, discount, terms);
+        self.npv_game_terms(v, discount, terms, reuse);
         costs.clear();
         costs.resize(size, [0.0; 2]);
         // Linear part by subset sums; singletons are overwritten below.
@@ -234,8 +234,16 @@ impl Model {
         }
     }
 
-    /// The aggregates `K`, `a_i`, `w_c` and the singletons' costs of draw `v`.
-    fn npv_game_terms(&self, v: &DrawValues, discount: &[f64], terms: &mut NpvGameTerms) {
+    /// The aggregates `K`, `a_i`, `w_c` and the singletons' costs of draw `v`. With `reuse`,
+    /// `v` is the draw of the previous call with `terms`, whose asset events of one inhabitant
+    /// (which do not depend on the discount factors) are taken as they are.
+    fn npv_game_terms(
+        &self,
+        v: &DrawValues,
+        discount: &[f64],
+        terms: &mut NpvGameTerms,
+        reuse: bool,
+    ) {
         let n = self.n_members();
         let horizon = discount.len().min(self.horizon_years);
         let t0 = self.operation_start;
@@ -326,7 +334,9 @@ impl Model {
         if let Some(assets) = &v.assets {
             // A member's asset events are its population times those of one inhabitant (as in
             // `Model::draw_flows`), so each year's events are computed once.
-            assets.standalone_years(1.0, self.horizon_years, &mut terms.asset_years);
+            if !(reuse && terms.asset_years.len() == self.horizon_years) {
+                assets.standalone_years(1.0, self.horizon_years, &mut terms.asset_years);
+            }
             // `AssetValues::standalone_residual(1, horizon)`, from the table.
             let own_residual = match terms.asset_years.last() {
                 Some(last) if assets.residual_value => last.book_value_end(),

@@ -207,14 +207,18 @@ impl LeaveCounts {
                 let at = k * years + j;
                 let counts = &mut self.tempted[at * size..(at + 1) * size];
                 let sums = &mut self.gain_sum[at * size..(at + 1) * size];
-                // Branch-free, so that the compare, count and sum run over whole vectors.
+                // Branch-free and by index over slices of one length, so that the compare,
+                // count and sum run over whole vectors (an iterator chain with `skip` keeps
+                // the compiler from seeing `any` as a reduction).
+                let m = size.min(buf.row.len());
+                let (gains, counts, sums) = (&buf.row[..m], &mut counts[..m], &mut sums[..m]);
                 let mut any = 0;
-                let rows = buf.row.iter().zip(counts.iter_mut()).zip(sums.iter_mut());
-                for ((&gain, count), sum) in rows.skip(1) {
-                    let tempted = u64::from(gain > tolerance);
-                    *count += tempted;
-                    *sum += if tempted == 1 { gain } else { 0.0 };
-                    any |= tempted;
+                for mask in 1..m {
+                    let gain = gains[mask];
+                    let tempted = gain > tolerance;
+                    counts[mask] += u64::from(tempted);
+                    sums[mask] += if tempted { gain } else { 0.0 };
+                    any |= u64::from(tempted);
                 }
                 self.any[at] += any;
             }
