@@ -98,17 +98,18 @@ impl Summary {
     }
 
     /// [`Summary::from_values`] (with `brief`, [`Summary::brief_from_values`]) of each of
-    /// `columns` (non-empty, finite, of one length), the same values column by column. The
-    /// means and standard deviations are summed [`COLUMNS_TOGETHER`] columns at a time, each
-    /// column's sums in its own order: a sum is a chain of additions, each waiting for the
-    /// previous one, and the chains of several columns run side by side.
+    /// `columns` (non-empty and finite), the same values column by column. The means and
+    /// standard deviations of columns of one length are summed [`COLUMNS_TOGETHER`] at a
+    /// time, each column's sums in its own order: a sum is a chain of additions, each waiting
+    /// for the previous one, and the chains of several columns run side by side.
     pub fn from_columns(columns: &[&[f64]], brief: bool) -> Vec<Self> {
         let mut out = Vec::with_capacity(columns.len());
         for group in columns.chunks(COLUMNS_TOGETHER) {
+            let one_length = group.iter().all(|c| c.len() == group[0].len());
             let moments: Vec<(f64, f64)> = match *group {
-                [a, b, c, d] => means_and_sds([a, b, c, d]).to_vec(),
-                [a, b, c] => means_and_sds([a, b, c]).to_vec(),
-                [a, b] => means_and_sds([a, b]).to_vec(),
+                [a, b, c, d] if one_length => means_and_sds([a, b, c, d]).to_vec(),
+                [a, b, c] if one_length => means_and_sds([a, b, c]).to_vec(),
+                [a, b] if one_length => means_and_sds([a, b]).to_vec(),
                 _ => group.iter().map(|v| means_and_sds([*v])[0]).collect(),
             };
             for (values, (mean, sd)) in group.iter().zip(moments) {
@@ -121,6 +122,7 @@ impl Summary {
         }
         out
     }
+
     /// Summarises a run that kept no per-draw values: mean and standard deviation from the
     /// running sums `(Σx, Σx²)`, quantiles from the sketch (within its relative accuracy, see
     /// [`super::sketch`]).
@@ -281,7 +283,7 @@ mod tests {
 
     /// Columns summarised together are summarised as they are alone, to the bit, and their
     /// means and standard deviations are the two-pass sums in draw order: groups of one to
-    /// four columns, of different contents, brief and full.
+    /// four columns, of different contents and lengths, brief and full.
     #[test]
     fn columns_together_are_columns_alone() {
         let columns: Vec<Vec<f64>> = (0..7u64)
@@ -291,7 +293,9 @@ mod tests {
                     .collect()
             })
             .collect();
-        let refs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+        let mut refs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+        // A shorter column among them is summarised over its own values.
+        refs.push(&columns[0][..500]);
         for width in 1..=refs.len() {
             for brief in [true, false] {
                 let together = Summary::from_columns(&refs[..width], brief);
