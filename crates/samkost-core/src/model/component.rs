@@ -210,6 +210,27 @@ pub struct ComponentValues {
     /// Staffing: each member's retained local role once the component is pooled (filled by
     /// the model; empty for other kinds).
     pub retained: Vec<BuyerCost>,
+    /// Scratch of the model: `(D/R)^β` of each member alone, then of the grand coalition.
+    pub(crate) powers: Vec<f64>,
+    /// Scratch of the model: `[D, R, ln(D/R)]` of each member alone, then of the grand
+    /// coalition, kept from one draw to the next.
+    pub(crate) log_loads: Vec<[f64; 3]>,
+}
+
+impl KindValues {
+    /// The reference load `R` and exponent `β` of a curve with economies of scale
+    /// `(D/R)^β` (infrastructure, staffing); `None` for the other kinds.
+    pub(crate) fn scale(&self) -> Option<(f64, f64)> {
+        match *self {
+            KindValues::Infrastructure {
+                reference,
+                exponent,
+                ..
+            } => Some((reference, exponent)),
+            KindValues::Staffing(x) => Some((x.reference, x.exponent)),
+            KindValues::Licence { .. } | KindValues::Purchasing { .. } => None,
+        }
+    }
 }
 
 impl ComponentValues {
@@ -412,16 +433,28 @@ impl Component {
 
     /// Yearly cost of one buyer (before growth and scope growth).
     pub fn buyer_cost(&self, v: &ComponentValues, buyer: Buyer) -> BuyerCost {
+        let power = match v.kind.scale() {
+            Some((reference, exponent)) if buyer.load > 0.0 => {
+                (buyer.load / reference).powf(exponent)
+            }
+            _ => 0.0,
+        };
+        self.buyer_cost_at(v, buyer, power)
+    }
+
+    /// [`Component::buyer_cost`] with the economies of scale's `(D/R)^β` given as `power`
+    /// (read only for a load above 0 on an infrastructure or staffing curve).
+    pub(crate) fn buyer_cost_at(&self, v: &ComponentValues, buyer: Buyer, power: f64) -> BuyerCost {
         match v.kind {
             KindValues::Infrastructure {
                 fixed,
                 unit_cost,
                 reference,
-                exponent,
                 connections,
+                ..
             } => {
                 let scale = if buyer.load > 0.0 {
-                    unit_cost * reference * (buyer.load / reference).powf(exponent)
+                    unit_cost * reference * power
                 } else {
                     0.0
                 };
@@ -451,7 +484,7 @@ impl Component {
             },
             KindValues::Staffing(x) => {
                 let workload = if buyer.load > 0.0 {
-                    x.fte_at_reference * (buyer.load / x.reference).powf(x.exponent)
+                    x.fte_at_reference * power
                 } else {
                     0.0
                 };
@@ -467,16 +500,17 @@ impl Component {
     /// The pooled cost `nok` of many coalitions at once: coalition `k` buys with load
     /// `loads[k]` (`log_relative[k] = ln(loads[k] / reference)`, tabulated once per run) and
     /// `connections[k]` connections, coordinated, employing at `payroll_tax`. The same
-    /// formulas as [`Component::buyer_cost`], with `(D/R)^β` as `exp(β · ln(D/R))`.
+    /// formulas as [`Component::buyer_cost`], with `(D/R)^β` as `exp(β · ln(D/R))` (the
+    /// vector exponential of [`crate::sampling::exp_each`], within 1 ulp of `f64::exp`).
     pub fn pooled_costs(
         &self,
         v: &ComponentValues,
-        loads: &[f64],
-        log_relative: &[f64],
-        connections: &[f64],
+        table: &CoalitionLoads,
         payroll_tax: f64,
         out: &mut [f64],
     ) {
+        let (loads, log_relative) = (&table.loads[..], &table.log_relative[..]);
+        let connections = &table.connections[..];
         match v.kind {
             KindValues::Infrastructure {
                 fixed,
@@ -487,29 +521,25 @@ impl Component {
             } => {
                 let unit = unit_cost * reference;
                 let per_link = links.map_or(0.0, |(cost, saving)| cost * (1.0 - saving));
-                for (((o, &load), &lr), &conn) in
-                    out.iter_mut().zip(loads).zip(log_relative).zip(connections)
-                {
-                    let scale = if load > 0.0 {
-                        unit * (exponent * lr).exp()
-                    } else {
-                        0.0
-                    };
+                powers(exponent, log_relative, out);
+                for ((o, &load), &conn) in out.iter_mut().zip(loads).zip(connections) {
+                    let scale = if load > 0.0 { unit * *o } else { 0.0 };
                     *o = fixed + scale + per_link * conn;
                 }
             }
             KindValues::Staffing(x) => {
-                for ((o, &load), &lr) in out.iter_mut().zip(loads).zip(log_relative) {
-                    *o = staff_cost(&x, tabulated_staff(&x, load, lr), payroll_tax);
+                powers(x.exponent, log_relative, out);
+                for (o, &load) in out.iter_mut().zip(loads) {
+                    *o = staff_cost(&x, tabulated_staff(&x, load, *o), payroll_tax);
                 }
             }
             KindValues::Licence {
                 platform_fee,
                 enterprise_fee,
-                graduated,
+                ..
             } => {
-                for (o, &load) in out.iter_mut().zip(loads) {
-                    let volume = licence_volume_cost(&v.tiers, load, graduated);
+                for (mask, o) in out.iter_mut().enumerate().take(loads.len()) {
+                    let volume = table.tiers.volume_cost(mask, &v.tiers);
                     *o = platform_fee + enterprise_fee.map_or(volume, |fee| volume.min(fee));
                 }
             }
@@ -529,22 +559,30 @@ impl Component {
     pub fn pooled_staff(
         &self,
         v: &ComponentValues,
-        loads: &[f64],
-        log_relative: &[f64],
+        table: &CoalitionLoads,
         payroll_tax: f64,
-        out: &mut Vec<BuyerCost>,
+        (out, scratch): (&mut Vec<BuyerCost>, &mut Vec<f64>),
     ) {
         out.clear();
         let KindValues::Staffing(x) = v.kind else {
             return;
         };
-        out.extend(loads.iter().zip(log_relative).map(|(&load, &lr)| {
-            let fte = tabulated_staff(&x, load, lr);
-            BuyerCost {
-                nok: staff_cost(&x, fte, payroll_tax),
-                fte,
-            }
-        }));
+        scratch.clear();
+        scratch.resize(table.log_relative.len(), 0.0);
+        powers(x.exponent, &table.log_relative, scratch);
+        out.extend(
+            table
+                .loads
+                .iter()
+                .zip(scratch.iter())
+                .map(|(&load, &power)| {
+                    let fte = tabulated_staff(&x, load, power);
+                    BuyerCost {
+                        nok: staff_cost(&x, fte, payroll_tax),
+                        fte,
+                    }
+                }),
+        );
     }
 
     /// Cost of a given staff size (staffing only; used when headcount is held up by transfer
@@ -557,12 +595,23 @@ impl Component {
     }
 }
 
-/// Staff a buyer with load `load` needs, `max(critical mass, FTE_ref · exp(b · lr))` with
-/// `lr = ln(load / reference)` tabulated once per run (the power of [`Component::buyer_cost`]).
+/// `out[S] = exp(b · lr[S])`, the power `(load / reference)^b` of every coalition from
+/// `lr = ln(load / reference)` tabulated once per run, by the vector exponential
+/// ([`crate::sampling::exp_each`]).
+fn powers(b: f64, log_relative: &[f64], out: &mut [f64]) {
+    for (o, &lr) in out.iter_mut().zip(log_relative) {
+        *o = b * lr;
+    }
+    crate::sampling::exp_each(out);
+}
+
+/// Staff a buyer with load `load` needs, `max(critical mass, FTE_ref · power)` with `power`
+/// the coalition's `(load / reference)^b` from [`powers`] (the power of
+/// [`Component::buyer_cost`]).
 #[inline]
-fn tabulated_staff(x: &StaffValues, load: f64, lr: f64) -> f64 {
+fn tabulated_staff(x: &StaffValues, load: f64, power: f64) -> f64 {
     let workload = if load > 0.0 {
-        x.fte_at_reference * (x.exponent * lr).exp()
+        x.fte_at_reference * power
     } else {
         0.0
     };
@@ -620,6 +669,86 @@ fn purchasing_cost(kind: &KindValues, load: f64) -> f64 {
         0.0
     };
     volume * unit_price * (1.0 - discount)
+}
+
+/// One component's loads of every coalition (mask order), fixed for a run: what its pooled
+/// cost curve needs besides a draw's values ([`Component::pooled_costs`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CoalitionLoads {
+    /// Load on the component's driver.
+    pub loads: Vec<f64>,
+    /// `ln(load / reference)` (infrastructure, staffing; `reference` 1 for other kinds).
+    pub log_relative: Vec<f64>,
+    /// Load on the connection driver (0 without one).
+    pub connections: Vec<f64>,
+    /// The licence tiers of each load (empty for other kinds).
+    pub tiers: TierSpans,
+}
+
+/// The licence tiers each coalition's load falls in, fixed for a run (the thresholds and the
+/// loads are): what [`licence_volume_cost`] computes before the prices, so that a draw's
+/// volume cost of a coalition is its spans times the draw's prices, the same products and
+/// sums in the same order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TierSpans {
+    graduated: bool,
+    /// Where mask `S`'s spans are in `spans`: `offsets[S]..offsets[S + 1]`.
+    offsets: Vec<usize>,
+    /// `(tier, units)`: graduated, each tier the load reaches with the units bought in it
+    /// (`min(D, next threshold) − threshold`); otherwise the one tier whose price all units
+    /// pay, with all the units `D`. None for a load of 0.
+    spans: Vec<(usize, f64)>,
+}
+
+impl TierSpans {
+    /// The spans of every load in `loads` on a licence component's tiers (empty for any
+    /// other kind).
+    pub(crate) fn new(component: &Component, loads: &[f64]) -> Self {
+        let ComponentKind::Licence {
+            tiers, graduated, ..
+        } = &component.kind
+        else {
+            return Self::default();
+        };
+        let from: Vec<f64> = tiers.iter().map(|t| t.from_units).collect();
+        let mut out = Self {
+            graduated: *graduated,
+            offsets: vec![0],
+            spans: Vec::new(),
+        };
+        for &units in loads {
+            if units > 0.0 && !from.is_empty() {
+                if *graduated {
+                    for (k, &start) in from.iter().enumerate() {
+                        let to = from.get(k + 1).copied().unwrap_or(f64::INFINITY);
+                        if units > start {
+                            out.spans.push((k, units.min(to) - start));
+                        }
+                    }
+                } else {
+                    let k = from.iter().rposition(|start| units >= *start).unwrap_or(0);
+                    out.spans.push((k, units));
+                }
+            }
+            out.offsets.push(out.spans.len());
+        }
+        out
+    }
+
+    /// [`licence_volume_cost`] of mask `mask`'s load at the draw's tiers `tiers`.
+    #[inline]
+    fn volume_cost(&self, mask: usize, tiers: &[(f64, f64)]) -> f64 {
+        let spans = &self.spans[self.offsets[mask]..self.offsets[mask + 1]];
+        if self.graduated {
+            let mut cost = 0.0;
+            for &(k, units) in spans {
+                cost += units * tiers[k].1;
+            }
+            cost
+        } else {
+            spans.first().map_or(0.0, |&(k, units)| units * tiers[k].1)
+        }
+    }
 }
 
 /// Cost of `units` licences on a tier list (thresholds ascending, first at 0).

@@ -514,17 +514,23 @@ impl Model {
         {
             c.evaluate(params, self.horizon_years, v);
             // Costs alone and of the grand coalition do not change from year to year within a
-            // draw (growth is applied per year), so they are computed once here.
+            // draw (growth is applied per year), so they are computed once here, with their
+            // economies of scale from the loads' logarithms (`scale_powers`).
+            let n = self.n_members();
+            let grand = self.pooled_buyer(c, 0..n);
+            self.scale_powers(c, v, grand.load);
             v.alone.clear();
-            for i in 0..self.n_members() {
-                v.alone.push(c.buyer_cost(v, self.alone_buyer(c, i)));
+            for i in 0..n {
+                let power = v.powers[i];
+                v.alone
+                    .push(c.buyer_cost_at(v, self.alone_buyer(c, i), power));
             }
             for k in self.calibrations.iter().filter(|k| k.component == c_idx) {
                 let alone = &mut v.alone[k.member];
                 alone.nok *= k.cost;
                 alone.fte *= k.fte;
             }
-            v.grand = c.buyer_cost(v, self.pooled_buyer(c, 0..self.n_members()));
+            v.grand = c.buyer_cost_at(v, grand, v.powers[n]);
             v.retained.clear();
             if c.is_staffing() {
                 for i in 0..self.n_members() {
@@ -540,6 +546,31 @@ impl Model {
         });
         out.assets = self.assets.as_ref().map(|a| a.evaluate(params));
         out.accounts = self.accounts.evaluate(params);
+    }
+
+    /// The economies of scale `(D/R)^β` of component `c`'s curve in draw `v` for each member
+    /// alone and, last, for the grand coalition (load `grand`), into `v.powers`: as
+    /// `exp(β · ln(D/R))`, the logarithms of the loads (which are the same in every draw)
+    /// kept in `v` from one draw to the next, the exponentials two at a time
+    /// ([`crate::sampling::exp_each`]). Zeros for a curve without economies of scale.
+    fn scale_powers(&self, c: &Component, v: &mut ComponentValues, grand: f64) {
+        let n = self.n_members();
+        v.powers.clear();
+        let Some((reference, exponent)) = v.kind.scale() else {
+            v.powers.resize(n + 1, 0.0);
+            return;
+        };
+        let loads = (0..n).map(|i| self.drivers.values[c.driver][i]);
+        v.log_loads.resize(n + 1, [f64::NAN; 3]);
+        for (cached, load) in v.log_loads.iter_mut().zip(loads.chain([grand])) {
+            // Bits, so that a cached NaN never matches and a changed load or reference (another
+            // model's draw in the same buffers) is taken again.
+            if cached[0].to_bits() != load.to_bits() || cached[1].to_bits() != reference.to_bits() {
+                *cached = [load, reference, (load / reference).ln()];
+            }
+            v.powers.push(exponent * cached[2]);
+        }
+        crate::sampling::exp_each(&mut v.powers);
     }
 
     /// Member `i` buying a component alone.

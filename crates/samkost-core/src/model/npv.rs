@@ -19,7 +19,7 @@
 //! `games::npv_game_matches_coalition_flows` checks every coalition against
 //! [`Model::coalition_flows`].
 
-use super::component::{ComponentKind, KindValues, staff_cost};
+use super::component::{CoalitionLoads, ComponentKind, KindValues, TierSpans, staff_cost};
 use super::flows::parallel_fraction;
 use super::{Applies, AssetYear, Basis, BuyerCost, Category, DrawValues, Model};
 
@@ -27,12 +27,8 @@ use super::{Applies, AssetYear, Basis, BuyerCost, Category, DrawValues, Model};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CoalitionTable {
     n: usize,
-    /// Per component, per mask: load on its driver.
-    loads: Vec<Vec<f64>>,
-    /// Per component, per mask: `ln(load / reference)` (infrastructure, staffing).
-    log_relative: Vec<Vec<f64>>,
-    /// Per component, per mask: load on the connection driver.
-    connections: Vec<Vec<f64>>,
+    /// Per component, every mask's loads.
+    components: Vec<CoalitionLoads>,
 }
 
 impl CoalitionTable {
@@ -48,28 +44,27 @@ impl CoalitionTable {
             }
             sums
         };
-        let mut table = Self {
-            n,
-            ..Self::default()
-        };
-        for component in &model.components {
-            let loads = subset_sums(model.drivers.values(component.driver));
-            let reference = match &component.kind {
-                ComponentKind::Infrastructure { reference, .. }
-                | ComponentKind::Staffing { reference, .. } => *reference,
-                _ => 1.0,
-            };
-            table
-                .log_relative
-                .push(loads.iter().map(|l| (l / reference).ln()).collect());
-            table.connections.push(
-                component
-                    .connection_driver()
-                    .map_or_else(|| vec![0.0; size], |d| subset_sums(model.drivers.values(d))),
-            );
-            table.loads.push(loads);
-        }
-        table
+        let components = model
+            .components
+            .iter()
+            .map(|component| {
+                let loads = subset_sums(model.drivers.values(component.driver));
+                let reference = match &component.kind {
+                    ComponentKind::Infrastructure { reference, .. }
+                    | ComponentKind::Staffing { reference, .. } => *reference,
+                    _ => 1.0,
+                };
+                CoalitionLoads {
+                    log_relative: loads.iter().map(|l| (l / reference).ln()).collect(),
+                    connections: component
+                        .connection_driver()
+                        .map_or_else(|| vec![0.0; size], |d| subset_sums(model.drivers.values(d))),
+                    tiers: TierSpans::new(component, &loads),
+                    loads,
+                }
+            })
+            .collect();
+        Self { n, components }
     }
 
     /// Number of members.
@@ -113,6 +108,8 @@ pub struct NpvGameTerms {
     /// Scratch for held staff: pooled staff per coalition, staff transferred per coalition,
     /// and the attrition factor of each year from pooling on.
     staff: Vec<BuyerCost>,
+    /// Scratch for held staff: each coalition's `(D/R)^β`.
+    powers: Vec<f64>,
     transferred: Vec<f64>,
     decay: Vec<f64>,
     /// Scratch for held staff: `Σ_{y ≥ first + k} d(y) g(y)` per year index `k`.
@@ -215,9 +212,7 @@ impl Model {
                 pooled.resize(size, 0.0);
                 component.pooled_costs(
                     values,
-                    &table.loads[c],
-                    &table.log_relative[c],
-                    &table.connections[c],
+                    &table.components[c],
                     self.organisation.payroll_tax,
                     pooled,
                 );
@@ -421,10 +416,9 @@ impl Model {
         let size = 1usize << self.n_members();
         component.pooled_staff(
             values,
-            &table.loads[c],
-            &table.log_relative[c],
+            &table.components[c],
             payroll_tax,
-            &mut terms.staff,
+            (&mut terms.staff, &mut terms.powers),
         );
         terms.transferred.clear();
         terms.transferred.resize(size, 0.0);

@@ -28,6 +28,7 @@ pub use error::DistributionError;
 pub use nearest_correlation::EIGEN_FLOOR;
 pub use rank::{pearson, ranks, spearman, spearman_matrix};
 pub use sobol_sequence::{MAX_SOBOL_DIMS, SobolSequence};
+pub(crate) use special::exp_each;
 pub use uniforms::{
     DesignError, MAX_SOBOL_POINTS, MonteCarloRow, MonteCarloStreams, SamplingMethod, UniformMatrix,
     monte_carlo_row, uniforms,

@@ -16,10 +16,55 @@
 //! `betai` at that accuracy: I_0.02(2, 3) came out 7e-12 relative off the closed form, and
 //! the inverse inherits the error. It would also have added `lambert_w` and `num-complex`.
 //! `statrs` depends on an older `rand`, which would put a second `rand_core` in the build.
+//!
+//! [`exp_each`], the exponentials of the NPV game's cost curves (one per coalition and
+//! component on every stability draw), is `wide`'s `f64x2::exp` two at a time: Agner Fog's
+//! vector-class algorithm (Cody–Waite reduction by ln 2, a degree-13 Taylor polynomial, the
+//! power of two from the exponent bits), within 1 ulp of the C library's `exp` on
+//! [−708, 708] (the test `exp_each_is_within_one_ulp`), about twice as fast, and already in
+//! the build through `nalgebra`'s `simba`. Outside that range, and for values that are not
+//! finite, it takes the C library's.
 
 use std::f64::consts::FRAC_1_SQRT_2;
 
 use as241::{AS241_A, AS241_B, AS241_C, AS241_D, AS241_E, AS241_F};
+
+/// Largest `|x|` [`exp_each`] leaves to the vector algorithm (`wide`'s own limit is 708.39).
+const EXP_VECTOR_LIMIT: f64 = 708.0;
+
+/// `x ← e^x` for every element, two at a time (see the module documentation): within 1 ulp
+/// of `f64::exp`, which it uses for elements beyond ±[`EXP_VECTOR_LIMIT`], not finite, or
+/// left over from the pairs.
+pub(crate) fn exp_each(x: &mut [f64]) {
+    let mut pairs = x.chunks_exact_mut(2);
+    for pair in &mut pairs {
+        let e = wide::f64x2::new([pair[0], pair[1]]).exp().to_array();
+        if pair[0].abs() <= EXP_VECTOR_LIMIT && pair[1].abs() <= EXP_VECTOR_LIMIT {
+            pair.copy_from_slice(&e);
+        } else {
+            exp_pair_beyond(pair, e);
+        }
+    }
+    for slot in pairs.into_remainder() {
+        *slot = slot.exp();
+    }
+}
+
+/// [`exp_each`] of a pair with an element beyond ±[`EXP_VECTOR_LIMIT`] or not finite: that
+/// element by `f64::exp`. Out of line, so that the library call is never made for the pairs
+/// within range (the compiler would otherwise compute it beside the vector result and
+/// select).
+#[cold]
+#[inline(never)]
+fn exp_pair_beyond(pair: &mut [f64], e: [f64; 2]) {
+    for (slot, e) in pair.iter_mut().zip(e) {
+        *slot = if slot.abs() <= EXP_VECTOR_LIMIT {
+            e
+        } else {
+            slot.exp()
+        };
+    }
+}
 
 /// 1/√(2π), the standard normal density at 0.
 const FRAC_1_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
@@ -386,5 +431,47 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Distance in units in the last place between two finite doubles of one sign.
+    fn ulps(a: f64, b: f64) -> u64 {
+        a.to_bits().abs_diff(b.to_bits())
+    }
+
+    /// The module's stated bound: within 1 ulp of `f64::exp` (the C library's, itself within
+    /// 1 ulp of e^x) over a grid of [−708, 708] that is not aligned with the reduction by
+    /// ln 2, in slices of odd and even length; the library's own values beyond that range
+    /// and for ±∞ and NaN; and e^1, e^−1 as the nearest doubles (Rust's `E`, and 1/e to 17
+    /// digits, 0.36787944117144233).
+    #[test]
+    fn exp_each_is_within_one_ulp() {
+        let grid: Vec<f64> = (0..=141_600)
+            .map(|k| -708.0 + f64::from(k) * 0.01 + 1e-7 * f64::from(k % 7))
+            .filter(|x| x.abs() <= 708.0)
+            .collect();
+        for len in [grid.len(), grid.len() - 1] {
+            let mut got = grid[..len].to_vec();
+            exp_each(&mut got);
+            for (x, e) in grid.iter().zip(&got) {
+                assert!(ulps(*e, x.exp()) <= 1, "e^{x}: {e} vs {}", x.exp());
+            }
+        }
+        let mut edges = [
+            709.5,
+            -745.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            1.0,
+            -1.0,
+        ];
+        exp_each(&mut edges);
+        assert_eq!(edges[0], 709.5_f64.exp());
+        assert_eq!(edges[1], (-745.0_f64).exp());
+        assert_eq!(edges[2], f64::INFINITY);
+        assert_eq!(edges[3], 0.0);
+        assert!(edges[4].is_nan());
+        assert!(ulps(edges[5], std::f64::consts::E) <= 1);
+        assert!(ulps(edges[6], 0.367_879_441_171_442_33) <= 1);
     }
 }

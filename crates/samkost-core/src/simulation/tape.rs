@@ -221,16 +221,16 @@ impl FlowTape {
         self.mean_start[r] + member * self.mean_step[r] + start
     }
 
-    /// The site of the next growth-profile write, recorded on the tape's first draw; `None`
-    /// when the write differs from the recorded one.
-    #[inline]
+    /// The position in [`FlowTape::sites`] of the next growth-profile write, recorded on the
+    /// tape's first draw; `None` when the write differs from the recorded one.
+    #[inline(always)]
     fn next_site(
         &mut self,
         row: Row,
         (member, members): (usize, usize),
         start: usize,
         growth: &[f64],
-    ) -> Option<Site> {
+    ) -> Option<usize> {
         if !self.recorded {
             self.record(row, (member, members), start, growth);
         }
@@ -238,7 +238,7 @@ impl FlowTape {
         self.cursor += 1;
         let key = site_key(row, member, members, start, growth.len());
         match self.sites.get(p) {
-            Some(site) if site.key == key => Some(*site),
+            Some(site) if site.key == key => Some(p),
             _ => {
                 self.mismatch = true;
                 None
@@ -366,7 +366,8 @@ impl FlowSink for FlowTape {
                 return self.add_profile(row, (member, start), &[k], (values, None));
             }
         };
-        if let Some(site) = self.next_site(row, (member, 1), start, growth) {
+        if let Some(p) = self.next_site(row, (member, 1), start, growth) {
+            let site = &self.sites[p];
             self.discounted[site.slot] += k * site.weight;
             self.bound += k.abs() * site.largest;
             self.ks[site.ks_at] = k;
@@ -378,17 +379,22 @@ impl FlowSink for FlowTape {
             Pattern::Growth(g) => g,
             Pattern::Draw(values) => return self.add_profile(row, (0, start), ks, (values, None)),
         };
-        let Some(site) = self.next_site(row, (0, ks.len()), start, growth) else {
+        let Some(p) = self.next_site(row, (0, ks.len()), start, growth) else {
             return;
         };
+        let site = &self.sites[p];
+        let (weight, largest) = (site.weight, site.largest);
         let discounted = &mut self.discounted[site.slot..site.slot + ks.len()];
+        let kept = &mut self.ks[site.ks_at..site.ks_at + ks.len()];
+        // One pass: each member's discounted sum, the bound, and the `k` kept for the means
+        // (element by element: a call to copy a few values costs more than the values).
         let mut bound = 0.0;
-        for (slot, k) in discounted.iter_mut().zip(ks) {
-            *slot += k * site.weight;
+        for ((slot, kept), &k) in discounted.iter_mut().zip(kept.iter_mut()).zip(ks) {
+            *slot += k * weight;
             bound += k.abs();
+            *kept = k;
         }
-        self.bound += bound * site.largest;
-        self.ks[site.ks_at..site.ks_at + ks.len()].copy_from_slice(ks);
+        self.bound += bound * largest;
     }
 
     fn add_scaled_difference_each(

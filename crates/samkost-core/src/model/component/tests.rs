@@ -129,6 +129,53 @@ fn licence_tiers_hand_calculation() {
     assert_eq!(licence_volume_cost(&tiers, 500.0, true), 1_000_000.0);
 }
 
+/// The run's tier spans give every coalition's licence volume cost as
+/// [`licence_volume_cost`] computes it from the load, to the bit, for both tier rules: loads
+/// of 0, below, at and above each threshold, and a draw's prices that are not round numbers.
+#[test]
+fn tier_spans_are_the_volume_cost() {
+    let loads = [
+        0.0, 1.0, 999.0, 1000.0, 1000.5, 2499.0, 2500.0, 2500.25, 4999.0, 5000.0, 12345.6,
+    ];
+    let prices = [
+        (0.0, 2013.7),
+        (1000.0, 1811.3),
+        (2500.0, 1609.9),
+        (5000.0, 1390.1),
+    ];
+    for graduated in [false, true] {
+        let component = Component {
+            name: "licence".into(),
+            driver: 0,
+            kind: ComponentKind::Licence {
+                platform_fee: Expr::Const(0.0),
+                tiers: prices
+                    .iter()
+                    .map(|&(from_units, p)| Tier {
+                        from_units,
+                        price: Expr::Const(p),
+                    })
+                    .collect(),
+                graduated,
+                enterprise_fee: None,
+            },
+            pooled_from: 0,
+            scope_growth: Expr::Const(0.0),
+            growth: Expr::Const(0.0),
+        };
+        let spans = TierSpans::new(&component, &loads);
+        for (mask, &load) in loads.iter().enumerate() {
+            let want = licence_volume_cost(&prices, load, graduated);
+            let got = spans.volume_cost(mask, &prices);
+            assert_eq!(
+                got.to_bits(),
+                want.to_bits(),
+                "load {load}, graduated {graduated}"
+            );
+        }
+    }
+}
+
 #[test]
 fn purchasing_hand_calculation() {
     // 1,000 users, 1.1 PCs each, 4-year cycle → V = 275/yr; δ = 0.15, h = 500:
