@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use super::accounts::{self, MeanAccounts};
 use super::accumulate::{ChunkOutput, KEY_ROWS, Layout, Totals};
+use super::columns::ColumnBuffer;
 use super::kernel::{DrawScratch, Kernel};
 use super::results::{KeyOutcome, MeanFlows, MemberOutcome, RunResults};
 use super::stability::{self, GameBuffers};
@@ -26,10 +27,10 @@ use crate::stats::{Proportion, Summary};
 /// `band[(year × cols + col) × band_draws + draw]` for the fan bands (the year-major layout of
 /// the kernel's cumulative values).
 struct Columns {
-    npv: Vec<f64>,
-    region: Vec<f64>,
-    views: Vec<f64>,
-    band: Vec<f64>,
+    npv: ColumnBuffer,
+    region: ColumnBuffer,
+    views: ColumnBuffer,
+    band: ColumnBuffer,
 }
 
 /// One chunk's slices of the column buffers, one per column.
@@ -137,10 +138,10 @@ pub fn run(
     // The region's yearly values are kept only for the detailed outputs' bands.
     let region_kept = if layout.detailed { kept } else { 0 };
     let mut columns = Columns {
-        npv: vec![0.0; layout.stride * kept],
-        region: vec![0.0; layout.horizon * region_kept],
-        views: vec![0.0; super::views::stored_len(&layout) * kept],
-        band: vec![0.0; layout.band_width() * band_rows],
+        npv: ColumnBuffer::zeroed(layout.stride * kept),
+        region: ColumnBuffer::zeroed(layout.horizon * region_kept),
+        views: ColumnBuffer::zeroed(super::views::stored_len(&layout) * kept),
+        band: ColumnBuffer::zeroed(layout.band_width() * band_rows),
     };
     let mut totals = Totals::new(&layout);
     let mut block_start = 0;
@@ -460,7 +461,7 @@ fn summarise(
             n_draws,
             layout
                 .store_draws
-                .then_some((columns.views.as_slice(), columns.npv.as_slice())),
+                .then_some((&columns.views[..], &columns.npv[..])),
             acc.checked,
         ),
         n_draws,

@@ -27,6 +27,7 @@
 
 mod accounts;
 mod accumulate;
+mod columns;
 mod component_keys;
 mod driver;
 mod events;

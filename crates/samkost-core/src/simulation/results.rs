@@ -220,7 +220,7 @@ pub struct RunResults {
     pub aggregated_draws: u64,
     /// Per-draw NPVs column by column: `draw_npv[col * n_draws + draw]`, columns = keys ×
     /// members, then the region; `None` when the run was too long to keep them.
-    pub(super) draw_npv: Option<Vec<f64>>,
+    pub(super) draw_npv: Option<super::columns::ColumnBuffer>,
     /// Per column quantile sketches, for runs that did not keep every draw.
     pub(super) sketches: Option<Vec<QuantileSketch>>,
     pub(super) stride: usize,
