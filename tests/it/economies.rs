@@ -459,3 +459,90 @@ fn a_remaining_life_for_spread_assets_is_refused_with_the_fix() {
     let single = format!("{HEAD}{INFRA}\n[assets]\nvintages = \"single\"\nremaining_life = 3\n");
     parse(&single).unwrap_or_else(|d| panic!("{d}"));
 }
+
+/// Each member's cost alone and the grand coalition's cost, as `Model::evaluate` computes them
+/// for a draw (the economies of scale as `exp(β · ln(D/R))`, the logarithms kept in the draw's
+/// buffers, docs/MODEL.md §4a), equal `Component::buyer_cost` of the same buyer (the power by
+/// `powf`) within 1e-13 relative, on random draws of two scenarios; and a buffer that held the
+/// other scenario's draw first gives the same values to the bit as a fresh one (the kept
+/// logarithms are taken again when the loads change).
+#[test]
+fn costs_alone_and_together_are_the_buyers_costs() {
+    use samkost_core::model::{Buyer, BuyerCost};
+    use samkost_core::sampling::SamplingMethod;
+    use samkost_core::simulation::parameter_sample;
+    let scenarios = [
+        parse(samkost::scenario::DEFAULT_SCENARIO).unwrap(),
+        parse(include_str!("../../scenarios/hamar-region.toml")).unwrap(),
+    ];
+    let close = |got: BuyerCost, want: BuyerCost, what: &str| {
+        for (g, w) in [(got.nok, want.nok), (got.fte, want.fte)] {
+            assert!(
+                (g - w).abs() <= 1e-13 * w.abs().max(1.0),
+                "{what}: {g} vs {w}"
+            );
+        }
+    };
+    let mut reused = DrawValues::default();
+    for (s, scenario) in scenarios.iter().enumerate() {
+        let model = &scenario.model;
+        let other = &scenarios[1 - s].model;
+        let n = model.n_members();
+        let m = model.parameters.len();
+        let sample = parameter_sample(model, SamplingMethod::MonteCarlo, 3, 11).unwrap();
+        let other_params: Vec<f64> = other
+            .parameters
+            .iter()
+            .map(|p| p.distribution.mean())
+            .collect();
+        for params in sample.chunks(m.max(1)) {
+            let mut v = DrawValues::default();
+            model.evaluate(params, &mut v);
+            other.evaluate(&other_params, &mut reused);
+            model.evaluate(params, &mut reused);
+            for (c, component) in model.components.iter().enumerate() {
+                let values = &v.components[c];
+                let load = |i: usize| model.drivers.values(component.driver)[i];
+                let connection = |i: usize| {
+                    component
+                        .connection_driver()
+                        .map_or(0.0, |d| model.drivers.values(d)[i])
+                };
+                for i in 0..n {
+                    let calibrated = model
+                        .calibrations
+                        .iter()
+                        .any(|k| k.component == c && k.member == i);
+                    if calibrated {
+                        continue;
+                    }
+                    let buyer = Buyer {
+                        load: load(i),
+                        connection_load: connection(i),
+                        coordinated: false,
+                        payroll_tax: model.member_payroll_tax[i],
+                    };
+                    let what = format!("{}: {} alone", scenario.name, component.name);
+                    close(values.alone[i], component.buyer_cost(values, buyer), &what);
+                }
+                let grand = Buyer {
+                    load: (0..n).map(load).sum(),
+                    connection_load: (0..n).map(connection).sum(),
+                    coordinated: true,
+                    payroll_tax: model.organisation.payroll_tax,
+                };
+                let what = format!("{}: {} together", scenario.name, component.name);
+                close(values.grand, component.buyer_cost(values, grand), &what);
+                let again = &reused.components[c];
+                for (a, b) in again
+                    .alone
+                    .iter()
+                    .chain([&again.grand])
+                    .zip(values.alone.iter().chain([&values.grand]))
+                {
+                    assert_eq!(a.nok.to_bits(), b.nok.to_bits(), "{what}: reused buffer");
+                }
+            }
+        }
+    }
+}

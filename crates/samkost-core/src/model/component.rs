@@ -211,6 +211,8 @@ pub struct ComponentValues {
     /// the model; empty for other kinds).
     pub retained: Vec<BuyerCost>,
     /// Scratch of the model: `(D/R)^β` of each member alone, then of the grand coalition.
+    /// Like `log_loads`, it is part of the derived equality, so two values compare equal
+    /// only when their buffers' histories agree too (nothing compares them).
     pub(crate) powers: Vec<f64>,
     /// Scratch of the model: `[D, R, ln(D/R)]` of each member alone, then of the grand
     /// coalition, kept from one draw to the next.
@@ -500,8 +502,8 @@ impl Component {
     /// The pooled cost `nok` of many coalitions at once: coalition `k` buys with load
     /// `loads[k]` (`log_relative[k] = ln(loads[k] / reference)`, tabulated once per run) and
     /// `connections[k]` connections, coordinated, employing at `payroll_tax`. The same
-    /// formulas as [`Component::buyer_cost`], with `(D/R)^β` as `exp(β · ln(D/R))` (the
-    /// vector exponential of [`crate::sampling::exp_each`], within 1 ulp of `f64::exp`).
+    /// formulas as [`Component::buyer_cost`], with `(D/R)^β` as `exp(β · ln(D/R))` (a vector
+    /// exponential within 1 ulp of `f64::exp`, docs/MODEL.md §4a).
     pub fn pooled_costs(
         &self,
         v: &ComponentValues,

@@ -563,8 +563,8 @@ impl Model {
         let loads = (0..n).map(|i| self.drivers.values[c.driver][i]);
         v.log_loads.resize(n + 1, [f64::NAN; 3]);
         for (cached, load) in v.log_loads.iter_mut().zip(loads.chain([grand])) {
-            // Bits, so that a cached NaN never matches and a changed load or reference (another
-            // model's draw in the same buffers) is taken again.
+            // A changed load or reference (another model's draw in the same buffers) is taken
+            // again.
             if cached[0].to_bits() != load.to_bits() || cached[1].to_bits() != reference.to_bits() {
                 *cached = [load, reference, (load / reference).ln()];
             }

@@ -92,8 +92,8 @@ mod tests {
     use super::*;
 
     /// Below and above the huge-page size the buffer starts at zero, keeps what is written,
-    /// and compares and clones by its values; the large one is a map (the map of an anonymous
-    /// region is always granted on the test machines), the small one a vector.
+    /// and compares and clones by its values; on Linux, where an anonymous map of a few MiB is
+    /// granted, the large one is a map and the small ones vectors.
     #[test]
     fn columns_are_zeroed_and_keep_their_values() {
         let large = HUGE_PAGE_BYTES / 8 + 3;
@@ -110,7 +110,9 @@ mod tests {
                 copy.last().copied(),
                 len.checked_sub(1).map(|i| i as f64 * 0.5)
             );
-            assert_eq!(buffer.is_mapped(), len == large, "len {len}");
+            if cfg!(target_os = "linux") {
+                assert_eq!(buffer.is_mapped(), len == large, "len {len}");
+            }
         }
     }
 }

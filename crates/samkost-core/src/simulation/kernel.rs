@@ -159,7 +159,7 @@ impl<'a> Kernel<'a> {
 
     /// The kernel recording the capital parts of the flows ([`crate::model::CapitalFlows`])
     /// and the wages as far as `detail` asks ([`Model::flow_detail`]), and summing the draws
-    /// that show no years without their rows where the model allows it ([`FlowTape`]).
+    /// that show no years without their rows where the model allows it (`FlowTape`, docs/MODEL.md §6).
     pub fn with_detail(mut self, detail: FlowDetail) -> Self {
         let model = self.model;
         self.detail = detail;
@@ -397,7 +397,7 @@ fn key_year(row: &mut [f64], base: &[f64], (f0, f1): (&[f64], &[f64]), (q0, q1):
 }
 
 /// The NPVs of draws whose parameter values the caller chooses (sensitivity analyses), by the
-/// run's kernel with its draws without yearly rows ([`FlowTape`]): [`evaluate_draw`]'s numbers
+/// run's kernel with its draws without yearly rows (`FlowTape`): [`evaluate_draw`]'s numbers
 /// up to rounding (the discounted sums add the same amounts in another order), at a fraction
 /// of its cost, with the buffers kept from one evaluation to the next. It is bound to one
 /// model and its keys: the tape in those buffers records the model's writes on its first draw

@@ -227,7 +227,7 @@ pub struct RunResults {
 }
 
 impl RunResults {
-    /// Whether the run kept every draw's NPVs (runs up to [`RunConfig::max_stored_draws`]).
+    /// Whether the run kept every draw's NPVs (runs up to [`super::RunConfig::max_stored_draws`]).
     pub fn draws_kept(&self) -> bool {
         self.draw_npv.is_some()
     }

@@ -173,6 +173,28 @@ fn tier_spans_are_the_volume_cost() {
                 "load {load}, graduated {graduated}"
             );
         }
+        // The same through the pooled costs of many coalitions, against each buyer's cost.
+        let v = ComponentValues {
+            kind: component.kind_values(|_| 150_000.0),
+            tiers: prices.to_vec(),
+            ..ComponentValues::default()
+        };
+        let table = CoalitionLoads {
+            loads: loads.to_vec(),
+            log_relative: vec![0.0; loads.len()],
+            connections: vec![0.0; loads.len()],
+            tiers: spans,
+        };
+        let mut pooled = vec![0.0; loads.len()];
+        component.pooled_costs(&v, &table, 0.141, &mut pooled);
+        for (&load, got) in loads.iter().zip(&pooled) {
+            let coordinated = Buyer {
+                coordinated: true,
+                ..buyer(load)
+            };
+            let want = component.buyer_cost(&v, coordinated);
+            assert_eq!(got.to_bits(), want.nok.to_bits(), "pooled at {load}");
+        }
     }
 }
 
