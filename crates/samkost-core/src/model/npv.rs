@@ -251,12 +251,18 @@ impl Model {
         terms.constant = [0.0; 2];
         terms.weight.clear();
         terms.one_off_weight.clear();
+        // Years whose weight is zero (those before a leave year, §10a) add nothing: a product
+        // with a zero weight is +0, and a sum from +0 does not change by adding +0.
+        let zero = discount[..horizon]
+            .iter()
+            .take_while(|d| **d == 0.0)
+            .count();
         for (line, coef) in self.lines.iter().zip(&v.lines) {
             let cat = line.category.index();
             // Σ d(t) g(t) over the years the line applies to a singleton and to a coalition,
             // split by whether a coalition pays it as its basis or each member for itself.
             let (mut alone_w, mut basis_w, mut each_w) = (0.0, 0.0, 0.0);
-            for (year, d) in discount.iter().enumerate().take(horizon) {
+            for (year, d) in discount.iter().enumerate().take(horizon).skip(zero) {
                 if !line.active(year) {
                     continue;
                 }
@@ -289,7 +295,7 @@ impl Model {
         let (months, share) = v.parallel;
         for (component, values) in self.components.iter().zip(&v.components) {
             let (mut all_w, mut before_w, mut pooled_w, mut parallel_w) = (0.0, 0.0, 0.0, 0.0);
-            for (year, d) in discount.iter().enumerate().take(horizon) {
+            for (year, d) in discount.iter().enumerate().take(horizon).skip(zero) {
                 let w = d * values.growth_factors[year];
                 all_w += w;
                 if year < component.pooled_from {
