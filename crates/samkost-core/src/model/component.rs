@@ -211,12 +211,13 @@ pub struct ComponentValues {
     /// the model; empty for other kinds).
     pub retained: Vec<BuyerCost>,
     /// Scratch of the model: `(D/R)^β` of each member alone, then of the grand coalition.
-    /// Like `log_loads`, it is part of the derived equality, so two values compare equal
-    /// only when their buffers' histories agree too (nothing compares them).
+    /// Like the logarithms below, it is part of the derived equality, so two values compare
+    /// equal only when their buffers' histories agree too (nothing compares them).
     pub(crate) powers: Vec<f64>,
-    /// Scratch of the model: `[D, R, ln(D/R)]` of each member alone, then of the grand
-    /// coalition, kept from one draw to the next.
-    pub(crate) log_loads: Vec<[f64; 3]>,
+    /// Scratch of the model: `ln(D/R)` of each member alone, then of the grand coalition, kept
+    /// from one draw to the next, and the `[D, R]` each was taken for.
+    pub(crate) log_relative: Vec<f64>,
+    pub(crate) log_keys: Vec<[f64; 2]>,
 }
 
 impl KindValues {
@@ -597,10 +598,11 @@ impl Component {
     }
 }
 
-/// `out[S] = exp(b · lr[S])`, the power `(load / reference)^b` of every coalition from
-/// `lr = ln(load / reference)` tabulated once per run, by the vector exponential
+/// `out[S] = exp(b · lr[S])`, the power `(load / reference)^b` of every buyer from
+/// `lr = ln(load / reference)` (tabulated once per run for the coalitions, kept from draw to
+/// draw for each member and the grand coalition), by the vector exponential
 /// ([`crate::sampling::exp_each`]).
-fn powers(b: f64, log_relative: &[f64], out: &mut [f64]) {
+pub(super) fn powers(b: f64, log_relative: &[f64], out: &mut [f64]) {
     for (o, &lr) in out.iter_mut().zip(log_relative) {
         *o = b * lr;
     }

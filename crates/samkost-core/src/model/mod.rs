@@ -31,6 +31,7 @@ pub use accounts::{
 };
 pub use assets::{AssetValues, AssetYear, Assets, PooledResidual, Vintages};
 pub use coalition::{CoalitionFlows, Scratch, YearFlows, YearScratch};
+use component::powers;
 pub use component::{
     Buyer, BuyerCost, Component, ComponentKind, ComponentValues, Connections, KindValues,
     StaffValues, Tier,
@@ -556,21 +557,23 @@ impl Model {
     fn scale_powers(&self, c: &Component, v: &mut ComponentValues, grand: f64) {
         let n = self.n_members();
         v.powers.clear();
+        v.powers.resize(n + 1, 0.0);
         let Some((reference, exponent)) = v.kind.scale() else {
-            v.powers.resize(n + 1, 0.0);
             return;
         };
         let loads = (0..n).map(|i| self.drivers.values[c.driver][i]);
-        v.log_loads.resize(n + 1, [f64::NAN; 3]);
-        for (cached, load) in v.log_loads.iter_mut().zip(loads.chain([grand])) {
+        v.log_keys.resize(n + 1, [f64::NAN; 2]);
+        v.log_relative.resize(n + 1, f64::NAN);
+        let cache = v.log_keys.iter_mut().zip(&mut v.log_relative);
+        for ((key, lr), load) in cache.zip(loads.chain([grand])) {
             // A changed load or reference (another model's draw in the same buffers) is taken
             // again.
-            if cached[0].to_bits() != load.to_bits() || cached[1].to_bits() != reference.to_bits() {
-                *cached = [load, reference, (load / reference).ln()];
+            if key[0].to_bits() != load.to_bits() || key[1].to_bits() != reference.to_bits() {
+                *key = [load, reference];
+                *lr = (load / reference).ln();
             }
-            v.powers.push(exponent * cached[2]);
         }
-        crate::sampling::exp_each(&mut v.powers);
+        powers(exponent, &v.log_relative, &mut v.powers);
     }
 
     /// Member `i` buying a component alone.
