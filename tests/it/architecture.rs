@@ -117,3 +117,23 @@ fn core_modules_depend_inward_only() {
     }
     assert!(checked > 30, "only {checked} core files found");
 }
+
+/// Invariant 17: every core source file but a test module is at most 650 lines, so that one
+/// holding two jobs shows by its length.
+#[test]
+fn core_files_stay_short() {
+    const MAX_LINES: usize = 650;
+    let mut checked = 0;
+    for (path, text) in core_sources() {
+        if Path::new(&path).file_name().is_some_and(|f| f == "tests.rs") {
+            continue;
+        }
+        checked += 1;
+        let lines = text.lines().count();
+        assert!(
+            lines <= MAX_LINES,
+            "{path} has {lines} lines (at most {MAX_LINES}): split it by job"
+        );
+    }
+    assert!(checked > 30, "only {checked} core files found");
+}

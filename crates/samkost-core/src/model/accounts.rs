@@ -8,8 +8,8 @@
 //! that the means a run reports are means of per-draw figures even when the threshold test,
 //! the financing or the loans make them nonlinear in the inputs.
 
+use super::DrawFlows;
 use super::expr::Expr;
-use super::flows::DrawFlows;
 use super::vat::Vat;
 use super::{DrawValues, Model};
 

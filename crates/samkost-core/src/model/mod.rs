@@ -24,6 +24,7 @@ mod membership;
 mod npv;
 mod organisation;
 mod realisation;
+mod rows;
 mod vat;
 
 pub use accounts::{
@@ -40,8 +41,6 @@ pub use discount::Discounting;
 pub use existing::{ExistingCooperation, ExistingFlows};
 pub use exit::{ExitTerms, RemainingCosts, key_gains_row, leave_base};
 pub use expr::{BinaryOp, Expr};
-pub use flows::{CapitalFlows, DrawFlows, FlowDetail};
-pub(crate) use flows::{FlowScratch, FlowSink, Pattern, Row};
 pub use membership::{
     EventFlows, EventKind, ExitRules, MembershipEvent, Settlement, Transfer, event_year,
     shares_among,
@@ -49,6 +48,8 @@ pub use membership::{
 pub use npv::{CoalitionTable, NpvGameTerms};
 pub use organisation::{OrgKind, OrgValues, Organisation};
 pub use realisation::{Gain, MemberTerms, TAX_FINANCING_COST, ViewTerms};
+pub use rows::{CapitalFlows, DrawFlows, FlowDetail};
+pub(crate) use rows::{FlowScratch, FlowSink, Pattern, Row};
 pub use vat::{Vat, VatRule, Wages};
 
 use crate::sampling::Distribution;
