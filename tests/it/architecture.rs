@@ -125,7 +125,10 @@ fn core_files_stay_short() {
     const MAX_LINES: usize = 650;
     let mut checked = 0;
     for (path, text) in core_sources() {
-        if Path::new(&path).file_name().is_some_and(|f| f == "tests.rs") {
+        if Path::new(&path)
+            .file_name()
+            .is_some_and(|f| f == "tests.rs")
+        {
             continue;
         }
         checked += 1;
