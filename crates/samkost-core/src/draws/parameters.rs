@@ -214,8 +214,8 @@ pub struct FillCache {
 impl ParameterDesign {
     /// [`ParameterDesign::fill`], computed for the [`FILL_GROUP_DRAWS`] draws of `draw`'s group
     /// at once (groups counted from the block's first draw) and kept in `cache`: each column's
-    /// quantiles are taken in one pass ([`crate::sampling::Distribution::quantiles`]). The same values as
-    /// `fill`.
+    /// quantiles are taken in one pass ([`crate::sampling::Distribution::quantiles`]). The
+    /// same values as `fill`.
     pub fn fill_cached(&self, model: &Model, draw: u64, params: &mut [f64], cache: &mut FillCache) {
         let m = params.len();
         let start = draw - (draw - self.first) % FILL_GROUP_DRAWS;

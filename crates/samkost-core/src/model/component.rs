@@ -491,12 +491,7 @@ impl Component {
                 fte: 0.0,
             },
             KindValues::Staffing(x) => {
-                let workload = if buyer.load > 0.0 {
-                    x.fte_at_reference * power
-                } else {
-                    0.0
-                };
-                let fte = x.critical_mass.max(workload);
+                let fte = staff_needed(&x, buyer.load, power);
                 BuyerCost {
                     nok: staff_cost(&x, fte, buyer.payroll_tax),
                     fte,
@@ -513,34 +508,7 @@ impl Component {
             _ => 0.0,
         }
     }
-}
 
-/// `out[S] = exp(b · lr[S])`, the power `(load / reference)^b` of every buyer from
-/// `lr = ln(load / reference)` (tabulated once per run for the coalitions, kept from draw to
-/// draw for each member and the grand coalition), by the vector exponential
-/// ([`crate::sampling::exp_each`]).
-pub(super) fn powers(b: f64, log_relative: &[f64], out: &mut [f64]) {
-    for (o, &lr) in out.iter_mut().zip(log_relative) {
-        *o = b * lr;
-    }
-    crate::sampling::exp_each(out);
-}
-
-/// Staff a buyer with load `load` needs, `max(critical mass, FTE_ref · power)` with `power`
-/// the coalition's `(load / reference)^b` from [`powers`] (the power of
-/// [`Component::buyer_cost`]).
-#[inline]
-fn tabulated_staff(x: &StaffValues, load: f64, power: f64) -> f64 {
-    let workload = if load > 0.0 {
-        x.fte_at_reference * power
-    } else {
-        0.0
-    };
-    x.critical_mass.max(workload)
-}
-
-/// `FTE · salary · (1 + payroll tax) · (1 + π/(1 + FTE/h))`.
-impl Component {
     /// Member's retained local role when the component is pooled, from its staff alone
     /// `alone_fte`: `max(floor, ρ · FTE_alone)` FTE at the salary and the member's own payroll
     /// tax `w · (1 + τ_i)` (no premium: the role is part of the member's existing staff).
@@ -564,6 +532,31 @@ impl Component {
     }
 }
 
+/// `out[S] = exp(b · lr[S])`, the power `(load / reference)^b` of every buyer from
+/// `lr = ln(load / reference)` (tabulated once per run for the coalitions, kept from draw to
+/// draw for each member and the grand coalition), by the vector exponential
+/// ([`crate::sampling::exp_each`]).
+pub(super) fn powers(b: f64, log_relative: &[f64], out: &mut [f64]) {
+    for (o, &lr) in out.iter_mut().zip(log_relative) {
+        *o = b * lr;
+    }
+    crate::sampling::exp_each(out);
+}
+
+/// Staff a buyer with load `load` needs, `max(critical mass, FTE_ref · power)` with `power`
+/// its `(load / reference)^b` (by `powf` in [`Component::buyer_cost`], by [`powers`] for many
+/// buyers at once); none from the curve for a load of 0.
+#[inline]
+fn staff_needed(x: &StaffValues, load: f64, power: f64) -> f64 {
+    let workload = if load > 0.0 {
+        x.fte_at_reference * power
+    } else {
+        0.0
+    };
+    x.critical_mass.max(workload)
+}
+
+/// `FTE · salary · (1 + payroll tax) · (1 + π/(1 + FTE/h))`.
 pub(super) fn staff_cost(x: &StaffValues, fte: f64, payroll_tax: f64) -> f64 {
     let premium = x.premium_max / (1.0 + fte / x.premium_half_fte);
     fte * x.salary * (1.0 + payroll_tax) * (1.0 + premium)

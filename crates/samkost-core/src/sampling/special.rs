@@ -18,12 +18,13 @@
 //! `statrs` depends on an older `rand`, which would put a second `rand_core` in the build.
 //!
 //! [`exp_each`], the exponentials of the economies of scale `(D/R)^β` (each member alone and
-//! the grand coalition in every draw, every coalition of the NPV game on a stability draw), is `wide`'s `f64x2::exp` two at a time: Agner Fog's
-//! vector-class algorithm (Cody–Waite reduction by ln 2, a degree-13 Taylor polynomial, the
-//! power of two from the exponent bits), within 1 ulp of the C library's `exp` on
-//! [−708, 708] (the test `exp_each_is_within_one_ulp`), about twice as fast, and already in
-//! the build through `nalgebra`'s `simba`. Outside that range, and for values that are not
-//! finite, it takes the C library's.
+//! the grand coalition in every draw, every coalition of the NPV game on a stability draw), is
+//! `wide`'s `f64x2::exp` two at a time: Agner Fog's vector-class algorithm (Cody–Waite
+//! reduction by ln 2, a degree-13 Taylor polynomial, the power of two from the exponent bits),
+//! within 1 ulp of the C library's `exp` on [−708, 708] (the test
+//! `exp_each_is_within_one_ulp`), about twice as fast, and already in the build through
+//! `nalgebra`'s `simba`. Outside that range, and for values that are not finite, it takes the
+//! C library's.
 
 use std::f64::consts::FRAC_1_SQRT_2;
 

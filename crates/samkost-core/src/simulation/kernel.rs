@@ -159,7 +159,8 @@ impl<'a> Kernel<'a> {
 
     /// The kernel recording the capital parts of the flows ([`crate::model::CapitalFlows`])
     /// and the wages as far as `detail` asks ([`Model::flow_detail`]), and summing the draws
-    /// that show no years without their rows where the model allows it (`FlowTape`, docs/MODEL.md §6).
+    /// that show no years without their rows where the model allows it (`FlowTape`,
+    /// docs/MODEL.md §6).
     pub fn with_detail(mut self, detail: FlowDetail) -> Self {
         let model = self.model;
         self.detail = detail;

@@ -9,7 +9,7 @@
 use super::licence_volume_cost;
 use super::{
     BuyerCost, Component, ComponentKind, ComponentValues, KindValues, powers, purchasing_cost,
-    staff_cost, tabulated_staff,
+    staff_cost, staff_needed,
 };
 
 impl Component {
@@ -46,7 +46,7 @@ impl Component {
             KindValues::Staffing(x) => {
                 powers(x.exponent, log_relative, out);
                 for (o, &load) in out.iter_mut().zip(loads) {
-                    *o = staff_cost(&x, tabulated_staff(&x, load, *o), payroll_tax);
+                    *o = staff_cost(&x, staff_needed(&x, load, *o), payroll_tax);
                 }
             }
             KindValues::Licence {
@@ -92,7 +92,7 @@ impl Component {
                 .iter()
                 .zip(scratch.iter())
                 .map(|(&load, &power)| {
-                    let fte = tabulated_staff(&x, load, power);
+                    let fte = staff_needed(&x, load, power);
                     BuyerCost {
                         nok: staff_cost(&x, fte, payroll_tax),
                         fte,
