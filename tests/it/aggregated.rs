@@ -216,3 +216,59 @@ fn the_draw_evaluator_gives_the_numbers_of_the_rows() {
         "the evaluator goes without rows in {fast} shipped scenarios"
     );
 }
+
+/// Draws written onto the tape in groups (`Model::write_flows` over lanes, the run's draws
+/// that need no rows) against the same draws written one at a time ([`DrawEvaluator`], the
+/// same tape with one lane): every member's NPV under every key and the region's, in every
+/// draw of every shipped scenario whose draws go without rows, the same to the bit. A lane
+/// takes its amounts from its own draw by the same expressions as a draw written alone, so
+/// nothing may differ, not even in the last place; three sampling methods, so that the groups
+/// hold draws of each design.
+#[test]
+fn draws_written_in_groups_are_the_draws_written_alone_to_the_bit() {
+    let mut grouped = 0;
+    for (name, text) in shipped() {
+        let (scenario, keys) = scenario_and_keys(&name, &text);
+        let model = &scenario.model;
+        let discount = model.discounting.factors(model.horizon_years);
+        let evaluator = DrawEvaluator::new(model, &keys, discount);
+        for sampling in [
+            SamplingMethod::MonteCarlo,
+            SamplingMethod::LatinHypercube,
+            SamplingMethod::Sobol,
+        ] {
+            let config = RunConfig {
+                n_draws: 600,
+                seed: 23,
+                sampling,
+                max_stored_draws: 1_000_000,
+                stability_draws: 0,
+                band_draws: 0,
+                accounts: false,
+                detailed: false,
+            };
+            let run = run(model, &keys, &config, &NoProgress).unwrap();
+            if run.aggregated_draws == 0 {
+                // Rows throughout (membership events, an existing cooperation, keys by year).
+                continue;
+            }
+            grouped += 1;
+            let n = model.n_members();
+            let sample = parameter_sample(model, sampling, config.n_draws, config.seed).unwrap();
+            for (d, params) in sample.chunks(model.parameters.len()).enumerate() {
+                let alone = evaluator.npvs(params, <[f64]>::to_vec);
+                let in_run = (0..keys.len() * n)
+                    .map(|c| run.draw_member_npv(c / n, c % n, d).unwrap())
+                    .chain([run.draw_region_npv(d).unwrap()]);
+                for (c, (a, b)) in alone.iter().zip(in_run).enumerate() {
+                    assert_eq!(
+                        a.to_bits(),
+                        b.to_bits(),
+                        "{name} {sampling:?}, draw {d}, column {c}: {a} alone, {b} in a group"
+                    );
+                }
+            }
+        }
+    }
+    assert!(grouped >= 6, "only {grouped} runs wrote draws in groups");
+}

@@ -120,21 +120,24 @@ impl Row {
     }
 }
 
-/// The year profile of an amount written with [`FlowSink::add_scaled`].
+/// The year profile of an amount written with [`FlowSink::add_scaled`], for `L` draws side by
+/// side.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Pattern<'a> {
-    /// Growth factors `g(t)`: the same in every draw of a run whose growth rates are fixed.
+pub(crate) enum Pattern<'a, const L: usize = 1> {
+    /// Growth factors `g(t)`: the same in every draw of a run whose growth rates are fixed
+    /// (one profile for all the draws).
     Growth(&'a [f64]),
-    /// Values of this draw: the assets' events per inhabitant, a pooled component's and the
-    /// shared platform's yearly costs.
-    Draw(&'a [f64]),
+    /// Values of these draws, one per draw for each year: the assets' events per inhabitant, a
+    /// pooled component's and the shared platform's yearly costs.
+    Draw(&'a [[f64; L]]),
 }
 
-impl<'a> Pattern<'a> {
+impl<'a> Pattern<'a, 1> {
     /// The values, one per year from the write's first year.
     pub(crate) fn values(self) -> &'a [f64] {
         match self {
-            Pattern::Growth(v) | Pattern::Draw(v) => v,
+            Pattern::Growth(v) => v,
+            Pattern::Draw(v) => v.as_flattened(),
         }
     }
 }
@@ -143,71 +146,82 @@ impl<'a> Pattern<'a> {
 /// their sums (the run's draws without yearly rows). Every amount is written through these
 /// methods, each slot's amounts in the order of [`Model::coalition_flows`]. The `_each`
 /// methods write one value per member of a per-member row, member by member.
-pub(crate) trait FlowSink {
+pub(crate) trait FlowSink<const L: usize = 1> {
     /// `row[member][start + j] += k · pattern[j]` for every `j` (member 0 for a pooled row).
-    fn add_scaled(&mut self, row: Row, member: usize, start: usize, k: f64, pattern: Pattern<'_>);
+    fn add_scaled(
+        &mut self,
+        row: Row,
+        member: usize,
+        start: usize,
+        k: [f64; L],
+        pattern: Pattern<'_, L>,
+    );
 
     /// `row[i][start + j] += ks[i] · pattern[j]` for every member `i` and every `j`.
-    fn add_scaled_each(&mut self, row: Row, start: usize, ks: &[f64], pattern: Pattern<'_>);
+    fn add_scaled_each(&mut self, row: Row, start: usize, ks: &[[f64; L]], pattern: Pattern<'_, L>);
 
     /// [`FlowSink::add_scaled_each`] into `all` over the whole `growth` and into `before`
     /// over its first `until` years, each slot receiving `ks[i] · growth[j]` once.
     fn add_scaled_each_split(
         &mut self,
-        rows: (Row, Row),
+        (all, before): (Row, Row),
         until: usize,
-        ks: &[f64],
+        ks: &[[f64; L]],
         growth: &[f64],
     ) {
-        split_each(self, rows, until, ks, growth);
+        self.add_scaled_each(all, 0, ks, Pattern::Growth(growth));
+        self.add_scaled_each(before, 0, ks, Pattern::Growth(&growth[..until]));
     }
 
     /// `row[i][start + j] += p[j] · ks[i] − q[j] · ks[i]` for every member `i` and every `j`,
-    /// with `(p, q)` of this draw.
+    /// with `(p, q)` of these draws.
     fn add_scaled_difference_each(
         &mut self,
         row: Row,
         start: usize,
-        ks: &[f64],
-        pq: (&[f64], &[f64]),
+        ks: &[[f64; L]],
+        pq: (&[[f64; L]], &[[f64; L]]),
     );
 
     /// `row[member][year] += amount`.
-    fn add(&mut self, row: Row, member: usize, year: usize, amount: f64);
+    fn add(&mut self, row: Row, member: usize, year: usize, amount: [f64; L]);
 
     /// `row[i][year] += amounts[i]` for every member `i`.
-    fn add_each(&mut self, row: Row, year: usize, amounts: &[f64]);
+    fn add_each(&mut self, row: Row, year: usize, amounts: &[[f64; L]]);
 }
 
-/// [`FlowSink::add_scaled_each_split`] as two writes, one per row.
-fn split_each<S: FlowSink + ?Sized>(
-    sink: &mut S,
-    (all, before): (Row, Row),
-    until: usize,
-    ks: &[f64],
-    growth: &[f64],
-) {
-    sink.add_scaled_each(all, 0, ks, Pattern::Growth(growth));
-    sink.add_scaled_each(before, 0, ks, Pattern::Growth(&growth[..until]));
-}
-
-/// Scratch of [`Model::write_flows`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct FlowScratch {
+/// Scratch of [`Model::write_flows`] for `L` draws side by side.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FlowScratch<const L: usize = 1> {
     /// A line's part or a component's cost for each member.
-    pub(super) parts: Vec<f64>,
+    pub(super) parts: Vec<[f64; L]>,
     /// A second amount per member.
-    pub(super) others: Vec<f64>,
+    pub(super) others: Vec<[f64; L]>,
     /// A pooled amount per year, and a second one.
-    pub(super) years: Vec<f64>,
-    pub(super) other_years: Vec<f64>,
+    pub(super) years: Vec<[f64; L]>,
+    pub(super) other_years: Vec<[f64; L]>,
     /// 1 in every year.
     pub(super) ones: Vec<f64>,
-    /// The asset events of one inhabitant, per year.
-    pub(super) asset_years: Vec<AssetYear>,
+    /// The asset events of one inhabitant, per draw and year.
+    pub(super) asset_years: Vec<Vec<AssetYear>>,
     /// The same events as rows: reinvestment, depreciation.
-    pub(super) reinvestment: Vec<f64>,
-    pub(super) depreciation: Vec<f64>,
+    pub(super) reinvestment: Vec<[f64; L]>,
+    pub(super) depreciation: Vec<[f64; L]>,
+}
+
+impl<const L: usize> Default for FlowScratch<L> {
+    fn default() -> Self {
+        Self {
+            parts: Vec::new(),
+            others: Vec::new(),
+            years: Vec::new(),
+            other_years: Vec::new(),
+            ones: Vec::new(),
+            asset_years: Vec::new(),
+            reinvestment: Vec::new(),
+            depreciation: Vec::new(),
+        }
+    }
 }
 
 /// How much [`Model::draw_flows_with`] records beside the cash and budget rows: each level
@@ -450,16 +464,23 @@ impl DrawFlows {
 
 impl FlowSink for DrawFlows {
     #[inline(always)]
-    fn add_scaled(&mut self, row: Row, member: usize, start: usize, k: f64, pattern: Pattern<'_>) {
+    fn add_scaled(
+        &mut self,
+        row: Row,
+        member: usize,
+        start: usize,
+        [k]: [f64; 1],
+        pattern: Pattern<'_>,
+    ) {
         let values = pattern.values();
         add_scaled(self.slots(row, member, start, values.len()), k, values);
     }
 
     #[inline(always)]
-    fn add_scaled_each(&mut self, row: Row, start: usize, ks: &[f64], pattern: Pattern<'_>) {
+    fn add_scaled_each(&mut self, row: Row, start: usize, ks: &[[f64; 1]], pattern: Pattern<'_>) {
         let (h, values) = (self.horizon, pattern.values());
         let members = self.row_mut(row).chunks_exact_mut(h);
-        for (slots, &k) in members.zip(ks) {
+        for (slots, &[k]) in members.zip(ks) {
             add_scaled(&mut slots[start..start + values.len()], k, values);
         }
     }
@@ -469,20 +490,22 @@ impl FlowSink for DrawFlows {
         &mut self,
         (all, before): (Row, Row),
         until: usize,
-        ks: &[f64],
+        ks: &[[f64; 1]],
         growth: &[f64],
     ) {
         // One pass over each member's years, as two rows (standalone and own running costs);
         // any other pair of rows row by row.
         let h = self.horizon;
         if (all, before) != (Row::Standalone, Row::Direct(Category::Running.index())) {
-            return split_each(self, (all, before), until, ks, growth);
+            self.add_scaled_each(all, 0, ks, Pattern::Growth(growth));
+            self.add_scaled_each(before, 0, ks, Pattern::Growth(&growth[..until]));
+            return;
         }
         let rows = self
             .standalone
             .chunks_exact_mut(h)
             .zip(self.direct[Category::Running.index()].chunks_exact_mut(h));
-        for ((row, own), &k) in rows.zip(ks) {
+        for ((row, own), &[k]) in rows.zip(ks) {
             add_scaled_twice(row, own, until, k, growth);
         }
     }
@@ -492,12 +515,13 @@ impl FlowSink for DrawFlows {
         &mut self,
         row: Row,
         start: usize,
-        ks: &[f64],
-        (p, q): (&[f64], &[f64]),
+        ks: &[[f64; 1]],
+        (p, q): (&[[f64; 1]], &[[f64; 1]]),
     ) {
         let h = self.horizon;
+        let (p, q) = (p.as_flattened(), q.as_flattened());
         let members = self.row_mut(row).chunks_exact_mut(h);
-        for (slots, &k) in members.zip(ks) {
+        for (slots, &[k]) in members.zip(ks) {
             let years = slots[start..start + p.len()].iter_mut().zip(p).zip(q);
             for ((slot, p), q) in years {
                 *slot += p * k - q * k;
@@ -506,15 +530,15 @@ impl FlowSink for DrawFlows {
     }
 
     #[inline(always)]
-    fn add(&mut self, row: Row, member: usize, year: usize, amount: f64) {
+    fn add(&mut self, row: Row, member: usize, year: usize, [amount]: [f64; 1]) {
         self.slots(row, member, year, 1)[0] += amount;
     }
 
     #[inline(always)]
-    fn add_each(&mut self, row: Row, year: usize, amounts: &[f64]) {
+    fn add_each(&mut self, row: Row, year: usize, amounts: &[[f64; 1]]) {
         let h = self.horizon;
         let members = self.row_mut(row).chunks_exact_mut(h);
-        for (slots, amount) in members.zip(amounts) {
+        for (slots, [amount]) in members.zip(amounts) {
             slots[year] += amount;
         }
     }

@@ -20,7 +20,10 @@
 //! only each row's discounted sum (`B_i(H − 1)`, `P_c(H − 1)`) and the chunk's yearly means.
 
 use super::MAX_ABS_NOK;
-use super::tape::FlowTape;
+use super::tape::{FlowTape, MAX_LANES};
+
+/// Draws written together onto the tape ([`Kernel::write_group`]).
+pub(super) const GROUP_DRAWS: usize = MAX_LANES;
 use crate::allocation::ResolvedKey;
 use crate::model::{DrawFlows, DrawValues, EventFlows, ExistingFlows, FlowDetail, Model, Row};
 
@@ -98,6 +101,9 @@ pub struct DrawScratch {
     pub(super) aggregated: bool,
     /// The draws without yearly rows of this worker.
     pub(super) tape: FlowTape,
+    /// A group of draws written together ([`Kernel::write_group`]): each one's values and
+    /// parameters.
+    group: Vec<(DrawValues, Vec<f64>)>,
     /// Scratch of the rows' writes.
     flow_scratch: crate::model::FlowScratch,
     /// `B_i(H − 1)` per member.
@@ -197,11 +203,72 @@ impl<'a> Kernel<'a> {
     /// the flows' yearly rows are built; otherwise only their discounted sums and the chunk's
     /// yearly means ([`FlowTape`]).
     pub(super) fn flows(&self, s: &mut DrawScratch, rows: bool) {
+        self.model.evaluate(&s.params, &mut s.values);
+        self.flows_evaluated(s, rows);
+    }
+
+    /// [`Kernel::flows`] of the draw whose values are in `s.values`.
+    pub(super) fn flows_evaluated(&self, s: &mut DrawScratch, rows: bool) {
+        let model = self.model;
+        s.aggregated = !rows
+            && self.aggregates
+            && s.tape
+                .write(model, [&s.values], self.detail, &self.discount)[0];
+        self.finish_flows(s);
+    }
+
+    /// Whether the run writes groups of [`GROUP_DRAWS`] draws that need no rows in one pass
+    /// ([`Kernel::write_group`]).
+    pub(super) fn groups(&self) -> bool {
+        self.aggregates
+    }
+
+    /// Evaluates the parameters in `s.params` into lane `lane` of the group in `s`, keeping
+    /// the parameters there too.
+    pub(super) fn evaluate_lane(&self, s: &mut DrawScratch, lane: usize) {
+        if s.group.len() < GROUP_DRAWS {
+            s.group.resize_with(GROUP_DRAWS, Default::default);
+        }
+        let slot = &mut s.group[lane];
+        self.model.evaluate(&s.params, &mut slot.0);
+        slot.1.clone_from(&s.params);
+    }
+
+    /// Writes the flows of the group in `s` onto the tape in one pass; returns for each draw
+    /// whether it went without rows, or `None` when the draws do not take the same way through
+    /// the writes (then each is written by itself, [`Kernel::flows_evaluated`]).
+    pub(super) fn write_group(&self, s: &mut DrawScratch) -> Option<[bool; GROUP_DRAWS]> {
+        let values: [&DrawValues; GROUP_DRAWS] = std::array::from_fn(|l| &s.group[l].0);
+        if !self.model.same_writes(values) {
+            return None;
+        }
+        Some(
+            s.tape
+                .write(self.model, values, self.detail, &self.discount),
+        )
+    }
+
+    /// Makes draw `lane` of the group the draw in `s` (its values and parameters), or puts it
+    /// back.
+    pub(super) fn swap_lane(s: &mut DrawScratch, lane: usize) {
+        let slot = &mut s.group[lane];
+        std::mem::swap(&mut s.values, &mut slot.0);
+        std::mem::swap(&mut s.params, &mut slot.1);
+    }
+
+    /// After a group's write: the sums of draw `lane`, which is in `s` ([`Kernel::swap_lane`]);
+    /// its rows when it did not go without them.
+    pub(super) fn finish_lane(&self, s: &mut DrawScratch, lane: usize, aggregated: bool) {
+        s.tape.read_lane(lane);
+        s.aggregated = aggregated;
+        self.finish_flows(s);
+    }
+
+    /// The rest of [`Kernel::flows`] once `s.aggregated` says whether the draw in `s` is on the
+    /// tape: its sums from the tape, or its rows and their sums.
+    fn finish_flows(&self, s: &mut DrawScratch) {
         let model = self.model;
         let (n, h) = (model.n_members(), self.discount.len());
-        model.evaluate(&s.params, &mut s.values);
-        s.aggregated =
-            !rows && self.aggregates && s.tape.write(model, &s.values, self.detail, &self.discount);
         if s.aggregated {
             self.aggregated_sums(s);
             return;

@@ -13,6 +13,7 @@
 //! | `stability_over_time.rs` | stability over time: which groups would gain by leaving in each later year |
 //! | `accumulate.rs` | what the chunks count and sum, and how chunks merge (in chunk order) |
 //! | `driver.rs` | [`run`]: blocks, chunks on rayon, per-draw columns written in place |
+//! | `chunk.rs` | one chunk's draws, those that need no rows written eight at a time, and what each adds to the chunk |
 //! | `results.rs` | [`RunResults`] and the summaries computed from the accumulated totals |
 //! | `keys.rs` | [`resolve_keys`]: every key's shares fixed before the run |
 //! | `sample.rs` | [`draw_sample`]: the key-independent per-draw sums a key design counts on |
@@ -27,6 +28,7 @@
 
 mod accounts;
 mod accumulate;
+mod chunk;
 mod columns;
 mod component_keys;
 mod driver;

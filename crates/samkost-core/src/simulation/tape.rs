@@ -23,6 +23,12 @@
 //! the absolute amounts it writes — `Σ |k| · max_j |g(j)|`, `|k| · Σ_j |v(j)|` and
 //! `Σ |amount|` — which bounds every yearly value and every NPV, is not finite or exceeds
 //! [`MAX_ABS_NOK`]: then the rows decide whether it is in range.
+//!
+//! A write takes one draw or a group of draws side by side ([`Model::write_flows`] over
+//! lanes): the sites are the same for all of them, and every per-draw value — the discounted
+//! sums, the `k`s, the profiles, the single amounts and the bound — is kept per lane and added
+//! to the chunk's sums lane by lane, in draw order, so a draw gives the same sums to the bit
+//! in a group as alone.
 
 use super::MAX_ABS_NOK;
 use crate::model::{FlowDetail, FlowScratch, FlowSink, Model, Pattern, Row};
@@ -75,7 +81,13 @@ struct DrawSite {
     mean_step: usize,
 }
 
-/// One worker's tape (see the module documentation).
+/// The most draws a tape takes in one write ([`FlowTape::write`]).
+pub(super) const MAX_LANES: usize = 8;
+
+/// One worker's tape (see the module documentation). A write takes one draw or several side
+/// by side (`L` lanes, at most [`MAX_LANES`]); every per-draw value is kept per lane,
+/// `[value × MAX_LANES + lane]`, and the draws are added to the chunk's sums lane by lane, in
+/// draw order.
 #[derive(Debug, Clone, Default)]
 pub(super) struct FlowTape {
     n: usize,
@@ -86,7 +98,11 @@ pub(super) struct FlowTape {
     recorded: bool,
     cursor: usize,
     mismatch: bool,
-    /// This draw's `k` per site.
+    /// Draws in the latest write.
+    lanes: usize,
+    /// The lane [`FlowTape::discounted`] reads.
+    lane: usize,
+    /// This write's `k` per site and lane.
     ks: Vec<f64>,
     /// `Σ k` per site over the chunk's aggregated draws.
     k_sums: Vec<f64>,
@@ -95,38 +111,51 @@ pub(super) struct FlowTape {
     draw_sites: Vec<DrawSite>,
     draw_ks: Vec<f64>,
     draw_cursor: usize,
-    /// This draw's profiles of those writes (`p − q` for a difference), and their sums over
-    /// the chunk's aggregated draws.
+    /// This write's profiles of those writes (`p − q` for a difference) per value and lane,
+    /// and their sums over the chunk's aggregated draws.
     profiles_now: Vec<f64>,
     profile_sums: Vec<f64>,
-    /// This draw's single amounts on the base rows: where they go among the base rows' sums,
-    /// and the amount.
-    amounts: Vec<(usize, f64)>,
+    /// Per lane, this write's single amounts on the base rows: where they go among the base
+    /// rows' sums, and the amount.
+    amounts: Vec<Vec<(usize, f64)>>,
     /// The sums of the single amounts over the chunk's aggregated draws, in the layout of the
     /// run's flow sums.
     amount_sums: Vec<f64>,
-    /// This draw's discounted sum of every row and member: `[row.index() × n + member]`.
+    /// This write's discounted sum of every row and member, per lane:
+    /// `[(row.index() × n + member) × MAX_LANES + lane]`.
     discounted: Vec<f64>,
-    /// `Σ |k| · max|g| + Σ |amount|` of this draw.
-    bound: f64,
+    /// `Σ |k| · max|g| + Σ |amount|` of this write, per lane.
+    bound: [f64; MAX_LANES],
     /// Per row ([`Row::index`]): where member 0's first year goes among the base rows' sums
     /// (past their end for the other rows), and the step from one member to the next.
     mean_start: [usize; Row::COUNT],
     mean_step: [usize; Row::COUNT],
     scratch: FlowScratch,
+    scratch_lanes: FlowScratch<MAX_LANES>,
+}
+
+/// A write's lanes: each lane `l` of a per-lane array, `[value × MAX_LANES + lane]`.
+#[inline(always)]
+fn lane_slots<const L: usize>(values: &mut [f64], at: usize) -> &mut [f64] {
+    &mut values[at * MAX_LANES..at * MAX_LANES + L]
 }
 
 impl FlowTape {
-    /// Writes draw `v`'s flows onto the tape with `discount`. Returns whether the draw is
-    /// aggregated; if not (see the module documentation), nothing of it is kept and its rows
-    /// must be built.
-    pub(super) fn write(
+    /// Writes the flows of the draws `v` onto the tape with `discount`, one lane each. Returns,
+    /// per draw, whether it is aggregated; one that is not (see the module documentation) has
+    /// nothing kept and must build its rows. The draws must take the same way through
+    /// [`Model::write_flows`] ([`Model::same_writes`]).
+    pub(super) fn write<const L: usize>(
         &mut self,
         model: &Model,
-        v: &crate::model::DrawValues,
+        v: [&crate::model::DrawValues; L],
         detail: FlowDetail,
         discount: &[f64],
-    ) -> bool {
+    ) -> [bool; L]
+    where
+        FlowTape: FlowSink<L>,
+    {
+        const { assert!(L >= 1 && L <= MAX_LANES) };
         let (n, h) = (model.n_members(), model.horizon_years);
         if self.n != n || self.horizon != h || self.discount != discount {
             *self = FlowTape {
@@ -134,7 +163,8 @@ impl FlowTape {
                 horizon: h,
                 discount: discount.to_vec(),
                 amount_sums: vec![0.0; base_len(n, h)],
-                discounted: vec![0.0; Row::COUNT * n.max(1)],
+                discounted: vec![0.0; Row::COUNT * n.max(1) * MAX_LANES],
+                amounts: vec![Vec::new(); MAX_LANES],
                 ..FlowTape::default()
             };
             for row in Row::ALL {
@@ -149,34 +179,62 @@ impl FlowTape {
         self.cursor = 0;
         self.draw_cursor = 0;
         self.mismatch = false;
-        self.bound = 0.0;
-        self.amounts.clear();
-        self.discounted.fill(0.0);
-        let mut scratch = std::mem::take(&mut self.scratch);
-        model.write_flows(v, detail, self, &mut scratch);
-        self.scratch = scratch;
+        self.lanes = L;
+        self.lane = 0;
+        self.bound = [0.0; MAX_LANES];
+        for amounts in &mut self.amounts[..L] {
+            amounts.clear();
+        }
+        for slot in self.discounted.chunks_exact_mut(MAX_LANES) {
+            slot[..L].fill(0.0);
+        }
+        if L == 1 {
+            let mut scratch = std::mem::take(&mut self.scratch);
+            let v1 = [v[0]];
+            model.write_flows::<1, Self>(v1, detail, self, &mut scratch);
+            self.scratch = scratch;
+        } else {
+            let mut scratch = std::mem::take(&mut self.scratch_lanes);
+            let mut group = [v[0]; MAX_LANES];
+            group[..L].copy_from_slice(&v);
+            // `L` lanes of `MAX_LANES`: the writes of the lanes past `L` are never read.
+            model.write_flows::<MAX_LANES, Self>(group, detail, self, &mut scratch);
+            self.scratch_lanes = scratch;
+        }
         let complete = !self.mismatch
             && self.cursor == self.sites.len()
             && self.draw_cursor == self.draw_sites.len();
         self.recorded = true;
-        if !(complete && self.bound <= MAX_ABS_NOK) {
-            return false;
+        let aggregated: [bool; L] =
+            std::array::from_fn(|l| complete && self.bound[l] <= MAX_ABS_NOK);
+        for (l, &kept) in aggregated.iter().enumerate() {
+            if !kept {
+                continue;
+            }
+            for (sum, k) in self.k_sums.iter_mut().zip(self.ks.chunks_exact(MAX_LANES)) {
+                *sum += k[l];
+            }
+            let profiles = self.profiles_now.chunks_exact(MAX_LANES);
+            for (sum, v) in self.profile_sums.iter_mut().zip(profiles) {
+                *sum += v[l];
+            }
+            for &(at, a) in &self.amounts[l] {
+                self.amount_sums[at] += a;
+            }
         }
-        for (sum, k) in self.k_sums.iter_mut().zip(&self.ks) {
-            *sum += k;
-        }
-        for (sum, v) in self.profile_sums.iter_mut().zip(&self.profiles_now) {
-            *sum += v;
-        }
-        for &(at, a) in &self.amounts {
-            self.amount_sums[at] += a;
-        }
-        true
+        aggregated
     }
 
-    /// The latest aggregated draw's discounted sum of `row` for `member` (0 for a pooled row).
+    /// Makes [`FlowTape::discounted`] read the draw of lane `lane` of the latest write.
+    pub(super) fn read_lane(&mut self, lane: usize) {
+        debug_assert!(lane < self.lanes);
+        self.lane = lane;
+    }
+
+    /// The latest aggregated draw's discounted sum of `row` for `member` (0 for a pooled row),
+    /// in the lane [`FlowTape::read_lane`] chose.
     pub(super) fn discounted(&self, row: Row, member: usize) -> f64 {
-        self.discounted[row.index() * self.n + member]
+        self.discounted[(row.index() * self.n + member) * MAX_LANES + self.lane]
     }
 
     /// Adds the chunk's aggregated draws to the base rows' sums `sums` (the first
@@ -267,7 +325,7 @@ impl FlowTape {
             key: site_key(row, member, members, start, growth.len()),
             slot: r * self.n + member,
             members,
-            ks_at: self.ks.len(),
+            ks_at: self.k_sums.len(),
             mean: (at < self.amount_sums.len()).then_some(at),
             mean_step: self.mean_step[r],
             weight,
@@ -276,22 +334,22 @@ impl FlowTape {
             len: growth.len(),
         });
         self.profiles.extend_from_slice(growth);
-        self.ks.resize(self.ks.len() + members, 0.0);
+        self.ks.resize(self.ks.len() + members * MAX_LANES, 0.0);
         self.k_sums.resize(self.k_sums.len() + members, 0.0);
     }
 
-    /// A write over a profile of this draw: `ks[i] · p[j]` (`ks[i] · (p[j] − q[j])` with
+    /// A write over a profile of these draws: `ks[i] · p[j]` (`ks[i] · (p[j] − q[j])` with
     /// `q`, by [`FlowSink::add_scaled_difference_each`]'s expression) for members `i` from
     /// `member` on, from year `start`: discounted and bounded, its profile kept for the
     /// chunk's yearly means. The `k`s must be those the first draw recorded (otherwise the
-    /// draw builds its rows).
+    /// draws build their rows).
     #[inline(never)]
-    fn add_profile(
+    fn add_profile<const L: usize>(
         &mut self,
         row: Row,
         (member, start): (usize, usize),
-        ks: &[f64],
-        (p, q): (&[f64], Option<&[f64]>),
+        ks: &[[f64; L]],
+        (p, q): (&[[f64; L]], Option<&[[f64; L]]>),
     ) {
         let r = row.index();
         let key = site_key(row, member, ks.len(), start, p.len());
@@ -301,23 +359,25 @@ impl FlowTape {
                 key,
                 ks_at: self.draw_ks.len(),
                 members: ks.len(),
-                at: self.profiles_now.len(),
+                at: self.profile_sums.len(),
                 len: p.len(),
                 mean: (at < self.amount_sums.len()).then_some(at),
                 mean_step: self.mean_step[r],
             });
-            self.draw_ks.extend_from_slice(ks);
-            self.profiles_now
-                .resize(self.profiles_now.len() + p.len(), 0.0);
-            self.profile_sums
-                .resize(self.profile_sums.len() + p.len(), 0.0);
+            self.draw_ks.extend(ks.iter().map(|k| k[0]));
+            let len = self.profile_sums.len() + p.len();
+            self.profiles_now.resize(len * MAX_LANES, 0.0);
+            self.profile_sums.resize(len, 0.0);
         }
         let d = self.draw_cursor;
         self.draw_cursor += 1;
         let site = match self.draw_sites.get(d) {
             Some(site)
                 if site.key == key
-                    && self.draw_ks[site.ks_at..site.ks_at + site.members] == *ks =>
+                    && ks
+                        .iter()
+                        .zip(&self.draw_ks[site.ks_at..site.ks_at + site.members])
+                        .all(|(k, recorded)| k.iter().all(|k| k == recorded)) =>
             {
                 *site
             }
@@ -327,39 +387,57 @@ impl FlowTape {
             }
         };
         let years = &self.discount[start..start + p.len()];
-        let profile = &mut self.profiles_now[site.at..site.at + site.len];
+        let at = site.at * MAX_LANES;
+        let profile = &mut self.profiles_now[at..at + site.len * MAX_LANES];
         // `Σ_j |v_j|` bounds the sum of each member's absolute amounts, `|k| · Σ_j |v_j|`.
-        let (mut weight, mut total) = (0.0, 0.0);
+        let (mut weight, mut total) = ([0.0; L], [0.0; L]);
         match q {
             None => {
-                for ((slot, d), v) in profile.iter_mut().zip(years).zip(p) {
-                    weight += d * v;
-                    total += v.abs();
-                    *slot = *v;
+                for ((slot, d), v) in profile.chunks_exact_mut(MAX_LANES).zip(years).zip(p) {
+                    for l in 0..L {
+                        weight[l] += d * v[l];
+                        total[l] += v[l].abs();
+                    }
+                    slot[..L].copy_from_slice(v);
                 }
             }
             Some(q) => {
-                for (((slot, d), p), q) in profile.iter_mut().zip(years).zip(p).zip(q) {
-                    weight += d * (p - q);
-                    total += p.abs() + q.abs();
-                    *slot = p - q;
+                let values = profile.chunks_exact_mut(MAX_LANES).zip(years).zip(p).zip(q);
+                for (((slot, d), p), q) in values {
+                    for l in 0..L {
+                        weight[l] += d * (p[l] - q[l]);
+                        total[l] += p[l].abs() + q[l].abs();
+                        slot[l] = p[l] - q[l];
+                    }
                 }
             }
         }
         let n = self.n;
-        let mut scale = 0.0;
-        let slots = &mut self.discounted[r * n + member..r * n + member + ks.len()];
-        for (slot, &k) in slots.iter_mut().zip(ks) {
-            *slot += k * weight;
-            scale += k.abs();
+        let mut scale = [0.0; L];
+        let first = r * n + member;
+        for (i, k) in ks.iter().enumerate() {
+            let slots = lane_slots::<L>(&mut self.discounted, first + i);
+            for l in 0..L {
+                slots[l] += k[l] * weight[l];
+                scale[l] += k[l].abs();
+            }
         }
-        self.bound += scale * total;
+        for l in 0..L {
+            self.bound[l] += scale[l] * total[l];
+        }
     }
 }
 
-impl FlowSink for FlowTape {
+impl<const L: usize> FlowSink<L> for FlowTape {
     #[inline]
-    fn add_scaled(&mut self, row: Row, member: usize, start: usize, k: f64, pattern: Pattern<'_>) {
+    fn add_scaled(
+        &mut self,
+        row: Row,
+        member: usize,
+        start: usize,
+        k: [f64; L],
+        pattern: Pattern<'_, L>,
+    ) {
         let growth = match pattern {
             Pattern::Growth(g) => g,
             Pattern::Draw(values) => {
@@ -367,14 +445,23 @@ impl FlowSink for FlowTape {
             }
         };
         if let Some(p) = self.next_site(row, (member, 1), start, growth) {
-            let site = &self.sites[p];
-            self.discounted[site.slot] += k * site.weight;
-            self.bound += k.abs() * site.largest;
-            self.ks[site.ks_at] = k;
+            let site = self.sites[p];
+            let slots = lane_slots::<L>(&mut self.discounted, site.slot);
+            for l in 0..L {
+                slots[l] += k[l] * site.weight;
+                self.bound[l] += k[l].abs() * site.largest;
+            }
+            lane_slots::<L>(&mut self.ks, site.ks_at).copy_from_slice(&k);
         }
     }
 
-    fn add_scaled_each(&mut self, row: Row, start: usize, ks: &[f64], pattern: Pattern<'_>) {
+    fn add_scaled_each(
+        &mut self,
+        row: Row,
+        start: usize,
+        ks: &[[f64; L]],
+        pattern: Pattern<'_, L>,
+    ) {
         let growth = match pattern {
             Pattern::Growth(g) => g,
             Pattern::Draw(values) => return self.add_profile(row, (0, start), ks, (values, None)),
@@ -382,59 +469,74 @@ impl FlowSink for FlowTape {
         let Some(p) = self.next_site(row, (0, ks.len()), start, growth) else {
             return;
         };
-        let site = &self.sites[p];
+        let site = self.sites[p];
         let (weight, largest) = (site.weight, site.largest);
-        let discounted = &mut self.discounted[site.slot..site.slot + ks.len()];
-        let kept = &mut self.ks[site.ks_at..site.ks_at + ks.len()];
-        // One pass: each member's discounted sum, the bound, and the `k` kept for the means
-        // (element by element: a call to copy a few values costs more than the values).
-        let mut bound = 0.0;
-        for ((slot, kept), &k) in discounted.iter_mut().zip(kept.iter_mut()).zip(ks) {
-            *slot += k * weight;
-            bound += k.abs();
-            *kept = k;
+        // One pass: each member's discounted sum, the bound, and the `k` kept for the means.
+        let mut bound = [0.0; L];
+        for (i, k) in ks.iter().enumerate() {
+            let slots = lane_slots::<L>(&mut self.discounted, site.slot + i);
+            for l in 0..L {
+                slots[l] += k[l] * weight;
+                bound[l] += k[l].abs();
+            }
+            lane_slots::<L>(&mut self.ks, site.ks_at + i).copy_from_slice(k);
         }
-        self.bound += bound * largest;
+        for (kept, bound) in self.bound.iter_mut().zip(bound) {
+            *kept += bound * largest;
+        }
     }
 
     fn add_scaled_difference_each(
         &mut self,
         row: Row,
         start: usize,
-        ks: &[f64],
-        (p, q): (&[f64], &[f64]),
+        ks: &[[f64; L]],
+        (p, q): (&[[f64; L]], &[[f64; L]]),
     ) {
         self.add_profile(row, (0, start), ks, (p, Some(q)));
     }
 
     #[inline]
-    fn add(&mut self, row: Row, member: usize, year: usize, amount: f64) {
+    fn add(&mut self, row: Row, member: usize, year: usize, amount: [f64; L]) {
         let r = row.index();
         let at = self.mean_at(r, member, year);
-        self.discounted[r * self.n + member] += self.discount[year] * amount;
-        self.bound += amount.abs();
+        let d = self.discount[year];
+        let slots = lane_slots::<L>(&mut self.discounted, r * self.n + member);
+        for l in 0..L {
+            slots[l] += d * amount[l];
+            self.bound[l] += amount[l].abs();
+        }
         if at < self.amount_sums.len() {
-            self.amounts.push((at, amount));
+            for (amounts, &a) in self.amounts.iter_mut().zip(&amount) {
+                amounts.push((at, a));
+            }
         }
     }
 
-    fn add_each(&mut self, row: Row, year: usize, amounts: &[f64]) {
+    fn add_each(&mut self, row: Row, year: usize, amounts: &[[f64; L]]) {
         let r = row.index();
         let d = self.discount[year];
         let (n, step) = (self.n, self.mean_step[r]);
-        let mut bound = 0.0;
-        for (slot, a) in self.discounted[r * n..r * n + amounts.len()]
-            .iter_mut()
-            .zip(amounts)
-        {
-            *slot += d * a;
-            bound += a.abs();
+        let mut bound = [0.0; L];
+        for (i, a) in amounts.iter().enumerate() {
+            let slots = lane_slots::<L>(&mut self.discounted, r * n + i);
+            for l in 0..L {
+                slots[l] += d * a[l];
+                bound[l] += a[l].abs();
+            }
         }
-        self.bound += bound;
+        for (kept, bound) in self.bound.iter_mut().zip(bound) {
+            *kept += bound;
+        }
         let at = self.mean_at(r, 0, year);
         if at < self.amount_sums.len() {
-            let own = amounts.iter().enumerate().map(|(i, &a)| (at + i * step, a));
-            self.amounts.extend(own);
+            for (l, kept) in self.amounts.iter_mut().take(L).enumerate() {
+                let own = amounts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (at + i * step, a[l]));
+                kept.extend(own);
+            }
         }
     }
 }
