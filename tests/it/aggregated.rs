@@ -81,17 +81,20 @@ fn numbers(r: &RunResults, n_keys: usize, n: usize) -> Vec<(&'static str, Vec<f6
     vec![("NPV", npv), ("mean flows", flows), ("views", views)]
 }
 
+/// The sampling methods each comparison runs under.
+const SAMPLING_METHODS: [SamplingMethod; 3] = [
+    SamplingMethod::MonteCarlo,
+    SamplingMethod::LatinHypercube,
+    SamplingMethod::Sobol,
+];
+
 #[test]
 fn draws_without_rows_agree_with_their_rows_on_every_shipped_scenario() {
     let mut aggregated = 0;
     for (name, text) in shipped() {
         let (scenario, keys) = scenario_and_keys(&name, &text);
         let model = &scenario.model;
-        for sampling in [
-            SamplingMethod::MonteCarlo,
-            SamplingMethod::LatinHypercube,
-            SamplingMethod::Sobol,
-        ] {
+        for sampling in SAMPLING_METHODS {
             let config = |detailed| RunConfig {
                 n_draws: 512,
                 seed: 11,
@@ -232,11 +235,7 @@ fn draws_written_in_groups_are_the_draws_written_alone_to_the_bit() {
         let model = &scenario.model;
         let discount = model.discounting.factors(model.horizon_years);
         let evaluator = DrawEvaluator::new(model, &keys, discount);
-        for sampling in [
-            SamplingMethod::MonteCarlo,
-            SamplingMethod::LatinHypercube,
-            SamplingMethod::Sobol,
-        ] {
+        for sampling in SAMPLING_METHODS {
             let config = RunConfig {
                 n_draws: 600,
                 seed: 23,
