@@ -78,6 +78,8 @@ pub(super) struct ChunkContext<'a> {
 }
 
 impl ChunkContext<'_> {
+    /// The draws `draws` of one chunk into `slots` (their columns), with the worker's buffers
+    /// `s` and `games`: what the chunk counts and sums.
     pub(super) fn simulate_chunk(
         &self,
         draws: std::ops::Range<u64>,
@@ -140,43 +142,41 @@ impl ChunkContext<'_> {
         slots: &mut ChunkSlots<'_>,
     ) {
         let layout = self.layout;
-        {
-            if s.in_range {
-                out.add_draw(layout, s);
+        if s.in_range {
+            out.add_draw(layout, s);
+            let model = self.kernel.model();
+            out.views.add_draw(model, self.kernel.discount(), layout, s);
+            if layout.accounts {
                 let model = self.kernel.model();
-                out.views.add_draw(model, self.kernel.discount(), layout, s);
-                if layout.accounts {
-                    let model = self.kernel.model();
-                    accounts::add_draw(model, layout, s, &mut out.books, &mut out.accounts);
-                }
+                accounts::add_draw(model, layout, s, &mut out.books, &mut out.accounts);
+            }
+        } else {
+            out.first_bad_draw.get_or_insert(draw);
+        }
+        if layout.store_draws {
+            tile.npv.extend_from_slice(&s.npv);
+            if layout.detailed {
+                tile.region.extend_from_slice(&s.region_cumulative);
+            }
+            if s.in_range {
+                tile.views.extend_from_slice(out.views.stored());
             } else {
-                out.first_bad_draw.get_or_insert(draw);
+                let width = super::views::stored_len(layout);
+                tile.views.extend(std::iter::repeat_n(f64::NAN, width));
             }
-            if layout.store_draws {
-                tile.npv.extend_from_slice(&s.npv);
-                if layout.detailed {
-                    tile.region.extend_from_slice(&s.region_cumulative);
-                }
-                if s.in_range {
-                    tile.views.extend_from_slice(out.views.stored());
-                } else {
-                    let width = super::views::stored_len(layout);
-                    tile.views.extend(std::iter::repeat_n(f64::NAN, width));
-                }
-            } else {
-                out.npv_rows.extend_from_slice(&s.npv);
-                if layout.detailed {
-                    out.region_rows.extend_from_slice(&s.region_cumulative);
-                }
+        } else {
+            out.npv_rows.extend_from_slice(&s.npv);
+            if layout.detailed {
+                out.region_rows.extend_from_slice(&s.region_cumulative);
             }
-            if draw < layout.band_draws {
-                tile.band.extend_from_slice(&s.cumulative);
-                tile.band_draws += 1;
-            }
-            tile.draws += 1;
-            if tile.draws == TILE_DRAWS {
-                tile.flush(slots);
-            }
+        }
+        if draw < layout.band_draws {
+            tile.band.extend_from_slice(&s.cumulative);
+            tile.band_draws += 1;
+        }
+        tile.draws += 1;
+        if tile.draws == TILE_DRAWS {
+            tile.flush(slots);
         }
     }
 
