@@ -85,8 +85,8 @@ struct DrawSite {
 pub(super) const MAX_LANES: usize = 8;
 
 /// One worker's tape (see the module documentation). A write takes one draw or several side
-/// by side (`L` lanes, at most [`MAX_LANES`]); every per-draw value is kept per lane,
-/// `[value × MAX_LANES + lane]`, and the draws are added to the chunk's sums lane by lane, in
+/// by side (`L` lanes, [`MAX_LANES`]); every per-draw value is kept per lane,
+/// `[value × L + lane]`, and the draws are added to the chunk's sums lane by lane, in
 /// draw order.
 #[derive(Debug, Clone, Default)]
 pub(super) struct FlowTape {
@@ -122,7 +122,7 @@ pub(super) struct FlowTape {
     /// run's flow sums.
     amount_sums: Vec<f64>,
     /// This write's discounted sum of every row and member, per lane:
-    /// `[(row.index() × n + member) × MAX_LANES + lane]`.
+    /// `[(row.index() × n + member) × L + lane]`.
     discounted: Vec<f64>,
     /// `Σ |k| · max|g| + Σ |amount|` of this write, per lane.
     bound: [f64; MAX_LANES],
@@ -134,14 +134,15 @@ pub(super) struct FlowTape {
     scratch_lanes: FlowScratch<MAX_LANES>,
 }
 
-/// A write's lanes: each lane `l` of a per-lane array, `[value × MAX_LANES + lane]`.
+/// The `L` lanes of value `at` of a per-lane array, `[value × L + lane]`.
 #[inline(always)]
 fn lane_slots<const L: usize>(values: &mut [f64], at: usize) -> &mut [f64] {
-    &mut values[at * MAX_LANES..at * MAX_LANES + L]
+    &mut values[at * L..at * L + L]
 }
 
 impl FlowTape {
-    /// Writes the flows of the draws `v` onto the tape with `discount`, one lane each. Returns,
+    /// Writes the flows of the draws `v` (one, or [`MAX_LANES`]) onto the tape with
+    /// `discount`, one lane each. Returns,
     /// per draw, whether it is aggregated; one that is not (see the module documentation) has
     /// nothing kept and must build its rows. The draws must take the same way through
     /// [`Model::write_flows`] ([`Model::same_writes`]).
@@ -155,7 +156,7 @@ impl FlowTape {
     where
         FlowTape: FlowSink<L>,
     {
-        const { assert!(L >= 1 && L <= MAX_LANES) };
+        const { assert!(L == 1 || L == MAX_LANES) };
         let (n, h) = (model.n_members(), model.horizon_years);
         if self.n != n || self.horizon != h || self.discount != discount {
             *self = FlowTape {
@@ -185,9 +186,7 @@ impl FlowTape {
         for amounts in &mut self.amounts[..L] {
             amounts.clear();
         }
-        for slot in self.discounted.chunks_exact_mut(MAX_LANES) {
-            slot[..L].fill(0.0);
-        }
+        self.discounted[..Row::COUNT * n.max(1) * L].fill(0.0);
         if L == 1 {
             let mut scratch = std::mem::take(&mut self.scratch);
             let v1 = [v[0]];
@@ -195,9 +194,9 @@ impl FlowTape {
             self.scratch = scratch;
         } else {
             let mut scratch = std::mem::take(&mut self.scratch_lanes);
+            // `L` is `MAX_LANES` here.
             let mut group = [v[0]; MAX_LANES];
-            group[..L].copy_from_slice(&v);
-            // `L` lanes of `MAX_LANES`: the writes of the lanes past `L` are never read.
+            group.copy_from_slice(&v);
             model.write_flows::<MAX_LANES, Self>(group, detail, self, &mut scratch);
             self.scratch_lanes = scratch;
         }
@@ -211,10 +210,10 @@ impl FlowTape {
             if !kept {
                 continue;
             }
-            for (sum, k) in self.k_sums.iter_mut().zip(self.ks.chunks_exact(MAX_LANES)) {
+            for (sum, k) in self.k_sums.iter_mut().zip(self.ks.chunks_exact(L)) {
                 *sum += k[l];
             }
-            let profiles = self.profiles_now.chunks_exact(MAX_LANES);
+            let profiles = self.profiles_now.chunks_exact(L);
             for (sum, v) in self.profile_sums.iter_mut().zip(profiles) {
                 *sum += v[l];
             }
@@ -234,7 +233,7 @@ impl FlowTape {
     /// The latest aggregated draw's discounted sum of `row` for `member` (0 for a pooled row),
     /// in the lane [`FlowTape::read_lane`] chose.
     pub(super) fn discounted(&self, row: Row, member: usize) -> f64 {
-        self.discounted[(row.index() * self.n + member) * MAX_LANES + self.lane]
+        self.discounted[(row.index() * self.n + member) * self.lanes + self.lane]
     }
 
     /// Adds the chunk's aggregated draws to the base rows' sums `sums` (the first
@@ -387,13 +386,13 @@ impl FlowTape {
             }
         };
         let years = &self.discount[start..start + p.len()];
-        let at = site.at * MAX_LANES;
-        let profile = &mut self.profiles_now[at..at + site.len * MAX_LANES];
+        let at = site.at * L;
+        let profile = &mut self.profiles_now[at..at + site.len * L];
         // `Σ_j |v_j|` bounds the sum of each member's absolute amounts, `|k| · Σ_j |v_j|`.
         let (mut weight, mut total) = ([0.0; L], [0.0; L]);
         match q {
             None => {
-                for ((slot, d), v) in profile.chunks_exact_mut(MAX_LANES).zip(years).zip(p) {
+                for ((slot, d), v) in profile.chunks_exact_mut(L).zip(years).zip(p) {
                     for l in 0..L {
                         weight[l] += d * v[l];
                         total[l] += v[l].abs();
@@ -402,7 +401,7 @@ impl FlowTape {
                 }
             }
             Some(q) => {
-                let values = profile.chunks_exact_mut(MAX_LANES).zip(years).zip(p).zip(q);
+                let values = profile.chunks_exact_mut(L).zip(years).zip(p).zip(q);
                 for (((slot, d), p), q) in values {
                     for l in 0..L {
                         weight[l] += d * (p[l] - q[l]);
