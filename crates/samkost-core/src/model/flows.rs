@@ -49,7 +49,9 @@ impl Model {
 
     /// Whether the draws `v` take the same way through [`Model::write_flows`]: its only
     /// branches on a draw's values are whether parallel operation has a share and, in the
-    /// pooling year and the next, months. Draws that do can be written together.
+    /// pooling year and the next, months (whether there are assets and whether the
+    /// organisation holds staff are the model's, the same in every draw). Draws that do can
+    /// be written together.
     pub(crate) fn same_writes<const L: usize>(&self, v: [&DrawValues; L]) -> bool {
         let ways = |draw: &DrawValues| {
             let (months, share) = draw.parallel;

@@ -104,6 +104,8 @@ pub struct DrawScratch {
     /// A group of draws written together ([`Kernel::write_group`]): each one's values and
     /// parameters.
     group: Vec<(DrawValues, Vec<f64>)>,
+    /// The worker's evaluations so far: the generation of its latest (`DrawValues::generation`).
+    evaluations: u64,
     /// Scratch of the rows' writes.
     flow_scratch: crate::model::FlowScratch,
     /// `B_i(H − 1)` per member.
@@ -203,7 +205,9 @@ impl<'a> Kernel<'a> {
     /// the flows' yearly rows are built; otherwise only their discounted sums and the chunk's
     /// yearly means ([`FlowTape`]).
     pub(super) fn flows(&self, s: &mut DrawScratch, rows: bool) {
+        s.values.generation = s.evaluations;
         self.model.evaluate(&s.params, &mut s.values);
+        s.evaluations = s.values.generation;
         self.flows_evaluated(s, rows);
     }
 
@@ -230,7 +234,11 @@ impl<'a> Kernel<'a> {
             s.group.resize_with(GROUP_DRAWS, Default::default);
         }
         let slot = &mut s.group[lane];
+        // Each evaluation of the worker gets a generation of its own, so that caches keyed on
+        // it tell the group's draws apart, and from the draw in `s.values`.
+        slot.0.generation = s.evaluations;
         self.model.evaluate(&s.params, &mut slot.0);
+        s.evaluations = slot.0.generation;
         slot.1.clone_from(&s.params);
     }
 
