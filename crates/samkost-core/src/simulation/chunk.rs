@@ -141,13 +141,11 @@ impl ChunkContext<'_> {
         tile: &mut Tile,
         slots: &mut ChunkSlots<'_>,
     ) {
-        let layout = self.layout;
+        let (layout, model) = (self.layout, self.kernel.model());
         if s.in_range {
             out.add_draw(layout, s);
-            let model = self.kernel.model();
             out.views.add_draw(model, self.kernel.discount(), layout, s);
             if layout.accounts {
-                let model = self.kernel.model();
                 accounts::add_draw(model, layout, s, &mut out.books, &mut out.accounts);
             }
         } else {

@@ -21,11 +21,11 @@
 
 use super::MAX_ABS_NOK;
 use super::tape::{FlowTape, MAX_LANES};
+use crate::allocation::ResolvedKey;
+use crate::model::{DrawFlows, DrawValues, EventFlows, ExistingFlows, FlowDetail, Model, Row};
 
 /// Draws written together onto the tape ([`Kernel::write_group`]).
 pub(super) const GROUP_DRAWS: usize = MAX_LANES;
-use crate::allocation::ResolvedKey;
-use crate::model::{DrawFlows, DrawValues, EventFlows, ExistingFlows, FlowDetail, Model, Row};
 
 /// The per-draw computation of one run: a model, its resolved keys and the discount factors.
 #[derive(Debug, Clone)]
@@ -205,10 +205,17 @@ impl<'a> Kernel<'a> {
     /// the flows' yearly rows are built; otherwise only their discounted sums and the chunk's
     /// yearly means ([`FlowTape`]).
     pub(super) fn flows(&self, s: &mut DrawScratch, rows: bool) {
-        s.values.generation = s.evaluations;
-        self.model.evaluate(&s.params, &mut s.values);
-        s.evaluations = s.values.generation;
+        self.evaluate_into(&s.params, &mut s.values, &mut s.evaluations);
         self.flows_evaluated(s, rows);
+    }
+
+    /// Evaluates `params` into `values`, which gets the next of the worker's generations
+    /// (`evaluations`): every evaluation a generation of its own, whichever buffer it goes to,
+    /// so that caches keyed on it tell a group's draws apart, and from the draw in `s.values`.
+    fn evaluate_into(&self, params: &[f64], values: &mut DrawValues, evaluations: &mut u64) {
+        values.generation = *evaluations;
+        self.model.evaluate(params, values);
+        *evaluations = values.generation;
     }
 
     /// [`Kernel::flows`] of the draw whose values are in `s.values`.
@@ -234,11 +241,7 @@ impl<'a> Kernel<'a> {
             s.group.resize_with(GROUP_DRAWS, Default::default);
         }
         let slot = &mut s.group[lane];
-        // Each evaluation of the worker gets a generation of its own, so that caches keyed on
-        // it tell the group's draws apart, and from the draw in `s.values`.
-        slot.0.generation = s.evaluations;
-        self.model.evaluate(&s.params, &mut slot.0);
-        s.evaluations = slot.0.generation;
+        self.evaluate_into(&s.params, &mut slot.0, &mut s.evaluations);
         slot.1.clone_from(&s.params);
     }
 

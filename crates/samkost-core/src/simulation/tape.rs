@@ -152,10 +152,7 @@ impl FlowTape {
         v: [&crate::model::DrawValues; L],
         detail: FlowDetail,
         discount: &[f64],
-    ) -> [bool; L]
-    where
-        FlowTape: FlowSink<L>,
-    {
+    ) -> [bool; L] {
         const { assert!(L == 1 || L == MAX_LANES) };
         let (n, h) = (model.n_members(), model.horizon_years);
         if self.n != n || self.horizon != h || self.discount != discount {
