@@ -532,7 +532,8 @@ fn precision_run_sizes(first: u64, max_draws: u64) -> Vec<u64> {
     sizes
 }
 
-/// Bytes one stored draw takes: its NPV row (keys × members + 1 for the region), its
+/// Bytes one stored draw takes at most: its NPV row (keys × members + 1 for the region; fewer
+/// when some key's shares are the same in every draw, whose NPVs are computed again), its
 /// regional cumulative row (one value per year) and what its budget and socio-economic NPVs
 /// are computed from (4 × members + 2, the region's two per key, and 2 × members per key
 /// whose shares may change from draw to draw: ex-post keys, every key with membership

@@ -16,7 +16,7 @@ use samkost_core::allocation::ResolvedKey;
 use samkost_core::sampling::SamplingMethod;
 use samkost_core::simulation::{
     DrawEvaluator, DrawScratch, NoProgress, RunConfig, RunResults, evaluate_draw, parameter_sample,
-    resolve_keys, run,
+    quantile_type7, resolve_keys, run,
 };
 
 /// A shipped scenario and its keys that are not recomputed on each draw's game (those need
@@ -270,4 +270,81 @@ fn draws_written_in_groups_are_the_draws_written_alone_to_the_bit() {
         }
     }
     assert!(grouped >= 6, "only {grouped} runs wrote draws in groups");
+}
+
+/// The NPV columns a run keeps (`simulation/kept.rs`): a key whose shares are the same in
+/// every draw and year is not kept column by column but computed again from each member's
+/// base and the pooled NPVs. On every shipped scenario with all its keys (ex-post keys
+/// included), a detailed run with stability draws and fan bands (every draw with its rows and
+/// its realised game): every such key's NPVs in every draw against [`evaluate_draw`], which
+/// builds the draw from its parameters with the planning shares, to the bit; and every
+/// column's P10, P50 and P90 in the run's summaries against a second computation, a full sort
+/// of the column's values as the run hands them out (`draw_member_npv`), also to the bit.
+#[test]
+fn kept_columns_give_the_npvs_and_percentiles_of_every_draw() {
+    let mut rebuilt = 0;
+    for (name, text) in shipped() {
+        let scenario = crate::parse(&text).unwrap_or_else(|d| panic!("{name}: {d}"));
+        let model = &scenario.model;
+        let (keys, _) = resolve_keys(model, &scenario.keys, 1, &scenario.planning).unwrap();
+        let config = RunConfig {
+            n_draws: 120,
+            seed: 5,
+            sampling: SamplingMethod::MonteCarlo,
+            max_stored_draws: 1_000_000,
+            stability_draws: 40,
+            band_draws: 30,
+            accounts: false,
+            detailed: true,
+        };
+        let results = run(model, &keys, &config, &NoProgress).unwrap();
+        let n = model.n_members();
+        let draws = config.n_draws as usize;
+        let sample = parameter_sample(model, config.sampling, config.n_draws, config.seed).unwrap();
+        let discount = model.discounting.factors(model.horizon_years);
+        let fixed: Vec<usize> = (0..keys.len())
+            .filter(|&k| {
+                let key = &keys[k];
+                !model.has_events()
+                    && !key.is_ex_post()
+                    && key.yearly.is_none()
+                    && key.components.is_none()
+            })
+            .collect();
+        rebuilt += fixed.len();
+        for (d, params) in sample.chunks(model.parameters.len()).enumerate() {
+            let want = evaluate_draw(model, &keys, params, &discount, &mut DrawScratch::default());
+            for (&k, i) in fixed.iter().flat_map(|k| std::iter::repeat(k).zip(0..n)) {
+                let got = results.draw_member_npv(k, i, d).unwrap();
+                assert_eq!(
+                    got.to_bits(),
+                    want[k * n + i].to_bits(),
+                    "{name}, draw {d}, key {k}, member {i}: {got} kept, {} evaluated",
+                    want[k * n + i]
+                );
+            }
+        }
+        let sorted_quantiles = |mut column: Vec<f64>| {
+            column.sort_by(f64::total_cmp);
+            [0.1, 0.5, 0.9].map(|p| quantile_type7(&column, p))
+        };
+        for (k, key) in results.keys.iter().enumerate() {
+            for (i, member) in key.members.iter().enumerate() {
+                let column = (0..draws).map(|d| results.draw_member_npv(k, i, d).unwrap());
+                let s = &member.npv_net_benefit;
+                let summary = [s.p10, s.p50, s.p90].map(f64::to_bits);
+                let want = sorted_quantiles(column.collect()).map(f64::to_bits);
+                assert_eq!(summary, want, "{name}, key {k}, member {i}");
+            }
+        }
+        let region = (0..draws).map(|d| results.draw_region_npv(d).unwrap());
+        let s = &results.region_npv;
+        let want = sorted_quantiles(region.collect()).map(f64::to_bits);
+        assert_eq!(
+            [s.p10, s.p50, s.p90].map(f64::to_bits),
+            want,
+            "{name}, region"
+        );
+    }
+    assert!(rebuilt >= 10, "only {rebuilt} keys computed again");
 }

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use super::kept::KeptShape;
 use super::kernel::DrawScratch;
 use super::{MAX_BAND_VALUES, RunConfig};
 use crate::allocation::ResolvedKey;
@@ -42,6 +43,8 @@ pub(super) struct Layout {
     pub(super) n_masks: usize,
     /// Keep every draw's NPVs (exact quantiles) or sketch them (bounded memory).
     pub(super) store_draws: bool,
+    /// The NPV columns a kept draw stores.
+    pub(super) kept: KeptShape,
     /// Draws below this index keep their members' yearly cumulative net benefit (fan bands).
     pub(super) band_draws: u64,
     /// Every draw is booked in the municipal accounts.
@@ -77,7 +80,6 @@ impl Layout {
             },
             any_ex_post: exact && keys.iter().any(ResolvedKey::is_ex_post),
             any_varying: varying.iter().any(|v| *v),
-            varying,
             component_slot: keys
                 .iter()
                 .scan(0, |next, k| {
@@ -89,6 +91,8 @@ impl Layout {
                 .collect(),
             n_masks: if exact { 1 << n_members } else { 0 },
             store_draws: config.n_draws <= config.max_stored_draws,
+            kept: KeptShape::new(keys, &varying, n_members, model.horizon_years),
+            varying,
             accounts: config.accounts,
             detailed: config.detailed,
             band_draws: {

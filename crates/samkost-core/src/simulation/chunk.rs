@@ -152,7 +152,7 @@ impl ChunkContext<'_> {
             out.first_bad_draw.get_or_insert(draw);
         }
         if layout.store_draws {
-            tile.npv.extend_from_slice(&s.npv);
+            layout.kept.push_draw(s, &mut tile.npv);
             if layout.detailed {
                 tile.region.extend_from_slice(&s.region_cumulative);
             }

@@ -13,6 +13,7 @@ use super::accounts::MeanAccounts;
 use super::accumulate::{ChunkOutput, KEY_ROWS, Layout, Totals};
 use super::chunk::{ChunkContext, ChunkSlots};
 use super::columns::ColumnBuffer;
+use super::kept::KeptNpv;
 use super::kernel::Kernel;
 use super::results::{KeyOutcome, MeanFlows, MemberOutcome, RunResults};
 use super::stability::GameBuffers;
@@ -33,6 +34,13 @@ struct Columns {
     region: ColumnBuffer,
     views: ColumnBuffer,
     band: ColumnBuffer,
+}
+
+thread_local! {
+    /// NPV columns computed again for their summaries (`KeptNpv::column`), kept by each thread
+    /// from one group of columns to the next: fresh memory for each group would be zeroed by
+    /// the kernel page by page.
+    static REBUILT: std::cell::RefCell<Vec<Vec<f64>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Cuts every column of `buffer` (columns of `len` values) to the draws `range` and hands the
@@ -85,7 +93,7 @@ pub fn run(
     // The region's yearly values are kept only for the detailed outputs' bands.
     let region_kept = if layout.detailed { kept } else { 0 };
     let mut columns = Columns {
-        npv: ColumnBuffer::zeroed(layout.stride * kept),
+        npv: ColumnBuffer::zeroed(layout.kept.width() * kept),
         region: ColumnBuffer::zeroed(layout.horizon * region_kept),
         views: ColumnBuffer::zeroed(super::views::stored_len(&layout) * kept),
         band: ColumnBuffer::zeroed(layout.band_width() * band_rows),
@@ -176,11 +184,26 @@ fn summarise(
     let n_rows = n_draws as usize;
     // Each column's summary depends on its values only: in parallel over groups of columns,
     // whose sums interleave (`Summary::from_columns`).
+    let kept = KeptNpv::new(layout.kept.clone(), columns.npv, n_rows);
     let summaries: Vec<Summary> = if layout.store_draws {
-        let columns: Vec<&[f64]> = columns.npv.chunks(n_rows).take(stride).collect();
-        columns
-            .par_chunks(crate::stats::COLUMNS_TOGETHER)
-            .map(|group| Summary::from_columns(group, !layout.detailed))
+        let all: Vec<usize> = (0..stride).collect();
+        all.par_chunks(crate::stats::COLUMNS_TOGETHER)
+            .map(|group| {
+                REBUILT.with_borrow_mut(|scratch| {
+                    scratch.resize_with(group.len(), Vec::new);
+                    let kept_columns: Vec<Option<&[f64]>> = group
+                        .iter()
+                        .zip(scratch.iter_mut())
+                        .map(|(&c, out)| kept.column(c, out))
+                        .collect();
+                    let values: Vec<&[f64]> = kept_columns
+                        .into_iter()
+                        .zip(scratch.iter())
+                        .map(|(column, out)| column.unwrap_or(out))
+                        .collect();
+                    Summary::from_columns(&values, !layout.detailed)
+                })
+            })
             .collect::<Vec<_>>()
             .concat()
     } else {
@@ -249,9 +272,7 @@ fn summarise(
             (model, keys),
             layout,
             n_draws,
-            layout
-                .store_draws
-                .then_some((&columns.views[..], &columns.npv[..])),
+            layout.store_draws.then_some((&columns.views[..], &kept)),
             acc.checked,
         ),
         n_draws,
@@ -281,11 +302,7 @@ fn summarise(
         leaving_draws: acc.leaving_checked,
         ex_post_fallbacks: acc.fallbacks,
         aggregated_draws: acc.aggregated,
-        draw_npv: if layout.store_draws {
-            Some(columns.npv)
-        } else {
-            None
-        },
+        draw_npv: if layout.store_draws { Some(kept) } else { None },
         sketches: if layout.store_draws {
             None
         } else {

@@ -133,6 +133,11 @@ impl DrawScratch {
         [0, 1].map(|c| self.pooled[c].last().copied().unwrap_or(0.0))
     }
 
+    /// `B_i(H − 1)` of the latest draw, per member.
+    pub(super) fn last_base(&self) -> &[f64] {
+        &self.last_base
+    }
+
     /// NPV of the pooled running and start-up cost of the latest draw.
     pub(super) fn pooled_totals(&self) -> [f64; 2] {
         self.last_pooled
@@ -469,10 +474,18 @@ fn key_year(row: &mut [f64], base: &[f64], (f0, f1): (&[f64], &[f64]), (q0, q1):
         .chunks_exact_mut(n)
         .zip(f0.chunks_exact(n).zip(f1.chunks_exact(n)));
     for (out, (f0, f1)) in columns {
-        for (((slot, &b), s0), s1) in out.iter_mut().zip(base).zip(f0).zip(f1) {
-            *slot = b - s0 * q0 - s1 * q1;
+        for (((slot, &b), &s0), &s1) in out.iter_mut().zip(base).zip(f0).zip(f1) {
+            *slot = key_npv(b, (s0, s1), (q0, q1));
         }
     }
+}
+
+/// `B − s^run · P_0 − s^start · P_1`: a member's cumulative net benefit under a key from its
+/// base `b`, its shares and the pooled costs; the one expression of the kernel's NPVs and of
+/// the columns a run computes again (`kept.rs`), so that both are the same to the bit.
+#[inline]
+pub(super) fn key_npv(b: f64, (s0, s1): (f64, f64), (q0, q1): (f64, f64)) -> f64 {
+    b - s0 * q0 - s1 * q1
 }
 
 /// The NPVs of draws whose parameter values the caller chooses (sensitivity analyses), by the

@@ -14,13 +14,14 @@
 //! | `accumulate.rs` | what the chunks count and sum, and how chunks merge (in chunk order) |
 //! | `driver.rs` | [`run`]: blocks, chunks on rayon, per-draw columns written in place |
 //! | `chunk.rs` | one chunk's draws, those that need no rows written eight at a time, and what each adds to the chunk |
+//! | `kept.rs` | the NPV columns a run keeps: a key with the same shares in every draw computed again from the kept bases and pooled NPVs |
 //! | `results.rs` | [`RunResults`] and the summaries computed from the accumulated totals |
 //! | `keys.rs` | [`resolve_keys`]: every key's shares fixed before the run |
 //! | `sample.rs` | [`draw_sample`]: the key-independent per-draw sums a key design counts on |
 //!
-//! Memory: runs of up to `max_stored_draws` draws keep one NPV per key and member plus the
-//! region's per draw, and what the budget and socio-economic NPVs are computed from — what
-//! exact type-7 quantiles need — column by column. Longer runs keep a
+//! Memory: runs of up to `max_stored_draws` draws keep what every NPV per key and member and
+//! the region's are computed from (`kept.rs`), and what the budget and socio-economic NPVs are
+//! computed from — what exact type-7 quantiles need — column by column. Longer runs keep a
 //! DDSketch per column instead (relative accuracy 0.1 %), so memory does not grow with the
 //! number of draws. Everything else (win counts, payback-year histograms, probability of being
 //! ahead by year, means of yearly flows) is counted as the draws go. Sampling designs are built
@@ -33,6 +34,7 @@ mod columns;
 mod component_keys;
 mod driver;
 mod events;
+mod kept;
 mod kernel;
 mod keys;
 mod results;

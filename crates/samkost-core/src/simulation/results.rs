@@ -220,7 +220,7 @@ pub struct RunResults {
     pub aggregated_draws: u64,
     /// Per-draw NPVs column by column: `draw_npv[col * n_draws + draw]`, columns = keys ×
     /// members, then the region; `None` when the run was too long to keep them.
-    pub(super) draw_npv: Option<super::columns::ColumnBuffer>,
+    pub(super) draw_npv: Option<super::kept::KeptNpv>,
     /// Per column quantile sketches, for runs that did not keep every draw.
     pub(super) sketches: Option<Vec<QuantileSketch>>,
     pub(super) stride: usize,
@@ -241,9 +241,7 @@ impl RunResults {
         if member >= n_members || col + 1 >= self.stride || draw >= n {
             return None;
         }
-        self.draw_npv
-            .as_ref()
-            .and_then(|v| v.get(col * n + draw).copied())
+        self.draw_npv.as_ref().map(|v| v.value(col, draw))
     }
 
     /// NPV of the region's net benefit in draw `draw`; `None` when the run did not keep its
@@ -255,7 +253,7 @@ impl RunResults {
         }
         self.draw_npv
             .as_ref()
-            .and_then(|v| v.get((self.stride - 1) * n + draw).copied())
+            .map(|v| v.value(self.stride - 1, draw))
     }
 
     /// P10, P50, P90 of `member`'s discounted cumulative net benefit under `key` at the end of

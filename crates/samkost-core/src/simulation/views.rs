@@ -14,6 +14,7 @@
 use rayon::prelude::*;
 
 use super::accumulate::Layout;
+use super::kept::KeptNpv;
 use super::kernel::DrawScratch;
 use crate::allocation::ResolvedKey;
 use crate::model::{MemberTerms, Model, ViewTerms};
@@ -237,7 +238,7 @@ impl ViewSums {
         (model, keys): (&Model, &[ResolvedKey]),
         layout: &Layout,
         n_draws: u64,
-        kept: Option<(&[f64], &[f64])>,
+        kept: Option<(&[f64], &KeptNpv)>,
         checked: u64,
     ) -> Vec<KeyViews> {
         let per = per_key(layout);
@@ -320,8 +321,8 @@ struct Kept<'a> {
     layout: &'a Layout,
     /// [`stored_len`] columns of `rows` values.
     stored: &'a [f64],
-    /// `[(key × members + member) × rows + draw]`.
-    npv: &'a [f64],
+    /// The kept cash NPVs.
+    npv: &'a KeptNpv,
     rows: usize,
 }
 
@@ -406,7 +407,7 @@ impl Kept<'_> {
             purchases_alone: at(2 * n + i),
             purchases_own: at(3 * n + i),
         };
-        let npv = self.npv[(k * n + i) * rows + d];
+        let npv = self.npv.value(k * n + i, d);
         let through = [at(4 * n), at(4 * n + 1)];
         self.model.member_views_of(i, npv, shares, &member, through)
     }

@@ -43,16 +43,26 @@ fn select_ranks(keys: &mut [u64], ranks: &[usize]) {
 /// Order statistics of `values` at the (sorted, distinct) `ranks`, and the sum of the
 /// `lower` smallest values (0 for none); `values` is left unchanged.
 pub(crate) fn order_statistics(values: &[f64], ranks: &[usize], lower: usize) -> (Vec<f64>, f64) {
-    let mut keys: Vec<u64> = values.iter().map(|&x| sort_key(x)).collect();
-    let mut wanted: Vec<usize> = ranks.to_vec();
-    if lower > 0 {
-        wanted.push(lower - 1);
-    }
-    wanted.sort_unstable();
-    wanted.dedup();
-    select_ranks(&mut keys, &wanted);
-    let sum = keys[..lower].iter().map(|&k| value(k)).sum();
-    (ranks.iter().map(|&r| value(keys[r])).collect(), sum)
+    KEYS.with_borrow_mut(|keys| {
+        keys.clear();
+        keys.extend(values.iter().map(|&x| sort_key(x)));
+        let mut wanted: Vec<usize> = ranks.to_vec();
+        if lower > 0 {
+            wanted.push(lower - 1);
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        select_ranks(keys, &wanted);
+        let sum = keys[..lower].iter().map(|&k| value(k)).sum();
+        (ranks.iter().map(|&r| value(keys[r])).collect(), sum)
+    })
+}
+
+thread_local! {
+    /// The keys of [`order_statistics`], kept by each thread from one call to the next: a run
+    /// selects in dozens of columns of up to a million values, and fresh memory for each
+    /// would be zeroed by the kernel page by page.
+    static KEYS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Type-7 quantiles of `values` at `ps` (Hyndman & Fan 1996; see `summary.rs`), with the sum
