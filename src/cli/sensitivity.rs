@@ -7,8 +7,8 @@ use samkost_core::allocation::ResolvedKey;
 use samkost_core::model::Model;
 use samkost_core::sampling::Distribution;
 use samkost_core::sensitivity::{
-    Bootstrap, input_output_spearman, morris, sobol_indices, spider, standardised_regression,
-    tornado,
+    Bootstrap, Evaluate, input_output_spearman, morris_with, sobol_indices_with, spider,
+    standardised_regression, tornado,
 };
 use samkost_core::simulation::{DrawEvaluator, parameter_sample};
 
@@ -210,7 +210,7 @@ pub fn sensitivity_command(args: &SensitivityArgs) -> Result<()> {
             } else {
                 Bootstrap::new(args.bootstrap, 0.95, seed).map_err(invalid)?
             };
-            let s = sobol_indices(&dists, args.n, seed, &bootstrap, |x| evaluator.eval(x))
+            let s = sobol_indices_with(&dists, args.n, seed, &bootstrap, &evaluator)
                 .map_err(invalid)?;
             report.evaluations = s.n_evaluations;
             report.output_variance = Some(s.output_variance);
@@ -237,8 +237,8 @@ pub fn sensitivity_command(args: &SensitivityArgs) -> Result<()> {
             report.inputs = rows;
         }
         Method::Morris => {
-            let effects = morris(&dists, args.trajectories, 4, seed, |x| evaluator.eval(x))
-                .map_err(invalid)?;
+            let effects =
+                morris_with(&dists, args.trajectories, 4, seed, &evaluator).map_err(invalid)?;
             report.evaluations = args.trajectories * (dists.len() + 1);
             let mut rows: Vec<InputSensitivity> = effects
                 .iter()
@@ -428,8 +428,7 @@ pub fn region_sobol(
         InputError(format!("error: Sobol' indices of the region's NPV: {e}"))
     };
     let bootstrap = Bootstrap::new(REPORT_SOBOL_RESAMPLES, 0.95, seed).map_err(invalid)?;
-    let s =
-        sobol_indices(&dists, n_base, seed, &bootstrap, |x| evaluator.eval(x)).map_err(invalid)?;
+    let s = sobol_indices_with(&dists, n_base, seed, &bootstrap, &evaluator).map_err(invalid)?;
     let ci = |e: &samkost_core::sensitivity::IndexEstimate| e.ci.map(|c| [c.low, c.high]);
     let mut inputs: Vec<report::SobolInputJson> = (0..dists.len())
         .map(|k| {
@@ -492,10 +491,39 @@ impl<'a> Evaluator<'a> {
     }
 
     fn eval_full(&self, params: &[f64]) -> f64 {
+        self.draws.npvs(params, |row| self.output_of(row))
+    }
+
+    /// The output read off a draw's NPVs (laid out as `DrawEvaluator::npvs` gives them).
+    fn output_of(&self, row: &[f64]) -> f64 {
         let n = self.model.n_members();
-        self.draws.npvs(params, |row| match self.output {
+        match self.output {
             Output::Column(c) => row[c],
             Output::AllWin(k) => f64::from(u8::from((0..n).all(|i| row[k * n + i] > 0.0))),
-        })
+        }
+    }
+}
+
+/// The designs' rows several at a time: their draws' flows written in one pass
+/// (`DrawEvaluator::npvs_group`), the same outputs as one at a time, to the bit.
+impl Evaluate for &Evaluator<'_> {
+    fn eval(&self, x: &[f64]) -> f64 {
+        Evaluator::eval(self, x)
+    }
+
+    fn eval_rows(&self, rows: &[&[f64]], out: &mut [f64]) {
+        let params: Vec<Vec<f64>> = rows
+            .iter()
+            .map(|x| {
+                let mut params = self.template.clone();
+                for (&j, &v) in self.uncertain.iter().zip(*x) {
+                    params[j] = v;
+                }
+                params
+            })
+            .collect();
+        let refs: Vec<&[f64]> = params.iter().map(Vec::as_slice).collect();
+        self.draws
+            .npvs_group(&refs, |j, row| out[j] = self.output_of(row));
     }
 }

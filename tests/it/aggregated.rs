@@ -13,10 +13,11 @@
 //! (a line, a year or a member is at least 10⁻⁴ of the largest amount in every scenario).
 
 use samkost_core::allocation::ResolvedKey;
+use samkost_core::model::Model;
 use samkost_core::sampling::SamplingMethod;
 use samkost_core::simulation::{
-    DrawEvaluator, DrawScratch, NoProgress, RunConfig, RunResults, evaluate_draw, parameter_sample,
-    quantile_type7, resolve_keys, run,
+    DrawEvaluator, DrawScratch, GROUP_DRAWS, NoProgress, RunConfig, RunResults, evaluate_draw,
+    parameter_sample, quantile_type7, resolve_keys, run,
 };
 
 /// A shipped scenario and its keys that are not recomputed on each draw's game (those need
@@ -27,6 +28,11 @@ fn scenario_and_keys(name: &str, text: &str) -> (samkost::scenario::Scenario, Ve
     let (keys, _) = resolve_keys(model, &scenario.keys, 1, &scenario.planning).unwrap();
     let keys = keys.into_iter().filter(|k| !k.is_ex_post()).collect();
     (scenario, keys)
+}
+
+/// The sensitivity analyses' evaluator of `model` with `keys`, at the model's discounting.
+fn evaluator_of<'a>(model: &'a Model, keys: &'a [ResolvedKey]) -> DrawEvaluator<'a> {
+    DrawEvaluator::new(model, keys, model.discounting.factors(model.horizon_years))
 }
 
 fn shipped() -> Vec<(String, String)> {
@@ -233,8 +239,7 @@ fn draws_written_in_groups_are_the_draws_written_alone_to_the_bit() {
     for (name, text) in shipped() {
         let (scenario, keys) = scenario_and_keys(&name, &text);
         let model = &scenario.model;
-        let discount = model.discounting.factors(model.horizon_years);
-        let evaluator = DrawEvaluator::new(model, &keys, discount);
+        let evaluator = evaluator_of(model, &keys);
         for sampling in SAMPLING_METHODS {
             let config = RunConfig {
                 n_draws: 600,
@@ -347,4 +352,34 @@ fn kept_columns_give_the_npvs_and_percentiles_of_every_draw() {
         );
     }
     assert!(rebuilt >= 10, "only {rebuilt} keys computed again");
+}
+
+/// [`DrawEvaluator::npvs_group`] (the sensitivity analyses' rows eight at a time, their flows
+/// written onto the tape in one pass as a run's groups are) against [`DrawEvaluator::npvs`] of
+/// each row alone: every NPV of 61 draws of every shipped scenario, in groups of eight and a
+/// last group of five (which goes one by one), the same to the bit.
+#[test]
+fn the_draw_evaluator_in_groups_gives_the_npvs_of_its_rows_alone() {
+    let mut grouped = 0;
+    for (name, text) in shipped() {
+        let (scenario, keys) = scenario_and_keys(&name, &text);
+        let model = &scenario.model;
+        let evaluator = evaluator_of(model, &keys);
+        grouped += usize::from(evaluator.without_rows());
+        let sample = parameter_sample(model, SamplingMethod::MonteCarlo, 61, 11).unwrap();
+        let draws: Vec<&[f64]> = sample.chunks(model.parameters.len()).collect();
+        for (g, group) in draws.chunks(GROUP_DRAWS).enumerate() {
+            let mut got: Vec<Vec<f64>> = vec![Vec::new(); group.len()];
+            evaluator.npvs_group(group, |j, npvs| got[j] = npvs.to_vec());
+            for (j, (params, got)) in group.iter().zip(&got).enumerate() {
+                let alone = evaluator.npvs(params, <[f64]>::to_vec);
+                let d = g * GROUP_DRAWS + j;
+                assert_eq!(got.len(), alone.len(), "{name}, draw {d}");
+                for (c, (a, b)) in alone.iter().zip(got).enumerate() {
+                    assert_eq!(a.to_bits(), b.to_bits(), "{name}, draw {d}, column {c}");
+                }
+            }
+        }
+    }
+    assert!(grouped >= 2, "only {grouped} scenarios write groups");
 }

@@ -25,7 +25,7 @@ use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{SensitivityError, check_finite, evaluate_rows};
+use super::{Evaluate, Mapped, SensitivityError, check_finite, evaluate_rows};
 use crate::sampling::Distribution;
 
 /// Elementary-effect statistics of one input.
@@ -114,7 +114,14 @@ impl MorrisDesign {
 
     /// Evaluates `f` on every row's grid values, in parallel, outputs in row order.
     pub fn evaluate(&self, f: impl Fn(&[f64]) -> f64 + Sync) -> Vec<f64> {
-        evaluate_rows(&self.points, self.n_inputs, f)
+        self.evaluate_with(f)
+    }
+
+    /// [`MorrisDesign::evaluate`] of any [`Evaluate`], [`ROWS_TOGETHER`] rows at a time.
+    ///
+    /// [`ROWS_TOGETHER`]: super::ROWS_TOGETHER
+    pub fn evaluate_with(&self, f: impl Evaluate) -> Vec<f64> {
+        evaluate_rows(&self.points, self.n_inputs, &f)
     }
 
     /// μ, μ* and σ of every input from the outputs of every row, in row order.
@@ -150,14 +157,30 @@ pub fn morris(
     seed: u64,
     f: impl Fn(&[f64]) -> f64 + Sync,
 ) -> Result<Vec<MorrisEffects>, SensitivityError> {
+    morris_with(distributions, n_trajectories, n_levels, seed, f)
+}
+
+/// [`morris`] of any [`Evaluate`], which the design hands [`ROWS_TOGETHER`] rows at a time
+/// (the same effects as its rows evaluated one by one).
+///
+/// [`ROWS_TOGETHER`]: super::ROWS_TOGETHER
+pub fn morris_with(
+    distributions: &[Distribution],
+    n_trajectories: usize,
+    n_levels: usize,
+    seed: u64,
+    f: impl Evaluate,
+) -> Result<Vec<MorrisEffects>, SensitivityError> {
     let design = MorrisDesign::new(distributions.len(), n_trajectories, n_levels, seed)?;
-    let outputs = design.evaluate(|level| {
-        let x: Vec<f64> = level
-            .iter()
-            .zip(distributions)
-            .map(|(&l, d)| d.quantile(grid_probability(d, l)))
-            .collect();
-        f(&x)
+    let outputs = design.evaluate_with(Mapped {
+        f,
+        map: |level: &[f64]| -> Vec<f64> {
+            level
+                .iter()
+                .zip(distributions)
+                .map(|(&l, d)| d.quantile(grid_probability(d, l)))
+                .collect()
+        },
     });
     design.estimate(&outputs)
 }

@@ -27,7 +27,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::{SensitivityError, check_finite, through_quantiles};
+use super::{Evaluate, ROWS_TOGETHER, SensitivityError, check_finite, through_quantiles};
 use crate::sampling::{DesignError, Distribution, MAX_SOBOL_POINTS, SobolSequence, UniformMatrix};
 use crate::simulation::quantile_type7;
 
@@ -208,16 +208,27 @@ impl SaltelliDesign {
 
     /// Evaluates `f` on every row's uniforms, in parallel, outputs in row order.
     pub fn evaluate(&self, f: impl Fn(&[f64]) -> f64 + Sync) -> Vec<f64> {
+        self.evaluate_with(f)
+    }
+
+    /// [`SaltelliDesign::evaluate`] of any [`Evaluate`], [`ROWS_TOGETHER`] rows at a time.
+    pub fn evaluate_with(&self, f: impl Evaluate) -> Vec<f64> {
         let k = self.n_inputs;
         let mut outputs = vec![0.0; self.n_rows()];
         outputs
             .par_chunks_mut(CHUNK_ROWS)
             .enumerate()
             .for_each(|(chunk, block)| {
-                let mut u = vec![0.0; k];
-                for (local, y) in block.iter_mut().enumerate() {
-                    self.fill_row(chunk * CHUNK_ROWS + local, &mut u);
-                    *y = f(&u);
+                // [`ROWS_TOGETHER`] rows at a time, as `f` takes them.
+                let mut u = vec![0.0; k * ROWS_TOGETHER];
+                for (group, out) in block.chunks_mut(ROWS_TOGETHER).enumerate() {
+                    let first = chunk * CHUNK_ROWS + group * ROWS_TOGETHER;
+                    for (j, row) in u.chunks_exact_mut(k.max(1)).take(out.len()).enumerate() {
+                        self.fill_row(first + j, &mut row[..k]);
+                    }
+                    let rows: Vec<&[f64]> =
+                        (0..out.len()).map(|j| &u[j * k..(j + 1) * k]).collect();
+                    f.eval_rows(&rows, out);
                 }
             });
         outputs
@@ -293,8 +304,20 @@ pub fn sobol_indices(
     bootstrap: &Bootstrap,
     f: impl Fn(&[f64]) -> f64 + Sync,
 ) -> Result<SobolIndices, SensitivityError> {
+    sobol_indices_with(distributions, n_base, seed, bootstrap, f)
+}
+
+/// [`sobol_indices`] of any [`Evaluate`], which the design hands [`ROWS_TOGETHER`] rows at a
+/// time (the same indices as its rows evaluated one by one).
+pub fn sobol_indices_with(
+    distributions: &[Distribution],
+    n_base: usize,
+    seed: u64,
+    bootstrap: &Bootstrap,
+    f: impl Evaluate,
+) -> Result<SobolIndices, SensitivityError> {
     let design = SaltelliDesign::new(distributions.len(), n_base, seed)?;
-    let outputs = design.evaluate(through_quantiles(distributions, f));
+    let outputs = design.evaluate_with(through_quantiles(distributions, f));
     design.estimate(&outputs, bootstrap)
 }
 

@@ -24,8 +24,9 @@ use super::tape::{FlowTape, MAX_LANES};
 use crate::allocation::ResolvedKey;
 use crate::model::{DrawFlows, DrawValues, EventFlows, ExistingFlows, FlowDetail, Model, Row};
 
-/// Draws written together onto the tape ([`Kernel::write_group`]).
-pub(super) const GROUP_DRAWS: usize = MAX_LANES;
+/// Draws whose flows are written together onto the tape in one pass: a run's draws that need
+/// no yearly rows, and [`DrawEvaluator::npvs_group`]'s.
+pub const GROUP_DRAWS: usize = MAX_LANES;
 
 /// The per-draw computation of one run: a model, its resolved keys and the discount factors.
 #[derive(Debug, Clone)]
@@ -538,6 +539,43 @@ impl<'a> DrawEvaluator<'a> {
             pool.push(s);
         }
         out
+    }
+}
+
+impl DrawEvaluator<'_> {
+    /// [`DrawEvaluator::npvs`] of up to [`GROUP_DRAWS`] draws at once: `read(j, npvs)` of the
+    /// draw with parameter values `params[j]`, in order. A full group whose draws go without
+    /// rows has its flows written onto the tape in one pass, as a run's groups are
+    /// (`Kernel::write_group`); every NPV is the one [`DrawEvaluator::npvs`] gives, to the
+    /// bit.
+    pub fn npvs_group(&self, params: &[&[f64]], mut read: impl FnMut(usize, &[f64])) {
+        if params.len() != GROUP_DRAWS || !self.kernel.groups() {
+            for (j, p) in params.iter().enumerate() {
+                self.npvs(p, |npvs| read(j, npvs));
+            }
+            return;
+        }
+        let spare = self.spare.lock().ok().and_then(|mut pool| pool.pop());
+        let mut s = spare.unwrap_or_else(|| Box::new(self.kernel.scratch()));
+        for (lane, p) in params.iter().enumerate() {
+            s.params.clear();
+            s.params.extend_from_slice(p);
+            self.kernel.evaluate_lane(&mut s, lane);
+        }
+        let written = self.kernel.write_group(&mut s);
+        for lane in 0..GROUP_DRAWS {
+            Kernel::swap_lane(&mut s, lane);
+            match written {
+                Some(aggregated) => self.kernel.finish_lane(&mut s, lane, aggregated[lane]),
+                None => self.kernel.flows_evaluated(&mut s, false),
+            }
+            self.kernel.apply_keys(&mut s, false);
+            read(lane, &s.npv);
+            Kernel::swap_lane(&mut s, lane);
+        }
+        if let Ok(mut pool) = self.spare.lock() {
+            pool.push(s);
+        }
     }
 }
 

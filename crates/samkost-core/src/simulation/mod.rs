@@ -53,7 +53,7 @@ pub use crate::stats::{
 pub use accounts::{Budget, MeanAccounts};
 pub use driver::run;
 pub use events::draw_effects;
-pub use kernel::{DrawEvaluator, DrawScratch, Kernel, evaluate_draw};
+pub use kernel::{DrawEvaluator, DrawScratch, GROUP_DRAWS, Kernel, evaluate_draw};
 pub use keys::{PlanningConfig, resolve_keys};
 pub use results::{KeyOutcome, LeaveYear, MeanFlows, MemberOutcome, Payments, RunResults, Tempted};
 pub use sample::{DrawSample, draw_sample};
