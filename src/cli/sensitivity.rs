@@ -3,12 +3,13 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use samkost_core::allocation::ResolvedKey;
 use samkost_core::model::Model;
 use samkost_core::sampling::Distribution;
 use samkost_core::sensitivity::{
-    Bootstrap, Evaluate, input_output_spearman, morris_with, sobol_indices_with, spider,
-    standardised_regression, tornado,
+    Bootstrap, Evaluate, ROWS_TOGETHER, input_output_spearman, morris_with, sobol_indices_with,
+    spider, standardised_regression, tornado,
 };
 use samkost_core::simulation::{DrawEvaluator, parameter_sample};
 
@@ -267,10 +268,7 @@ pub fn sensitivity_command(args: &SensitivityArgs) -> Result<()> {
                 .chunks(m)
                 .flat_map(|row| uncertain.iter().map(move |&j| row[j]))
                 .collect();
-            let outputs: Vec<f64> = sample
-                .chunks(m)
-                .map(|row| evaluator.eval_full(row))
-                .collect();
+            let outputs = evaluator.eval_sample(&sample, m);
             let rho = input_output_spearman(&inputs, uncertain.len(), &outputs).map_err(invalid)?;
             let src =
                 standardised_regression(&inputs, uncertain.len(), &outputs).map_err(invalid)?;
@@ -492,6 +490,21 @@ impl<'a> Evaluator<'a> {
 
     fn eval_full(&self, params: &[f64]) -> f64 {
         self.draws.npvs(params, |row| self.output_of(row))
+    }
+
+    /// The output of every row of a row-major `sample` of all `m` parameters, in parallel and
+    /// [`ROWS_TOGETHER`] rows at a time (`DrawEvaluator::npvs_group`), in row order.
+    fn eval_sample(&self, sample: &[f64], m: usize) -> Vec<f64> {
+        let mut outputs = vec![0.0; sample.len().checked_div(m).unwrap_or(0)];
+        outputs
+            .par_chunks_mut(ROWS_TOGETHER)
+            .zip(sample.par_chunks(ROWS_TOGETHER * m.max(1)))
+            .for_each(|(out, block)| {
+                let rows: Vec<&[f64]> = block.chunks_exact(m.max(1)).collect();
+                self.draws
+                    .npvs_group(&rows, |j, npvs| out[j] = self.output_of(npvs));
+            });
+        outputs
     }
 
     /// The output read off a draw's NPVs (laid out as `DrawEvaluator::npvs` gives them).
