@@ -3,12 +3,11 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use rayon::prelude::*;
 use samkost_core::allocation::ResolvedKey;
 use samkost_core::model::Model;
 use samkost_core::sampling::Distribution;
 use samkost_core::sensitivity::{
-    Bootstrap, Evaluate, ROWS_TOGETHER, input_output_spearman, morris_with, sobol_indices_with,
+    Bootstrap, Evaluate, evaluate_rows, input_output_spearman, morris_with, sobol_indices_with,
     spider, standardised_regression, tornado,
 };
 use samkost_core::simulation::{DrawEvaluator, parameter_sample};
@@ -481,11 +480,16 @@ impl<'a> Evaluator<'a> {
     }
 
     fn eval(&self, x: &[f64]) -> f64 {
+        self.eval_full(&self.params_of(x))
+    }
+
+    /// Every parameter's value: the uncertain inputs' from `x`, the others fixed.
+    fn params_of(&self, x: &[f64]) -> Vec<f64> {
         let mut params = self.template.clone();
         for (&j, &v) in self.uncertain.iter().zip(x) {
             params[j] = v;
         }
-        self.eval_full(&params)
+        params
     }
 
     fn eval_full(&self, params: &[f64]) -> f64 {
@@ -493,18 +497,9 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The output of every row of a row-major `sample` of all `m` parameters, in parallel and
-    /// [`ROWS_TOGETHER`] rows at a time (`DrawEvaluator::npvs_group`), in row order.
+    /// eight rows at a time ([`AllParameters`]), in row order.
     fn eval_sample(&self, sample: &[f64], m: usize) -> Vec<f64> {
-        let mut outputs = vec![0.0; sample.len().checked_div(m).unwrap_or(0)];
-        outputs
-            .par_chunks_mut(ROWS_TOGETHER)
-            .zip(sample.par_chunks(ROWS_TOGETHER * m.max(1)))
-            .for_each(|(out, block)| {
-                let rows: Vec<&[f64]> = block.chunks_exact(m.max(1)).collect();
-                self.draws
-                    .npvs_group(&rows, |j, npvs| out[j] = self.output_of(npvs));
-            });
-        outputs
+        evaluate_rows(sample, m, &AllParameters(self))
     }
 
     /// The output read off a draw's NPVs (laid out as `DrawEvaluator::npvs` gives them).
@@ -525,18 +520,24 @@ impl Evaluate for &Evaluator<'_> {
     }
 
     fn eval_rows(&self, rows: &[&[f64]], out: &mut [f64]) {
-        let params: Vec<Vec<f64>> = rows
-            .iter()
-            .map(|x| {
-                let mut params = self.template.clone();
-                for (&j, &v) in self.uncertain.iter().zip(*x) {
-                    params[j] = v;
-                }
-                params
-            })
-            .collect();
+        let params: Vec<Vec<f64>> = rows.iter().map(|x| self.params_of(x)).collect();
         let refs: Vec<&[f64]> = params.iter().map(Vec::as_slice).collect();
-        self.draws
-            .npvs_group(&refs, |j, row| out[j] = self.output_of(row));
+        AllParameters(self).eval_rows(&refs, out);
+    }
+}
+
+/// The evaluator on rows of every parameter's value (a run's sample), several rows at a time
+/// (`DrawEvaluator::npvs_group`).
+struct AllParameters<'e, 'a>(&'e Evaluator<'a>);
+
+impl Evaluate for AllParameters<'_, '_> {
+    fn eval(&self, params: &[f64]) -> f64 {
+        self.0.eval_full(params)
+    }
+
+    fn eval_rows(&self, rows: &[&[f64]], out: &mut [f64]) {
+        let e = self.0;
+        e.draws
+            .npvs_group(rows, |j, npvs| out[j] = e.output_of(npvs));
     }
 }

@@ -56,6 +56,23 @@ fn assert_close(what: &str, a: &[f64], b: &[f64]) {
     }
 }
 
+/// `a` and `b` the same numbers to the bit, element by element, and as many.
+fn assert_same_bits(
+    what: &str,
+    a: impl IntoIterator<Item = f64>,
+    b: impl IntoIterator<Item = f64>,
+) {
+    let (a, b): (Vec<f64>, Vec<f64>) = (a.into_iter().collect(), b.into_iter().collect());
+    assert_eq!(a.len(), b.len(), "{what}: lengths");
+    for (j, (x, y)) in a.iter().zip(&b).enumerate() {
+        assert_eq!(
+            x.to_bits(),
+            y.to_bits(),
+            "{what}, value {j}: {x} against {y}"
+        );
+    }
+}
+
 /// Every number of `r` compared: NPVs draw by draw, the mean flows, the views' means.
 fn numbers(r: &RunResults, n_keys: usize, n: usize) -> Vec<(&'static str, Vec<f64>)> {
     let draws = r.n_draws as usize;
@@ -264,13 +281,8 @@ fn draws_written_in_groups_are_the_draws_written_alone_to_the_bit() {
                 let in_run = (0..keys.len() * n)
                     .map(|c| run.draw_member_npv(c / n, c % n, d).unwrap())
                     .chain([run.draw_region_npv(d).unwrap()]);
-                for (c, (a, b)) in alone.iter().zip(in_run).enumerate() {
-                    assert_eq!(
-                        a.to_bits(),
-                        b.to_bits(),
-                        "{name} {sampling:?}, draw {d}, column {c}: {a} alone, {b} in a group"
-                    );
-                }
+                let what = format!("{name} {sampling:?}, draw {d}, alone and in a group");
+                assert_same_bits(&what, alone, in_run);
             }
         }
     }
@@ -319,14 +331,10 @@ fn kept_columns_give_the_npvs_and_percentiles_of_every_draw() {
         rebuilt += fixed.len();
         for (d, params) in sample.chunks(model.parameters.len()).enumerate() {
             let want = evaluate_draw(model, &keys, params, &discount, &mut DrawScratch::default());
-            for (&k, i) in fixed.iter().flat_map(|k| std::iter::repeat(k).zip(0..n)) {
-                let got = results.draw_member_npv(k, i, d).unwrap();
-                assert_eq!(
-                    got.to_bits(),
-                    want[k * n + i].to_bits(),
-                    "{name}, draw {d}, key {k}, member {i}: {got} kept, {} evaluated",
-                    want[k * n + i]
-                );
+            for &k in &fixed {
+                let kept = (0..n).map(|i| results.draw_member_npv(k, i, d).unwrap());
+                let what = format!("{name}, draw {d}, key {k}, evaluated and kept");
+                assert_same_bits(&what, want[k * n..(k + 1) * n].to_vec(), kept);
             }
         }
         let sorted_quantiles = |mut column: Vec<f64>| {
@@ -374,10 +382,8 @@ fn the_draw_evaluator_in_groups_gives_the_npvs_of_its_rows_alone() {
             for (j, (params, got)) in group.iter().zip(&got).enumerate() {
                 let alone = evaluator.npvs(params, <[f64]>::to_vec);
                 let d = g * GROUP_DRAWS + j;
-                assert_eq!(got.len(), alone.len(), "{name}, draw {d}");
-                for (c, (a, b)) in alone.iter().zip(got).enumerate() {
-                    assert_eq!(a.to_bits(), b.to_bits(), "{name}, draw {d}, column {c}");
-                }
+                let what = format!("{name}, draw {d}, alone and in a group");
+                assert_same_bits(&what, alone, got.iter().copied());
             }
         }
     }

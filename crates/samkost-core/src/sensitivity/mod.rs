@@ -15,8 +15,10 @@
 //! functions), then estimate from the outputs in row order. One-call helpers take a closure
 //! over input values and a `&[Distribution]`, map the design through the quantile functions
 //! and evaluate with rayon; their `_with` forms take any [`Evaluate`], which they hand
-//! [`ROWS_TOGETHER`] rows at a time (a model that evaluates rows faster together). Results depend on the seeds and inputs only, never on the thread
-//! count: every row is evaluated independently and every reduction runs in row order.
+//! [`ROWS_TOGETHER`] rows at a time (a model that evaluates rows faster together), as
+//! [`evaluate_rows`] does for any rows. Results depend on the seeds and inputs only, never on
+//! the thread count: every row is evaluated independently and every reduction runs in row
+//! order.
 
 mod error;
 mod morris;
@@ -67,9 +69,10 @@ impl<F: Fn(&[f64]) -> f64 + Sync> Evaluate for F {
     }
 }
 
-/// Evaluates `f` on every row of a row-major design with `n_cols` columns, in parallel,
-/// [`ROWS_TOGETHER`] rows at a time, with the outputs in row order.
-fn evaluate_rows(rows: &[f64], n_cols: usize, f: &impl Evaluate) -> Vec<f64> {
+/// Evaluates `f` on every row of the row-major `rows` with `n_cols` columns (a design, or a
+/// sample of inputs), in parallel, [`ROWS_TOGETHER`] rows at a time, with the outputs in row
+/// order.
+pub fn evaluate_rows(rows: &[f64], n_cols: usize, f: &impl Evaluate) -> Vec<f64> {
     let mut outputs = vec![0.0; rows.len().checked_div(n_cols).unwrap_or(0)];
     outputs
         .par_chunks_mut(ROWS_TOGETHER)

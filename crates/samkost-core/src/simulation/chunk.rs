@@ -1,7 +1,7 @@
 //! One chunk of a run's draws: each draw's parameters, flows, keys and checks, and what it
 //! adds to the chunk's counts, sums and columns ([`ChunkContext::simulate_chunk`]). Draws
 //! that need no yearly rows go in groups of [`GROUP_DRAWS`], whose flows are written onto
-//! the tape in one pass ([`Kernel::write_group`]) and which are then finished one by one in
+//! the tape in one pass ([`Kernel::finish_group`]) and which are then finished one by one in
 //! draw order.
 
 use super::accounts;
@@ -111,18 +111,11 @@ impl ChunkContext<'_> {
                 self.sample(draw + lane as u64, s);
                 self.kernel.evaluate_lane(s, lane);
             }
-            let written = self.kernel.write_group(s);
-            for lane in 0..GROUP_DRAWS {
+            self.kernel.finish_group(s, |s, lane| {
                 let d = draw + lane as u64;
-                Kernel::swap_lane(s, lane);
-                match written {
-                    Some(aggregated) => self.kernel.finish_lane(s, lane, aggregated[lane]),
-                    None => self.kernel.flows_evaluated(s, false),
-                }
                 self.after_flows(d, s, games, &mut out);
                 self.finish_draw(d, s, &mut out, &mut tile, &mut slots);
-                Kernel::swap_lane(s, lane);
-            }
+            });
             draw += GROUP_DRAWS as u64;
         }
         tile.flush(&mut slots);

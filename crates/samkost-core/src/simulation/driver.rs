@@ -191,15 +191,10 @@ fn summarise(
             .map(|group| {
                 REBUILT.with_borrow_mut(|scratch| {
                     scratch.resize_with(group.len(), Vec::new);
-                    let kept_columns: Vec<Option<&[f64]>> = group
+                    let values: Vec<&[f64]> = group
                         .iter()
                         .zip(scratch.iter_mut())
                         .map(|(&c, out)| kept.column(c, out))
-                        .collect();
-                    let values: Vec<&[f64]> = kept_columns
-                        .into_iter()
-                        .zip(scratch.iter())
-                        .map(|(column, out)| column.unwrap_or(out))
                         .collect();
                     Summary::from_columns(&values, !layout.detailed)
                 })

@@ -131,12 +131,11 @@ impl KeptNpv {
         }
     }
 
-    /// NPV column `col` whole: a kept column itself, or `None` with the column computed into
-    /// `out`.
-    pub(super) fn column<'a>(&'a self, col: usize, out: &mut Vec<f64>) -> Option<&'a [f64]> {
+    /// NPV column `col` whole: a kept column itself, or the column computed into `out`.
+    pub(super) fn column<'a>(&'a self, col: usize, out: &'a mut Vec<f64>) -> &'a [f64] {
         let n = self.shape.n_members;
         match self.source(col) {
-            Source::Kept(column) => Some(self.kept(column)),
+            Source::Kept(column) => self.kept(column),
             Source::Rebuilt(k, i) => {
                 let [s0, s1] = &self.shape.shares[k];
                 let (base, q0, q1) = (self.kept(i), self.kept(n), self.kept(n + 1));
@@ -146,7 +145,7 @@ impl KeptNpv {
                         .zip(q0.iter().zip(q1))
                         .map(|(&b, (&q0, &q1))| key_npv(b, (s0[i], s1[i]), (q0, q1))),
                 );
-                None
+                out
             }
         }
     }

@@ -251,10 +251,30 @@ impl<'a> Kernel<'a> {
         slot.1.clone_from(&s.params);
     }
 
+    /// After [`Kernel::evaluate_lane`] of every lane: writes the group's flows
+    /// ([`Kernel::write_group`]), then makes each draw in lane order the draw in `s`, its flows
+    /// finished, for `each(s, lane)`, and puts it back.
+    pub(super) fn finish_group(
+        &self,
+        s: &mut DrawScratch,
+        mut each: impl FnMut(&mut DrawScratch, usize),
+    ) {
+        let written = self.write_group(s);
+        for lane in 0..GROUP_DRAWS {
+            Self::swap_lane(s, lane);
+            match written {
+                Some(aggregated) => self.finish_lane(s, lane, aggregated[lane]),
+                None => self.flows_evaluated(s, false),
+            }
+            each(s, lane);
+            Self::swap_lane(s, lane);
+        }
+    }
+
     /// Writes the flows of the group in `s` onto the tape in one pass; returns for each draw
     /// whether it went without rows, or `None` when the draws do not take the same way through
     /// the writes (then each is written by itself, [`Kernel::flows_evaluated`]).
-    pub(super) fn write_group(&self, s: &mut DrawScratch) -> Option<[bool; GROUP_DRAWS]> {
+    fn write_group(&self, s: &mut DrawScratch) -> Option<[bool; GROUP_DRAWS]> {
         let values: [&DrawValues; GROUP_DRAWS] = std::array::from_fn(|l| &s.group[l].0);
         if !self.model.same_writes(values) {
             return None;
@@ -267,7 +287,7 @@ impl<'a> Kernel<'a> {
 
     /// Makes draw `lane` of the group the draw in `s` (its values and parameters), or puts it
     /// back.
-    pub(super) fn swap_lane(s: &mut DrawScratch, lane: usize) {
+    fn swap_lane(s: &mut DrawScratch, lane: usize) {
         let slot = &mut s.group[lane];
         std::mem::swap(&mut s.values, &mut slot.0);
         std::mem::swap(&mut s.params, &mut slot.1);
@@ -275,7 +295,7 @@ impl<'a> Kernel<'a> {
 
     /// After a group's write: the sums of draw `lane`, which is in `s` ([`Kernel::swap_lane`]);
     /// its rows when it did not go without them.
-    pub(super) fn finish_lane(&self, s: &mut DrawScratch, lane: usize, aggregated: bool) {
+    fn finish_lane(&self, s: &mut DrawScratch, lane: usize, aggregated: bool) {
         s.tape.read_lane(lane);
         s.aggregated = aggregated;
         self.finish_flows(s);
@@ -526,23 +546,28 @@ impl<'a> DrawEvaluator<'a> {
     /// as [`evaluate_draw`]'s: entry `k·n + i` member `i`'s NPV under key `k`, the last the
     /// region's. Safe to call from several threads at once.
     pub fn npvs<T>(&self, params: &[f64], read: impl FnOnce(&[f64]) -> T) -> T {
+        self.with_scratch(|s| {
+            s.params.clear();
+            s.params.extend_from_slice(params);
+            // Only the NPVs are read: no rows where the model can do without them.
+            self.kernel.flows(s, false);
+            self.kernel.apply_keys(s, false);
+            read(&s.npv)
+        })
+    }
+
+    /// `f` of buffers from the pool (fresh ones when it is empty), put back afterwards.
+    fn with_scratch<T>(&self, f: impl FnOnce(&mut DrawScratch) -> T) -> T {
         // A poisoned pool only means another evaluation panicked: start from fresh buffers.
         let spare = self.spare.lock().ok().and_then(|mut pool| pool.pop());
         let mut s = spare.unwrap_or_else(|| Box::new(self.kernel.scratch()));
-        s.params.clear();
-        s.params.extend_from_slice(params);
-        // Only the NPVs are read: no rows where the model can do without them.
-        self.kernel.flows(&mut s, false);
-        self.kernel.apply_keys(&mut s, false);
-        let out = read(&s.npv);
+        let out = f(&mut s);
         if let Ok(mut pool) = self.spare.lock() {
             pool.push(s);
         }
         out
     }
-}
 
-impl DrawEvaluator<'_> {
     /// [`DrawEvaluator::npvs`] of up to [`GROUP_DRAWS`] draws at once: `read(j, npvs)` of the
     /// draw with parameter values `params[j]`, in order. A full group whose draws go without
     /// rows has its flows written onto the tape in one pass, as a run's groups are
@@ -555,27 +580,17 @@ impl DrawEvaluator<'_> {
             }
             return;
         }
-        let spare = self.spare.lock().ok().and_then(|mut pool| pool.pop());
-        let mut s = spare.unwrap_or_else(|| Box::new(self.kernel.scratch()));
-        for (lane, p) in params.iter().enumerate() {
-            s.params.clear();
-            s.params.extend_from_slice(p);
-            self.kernel.evaluate_lane(&mut s, lane);
-        }
-        let written = self.kernel.write_group(&mut s);
-        for lane in 0..GROUP_DRAWS {
-            Kernel::swap_lane(&mut s, lane);
-            match written {
-                Some(aggregated) => self.kernel.finish_lane(&mut s, lane, aggregated[lane]),
-                None => self.kernel.flows_evaluated(&mut s, false),
+        self.with_scratch(|s| {
+            for (lane, p) in params.iter().enumerate() {
+                s.params.clear();
+                s.params.extend_from_slice(p);
+                self.kernel.evaluate_lane(s, lane);
             }
-            self.kernel.apply_keys(&mut s, false);
-            read(lane, &s.npv);
-            Kernel::swap_lane(&mut s, lane);
-        }
-        if let Ok(mut pool) = self.spare.lock() {
-            pool.push(s);
-        }
+            self.kernel.finish_group(s, |s, lane| {
+                self.kernel.apply_keys(s, false);
+                read(lane, &s.npv);
+            });
+        });
     }
 }
 
