@@ -100,34 +100,33 @@ impl Model {
             }
             out.held.push((start, rows));
         }
-        for t in first..horizon {
-            if t > first {
-                out.masked[t - 1] = 0.0;
-            }
-            self.npv_game_without_held_staff(
-                v,
-                &out.masked,
-                table,
-                terms,
-                &mut out.game,
-                t > first,
-            );
-            for (start, rows) in &out.held {
-                let k = t.max(*start) - start;
-                let Some(row) = rows.get(k * size..(k + 1) * size) else {
-                    continue;
-                };
-                // The empty coalition's and the singletons' rows are `+0` (they hold no staff)
-                // and their costs are never `−0` (sums from `+0`), so adding every row adds
-                // exactly the held staff of the coalitions of two or more: one pass without
-                // a branch per coalition.
-                for (cost, amount) in out.game.iter_mut().zip(row) {
-                    cost[0] += amount[0];
-                    cost[1] += amount[1];
+        let (held, costs) = (&out.held, &mut out.costs);
+        self.remaining_games(
+            v,
+            &out.masked,
+            first,
+            table,
+            terms,
+            &mut out.game,
+            |t, game| {
+                let at = costs.len();
+                costs.extend_from_slice(game);
+                for (start, rows) in held {
+                    let k = t.max(*start) - start;
+                    let Some(row) = rows.get(k * size..(k + 1) * size) else {
+                        continue;
+                    };
+                    // The empty coalition's and the singletons' rows are `+0` (they hold no staff)
+                    // and their costs are never `−0` (sums from `+0`), so adding every row adds
+                    // exactly the held staff of the coalitions of two or more: one pass without
+                    // a branch per coalition.
+                    for (cost, amount) in costs[at..].iter_mut().zip(row) {
+                        cost[0] += amount[0];
+                        cost[1] += amount[1];
+                    }
                 }
-            }
-            out.costs.extend_from_slice(&out.game);
-        }
+            },
+        );
         for (_, rows) in out.held.drain(..) {
             out.spare.push(rows);
         }
@@ -310,8 +309,9 @@ pub fn key_gains_row(
 ) {
     let size = base_row.len();
     debug_assert_eq!(size, 1 << remaining_net.len());
-    row.clear();
+    // The doubling below writes every group but the empty one: no need to clear the rest.
     row.resize(size, 0.0);
+    row[0] = 0.0;
     for (b, (rem, share)) in remaining_net.iter().zip(running_shares).enumerate() {
         let add = share * settlement_base - rem;
         let (low, high) = row.split_at_mut(1 << b);

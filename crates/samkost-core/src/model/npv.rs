@@ -11,7 +11,9 @@
 //! ```
 //!
 //! with `K` (governance and the fixed parts of pooled lines), `a_i` and the weights
-//! `w_c = φ · (1 + σ_c) · Σ_{t ≥ T_c} d(t) g_c(t)` summed over the years once per draw. Only
+//! `w_c = φ · (1 + σ_c) · Σ_{t ≥ T_c} d(t) g_c(t)` from the draw's records of yearly weights
+//! ([`Model::npv_game_year_terms`]), summed with the discount factors once per draw, or from the
+//! back for every leave year at once ([`Model::remaining_games`]). Only
 //! `cost_c` is evaluated per coalition, at loads `D_c(S)` that do not change between draws
 //! (their logarithms are tabulated once per run in a [`CoalitionTable`]). Staff held by a
 //! transfer of undertaking depend on the year, so that component is summed year by
@@ -19,9 +21,10 @@
 //! `games::npv_game_matches_coalition_flows` checks every coalition against
 //! [`Model::coalition_flows`].
 
+mod records;
+
 use super::component::{CoalitionLoads, ComponentKind, KindValues, TierSpans, staff_cost};
-use super::flows::parallel_fraction;
-use super::{Applies, AssetYear, Basis, BuyerCost, Category, DrawValues, Model};
+use super::{AssetYear, BuyerCost, Category, DrawValues, Model};
 
 /// Loads of every coalition on every component's drivers, fixed for a run.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -102,8 +105,8 @@ pub struct NpvGameTerms {
     /// Start-up weight per component: the one-off when staff change employer, discounted,
     /// on the pooled cost of the pooling year (0 for other components).
     pub one_off_weight: Vec<f64>,
-    /// Scratch: per component, the pooled cost of every coalition (kept for
-    /// [`Model::npv_game_without_held_staff`]).
+    /// Scratch: per component, the pooled cost of every coalition (kept for the next leave
+    /// year of [`Model::remaining_games`]).
     pooled: Vec<Vec<f64>>,
     /// Scratch for held staff: pooled staff per coalition, staff transferred per coalition,
     /// and the attrition factor of each year from pooling on.
@@ -119,6 +122,14 @@ pub struct NpvGameTerms {
     held_limits: Vec<(f64, f64)>,
     /// Scratch: the asset events of one inhabitant, per year of the horizon.
     asset_years: Vec<AssetYear>,
+    /// Each year's record `T(y)` ([`Model::npv_game_year_terms`]), `[year × width + value]`.
+    years: Vec<f64>,
+    /// The records' discounted sum, one record.
+    sum: Vec<f64>,
+    /// Each line's amount and rates' part per member, `[line × n + member]`.
+    parts: Vec<(f64, f64)>,
+    /// The discounted sums of the records from each leave year on ([`Model::remaining_games`]).
+    suffix: Vec<f64>,
 }
 
 impl Model {
@@ -132,32 +143,20 @@ impl Model {
         terms: &mut NpvGameTerms,
         costs: &mut Vec<[f64; 2]>,
     ) {
-        self.npv_game_parts(v, discount, table, terms, costs, false, HeldStaff::Add);
+        self.npv_game_terms(v, discount, terms);
+        self.npv_game_from_terms(v, discount, table, terms, costs, false, HeldStaff::Add);
     }
 
-    /// [`Model::npv_game`] without the cost of held staff (components whose staff shrink only
-    /// by attrition), which the remaining costs of §10a add from suffix sums of
-    /// [`Model::held_staff_rows`] instead. With `reuse`, `v` is the draw of the previous call
-    /// with `terms` and `discount`'s years a subset of that call's: the pooled component
-    /// costs of every coalition (the cost curves, which do not depend on the weights) are
-    /// reused instead of evaluated again.
-    pub(super) fn npv_game_without_held_staff(
-        &self,
-        v: &DrawValues,
-        discount: &[f64],
-        table: &CoalitionTable,
-        terms: &mut NpvGameTerms,
-        costs: &mut Vec<[f64; 2]>,
-        reuse: bool,
-    ) {
-        self.npv_game_parts(v, discount, table, terms, costs, reuse, HeldStaff::Leave);
-    }
-
+    /// The game of draw `v` from its aggregates in `terms`: the linear part by subset sums,
+    /// each pooled component's curve weighted, the singletons' own costs. With `reuse`, the
+    /// pooled component costs of the previous call with `terms` (the same draw, and the
+    /// components whose weight was not zero then include those whose weight is not zero now)
+    /// are taken as they are; held staff are added with `discount` when `held` says so.
     #[expect(
         clippy::too_many_arguments,
         reason = "the two switches of the two entry points"
     )]
-    fn npv_game_parts(
+    fn npv_game_from_terms(
         &self,
         v: &DrawValues,
         discount: &[f64],
@@ -170,21 +169,18 @@ impl Model {
         let n = self.n_members();
         debug_assert_eq!(table.n, n);
         let size = 1usize << n;
-        self.npv_game_terms(v, discount, terms, reuse);
         costs.clear();
         costs.resize(size, [0.0; 2]);
-        // Linear part by subset sums; singletons are overwritten below.
-        for mask in 1..size {
-            let low = mask.trailing_zeros() as usize;
-            let prev = costs[mask & (mask - 1)];
-            costs[mask] = [
-                prev[0] + terms.linear[low][0],
-                prev[1] + terms.linear[low][1],
-            ];
-        }
-        for cost in costs.iter_mut().skip(1) {
-            cost[0] += terms.constant[0];
-            cost[1] += terms.constant[1];
+        // `K` plus the linear part, by subset sums in whole-row passes (the coalitions whose
+        // highest member is `b` are those below `2^b` with `b` added); the empty coalition
+        // and the singletons are overwritten below.
+        costs[0] = terms.constant;
+        for (b, linear) in terms.linear.iter().enumerate() {
+            let half = 1usize << b;
+            let (low, high) = costs.split_at_mut(half);
+            for (h, l) in high[..half].iter_mut().zip(low.iter()) {
+                *h = [l[0] + linear[0], l[1] + linear[1]];
+            }
         }
         let running = Category::Running.index();
         let staff_held = v.organisation.holds_staff;
@@ -198,11 +194,15 @@ impl Model {
             }
             let weight = terms.weight[c];
             let one_off = terms.one_off_weight[c];
-            if weight == 0.0 && one_off == 0.0 {
-                continue;
-            }
             if terms.pooled.len() != self.components.len() {
                 terms.pooled.resize_with(self.components.len(), Vec::new);
+            }
+            if weight == 0.0 && one_off == 0.0 {
+                if !reuse {
+                    // Not evaluated for this draw: a later call with reuse evaluates it.
+                    terms.pooled[c].clear();
+                }
+                continue;
             }
             let pooled = &mut terms.pooled[c];
             // With reuse, the previous call had a nonzero weight too (its years include
@@ -218,9 +218,17 @@ impl Model {
                 );
             }
             let startup = Category::StartUp.index();
-            for (cost, pooled) in costs.iter_mut().zip(&terms.pooled[c]) {
-                cost[running] += weight * pooled;
-                cost[startup] += one_off * pooled;
+            let pooled = &terms.pooled[c];
+            if one_off == 0.0 {
+                // Only the staff's one-off has a start-up weight.
+                for (cost, pooled) in costs.iter_mut().zip(pooled) {
+                    cost[running] += weight * pooled;
+                }
+            } else {
+                for (cost, pooled) in costs.iter_mut().zip(pooled) {
+                    cost[running] += weight * pooled;
+                    cost[startup] += one_off * pooled;
+                }
             }
         }
         costs[0] = [0.0; 2];
@@ -229,154 +237,78 @@ impl Model {
         }
     }
 
-    /// The aggregates `K`, `a_i`, `w_c` and the singletons' costs of draw `v`. With `reuse`,
-    /// `v` is the draw of the previous call with `terms`, whose asset events of one inhabitant
-    /// (which do not depend on the discount factors) are taken as they are.
-    fn npv_game_terms(
+    /// The NPV games without held staff (whose cost the caller adds) of draw `v` for every
+    /// leave year `t` from `first` to the horizon, with the discount factors of the years
+    /// before `t` set to zero, handed to `each(t, game)` in year order. The records are discounted and summed once, from the
+    /// last year back (`S(t) = S(t + 1) + d(t) · T(t)`), and each pooled component's curve is
+    /// evaluated once.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one draw, its buffers and the callback"
+    )]
+    pub(super) fn remaining_games(
         &self,
         v: &DrawValues,
         discount: &[f64],
+        first: usize,
+        table: &CoalitionTable,
         terms: &mut NpvGameTerms,
-        reuse: bool,
+        game: &mut Vec<[f64; 2]>,
+        mut each: impl FnMut(usize, &[[f64; 2]]),
     ) {
-        let n = self.n_members();
         let horizon = discount.len().min(self.horizon_years);
-        let t0 = self.operation_start;
-        let (running, startup) = (Category::Running.index(), Category::StartUp.index());
-        let drivers = &self.drivers.values;
-        terms.singleton.clear();
-        terms.singleton.resize(n, [0.0; 2]);
-        terms.linear.clear();
-        terms.linear.resize(n, [0.0; 2]);
-        terms.constant = [0.0; 2];
-        terms.weight.clear();
-        terms.one_off_weight.clear();
-        // Years whose weight is zero (those before a leave year, §10a) add nothing: a product
-        // with a zero weight is +0, and a sum from +0 does not change by adding +0.
-        let zero = discount[..horizon]
-            .iter()
-            .take_while(|d| **d == 0.0)
-            .count();
-        for (line, coef) in self.lines.iter().zip(&v.lines) {
-            let cat = line.category.index();
-            // Σ d(t) g(t) over the years the line applies to a singleton and to a coalition,
-            // split by whether a coalition pays it as its basis or each member for itself.
-            let (mut alone_w, mut basis_w, mut each_w) = (0.0, 0.0, 0.0);
-            for (year, d) in discount.iter().enumerate().take(horizon).skip(zero) {
-                if !line.active(year) {
-                    continue;
-                }
-                let w = d * coef.growth_factors[year];
-                if line.occurs.applies(1, year, t0) == Applies::AsBasis {
-                    alone_w += w;
-                }
-                match line.occurs.applies(2, year, t0) {
-                    Applies::No => {}
-                    Applies::AsBasis => basis_w += w,
-                    Applies::EachMember => each_w += w,
-                }
-            }
-            let (pooled_w, member_w) = match line.basis {
-                Basis::Pooled => (basis_w, each_w),
-                Basis::PerMember => (0.0, basis_w + each_w),
-            };
-            terms.constant[cat] += pooled_w * coef.fixed;
-            #[expect(
-                clippy::needless_range_loop,
-                reason = "i indexes drivers and three arrays"
-            )]
-            for i in 0..n {
-                let rates: f64 = coef.rates.iter().map(|&(d, r)| r * drivers[d][i]).sum();
-                let part = coef.fixed + rates;
-                terms.singleton[i][cat] += alone_w * part;
-                terms.linear[i][cat] += member_w * part + pooled_w * rates;
-            }
+        if first >= horizon {
+            return;
         }
-        let (months, share) = v.parallel;
-        for (component, values) in self.components.iter().zip(&v.components) {
-            let (mut all_w, mut before_w, mut pooled_w, mut parallel_w) = (0.0, 0.0, 0.0, 0.0);
-            for (year, d) in discount.iter().enumerate().take(horizon).skip(zero) {
-                let w = d * values.growth_factors[year];
-                all_w += w;
-                if year < component.pooled_from {
-                    before_w += w;
-                } else {
-                    pooled_w += w;
-                    parallel_w +=
-                        w * share * parallel_fraction(months, year - component.pooled_from);
-                }
+        let width = self.record_width();
+        self.npv_game_year_terms(v, horizon, terms);
+        terms.suffix.clear();
+        terms.suffix.resize((horizon - first) * width, 0.0);
+        for t in (first..horizon).rev() {
+            let at = (t - first) * width;
+            let (this, later) = terms.suffix[at..].split_at_mut(width);
+            if let Some(next) = later.get(..width) {
+                this.copy_from_slice(next);
             }
-            for (i, alone) in values.alone.iter().enumerate() {
-                terms.singleton[i][running] += all_w * alone.nok;
-                terms.linear[i][running] += before_w * alone.nok;
-                terms.linear[i][startup] += parallel_w * alone.nok;
-            }
-            for (i, role) in values.retained.iter().enumerate() {
-                terms.linear[i][running] += pooled_w * role.nok;
-            }
-            let scale = 1.0 + values.scope_growth;
-            let staffing = component.is_staffing();
-            terms
-                .weight
-                .push(pooled_w * scale * v.organisation.pooled_factor(staffing));
-            let from = component.pooled_from;
-            terms.one_off_weight.push(if staffing && from < horizon {
-                discount[from]
-                    * values.growth_factors[from]
-                    * scale
-                    * v.organisation.price_factor
-                    * v.organisation.staff_one_off
-            } else {
-                0.0
-            });
-        }
-        let all_years: f64 = discount.iter().take(horizon).sum();
-        terms.constant[running] += all_years * v.organisation.governance;
-        if let Some(assets) = &v.assets {
-            // A member's asset events are its population times those of one inhabitant (as in
-            // `Model::draw_flows`), so each year's events are computed once.
-            if !(reuse && terms.asset_years.len() == self.horizon_years) {
-                assets.standalone_years(1.0, self.horizon_years, &mut terms.asset_years);
-            }
-            // `AssetValues::standalone_residual(1, horizon)`, from the table.
-            let own_residual = match terms.asset_years.last() {
-                Some(last) if assets.residual_value => last.book_value_end(),
-                _ => 0.0,
-            };
-            let platform_residual = assets.pooled_residual(1.0, t0, self.horizon_years).value;
-            for ((year, d), event) in discount
-                .iter()
-                .enumerate()
-                .take(horizon)
-                .zip(&terms.asset_years)
-            {
-                if *d == 0.0 {
-                    // A year left out of the weights (the remaining costs of §10a).
-                    continue;
-                }
-                let last = year + 1 == self.horizon_years;
-                let platform = assets.pooled_year(1.0, t0, year);
-                for (i, member) in self.members.iter().enumerate() {
-                    let pop = member.population;
-                    let own_residual = if last { own_residual * pop } else { 0.0 };
-                    let reinvestment = event.reinvestment * pop;
-                    terms.singleton[i][running] += d * (reinvestment - own_residual);
-                    if year < t0 {
-                        terms.linear[i][running] += d * (reinvestment - own_residual);
-                    } else {
-                        if year == t0 {
-                            let resale = assets.resale_share * (event.book_value_held() * pop);
-                            terms.linear[i][startup] -= d * resale;
-                        }
-                        // The shared platform is linear in the inhabitants it serves.
-                        terms.linear[i][running] += d * (platform.reinvestment * pop);
-                        if last {
-                            terms.linear[i][running] -= d * (platform_residual * pop);
-                        }
-                    }
+            let d = discount[t];
+            if d != 0.0 {
+                for (sum, x) in this
+                    .iter_mut()
+                    .zip(&terms.years[t * width..(t + 1) * width])
+                {
+                    *sum += d * x;
                 }
             }
         }
+        for t in first..horizon {
+            let at = (t - first) * width;
+            terms.sum.clear();
+            terms.sum.extend_from_slice(&terms.suffix[at..at + width]);
+            self.npv_game_unpack(v, terms);
+            let reuse = t > first;
+            self.npv_game_from_terms(v, discount, table, terms, game, reuse, HeldStaff::Leave);
+            each(t, game);
+        }
+    }
+
+    /// The aggregates `K`, `a_i`, `w_c`, the start-up weights and the singletons' costs of draw
+    /// `v` under `discount`: the records' discounted sum `Σ_y d(y) · T(y)` over the years whose
+    /// weight is not zero, in year order ([`Model::npv_game_year_terms`]), then each member's
+    /// amounts weighted by it ([`Model::npv_game_unpack`]).
+    fn npv_game_terms(&self, v: &DrawValues, discount: &[f64], terms: &mut NpvGameTerms) {
+        let width = self.record_width();
+        self.npv_game_year_terms(v, discount.len().min(self.horizon_years), terms);
+        terms.sum.clear();
+        terms.sum.resize(width, 0.0);
+        // Years whose weight is zero (those before a leave year, §10a) add nothing.
+        for (record, &d) in terms.years.chunks_exact(width).zip(discount) {
+            if d != 0.0 {
+                for (sum, x) in terms.sum.iter_mut().zip(record) {
+                    *sum += d * x;
+                }
+            }
+        }
+        self.npv_game_unpack(v, terms);
     }
 
     /// A staffing component whose transferred staff shrink only by attrition: its pooled cost
