@@ -212,6 +212,12 @@ impl LeaveCounts {
                 // the compiler from seeing `any` as a reduction).
                 let m = size.min(buf.row.len());
                 let (gains, counts, sums) = (&buf.row[..m], &mut counts[..m], &mut sums[..m]);
+                // A pass without stores first: in most keys' years no group would gain.
+                let groups = gains.get(1..).unwrap_or_default();
+                let tempted = groups.iter().fold(false, |any, g| any | (*g > tolerance));
+                if !tempted {
+                    continue;
+                }
                 let mut any = 0;
                 for mask in 1..m {
                     let gain = gains[mask];

@@ -63,8 +63,10 @@ fn has_percentiles(layout: &Layout, c: usize) -> bool {
 /// the key is in the view's core.
 #[derive(Debug, Default)]
 pub(super) struct ViewSums {
-    /// `[column × 2 + view]`: (sum, sum of squares).
-    sums: Vec<(f64, f64)>,
+    /// `[column × 2 + view]`: the sum and the sum of squares, in two arrays so that each
+    /// draw's additions run over whole vectors.
+    sums: Vec<f64>,
+    squares: Vec<f64>,
     /// `[column × 2 + view]`.
     wins: Vec<u64>,
     /// Per key and view.
@@ -91,7 +93,8 @@ impl ViewSums {
         let values = row_len(layout);
         let sketch = QuantileSketch::new(sketch::DEFAULT_RELATIVE_ACCURACY);
         Self {
-            sums: vec![(0.0, 0.0); values],
+            sums: vec![0.0; values],
+            squares: vec![0.0; values],
             wins: vec![0; values],
             all_win: vec![0; 2 * layout.n_keys],
             core: vec![0; 2 * layout.n_keys],
@@ -134,8 +137,14 @@ impl ViewSums {
             model.draw_view_terms(&s.params, &s.flows, discount, &mut self.terms);
         }
         let n = layout.n_members;
-        self.row.clear();
-        for (k, shares) in s.shares.iter().enumerate() {
+        // Every value of the row is written below, at its place.
+        self.row.resize(2 * s.shares.len() * (n + 1), 0.0);
+        for (k, (shares, row)) in s
+            .shares
+            .iter()
+            .zip(self.row.chunks_exact_mut(2 * (n + 1)))
+            .enumerate()
+        {
             let (mut budget_region, mut socio_region) = (0.0, 0.0);
             let (mut all_budget, mut all_socio) = (true, true);
             // A member's view NPV at least −tol: it would not leave to go alone.
@@ -145,7 +154,8 @@ impl ViewSums {
                 .iter()
                 .zip(&shares[1])
                 .zip(&s.npv[k * n..(k + 1) * n]);
-            for (i, ((&running, &startup), &npv)) in members.enumerate() {
+            let slots = row.chunks_exact_mut(2);
+            for (i, (((&running, &startup), &npv), slot)) in members.zip(slots).enumerate() {
                 let (b, e) = model.member_views(i, npv, (running, startup), &self.terms);
                 budget_region += b;
                 socio_region += e;
@@ -153,9 +163,9 @@ impl ViewSums {
                 all_socio &= e > 0.0;
                 alone_budget &= b >= tolerance;
                 alone_socio &= e >= tolerance;
-                self.row.extend([b, e]);
+                slot.copy_from_slice(&[b, e]);
             }
-            self.row.extend([budget_region, socio_region]);
+            row[2 * n..].copy_from_slice(&[budget_region, socio_region]);
             self.all_win[2 * k] += u64::from(all_budget);
             self.all_win[2 * k + 1] += u64::from(all_socio);
             if self.noted {
@@ -165,10 +175,15 @@ impl ViewSums {
             }
         }
         self.noted = false;
-        for ((sum, win), &v) in self.sums.iter_mut().zip(&mut self.wins).zip(&self.row) {
-            sum.0 += v;
-            sum.1 += v * v;
-            *win += u64::from(v > 0.0);
+        let row = &self.row[..self.sums.len().min(self.row.len())];
+        let sums = &mut self.sums[..row.len()];
+        let squares = &mut self.squares[..row.len()];
+        let wins = &mut self.wins[..row.len()];
+        for c in 0..row.len() {
+            let v = row[c];
+            sums[c] += v;
+            squares[c] += v * v;
+            wins[c] += u64::from(v > 0.0);
         }
         for (c, (sketch, &v)) in self.sketches.iter_mut().zip(&self.row).enumerate() {
             if v.is_finite() && has_percentiles(layout, c) {
@@ -210,8 +225,10 @@ impl ViewSums {
     /// Adds a later chunk's sums.
     pub(super) fn merge(&mut self, other: &ViewSums) {
         for (a, b) in self.sums.iter_mut().zip(&other.sums) {
-            a.0 += b.0;
-            a.1 += b.1;
+            *a += b;
+        }
+        for (a, b) in self.squares.iter_mut().zip(&other.squares) {
+            *a += b;
         }
         let counts = [
             (&mut self.wins, &other.wins),
@@ -259,7 +276,7 @@ impl ViewSums {
                 let computed = columns.iter().zip(self.wins.iter().zip(&self.sums));
                 for (c, (wins, sums)) in computed.filter(|(c, _)| c.computed) {
                     debug_assert_eq!(c.positive, *wins, "the views' kept draws");
-                    debug_assert!((c.sum - sums.0).abs() <= 1e-9 * c.magnitude.max(1.0));
+                    debug_assert!((c.sum - sums).abs() <= 1e-9 * c.magnitude.max(1.0));
                 }
                 columns.iter().map(|c| c.quantiles).collect()
             }
@@ -277,7 +294,7 @@ impl ViewSums {
         };
         let outcome = |col: usize, view: usize| {
             let c = 2 * col + view;
-            let (sum, sq) = self.sums[c];
+            let (sum, sq) = (self.sums[c], self.squares[c]);
             let r = n_draws.max(1) as f64;
             let mean = sum / r;
             let var = if n_draws > 1 {
