@@ -846,7 +846,8 @@ fn pert_quantile_is_monotone_on_a_dense_grid() {
 /// [`Distribution::quantiles`] is [`Distribution::quantile`] value by value, to the bit, for
 /// every kind, at the ends, just inside them, at NaN and across the unit interval; and for
 /// triangulars whose products overflow (the wide form) or that sit on one side only (mode at
-/// an end), including a batch where only some values take the wide form.
+/// an end), including a batch where only some values take the wide form; in batches of an
+/// even and of an odd length.
 #[test]
 fn quantiles_in_one_pass_are_the_quantiles_one_by_one() {
     let mut us: Vec<f64> = vec![0.0, 1.0, f64::NAN, -0.5, 1.5, 1e-300, 1.0 - 1e-16];
@@ -859,9 +860,11 @@ fn quantiles_in_one_pass_are_the_quantiles_one_by_one() {
         Distribution::triangular(-3.0, 2.0, 2.0).unwrap(),
         Distribution::triangular(1e150, 1e154, 1e155).unwrap(),
     ]);
-    for d in &cases {
+    // An even and an odd number of values: pairs in SIMD lanes, and the last one alone.
+    let batches = [&us[..], &us[1..]];
+    for (d, us) in cases.iter().flat_map(|d| batches.map(|us| (d, us))) {
         let mut out = vec![0.0; us.len()];
-        d.quantiles(&us, &mut out);
+        d.quantiles(us, &mut out);
         for (u, got) in us.iter().zip(&out) {
             let want = d.quantile(*u);
             assert_eq!(
