@@ -49,7 +49,7 @@ impl Model {
         if n < 2 || !pooled || horizon == 0 {
             return;
         }
-        let pooled_part = self.pooled_part(coef, 0..n);
+        let pooled_part = self.grand_part(coef);
         let last = line.years.1.min(horizon - 1);
         let years = out.iter_mut().enumerate().take(last + 1).skip(line.years.0);
         for (year, slot) in years {

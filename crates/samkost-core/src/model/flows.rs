@@ -143,7 +143,7 @@ impl Model {
             match (applies, line.basis) {
                 (Applies::No, _) => {}
                 (Applies::AsBasis, Basis::Pooled) if n >= 2 => {
-                    let pooled_part = coef.map(|coef| self.pooled_part(coef, 0..n));
+                    let pooled_part = coef.map(|coef| self.grand_part(coef));
                     sink.add_scaled(Row::Pooled(cat), 0, from, pooled_part, growth);
                     if book {
                         sink.add_scaled(Row::ProjectsPooled, 0, from, pooled_part, growth);
@@ -318,7 +318,8 @@ impl Model {
         let t0 = self.operation_start;
         let running = Category::Running.index();
         let startup = Category::StartUp.index();
-        let population: f64 = self.members.iter().map(|m| m.population).sum();
+        // Every member's inhabitants, the population driver's total (the same sum).
+        let population: f64 = self.drivers.totals[0];
         let FlowScratch {
             parts: populations,
             others: amounts,

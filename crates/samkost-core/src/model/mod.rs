@@ -16,6 +16,7 @@ mod coalition;
 mod component;
 mod component_rows;
 mod discount;
+mod drivers;
 mod existing;
 mod exit;
 mod expr;
@@ -38,6 +39,7 @@ pub use component::{
     StaffValues, Tier,
 };
 pub use discount::Discounting;
+pub use drivers::DriverTable;
 pub use existing::{ExistingCooperation, ExistingFlows};
 pub use exit::{ExitTerms, RemainingCosts, key_gains_row, leave_base};
 pub use expr::{BinaryOp, Expr};
@@ -63,66 +65,6 @@ pub struct Member {
     pub name: String,
     /// Population on 1 January of the data year.
     pub population: f64,
-}
-
-/// Per-member quantities that cost lines scale with. Driver 0 is always `population`.
-///
-/// Each driver has one value per member (the base values, which the cost curves and lines
-/// use) and may have a path over the horizon (`[drivers_by_year]`, docs/MODEL.md §5a), which
-/// keys that follow the driver use year by year.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DriverTable {
-    names: Vec<String>,
-    /// `values[driver][member]`.
-    values: Vec<Vec<f64>>,
-    /// `paths[driver][year][member]` over the horizon, for drivers given by year.
-    paths: Vec<Option<Vec<Vec<f64>>>>,
-}
-
-impl DriverTable {
-    /// A table with the population driver only.
-    pub fn new(members: &[Member]) -> Self {
-        Self {
-            names: vec!["population".to_owned()],
-            values: vec![members.iter().map(|m| m.population).collect()],
-            paths: vec![None],
-        }
-    }
-
-    /// Adds a driver with one value per member; returns its index.
-    pub fn push(&mut self, name: impl Into<String>, values: Vec<f64>) -> usize {
-        self.names.push(name.into());
-        self.values.push(values);
-        self.paths.push(None);
-        self.values.len() - 1
-    }
-
-    /// Gives driver `driver` a path over the horizon: `path[year][member]`, one row per year
-    /// of the horizon, each with one value per member (already carried over the years not
-    /// given, docs/MODEL.md §5a).
-    pub fn set_path(&mut self, driver: usize, path: Vec<Vec<f64>>) {
-        self.paths[driver] = Some(path);
-    }
-
-    /// The path of a driver given by year, `[year][member]`.
-    pub fn path(&self, driver: usize) -> Option<&[Vec<f64>]> {
-        self.paths[driver].as_deref()
-    }
-
-    /// Index of a driver by name.
-    pub fn index(&self, name: &str) -> Option<usize> {
-        self.names.iter().position(|n| n == name)
-    }
-
-    /// Driver names in index order.
-    pub fn names(&self) -> &[String] {
-        &self.names
-    }
-
-    /// Values of one driver, one per member.
-    pub fn values(&self, driver: usize) -> &[f64] {
-        &self.values[driver]
-    }
 }
 
 /// An uncertain (or fixed) scalar input.
@@ -519,7 +461,7 @@ impl Model {
             // draw (growth is applied per year), so they are computed once here, with their
             // economies of scale from the loads' logarithms (`scale_powers`).
             let n = self.n_members();
-            let grand = self.pooled_buyer(c, 0..n);
+            let grand = self.grand_buyer(c);
             self.scale_powers(c, v, grand.load);
             v.alone.clear();
             for i in 0..n {
@@ -607,6 +549,27 @@ impl Model {
             coordinated: true,
             payroll_tax: self.organisation.payroll_tax,
         }
+    }
+
+    /// [`Model::pooled_buyer`] of every member, from the drivers' totals (the same sums).
+    fn grand_buyer(&self, component: &Component) -> Buyer {
+        let total = |d: usize| self.drivers.totals[d];
+        Buyer {
+            load: total(component.driver),
+            connection_load: component.connection_driver().map_or(0.0, total),
+            coordinated: true,
+            payroll_tax: self.organisation.payroll_tax,
+        }
+    }
+
+    /// [`Model::pooled_part`] of every member, from the drivers' totals (the same sums).
+    pub(super) fn grand_part(&self, coef: &LineCoefficients) -> f64 {
+        coef.fixed
+            + coef
+                .rates
+                .iter()
+                .map(|&(d, r)| r * self.drivers.totals[d])
+                .sum::<f64>()
     }
 
     /// Cost of one pooled line for the coalition of `members`, before growth:
