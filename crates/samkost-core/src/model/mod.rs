@@ -537,39 +537,27 @@ impl Model {
         component: &Component,
         coalition: impl Iterator<Item = usize> + Clone,
     ) -> Buyer {
-        let sum = |d: usize| {
-            coalition
-                .clone()
-                .map(|i| self.drivers.values[d][i])
-                .sum::<f64>()
-        };
-        Buyer {
-            load: sum(component.driver),
-            connection_load: component.connection_driver().map_or(0.0, sum),
-            coordinated: true,
-            payroll_tax: self.organisation.payroll_tax,
-        }
+        self.buyer_at_loads(component, |d| self.coalition_load(d, coalition.clone()))
     }
 
     /// [`Model::pooled_buyer`] of every member, from the drivers' totals (the same sums).
     fn grand_buyer(&self, component: &Component) -> Buyer {
-        let total = |d: usize| self.drivers.totals[d];
+        self.buyer_at_loads(component, |d| self.drivers.totals[d])
+    }
+
+    /// A coalition buying a component together whose load on driver `d` is `load(d)`.
+    fn buyer_at_loads(&self, component: &Component, load: impl Fn(usize) -> f64) -> Buyer {
         Buyer {
-            load: total(component.driver),
-            connection_load: component.connection_driver().map_or(0.0, total),
+            load: load(component.driver),
+            connection_load: component.connection_driver().map_or(0.0, &load),
             coordinated: true,
             payroll_tax: self.organisation.payroll_tax,
         }
     }
 
-    /// [`Model::pooled_part`] of every member, from the drivers' totals (the same sums).
-    pub(super) fn grand_part(&self, coef: &LineCoefficients) -> f64 {
-        coef.fixed
-            + coef
-                .rates
-                .iter()
-                .map(|&(d, r)| r * self.drivers.totals[d])
-                .sum::<f64>()
+    /// `Σ_{i∈S} D_d(i)`, summed over the members of `coalition` in their order.
+    fn coalition_load(&self, d: usize, coalition: impl Iterator<Item = usize>) -> f64 {
+        coalition.map(|i| self.drivers.values[d][i]).sum::<f64>()
     }
 
     /// Cost of one pooled line for the coalition of `members`, before growth:
@@ -579,20 +567,17 @@ impl Model {
         coef: &LineCoefficients,
         members: impl Iterator<Item = usize> + Clone,
     ) -> f64 {
-        coef.fixed
-            + coef
-                .rates
-                .iter()
-                .map(|&(d, r)| {
-                    r * members
-                        .clone()
-                        .map(|i| self.drivers.values[d][i])
-                        .sum::<f64>()
-                })
-                .sum::<f64>()
+        line_part(coef, |d| self.coalition_load(d, members.clone()))
     }
 
-    /// Cost of one line for one member, before growth: `F + Σ r_d D_d(i)`.
+    /// [`Model::pooled_part`] of every member, from the drivers' totals (the same sums).
+    pub(super) fn grand_part(&self, coef: &LineCoefficients) -> f64 {
+        line_part(coef, |d| self.drivers.totals[d])
+    }
+
+    /// Cost of one line for one member, before growth: `F + Σ r_d D_d(i)`. The expression of
+    /// [`line_part`] written out: through it, the flows' per-lane `map` over members compiles
+    /// to about 300 more instructions a draw.
     pub(super) fn member_part(&self, coef: &LineCoefficients, member: usize) -> f64 {
         coef.fixed
             + coef
@@ -601,4 +586,10 @@ impl Model {
                 .map(|&(d, r)| r * self.drivers.values[d][member])
                 .sum::<f64>()
     }
+}
+
+/// `F + Σ_d r_d · load(d)`: one line's cost before growth at the loads `load(d)` on its
+/// drivers.
+fn line_part(coef: &LineCoefficients, load: impl Fn(usize) -> f64) -> f64 {
+    coef.fixed + coef.rates.iter().map(|&(d, r)| r * load(d)).sum::<f64>()
 }

@@ -239,9 +239,9 @@ impl Model {
 
     /// The NPV games without held staff (whose cost the caller adds) of draw `v` for every
     /// leave year `t` from `first` to the horizon, with the discount factors of the years
-    /// before `t` set to zero, handed to `each(t, game)` in year order. The records are discounted and summed once, from the
-    /// last year back (`S(t) = S(t + 1) + d(t) · T(t)`), and each pooled component's curve is
-    /// evaluated once.
+    /// before `t` set to zero, handed to `each(t, game)` in year order. The records are
+    /// discounted and summed once, from the last year back (`S(t) = S(t + 1) + d(t) · T(t)`),
+    /// and each pooled component's curve is evaluated once.
     #[expect(
         clippy::too_many_arguments,
         reason = "one draw, its buffers and the callback"
