@@ -11,9 +11,10 @@ use super::Member;
 pub struct DriverTable {
     names: Vec<String>,
     /// `values[driver][member]`.
-    pub(super) values: Vec<Vec<f64>>,
-    /// `Σ_i values[driver][i]` in member order: the grand coalition's load, summed once.
-    pub(super) totals: Vec<f64>,
+    values: Vec<Vec<f64>>,
+    /// `Σ_i values[driver][i]` in member order: the grand coalition's load, summed once. Kept
+    /// private with `values`, which only the constructors write, so the two always agree.
+    totals: Vec<f64>,
     /// `paths[driver][year][member]` over the horizon, for drivers given by year.
     paths: Vec<Option<Vec<Vec<f64>>>>,
 }
@@ -76,6 +77,12 @@ impl DriverTable {
     /// Values of one driver, one per member.
     pub fn values(&self, driver: usize) -> &[f64] {
         &self.values[driver]
+    }
+
+    /// `Σ_i values(driver)[i]`, summed in member order once: the load of every member
+    /// together.
+    pub(super) fn total(&self, driver: usize) -> f64 {
+        self.totals[driver]
     }
 }
 

@@ -319,7 +319,7 @@ impl Model {
         let running = Category::Running.index();
         let startup = Category::StartUp.index();
         // Every member's inhabitants, the population driver's total (the same sum).
-        let population: f64 = self.drivers.totals[0];
+        let population: f64 = self.drivers.total(0);
         let FlowScratch {
             parts: populations,
             others: amounts,

@@ -504,7 +504,7 @@ impl Model {
         let Some((reference, exponent)) = v.kind.scale() else {
             return;
         };
-        let loads = (0..n).map(|i| self.drivers.values[c.driver][i]);
+        let loads = (0..n).map(|i| self.drivers.values(c.driver)[i]);
         v.log_keys.resize(n + 1, [f64::NAN; 2]);
         v.log_relative.resize(n + 1, f64::NAN);
         let cache = v.log_keys.iter_mut().zip(&mut v.log_relative);
@@ -522,10 +522,10 @@ impl Model {
     /// Member `i` buying a component alone.
     fn alone_buyer(&self, component: &Component, i: usize) -> Buyer {
         Buyer {
-            load: self.drivers.values[component.driver][i],
+            load: self.drivers.values(component.driver)[i],
             connection_load: component
                 .connection_driver()
-                .map_or(0.0, |d| self.drivers.values[d][i]),
+                .map_or(0.0, |d| self.drivers.values(d)[i]),
             coordinated: false,
             payroll_tax: self.member_payroll_tax[i],
         }
@@ -542,7 +542,7 @@ impl Model {
 
     /// [`Model::pooled_buyer`] of every member, from the drivers' totals (the same sums).
     fn grand_buyer(&self, component: &Component) -> Buyer {
-        self.buyer_at_loads(component, |d| self.drivers.totals[d])
+        self.buyer_at_loads(component, |d| self.drivers.total(d))
     }
 
     /// A coalition buying a component together whose load on driver `d` is `load(d)`.
@@ -557,7 +557,7 @@ impl Model {
 
     /// `Σ_{i∈S} D_d(i)`, summed over the members of `coalition` in their order.
     fn coalition_load(&self, d: usize, coalition: impl Iterator<Item = usize>) -> f64 {
-        coalition.map(|i| self.drivers.values[d][i]).sum::<f64>()
+        coalition.map(|i| self.drivers.values(d)[i]).sum::<f64>()
     }
 
     /// Cost of one pooled line for the coalition of `members`, before growth:
@@ -572,7 +572,7 @@ impl Model {
 
     /// [`Model::pooled_part`] of every member, from the drivers' totals (the same sums).
     pub(super) fn grand_part(&self, coef: &LineCoefficients) -> f64 {
-        line_part(coef, |d| self.drivers.totals[d])
+        line_part(coef, |d| self.drivers.total(d))
     }
 
     /// Cost of one line for one member, before growth: `F + Σ r_d D_d(i)`. The expression of
@@ -583,7 +583,7 @@ impl Model {
             + coef
                 .rates
                 .iter()
-                .map(|&(d, r)| r * self.drivers.values[d][member])
+                .map(|&(d, r)| r * self.drivers.values(d)[member])
                 .sum::<f64>()
     }
 }

@@ -41,11 +41,15 @@ impl Model {
         terms.years.clear();
         terms.years.resize(horizon * width, 0.0);
         // Each line's amount `F + Σ_d r_d D_d(i)` and its rates' part per member.
-        let (n, drivers) = (self.n_members(), &self.drivers.values);
+        let (n, drivers) = (self.n_members(), &self.drivers);
         terms.parts.clear();
         for coef in &v.lines {
             terms.parts.extend((0..n).map(|i| {
-                let rates: f64 = coef.rates.iter().map(|&(d, r)| r * drivers[d][i]).sum();
+                let rates: f64 = coef
+                    .rates
+                    .iter()
+                    .map(|&(d, r)| r * drivers.values(d)[i])
+                    .sum();
                 (coef.fixed + rates, rates)
             }));
         }
