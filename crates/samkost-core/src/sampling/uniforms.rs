@@ -189,21 +189,124 @@ pub fn monte_carlo_row(seed: u64, draw: u64, out: &mut [f64]) {
 /// [`MonteCarloStreams::row`] then only sets the stream, so a design that reads many rows does
 /// not pay the expansion for every one. Its rows are those of [`MonteCarloRow::new`].
 #[derive(Clone)]
-pub struct MonteCarloStreams(ChaCha8Rng);
+pub struct MonteCarloStreams {
+    rng: ChaCha8Rng,
+    /// The generator's key as eight little-endian words, for [`MonteCarloStreams::row_prefix`].
+    key: [u32; 8],
+}
+
+/// Words of a row that [`MonteCarloStreams::row_prefix`] takes from one ChaCha block: a block
+/// is sixteen 32-bit words, two per uniform.
+pub const PREFIX_WORDS: usize = 8;
 
 impl MonteCarloStreams {
     /// The design of `seed`.
     pub fn new(seed: u64) -> Self {
-        Self(ChaCha8Rng::seed_from_u64(seed))
+        let rng = ChaCha8Rng::seed_from_u64(seed);
+        let bytes = rng.get_seed();
+        let key = std::array::from_fn(|i| {
+            u32::from_le_bytes([
+                bytes[4 * i],
+                bytes[4 * i + 1],
+                bytes[4 * i + 2],
+                bytes[4 * i + 3],
+            ])
+        });
+        Self { rng, key }
     }
 
     /// Row `draw`: ChaCha8 stream `draw` of the seed, from its start.
     #[inline]
     pub fn row(&self, draw: u64) -> MonteCarloRow {
-        let mut rng = self.0.clone();
+        let mut rng = self.rng.clone();
         rng.set_stream(draw);
         MonteCarloRow(rng)
     }
+
+    /// The first `out.len()` uniforms of row `draw`, at most [`PREFIX_WORDS`]: the same values
+    /// as [`MonteCarloStreams::row`]'s, from the stream's first block alone (the generator
+    /// computes four blocks at a time). For a design that needs only a row's first columns.
+    ///
+    /// # Panics
+    /// If `out` is longer than [`PREFIX_WORDS`].
+    #[inline]
+    pub fn row_prefix(&self, draw: u64, out: &mut [f64]) {
+        assert!(out.len() <= PREFIX_WORDS, "a ChaCha block holds 8 uniforms");
+        let block = chacha8_first_block(&self.key, draw);
+        for (value, pair) in out.iter_mut().zip(block.chunks_exact(2)) {
+            *value = open_unit(u64::from(pair[1]) << 32 | u64::from(pair[0]));
+        }
+    }
+}
+
+/// The first block (block counter 0) of ChaCha8 stream `stream` under `key` (Bernstein 2008,
+/// with the 64-bit counter and 64-bit nonce of the original design, as `rand_chacha` lays them
+/// out): the sixteen words that `ChaCha8Rng` with this key, set to this stream, returns first.
+fn chacha8_first_block(key: &[u32; 8], stream: u64) -> [u32; 16] {
+    let input: [u32; 16] = [
+        0x6170_7865,
+        0x3320_646e,
+        0x7962_2d32,
+        0x6b20_6574,
+        key[0],
+        key[1],
+        key[2],
+        key[3],
+        key[4],
+        key[5],
+        key[6],
+        key[7],
+        0,
+        0,
+        stream as u32,
+        (stream >> 32) as u32,
+    ];
+    let [
+        mut x0,
+        mut x1,
+        mut x2,
+        mut x3,
+        mut x4,
+        mut x5,
+        mut x6,
+        mut x7,
+        mut x8,
+        mut x9,
+        mut x10,
+        mut x11,
+        mut x12,
+        mut x13,
+        mut x14,
+        mut x15,
+    ] = input;
+    // The quarter round on four words held in registers.
+    macro_rules! quarter {
+        ($a:ident, $b:ident, $c:ident, $d:ident) => {
+            $a = $a.wrapping_add($b);
+            $d = ($d ^ $a).rotate_left(16);
+            $c = $c.wrapping_add($d);
+            $b = ($b ^ $c).rotate_left(12);
+            $a = $a.wrapping_add($b);
+            $d = ($d ^ $a).rotate_left(8);
+            $c = $c.wrapping_add($d);
+            $b = ($b ^ $c).rotate_left(7);
+        };
+    }
+    // Eight rounds: four double rounds of a column round and a diagonal round.
+    for _ in 0..4 {
+        quarter!(x0, x4, x8, x12);
+        quarter!(x1, x5, x9, x13);
+        quarter!(x2, x6, x10, x14);
+        quarter!(x3, x7, x11, x15);
+        quarter!(x0, x5, x10, x15);
+        quarter!(x1, x6, x11, x12);
+        quarter!(x2, x7, x8, x13);
+        quarter!(x3, x4, x9, x14);
+    }
+    let x = [
+        x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15,
+    ];
+    std::array::from_fn(|i| x[i].wrapping_add(input[i]))
 }
 
 /// The uniforms of row `draw` of the Monte Carlo design one by one, as [`monte_carlo_row`]
@@ -316,6 +419,54 @@ mod tests {
         // A row does not depend on the number of draws.
         let short = uniforms(SamplingMethod::MonteCarlo, 556, 3, 5).unwrap();
         assert_eq!(short.row(555), u.row(555));
+    }
+
+    /// The reference is `rand_chacha` itself: a row's first block computed alone gives the
+    /// generator's first eight 64-bit words, as uniforms, to the bit, for seeds and streams
+    /// whose words cover both halves of the key, the counter and the nonce.
+    #[test]
+    fn a_rows_first_block_is_the_generators() {
+        for seed in [0, 1, 5, 20_240_101, u64::MAX] {
+            let streams = MonteCarloStreams::new(seed);
+            for draw in [0, 1, 2, 555, 99_999, 1 << 32, u64::MAX - 1, u64::MAX] {
+                let mut want = [0.0; PREFIX_WORDS];
+                streams.row(draw).fill(&mut want);
+                for len in [0, 1, 7, PREFIX_WORDS] {
+                    let mut got = [f64::NAN; PREFIX_WORDS];
+                    streams.row_prefix(draw, &mut got[..len]);
+                    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(bits(&got[..len]), bits(&want[..len]), "{seed} {draw} {len}");
+                }
+            }
+        }
+        // A published vector as well: ChaCha8 with the all-zero 256-bit key and IV begins
+        // with the bytes 3e 00 ef 2f 89 5f 40 d6 (Strömbergson, "Test vectors for the stream
+        // cipher ChaCha", IETF draft-strombergson-chacha-test-vectors, TC1).
+        let zero = chacha8_first_block(&[0; 8], 0);
+        assert_eq!(zero[..2], [0x2fef_003e, 0xd640_5f89]);
+    }
+
+    /// docs/MODEL.md §8's key expansion, written out from the text: eight PCG32 outputs of the
+    /// seed (state advanced first, XSH-RR output), little-endian, are the generator's key.
+    #[test]
+    fn the_key_is_the_seed_expanded_by_pcg32_as_documented() {
+        for seed in [0, 1, 20_240_101, u64::MAX] {
+            let mut state = seed;
+            let mut key = [0u8; 32];
+            for chunk in key.chunks_exact_mut(4) {
+                state = state
+                    .wrapping_mul(0x5851_F42D_4C95_7F2D)
+                    .wrapping_add(0xA176_54E4_6FBE_17F3);
+                let xorshifted = (((state >> 18) ^ state) >> 27) as u32;
+                let word = xorshifted.rotate_right((state >> 59) as u32);
+                chunk.copy_from_slice(&word.to_le_bytes());
+            }
+            assert_eq!(
+                ChaCha8Rng::seed_from_u64(seed).get_seed(),
+                key,
+                "seed {seed}"
+            );
+        }
     }
 
     #[test]
