@@ -376,23 +376,10 @@ impl Kept<'_> {
                         magnitude: 0.0,
                     });
                 }
-                let mut values = [vec![0.0; rows], vec![0.0; rows]];
-                if j < n {
-                    let [budget, socio] = &mut values;
-                    let draws = budget.iter_mut().zip(socio.iter_mut()).enumerate();
-                    for (d, (b, e)) in draws {
-                        (*b, *e) = self.member(k, j, d, share_columns[k]);
-                    }
-                } else {
-                    // The region (the members' sum), kept as it was.
-                    for (v, column) in values.iter_mut().zip(region + 2 * k..) {
-                        v.copy_from_slice(&self.stored[column * rows..(column + 1) * rows]);
-                    }
-                }
                 let check = cfg!(debug_assertions);
-                values.map(|v| ColumnStats {
+                let stats = |v: &[f64]| ColumnStats {
                     computed: true,
-                    quantiles: crate::stats::type7_quantiles(&v, [0.1, 0.5, 0.9], 0).0,
+                    quantiles: crate::stats::type7_quantiles(v, [0.1, 0.5, 0.9], 0).0,
                     positive: if check {
                         v.iter().filter(|x| **x > 0.0).count() as u64
                     } else {
@@ -404,7 +391,23 @@ impl Kept<'_> {
                     } else {
                         0.0
                     },
-                })
+                };
+                if j == n {
+                    // The region (the members' sum), read where it is kept: a copy would be
+                    // fresh memory, zeroed by the kernel page by page.
+                    let column = |view: usize| {
+                        let at = (region + 2 * k + view) * rows;
+                        &self.stored[at..at + rows]
+                    };
+                    return [0, 1].map(|view| stats(column(view)));
+                }
+                let mut values = [vec![0.0; rows], vec![0.0; rows]];
+                let [budget, socio] = &mut values;
+                let draws = budget.iter_mut().zip(socio.iter_mut()).enumerate();
+                for (d, (b, e)) in draws {
+                    (*b, *e) = self.member(k, j, d, share_columns[k]);
+                }
+                values.map(|v| stats(&v))
             })
             .collect();
         per_column.into_iter().flatten().collect()
