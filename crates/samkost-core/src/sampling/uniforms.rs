@@ -195,8 +195,8 @@ pub struct MonteCarloStreams {
     key: [u32; 8],
 }
 
-/// Words of a row that [`MonteCarloStreams::row_prefix`] takes from one ChaCha block: a block
-/// is sixteen 32-bit words, two per uniform.
+/// Uniforms of a row that [`MonteCarloStreams::row_prefix`] takes from one ChaCha block: a
+/// block is sixteen 32-bit words, and a uniform is made of two (one 64-bit word).
 pub const PREFIX_WORDS: usize = 8;
 
 impl MonteCarloStreams {
