@@ -19,8 +19,8 @@ use rayon::prelude::*;
 
 use crate::model::Model;
 use crate::sampling::{
-    CorrelatedScores, MonteCarloStreams, PREFIX_WORDS, RankCorrelation, SamplingMethod,
-    SobolSequence, SortedColumns, UniformMatrix, uniforms,
+    CorrelatedScores, MonteCarloStreams, RankCorrelation, SamplingMethod, SobolSequence,
+    SortedColumns, UniformMatrix, uniforms,
 };
 
 /// Draws per design block: Latin hypercube strata, Sobol' scrambles and Iman–Conover
@@ -398,14 +398,8 @@ fn monte_carlo_streams(
             values.par_chunks_mut(k).enumerate().for_each_init(
                 || vec![0.0; prefix],
                 |row, (d, out)| {
-                    // The correlated columns are usually among a row's first eight: one
-                    // ChaCha block instead of the generator's four, the same words.
-                    let draw = draws.start + d as u64;
-                    if prefix <= PREFIX_WORDS {
-                        streams.row_prefix(draw, row);
-                    } else {
-                        streams.row(draw).fill(row);
-                    }
+                    // Only up to the last correlated column: usually one ChaCha block.
+                    streams.fill_row(draws.start + d as u64, row);
                     for (o, &c) in out.iter_mut().zip(&columns) {
                         *o = row[c];
                     }

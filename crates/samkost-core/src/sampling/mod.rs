@@ -30,6 +30,6 @@ pub use rank::{pearson, ranks, spearman, spearman_matrix};
 pub use sobol_sequence::{MAX_SOBOL_DIMS, SobolSequence};
 pub(crate) use special::exp_each;
 pub use uniforms::{
-    DesignError, MAX_SOBOL_POINTS, MonteCarloRow, MonteCarloStreams, PREFIX_WORDS, SamplingMethod,
-    UniformMatrix, monte_carlo_row, uniforms,
+    DesignError, MAX_SOBOL_POINTS, MonteCarloRow, MonteCarloStreams, SamplingMethod, UniformMatrix,
+    monte_carlo_row, uniforms,
 };

@@ -156,7 +156,7 @@ pub fn uniforms(
     let values = match method {
         SamplingMethod::MonteCarlo => {
             let streams = MonteCarloStreams::new(seed);
-            fill_rows(n_draws, n_dims, |d, row| streams.row(d as u64).fill(row))
+            fill_rows(n_draws, n_dims, |d, row| streams.fill_row(d as u64, row))
         }
         SamplingMethod::LatinHypercube => latin_hypercube(n_draws, n_dims, seed),
         SamplingMethod::Sobol => {
@@ -191,13 +191,12 @@ pub fn monte_carlo_row(seed: u64, draw: u64, out: &mut [f64]) {
 #[derive(Clone)]
 pub struct MonteCarloStreams {
     rng: ChaCha8Rng,
-    /// The generator's key as eight little-endian words, for [`MonteCarloStreams::row_prefix`].
+    /// The generator's key as eight little-endian words, for [`MonteCarloStreams::fill_row`].
     key: [u32; 8],
 }
 
-/// Uniforms of a row that [`MonteCarloStreams::row_prefix`] takes from one ChaCha block: a
-/// block is sixteen 32-bit words, and a uniform is made of two (one 64-bit word).
-pub const PREFIX_WORDS: usize = 8;
+/// Uniforms in one ChaCha block: sixteen 32-bit words, two to a uniform (one 64-bit word).
+const BLOCK_UNIFORMS: usize = 8;
 
 impl MonteCarloStreams {
     /// The design of `seed`.
@@ -223,15 +222,15 @@ impl MonteCarloStreams {
         MonteCarloRow(rng)
     }
 
-    /// The first `out.len()` uniforms of row `draw`, at most [`PREFIX_WORDS`]: the same values
-    /// as [`MonteCarloStreams::row`]'s, from the stream's first block alone (the generator
-    /// computes four blocks at a time). For a design that needs only a row's first columns.
-    ///
-    /// # Panics
-    /// If `out` is longer than [`PREFIX_WORDS`].
+    /// The first `out.len()` uniforms of row `draw`, the values of [`MonteCarloStreams::row`].
+    /// Up to eight come from the stream's first block alone (the generator computes four
+    /// blocks at a time), so a design that needs only a row's first columns pays for one.
     #[inline]
-    pub fn row_prefix(&self, draw: u64, out: &mut [f64]) {
-        assert!(out.len() <= PREFIX_WORDS, "a ChaCha block holds 8 uniforms");
+    pub fn fill_row(&self, draw: u64, out: &mut [f64]) {
+        if out.len() > BLOCK_UNIFORMS {
+            self.row(draw).fill(out);
+            return;
+        }
         let block = chacha8_first_block(&self.key, draw);
         for (value, pair) in out.iter_mut().zip(block.chunks_exact(2)) {
             *value = open_unit(u64::from(pair[1]) << 32 | u64::from(pair[0]));
@@ -421,19 +420,19 @@ mod tests {
         assert_eq!(short.row(555), u.row(555));
     }
 
-    /// The reference is `rand_chacha` itself: a row's first block computed alone gives the
-    /// generator's first eight 64-bit words, as uniforms, to the bit, for seeds and streams
-    /// whose words cover both halves of the key, the counter and the nonce.
+    /// The reference is `rand_chacha` itself: a row filled from its first block alone (up to
+    /// eight uniforms) or from the generator (more) is the generator's row to the bit, for
+    /// seeds across the key and streams across both halves of the nonce.
     #[test]
     fn a_rows_first_block_is_the_generators() {
         for seed in [0, 1, 5, 20_240_101, u64::MAX] {
             let streams = MonteCarloStreams::new(seed);
             for draw in [0, 1, 2, 555, 99_999, 1 << 32, u64::MAX - 1, u64::MAX] {
-                let mut want = [0.0; PREFIX_WORDS];
+                let mut want = [0.0; 12];
                 streams.row(draw).fill(&mut want);
-                for len in [0, 1, 7, PREFIX_WORDS] {
-                    let mut got = [f64::NAN; PREFIX_WORDS];
-                    streams.row_prefix(draw, &mut got[..len]);
+                for len in [0, 1, 7, BLOCK_UNIFORMS, BLOCK_UNIFORMS + 1, 12] {
+                    let mut got = [f64::NAN; 12];
+                    streams.fill_row(draw, &mut got[..len]);
                     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
                     assert_eq!(bits(&got[..len]), bits(&want[..len]), "{seed} {draw} {len}");
                 }
