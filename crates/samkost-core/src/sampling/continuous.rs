@@ -79,10 +79,10 @@ impl Triangular {
     }
 
     /// [`Self::quantile`] of every `us[j]` (clamped to `[0, 1]` as
-    /// [`super::Distribution::quantile`] does, NaN giving NaN) into `out[j]`: both sides
-    /// computed and one taken, two values at a time, then the rare values whose product
-    /// overflows (or is NaN) again by [`Self::quantile`]. The same operations on the same
-    /// numbers, so the same values.
+    /// [`super::Distribution::quantile`] does, NaN giving NaN) into `out[j]`: each value's
+    /// side taken without a branch and one root of that side's square, two values at a time,
+    /// then the rare values whose product overflows (or is NaN) again by [`Self::quantile`].
+    /// The same operations on the same numbers, so the same values.
     pub(super) fn quantiles(&self, us: &[f64], out: &mut [f64]) {
         let Self { min, mode, max } = *self;
         let width = max - min;
@@ -103,12 +103,14 @@ impl Triangular {
             // Clamped one by one, so that a NaN stays NaN (and is redone below).
             let u = wide::f64x2::new([u[0].clamp(0.0, 1.0), u[1].clamp(0.0, 1.0)]);
             let lower = (u * width_v).cmp_lt(below_v);
-            let square_low = u * width_v * below_v;
-            let square_high = (one - u) * width_v * above_v;
-            let low = (min_v + square_low.sqrt()).fast_min(mode_v);
-            let high = (max_v - square_high.sqrt()).fast_max(mode_v);
-            let square = lower.blend(square_low, square_high).to_array();
-            redo |= !(square[0].is_finite() && square[1].is_finite());
+            // The side's square chosen first: one root per value, of the number the side
+            // would take the root of.
+            let square = lower.blend(u * width_v * below_v, (one - u) * width_v * above_v);
+            let root = square.sqrt();
+            let low = (min_v + root).fast_min(mode_v);
+            let high = (max_v - root).fast_max(mode_v);
+            let squares = square.to_array();
+            redo |= !(squares[0].is_finite() && squares[1].is_finite());
             o.copy_from_slice(&lower.blend(low, high).to_array());
         }
         for (o, &u) in out[pairs..n].iter_mut().zip(&us[pairs..n]) {
