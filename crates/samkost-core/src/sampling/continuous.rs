@@ -80,8 +80,9 @@ impl Triangular {
 
     /// [`Self::quantile`] of every `us[j]` (clamped to `[0, 1]` as
     /// [`super::Distribution::quantile`] does, NaN giving NaN) into `out[j]`: each value's
-    /// side taken without a branch and one root of that side's square, two values at a time,
-    /// then the rare values whose product overflows (or is NaN) again by [`Self::quantile`].
+    /// side taken without a branch and one root of that side's square, two values at a time
+    /// (a last odd value by [`Self::quantile`]), then the rare values whose product overflows
+    /// (or is NaN) again by [`Self::quantile`].
     /// The same operations on the same numbers, so the same values.
     pub(super) fn quantiles(&self, us: &[f64], out: &mut [f64]) {
         let Self { min, mode, max } = *self;
@@ -113,16 +114,13 @@ impl Triangular {
             redo |= !(squares[0].is_finite() && squares[1].is_finite());
             o.copy_from_slice(&lower.blend(low, high).to_array());
         }
+        // The value left over from the pairs, by the quantile itself.
         for (o, &u) in out[pairs..n].iter_mut().zip(&us[pairs..n]) {
-            let u = u.clamp(0.0, 1.0);
-            let lower = u * width < below;
-            let square_low = u * width * below;
-            let square_high = (1.0 - u) * width * above;
-            let low = (min + square_low.sqrt()).min(mode);
-            let high = (max - square_high.sqrt()).max(mode);
-            let square = if lower { square_low } else { square_high };
-            redo |= !square.is_finite();
-            *o = if lower { low } else { high };
+            *o = if u.is_nan() {
+                f64::NAN
+            } else {
+                self.quantile(u.clamp(0.0, 1.0))
+            };
         }
         if redo {
             for (o, &u) in out.iter_mut().zip(us) {

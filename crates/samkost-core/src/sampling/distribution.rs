@@ -273,8 +273,8 @@ impl Distribution {
     }
 
     /// [`Distribution::quantile`] of every `us[j]` into `out[j]`, the same values: the kind
-    /// chosen once, and a triangular's two branches computed side by side and one taken, so
-    /// that the loop has no branch the data would mispredict.
+    /// chosen once, and a triangular's side taken without a branch before its one square
+    /// root, so that the loop has no branch the data would mispredict.
     pub fn quantiles(&self, us: &[f64], out: &mut [f64]) {
         match &self.kind {
             Kind::Triangular(d) => d.quantiles(us, out),
