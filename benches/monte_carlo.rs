@@ -177,11 +177,46 @@ fn summaries(c: &mut Criterion) {
     group.finish();
 }
 
+/// One stability draw's realised game ([`samkost_core::model::Model::npv_game`]): the NPV cost
+/// of all 128 coalitions of the default scenario's seven members, from discount-weighted
+/// aggregates, over 64 evaluated draws. What core stability on every draw costs per draw
+/// beyond the plain draw, measured in the process (the whole-process timings of the reference
+/// case vary with the machine's load).
+fn realised_game(c: &mut Criterion) {
+    use samkost_core::model::{CoalitionTable, DrawValues, NpvGameTerms};
+    let (scenario, _) = default_scenario_and_keys();
+    let model = &scenario.model;
+    let discount = model.discounting.factors(model.horizon_years);
+    let table = CoalitionTable::new(model);
+    let draws: Vec<DrawValues> = (0..64)
+        .map(|d| {
+            let mut params = vec![0.0; model.parameters.len()];
+            samkost_core::draws::sample_parameters(model, 20240101, d, &mut params);
+            let mut values = DrawValues::default();
+            model.evaluate(&params, &mut values);
+            values
+        })
+        .collect();
+    let (mut terms, mut costs) = (NpvGameTerms::default(), Vec::new());
+    let mut group = c.benchmark_group("games/ssikt");
+    group.throughput(Throughput::Elements(draws.len() as u64));
+    group.bench_function("npv_game_64_draws", |b| {
+        b.iter(|| {
+            for values in &draws {
+                model.npv_game(values, &discount, &table, &mut terms, &mut costs);
+            }
+            costs[costs.len() - 1]
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     default_scenario,
     practical_keys,
     reports,
-    summaries
+    summaries,
+    realised_game
 );
 criterion_main!(benches);
