@@ -179,9 +179,9 @@ fn summaries(c: &mut Criterion) {
 
 /// One stability draw's realised game ([`samkost_core::model::Model::npv_game`]): the NPV cost
 /// of all 128 coalitions of the default scenario's seven members, from discount-weighted
-/// aggregates, over 64 evaluated draws. What core stability on every draw costs per draw
-/// beyond the plain draw, measured in the process (the whole-process timings of the reference
-/// case vary with the machine's load).
+/// aggregates, over 64 evaluated draws: most of what core stability on every draw adds to a
+/// plain draw (the five keys' checks come on top), measured in the process (the whole-process
+/// timings of the reference case vary with the machine's load).
 fn realised_game(c: &mut Criterion) {
     use samkost_core::model::{CoalitionTable, DrawValues, NpvGameTerms};
     let (scenario, _) = default_scenario_and_keys();
